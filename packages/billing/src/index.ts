@@ -1,0 +1,1 @@
+export { formatMoney, isZeroDecimal } from "./money.ts";

@@ -1,0 +1,11 @@
+import { describe, expect, it } from "vitest";
+import { formatMoney } from "./money.ts";
+
+describe("formatMoney", () => {
+  it("divides two-decimal currencies by 100", () => {
+    expect(formatMoney(123456, "usd")).toBe("$1,234.56");
+  });
+  it("leaves zero-decimal currencies whole", () => {
+    expect(formatMoney(1500, "jpy")).toBe("¥1,500");
+  });
+});
