@@ -1,1 +1,3 @@
+export { manualClock, systemClock, type Clock } from "./clock.ts";
+export { DomainError, isDomainError, type DomainErrorCode } from "./errors.ts";
 export { formatMoney, isZeroDecimal } from "./money.ts";
