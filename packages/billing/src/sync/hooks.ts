@@ -1,0 +1,72 @@
+import type { Db } from "@folio/db";
+import type Stripe from "stripe";
+import type { Clock } from "../clock.ts";
+
+/** The transaction handle the sync engine passes to `write`; everything written through it commits
+ * (or rolls back) together with the mirror rows and the inbox event's `applied` mark. */
+export type SyncTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface SyncDeps {
+  db: Db;
+  stripe: Stripe;
+  clock: Clock;
+}
+
+/** Stripe object type for each kind of change hooks are told about. */
+export interface SyncObjectMap {
+  "checkout.session": Stripe.Checkout.Session;
+  subscription: Stripe.Subscription;
+  invoice: Stripe.Invoice;
+  charge: Stripe.Charge;
+  refund: Stripe.Refund;
+  dispute: Stripe.Dispute;
+  customer_balance_transaction: Stripe.CustomerBalanceTransaction;
+  customer: Stripe.Customer;
+}
+
+export type SyncChangeType = keyof SyncObjectMap;
+
+/** What caused the change. For webhook events `id` is the event id and `created` the event's
+ * creation time; for backfills/fetches `id` is null, `type` is "sync" and `created` the fetch time. */
+export interface SyncEventRef {
+  id: string | null;
+  type: string;
+  created: Date;
+}
+
+/**
+ * One mirror row that actually changed (created or updated; never a stale/no-op snapshot).
+ * `object` is the version now stored; `previous` the version stored before (null when new).
+ * Hooks are called for every changed object of a hooked type, whatever caused it: the event's
+ * own object, a parent fetched because it was missing, a tie-break fetch, or a backfill. A
+ * hook may therefore see the same state more than once (e.g. after a crash before commit, or a
+ * backfill that finds a newer version); it must be idempotent (unique keys, upserts).
+ */
+export type SyncChange = {
+  [K in SyncChangeType]: {
+    type: K;
+    object: SyncObjectMap[K];
+    previous: SyncObjectMap[K] | null;
+    event: SyncEventRef;
+    clock: Clock;
+  };
+}[SyncChangeType];
+
+/**
+ * Derived-record writers (orders, shipping tasks, credit ledger, subscription history…).
+ * `prepare` runs before the transaction and may call Stripe (e.g. list a checkout session's line
+ * items); it must not write to the database. `write` runs inside the single synchronous
+ * transaction that also writes the mirror rows and marks the event applied: it must be
+ * synchronous and write only through `tx`. If either throws, nothing of the event is kept and
+ * the event is retried with backoff.
+ */
+export interface SyncHook {
+  /** Change types this hook wants; omitted = all. */
+  types?: readonly SyncChangeType[];
+  prepare?(deps: SyncDeps, change: SyncChange): Promise<unknown>;
+  write(tx: SyncTx, change: SyncChange, prepared: unknown): void;
+}
+
+export type SyncHooks = readonly SyncHook[];
+
+export const noHooks: SyncHooks = [];
