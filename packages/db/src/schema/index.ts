@@ -1,1 +1,3 @@
 export * from "./auth.ts";
+export * from "./stripe.ts";
+export * from "./webhooks.ts";
