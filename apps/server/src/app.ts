@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
+import type { Clock } from "@folio/billing";
+import type { Db } from "@folio/db";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from "fastify";
+import type Stripe from "stripe";
+import { LoginThrottle } from "./auth/throttle.ts";
+import type { Env } from "./env.ts";
+import { inlineScriptHashes, securityHeaders } from "./http/security.ts";
+import { TRPC_PREFIX, trpcRoutes } from "./http/trpc-plugin.ts";
+
+export interface AppDeps {
+  env: Env;
+  db: Db;
+  clock: Clock;
+  stripe?: Stripe;
+  /** Built SPA to serve in production; defaults to apps/web/dist. */
+  webDistDir?: string;
+  loginThrottle?: LoginThrottle;
+}
+
+/** What every route and the tRPC context can reach, via `app.folio` / `req.server.folio`. */
+export interface AppServices {
+  env: Env;
+  db: Db;
+  clock: Clock;
+  stripe: Stripe | undefined;
+  loginThrottle: LoginThrottle;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    folio: AppServices;
+  }
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_DIST = resolve(here, "../../web/dist");
+export const VERSION = (
+  JSON.parse(readFileSync(join(here, "../package.json"), "utf8")) as { version: string }
+).version;
+
+interface WebBuild {
+  dir: string;
+  indexHtml: string;
+}
+
+function loadWebBuild(dir: string, log: FastifyBaseLogger): WebBuild | null {
+  const index = join(dir, "index.html");
+  if (!existsSync(index)) {
+    log.error(
+      `The web app is not built: ${index} does not exist. Run \`pnpm --filter @folio/web build\` (or \`pnpm start\`, which builds it) and restart the server.`,
+    );
+    return null;
+  }
+  return { dir, indexHtml: readFileSync(index, "utf8") };
+}
+
+function isApiPath(url: string): boolean {
+  const path = url.split("?")[0] ?? "";
+  return path === "/api" || path.startsWith("/api/") || path === "/healthz";
+}
+
+function wantsHtmlPage(req: FastifyRequest): boolean {
+  return (
+    (req.method === "GET" || req.method === "HEAD") &&
+    !isApiPath(req.url) &&
+    (req.headers.accept ?? "").includes("text/html")
+  );
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { env, db } = deps;
+  const app = Fastify({
+    logger: { level: env.LOG_LEVEL },
+    trustProxy: env.TRUST_PROXY,
+    genReqId: () => randomUUID(),
+  });
+
+  app.decorate("folio", {
+    env,
+    db,
+    clock: deps.clock,
+    stripe: deps.stripe,
+    loginThrottle: deps.loginThrottle ?? new LoginThrottle(deps.clock),
+  } satisfies AppServices);
+
+  const web =
+    env.NODE_ENV === "production"
+      ? loadWebBuild(deps.webDistDir ?? DEFAULT_WEB_DIST, app.log)
+      : null;
+  const headers = securityHeaders(env, web ? inlineScriptHashes(web.indexHtml) : []);
+  app.addHook("onRequest", async (req, reply) => {
+    reply.headers(headers);
+    reply.header("x-request-id", req.id);
+  });
+
+  app.get("/healthz", async (req, reply) => {
+    reply.header("cache-control", "no-store");
+    try {
+      db.$client.prepare("select 1").get();
+      return { ok: true, db: "ok", version: VERSION };
+    } catch (err) {
+      req.log.error({ err }, "health check: database query failed");
+      return reply.code(503).send({ ok: false, db: "unreachable", version: VERSION });
+    }
+  });
+
+  await app.register(trpcRoutes, { prefix: TRPC_PREFIX });
+
+  if (web) {
+    await app.register(fastifyStatic, {
+      root: web.dir,
+      // Routes for the files present at start; anything else falls to the handler below.
+      wildcard: false,
+      index: false,
+      setHeaders(res, path) {
+        // Vite fingerprints everything under assets/, so it can be cached for good.
+        res.setHeader(
+          "cache-control",
+          path.includes(`${join(web.dir, "assets")}`)
+            ? "public, max-age=31536000, immutable"
+            : "no-cache",
+        );
+      },
+    });
+  }
+
+  app.setNotFoundHandler(async (req, reply) => {
+    if (wantsHtmlPage(req)) {
+      if (web) {
+        // History fallback: the client router owns every non-API path.
+        return reply
+          .type("text/html; charset=utf-8")
+          .header("cache-control", "no-cache")
+          .send(web.indexHtml);
+      }
+      if (env.NODE_ENV === "production") {
+        return reply
+          .code(503)
+          .type("text/plain; charset=utf-8")
+          .send(
+            "Folio's web app has not been built. Run `pnpm --filter @folio/web build` (or `pnpm start`) and restart the server.",
+          );
+      }
+    }
+    return reply.code(404).send({
+      error: { code: "NOT_FOUND", message: `No route for ${req.method} ${req.url.split("?")[0]}` },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,228 @@
+import { pathToFileURL } from "node:url";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
+import { isDomainError, systemClock } from "@folio/billing";
+import { createDb, ROLES, users, type Db, type Role } from "@folio/db";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { invalidateUserSessions } from "./auth/session.ts";
+import { createUser, emailSchema, nameSchema, passwordSchema } from "./auth/users.ts";
+import { EnvError, loadEnv, type Env } from "./env.ts";
+
+// Operator commands. Add one by adding an entry to COMMANDS; names may be one word
+// (`migrate`), namespaced (`user:create`) or two words (`stripe sync`).
+
+interface CommandContext {
+  env: Env;
+  /** Opens the database (applying migrations) on first use. */
+  db(): Db;
+  print(line: string): void;
+}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(values: Record<string, string | boolean | undefined>, ctx: CommandContext): Promise<void>;
+}
+
+class UsageError extends Error {}
+
+function requireString(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required.`);
+  return value;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new UsageError(`--${flag}: ${result.error.issues[0]?.message ?? "invalid value"}`);
+  }
+  return result.data;
+}
+
+function generatePassword(): string {
+  const bytes = new Uint8Array(15);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes); // 24 characters, 120 bits
+}
+
+function setDisabled(db: Db, email: string, disabled: boolean, now: Date): boolean {
+  const row = db
+    .update(users)
+    .set({ disabled, updatedAt: now })
+    .where(eq(users.email, email))
+    .returning({ id: users.id })
+    .get();
+  if (row && disabled) invalidateUserSessions(db, row.id);
+  return row !== undefined;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  migrate: {
+    summary: "Create the database if needed and apply pending migrations.",
+    usage: "folio migrate",
+    options: {},
+    run(_values, ctx) {
+      ctx.db();
+      ctx.print(`Database is up to date: ${ctx.env.DATABASE_PATH}`);
+      return Promise.resolve();
+    },
+  },
+
+  "user:create": {
+    summary: "Create a user (staff or customer). Prints a generated password if none is given.",
+    usage: `folio user:create --email <email> --role <${ROLES.join("|")}> [--name <name>] [--password <password>]`,
+    options: {
+      email: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+      password: { type: "string" },
+    },
+    async run(values, ctx) {
+      const email = parseWith(emailSchema, requireString(values, "email"), "email");
+      const role: Role = parseWith(
+        z.enum(ROLES, { error: `Use one of: ${ROLES.join(", ")}.` }),
+        requireString(values, "role"),
+        "role",
+      );
+      const name = parseWith(nameSchema, values.name ?? email.split("@")[0], "name");
+      const given = values.password;
+      const password =
+        typeof given === "string"
+          ? parseWith(passwordSchema, given, "password")
+          : generatePassword();
+      const user = await createUser(ctx.db(), systemClock, { email, name, role, password });
+      ctx.print(`Created ${user.role} ${user.email} (${user.name}), id ${user.id}.`);
+      if (typeof given !== "string") {
+        ctx.print(`Password: ${password}`);
+        ctx.print("It is shown only once; pass it to the user over a private channel.");
+      }
+    },
+  },
+
+  "user:disable": {
+    summary: "Disable a user: they cannot sign in and their sessions end at once.",
+    usage: "folio user:disable --email <email>",
+    options: { email: { type: "string" } },
+    run(values, ctx) {
+      const email = parseWith(emailSchema, requireString(values, "email"), "email");
+      if (!setDisabled(ctx.db(), email, true, systemClock.now())) {
+        throw new UsageError(`No user with email ${email}.`);
+      }
+      ctx.print(`Disabled ${email} and ended their sessions.`);
+      return Promise.resolve();
+    },
+  },
+
+  "user:enable": {
+    summary: "Re-enable a disabled user.",
+    usage: "folio user:enable --email <email>",
+    options: { email: { type: "string" } },
+    run(values, ctx) {
+      const email = parseWith(emailSchema, requireString(values, "email"), "email");
+      if (!setDisabled(ctx.db(), email, false, systemClock.now())) {
+        throw new UsageError(`No user with email ${email}.`);
+      }
+      ctx.print(`Enabled ${email}.`);
+      return Promise.resolve();
+    },
+  },
+};
+
+function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    "Usage: pnpm folio <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `pnpm folio <command> --help` for a command's options.",
+    "Configuration comes from the environment (DATABASE_PATH, …); see the README.",
+  ].join("\n");
+}
+
+function findCommand(argv: string[]): { name: string; command: Command; rest: string[] } | null {
+  const [first, second] = argv;
+  const twoWords = `${first} ${second}`;
+  if (COMMANDS[twoWords])
+    return { name: twoWords, command: COMMANDS[twoWords], rest: argv.slice(2) };
+  if (first && COMMANDS[first])
+    return { name: first, command: COMMANDS[first], rest: argv.slice(1) };
+  return null;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function runCli(
+  argv: string[],
+  {
+    source = process.env,
+    print = (line: string) => console.log(line),
+    printError = (line: string) => console.error(line),
+  }: {
+    source?: Record<string, string | undefined>;
+    print?: (line: string) => void;
+    printError?: (line: string) => void;
+  } = {},
+): Promise<number> {
+  if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+    print(helpText());
+    return argv.length === 0 ? 1 : 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    printError(`Unknown command: ${argv.join(" ")}\n\n${helpText()}`);
+    return 1;
+  }
+  const { name, command, rest } = found;
+
+  let db: Db | undefined;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      print(`${command.summary}\n\nUsage: ${command.usage}`);
+      return 0;
+    }
+    const env = loadEnv(source);
+    await command.run(values, {
+      env,
+      db: () => (db ??= createDb(env.DATABASE_PATH)),
+      print,
+    });
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError || isDomainError(err)) {
+      printError(`${name}: ${err.message}`);
+      if (err instanceof UsageError) printError(`Usage: ${command.usage}`);
+      return 1;
+    }
+    if (err instanceof EnvError) {
+      printError(err.message);
+      return 1;
+    }
+    // parseArgs reports unknown or malformed options with a TypeError carrying a code.
+    if (
+      err instanceof TypeError &&
+      "code" in err &&
+      String(err.code).startsWith("ERR_PARSE_ARGS")
+    ) {
+      printError(`${name}: ${err.message}\nUsage: ${command.usage}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    db?.$client.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  process.exitCode = await runCli(args[0] === "--" ? args.slice(1) : args);
+}

@@ -1,0 +1,71 @@
+import type { Clock } from "@folio/billing";
+import { users, type Db, type Role } from "@folio/db";
+import { inArray } from "drizzle-orm";
+import { createUser } from "./auth/users.ts";
+import type { Env } from "./env.ts";
+
+export const DEMO_PASSWORD = "folio-demo";
+
+export const DEMO_ACCOUNTS: readonly { email: string; name: string; role: Role }[] = [
+  { email: "admin@folio.test", name: "Ada Admin", role: "admin" },
+  { email: "support@folio.test", name: "Sam Support", role: "support" },
+  { email: "fulfillment@folio.test", name: "Fern Fulfillment", role: "fulfillment" },
+  { email: "finance@folio.test", name: "Finn Finance", role: "finance" },
+  { email: "customer@folio.test", name: "Casey Customer", role: "customer" },
+];
+
+/** Demo mode means no real Stripe account is configured; only then is demo data seeded. */
+export function isDemoMode(env: Env): boolean {
+  return !("STRIPE_SECRET_KEY" in env && env.STRIPE_SECRET_KEY);
+}
+
+export interface DemoSeedResult {
+  /** False when the database already had users, so nothing was written. */
+  seeded: boolean;
+  /** Demo accounts present in the database now. */
+  accounts: { email: string; name: string; role: Role }[];
+}
+
+/** Seeds the demo accounts into a database that has no users yet; otherwise leaves it alone. */
+export async function seedDemo({ db, clock }: { db: Db; clock: Clock }): Promise<DemoSeedResult> {
+  const anyUser = db.select({ id: users.id }).from(users).limit(1).get();
+  if (!anyUser) {
+    for (const account of DEMO_ACCOUNTS) {
+      await createUser(db, clock, { ...account, password: DEMO_PASSWORD });
+    }
+  }
+  const present = db
+    .select({ email: users.email, name: users.name, role: users.role })
+    .from(users)
+    .where(
+      inArray(
+        users.email,
+        DEMO_ACCOUNTS.map((a) => a.email),
+      ),
+    )
+    .all();
+  const order = DEMO_ACCOUNTS.map((a) => a.email);
+  present.sort((a, b) => order.indexOf(a.email) - order.indexOf(b.email));
+  return { seeded: !anyUser, accounts: present };
+}
+
+/** The sign-in table printed at start in demo mode. */
+export function formatDemoAccounts(result: DemoSeedResult): string {
+  if (result.accounts.length === 0) return "";
+  const rows = result.accounts.map((a) => [a.email, a.role, DEMO_PASSWORD]);
+  const header = ["email", "role", "password"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return [
+    result.seeded
+      ? "Demo mode: seeded these accounts (no STRIPE_SECRET_KEY set):"
+      : "Demo mode: demo accounts (no STRIPE_SECRET_KEY set):",
+    `  ${line(header)}`,
+    `  ${line(widths.map((w) => "-".repeat(w)))}`,
+    ...rows.map((r) => `  ${line(r)}`),
+  ].join("\n");
+}

@@ -1,0 +1,89 @@
+import { isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+
+// The only module that reads process.env. Each variable's `.describe()` text is the fix-it hint
+// shown when it is invalid, so adding a variable is one line here (plus a refinement if it
+// depends on another one).
+const EnvSchema = z
+  .object({
+    NODE_ENV: z
+      .enum(["development", "production", "test"])
+      .default("development")
+      .describe("Set NODE_ENV to development, production or test."),
+    PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(3000)
+      .describe("Set PORT to a free TCP port number, e.g. PORT=3000."),
+    HOST: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .describe("Set HOST to the interface to listen on, e.g. HOST=0.0.0.0 inside a container."),
+    DATABASE_PATH: z
+      .string()
+      .min(1)
+      .default("./.data/folio.db")
+      .describe("Set DATABASE_PATH to a writable SQLite file path, e.g. ./.data/folio.db."),
+    APP_URL: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(
+        "Set APP_URL to the public origin people open in the browser, e.g. https://billing.example.com.",
+      ),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info")
+      .describe("Set LOG_LEVEL to one of fatal, error, warn, info, debug, trace, silent."),
+    TRUST_PROXY: z
+      .enum(["true", "false", "1", "0"])
+      .default("false")
+      .transform((v) => v === "true" || v === "1")
+      .describe(
+        "Set TRUST_PROXY=true only behind a reverse proxy that sets X-Forwarded-For (login throttling keys on the client IP).",
+      ),
+    // pnpm sets INIT_CWD to the directory the command was typed in; relative paths are resolved
+    // from there so `DATABASE_PATH=./x.db pnpm start` at the repo root means the repo root.
+    INIT_CWD: z.string().optional(),
+  })
+  .transform(({ INIT_CWD, ...env }) => {
+    const base = INIT_CWD ?? process.cwd();
+    const databasePath =
+      env.DATABASE_PATH === ":memory:" || isAbsolute(env.DATABASE_PATH)
+        ? env.DATABASE_PATH
+        : resolve(base, env.DATABASE_PATH);
+    const appUrl = new URL(env.APP_URL ?? `http://localhost:${env.PORT}`);
+    return {
+      ...env,
+      DATABASE_PATH: databasePath,
+      // Origin only (no trailing slash or path): used for CSRF checks and links.
+      APP_URL: appUrl.origin,
+    };
+  });
+
+export type Env = z.output<typeof EnvSchema>;
+
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+}
+
+/** Parses and validates configuration; throws EnvError naming each bad variable and its fix. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  // Treat empty values (`PORT=` in an env file) as unset so defaults apply.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ""),
+  );
+  const result = EnvSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+
+  const shape = EnvSchema.in.shape;
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? "");
+    const got = key in cleaned ? ` (got ${JSON.stringify(cleaned[key])})` : "";
+    const hint = shape[key as keyof typeof shape]?.description ?? "";
+    return `  - ${key || "(config)"}: ${issue.message}${got}. ${hint}`.trimEnd();
+  });
+  throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
+}

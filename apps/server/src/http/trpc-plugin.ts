@@ -1,0 +1,48 @@
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { CSRF_MESSAGE, csrfGuard } from "../auth/csrf.ts";
+import { createContext } from "../context.ts";
+import { appRouter, type AppRouter } from "../routers/_app.ts";
+
+export const TRPC_PREFIX = "/api/trpc";
+
+// A CSRF refusal in tRPC's own error envelope, so the client shows the message like any other.
+function forbiddenEnvelope(req: FastifyRequest) {
+  const url = new URL(req.url, "http://folio.invalid");
+  const paths = decodeURIComponent(url.pathname.slice(TRPC_PREFIX.length + 1)).split(",");
+  const error = (path: string | undefined) => ({
+    error: {
+      message: CSRF_MESSAGE,
+      code: TRPC_ERROR_CODES_BY_KEY.FORBIDDEN,
+      data: { code: "FORBIDDEN", httpStatus: 403, path },
+    },
+  });
+  return url.searchParams.get("batch") === "1" ? paths.map(error) : error(paths[0]);
+}
+
+/** tRPC at /api/trpc, with the CSRF guard and no-store caching scoped to it. */
+export async function trpcRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook("onRequest", csrfGuard(app.folio.env.APP_URL, forbiddenEnvelope));
+  app.addHook("onRequest", async (_req, reply) => {
+    reply.header("cache-control", "no-store");
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    trpcOptions: {
+      router: appRouter,
+      createContext,
+      responseMeta: ({ ctx }) => (ctx ? { headers: ctx.resHeaders } : {}),
+      onError({ error, path, req }) {
+        if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "BAD_GATEWAY") {
+          req.log.error({ err: error.cause ?? error, path }, "tRPC procedure failed");
+        } else {
+          req.log.info(
+            { code: error.code, path, message: error.message },
+            "tRPC procedure refused",
+          );
+        }
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+}

@@ -1,0 +1,33 @@
+import { ROLES, type Role } from "@folio/db";
+
+// The one permission matrix. Procedures name a permission; only this table says who holds it.
+// Admin is listed explicitly everywhere so the table reads as the whole truth.
+export const PERMISSIONS = {
+  "customers.read": ["support", "finance", "admin"],
+  "orders.read": ["support", "fulfillment", "admin"],
+  "orders.fulfill": ["fulfillment", "admin"],
+  "refunds.create": ["support", "admin"],
+  "credits.grant": ["support", "admin"],
+  "webhooks.read": ["support", "admin"],
+  "webhooks.retry": ["admin"],
+  "metrics.read": ["finance", "admin"],
+  "staff.manage": ["admin"],
+} as const satisfies Record<string, readonly Exclude<Role, "customer">[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
+
+export const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, "customer"> => r !== "customer");
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export function permissionsFor(role: Role): Permission[] {
+  return PERMISSION_NAMES.filter((p) => can(role, p));
+}
+
+export function isStaff(role: Role): boolean {
+  return role !== "customer";
+}
