@@ -1,1 +1,7 @@
-export {};
+export { startEmulator, DEFAULT_TEST_KEY } from "./emulator.ts";
+export type { EmulatorHandle, StartOptions, WebhookEndpointOption } from "./emulator.ts";
+export { EmulatorCore, DEFAULT_API_VERSION } from "./core/emulator.ts";
+export { ApiError } from "./core/errors.ts";
+export { signPayload } from "./core/webhooks.ts";
+export type { Delivery, FaultRule } from "./core/webhooks.ts";
+export type * from "./core/types.ts";

@@ -1,0 +1,66 @@
+import { invalidRequest } from "./errors.ts";
+import type { StoredObject } from "./store.ts";
+import type { Ctx, Expander } from "./types.ts";
+
+const MAX_DEPTH = 4;
+
+/**
+ * Generic `expand[]`: walks each dotted path; a string id found on the way is replaced by
+ * the stored object with that id, arrays are walked element by element (so `data.customer`
+ * works on lists and `lines.data.price` on invoices), and fields Stripe only includes on
+ * request come from registered expanders. Unknown fields answer 400 like Stripe.
+ */
+export function applyExpand(
+  ctx: Ctx,
+  body: unknown,
+  paths: readonly string[],
+  expanders: ReadonlyMap<string, Expander>,
+): unknown {
+  if (paths.length === 0 || body === null || typeof body !== "object") return body;
+  const root = structuredClone(body) as Record<string, unknown>;
+  for (const path of paths) {
+    const parts = path.split(".");
+    if (parts.length > MAX_DEPTH) {
+      throw invalidRequest(
+        `You cannot expand more than ${MAX_DEPTH} levels of a property. Property: ${path}`,
+        { param: "expand" },
+      );
+    }
+    expandAt(ctx, root, parts, path, expanders);
+  }
+  return root;
+}
+
+function expandAt(
+  ctx: Ctx,
+  node: unknown,
+  parts: string[],
+  fullPath: string,
+  expanders: ReadonlyMap<string, Expander>,
+): void {
+  if (node === null || node === undefined) return;
+  if (Array.isArray(node)) {
+    for (const item of node) expandAt(ctx, item, parts, fullPath, expanders);
+    return;
+  }
+  if (typeof node !== "object") return;
+  const [head, ...rest] = parts;
+  if (head === undefined) return;
+  const record = node as Record<string, unknown>;
+  let value = record[head];
+  if (value === undefined) {
+    const expander = expanders.get(`${String(record.object)}.${head}`);
+    if (!expander) {
+      throw invalidRequest(`This property cannot be expanded (${fullPath}).`, { param: "expand" });
+    }
+    value = expander(ctx, record as StoredObject);
+    record[head] = value;
+  } else if (typeof value === "string") {
+    const found = ctx.store.get(value);
+    if (found) {
+      value = found;
+      record[head] = found;
+    }
+  }
+  if (rest.length > 0) expandAt(ctx, value, rest, fullPath, expanders);
+}

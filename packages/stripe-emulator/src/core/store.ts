@@ -1,0 +1,207 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+
+/** Any Stripe object the emulator stores: it has an id and an `object` type name. */
+export interface StoredObject {
+  id: string;
+  object: string;
+  created?: number;
+  [key: string]: unknown;
+}
+
+export interface ListQuery<T> {
+  /** Only objects whose `customer` field is this id (indexed). */
+  customer?: string;
+  /** `created` bounds in unix seconds (inclusive/exclusive like Stripe's `created[gte]`…). */
+  created?: RangeFilter;
+  /** Any further filter, applied in JS after the indexed ones. */
+  where?: (object: T) => boolean;
+}
+
+export interface RangeFilter {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS objects (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  customer TEXT,
+  created INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS objects_type_created ON objects (type, created DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS objects_customer ON objects (customer, type);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  key TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  headers TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_secrets (
+  endpoint_id TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  expires_at_ms INTEGER,
+  PRIMARY KEY (endpoint_id, secret)
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at_ms INTEGER,
+  created_ms INTEGER NOT NULL,
+  log TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_id);
+CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status) WHERE status = 'pending';
+CREATE TABLE IF NOT EXISTS jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  run_at INTEGER NOT NULL,
+  clock_id TEXT,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'scheduled'
+);
+CREATE INDEX IF NOT EXISTS jobs_due ON jobs (clock_id, run_at) WHERE status = 'scheduled';
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+/**
+ * SQLite-backed object store. Objects live as JSON by id, with `type`, `customer` and
+ * `created` columns for the filters every list endpoint needs. All writes happen inside
+ * the request transaction opened by the server (see `Store.transaction`).
+ */
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(path = ":memory:") {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("busy_timeout = 5000");
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Drops every object, event, key, delivery and job (control API `reset`). */
+  reset(): void {
+    this.db.exec(
+      "DELETE FROM objects; DELETE FROM idempotency_keys; DELETE FROM webhook_secrets; DELETE FROM deliveries; DELETE FROM jobs; DELETE FROM meta;",
+    );
+  }
+
+  get<T extends object = StoredObject>(id: string): T | undefined {
+    const row = this.db.prepare("SELECT data FROM objects WHERE id = ?").get(id) as
+      { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as T) : undefined;
+  }
+
+  /** The object if it exists and has the given `object` type. */
+  getTyped<T extends object = StoredObject>(type: string, id: string): T | undefined {
+    const row = this.db
+      .prepare("SELECT data FROM objects WHERE id = ? AND type = ?")
+      .get(id, type) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as T) : undefined;
+  }
+
+  insert<T extends object>(object: T): T {
+    const o = object as unknown as StoredObject;
+    this.db
+      .prepare("INSERT INTO objects (id, type, customer, created, data) VALUES (?, ?, ?, ?, ?)")
+      .run(o.id, o.object, customerOf(o), o.created ?? 0, JSON.stringify(object));
+    return object;
+  }
+
+  /** Replaces the stored JSON; the object must exist. */
+  update<T extends object>(object: T): T {
+    const o = object as unknown as StoredObject;
+    const result = this.db
+      .prepare("UPDATE objects SET data = ?, customer = ? WHERE id = ?")
+      .run(JSON.stringify(object), customerOf(o), o.id);
+    if (result.changes !== 1) throw new Error(`update of unknown object ${o.id}`);
+    return object;
+  }
+
+  delete(id: string): void {
+    this.db.prepare("DELETE FROM objects WHERE id = ?").run(id);
+  }
+
+  /** Objects of one type, newest first (created desc, then insertion order desc). */
+  list<T extends object = StoredObject>(type: string, query: ListQuery<T> = {}): T[] {
+    const clauses = ["type = ?"];
+    const args: unknown[] = [type];
+    if (query.customer !== undefined) {
+      clauses.push("customer = ?");
+      args.push(query.customer);
+    }
+    const c = query.created;
+    if (c?.gt !== undefined) {
+      clauses.push("created > ?");
+      args.push(c.gt);
+    }
+    if (c?.gte !== undefined) {
+      clauses.push("created >= ?");
+      args.push(c.gte);
+    }
+    if (c?.lt !== undefined) {
+      clauses.push("created < ?");
+      args.push(c.lt);
+    }
+    if (c?.lte !== undefined) {
+      clauses.push("created <= ?");
+      args.push(c.lte);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT data FROM objects WHERE ${clauses.join(" AND ")} ORDER BY created DESC, seq DESC`,
+      )
+      .all(...args) as { data: string }[];
+    const objects = rows.map((r) => JSON.parse(r.data) as T);
+    return query.where ? objects.filter(query.where) : objects;
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db
+      .prepare(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      )
+      .run(key, value);
+  }
+}
+
+function customerOf(o: StoredObject): string | null {
+  const c = o.customer;
+  if (typeof c === "string") return c;
+  if (c && typeof c === "object" && typeof (c as { id?: unknown }).id === "string") {
+    return (c as { id: string }).id;
+  }
+  return null;
+}

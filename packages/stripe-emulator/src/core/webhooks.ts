@@ -1,0 +1,510 @@
+import { createHmac } from "node:crypto";
+import type Stripe from "stripe";
+import type { Store } from "./store.ts";
+
+/** Stripe's schedule is roughly exponential over three days; tests compress it to ms. */
+export const DEFAULT_RETRY_SCHEDULE_MS = [
+  60_000,
+  5 * 60_000,
+  30 * 60_000,
+  2 * 3_600_000,
+  5 * 3_600_000,
+  10 * 3_600_000,
+  12 * 3_600_000,
+  24 * 3_600_000,
+];
+
+export interface FaultRule {
+  id: string;
+  match: { type?: string; endpoint?: string };
+  action: "drop" | "duplicate" | "delay" | "reorder";
+  /** How many deliveries the rule still applies to; undefined = unlimited. */
+  count?: number;
+  delayMs?: number;
+}
+
+export interface DeliveryAttempt {
+  at: string;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  note?: string;
+}
+
+export interface Delivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  endpoint_id: string;
+  url: string;
+  status: "pending" | "succeeded" | "failed" | "dropped";
+  attempts: number;
+  next_attempt_at: string | null;
+  created: string;
+  log: DeliveryAttempt[];
+}
+
+interface DeliveryRow {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: Delivery["status"];
+  attempts: number;
+  next_attempt_at_ms: number | null;
+  created_ms: number;
+  log: string;
+}
+
+export interface WebhookOptions {
+  retryScheduleMs: number[];
+  timeoutMs: number;
+  /** Default grace period for the previous secret after a roll. */
+  rollGraceMs: number;
+}
+
+/** `t=<ts>,v1=<sig>[,v1=<sig>…]` — one v1 per active secret, as during a Stripe secret roll. */
+export function signPayload(
+  payload: string,
+  secrets: readonly string[],
+  timestamp: number,
+): string {
+  const parts = [`t=${timestamp}`];
+  for (const secret of secrets) {
+    const sig = createHmac("sha256", secret).update(`${timestamp}.${payload}`).digest("hex");
+    parts.push(`v1=${sig}`);
+  }
+  return parts.join(",");
+}
+
+function eventMatches(pattern: string | undefined, type: string): boolean {
+  if (pattern === undefined || pattern === "*") return true;
+  if (pattern.endsWith(".*")) return type.startsWith(pattern.slice(0, -1));
+  return pattern === type;
+}
+
+/**
+ * Delivers events to webhook endpoints from the `deliveries` table, so a restart resumes
+ * pending work. Attempts run on wall-clock time (retries are about the network, not about
+ * the emulator clock) and signatures use the real time so receivers' tolerance checks pass.
+ */
+export class WebhookDispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private readonly inFlight = new Set<string>();
+  private readonly delayed = new Set<string>();
+  private readonly reordered = new Set<string>();
+  private readonly held = new Map<string, string[]>();
+  private faults: FaultRule[] = [];
+  private faultSeq = 0;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: WebhookOptions,
+    private readonly renderEvent: (eventId: string) => Stripe.Event | undefined,
+  ) {}
+
+  /** Called inside the emitting transaction: one pending row per matching endpoint. */
+  createDeliveries(
+    event: { id: string; type: string },
+    endpoints: { id: string }[],
+    newId: () => string,
+  ): number {
+    const now = Date.now();
+    const insert = this.store.db.prepare(
+      "INSERT INTO deliveries (id, event_id, endpoint_id, status, next_attempt_at_ms, created_ms) VALUES (?, ?, ?, 'pending', ?, ?)",
+    );
+    for (const endpoint of endpoints) insert.run(newId(), event.id, endpoint.id, now, now);
+    return endpoints.length;
+  }
+
+  /** Number of deliveries for an event not (yet) successful: Stripe's `pending_webhooks`. */
+  pendingFor(eventId: string): number {
+    const row = this.store.db
+      .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ? AND status != 'succeeded'")
+      .get(eventId) as { n: number };
+    return row.n;
+  }
+
+  /** Wake the worker (after a commit). */
+  kick(): void {
+    if (this.stopped) return;
+    this.armTimer(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  addFault(rule: Omit<FaultRule, "id">): FaultRule {
+    const full: FaultRule = { ...rule, id: `fault_${++this.faultSeq}` };
+    this.faults.push(full);
+    return full;
+  }
+
+  listFaults(): FaultRule[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+    this.releaseAllHeld();
+  }
+
+  reset(): void {
+    this.clearFaults();
+    this.delayed.clear();
+    this.reordered.clear();
+  }
+
+  /** Resolves once nothing is pending or in flight, or after `timeoutMs`. */
+  async flush(timeoutMs = 10_000): Promise<{ idle: boolean; pending: number }> {
+    const deadline = Date.now() + timeoutMs;
+    this.kick();
+    while (!this.isIdle()) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      // Held (reorder) deliveries would wait forever with nothing behind them.
+      if (this.inFlight.size === 0 && this.held.size > 0 && this.duePendingCount() === 0) {
+        this.releaseAllHeld();
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 20));
+        this.idleWaiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return { idle: this.isIdle(), pending: this.pendingCount() };
+  }
+
+  redeliver(id: string): Delivery | undefined {
+    const row = this.store.db.prepare("SELECT id FROM deliveries WHERE id = ?").get(id);
+    if (!row) return undefined;
+    this.store.db
+      .prepare("UPDATE deliveries SET status = 'pending', next_attempt_at_ms = ? WHERE id = ?")
+      .run(Date.now(), id);
+    this.kick();
+    return this.getDelivery(id);
+  }
+
+  getDelivery(id: string): Delivery | undefined {
+    const row = this.store.db.prepare("SELECT * FROM deliveries WHERE id = ?").get(id) as
+      DeliveryRow | undefined;
+    return row ? this.toDelivery(row) : undefined;
+  }
+
+  listDeliveries(filter: { event?: string; endpoint?: string; status?: string } = {}): Delivery[] {
+    const clauses: string[] = [];
+    const args: string[] = [];
+    if (filter.event) {
+      clauses.push("event_id = ?");
+      args.push(filter.event);
+    }
+    if (filter.endpoint) {
+      clauses.push("endpoint_id = ?");
+      args.push(filter.endpoint);
+    }
+    if (filter.status) {
+      clauses.push("status = ?");
+      args.push(filter.status);
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
+    const rows = this.store.db
+      .prepare(`SELECT * FROM deliveries ${where} ORDER BY seq ASC`)
+      .all(...args) as DeliveryRow[];
+    return rows.map((r) => this.toDelivery(r));
+  }
+
+  /** Secrets valid now for an endpoint, newest first. */
+  activeSecrets(endpointId: string): string[] {
+    const rows = this.store.db
+      .prepare(
+        "SELECT secret FROM webhook_secrets WHERE endpoint_id = ? AND (expires_at_ms IS NULL OR expires_at_ms > ?) ORDER BY expires_at_ms IS NULL DESC, expires_at_ms DESC",
+      )
+      .all(endpointId, Date.now()) as { secret: string }[];
+    return rows.map((r) => r.secret);
+  }
+
+  addSecret(endpointId: string, secret: string): void {
+    this.store.db
+      .prepare(
+        "INSERT INTO webhook_secrets (endpoint_id, secret, expires_at_ms) VALUES (?, ?, NULL)",
+      )
+      .run(endpointId, secret);
+  }
+
+  /** New secret; the current ones stay valid for `graceMs` (Stripe's "expire old secret in …"). */
+  rollSecret(endpointId: string, newSecret: string, graceMs = this.options.rollGraceMs): void {
+    const expires = Date.now() + graceMs;
+    this.store.db
+      .prepare(
+        "UPDATE webhook_secrets SET expires_at_ms = ? WHERE endpoint_id = ? AND (expires_at_ms IS NULL OR expires_at_ms > ?)",
+      )
+      .run(expires, endpointId, expires);
+    this.addSecret(endpointId, newSecret);
+  }
+
+  private toDelivery(row: DeliveryRow): Delivery {
+    const event = this.store.get(row.event_id);
+    const endpoint = this.store.get(row.endpoint_id);
+    return {
+      id: row.id,
+      event_id: row.event_id,
+      event_type: typeof event?.type === "string" ? event.type : "",
+      endpoint_id: row.endpoint_id,
+      url: typeof endpoint?.url === "string" ? endpoint.url : "",
+      status: row.status,
+      attempts: row.attempts,
+      next_attempt_at:
+        row.status === "pending" && row.next_attempt_at_ms !== null
+          ? new Date(row.next_attempt_at_ms).toISOString()
+          : null,
+      created: new Date(row.created_ms).toISOString(),
+      log: JSON.parse(row.log) as DeliveryAttempt[],
+    };
+  }
+
+  private pendingCount(): number {
+    return (
+      this.store.db
+        .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'")
+        .get() as {
+        n: number;
+      }
+    ).n;
+  }
+
+  private duePendingCount(): number {
+    const rows = this.store.db
+      .prepare("SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ?")
+      .all(Date.now()) as { id: string }[];
+    return rows.filter((r) => !this.isHeld(r.id) && !this.inFlight.has(r.id)).length;
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight.size === 0 && this.pendingCount() === 0;
+  }
+
+  private isHeld(id: string): boolean {
+    for (const ids of this.held.values()) if (ids.includes(id)) return true;
+    return false;
+  }
+
+  private armTimer(delayMs: number): void {
+    const at = Date.now() + Math.max(0, delayMs);
+    if (this.timer && at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, delayMs),
+    );
+    this.timer.unref();
+  }
+
+  private pump(): void {
+    if (this.stopped || !this.store.db.open) return;
+    const now = Date.now();
+    const due = this.store.db
+      .prepare(
+        "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY seq ASC",
+      )
+      .all(now) as DeliveryRow[];
+    for (const row of due) {
+      if (this.inFlight.has(row.id) || this.isHeld(row.id)) continue;
+      this.start(row);
+    }
+    const next = this.store.db
+      .prepare(
+        "SELECT MIN(next_attempt_at_ms) AS at FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms > ?",
+      )
+      .get(now) as { at: number | null };
+    if (next.at !== null) this.armTimer(next.at - now);
+    this.notifyIfIdle();
+  }
+
+  private takeFault(row: DeliveryRow, eventType: string): FaultRule | undefined {
+    const rule = this.faults.find(
+      (f) =>
+        eventMatches(f.match.type, eventType) &&
+        (f.match.endpoint === undefined ||
+          f.match.endpoint === row.endpoint_id ||
+          f.match.endpoint === (this.store.get(row.endpoint_id)?.url as string | undefined)) &&
+        (f.count === undefined || f.count > 0) &&
+        !(f.action === "delay" && this.delayed.has(row.id)) &&
+        !(f.action === "reorder" && this.reordered.has(row.id)),
+    );
+    if (rule?.count !== undefined) {
+      rule.count -= 1;
+      if (rule.count <= 0) this.faults = this.faults.filter((f) => f !== rule);
+    }
+    return rule;
+  }
+
+  private start(row: DeliveryRow): void {
+    const event = this.renderEvent(row.event_id);
+    const endpoint = this.store.get(row.endpoint_id);
+    if (!event || !endpoint || typeof endpoint.url !== "string") {
+      this.finish(row, "failed", { status: null, error: "event or endpoint no longer exists" });
+      return;
+    }
+    const fault = this.takeFault(row, event.type);
+    if (fault?.action === "drop") {
+      this.finish(row, "dropped", { status: null, error: null, note: "dropped by fault rule" });
+      return;
+    }
+    if (fault?.action === "delay") {
+      this.delayed.add(row.id);
+      const at = Date.now() + (fault.delayMs ?? 1000);
+      this.store.db
+        .prepare("UPDATE deliveries SET next_attempt_at_ms = ? WHERE id = ?")
+        .run(at, row.id);
+      this.armTimer(at - Date.now());
+      return;
+    }
+    if (fault?.action === "reorder") {
+      // Held until the next delivery to this endpoint has been sent.
+      this.reordered.add(row.id);
+      const ids = this.held.get(row.endpoint_id) ?? [];
+      ids.push(row.id);
+      this.held.set(row.endpoint_id, ids);
+      return;
+    }
+    this.inFlight.add(row.id);
+    const copies = fault?.action === "duplicate" ? 2 : 1;
+    void this.send(row, endpoint.url, event, copies);
+  }
+
+  private async send(
+    row: DeliveryRow,
+    url: string,
+    event: Stripe.Event,
+    copies: number,
+  ): Promise<void> {
+    const results: DeliveryAttempt[] = [];
+    for (let i = 0; i < copies; i++) results.push(await this.post(row.endpoint_id, url, event));
+    this.inFlight.delete(row.id);
+    if (!this.store.db.open || this.stopped) return;
+    const ok = results.some((r) => r.status !== null && r.status >= 200 && r.status < 300);
+    const current = this.store.db.prepare("SELECT * FROM deliveries WHERE id = ?").get(row.id) as
+      DeliveryRow | undefined;
+    if (!current) return;
+    const log = (JSON.parse(current.log) as DeliveryAttempt[]).concat(
+      results.map((r, i) => (copies > 1 ? { ...r, note: `duplicate ${i + 1}/${copies}` } : r)),
+    );
+    const attempts = current.attempts + 1;
+    if (ok) {
+      this.store.db
+        .prepare(
+          "UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?",
+        )
+        .run(attempts, JSON.stringify(log), row.id);
+    } else {
+      const wait = this.options.retryScheduleMs[attempts - 1];
+      if (wait === undefined) {
+        this.store.db
+          .prepare(
+            "UPDATE deliveries SET status = 'failed', attempts = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?",
+          )
+          .run(attempts, JSON.stringify(log), row.id);
+      } else {
+        const at = Date.now() + wait;
+        this.store.db
+          .prepare(
+            "UPDATE deliveries SET attempts = ?, next_attempt_at_ms = ?, log = ? WHERE id = ?",
+          )
+          .run(attempts, at, JSON.stringify(log), row.id);
+        this.armTimer(wait);
+      }
+    }
+    this.releaseHeld(row.endpoint_id);
+    this.notifyIfIdle();
+  }
+
+  private async post(
+    endpointId: string,
+    url: string,
+    event: Stripe.Event,
+  ): Promise<DeliveryAttempt> {
+    const started = Date.now();
+    const at = new Date(started).toISOString();
+    const payload = JSON.stringify(
+      { ...event, pending_webhooks: this.pendingFor(event.id) },
+      null,
+      2,
+    );
+    const signature = signPayload(
+      payload,
+      this.activeSecrets(endpointId),
+      Math.floor(started / 1000),
+    );
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "stripe-signature": signature,
+          "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        },
+        body: payload,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      return { at, status: res.status, error: null, durationMs: Date.now() - started };
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === "TimeoutError";
+      return {
+        at,
+        status: null,
+        error: timedOut ? `timed out after ${this.options.timeoutMs}ms` : String(error),
+        durationMs: Date.now() - started,
+      };
+    }
+  }
+
+  private finish(
+    row: DeliveryRow,
+    status: Delivery["status"],
+    attempt: Omit<DeliveryAttempt, "at" | "durationMs">,
+  ): void {
+    const current = this.store.db.prepare("SELECT log FROM deliveries WHERE id = ?").get(row.id) as
+      { log: string } | undefined;
+    const log = (JSON.parse(current?.log ?? "[]") as DeliveryAttempt[]).concat({
+      ...attempt,
+      at: new Date().toISOString(),
+      durationMs: 0,
+    });
+    this.store.db
+      .prepare("UPDATE deliveries SET status = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?")
+      .run(status, JSON.stringify(log), row.id);
+    this.notifyIfIdle();
+  }
+
+  private releaseHeld(endpointId: string): void {
+    const ids = this.held.get(endpointId);
+    if (!ids) return;
+    this.held.delete(endpointId);
+    if (ids.length) this.armTimer(0);
+  }
+
+  private releaseAllHeld(): void {
+    if (this.held.size === 0) return;
+    this.held.clear();
+    this.armTimer(0);
+  }
+
+  private notifyIfIdle(): void {
+    if (!this.isIdle()) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}

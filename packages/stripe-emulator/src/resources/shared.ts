@@ -1,0 +1,65 @@
+import type Stripe from "stripe";
+import { z } from "zod";
+import { emptyable, obj, str } from "../core/params.ts";
+
+/** Param schemas and builders shared by several resources. */
+
+export const addressParam = () =>
+  obj({
+    city: emptyable(str({ max: 200 })).optional(),
+    country: emptyable(str({ max: 2 })).optional(),
+    line1: emptyable(str({ max: 200 })).optional(),
+    line2: emptyable(str({ max: 200 })).optional(),
+    postal_code: emptyable(str({ max: 20 })).optional(),
+    state: emptyable(str({ max: 200 })).optional(),
+  });
+
+export type AddressParam = z.output<ReturnType<typeof addressParam>>;
+
+export function toAddress(p: AddressParam, base?: Stripe.Address | null): Stripe.Address {
+  const pick = (key: keyof AddressParam) => (p[key] === undefined ? (base?.[key] ?? null) : p[key]);
+  return {
+    city: pick("city"),
+    country: pick("country"),
+    line1: pick("line1"),
+    line2: pick("line2"),
+    postal_code: pick("postal_code"),
+    state: pick("state"),
+  };
+}
+
+export const shippingParam = () =>
+  obj({
+    address: addressParam(),
+    name: z.string(),
+    phone: emptyable(z.string()).optional(),
+  });
+
+/** Zero-decimal currencies have no minor unit (¥100 is `amount: 100`). */
+export const ZERO_DECIMAL = new Set([
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
+]);
+
+export function formatMoney(amount: number, currency: string): string {
+  const digits = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: currency.toUpperCase(),
+    minimumFractionDigits: digits,
+  }).format(amount / 10 ** digits);
+}
