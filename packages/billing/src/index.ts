@@ -12,3 +12,52 @@ export {
   type SyncObjectMap,
   type SyncTx,
 } from "./sync/hooks.ts";
+export {
+  CATALOG_FORMAT_VERSION,
+  CatalogFileError,
+  DEMO_CATALOG_PATH,
+  catalogSchema,
+  demoCatalog,
+  loadCatalogFile,
+  parseCatalog,
+  type Catalog,
+  type CatalogInput,
+  type CatalogPrice,
+  type CatalogProduct,
+  type ProductKind,
+} from "./catalog/schema.ts";
+export {
+  formatCatalogReport,
+  pushCatalog,
+  type CatalogAction,
+  type CatalogChange,
+  type CatalogPushReport,
+  type PushCatalogOptions,
+} from "./catalog/push.ts";
+export {
+  customerLinkHook,
+  ensureStripeCustomer,
+  linkStripeCustomer,
+  stripeCustomerIdFor,
+  userIdForStripeCustomer,
+  type BillingDeps,
+  type BillingUser,
+} from "./customers.ts";
+export { audit, syncActor, type AuditEntry, type Writer } from "./records/audit.ts";
+export { recordHooks } from "./records/index.ts";
+export {
+  fetchLineItems,
+  isPaidPaymentSession,
+  orderHook,
+  orderIdFor,
+  orderPaymentHook,
+  refreshOrderPayment,
+  writeOrder,
+  type PreparedLineItem,
+} from "./records/orders.ts";
+export { creditLedgerHook } from "./records/credit-ledger.ts";
+export {
+  snapshotSubscription,
+  subscriptionHistoryHook,
+  type SubscriptionSnapshot,
+} from "./records/subscription-history.ts";

@@ -1,0 +1,169 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/**
+ * The catalog file format. `version` is the format version: a file written for another format is
+ * rejected instead of being half-understood. Amounts are integer minor units of `currency`.
+ */
+export const CATALOG_FORMAT_VERSION = 1;
+
+const key = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_]*$/, "use lowercase letters, digits and underscores")
+  .max(100);
+const currency = z
+  .string()
+  .regex(/^[a-z]{3}$/, "use a lowercase ISO 4217 code such as usd")
+  .optional();
+const metadata = z
+  .record(z.string().max(40), z.string().max(500))
+  .refine((m) => Object.keys(m).every((k) => !k.startsWith("folio_")), {
+    message: "metadata keys starting with folio_ are reserved for the catalog itself",
+  })
+  .optional();
+
+export const catalogPriceSchema = z.strictObject({
+  lookupKey: key,
+  nickname: z.string().max(100).optional(),
+  unitAmount: z.number().int().nonnegative(),
+  /** Defaults to the catalog's currency. */
+  currency,
+  recurring: z
+    .strictObject({
+      interval: z.enum(["day", "week", "month", "year"]),
+      intervalCount: z.number().int().min(1).max(36).default(1),
+      trialDays: z.number().int().min(1).max(730).optional(),
+    })
+    .optional(),
+  taxBehavior: z.enum(["exclusive", "inclusive", "unspecified"]).default("unspecified"),
+  metadata,
+});
+
+export const PRODUCT_KINDS = ["plan", "addon", "physical", "digital", "credits"] as const;
+export type ProductKind = (typeof PRODUCT_KINDS)[number];
+
+export const catalogProductSchema = z.strictObject({
+  /** Stable identity of the product across pushes, stored as `metadata.folio_key`. */
+  key,
+  name: z.string().min(1).max(250),
+  description: z.string().max(1000).optional(),
+  kind: z.enum(PRODUCT_KINDS),
+  /** Plans: the tier a subscription grants (`folio_plan_tier`). */
+  planTier: key.optional(),
+  /** Add-ons: what one unit of quantity grants, e.g. `seat` (`folio_addon_unit`). */
+  addonUnit: key.optional(),
+  /** Credit packs: credits granted per unit purchased (`folio_credits`). */
+  credits: z.number().int().positive().optional(),
+  /** Digital products: the asset a purchase unlocks (`folio_deliverable`). */
+  deliverable: key.optional(),
+  unitLabel: z.string().max(12).optional(),
+  active: z.boolean().default(true),
+  metadata,
+  prices: z.array(catalogPriceSchema).min(1),
+});
+
+export const catalogSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(CATALOG_FORMAT_VERSION),
+    name: z.string().min(1),
+    currency: z.string().regex(/^[a-z]{3}$/),
+    products: z.array(catalogProductSchema).min(1),
+  })
+  .superRefine((catalog, ctx) => {
+    const productKeys = new Set<string>();
+    const lookupKeys = new Set<string>();
+    catalog.products.forEach((p, i) => {
+      const at = (...path: (string | number)[]) => ["products", i, ...path];
+      if (productKeys.has(p.key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("key"),
+          message: `duplicate product key ${p.key}`,
+        });
+      }
+      productKeys.add(p.key);
+      const recurring = p.prices.map((price) => price.recurring !== undefined);
+      const needs = (ok: boolean, path: string, message: string) => {
+        if (!ok) ctx.addIssue({ code: "custom", path: at(path), message });
+      };
+      switch (p.kind) {
+        case "plan":
+          needs(p.planTier !== undefined, "planTier", "a plan needs planTier");
+          needs(recurring.every(Boolean), "prices", "a plan's prices must all be recurring");
+          break;
+        case "addon":
+          needs(p.addonUnit !== undefined, "addonUnit", "an add-on needs addonUnit");
+          needs(recurring.every(Boolean), "prices", "an add-on's prices must all be recurring");
+          break;
+        case "credits":
+          needs(p.credits !== undefined, "credits", "a credit pack needs credits");
+          needs(!recurring.some(Boolean), "prices", "a credit pack is sold one-time");
+          break;
+        case "physical":
+        case "digital":
+          needs(!recurring.some(Boolean), "prices", `a ${p.kind} product is sold one-time`);
+          break;
+      }
+      p.prices.forEach((price, j) => {
+        if (lookupKeys.has(price.lookupKey)) {
+          ctx.addIssue({
+            code: "custom",
+            path: at("prices", j, "lookupKey"),
+            message: `duplicate lookupKey ${price.lookupKey}`,
+          });
+        }
+        lookupKeys.add(price.lookupKey);
+        if (price.recurring?.trialDays !== undefined && p.kind !== "plan") {
+          ctx.addIssue({
+            code: "custom",
+            path: at("prices", j, "recurring", "trialDays"),
+            message: "only plans carry a trial",
+          });
+        }
+      });
+    });
+  });
+
+export type Catalog = z.output<typeof catalogSchema>;
+export type CatalogInput = z.input<typeof catalogSchema>;
+export type CatalogProduct = Catalog["products"][number];
+export type CatalogPrice = CatalogProduct["prices"][number];
+
+export class CatalogFileError extends Error {
+  override readonly name = "CatalogFileError";
+}
+
+/** Parses catalog data, naming every invalid field in one error. */
+export function parseCatalog(data: unknown, source = "catalog"): Catalog {
+  const result = catalogSchema.safeParse(data);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .map((issue) => `  - ${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    .join("\n");
+  throw new CatalogFileError(`${source} is not a valid Folio catalog:\n${problems}`);
+}
+
+export function loadCatalogFile(path: string): Catalog {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new CatalogFileError(`cannot read catalog file ${path}: ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new CatalogFileError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseCatalog(data, path);
+}
+
+export const DEMO_CATALOG_PATH = fileURLToPath(new URL("./demo-catalog.json", import.meta.url));
+
+/** The catalog of the demo business shipped with Folio ("Quire": journaling app + paper shop). */
+export function demoCatalog(): Catalog {
+  return loadCatalogFile(DEMO_CATALOG_PATH);
+}

@@ -1,0 +1,47 @@
+import { billingCustomers, creditLedger } from "@folio/db";
+import { eq } from "drizzle-orm";
+import type { SyncHook } from "../sync/hooks.ts";
+
+const idOf = (v: string | { id: string } | null | undefined): string | null =>
+  v == null ? null : typeof v === "string" ? v : v.id;
+
+/**
+ * One ledger row per customer balance transaction, keyed by its id. Amount, currency and ending
+ * balance of a balance transaction never change; only its description and metadata can, so a
+ * later version updates those and nothing else.
+ */
+export const creditLedgerHook: SyncHook = {
+  types: ["customer_balance_transaction"],
+  write(tx, change) {
+    if (change.type !== "customer_balance_transaction") return;
+    const bt = change.object;
+    const customerId = idOf(bt.customer);
+    if (!customerId) return;
+    const link = tx
+      .select({ userId: billingCustomers.userId })
+      .from(billingCustomers)
+      .where(eq(billingCustomers.stripeCustomerId, customerId))
+      .get();
+    tx.insert(creditLedger)
+      .values({
+        balanceTransactionId: bt.id,
+        stripeCustomerId: customerId,
+        userId: link?.userId ?? null,
+        amount: bt.amount,
+        currency: bt.currency,
+        endingBalance: bt.ending_balance,
+        reason: bt.type,
+        description: bt.description,
+        invoiceId: idOf(bt.invoice),
+        creditNoteId: idOf(bt.credit_note),
+        occurredAt: new Date(bt.created * 1000),
+        eventId: change.event.id,
+        recordedAt: change.clock.now(),
+      })
+      .onConflictDoUpdate({
+        target: creditLedger.balanceTransactionId,
+        set: { description: bt.description },
+      })
+      .run();
+  },
+};

@@ -1,0 +1,17 @@
+import { customerLinkHook } from "../customers.ts";
+import type { SyncHooks } from "../sync/hooks.ts";
+import { creditLedgerHook } from "./credit-ledger.ts";
+import { orderHook, orderPaymentHook } from "./orders.ts";
+import { subscriptionHistoryHook } from "./subscription-history.ts";
+
+/**
+ * Folio's own records, derived from synced Stripe objects. Customer links come first so orders
+ * and ledger rows written by the same event can be attributed to the user.
+ */
+export const recordHooks: SyncHooks = [
+  customerLinkHook,
+  orderHook,
+  orderPaymentHook,
+  creditLedgerHook,
+  subscriptionHistoryHook,
+];

@@ -1,0 +1,379 @@
+import { createHash } from "node:crypto";
+import {
+  billingCustomers,
+  orderItems,
+  orders,
+  shippingTasks,
+  stripeCharges,
+  stripeDisputes,
+  stripeRefunds,
+  users,
+  type OrderPaymentState,
+} from "@folio/db";
+import { and, eq, inArray, isNull, or } from "drizzle-orm";
+import type Stripe from "stripe";
+import { z } from "zod";
+import type { SyncChange, SyncDeps, SyncHook, SyncTx } from "../sync/hooks.ts";
+import { audit, syncActor } from "./audit.ts";
+
+const idOf = (v: string | { id: string } | null | undefined): string | null =>
+  v == null ? null : typeof v === "string" ? v : v.id;
+
+/** A checkout session that should become an order: paid, complete, one-time payment. */
+export function isPaidPaymentSession(session: Stripe.Checkout.Session): boolean {
+  return (
+    session.mode === "payment" &&
+    session.status === "complete" &&
+    (session.payment_status === "paid" || session.payment_status === "no_payment_required")
+  );
+}
+
+export function orderIdFor(checkoutSessionId: string): string {
+  return `ord_${createHash("sha256").update(checkoutSessionId).digest("hex").slice(0, 24)}`;
+}
+
+const productGrants = z.object({
+  folio_kind: z.string().optional(),
+  folio_requires_shipping: z.enum(["true", "false"]).optional(),
+  folio_credits: z.coerce.number().int().nonnegative().optional(),
+  folio_deliverable: z.string().optional(),
+});
+
+export interface PreparedLineItem {
+  lineItemId: string;
+  priceId: string | null;
+  productId: string | null;
+  lookupKey: string | null;
+  description: string;
+  quantity: number;
+  currency: string;
+  unitAmount: number | null;
+  amountSubtotal: number;
+  amountDiscount: number;
+  amountTax: number;
+  amountTotal: number;
+  requiresShipping: boolean;
+  creditsGranted: number;
+  productKind: string | null;
+  deliverable: string | null;
+}
+
+export function toPreparedLineItem(item: Stripe.LineItem): PreparedLineItem {
+  const price = item.price;
+  const product = price && typeof price.product !== "string" ? price.product : null;
+  const meta = productGrants.safeParse(product && !product.deleted ? product.metadata : {});
+  const grants = meta.success ? meta.data : {};
+  const quantity = item.quantity ?? 1;
+  return {
+    lineItemId: item.id,
+    priceId: price?.id ?? null,
+    productId: price ? idOf(price.product) : null,
+    lookupKey: price?.lookup_key ?? null,
+    description: item.description ?? (product && !product.deleted ? product.name : "Item"),
+    quantity,
+    currency: item.currency,
+    unitAmount: price?.unit_amount ?? null,
+    amountSubtotal: item.amount_subtotal,
+    amountDiscount: item.amount_discount,
+    amountTax: item.amount_tax,
+    amountTotal: item.amount_total,
+    requiresShipping: grants.folio_requires_shipping === "true",
+    creditsGranted: (grants.folio_credits ?? 0) * quantity,
+    productKind: grants.folio_kind ?? null,
+    deliverable: grants.folio_deliverable ?? null,
+  };
+}
+
+/** Lists every line item of a session with its price's product (for what the purchase grants). */
+export async function fetchLineItems(
+  stripe: Stripe,
+  sessionId: string,
+): Promise<PreparedLineItem[]> {
+  const items = await stripe.checkout.sessions
+    .listLineItems(sessionId, { limit: 100, expand: ["data.price.product"] })
+    .autoPagingToArray({ limit: 10_000 });
+  return items.map(toPreparedLineItem);
+}
+
+function paymentStateOf(
+  amountTotal: number,
+  refunded: number,
+  disputeStatus: string | null,
+): OrderPaymentState {
+  // A won dispute (or a closed inquiry) gives the money back; a lost one keeps the order marked.
+  if (disputeStatus !== null && disputeStatus !== "won" && disputeStatus !== "warning_closed") {
+    return "disputed";
+  }
+  if (refunded > 0 && refunded >= amountTotal) return "refunded";
+  if (refunded > 0) return "partially_refunded";
+  return "paid";
+}
+
+/** Objects the change carries that may be newer than the mirror row it replaces. */
+interface Overlay {
+  charge?: Stripe.Charge;
+  refund?: Stripe.Refund;
+  dispute?: Stripe.Dispute;
+}
+
+/**
+ * Recomputes an order's refunded amount and payment state from every charge, refund and dispute
+ * the store knows for its payment intent. Derived from the full current state rather than from
+ * the triggering event, so it converges whatever order the events arrive in.
+ */
+export function refreshOrderPayment(
+  tx: SyncTx,
+  paymentIntentId: string,
+  at: Date,
+  actor: string,
+  overlay: Overlay = {},
+): void {
+  const order = tx.select().from(orders).where(eq(orders.paymentIntentId, paymentIntentId)).get();
+  if (!order) return;
+
+  const charges = new Map(
+    tx
+      .select({ id: stripeCharges.id, amountRefunded: stripeCharges.amountRefunded })
+      .from(stripeCharges)
+      .where(
+        and(eq(stripeCharges.paymentIntentId, paymentIntentId), isNull(stripeCharges.deletedAt)),
+      )
+      .all()
+      .map((c) => [c.id, c.amountRefunded]),
+  );
+  if (overlay.charge) charges.set(overlay.charge.id, overlay.charge.amount_refunded);
+
+  const refunds = new Map(
+    tx
+      .select({ id: stripeRefunds.id, amount: stripeRefunds.amount, status: stripeRefunds.status })
+      .from(stripeRefunds)
+      .where(eq(stripeRefunds.paymentIntentId, paymentIntentId))
+      .all()
+      .map((r) => [r.id, r]),
+  );
+  if (overlay.refund) {
+    const r = overlay.refund;
+    refunds.set(r.id, { id: r.id, amount: r.amount, status: r.status });
+  }
+
+  const chargeIds = [...charges.keys()];
+  const disputes = new Map(
+    tx
+      .select({
+        id: stripeDisputes.id,
+        status: stripeDisputes.status,
+        created: stripeDisputes.stripeCreated,
+      })
+      .from(stripeDisputes)
+      .where(
+        chargeIds.length > 0
+          ? or(
+              eq(stripeDisputes.paymentIntentId, paymentIntentId),
+              inArray(stripeDisputes.chargeId, chargeIds),
+            )
+          : eq(stripeDisputes.paymentIntentId, paymentIntentId),
+      )
+      .all()
+      .map((d) => [d.id, d]),
+  );
+  if (overlay.dispute) {
+    const d = overlay.dispute;
+    disputes.set(d.id, { id: d.id, status: d.status, created: new Date(d.created * 1000) });
+  }
+
+  const fromCharges = [...charges.values()].reduce((a, b) => a + b, 0);
+  const fromRefunds = [...refunds.values()]
+    .filter((r) => r.status !== "failed" && r.status !== "canceled")
+    .reduce((a, r) => a + r.amount, 0);
+  // Charges and refunds are two views of the same money; each may lag the other by an event.
+  const refunded = Math.min(order.amountTotal, Math.max(fromCharges, fromRefunds));
+  const latestDispute = [...disputes.values()].sort(
+    (a, b) => (a.created?.getTime() ?? 0) - (b.created?.getTime() ?? 0) || a.id.localeCompare(b.id),
+  )[disputes.size - 1];
+  const disputeStatus = latestDispute?.status ?? null;
+  const state = paymentStateOf(order.amountTotal, refunded, disputeStatus);
+
+  if (
+    state === order.paymentState &&
+    refunded === order.amountRefunded &&
+    disputeStatus === order.disputeStatus
+  ) {
+    return;
+  }
+  tx.update(orders)
+    .set({ paymentState: state, amountRefunded: refunded, disputeStatus, updatedAt: at })
+    .where(eq(orders.id, order.id))
+    .run();
+  if (state !== order.paymentState) {
+    audit(tx, {
+      actor,
+      action: "order.payment_state_changed",
+      subject: `order:${order.id}`,
+      details: { from: order.paymentState, to: state, amountRefunded: refunded, disputeStatus },
+      at,
+    });
+  }
+}
+
+function resolveUserId(tx: SyncTx, session: Stripe.Checkout.Session): string | null {
+  const customerId = idOf(session.customer);
+  if (customerId) {
+    const link = tx
+      .select({ userId: billingCustomers.userId })
+      .from(billingCustomers)
+      .where(eq(billingCustomers.stripeCustomerId, customerId))
+      .get();
+    if (link) return link.userId;
+  }
+  const claimed = session.client_reference_id ?? session.metadata?.folio_user_id ?? null;
+  if (!claimed) return null;
+  const user = tx.select({ id: users.id }).from(users).where(eq(users.id, claimed)).get();
+  return user?.id ?? null;
+}
+
+/**
+ * Writes the order, its items and (when anything ships) its shipping task for a paid payment-mode
+ * checkout session. Keyed by the session id: redeliveries and re-fetches write nothing new.
+ */
+export function writeOrder(
+  tx: SyncTx,
+  session: Stripe.Checkout.Session,
+  items: PreparedLineItem[],
+  event: { id: string | null; type: string; created: Date },
+  now: Date,
+): string | null {
+  const orderId = orderIdFor(session.id);
+  const exists = tx.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).get();
+  if (exists) return null;
+
+  const shipping = session.collected_information?.shipping_details ?? null;
+  const totals = session.total_details;
+  const requiresShipping = items.some((i) => i.requiresShipping);
+  const paymentIntentId = idOf(session.payment_intent);
+  const actor = syncActor(event);
+  const placedAt = event.id ? event.created : new Date(session.created * 1000);
+
+  tx.insert(orders)
+    .values({
+      id: orderId,
+      checkoutSessionId: session.id,
+      paymentIntentId,
+      stripeCustomerId: idOf(session.customer),
+      userId: resolveUserId(tx, session),
+      email: session.customer_details?.email ?? session.customer_email ?? null,
+      currency: session.currency ?? items[0]?.currency ?? "usd",
+      amountSubtotal: session.amount_subtotal ?? items.reduce((a, i) => a + i.amountSubtotal, 0),
+      amountDiscount: totals?.amount_discount ?? 0,
+      amountShipping: totals?.amount_shipping ?? 0,
+      amountTax: totals?.amount_tax ?? 0,
+      amountTotal: session.amount_total ?? items.reduce((a, i) => a + i.amountTotal, 0),
+      paymentState: "paid",
+      requiresShipping,
+      shippingName: shipping?.name ?? null,
+      shippingPhone: session.customer_details?.phone ?? null,
+      shippingLine1: shipping?.address.line1 ?? null,
+      shippingLine2: shipping?.address.line2 ?? null,
+      shippingCity: shipping?.address.city ?? null,
+      shippingState: shipping?.address.state ?? null,
+      shippingPostalCode: shipping?.address.postal_code ?? null,
+      shippingCountry: shipping?.address.country ?? null,
+      livemode: session.livemode,
+      placedAt,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
+  if (items.length > 0) {
+    tx.insert(orderItems)
+      .values(items.map((i) => ({ ...i, orderId })))
+      .run();
+  }
+  audit(tx, {
+    actor,
+    action: "order.created",
+    subject: `order:${orderId}`,
+    details: {
+      checkoutSessionId: session.id,
+      amountTotal: session.amount_total,
+      currency: session.currency,
+      items: items.length,
+    },
+    at: now,
+  });
+  if (requiresShipping) {
+    const taskId = `shp_${orderId.slice(4)}`;
+    tx.insert(shippingTasks)
+      .values({ id: taskId, orderId, status: "pending", createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .run();
+    audit(tx, {
+      actor,
+      action: "shipping_task.created",
+      subject: `shipping_task:${taskId}`,
+      details: { orderId },
+      at: now,
+    });
+  }
+  // Refunds or disputes may have been stored before the session's completion arrived.
+  if (paymentIntentId) refreshOrderPayment(tx, paymentIntentId, now, actor);
+  return orderId;
+}
+
+/** Paid payment-mode checkout sessions become orders (with items fetched from Stripe). */
+export const orderHook: SyncHook = {
+  types: ["checkout.session"],
+  async prepare({ db, stripe }: SyncDeps, change: SyncChange) {
+    if (change.type !== "checkout.session" || !isPaidPaymentSession(change.object)) return null;
+    const orderId = orderIdFor(change.object.id);
+    const exists = db.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).get();
+    if (exists) return null;
+    const embedded = change.object.line_items?.data;
+    if (embedded && !change.object.line_items?.has_more) return embedded.map(toPreparedLineItem);
+    return fetchLineItems(stripe, change.object.id);
+  },
+  write(tx, change, prepared) {
+    if (change.type !== "checkout.session" || !isPaidPaymentSession(change.object)) return;
+    // null: the order already existed when prepared (the unique id still guards races).
+    if (!Array.isArray(prepared)) return;
+    writeOrder(tx, change.object, prepared as PreparedLineItem[], change.event, change.clock.now());
+  },
+};
+
+/** Charges, refunds and disputes move the payment state of the order they belong to. */
+export const orderPaymentHook: SyncHook = {
+  types: ["charge", "refund", "dispute"],
+  write(tx, change) {
+    const now = change.clock.now();
+    const actor = syncActor(change.event);
+    switch (change.type) {
+      case "charge": {
+        const pi = idOf(change.object.payment_intent);
+        if (pi) refreshOrderPayment(tx, pi, now, actor, { charge: change.object });
+        return;
+      }
+      case "refund": {
+        const pi = idOf(change.object.payment_intent);
+        if (pi) refreshOrderPayment(tx, pi, now, actor, { refund: change.object });
+        return;
+      }
+      case "dispute": {
+        let pi = idOf(change.object.payment_intent);
+        if (!pi) {
+          const chargeId = idOf(change.object.charge);
+          const charge = chargeId
+            ? tx
+                .select({ pi: stripeCharges.paymentIntentId })
+                .from(stripeCharges)
+                .where(eq(stripeCharges.id, chargeId))
+                .get()
+            : undefined;
+          pi = charge?.pi ?? null;
+        }
+        if (pi) refreshOrderPayment(tx, pi, now, actor, { dispute: change.object });
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};

@@ -1,0 +1,488 @@
+import {
+  auditLog,
+  billingCustomers,
+  createDb,
+  creditLedger,
+  orderItems,
+  orders,
+  shippingTasks,
+  stripeCharges,
+  stripeRefunds,
+  subscriptionHistory,
+  type Db,
+} from "@folio/db";
+import { eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { beforeEach, describe, expect, it } from "vitest";
+import { customerLinkHook, ensureStripeCustomer } from "../customers.ts";
+import { creditLedgerHook } from "./credit-ledger.ts";
+import {
+  addUser,
+  charge,
+  checkoutSession,
+  clock,
+  lineItem,
+  nextId,
+  price,
+  runHook,
+  subscription,
+} from "./fixtures.ts";
+import { orderHook, orderIdFor, orderPaymentHook } from "./orders.ts";
+import { subscriptionHistoryHook } from "./subscription-history.ts";
+
+let db: Db;
+beforeEach(() => {
+  db = createDb(":memory:");
+});
+
+/** A Stripe client double that serves line items and counts calls. */
+function fakeStripe(lineItems: Stripe.LineItem[] = [], extra: Record<string, unknown> = {}) {
+  const calls: string[] = [];
+  const stripe = {
+    checkout: {
+      sessions: {
+        listLineItems: (id: string, params: { expand?: string[] }) => {
+          calls.push(`listLineItems ${id} ${params.expand?.join(",") ?? ""}`);
+          return { autoPagingToArray: () => Promise.resolve(lineItems) };
+        },
+      },
+    },
+    ...extra,
+  } as unknown as Stripe;
+  return { stripe, calls };
+}
+
+const notebook = () =>
+  lineItem({
+    name: "A5 Dot-Grid Notebook",
+    unitAmount: 2400,
+    quantity: 1,
+    metadata: { folio_kind: "physical", folio_requires_shipping: "true" },
+  });
+const pens = () =>
+  lineItem({
+    name: "Archival Fineliner Set",
+    unitAmount: 1450,
+    quantity: 1,
+    metadata: { folio_kind: "physical", folio_requires_shipping: "true" },
+  });
+const credits = (quantity: number) =>
+  lineItem({
+    name: "100 AI summary credits",
+    unitAmount: 500,
+    quantity,
+    metadata: { folio_kind: "credits", folio_requires_shipping: "false", folio_credits: "100" },
+  });
+
+describe("orders from checkout sessions", () => {
+  it("turns a paid payment-mode session into one order with items and a shipping task", async () => {
+    const items = [notebook(), pens()];
+    const { stripe, calls } = fakeStripe(items);
+    const session = checkoutSession({ amount_subtotal: 3850, amount_total: 4349 });
+    const event = { id: "evt_1", type: "checkout.session.completed" };
+
+    await runHook(db, stripe, orderHook, "checkout.session", session, event);
+    // Redelivery, and a later re-fetch of the same session: nothing new, no second fetch.
+    await runHook(db, stripe, orderHook, "checkout.session", session, event);
+    await runHook(db, stripe, orderHook, "checkout.session", session, { id: null, type: "sync" });
+
+    expect(calls).toEqual([`listLineItems ${session.id} data.price.product`]);
+    const all = db.select().from(orders).all();
+    expect(all).toHaveLength(1);
+    const order = all[0]!;
+    expect(order).toMatchObject({
+      id: orderIdFor(session.id),
+      checkoutSessionId: session.id,
+      currency: "usd",
+      amountSubtotal: 3850,
+      amountShipping: 499,
+      amountTotal: 4349,
+      paymentState: "paid",
+      requiresShipping: true,
+      shippingName: "Casey Customer",
+      shippingLine1: "1 Paper Lane",
+      shippingPostalCode: "97201",
+      shippingCountry: "US",
+      email: "casey@example.test",
+    });
+    const rows = db.select().from(orderItems).where(eq(orderItems.orderId, order.id)).all();
+    expect(rows.map((r) => [r.description, r.quantity, r.unitAmount, r.requiresShipping])).toEqual([
+      ["A5 Dot-Grid Notebook", 1, 2400, true],
+      ["Archival Fineliner Set", 1, 1450, true],
+    ]);
+    const tasks = db.select().from(shippingTasks).all();
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ orderId: order.id, status: "pending" });
+    const actions = db.select({ action: auditLog.action }).from(auditLog).all();
+    expect(actions.map((a) => a.action).sort()).toEqual(["order.created", "shipping_task.created"]);
+  });
+
+  it("records credits and creates no shipping task for digital-only orders", async () => {
+    const { stripe } = fakeStripe([credits(3)]);
+    const session = checkoutSession({
+      amount_subtotal: 1500,
+      amount_total: 1500,
+      collected_information: null,
+      total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    });
+    await runHook(db, stripe, orderHook, "checkout.session", session);
+    const [item] = db.select().from(orderItems).all();
+    expect(item).toMatchObject({ creditsGranted: 300, requiresShipping: false, quantity: 3 });
+    expect(db.select().from(orders).get()).toMatchObject({
+      requiresShipping: false,
+      shippingLine1: null,
+    });
+    expect(db.select().from(shippingTasks).all()).toHaveLength(0);
+  });
+
+  it("ignores unpaid, open and subscription-mode sessions", async () => {
+    const { stripe, calls } = fakeStripe([notebook()]);
+    for (const session of [
+      checkoutSession({ payment_status: "unpaid" }),
+      checkoutSession({ status: "open", payment_status: "unpaid" }),
+      checkoutSession({ mode: "subscription" }),
+    ]) {
+      await runHook(db, stripe, orderHook, "checkout.session", session);
+    }
+    expect(calls).toHaveLength(0);
+    expect(db.select().from(orders).all()).toHaveLength(0);
+  });
+
+  it("links the order to the user who owns the Stripe customer", async () => {
+    const userId = addUser(db);
+    db.insert(billingCustomers)
+      .values({ userId, stripeCustomerId: "cus_linked", createdAt: clock.now() })
+      .run();
+    const { stripe } = fakeStripe([notebook()]);
+    await runHook(
+      db,
+      stripe,
+      orderHook,
+      "checkout.session",
+      checkoutSession({ customer: "cus_linked" }),
+    );
+    expect(db.select().from(orders).get()?.userId).toBe(userId);
+  });
+});
+
+describe("order payment state", () => {
+  async function placeOrder() {
+    const { stripe } = fakeStripe([notebook(), pens()]);
+    const session = checkoutSession();
+    await runHook(db, stripe, orderHook, "checkout.session", session);
+    return { stripe, pi: session.payment_intent as string, orderId: orderIdFor(session.id) };
+  }
+  const state = (orderId: string) =>
+    db
+      .select({
+        state: orders.paymentState,
+        refunded: orders.amountRefunded,
+        dispute: orders.disputeStatus,
+      })
+      .from(orders)
+      .where(eq(orders.id, orderId))
+      .get();
+
+  it("moves through partially refunded, refunded, disputed and back", async () => {
+    const { stripe, pi, orderId } = await placeOrder();
+    const ch = charge({ payment_intent: pi });
+    await runHook(db, stripe, orderPaymentHook, "charge", { ...ch, amount_refunded: 1000 });
+    expect(state(orderId)).toEqual({ state: "partially_refunded", refunded: 1000, dispute: null });
+
+    await runHook(db, stripe, orderPaymentHook, "charge", { ...ch, amount_refunded: 4349 });
+    expect(state(orderId)).toMatchObject({ state: "refunded", refunded: 4349 });
+
+    const dispute = {
+      id: "dp_1",
+      object: "dispute",
+      charge: ch.id,
+      payment_intent: null,
+      status: "needs_response",
+      created: 1767312000,
+      amount: 4349,
+      currency: "usd",
+    } as unknown as Stripe.Dispute;
+    await runHook(db, stripe, orderPaymentHook, "dispute", dispute);
+    // The dispute names only its charge; the mirror's charge row leads to the order.
+    expect(state(orderId)).toMatchObject({ state: "refunded" });
+    db.insert(stripeCharges)
+      .values({
+        id: ch.id,
+        livemode: false,
+        raw: { id: ch.id, object: "charge" },
+        versionTs: clock.now(),
+        syncedAt: clock.now(),
+        paymentIntentId: pi,
+        status: "succeeded",
+        amount: 4349,
+        amountCaptured: 4349,
+        amountRefunded: 4349,
+        currency: "usd",
+        paid: true,
+        captured: true,
+        refunded: true,
+        disputed: true,
+      })
+      .run();
+    await runHook(db, stripe, orderPaymentHook, "dispute", dispute);
+    expect(state(orderId)).toMatchObject({ state: "disputed", dispute: "needs_response" });
+    await runHook(db, stripe, orderPaymentHook, "dispute", { ...dispute, status: "won" });
+    expect(state(orderId)).toMatchObject({ state: "refunded", dispute: "won" });
+
+    const changes = db
+      .select({ details: auditLog.details })
+      .from(auditLog)
+      .where(eq(auditLog.action, "order.payment_state_changed"))
+      .all()
+      .map((r) => `${String(r.details.from)}→${String(r.details.to)}`);
+    expect(changes).toEqual([
+      "paid→partially_refunded",
+      "partially_refunded→refunded",
+      "refunded→disputed",
+      "disputed→refunded",
+    ]);
+  });
+
+  it("applies refunds stored before the checkout completion arrived", async () => {
+    const { stripe } = fakeStripe([notebook()]);
+    const session = checkoutSession({ amount_total: 2400 });
+    const pi = session.payment_intent as string;
+    // The refund event came first: the sync engine stored it, the hook found no order yet.
+    db.insert(stripeRefunds)
+      .values({
+        id: "re_early",
+        livemode: false,
+        raw: { id: "re_early", object: "refund" },
+        versionTs: clock.now(),
+        syncedAt: clock.now(),
+        paymentIntentId: pi,
+        status: "succeeded",
+        amount: 400,
+        currency: "usd",
+      })
+      .run();
+    await runHook(db, stripe, orderPaymentHook, "refund", {
+      id: "re_early",
+      object: "refund",
+      payment_intent: pi,
+      amount: 400,
+      status: "succeeded",
+    } as unknown as Stripe.Refund);
+    await runHook(db, stripe, orderHook, "checkout.session", session);
+    expect(state(orderIdFor(session.id))).toMatchObject({
+      state: "partially_refunded",
+      refunded: 400,
+    });
+  });
+});
+
+describe("subscription history", () => {
+  const rows = (subId: string) =>
+    db
+      .select()
+      .from(subscriptionHistory)
+      .where(eq(subscriptionHistory.subscriptionId, subId))
+      .orderBy(subscriptionHistory.id)
+      .all();
+
+  it("appends only material changes, exactly once per event", async () => {
+    const { stripe } = fakeStripe();
+    const monthly = price({ id: "price_pro_monthly", unit_amount: 1400 });
+    const seat = price({ id: "price_seat", unit_amount: 400, product: "prod_seat" });
+    const base = subscription({
+      status: "trialing",
+      trial_end: 1768435200,
+      itemPrices: [{ price: monthly, quantity: 1 }],
+    });
+    const at = (d: number) => new Date(Date.UTC(2026, 0, d));
+
+    await runHook(db, stripe, subscriptionHistoryHook, "subscription", base, {
+      id: "evt_a",
+      type: "customer.subscription.created",
+      created: at(1),
+    });
+    // Redelivery of the same event, and a non-material update (metadata only).
+    await runHook(db, stripe, subscriptionHistoryHook, "subscription", base, {
+      id: "evt_a",
+      created: at(1),
+    });
+    await runHook(
+      db,
+      stripe,
+      subscriptionHistoryHook,
+      "subscription",
+      { ...base, metadata: { note: "x" } },
+      { id: "evt_b", created: at(2) },
+    );
+    const active = { ...base, status: "active" as const };
+    await runHook(db, stripe, subscriptionHistoryHook, "subscription", active, {
+      id: "evt_c",
+      created: at(15),
+    });
+    const withSeats = subscription({
+      ...active,
+      itemPrices: [
+        { price: monthly, quantity: 1 },
+        { price: seat, quantity: 3 },
+      ],
+    });
+    await runHook(db, stripe, subscriptionHistoryHook, "subscription", withSeats, {
+      id: "evt_d",
+      created: at(20),
+    });
+
+    const history = rows(base.id);
+    expect(history.map((r) => [r.eventId, r.status, r.effectiveAt.getTime()])).toEqual([
+      ["evt_a", "trialing", at(1).getTime()],
+      ["evt_c", "active", at(15).getTime()],
+      ["evt_d", "active", at(20).getTime()],
+    ]);
+    expect(history[2]).toMatchObject({
+      currency: "usd",
+      interval: "month",
+      intervalCount: 1,
+      cancelAtPeriodEnd: false,
+      stripeCustomerId: "cus_x",
+    });
+    expect(history[2]!.items.map((i) => [i.priceId, i.quantity, i.unitAmount])).toEqual([
+      ["price_pro_monthly", 1, 1400],
+      ["price_seat", 3, 400],
+    ]);
+  });
+
+  it("resolves discount ids to their coupon terms", async () => {
+    const retrieved: string[] = [];
+    const { stripe } = fakeStripe([], {
+      subscriptions: {
+        retrieve: (id: string, params: { expand: string[] }) => {
+          retrieved.push(`${id} ${params.expand.join(",")}`);
+          return Promise.resolve(
+            subscription({
+              id,
+              discounts: [
+                {
+                  id: "di_1",
+                  object: "discount",
+                  end: null,
+                  source: {
+                    type: "coupon",
+                    coupon: {
+                      id: "LAUNCH20",
+                      object: "coupon",
+                      percent_off: 20,
+                      amount_off: null,
+                      currency: null,
+                      duration: "forever",
+                    },
+                  },
+                } as unknown as Stripe.Discount,
+              ],
+            }),
+          );
+        },
+      },
+    });
+    const sub = subscription({ discounts: ["di_1"] });
+    await runHook(db, stripe, subscriptionHistoryHook, "subscription", sub);
+    expect(retrieved).toHaveLength(1);
+    expect(rows(sub.id)[0]!.discounts).toEqual([
+      {
+        id: "di_1",
+        couponId: "LAUNCH20",
+        percentOff: 20,
+        amountOff: null,
+        currency: null,
+        duration: "forever",
+        end: null,
+      },
+    ]);
+  });
+});
+
+describe("credit ledger", () => {
+  it("writes one row per balance transaction, attributed to the linked user", async () => {
+    const { stripe } = fakeStripe();
+    const userId = addUser(db);
+    db.insert(billingCustomers)
+      .values({ userId, stripeCustomerId: "cus_ledger", createdAt: clock.now() })
+      .run();
+    const bt = {
+      id: "cbtxn_1",
+      object: "customer_balance_transaction",
+      amount: -2500,
+      currency: "usd",
+      customer: "cus_ledger",
+      ending_balance: -2500,
+      type: "adjustment",
+      description: "Goodwill credit",
+      invoice: null,
+      credit_note: null,
+      created: 1767225600,
+      livemode: false,
+      metadata: {},
+    } as unknown as Stripe.CustomerBalanceTransaction;
+    await runHook(db, stripe, creditLedgerHook, "customer_balance_transaction", bt);
+    await runHook(db, stripe, creditLedgerHook, "customer_balance_transaction", {
+      ...bt,
+      description: "Goodwill credit (late delivery)",
+    });
+    const ledger = db.select().from(creditLedger).all();
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({
+      amount: -2500,
+      endingBalance: -2500,
+      reason: "adjustment",
+      userId,
+      description: "Goodwill credit (late delivery)",
+      occurredAt: new Date(1767225600 * 1000),
+    });
+  });
+});
+
+describe("user ↔ Stripe customer", () => {
+  it("creates the Stripe customer once, with an idempotency key, and links it", async () => {
+    const userId = addUser(db, "usr_casey", "casey@example.test");
+    const created: { params: Stripe.CustomerCreateParams; key: string | undefined }[] = [];
+    const { stripe } = fakeStripe([], {
+      customers: {
+        create: (params: Stripe.CustomerCreateParams, opts?: { idempotencyKey?: string }) => {
+          created.push({ params, key: opts?.idempotencyKey });
+          return Promise.resolve({ id: "cus_casey", object: "customer" });
+        },
+      },
+    });
+    const deps = { db, stripe, clock };
+    const user = { id: userId, email: "casey@example.test", name: "Casey" };
+    expect(await ensureStripeCustomer(deps, user)).toBe("cus_casey");
+    expect(await ensureStripeCustomer(deps, user)).toBe("cus_casey");
+    expect(created).toEqual([
+      {
+        params: { email: "casey@example.test", name: "Casey", metadata: { folio_user_id: userId } },
+        key: `folio-customer-${userId}`,
+      },
+    ]);
+    expect(db.select().from(billingCustomers).all()).toEqual([
+      { userId, stripeCustomerId: "cus_casey", createdAt: clock.now() },
+    ]);
+  });
+
+  it("re-links a customer carrying folio_user_id and never links one user twice", async () => {
+    const { stripe } = fakeStripe();
+    const userId = addUser(db);
+    const customer = (id: string) =>
+      ({
+        id,
+        object: "customer",
+        metadata: { folio_user_id: userId },
+      }) as unknown as Stripe.Customer;
+    await runHook(db, stripe, customerLinkHook, "customer", customer("cus_first"));
+    await runHook(db, stripe, customerLinkHook, "customer", customer("cus_second"));
+    await runHook(db, stripe, customerLinkHook, "customer", {
+      ...customer(nextId("cus")),
+      metadata: { folio_user_id: "usr_unknown" },
+    });
+    expect(db.select().from(billingCustomers).all()).toEqual([
+      { userId, stripeCustomerId: "cus_first", createdAt: clock.now() },
+    ]);
+  });
+});
