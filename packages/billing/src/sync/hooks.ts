@@ -47,6 +47,9 @@ export type SyncChange = {
     type: K;
     object: SyncObjectMap[K];
     previous: SyncObjectMap[K] | null;
+    /** Set when the object was deleted in Stripe (customers; invoice drafts). `object` is its
+     * last snapshot. */
+    deleted?: boolean;
     event: SyncEventRef;
     clock: Clock;
   };

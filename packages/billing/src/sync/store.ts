@@ -1,0 +1,404 @@
+import { and, eq, isNull, notInArray, sql } from "drizzle-orm";
+import type { StripeRaw } from "@folio/db";
+import type Stripe from "stripe";
+import type { SyncChange, SyncDeps, SyncEventRef, SyncHooks, SyncTx } from "./hooks.ts";
+import {
+  CHILD_TABLES,
+  KINDS,
+  TABLES,
+  idOf,
+  invoiceLineColumns,
+  sec,
+  subscriptionItemColumns,
+  type MirrorKind,
+  type StripeObject,
+} from "./kinds.ts";
+
+/** One version of one object, from an event or from the API. */
+export interface Snapshot {
+  kind: MirrorKind;
+  object: StripeObject;
+  /** ms; events: `created` × 1000; fetches: end of the Stripe second they were fetched in. */
+  version: number;
+  eventId: string | null;
+  tombstone: boolean;
+  fromFetch: boolean;
+}
+
+export type Decision =
+  | "insert"
+  | "update"
+  | "touch" // newer version, identical content: only the version columns move
+  | "tombstone"
+  | "skip_stale"
+  | "skip_same" // this very event is already stored
+  | "skip_tombstoned"
+  | "tie"; // same second, different event: resolved by fetching
+
+export const WRITES: ReadonlySet<Decision> = new Set(["insert", "update", "touch", "tombstone"]);
+const CHANGES: ReadonlySet<Decision> = new Set(["insert", "update", "tombstone"]);
+
+interface Stored {
+  versionTs: Date;
+  versionEventId: string | null;
+  deletedAt: Date | null;
+  raw: StripeRaw;
+}
+
+export interface PlannedWrite {
+  snap: Snapshot;
+  decision: Decision;
+  previous: StripeRaw | null;
+  /** Complete child lists (subscription items / invoice lines) when the snapshot's was partial. */
+  children?: StripeObject[];
+}
+
+/** The transaction saw a different stored state than the plan: retry the whole apply. */
+export class PlanConflictError extends Error {
+  override readonly name = "PlanConflictError";
+}
+
+// All mirror tables share the version columns; typing them as one table keeps the generic
+// read/write code simple (kind-specific columns go through `columns()`).
+type AnyMirror = typeof TABLES.customer;
+const table = (kind: MirrorKind) => TABLES[kind] as unknown as AnyMirror;
+type Reader = Pick<SyncTx, "select">;
+
+function readStored(db: Reader, kind: MirrorKind, id: string): Stored | null {
+  const t = table(kind);
+  return (
+    db
+      .select({
+        versionTs: t.versionTs,
+        versionEventId: t.versionEventId,
+        deletedAt: t.deletedAt,
+        raw: t.raw,
+      })
+      .from(t)
+      .where(eq(t.id, id))
+      .get() ?? null
+  );
+}
+
+function exists(db: Reader, kind: MirrorKind, id: string): boolean {
+  const t = table(kind);
+  return db.select({ id: t.id }).from(t).where(eq(t.id, id)).get() !== undefined;
+}
+
+/** Canonical JSON (sorted keys) so key order never counts as a change. */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+      : val,
+  );
+}
+
+export function decide(stored: Stored | null, snap: Snapshot): Decision {
+  if (!stored) return snap.tombstone ? "tombstone" : "insert";
+  if (stored.deletedAt) return "skip_tombstoned";
+  if (snap.tombstone) return "tombstone";
+  if (snap.eventId !== null && stored.versionEventId === snap.eventId) return "skip_same";
+  const stored_v = stored.versionTs.getTime();
+  if (snap.version < stored_v) return "skip_stale";
+  if (snap.version === stored_v && !snap.fromFetch) return "tie";
+  return canonical(stored.raw) === canonical(snap.object) ? "touch" : "update";
+}
+
+export interface ApplyContext {
+  deps: SyncDeps;
+  hooks: SyncHooks;
+  event: SyncEventRef;
+  /** Version (ms) to give objects fetched now: end of the current Stripe second. */
+  fetchVersion: () => Promise<number>;
+  /** Fetch unknown parents (customer, subscription, invoice, charge, price, product). */
+  fetchParents?: boolean;
+}
+
+function childList(o: StripeObject, field: "items" | "lines") {
+  return (o as unknown as Record<string, Stripe.ApiList<StripeObject> | undefined>)[field];
+}
+
+async function completeChildren(
+  stripe: Stripe,
+  snap: Snapshot,
+): Promise<StripeObject[] | undefined> {
+  if (snap.kind === "subscription") {
+    const list = childList(snap.object, "items");
+    if (!list?.has_more) return undefined;
+    const all: StripeObject[] = [];
+    for await (const i of stripe.subscriptionItems.list({
+      subscription: snap.object.id,
+      limit: 100,
+    }))
+      all.push(i);
+    return all;
+  }
+  if (snap.kind === "invoice") {
+    const list = childList(snap.object, "lines");
+    if (!list?.has_more) return undefined;
+    const all: StripeObject[] = [];
+    for await (const l of stripe.invoices.listLineItems(snap.object.id, { limit: 100 }))
+      all.push(l);
+    return all;
+  }
+  return undefined;
+}
+
+/**
+ * Async half of applying: decides what each snapshot does under the version guard, resolves
+ * same-second ties by fetching, fetches unknown parents (written first), completes partial child
+ * lists, and pulls customer balance transactions when a balance moved. Never writes.
+ */
+export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<PlannedWrite[]> {
+  const { db, stripe } = ctx.deps;
+  const out: PlannedWrite[] = [];
+  const planned = new Set<string>();
+
+  const add = async (initial: Snapshot, depth: number): Promise<void> => {
+    const key = `${initial.kind}:${initial.object.id}`;
+    if (planned.has(key)) return;
+    planned.add(key);
+    let snap = initial;
+    const stored = readStored(db, snap.kind, snap.object.id);
+    let decision = decide(stored, snap);
+    if (decision === "tie") {
+      const fetched = await KINDS[snap.kind].retrieve(stripe, snap.object.id, snap.object);
+      const version = await ctx.fetchVersion();
+      snap = fetched
+        ? { ...snap, object: fetched, version, eventId: null, fromFetch: true }
+        : {
+            ...snap,
+            version,
+            eventId: null,
+            fromFetch: true,
+            tombstone: KINDS[snap.kind].deletable,
+          };
+      decision = decide(stored, snap);
+    }
+    if (!WRITES.has(decision)) {
+      out.push({ snap, decision, previous: stored?.raw ?? null });
+      return;
+    }
+    if (ctx.fetchParents !== false && !snap.tombstone && depth < 4) {
+      for (const parent of KINDS[snap.kind].parents(snap.object)) {
+        if (planned.has(`${parent.kind}:${parent.id}`) || exists(db, parent.kind, parent.id))
+          continue;
+        const fetched = await KINDS[parent.kind].retrieve(stripe, parent.id);
+        if (!fetched) continue;
+        await add(
+          {
+            kind: parent.kind,
+            object: fetched,
+            version: await ctx.fetchVersion(),
+            eventId: null,
+            tombstone: false,
+            fromFetch: true,
+          },
+          depth + 1,
+        );
+      }
+    }
+    const children = decision === "tombstone" ? undefined : await completeChildren(stripe, snap);
+    out.push({ snap, decision, previous: stored?.raw ?? null, ...(children ? { children } : {}) });
+
+    if (snap.kind === "customer" && (decision === "insert" || decision === "update")) {
+      const balance = (snap.object as unknown as Stripe.Customer).balance ?? 0;
+      const before = stored ? ((stored.raw as unknown as Stripe.Customer).balance ?? 0) : 0;
+      if (balance !== before) await addBalanceTransactions(ctx, snap.object.id, add, depth);
+    }
+  };
+
+  for (const s of snaps) await add(s, 0);
+  return out;
+}
+
+async function addBalanceTransactions(
+  ctx: ApplyContext,
+  customerId: string,
+  add: (s: Snapshot, depth: number) => Promise<void>,
+  depth: number,
+) {
+  const version = await ctx.fetchVersion();
+  for await (const t of ctx.deps.stripe.customers.listBalanceTransactions(customerId, {
+    limit: 100,
+  })) {
+    await add(
+      {
+        kind: "customer_balance_transaction",
+        object: t,
+        version,
+        eventId: null,
+        tombstone: false,
+        fromFetch: true,
+      },
+      depth + 1,
+    );
+  }
+}
+
+/** Hook calls the plan implies, with whatever each hook prepared (async, before the tx). */
+export interface PreparedHooks {
+  calls: Array<{ write: number; hook: number; change: SyncChange; prepared: unknown }>;
+}
+
+export async function prepareHooks(ctx: ApplyContext, writes: PlannedWrite[]) {
+  const calls: PreparedHooks["calls"] = [];
+  for (const [wi, w] of writes.entries()) {
+    if (!CHANGES.has(w.decision)) continue;
+    const type = KINDS[w.snap.kind].hookType;
+    if (!type) continue;
+    const change = {
+      type,
+      object: w.snap.object,
+      previous: w.previous,
+      ...(w.decision === "tombstone" ? { deleted: true } : {}),
+      event: ctx.event,
+      clock: ctx.deps.clock,
+    } as unknown as SyncChange;
+    for (const [hi, hook] of ctx.hooks.entries()) {
+      if (hook.types && !hook.types.includes(type)) continue;
+      const prepared = hook.prepare ? await hook.prepare(ctx.deps, change) : undefined;
+      calls.push({ write: wi, hook: hi, change, prepared });
+    }
+  }
+  return { calls };
+}
+
+function rowFor(snap: Snapshot, now: Date) {
+  const o = snap.object;
+  return {
+    id: o.id,
+    livemode: o.livemode ?? false,
+    stripeCreated: sec(o.created),
+    raw: o as StripeRaw,
+    versionTs: new Date(snap.version),
+    versionEventId: snap.eventId,
+    syncedAt: now,
+    ...KINDS[snap.kind].columns(o),
+  };
+}
+
+function writeChildren(tx: SyncTx, w: PlannedWrite, now: Date) {
+  const { snap } = w;
+  const field = snap.kind === "subscription" ? "items" : snap.kind === "invoice" ? "lines" : null;
+  if (!field) return;
+  const t = (field === "items"
+    ? CHILD_TABLES.subscription_item
+    : CHILD_TABLES.invoice_line_item) as unknown as typeof CHILD_TABLES.subscription_item;
+  const parentCol =
+    field === "items"
+      ? CHILD_TABLES.subscription_item.subscriptionId
+      : CHILD_TABLES.invoice_line_item.invoiceId;
+  if (w.decision === "tombstone") {
+    tx.update(t)
+      .set({ deletedAt: now })
+      .where(and(eq(parentCol, snap.object.id), isNull(t.deletedAt)))
+      .run();
+    return;
+  }
+  const list = w.children ?? childList(snap.object, field)?.data ?? [];
+  for (const child of list) {
+    const columns =
+      field === "items"
+        ? subscriptionItemColumns(child as unknown as Stripe.SubscriptionItem, snap.object.id)
+        : invoiceLineColumns(child as unknown as Stripe.InvoiceLineItem, snap.object.id);
+    const row = {
+      id: child.id,
+      livemode: child.livemode ?? snap.object.livemode ?? false,
+      stripeCreated: sec(child.created),
+      raw: child as StripeRaw,
+      versionTs: new Date(snap.version),
+      versionEventId: snap.eventId,
+      syncedAt: now,
+      deletedAt: null,
+      ...columns,
+    } as unknown as typeof t.$inferInsert;
+    tx.insert(t).values(row).onConflictDoUpdate({ target: t.id, set: row }).run();
+  }
+  const keep = list.map((c) => c.id);
+  tx.update(t)
+    .set({ deletedAt: now })
+    .where(
+      and(
+        eq(parentCol, snap.object.id),
+        isNull(t.deletedAt),
+        keep.length > 0 ? notInArray(t.id, keep) : sql`1 = 1`,
+      ),
+    )
+    .run();
+}
+
+/**
+ * Synchronous half: re-checks every planned decision against the store inside the transaction
+ * (a mismatch throws PlanConflictError), writes mirror rows and children, then the hooks.
+ */
+export function writePlan(
+  tx: SyncTx,
+  ctx: ApplyContext,
+  writes: PlannedWrite[],
+  hooks: PreparedHooks,
+): void {
+  const now = ctx.deps.clock.now();
+  for (const [wi, w] of writes.entries()) {
+    const stored = readStored(tx, w.snap.kind, w.snap.object.id);
+    const again = decide(stored, w.snap);
+    if (again !== w.decision && !(w.decision === "touch" && again === "skip_same")) {
+      throw new PlanConflictError(
+        `${w.snap.kind} ${w.snap.object.id} changed while applying (${w.decision} → ${again})`,
+      );
+    }
+    if (!WRITES.has(w.decision)) continue;
+    const t = table(w.snap.kind);
+    if (w.decision === "touch") {
+      tx.update(t)
+        .set({
+          versionTs: new Date(w.snap.version),
+          versionEventId: w.snap.eventId,
+          syncedAt: now,
+        })
+        .where(eq(t.id, w.snap.object.id))
+        .run();
+    } else if (w.decision === "tombstone" && stored) {
+      const newer = w.snap.version > stored.versionTs.getTime();
+      tx.update(t)
+        .set({
+          deletedAt: now,
+          syncedAt: now,
+          ...(newer ? { versionTs: new Date(w.snap.version), versionEventId: w.snap.eventId } : {}),
+        })
+        .where(eq(t.id, w.snap.object.id))
+        .run();
+    } else {
+      const row = {
+        ...rowFor(w.snap, now),
+        deletedAt: w.decision === "tombstone" ? now : null,
+      } as unknown as typeof t.$inferInsert;
+      tx.insert(t).values(row).onConflictDoUpdate({ target: t.id, set: row }).run();
+    }
+    if (w.decision !== "touch") writeChildren(tx, w, now);
+    for (const call of hooks.calls) {
+      if (call.write !== wi) continue;
+      ctx.hooks[call.hook]?.write(tx, call.change, call.prepared);
+    }
+  }
+}
+
+/** Plan, prepare hooks, then write everything (plus `alsoInTx`) in one transaction. */
+export async function applySnapshots(
+  ctx: ApplyContext,
+  snaps: Snapshot[],
+  alsoInTx?: (tx: SyncTx) => void,
+): Promise<PlannedWrite[]> {
+  const writes = await plan(ctx, snaps);
+  const hooks = await prepareHooks(ctx, writes);
+  ctx.deps.db.transaction((tx) => {
+    writePlan(tx, ctx, writes, hooks);
+    alsoInTx?.(tx);
+  });
+  return writes;
+}
+
+export { idOf };

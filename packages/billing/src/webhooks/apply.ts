@@ -1,0 +1,92 @@
+import { eq, max } from "drizzle-orm";
+import { webhookEvents } from "@folio/db";
+import type { SyncDeps, SyncHooks, SyncTx } from "../sync/hooks.ts";
+import { eventTarget } from "../sync/events.ts";
+import { KINDS, type StripeObject } from "../sync/kinds.ts";
+import { applySnapshots, type ApplyContext, type PlannedWrite } from "../sync/store.ts";
+
+export type InboxEvent = typeof webhookEvents.$inferSelect;
+
+/**
+ * A lower bound of Stripe's "now" in seconds: nothing Stripe had sent us can be newer than what
+ * the API returns after it. Stripe's clock, not ours (the emulator's clock can be advanced).
+ */
+export function stripeNowFromInbox(deps: Pick<SyncDeps, "db">, atLeastMs: number): number {
+  const row = deps.db
+    .select({ latest: max(webhookEvents.created) })
+    .from(webhookEvents)
+    .get();
+  const latest = row?.latest ? row.latest.getTime() : 0;
+  return Math.floor(Math.max(latest, atLeastMs) / 1000);
+}
+
+export class UnappliableEventError extends Error {
+  override readonly name = "UnappliableEventError";
+}
+
+/**
+ * Applies one inbox event: snapshot (or tombstone) under the version guard, ties and unknown
+ * parents fetched, hooks run — all written together with the event's `applied` mark.
+ * Returns the writes (for tests/diagnostics). Throws on failure; the caller records it.
+ */
+export async function applyInboxEvent(
+  deps: SyncDeps,
+  hooks: SyncHooks,
+  row: InboxEvent,
+): Promise<PlannedWrite[]> {
+  const markApplied = (tx: SyncTx, status: "applied" | "ignored") =>
+    tx
+      .update(webhookEvents)
+      .set({
+        status,
+        attempts: row.attempts + 1,
+        appliedAt: deps.clock.now(),
+        lastError: null,
+        nextAttemptAt: null,
+      })
+      .where(eq(webhookEvents.id, row.id))
+      .run();
+
+  const target = eventTarget(row.type);
+  if (!target) {
+    deps.db.transaction((tx) => markApplied(tx, "ignored"));
+    return [];
+  }
+  let event: { data?: { object?: StripeObject } };
+  try {
+    event = JSON.parse(row.payload) as typeof event;
+  } catch {
+    throw new UnappliableEventError("payload is not JSON");
+  }
+  const object = event.data?.object;
+  if (!object || typeof object.id !== "string")
+    throw new UnappliableEventError("event has no data.object");
+  const expected = KINDS[target.kind].object;
+  if (object.object !== expected)
+    throw new UnappliableEventError(`expected a ${expected}, got ${String(object.object)}`);
+
+  let fetchVersion: number | undefined;
+  const ctx: ApplyContext = {
+    deps,
+    hooks,
+    event: { id: row.id, type: row.type, created: row.created },
+    fetchVersion: () => {
+      fetchVersion ??= stripeNowFromInbox(deps, row.created.getTime()) * 1000 + 999;
+      return Promise.resolve(fetchVersion);
+    },
+  };
+  return applySnapshots(
+    ctx,
+    [
+      {
+        kind: target.kind,
+        object,
+        version: row.created.getTime(),
+        eventId: row.id,
+        tombstone: target.deleted,
+        fromFetch: false,
+      },
+    ],
+    (tx) => markApplied(tx, "applied"),
+  );
+}

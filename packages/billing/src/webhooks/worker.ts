@@ -1,0 +1,158 @@
+import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import { webhookEvents } from "@folio/db";
+import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
+import { applyInboxEvent } from "./apply.ts";
+
+export interface WorkerLogger {
+  info?(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface WorkerOptions {
+  /** Failures before an event is dead-lettered. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per failure up to `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** How often an idle worker looks for due retries. */
+  pollMs?: number;
+  batchSize?: number;
+}
+
+export interface DrainResult {
+  applied: number;
+  ignored: number;
+  failed: number;
+  dead: number;
+}
+
+export interface WebhookWorker {
+  /** Applies every event that is due now (including ones that arrive meanwhile). */
+  drain(): Promise<DrainResult>;
+  /** Signals new inbox events (the webhook route calls this after a store). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export function backoffMs(attempts: number, base: number, cap: number): number {
+  return Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * In-process apply worker. One event at a time, oldest `created` first (then id); failures are
+ * retried with exponential backoff and dead-lettered after `maxAttempts`.
+ */
+export function startWebhookWorker(
+  deps: SyncDeps & { hooks?: SyncHooks; logger?: WorkerLogger },
+  options: WorkerOptions & { autoStart?: boolean } = {},
+): WebhookWorker {
+  const { db, clock } = deps;
+  const hooks = deps.hooks ?? [];
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const base = options.baseBackoffMs ?? 2_000;
+  const cap = options.maxBackoffMs ?? 60 * 60_000;
+  const pollMs = options.pollMs ?? 500;
+  const batchSize = options.batchSize ?? 200;
+
+  let stopped = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  let wakeUp: (() => void) | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const due = () =>
+    db
+      .select()
+      .from(webhookEvents)
+      .where(
+        and(
+          inArray(webhookEvents.status, ["pending", "failed"]),
+          lte(webhookEvents.nextAttemptAt, clock.now()),
+        ),
+      )
+      .orderBy(asc(webhookEvents.created), asc(webhookEvents.id))
+      .limit(batchSize)
+      .all();
+
+  const recordFailure = (row: (typeof webhookEvents)["$inferSelect"], err: unknown) => {
+    const attempts = row.attempts + 1;
+    const dead = attempts >= maxAttempts;
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    db.update(webhookEvents)
+      .set({
+        status: dead ? "dead" : "failed",
+        attempts,
+        lastError: message.slice(0, 2000),
+        nextAttemptAt: dead
+          ? null
+          : new Date(clock.now().getTime() + backoffMs(attempts, base, cap)),
+      })
+      .where(eq(webhookEvents.id, row.id))
+      .run();
+    const info = { eventId: row.id, type: row.type, attempts, err: message };
+    if (dead) deps.logger?.error(info, "webhook event dead-lettered");
+    else deps.logger?.warn(info, "webhook event failed; will retry");
+    return dead;
+  };
+
+  const drainOnce = async (): Promise<DrainResult> => {
+    const result: DrainResult = { applied: 0, ignored: 0, failed: 0, dead: 0 };
+    const seen = new Set<string>();
+    for (;;) {
+      const rows = due().filter((r) => !seen.has(r.id));
+      if (rows.length === 0) return result;
+      for (const row of rows) {
+        if (stopped) return result;
+        seen.add(row.id);
+        try {
+          const writes = await applyInboxEvent(deps, hooks, row);
+          if (writes.length === 0) result.ignored++;
+          else result.applied++;
+        } catch (err) {
+          if (recordFailure(row, err)) result.dead++;
+          else result.failed++;
+        }
+      }
+    }
+  };
+
+  const drain = () => exclusive(drainOnce);
+
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        await drain();
+      } catch (err) {
+        deps.logger?.error({ err }, "webhook worker loop failed");
+      }
+      if (stopped) break;
+      await new Promise<void>((resolve) => {
+        wakeUp = resolve;
+        timer = setTimeout(resolve, pollMs);
+      });
+      wakeUp = null;
+      if (timer) clearTimeout(timer);
+    }
+  };
+
+  const running = options.autoStart === false ? Promise.resolve() : loop();
+
+  return {
+    drain,
+    wake: () => wakeUp?.(),
+    stop: async () => {
+      stopped = true;
+      wakeUp?.();
+      await running;
+      await chain;
+    },
+  };
+}
