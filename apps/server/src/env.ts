@@ -44,6 +44,41 @@ const EnvSchema = z
       .describe(
         "Set TRUST_PROXY=true only behind a reverse proxy that sets X-Forwarded-For (login throttling keys on the client IP).",
       ),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, "must look like sk_test_… or sk_live_…")
+      .optional()
+      .describe(
+        "Set STRIPE_SECRET_KEY to your Stripe secret key (Dashboard → Developers → API keys), or unset it to run against the embedded emulator in demo mode.",
+      ),
+    STRIPE_API_URL: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(
+        "Set STRIPE_API_URL to a standalone Stripe emulator's origin, e.g. http://127.0.0.1:12111, or unset it to talk to api.stripe.com.",
+      ),
+    STRIPE_WEBHOOK_SECRETS: z
+      .string()
+      .optional()
+      .transform((v) =>
+        (v ?? "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== ""),
+      )
+      .pipe(z.array(z.string().regex(/^whsec_\S+$/, "each secret must start with whsec_")))
+      .describe(
+        "Set STRIPE_WEBHOOK_SECRETS to the endpoint's signing secret (whsec_…); during a rotation list the new and the old one, comma-separated.",
+      ),
+    STRIPE_EMULATOR_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(12111)
+      .describe(
+        "Set STRIPE_EMULATOR_PORT to a free TCP port for the embedded Stripe emulator (demo mode), e.g. 12111.",
+      ),
     // pnpm sets INIT_CWD to the directory the command was typed in; relative paths are resolved
     // from there so `DATABASE_PATH=./x.db pnpm start` at the repo root means the repo root.
     INIT_CWD: z.string().optional(),

@@ -1,0 +1,136 @@
+import { basename, dirname, join } from "node:path";
+import { DEFAULT_TEST_KEY, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import Stripe from "stripe";
+import type { Env } from "./env.ts";
+
+export const WEBHOOK_PATH = "/api/stripe/webhook";
+
+export type StripeMode =
+  /** api.stripe.com with the merchant's key. */
+  | "stripe"
+  /** A standalone emulator at STRIPE_API_URL. */
+  | "external-emulator"
+  /** The emulator Folio starts in-process (demo mode, no STRIPE_SECRET_KEY). */
+  | "embedded-emulator";
+
+export interface StripeRuntime {
+  mode: StripeMode;
+  stripe: Stripe;
+  /**
+   * Every secret a webhook signature may be made with. Live: registering the endpoint adds its
+   * secret here, so readers must not copy it once at startup.
+   */
+  webhookSecrets: string[];
+  /** The embedded emulator, when Folio runs one. */
+  emulator: EmulatorHandle | null;
+  /**
+   * Makes sure the emulator delivers events to Folio's webhook route on `port` and learns its
+   * signing secret. A no-op against real Stripe (`stripe listen` or a dashboard endpoint
+   * delivers there, with the secret from STRIPE_WEBHOOK_SECRETS).
+   */
+  registerWebhookEndpoint(port: number): Promise<{ url: string; id: string } | null>;
+  close(): Promise<void>;
+}
+
+export interface StripeClientOptions {
+  apiKey: string;
+  /** Origin of a Stripe-compatible API (an emulator); api.stripe.com when omitted. */
+  apiUrl?: string;
+}
+
+/** The one way Folio builds a Stripe client: pinned API version, retries on, telemetry off. */
+export function createStripeClient({ apiKey, apiUrl }: StripeClientOptions): Stripe {
+  const config: Stripe.StripeConfig = {
+    apiVersion: Stripe.API_VERSION,
+    maxNetworkRetries: 2,
+    telemetry: false,
+    appInfo: { name: "Folio" },
+  };
+  if (apiUrl) {
+    const url = new URL(apiUrl);
+    const protocol = url.protocol === "http:" ? "http" : "https";
+    config.host = url.hostname;
+    config.port = url.port || (protocol === "http" ? 80 : 443);
+    config.protocol = protocol;
+  }
+  return new Stripe(apiKey, config);
+}
+
+/** Where the embedded emulator keeps its state: beside Folio's own database, so both persist. */
+export function emulatorDbPath(databasePath: string): string {
+  if (databasePath === ":memory:") return ":memory:";
+  return join(dirname(databasePath), `${basename(databasePath)}.stripe-emulator.sqlite`);
+}
+
+export function webhookUrl(port: number): string {
+  return `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
+}
+
+/**
+ * Chooses and starts Folio's Stripe: real Stripe when STRIPE_SECRET_KEY is set (optionally at
+ * STRIPE_API_URL), otherwise an emulator started in-process on 127.0.0.1:STRIPE_EMULATOR_PORT.
+ */
+export async function startStripe(env: Env): Promise<StripeRuntime> {
+  const configuredSecrets = [...env.STRIPE_WEBHOOK_SECRETS];
+
+  if (env.STRIPE_SECRET_KEY) {
+    const external = env.STRIPE_API_URL !== undefined;
+    const stripe = createStripeClient({
+      apiKey: env.STRIPE_SECRET_KEY,
+      ...(env.STRIPE_API_URL ? { apiUrl: env.STRIPE_API_URL } : {}),
+    });
+    const runtime: StripeRuntime = {
+      mode: external ? "external-emulator" : "stripe",
+      stripe,
+      webhookSecrets: configuredSecrets,
+      emulator: null,
+      async registerWebhookEndpoint(port) {
+        // With real Stripe the merchant owns endpoints; with a standalone emulator and no
+        // configured secret, Folio registers itself the same way it does with the embedded one.
+        if (!external || configuredSecrets.length > 0) return null;
+        const url = webhookUrl(port);
+        const existing = await stripe.webhookEndpoints
+          .list({ limit: 100 })
+          .autoPagingToArray({ limit: 1000 });
+        // An existing endpoint's secret cannot be read back, so replace it rather than add one
+        // more endpoint per restart.
+        for (const endpoint of existing) {
+          if (endpoint.url === url) await stripe.webhookEndpoints.del(endpoint.id);
+        }
+        const created = await stripe.webhookEndpoints.create({
+          url,
+          enabled_events: ["*"],
+          description: "Folio (registered at startup)",
+        });
+        if (created.secret) runtime.webhookSecrets.push(created.secret);
+        return { url, id: created.id };
+      },
+      close: () => Promise.resolve(),
+    };
+    return runtime;
+  }
+
+  const emulator = await startEmulator({
+    host: "127.0.0.1",
+    port: env.STRIPE_EMULATOR_PORT,
+    dbPath: emulatorDbPath(env.DATABASE_PATH),
+  });
+  const stripe = createStripeClient({ apiKey: DEFAULT_TEST_KEY, apiUrl: emulator.url });
+  const runtime: StripeRuntime = {
+    mode: "embedded-emulator",
+    stripe,
+    webhookSecrets: configuredSecrets,
+    emulator,
+    registerWebhookEndpoint(port) {
+      const url = webhookUrl(port);
+      // Upserts by URL: a restart reuses the endpoint (and its secret) stored by the emulator.
+      const endpoint = emulator.addWebhookEndpoint({ url, enabledEvents: ["*"] });
+      if (!runtime.webhookSecrets.includes(endpoint.secret)) {
+        runtime.webhookSecrets.push(endpoint.secret);
+      }
+      return Promise.resolve({ url, id: endpoint.id });
+    },
+    close: () => emulator.stop(),
+  };
+  return runtime;
+}
