@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { Clock } from "@folio/billing";
@@ -121,11 +121,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Routes for the files present at start; anything else falls to the handler below.
       wildcard: false,
       index: false,
+      cacheControl: false,
       setHeaders(res, path) {
         // Vite fingerprints everything under assets/, so it can be cached for good.
         res.setHeader(
           "cache-control",
-          path.includes(`${join(web.dir, "assets")}`)
+          path.startsWith(join(web.dir, "assets") + sep)
             ? "public, max-age=31536000, immutable"
             : "no-cache",
         );

@@ -1,6 +1,8 @@
+import { DomainError } from "@folio/billing";
 import { users } from "@folio/db";
 import { and, asc, eq, gt, ne, or } from "drizzle-orm";
 import { z } from "zod";
+import { invalidateUserSessions } from "../auth/session.ts";
 import { decodeCursor, pageInput, toPage } from "../lib/pagination.ts";
 import { router, staffProcedure } from "../trpc.ts";
 
@@ -42,5 +44,27 @@ export const staffRouter = router({
         (r) => ({ createdAt: r.createdAt.getTime(), id: r.id }),
         (r) => ({ ...r, createdAt: r.createdAt.toISOString() }),
       );
+    }),
+
+  /** Disables (signs out everywhere, blocks sign-in) or re-enables a staff account. */
+  setDisabled: staffProcedure("staff.manage")
+    .input(z.object({ userId: z.string().min(1).max(100), disabled: z.boolean() }))
+    .mutation(({ ctx, input }) => {
+      if (input.userId === ctx.user.id && input.disabled) {
+        throw new DomainError(
+          "PRECONDITION_FAILED",
+          "You cannot disable your own account. Ask another admin to do it.",
+        );
+      }
+      const row = ctx.db
+        .update(users)
+        .set({ disabled: input.disabled, updatedAt: ctx.clock.now() })
+        .where(and(eq(users.id, input.userId), ne(users.role, "customer")))
+        .returning({ id: users.id, disabled: users.disabled })
+        .get();
+      if (!row) throw new DomainError("NOT_FOUND", "No staff account with that id.");
+      // Sessions of disabled users are refused anyway; deleting them just tidies up.
+      if (row.disabled) invalidateUserSessions(ctx.db, row.id);
+      return row;
     }),
 });

@@ -1,0 +1,101 @@
+import { sessions, users } from "@folio/db";
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeHexLowerCase } from "@oslojs/encoding";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { insertUser, setup } from "../test/helpers.ts";
+import {
+  createSession,
+  invalidateUserSessions,
+  SESSION_TTL_MS,
+  validateSessionToken,
+} from "./session.ts";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe("sessions", () => {
+  it("stores only the id and a SHA-256 of the secret, never the token", async () => {
+    const { db, clock } = setup();
+    const user = await insertUser(db, "customer");
+    const { token } = createSession(db, clock, user.id);
+    const [id, secret] = token.split(".") as [string, string];
+
+    const row = db.select().from(sessions).get();
+    expect(row?.id).toBe(id);
+    expect(row?.secretHash).toBe(encodeHexLowerCase(sha256(new TextEncoder().encode(secret))));
+    const stored = JSON.stringify(db.$client.prepare("select * from sessions").all());
+    expect(stored).not.toContain(secret);
+    expect(stored).not.toContain(token);
+
+    // Knowing the stored row is not enough: the hash presented as a secret does not validate.
+    expect(validateSessionToken(db, clock, `${id}.${row?.secretHash}`)).toBeNull();
+    expect(validateSessionToken(db, clock, token)?.user.id).toBe(user.id);
+  });
+
+  it("rejects tampered, malformed and unknown tokens", async () => {
+    const { db, clock } = setup();
+    const user = await insertUser(db, "customer");
+    const { token } = createSession(db, clock, user.id);
+    const [id, secret] = token.split(".") as [string, string];
+    const flipped = secret.slice(0, -1) + (secret.endsWith("a") ? "b" : "a");
+
+    for (const bad of [
+      `${id}.${flipped}`,
+      id,
+      `${id}.${secret}.x`,
+      "",
+      "a.b",
+      `${"a".repeat(32)}.${secret}`,
+    ]) {
+      expect(validateSessionToken(db, clock, bad)).toBeNull();
+    }
+  });
+
+  it("slides the expiry forward only once less than half the lifetime remains", async () => {
+    const { db, clock } = setup();
+    const user = await insertUser(db, "customer");
+    const { token, session } = createSession(db, clock, user.id);
+    expect(session.expiresAt.getTime()).toBe(clock.now().getTime() + SESSION_TTL_MS);
+
+    clock.advance(10 * DAY);
+    const early = validateSessionToken(db, clock, token);
+    expect(early?.renewed).toBe(false);
+    expect(early?.session.expiresAt).toEqual(session.expiresAt);
+
+    clock.advance(6 * DAY); // 16 days in: 14 left, under half
+    const late = validateSessionToken(db, clock, token);
+    expect(late?.renewed).toBe(true);
+    expect(late?.session.expiresAt.getTime()).toBe(clock.now().getTime() + SESSION_TTL_MS);
+    expect(db.select().from(sessions).get()?.expiresAt).toEqual(late?.session.expiresAt);
+  });
+
+  it("rejects and deletes an expired session", async () => {
+    const { db, clock } = setup();
+    const user = await insertUser(db, "customer");
+    const { token } = createSession(db, clock, user.id);
+    clock.advance(SESSION_TTL_MS);
+    expect(validateSessionToken(db, clock, token)).toBeNull();
+    expect(db.select().from(sessions).all()).toHaveLength(0);
+  });
+
+  it("stops working as soon as the user is disabled", async () => {
+    const { db, clock } = setup();
+    const user = await insertUser(db, "support");
+    const { token } = createSession(db, clock, user.id);
+    db.update(users).set({ disabled: true }).where(eq(users.id, user.id)).run();
+    expect(validateSessionToken(db, clock, token)).toBeNull();
+  });
+
+  it("ends every session of one user and no one else's", async () => {
+    const { db, clock } = setup();
+    const a = await insertUser(db, "customer");
+    const b = await insertUser(db, "customer");
+    const a1 = createSession(db, clock, a.id).token;
+    const a2 = createSession(db, clock, a.id).token;
+    const b1 = createSession(db, clock, b.id).token;
+    expect(invalidateUserSessions(db, a.id)).toBe(2);
+    expect(validateSessionToken(db, clock, a1)).toBeNull();
+    expect(validateSessionToken(db, clock, a2)).toBeNull();
+    expect(validateSessionToken(db, clock, b1)?.user.id).toBe(b.id);
+  });
+});
