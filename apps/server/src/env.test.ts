@@ -14,7 +14,7 @@ function errorOf(source: Record<string, string>): string {
 describe("loadEnv", () => {
   it("applies defaults", () => {
     const env = loadEnv({ INIT_CWD: "/srv/folio" });
-    expect(env).toEqual({
+    expect(env).toMatchObject({
       NODE_ENV: "development",
       PORT: 3000,
       HOST: "127.0.0.1",
