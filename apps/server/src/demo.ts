@@ -16,7 +16,7 @@ export const DEMO_ACCOUNTS: readonly { email: string; name: string; role: Role }
 
 /** Demo mode means no real Stripe account is configured; only then is demo data seeded. */
 export function isDemoMode(env: Env): boolean {
-  return !("STRIPE_SECRET_KEY" in env && env.STRIPE_SECRET_KEY);
+  return !env.STRIPE_SECRET_KEY;
 }
 
 export interface DemoSeedResult {

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error("Folio failed to start:", err);
+  console.error("Folio failed to start:", err instanceof Error ? err.message : err);
+  if (err instanceof Error && !(err.cause instanceof Error)) console.error(err.stack);
   process.exit(1);
 });

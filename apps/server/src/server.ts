@@ -44,6 +44,12 @@ export async function startServer(
     address = await app.listen({ port: env.PORT, host: env.HOST });
   } catch (err) {
     await app.close();
+    if (err instanceof Error && "code" in err && err.code === "EADDRINUSE") {
+      throw new Error(
+        `Port ${env.PORT} on ${env.HOST} is already in use. Stop the other process or set PORT to a free port, e.g. PORT=3001.`,
+        { cause: err },
+      );
+    }
     throw err;
   }
   print(`Folio is running at ${env.APP_URL} (listening on ${address}, ${env.NODE_ENV} mode)`);
