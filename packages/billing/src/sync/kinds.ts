@@ -93,10 +93,14 @@ export async function orNull<T>(p: Promise<T>): Promise<T | null> {
     if (o && typeof o === "object" && (o as { deleted?: unknown }).deleted === true) return null;
     return o;
   } catch (e) {
-    const err = e as { statusCode?: number; code?: string };
-    if (err.statusCode === 404 || err.code === "resource_missing") return null;
+    if (isMissing(e)) return null;
     throw e;
   }
+}
+
+export function isMissing(e: unknown): boolean {
+  const err = e as { statusCode?: number; code?: string } | null;
+  return err?.statusCode === 404 || err?.code === "resource_missing";
 }
 
 const refs = (...rs: Array<[MirrorKind, Ref]>): ParentRef[] =>

@@ -8,6 +8,7 @@ import {
   TABLES,
   idOf,
   invoiceLineColumns,
+  isMissing,
   sec,
   subscriptionItemColumns,
   type MirrorKind,
@@ -222,13 +223,22 @@ async function addBalanceTransactions(
   depth: number,
 ) {
   const version = await ctx.fetchVersion();
-  for await (const t of ctx.deps.stripe.customers.listBalanceTransactions(customerId, {
-    limit: 100,
-  })) {
+  const txns: StripeObject[] = [];
+  try {
+    for await (const t of ctx.deps.stripe.customers.listBalanceTransactions(customerId, {
+      limit: 100,
+    }))
+      txns.push(t);
+  } catch (e) {
+    // The customer was deleted since: its balance history went with it.
+    if (isMissing(e)) return;
+    throw e;
+  }
+  for (const object of txns) {
     await add(
       {
         kind: "customer_balance_transaction",
-        object: t,
+        object,
         version,
         eventId: null,
         tombstone: false,
@@ -361,16 +371,13 @@ export function writePlan(
         })
         .where(eq(t.id, w.snap.object.id))
         .run();
-    } else if (w.decision === "tombstone" && stored) {
-      const newer = w.snap.version > stored.versionTs.getTime();
-      tx.update(t)
-        .set({
-          deletedAt: now,
-          syncedAt: now,
-          ...(newer ? { versionTs: new Date(w.snap.version), versionEventId: w.snap.eventId } : {}),
-        })
-        .where(eq(t.id, w.snap.object.id))
-        .run();
+    } else if (
+      w.decision === "tombstone" &&
+      stored &&
+      w.snap.version <= stored.versionTs.getTime()
+    ) {
+      // An older deletion notice still deletes, but keeps the newer content we hold.
+      tx.update(t).set({ deletedAt: now, syncedAt: now }).where(eq(t.id, w.snap.object.id)).run();
     } else {
       const row = {
         ...rowFor(w.snap, now),

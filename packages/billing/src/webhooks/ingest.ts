@@ -82,9 +82,22 @@ export function ingestWebhook(deps: { db: Db; clock: Clock }, input: IngestInput
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
 
   const body = typeof input.rawBody === "string" ? input.rawBody : input.rawBody.toString("utf8");
-  const e = envelope(body);
-  if (!e) return { ok: false, reason: "invalid_payload" };
+  const stored = ingestEvent(deps, body);
+  if (!stored) return { ok: false, reason: "invalid_payload" };
+  return { ok: true, eventId: stored.eventId, status: stored.status, duplicate: !stored.inserted };
+}
 
+/**
+ * Stores an already-authenticated event body (verified signature, or fetched from the API) in
+ * the inbox; null when it is not a Stripe event.
+ */
+export function ingestEvent(
+  deps: { db: Db; clock: Clock },
+  body: string,
+): { eventId: string; status: "pending" | "ignored"; inserted: boolean } | null {
+  const now = deps.clock.now();
+  const e = envelope(body);
+  if (!e) return null;
   const handled = e.objectId !== null && eventTarget(e.type) !== null;
   const status = handled ? "pending" : "ignored";
   const inserted = deps.db
@@ -105,5 +118,5 @@ export function ingestWebhook(deps: { db: Db; clock: Clock }, input: IngestInput
     })
     .onConflictDoNothing({ target: webhookEvents.id })
     .run();
-  return { ok: true, eventId: e.id, status, duplicate: inserted.changes === 0 };
+  return { eventId: e.id, status, inserted: inserted.changes > 0 };
 }

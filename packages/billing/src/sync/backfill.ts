@@ -1,0 +1,309 @@
+import { and, isNull, lt, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import { stripeNowFromInbox } from "../webhooks/apply.ts";
+import { ingestEvent } from "../webhooks/ingest.ts";
+import type { SyncDeps, SyncHooks } from "./hooks.ts";
+import { KINDS, TABLES, type MirrorKind, type StripeObject } from "./kinds.ts";
+import { applySnapshots, type ApplyContext, type PlannedWrite, type Snapshot } from "./store.ts";
+
+export interface SyncCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  tombstoned: number;
+}
+
+export type SyncSummary = Partial<Record<MirrorKind, SyncCounts & { error?: string }>>;
+
+export interface SyncProgress {
+  kind: MirrorKind;
+  /** Objects of this kind processed so far (Stripe lists have no total). */
+  done: number;
+  finished: boolean;
+}
+
+export interface SyncAllOptions {
+  /** Only objects created at or after this time (no tombstoning then: the listing is partial). */
+  since?: Date;
+  onProgress?: (p: SyncProgress) => void;
+  /** Restrict to some kinds (default: all, parents first). */
+  kinds?: readonly MirrorKind[];
+  pageSize?: number;
+}
+
+/** Parents first, so children rarely need a parent fetch. */
+export const SYNC_ORDER: readonly MirrorKind[] = [
+  "product",
+  "price",
+  "customer",
+  "customer_balance_transaction",
+  "subscription",
+  "invoice",
+  "invoice_payment",
+  "payment_intent",
+  "charge",
+  "refund",
+  "dispute",
+  "checkout_session",
+];
+
+type Lister = (
+  stripe: Stripe,
+  params: { limit: number; created?: { gte: number } },
+) => AsyncIterable<StripeObject>;
+
+const asObjects = <T>(it: AsyncIterable<T>) => it as unknown as AsyncIterable<StripeObject>;
+
+const LISTERS: Record<Exclude<MirrorKind, "customer_balance_transaction">, Lister> = {
+  customer: (s, p) => asObjects(s.customers.list(p)),
+  product: (s, p) => asObjects(s.products.list(p)),
+  price: (s, p) => asObjects(s.prices.list(p)),
+  subscription: (s, p) => asObjects(s.subscriptions.list({ ...p, status: "all" })),
+  invoice: (s, p) => asObjects(s.invoices.list(p)),
+  invoice_payment: (s, p) => asObjects(s.invoicePayments.list(p)),
+  payment_intent: (s, p) => asObjects(s.paymentIntents.list(p)),
+  charge: (s, p) => asObjects(s.charges.list(p)),
+  refund: (s, p) => asObjects(s.refunds.list(p)),
+  dispute: (s, p) => asObjects(s.disputes.list(p)),
+  checkout_session: (s, p) => asObjects(s.checkout.sessions.list(p)),
+};
+
+/**
+ * Stripe's "now" as a version for fetched objects: the newest event Stripe (or our inbox) knows,
+ * to the end of its second. Any event of that second or earlier is older than what we fetch next.
+ */
+export async function fetchVersionNow(deps: SyncDeps): Promise<number> {
+  let latest = 0;
+  try {
+    for await (const e of deps.stripe.events.list({ limit: 1 })) {
+      latest = e.created * 1000;
+      break;
+    }
+  } catch {
+    // Listing events is an optimisation of the version; the inbox bound still holds.
+  }
+  const inbox = stripeNowFromInbox(deps, latest);
+  // No events anywhere: nothing can conflict, our clock is as good as any.
+  const sec = inbox > 0 ? inbox : Math.floor(deps.clock.now().getTime() / 1000);
+  return sec * 1000 + 999;
+}
+
+function count(summary: SyncCounts, w: PlannedWrite | undefined) {
+  if (!w) return;
+  if (w.decision === "insert") summary.created++;
+  else if (w.decision === "update") summary.updated++;
+  else if (w.decision === "tombstone") summary.tombstoned++;
+  else summary.unchanged++;
+}
+
+const empty = (): SyncCounts => ({ created: 0, updated: 0, unchanged: 0, tombstoned: 0 });
+
+async function applyFetched(
+  ctx: ApplyContext,
+  kind: MirrorKind,
+  objects: StripeObject[],
+  version: number,
+  summary: SyncCounts,
+) {
+  if (objects.length === 0) return;
+  const snaps: Snapshot[] = objects.map((object) => ({
+    kind,
+    object,
+    version,
+    eventId: null,
+    tombstone: false,
+    fromFetch: true,
+  }));
+  const writes = await applySnapshots(ctx, snaps);
+  const byKey = new Map(writes.map((w) => [`${w.snap.kind}:${w.snap.object.id}`, w]));
+  for (const o of objects) count(summary, byKey.get(`${kind}:${o.id}`));
+}
+
+/**
+ * Backfill / reconcile: lists every synced type from Stripe (subscriptions with `status: "all"`),
+ * upserts under the same version guard as webhooks (a fetched object outranks every event of the
+ * second it was fetched in), and — on a full run — tombstones live rows of deletable types that
+ * Stripe no longer has. Returns created/updated/unchanged/tombstoned per type.
+ */
+export async function syncAll(
+  deps: SyncDeps & { hooks?: SyncHooks },
+  options: SyncAllOptions = {},
+): Promise<SyncSummary> {
+  const version = await fetchVersionNow(deps);
+  const ctx: ApplyContext = {
+    deps,
+    hooks: deps.hooks ?? [],
+    event: { id: null, type: "sync", created: new Date(version) },
+    fetchVersion: () => Promise.resolve(version),
+  };
+  const pageSize = options.pageSize ?? 100;
+  const created = options.since ? { gte: Math.floor(options.since.getTime() / 1000) } : undefined;
+  const summary: SyncSummary = {};
+  const kinds = SYNC_ORDER.filter((k) => !options.kinds || options.kinds.includes(k));
+  const customerIds: string[] = [];
+
+  for (const kind of kinds) {
+    const counts = empty();
+    summary[kind] = counts;
+    let done = 0;
+    const seen = new Set<string>();
+    try {
+      const source =
+        kind === "customer_balance_transaction"
+          ? balanceTransactions(deps.stripe, customerIds, pageSize)
+          : LISTERS[kind](deps.stripe, { limit: pageSize, ...(created ? { created } : {}) });
+      let page: StripeObject[] = [];
+      for await (const o of source) {
+        seen.add(o.id);
+        if (kind === "customer") customerIds.push(o.id);
+        page.push(o);
+        if (page.length >= pageSize) {
+          await applyFetched(ctx, kind, page, version, counts);
+          done += page.length;
+          page = [];
+          options.onProgress?.({ kind, done, finished: false });
+        }
+      }
+      await applyFetched(ctx, kind, page, version, counts);
+      done += page.length;
+      if (!options.since && KINDS[kind].deletable) {
+        counts.tombstoned += await tombstoneVanished(ctx, kind, seen, version);
+      }
+    } catch (err) {
+      summary[kind].error = err instanceof Error ? err.message : String(err);
+    }
+    options.onProgress?.({ kind, done, finished: true });
+  }
+  return summary;
+}
+
+async function* balanceTransactions(
+  stripe: Stripe,
+  customerIds: readonly string[],
+  pageSize: number,
+): AsyncIterable<StripeObject> {
+  for (const id of customerIds) {
+    yield* asObjects(stripe.customers.listBalanceTransactions(id, { limit: pageSize }));
+  }
+}
+
+/** Live rows missing from a full listing; each is confirmed gone with a retrieve first. */
+async function tombstoneVanished(
+  ctx: ApplyContext,
+  kind: MirrorKind,
+  seen: ReadonlySet<string>,
+  version: number,
+): Promise<number> {
+  const t = TABLES[kind] as unknown as typeof TABLES.customer;
+  const candidates = ctx.deps.db
+    .select({ id: t.id, raw: t.raw })
+    .from(t)
+    // Rows written by events newer than this sync may be missing from the listing legitimately.
+    .where(and(isNull(t.deletedAt), lt(t.versionTs, new Date(version))))
+    .all()
+    .filter((r) => !seen.has(r.id));
+  let n = 0;
+  for (const row of candidates) {
+    const still = await KINDS[kind].retrieve(ctx.deps.stripe, row.id, row.raw);
+    if (still) continue;
+    const writes = await applySnapshots(ctx, [
+      {
+        kind,
+        object: row.raw,
+        version,
+        eventId: null,
+        tombstone: true,
+        fromFetch: true,
+      },
+    ]);
+    if (writes.some((w) => w.decision === "tombstone")) n++;
+  }
+  return n;
+}
+
+/** Everything of one customer, fresh from Stripe (the admin console's "resync" button). */
+export async function resyncCustomer(
+  deps: SyncDeps & { hooks?: SyncHooks },
+  stripeCustomerId: string,
+): Promise<SyncSummary> {
+  const version = await fetchVersionNow(deps);
+  const ctx: ApplyContext = {
+    deps,
+    hooks: deps.hooks ?? [],
+    event: { id: null, type: "sync", created: new Date(version) },
+    fetchVersion: () => Promise.resolve(version),
+  };
+  const summary: SyncSummary = {};
+  const s = deps.stripe;
+  const customer = await KINDS.customer.retrieve(s, stripeCustomerId);
+  if (!customer) {
+    const t = TABLES.customer;
+    const row = deps.db
+      .select({ raw: t.raw })
+      .from(t)
+      .where(sql`${t.id} = ${stripeCustomerId}`)
+      .get();
+    summary.customer = empty();
+    if (row) {
+      const writes = await applySnapshots(ctx, [
+        {
+          kind: "customer",
+          object: row.raw,
+          version,
+          eventId: null,
+          tombstone: true,
+          fromFetch: true,
+        },
+      ]);
+      count(summary.customer, writes[0]);
+    }
+    return summary;
+  }
+  const c = { customer: stripeCustomerId, limit: 100 } as const;
+  const sources: Array<[MirrorKind, () => Iterable<StripeObject> | AsyncIterable<StripeObject>]> = [
+    ["customer", () => [customer]],
+    [
+      "customer_balance_transaction",
+      () => asObjects(s.customers.listBalanceTransactions(stripeCustomerId, { limit: 100 })),
+    ],
+    ["subscription", () => asObjects(s.subscriptions.list({ ...c, status: "all" }))],
+    ["invoice", () => asObjects(s.invoices.list(c))],
+    ["payment_intent", () => asObjects(s.paymentIntents.list(c))],
+    ["charge", () => asObjects(s.charges.list(c))],
+    ["checkout_session", () => asObjects(s.checkout.sessions.list(c))],
+  ];
+  for (const [kind, list] of sources) {
+    const counts = empty();
+    summary[kind] = counts;
+    try {
+      const objects: StripeObject[] = [];
+      for await (const o of list()) objects.push(o);
+      await applyFetched(ctx, kind, objects, version, counts);
+    } catch (err) {
+      (counts as SyncCounts & { error?: string }).error =
+        err instanceof Error ? err.message : String(err);
+    }
+  }
+  return summary;
+}
+
+export interface ReplayResult {
+  /** Events Stripe reports as not (yet) delivered. */
+  undelivered: number;
+  /** Of those, added to the inbox now (the rest were already there). */
+  queued: number;
+}
+
+/**
+ * Queues every event Stripe reports with `delivery_success: false` (Stripe keeps 30 days of
+ * events) that the inbox does not already hold; the worker then applies them as usual. The
+ * events come from the authenticated API, so no signature is needed.
+ */
+export async function replayUndelivered(deps: SyncDeps): Promise<ReplayResult> {
+  const result: ReplayResult = { undelivered: 0, queued: 0 };
+  for await (const e of deps.stripe.events.list({ delivery_success: false, limit: 100 })) {
+    result.undelivered++;
+    if (ingestEvent(deps, JSON.stringify(e))?.inserted) result.queued++;
+  }
+  return result;
+}

@@ -1,0 +1,176 @@
+import {
+  createDb,
+  creditLedger,
+  stripeCustomerBalanceTransactions,
+  stripeCustomers,
+  webhookEvents,
+  type Db,
+} from "@folio/db";
+import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import { eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { manualClock } from "../clock.ts";
+import { recordHooks } from "../records/index.ts";
+import { startWebhookWorker } from "../webhooks/worker.ts";
+import { syncAll } from "./backfill.ts";
+import type { SyncHooks } from "./hooks.ts";
+import { convergenceProblems, deliver, prng, recordEvents, shuffle } from "./testing.ts";
+
+let emu: EmulatorHandle;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  emu = await startEmulator({ deterministic: { seed: "customers-sync" } });
+  stripe = emu.stripe();
+});
+afterAll(() => emu.stop());
+beforeEach(() => emu.reset());
+
+function fresh(hooks: SyncHooks = recordHooks) {
+  const db = createDb(":memory:");
+  const clock = manualClock(Date.now());
+  const worker = startWebhookWorker({ db, stripe, clock, hooks }, { autoStart: false });
+  return { db, clock, worker, deps: { db, stripe, clock } };
+}
+
+const customerRow = (db: Db, id: string) =>
+  db.select().from(stripeCustomers).where(eq(stripeCustomers.id, id)).get();
+
+/** create → update → balance credit → update → delete, one emulator second apart. */
+async function customerLifecycle() {
+  const c = await stripe.customers.create({ email: "ada@example.com", name: "Ada" });
+  emu.advanceClock(1);
+  await stripe.customers.update(c.id, { name: "Ada Lovelace" });
+  emu.advanceClock(1);
+  await stripe.customers.createBalanceTransaction(c.id, { amount: -500, currency: "usd" });
+  emu.advanceClock(1);
+  await stripe.customers.update(c.id, { metadata: { plan: "pro" } });
+  emu.advanceClock(1);
+  const keep = await stripe.customers.create({ email: "bob@example.com", name: "Bob" });
+  emu.advanceClock(1);
+  await stripe.customers.del(c.id);
+  return { deleted: c.id, kept: keep.id, events: await recordEvents(stripe) };
+}
+
+describe("customers: any order, duplicates, tombstones", () => {
+  it("converges for 100 shuffled, duplicated deliveries and the tombstone holds", async () => {
+    const { deleted, kept, events } = await customerLifecycle();
+    expect(events.map((e) => e.type)).toEqual([
+      "customer.created",
+      "customer.updated",
+      "customer.updated",
+      "customer.updated",
+      "customer.created",
+      "customer.deleted",
+    ]);
+    for (let seed = 1; seed <= 100; seed++) {
+      const random = prng(seed);
+      const { db, clock, worker } = fresh();
+      const copies = events.flatMap((e) =>
+        Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
+      );
+      deliver({ db, clock }, shuffle(copies, random));
+      await worker.drain();
+      expect(await convergenceProblems(db, stripe), `seed ${seed}`).toEqual([]);
+      expect(customerRow(db, deleted)?.deletedAt, `seed ${seed}`).not.toBeNull();
+      expect(customerRow(db, kept)?.name).toBe("Bob");
+      expect(
+        db
+          .select()
+          .from(webhookEvents)
+          .all()
+          .every((e) => e.status === "applied"),
+      ).toBe(true);
+    }
+  });
+
+  it("a replayed old update (fresh signature, inbox pruned) cannot revive a deleted customer", async () => {
+    const { deleted, events } = await customerLifecycle();
+    const { db, clock, worker } = fresh();
+    deliver({ db, clock }, events);
+    await worker.drain();
+    // Same event redelivered: acknowledged as a duplicate.
+    expect(deliver({ db, clock }, [events[1]!])[0]).toMatchObject({ ok: true, duplicate: true });
+    // Even if the inbox forgot it, the version guard keeps the tombstone.
+    db.delete(webhookEvents).run();
+    deliver({ db, clock }, events.slice(0, 4));
+    await worker.drain();
+    const row = customerRow(db, deleted);
+    expect(row?.deletedAt).not.toBeNull();
+    expect(row?.raw).toMatchObject({ metadata: { plan: "pro" } });
+    expect(await convergenceProblems(db, stripe)).toEqual([]);
+  });
+
+  it("same-second updates with the stale one last: the tie is resolved from the API", async () => {
+    const c = await stripe.customers.create({ email: "tie@example.com", name: "v1" });
+    emu.advanceClock(1);
+    await stripe.customers.update(c.id, { name: "v2" });
+    await stripe.customers.update(c.id, { name: "v3" });
+    const events = await recordEvents(stripe);
+    const [created, stale, latest] = events;
+    expect(stale?.created).toBe(latest?.created);
+    const { db, clock, worker } = fresh();
+    deliver({ db, clock }, [created!, latest!, stale!]);
+    await worker.drain();
+    const row = customerRow(db, c.id);
+    expect(row?.name).toBe("v3");
+    // The tie fetch outranks any event of that second.
+    expect(row?.versionEventId).toBeNull();
+    expect(row?.versionTs.getTime()).toBe(latest!.created * 1000 + 999);
+    expect(await convergenceProblems(db, stripe)).toEqual([]);
+  });
+
+  it("balance transactions are pulled once when the balance moves and feed the ledger once", async () => {
+    const c = await stripe.customers.create({ email: "credit@example.com" });
+    emu.advanceClock(1);
+    await stripe.customers.createBalanceTransaction(c.id, { amount: -2500, currency: "usd" });
+    emu.advanceClock(1);
+    await stripe.customers.createBalanceTransaction(c.id, { amount: 1000, currency: "usd" });
+    const events = await recordEvents(stripe);
+    for (let seed = 1; seed <= 10; seed++) {
+      const { db, clock, worker } = fresh();
+      deliver({ db, clock }, shuffle([...events, ...events], prng(seed)));
+      await worker.drain();
+      const txns = db.select().from(stripeCustomerBalanceTransactions).all();
+      expect(txns.map((t) => t.amount).sort()).toEqual([-2500, 1000]);
+      const ledger = db.select().from(creditLedger).all();
+      expect(ledger).toHaveLength(2);
+      expect(await convergenceProblems(db, stripe)).toEqual([]);
+    }
+  });
+
+  it("a dropped customer.updated is repaired by syncAll, which reports the diff", async () => {
+    const c = await stripe.customers.create({ email: "drop@example.com", name: "before" });
+    const gone = await stripe.customers.create({ email: "gone@example.com" });
+    emu.advanceClock(1);
+    await stripe.customers.update(c.id, { name: "after" });
+    const events = await recordEvents(stripe);
+    const { db, clock, worker, deps } = fresh();
+    deliver(
+      { db, clock },
+      events.filter((e) => e.type !== "customer.updated"),
+    );
+    await worker.drain();
+    expect(customerRow(db, c.id)?.name).toBe("before");
+    // Deleted while we were not listening (and its event lost too).
+    await stripe.customers.del(gone.id);
+    const progress: string[] = [];
+    const summary = await syncAll(
+      { ...deps, hooks: recordHooks },
+      { onProgress: (p) => progress.push(`${p.kind}:${p.done}:${p.finished}`) },
+    );
+    expect(summary.customer).toEqual({ created: 0, updated: 1, unchanged: 0, tombstoned: 1 });
+    expect(progress).toContain("customer:1:true");
+    expect(customerRow(db, c.id)?.name).toBe("after");
+    expect(customerRow(db, gone.id)?.deletedAt).not.toBeNull();
+    expect(await convergenceProblems(db, stripe)).toEqual([]);
+    // A second run changes nothing.
+    const again = await syncAll(deps);
+    expect(again.customer).toEqual({ created: 0, updated: 0, unchanged: 1, tombstoned: 0 });
+    // And the late delivery of the dropped event is now stale.
+    deliver({ db, clock }, events);
+    await worker.drain();
+    expect(customerRow(db, c.id)?.versionEventId).toBeNull();
+  });
+});

@@ -1,0 +1,164 @@
+// Test support for the sync engine: record events from the emulator, deliver them signed into an
+// inbox, and check that the store converged to what Stripe holds now.
+import type { Db } from "@folio/db";
+import { and, eq, isNull } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Clock } from "../clock.ts";
+import { ingestWebhook, type IngestResult } from "../webhooks/ingest.ts";
+import { signStripePayload } from "../webhooks/signature.ts";
+import {
+  CHILD_TABLES,
+  KINDS,
+  TABLES,
+  invoiceLineColumns,
+  subscriptionItemColumns,
+  type MirrorKind,
+  type StripeObject,
+} from "./kinds.ts";
+
+export const TEST_WEBHOOK_SECRET = "whsec_folio_sync_tests";
+
+/** Every event the account has, oldest first (Stripe lists newest first). */
+export async function recordEvents(stripe: Stripe): Promise<Stripe.Event[]> {
+  const all: Stripe.Event[] = [];
+  for await (const e of stripe.events.list({ limit: 100 })) all.push(e);
+  return all.reverse();
+}
+
+/** Signs each event body freshly (as a redelivery would be) and feeds it to the inbox. */
+export function deliver(
+  deps: { db: Db; clock: Clock },
+  events: ReadonlyArray<Stripe.Event | string>,
+  secret = TEST_WEBHOOK_SECRET,
+): IngestResult[] {
+  return events.map((e) => {
+    const body = typeof e === "string" ? e : JSON.stringify(e);
+    const t = Math.floor(deps.clock.now().getTime() / 1000);
+    return ingestWebhook(deps, {
+      rawBody: Buffer.from(body),
+      signatureHeader: signStripePayload(body, secret, t),
+      secrets: [secret],
+    });
+  });
+}
+
+/** Deterministic PRNG (mulberry32) so a failing seed can be replayed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+type Row = Record<string, unknown> & { id: string; deletedAt: Date | null; raw: StripeObject };
+
+function pick(row: Record<string, unknown>, keys: readonly string[]) {
+  return Object.fromEntries(keys.map((k) => [k, row[k]]));
+}
+
+/**
+ * Compares every mirror row with the object Stripe returns now: typed columns equal, tombstones
+ * only for objects Stripe no longer has, child rows (items, lines) equal the object's lists.
+ * Returns human-readable mismatches (empty = converged).
+ */
+export async function convergenceProblems(
+  db: Db,
+  stripe: Stripe,
+  kinds: readonly MirrorKind[] = Object.keys(TABLES) as MirrorKind[],
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const kind of kinds) {
+    const t = TABLES[kind] as unknown as typeof TABLES.customer;
+    const rows = db.select().from(t).all() as unknown as Row[];
+    for (const row of rows) {
+      const fetched = await KINDS[kind].retrieve(stripe, row.id, row.raw);
+      if (row.deletedAt) {
+        if (fetched) problems.push(`${kind} ${row.id}: tombstoned here but exists in Stripe`);
+        continue;
+      }
+      if (!fetched) {
+        problems.push(`${kind} ${row.id}: live here but gone from Stripe`);
+        continue;
+      }
+      const want = KINDS[kind].columns(fetched);
+      const have = pick(row, Object.keys(want));
+      if (JSON.stringify(have) !== JSON.stringify(want)) {
+        problems.push(
+          `${kind} ${row.id}: columns differ\n  store:  ${JSON.stringify(have)}\n  stripe: ${JSON.stringify(want)}`,
+        );
+      }
+      if (kind === "subscription") {
+        const s = fetched as unknown as Stripe.Subscription;
+        problems.push(
+          ...childProblems(
+            db,
+            "subscription_item",
+            s.id,
+            s.items.data.map((i) => ({ id: i.id, cols: subscriptionItemColumns(i, s.id) })),
+          ),
+        );
+      }
+      if (kind === "invoice") {
+        const inv = fetched as unknown as Stripe.Invoice;
+        problems.push(
+          ...childProblems(
+            db,
+            "invoice_line_item",
+            inv.id,
+            inv.lines.data.map((l) => ({ id: l.id, cols: invoiceLineColumns(l, inv.id) })),
+          ),
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+function childProblems(
+  db: Db,
+  kind: keyof typeof CHILD_TABLES,
+  parentId: string,
+  want: Array<{ id: string; cols: Record<string, unknown> }>,
+): string[] {
+  const t = CHILD_TABLES[kind] as unknown as typeof CHILD_TABLES.subscription_item;
+  const parentCol =
+    kind === "subscription_item"
+      ? CHILD_TABLES.subscription_item.subscriptionId
+      : CHILD_TABLES.invoice_line_item.invoiceId;
+  const rows = db
+    .select()
+    .from(t)
+    .where(and(eq(parentCol, parentId), isNull(t.deletedAt)))
+    .all() as unknown as Row[];
+  const problems: string[] = [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const w of want) {
+    const row = byId.get(w.id);
+    if (!row) {
+      problems.push(`${kind} ${w.id} of ${parentId}: missing here`);
+      continue;
+    }
+    const have = pick(row, Object.keys(w.cols));
+    if (JSON.stringify(have) !== JSON.stringify(w.cols))
+      problems.push(
+        `${kind} ${w.id}: columns differ ${JSON.stringify(have)} vs ${JSON.stringify(w.cols)}`,
+      );
+    byId.delete(w.id);
+  }
+  for (const id of byId.keys())
+    problems.push(`${kind} ${id} of ${parentId}: live here, not in Stripe`);
+  return problems;
+}
