@@ -119,7 +119,7 @@ export function makePrice(
     transform_quantity: null,
     type: "recurring",
     unit_amount: unitAmount,
-    unit_amount_decimal: String(unitAmount) as unknown as Stripe.Decimal,
+    unit_amount_decimal: String(unitAmount),
   });
 }
 
@@ -258,6 +258,9 @@ export function makeSubscription(args: {
   });
 }
 
+const productId = (p: Stripe.Price): string =>
+  typeof p.product === "string" ? p.product : p.product.id;
+
 export function makeInvoice(args: {
   id: string;
   customer: Stripe.Customer;
@@ -280,7 +283,7 @@ export function makeInvoice(args: {
       object: "line_item" as const,
       amount,
       currency: "usd",
-      description: `${i.quantity} × ${String(i.price.product)} (at $${((i.price.unit_amount ?? 0) / 100).toFixed(2)} / ${i.price.recurring?.interval ?? "month"})`,
+      description: `${i.quantity} × ${productId(i.price)} (at $${((i.price.unit_amount ?? 0) / 100).toFixed(2)} / ${i.price.recurring?.interval ?? "month"})`,
       discount_amounts: [],
       discountable: true,
       discounts: [],
@@ -302,7 +305,7 @@ export function makeInvoice(args: {
       pretax_credit_amounts: [],
       pricing: {
         type: "price_details" as const,
-        price_details: { price: i.price.id, product: String(i.price.product) },
+        price_details: { price: i.price.id, product: productId(i.price) },
         unit_amount_decimal: String(i.price.unit_amount ?? 0) as unknown as Stripe.Decimal,
       },
       quantity: i.quantity,
