@@ -24,6 +24,7 @@ export const webhookEvents = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
     lastError: text("last_error"),
+    lastFailedAt: integer("last_failed_at", { mode: "timestamp_ms" }),
     receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
     appliedAt: integer("applied_at", { mode: "timestamp_ms" }),
   },
@@ -36,5 +37,8 @@ export const webhookEvents = sqliteTable(
     index("webhook_events_by_type_received").on(t.type, t.receivedAt),
     index("webhook_events_by_received").on(t.receivedAt, t.id),
     index("webhook_events_by_object").on(t.objectId),
+    index("webhook_events_recent_failures")
+      .on(t.lastFailedAt)
+      .where(sql`${t.lastFailedAt} is not null`),
   ],
 );

@@ -1,0 +1,2 @@
+ALTER TABLE `webhook_events` ADD `last_failed_at` integer;--> statement-breakpoint
+CREATE INDEX `webhook_events_recent_failures` ON `webhook_events` (`last_failed_at`) WHERE "webhook_events"."last_failed_at" is not null;
