@@ -1,0 +1,127 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { getRouteApi, Link, useRouter } from "@tanstack/react-router";
+import { Loader2Icon } from "lucide-react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { z } from "zod";
+import { Button } from "@/components/ui/button";
+import {
+  Form,
+  FormControl,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/components/ui/form";
+import { Input } from "@/components/ui/input";
+import { AuthLayout } from "@/features/auth/auth-layout";
+import { FormAlert } from "@/features/auth/form-alert";
+import { homeFor, rememberSession } from "@/features/auth/session";
+import { applyServerError } from "@/lib/form-errors";
+import { trpc } from "@/lib/trpc";
+
+const signInSchema = z.object({
+  email: z
+    .string()
+    .trim()
+    .min(1, { error: "Enter your email address." })
+    .pipe(z.email({ error: "Enter a valid email address, like name@example.com." })),
+  password: z.string().min(1, { error: "Enter your password." }),
+});
+
+const routeApi = getRouteApi("/sign-in");
+
+export function SignInPage() {
+  const search = routeApi.useSearch();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const redirectTo = search.redirect;
+
+  const form = useForm({
+    resolver: zodResolver(signInSchema),
+    defaultValues: { email: "", password: "" },
+  });
+
+  const signIn = useMutation(
+    trpc.auth.signIn.mutationOptions({
+      onSuccess: async (me) => {
+        rememberSession(queryClient, me);
+        toast.success(`Welcome back, ${me.user.name}.`);
+        await router.navigate({ href: redirectTo ?? homeFor(me.user.role), replace: true });
+      },
+      onError: (error) => {
+        form.resetField("password", { keepError: false });
+        applyServerError(form, error);
+      },
+    }),
+  );
+
+  return (
+    <AuthLayout>
+      <div className="space-y-6">
+        <div className="space-y-1.5">
+          <h1 className="text-2xl font-semibold tracking-tight">Sign in to Folio</h1>
+          <p className="text-sm text-muted-foreground">
+            Use the email and password of your Folio account.
+          </p>
+        </div>
+        <Form {...form}>
+          <form
+            noValidate
+            className="space-y-4"
+            onSubmit={(event) => void form.handleSubmit((values) => signIn.mutate(values))(event)}
+          >
+            <FormAlert message={form.formState.errors.root?.server?.message} />
+            <FormField
+              control={form.control}
+              name="email"
+              render={({ field }) => (
+                <FormItem>
+                  <FormLabel>Email</FormLabel>
+                  <FormControl>
+                    <Input
+                      type="email"
+                      autoComplete="email"
+                      placeholder="you@company.com"
+                      autoFocus
+                      {...field}
+                    />
+                  </FormControl>
+                  <FormMessage />
+                </FormItem>
+              )}
+            />
+            <FormField
+              control={form.control}
+              name="password"
+              render={({ field }) => (
+                <FormItem>
+                  <FormLabel>Password</FormLabel>
+                  <FormControl>
+                    <Input type="password" autoComplete="current-password" {...field} />
+                  </FormControl>
+                  <FormMessage />
+                </FormItem>
+              )}
+            />
+            <Button type="submit" className="w-full" disabled={signIn.isPending}>
+              {signIn.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+              {signIn.isPending ? "Signing in…" : "Sign in"}
+            </Button>
+          </form>
+        </Form>
+        <p className="text-center text-sm text-muted-foreground">
+          New to Folio?{" "}
+          <Link
+            to="/sign-up"
+            search={{ redirect: redirectTo }}
+            className="font-medium text-primary underline-offset-4 hover:underline"
+          >
+            Create an account
+          </Link>
+        </p>
+      </div>
+    </AuthLayout>
+  );
+}

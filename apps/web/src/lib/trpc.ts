@@ -1,0 +1,43 @@
+import type { AppRouter } from "@folio/server";
+import { QueryCache, QueryClient } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import { isClientError, isUnauthorized } from "@/lib/errors";
+
+const MAX_RETRIES = 2;
+
+let unauthorizedHandler: (() => void) | undefined;
+
+/**
+ * Called when any query answers UNAUTHORIZED (the session expired or was ended elsewhere).
+ * The router registers the handler, so this module stays free of routing code.
+ */
+export function onUnauthorized(handler: () => void): void {
+  unauthorizedHandler = handler;
+}
+
+export const queryClient = new QueryClient({
+  queryCache: new QueryCache({
+    onError(error) {
+      if (isUnauthorized(error)) unauthorizedHandler?.();
+    },
+  }),
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      retry: (failureCount, error) => !isClientError(error) && failureCount < MAX_RETRIES,
+    },
+    mutations: { retry: false },
+  },
+});
+
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [
+    httpBatchLink({
+      url: "/api/trpc",
+      fetch: (input, init) => fetch(input, { ...init, credentials: "include" }),
+    }),
+  ],
+});
+
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });

@@ -1,0 +1,268 @@
+/* eslint-disable @typescript-eslint/only-throw-error -- TanStack Router redirects are thrown by design. */
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  Outlet,
+  redirect,
+  type ErrorComponentProps,
+  type ParsedLocation,
+} from "@tanstack/react-router";
+import { toast } from "sonner";
+import { Toaster } from "@/components/ui/sonner";
+import { AccessDeniedPage } from "@/features/admin/access-denied-page";
+import { AdminLayout } from "@/features/admin/admin-layout";
+import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
+import { AdminOverviewPage } from "@/features/admin/overview-page";
+import { SectionDenied } from "@/features/admin/section-denied";
+import {
+  AdminOrdersPage,
+  CustomersPage,
+  FulfilmentPage,
+  RevenuePage,
+  WebhooksPage,
+} from "@/features/admin/section-pages";
+import { sectionByPath, type AdminSection } from "@/features/admin/sections";
+import { StaffPage } from "@/features/admin/staff-page";
+import {
+  ensureMe,
+  forgetSession,
+  hasPermission,
+  homeFor,
+  isStaffRole,
+  validateAuthSearch,
+  type Me,
+} from "@/features/auth/session";
+import { SignInPage } from "@/features/auth/sign-in-page";
+import { SignUpPage } from "@/features/auth/sign-up-page";
+import { BillingLayout } from "@/features/billing/billing-layout";
+import {
+  BillingOverviewPage,
+  CreditPage,
+  InvoicesPage,
+  OrdersPage,
+} from "@/features/billing/pages";
+import { NotFoundPage } from "@/features/shell/not-found-page";
+import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
+import { RouteError } from "@/features/shell/route-error";
+import { onUnauthorized, queryClient } from "@/lib/trpc";
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+function FullPageRouteError(props: ErrorComponentProps) {
+  return <RouteError {...props} fullPage />;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: () => (
+    <>
+      <Outlet />
+      <Toaster richColors closeButton position="top-right" />
+    </>
+  ),
+  notFoundComponent: NotFoundPage,
+  errorComponent: FullPageRouteError,
+});
+
+/** Signed-out visitors go to sign in, and come back here afterwards. */
+function toSignIn(location: ParsedLocation) {
+  return redirect({ to: "/sign-in", search: { redirect: location.href } });
+}
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/",
+  beforeLoad: async ({ context }) => {
+    const me = await ensureMe(context.queryClient);
+    throw redirect({ to: me ? homeFor(me.user.role) : "/sign-in" });
+  },
+});
+
+/** Signed-in users have nothing to do on the sign-in and sign-up pages. */
+async function leaveIfSignedIn({
+  context,
+  search,
+}: {
+  context: RouterContext;
+  search: { redirect?: string };
+}) {
+  const me = await ensureMe(context.queryClient);
+  if (me) throw redirect({ href: search.redirect ?? homeFor(me.user.role) });
+}
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-in",
+  validateSearch: validateAuthSearch,
+  beforeLoad: leaveIfSignedIn,
+  component: SignInPage,
+});
+
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-up",
+  validateSearch: validateAuthSearch,
+  beforeLoad: leaveIfSignedIn,
+  component: SignUpPage,
+});
+
+const billingRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/billing",
+  beforeLoad: async ({ context, location }) => {
+    const me = await ensureMe(context.queryClient);
+    if (!me) throw toSignIn(location);
+    if (isStaffRole(me.user.role)) throw redirect({ to: "/admin" });
+    return { me };
+  },
+  pendingComponent: FrameSkeleton,
+  errorComponent: FullPageRouteError,
+  component: BillingLayout,
+});
+
+const billingIndexRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "/",
+  component: BillingOverviewPage,
+});
+const invoicesRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "invoices",
+  component: InvoicesPage,
+});
+const billingOrdersRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "orders",
+  component: OrdersPage,
+});
+const creditRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "credit",
+  component: CreditPage,
+});
+
+const adminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/admin",
+  beforeLoad: async ({ context, location }) => {
+    const me = await ensureMe(context.queryClient);
+    if (!me) throw toSignIn(location);
+    // Customers stay on /admin and are told why they cannot enter (see errorComponent).
+    if (!isStaffRole(me.user.role)) throw new AdminAccessDeniedError();
+    return { me };
+  },
+  pendingComponent: FrameSkeleton,
+  errorComponent: (props) =>
+    props.error instanceof AdminAccessDeniedError ? (
+      <AccessDeniedPage />
+    ) : (
+      <FullPageRouteError {...props} />
+    ),
+  component: AdminLayout,
+});
+
+/** Guard and error display shared by the permission-gated admin sections. */
+function sectionAccess(to: AdminSection["to"]) {
+  const section = sectionByPath(to);
+  return {
+    beforeLoad: ({ context }: { context: { me: Me } }) => {
+      if (!hasPermission(context.me, section.permission)) {
+        throw new SectionAccessDeniedError(section);
+      }
+    },
+    errorComponent: (props: ErrorComponentProps) =>
+      props.error instanceof SectionAccessDeniedError ? (
+        <SectionDenied section={props.error.section} />
+      ) : (
+        <RouteError {...props} />
+      ),
+  };
+}
+
+const adminIndexRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "/",
+  component: AdminOverviewPage,
+});
+const customersRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "customers",
+  ...sectionAccess("/admin/customers"),
+  component: CustomersPage,
+});
+const adminOrdersRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "orders",
+  ...sectionAccess("/admin/orders"),
+  component: AdminOrdersPage,
+});
+const fulfilmentRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "fulfilment",
+  ...sectionAccess("/admin/fulfilment"),
+  component: FulfilmentPage,
+});
+const revenueRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "revenue",
+  ...sectionAccess("/admin/revenue"),
+  component: RevenuePage,
+});
+const webhooksRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "webhooks",
+  ...sectionAccess("/admin/webhooks"),
+  component: WebhooksPage,
+});
+const staffRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "staff",
+  ...sectionAccess("/admin/staff"),
+  component: StaffPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  signInRoute,
+  signUpRoute,
+  billingRoute.addChildren([billingIndexRoute, invoicesRoute, billingOrdersRoute, creditRoute]),
+  adminRoute.addChildren([
+    adminIndexRoute,
+    customersRoute,
+    adminOrdersRoute,
+    fulfilmentRoute,
+    revenueRoute,
+    webhooksRoute,
+    staffRoute,
+  ]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  context: { queryClient },
+  defaultPreload: "intent",
+  // React Query owns caching; the router should always ask it.
+  defaultPreloadStaleTime: 0,
+  defaultPendingComponent: PageSkeleton,
+  defaultPendingMs: 150,
+  defaultErrorComponent: RouteError,
+  defaultNotFoundComponent: NotFoundPage,
+  scrollRestoration: true,
+});
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: typeof router;
+  }
+}
+
+// A query refused with UNAUTHORIZED means the session is gone: forget it and let the route
+// guards send the user to sign in (they keep the current page as the redirect target).
+onUnauthorized(() => {
+  forgetSession(queryClient);
+  toast.info("Your session has ended. Sign in again to continue.");
+  void router.invalidate();
+});
