@@ -139,8 +139,10 @@ export async function pushCatalog(
   let products: Stripe.Product[];
   let prices: Stripe.Price[];
   try {
-    products = await stripe.products.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 });
-    prices = await stripe.prices.list({ limit: 100 }).autoPagingToArray({ limit: 100_000 });
+    products = [];
+    for await (const p of stripe.products.list({ limit: 100 })) products.push(p);
+    prices = [];
+    for await (const p of stripe.prices.list({ limit: 100 })) prices.push(p);
   } catch (e) {
     throw upstream("list products and prices", e);
   }
