@@ -1,13 +1,22 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
-import { isDomainError, systemClock } from "@folio/billing";
+import {
+  CatalogFileError,
+  DEMO_CATALOG_PATH,
+  formatCatalogReport,
+  isDomainError,
+  loadCatalogFile,
+  pushCatalog,
+  systemClock,
+} from "@folio/billing";
 import { createDb, ROLES, users, type Db, type Role } from "@folio/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { invalidateUserSessions } from "./auth/session.ts";
 import { createUser, emailSchema, nameSchema, passwordSchema } from "./auth/users.ts";
 import { EnvError, loadEnv, type Env } from "./env.ts";
+import { connectStripe } from "./stripe.ts";
 
 // Operator commands. Add one by adding an entry to COMMANDS; names may be one word
 // (`migrate`), namespaced (`user:create`) or two words (`stripe sync`).
@@ -98,6 +107,36 @@ export const COMMANDS: Record<string, Command> = {
       if (typeof given !== "string") {
         ctx.print(`Password: ${password}`);
         ctx.print("It is shown only once; pass it to the user over a private channel.");
+      }
+    },
+  },
+
+  "catalog push": {
+    summary:
+      "Make Stripe's products and prices match a catalog file (idempotent; prints what changed).",
+    usage: "folio catalog push [--file <catalog.json>] [--dry-run]",
+    options: { file: { type: "string" }, "dry-run": { type: "boolean" } },
+    async run(values, ctx) {
+      const file = typeof values.file === "string" ? values.file : DEMO_CATALOG_PATH;
+      let catalog;
+      try {
+        catalog = loadCatalogFile(file);
+      } catch (err) {
+        if (err instanceof CatalogFileError) throw new UsageError(err.message);
+        throw err;
+      }
+      const connection = await connectStripe(ctx.env);
+      const { stripe, mode } = connection;
+      try {
+        ctx.print(
+          `Pushing ${catalog.name} (${file}) to ${mode === "stripe" ? "Stripe" : "the Stripe emulator"}…`,
+        );
+        const report = await pushCatalog({ stripe }, catalog, {
+          dryRun: values["dry-run"] === true,
+        });
+        ctx.print(formatCatalogReport(report));
+      } finally {
+        await connection.close();
       }
     },
   },

@@ -134,3 +134,29 @@ export async function startStripe(env: Env): Promise<StripeRuntime> {
   };
   return runtime;
 }
+
+/**
+ * A Stripe client for one-off commands (`folio catalog push`, …). In demo mode it talks to the
+ * running server's embedded emulator if there is one, otherwise it starts the emulator on its
+ * persisted state for the duration of the command.
+ */
+export async function connectStripe(
+  env: Env,
+): Promise<{ stripe: Stripe; mode: StripeMode; close(): Promise<void> }> {
+  if (env.STRIPE_SECRET_KEY) {
+    const runtime = await startStripe(env);
+    return { stripe: runtime.stripe, mode: runtime.mode, close: () => runtime.close() };
+  }
+  const running = `http://127.0.0.1:${env.STRIPE_EMULATOR_PORT}`;
+  try {
+    const res = await fetch(`${running}/_emulator/health`, { signal: AbortSignal.timeout(1000) });
+    if (res.ok) {
+      const stripe = createStripeClient({ apiKey: DEFAULT_TEST_KEY, apiUrl: running });
+      return { stripe, mode: "embedded-emulator", close: () => Promise.resolve() };
+    }
+  } catch {
+    // No server running: start the emulator on its stored state ourselves.
+  }
+  const runtime = await startStripe({ ...env, STRIPE_EMULATOR_PORT: 0 });
+  return { stripe: runtime.stripe, mode: runtime.mode, close: () => runtime.close() };
+}
