@@ -2,8 +2,11 @@ import { systemClock, type Clock } from "@folio/billing";
 import { createDb, type Db } from "@folio/db";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
+import { deleteExpiredSessions } from "./auth/session.ts";
 import { formatDemoAccounts, isDemoMode, seedDemo } from "./demo.ts";
 import type { Env } from "./env.ts";
+
+const SESSION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -34,7 +37,11 @@ export async function startServer(
 
   // 3. HTTP app; the database is closed after Fastify has drained in-flight requests.
   const app = await buildApp({ env, db, clock });
+  const sweep = () => deleteExpiredSessions(db, clock);
+  sweep();
+  const sweeper = setInterval(sweep, SESSION_SWEEP_INTERVAL_MS).unref();
   app.addHook("onClose", () => {
+    clearInterval(sweeper);
     db.$client.close();
   });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { insertUser, setup } from "../test/helpers.ts";
 import {
   createSession,
+  deleteExpiredSessions,
   invalidateUserSessions,
   SESSION_TTL_MS,
   validateSessionToken,
@@ -97,5 +98,16 @@ describe("sessions", () => {
     expect(validateSessionToken(db, clock, a1)).toBeNull();
     expect(validateSessionToken(db, clock, a2)).toBeNull();
     expect(validateSessionToken(db, clock, b1)?.user.id).toBe(b.id);
+  });
+
+  it("sweeps only expired sessions", async () => {
+    const { db, clock } = setup();
+    const user = await insertUser(db, "customer");
+    createSession(db, clock, user.id);
+    clock.advance(20 * DAY);
+    const fresh = createSession(db, clock, user.id).token;
+    clock.advance(10 * DAY);
+    expect(deleteExpiredSessions(db, clock)).toBe(1);
+    expect(validateSessionToken(db, clock, fresh)).not.toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { sha256 } from "@oslojs/crypto/sha2";
 import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type { Clock } from "@folio/billing";
 import { sessions, users, type Db, type Role } from "@folio/db";
-import { eq } from "drizzle-orm";
+import { eq, lte } from "drizzle-orm";
 
 // Sessions follow Lucia's current guide (lucia-auth.com): the token is `<id>.<secret>`, the id is
 // a lookup key, and only SHA-256(secret) is stored, so a leaked sessions table holds nothing a
@@ -122,4 +122,9 @@ export function invalidateSession(db: Db, sessionId: string): void {
 
 export function invalidateUserSessions(db: Db, userId: string): number {
   return db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+}
+
+/** Removes sessions past their expiry that no browser came back with. */
+export function deleteExpiredSessions(db: Db, clock: Clock): number {
+  return db.delete(sessions).where(lte(sessions.expiresAt, clock.now())).run().changes;
 }

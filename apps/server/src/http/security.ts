@@ -21,7 +21,8 @@ export function contentSecurityPolicy(scriptHashes: string[] = []): string {
     `script-src ${["'self'", ...scriptHashes].join(" ")}`,
     // Radix and recharts set inline style attributes; scripts stay locked down.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // Product images may live on Stripe's or the merchant's CDN.
+    "img-src 'self' data: blob: https:",
     "font-src 'self' data:",
     "connect-src 'self'",
     "object-src 'none'",
