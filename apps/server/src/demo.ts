@@ -1,6 +1,13 @@
-import type { Clock } from "@folio/billing";
+import {
+  demoCatalog,
+  ensureStripeCustomer,
+  pushCatalog,
+  type CatalogPushReport,
+  type Clock,
+} from "@folio/billing";
 import { users, type Db, type Role } from "@folio/db";
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
+import type Stripe from "stripe";
 import { createUser } from "./auth/users.ts";
 import type { Env } from "./env.ts";
 
@@ -47,6 +54,38 @@ export async function seedDemo({ db, clock }: { db: Db; clock: Clock }): Promise
   const order = DEMO_ACCOUNTS.map((a) => a.email);
   present.sort((a, b) => order.indexOf(a.email) - order.indexOf(b.email));
   return { seeded: !anyUser, accounts: present };
+}
+
+export const DEMO_CUSTOMER_EMAIL = "customer@folio.test";
+
+export interface DemoStripeSeedResult {
+  catalog: CatalogPushReport;
+  /** The demo customer's Stripe customer id, when that account exists. */
+  customerId: string | null;
+}
+
+/**
+ * The Stripe side of the demo, run once the server listens (so the emulator's webhooks reach it
+ * at once): the demo catalog pushed, and the demo customer linked to a Stripe customer. Both are
+ * idempotent, so it runs on every demo start and only fills in what is missing.
+ */
+export async function seedDemoStripe({
+  db,
+  stripe,
+  clock,
+}: {
+  db: Db;
+  stripe: Stripe;
+  clock: Clock;
+}): Promise<DemoStripeSeedResult> {
+  const catalog = await pushCatalog({ stripe }, demoCatalog());
+  const customer = db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.email, DEMO_CUSTOMER_EMAIL))
+    .get();
+  const customerId = customer ? await ensureStripeCustomer({ db, stripe, clock }, customer) : null;
+  return { catalog, customerId };
 }
 
 /** The sign-in table printed at start in demo mode. */

@@ -1,0 +1,39 @@
+import { manualClock } from "@folio/billing";
+import { billingCustomers, createDb, users } from "@folio/db";
+import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_CUSTOMER_EMAIL, seedDemo, seedDemoStripe } from "./demo.ts";
+
+let emulator: EmulatorHandle;
+beforeAll(async () => {
+  emulator = await startEmulator({ deterministic: { seed: "demo" } });
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
+describe("seedDemoStripe", () => {
+  it("pushes the demo catalog and links the demo customer, idempotently", async () => {
+    const db = createDb(":memory:");
+    const clock = manualClock();
+    const stripe = emulator.stripe();
+    await seedDemo({ db, clock });
+
+    const first = await seedDemoStripe({ db, stripe, clock });
+    expect(first.catalog.summary.created).toBeGreaterThan(10);
+    expect(first.customerId).toMatch(/^cus_/);
+    const customer = await stripe.customers.retrieve(first.customerId!);
+    const user = db.select().from(users).where(eq(users.email, DEMO_CUSTOMER_EMAIL)).get();
+    expect(customer).toMatchObject({
+      email: DEMO_CUSTOMER_EMAIL,
+      metadata: { folio_user_id: user?.id },
+    });
+
+    const again = await seedDemoStripe({ db, stripe, clock });
+    expect(again.customerId).toBe(first.customerId);
+    expect(again.catalog.summary).toMatchObject({ created: 0, updated: 0, archived: 0 });
+    expect(db.select().from(billingCustomers).all()).toHaveLength(1);
+    expect((await stripe.customers.list({ email: DEMO_CUSTOMER_EMAIL })).data).toHaveLength(1);
+  });
+});
