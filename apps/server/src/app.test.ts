@@ -159,6 +159,16 @@ describe("CSRF protection on tRPC", () => {
     expect(res.json()).toHaveLength(2);
   });
 
+  it("answers a cross-site request to a malformed path with 400, not a crash", async () => {
+    const { app } = await makeApp();
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/trpc/auth.signOut%E0%A4%A",
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    expect(res.statusCode).toBe(400);
+  });
+
   it("accepts a matching Origin when Sec-Fetch-Site is absent, and any GET query", async () => {
     const { app } = await makeApp({ APP_URL: "http://localhost:4321" });
     const res = await app.inject({
