@@ -74,6 +74,10 @@ CREATE TABLE IF NOT EXISTS jobs (
   status TEXT NOT NULL DEFAULT 'scheduled'
 );
 CREATE INDEX IF NOT EXISTS jobs_due ON jobs (clock_id, run_at) WHERE status = 'scheduled';
+CREATE TABLE IF NOT EXISTS private (
+  id TEXT PRIMARY KEY,
+  data TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -108,7 +112,7 @@ export class Store {
   /** Drops every object, event, key, delivery and job (control API `reset`). */
   reset(): void {
     this.db.exec(
-      "DELETE FROM objects; DELETE FROM idempotency_keys; DELETE FROM webhook_secrets; DELETE FROM deliveries; DELETE FROM jobs; DELETE FROM meta;",
+      "DELETE FROM objects; DELETE FROM idempotency_keys; DELETE FROM webhook_secrets; DELETE FROM deliveries; DELETE FROM jobs; DELETE FROM meta; DELETE FROM private;",
     );
   }
 
@@ -180,6 +184,24 @@ export class Store {
       .all(...args) as { data: string }[];
     const objects = rows.map((r) => JSON.parse(r.data) as T);
     return query.where ? objects.filter(query.where) : objects;
+  }
+
+  /**
+   * Emulator-only state attached to an object (a card's test behaviour, a session's
+   * secret token…) that must never appear in API responses or events.
+   */
+  getPrivate<T>(id: string): T | undefined {
+    const row = this.db.prepare("SELECT data FROM private WHERE id = ?").get(id) as
+      { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as T) : undefined;
+  }
+
+  setPrivate(id: string, data: unknown): void {
+    this.db
+      .prepare(
+        "INSERT INTO private (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+      )
+      .run(id, JSON.stringify(data));
   }
 
   getMeta(key: string): string | undefined {

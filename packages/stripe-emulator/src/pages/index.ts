@@ -1,4 +1,5 @@
 import type { EmulatorModule } from "../core/types.ts";
+import { checkoutPagesModule } from "./checkout.ts";
 
 /** Hosted-page modules (checkout, invoice, portal…). Append new ones here. */
-export const pageModules: EmulatorModule[] = [];
+export const pageModules: EmulatorModule[] = [checkoutPagesModule];

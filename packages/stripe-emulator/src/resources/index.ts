@@ -1,5 +1,12 @@
 import type { EmulatorModule } from "../core/types.ts";
+import { chargesModule } from "./charges.ts";
+import { couponsModule } from "./coupons.ts";
 import { customersModule } from "./customers.ts";
+import { paymentIntentsModule } from "./payment-intents.ts";
+import { paymentMethodsModule } from "./payment-methods.ts";
+import { pricesModule } from "./prices.ts";
+import { productsModule } from "./products.ts";
+import { setupIntentsModule } from "./setup-intents.ts";
 import { eventsModule } from "./events.ts";
 import { webhookEndpointsModule } from "./webhook-endpoints.ts";
 
@@ -11,4 +18,11 @@ export const resourceModules: EmulatorModule[] = [
   eventsModule,
   webhookEndpointsModule,
   customersModule,
+  productsModule,
+  pricesModule,
+  couponsModule,
+  paymentMethodsModule,
+  setupIntentsModule,
+  paymentIntentsModule,
+  chargesModule,
 ];

@@ -63,3 +63,8 @@ export function formatMoney(amount: number, currency: string): string {
     minimumFractionDigits: digits,
   }).format(amount / 10 ** digits);
 }
+
+/** Prices carry decimals as strings on the wire; the SDK types them as a branded Decimal. */
+export function toDecimal(value: string | number): Stripe.Decimal {
+  return String(value) as unknown as Stripe.Decimal;
+}
