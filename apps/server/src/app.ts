@@ -3,7 +3,13 @@ import { randomUUID } from "node:crypto";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { Clock } from "@folio/billing";
+import {
+  recordHooks,
+  startWebhookWorker,
+  type Clock,
+  type WebhookWorker,
+  type WorkerOptions,
+} from "@folio/billing";
 import type { Db } from "@folio/db";
 import Fastify, {
   type FastifyBaseLogger,
@@ -15,12 +21,18 @@ import { LoginThrottle } from "./auth/throttle.ts";
 import type { Env } from "./env.ts";
 import { inlineScriptHashes, securityHeaders } from "./http/security.ts";
 import { TRPC_PREFIX, trpcRoutes } from "./http/trpc-plugin.ts";
+import { stripeWebhookRoute } from "./routes/stripe-webhook.ts";
 
 export interface AppDeps {
   env: Env;
   db: Db;
   clock: Clock;
   stripe?: Stripe;
+  /** Webhook signing secrets, read per request (a live array or a getter); default
+   * STRIPE_WEBHOOK_SECRETS. */
+  webhookSecrets?: readonly string[] | (() => readonly string[]);
+  /** The in-process apply worker runs when `stripe` is given, unless this is false. */
+  webhookWorker?: false | WorkerOptions;
   /** Built SPA to serve in production; defaults to apps/web/dist. */
   webDistDir?: string;
   loginThrottle?: LoginThrottle;
@@ -33,6 +45,8 @@ export interface AppServices {
   clock: Clock;
   stripe: Stripe | undefined;
   loginThrottle: LoginThrottle;
+  /** Applies stored webhook events; null without a Stripe client. */
+  webhookWorker: WebhookWorker | null;
 }
 
 declare module "fastify" {
@@ -90,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock: deps.clock,
     stripe: deps.stripe,
     loginThrottle: deps.loginThrottle ?? new LoginThrottle(deps.clock),
+    webhookWorker: null,
   } satisfies AppServices);
 
   const web =
@@ -114,6 +129,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(trpcRoutes, { prefix: TRPC_PREFIX });
+
+  if (deps.stripe && deps.webhookWorker !== false) {
+    const worker = startWebhookWorker(
+      { db, stripe: deps.stripe, clock: deps.clock, hooks: recordHooks, logger: app.log },
+      deps.webhookWorker ?? {},
+    );
+    app.folio.webhookWorker = worker;
+    app.addHook("onClose", () => worker.stop());
+  }
+  const secrets = deps.webhookSecrets ?? env.STRIPE_WEBHOOK_SECRETS;
+  await app.register(stripeWebhookRoute, {
+    secrets: typeof secrets === "function" ? secrets : () => secrets,
+    onStored: () => app.folio.webhookWorker?.wake(),
+  });
 
   if (web) {
     await app.register(fastifyStatic, {

@@ -61,3 +61,43 @@ export {
   subscriptionHistoryHook,
   type SubscriptionSnapshot,
 } from "./records/subscription-history.ts";
+export {
+  ingestEvent,
+  ingestWebhook,
+  type IngestInput,
+  type IngestResult,
+} from "./webhooks/ingest.ts";
+export {
+  signStripePayload,
+  verifyStripeSignature,
+  type SignatureFailure,
+} from "./webhooks/signature.ts";
+export {
+  DEFAULT_MAX_ATTEMPTS,
+  startWebhookWorker,
+  type DrainResult,
+  type WebhookWorker,
+  type WorkerLogger,
+  type WorkerOptions,
+} from "./webhooks/worker.ts";
+export { applyInboxEvent, type InboxEvent } from "./webhooks/apply.ts";
+export {
+  SYNC_ORDER,
+  replayUndelivered,
+  resyncCustomer,
+  syncAll,
+  type ReplayResult,
+  type SyncAllOptions,
+  type SyncCounts,
+  type SyncProgress,
+  type SyncSummary,
+} from "./sync/backfill.ts";
+export { eventTarget } from "./sync/events.ts";
+export type { MirrorKind } from "./sync/kinds.ts";
+export {
+  listWebhookEvents,
+  retryWebhookEvent,
+  retryDeadWebhookEvents,
+  webhookEventById,
+  webhookStats,
+} from "./webhooks/admin.ts";

@@ -91,6 +91,7 @@ export function startWebhookWorker(
         status: dead ? "dead" : "failed",
         attempts,
         lastError: message.slice(0, 2000),
+        lastFailedAt: clock.now(),
         nextAttemptAt: dead
           ? null
           : new Date(clock.now().getTime() + backoffMs(attempts, base, cap)),

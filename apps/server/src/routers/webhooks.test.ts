@@ -1,0 +1,170 @@
+import { ingestEvent } from "@folio/billing";
+import { webhookEvents, type Db } from "@folio/db";
+import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { insertUser, setup } from "../test/helpers.ts";
+
+function event(db: Db, clock: { now(): Date }, id: string, type: string, objectId = "cus_1") {
+  ingestEvent(
+    { db, clock },
+    JSON.stringify({
+      id,
+      object: "event",
+      type,
+      created: Math.floor(clock.now().getTime() / 1000) - 1,
+      livemode: false,
+      api_version: "2026-10-28.endive",
+      data: { object: { id: objectId, object: type.split(".")[0] } },
+    }),
+  );
+}
+
+function setStatus(db: Db, id: string, status: "failed" | "dead" | "applied", error?: string) {
+  db.update(webhookEvents)
+    .set({
+      status,
+      attempts: status === "dead" ? 8 : 1,
+      lastError: error ?? null,
+      ...(status === "applied" ? { appliedAt: new Date(Date.UTC(2026, 0, 1)) } : {}),
+    })
+    .where(eq(webhookEvents.id, id))
+    .run();
+}
+
+async function codeOf(p: Promise<unknown>) {
+  try {
+    await p;
+    return null;
+  } catch (e) {
+    return e instanceof TRPCError ? e.code : "OTHER";
+  }
+}
+
+describe("webhooks router", () => {
+  it("lists newest first with filters and an opaque cursor, without leaking the payload", async () => {
+    const { db, clock, caller } = setup();
+    const support = await insertUser(db, "support");
+    // Three in the same millisecond: the cursor must not skip or repeat any.
+    event(db, clock, "evt_a", "customer.created");
+    event(db, clock, "evt_b", "invoice.paid", "in_1");
+    event(db, clock, "evt_c", "invoice.finalized", "in_1");
+    clock.advance(60_000);
+    event(db, clock, "evt_d", "radar.early_fraud_warning.created", "issfr_1");
+    setStatus(db, "evt_b", "dead", "Error: boom");
+
+    const api = caller(support).webhooks;
+    const first = await api.list({ limit: 2 });
+    expect(first.items.map((i) => i.id)).toEqual(["evt_d", "evt_c"]);
+    expect(Object.keys(first.items[0]!).sort()).toEqual(
+      [
+        "appliedAt",
+        "attempts",
+        "created",
+        "id",
+        "lastError",
+        "nextAttemptAt",
+        "objectId",
+        "objectType",
+        "receivedAt",
+        "status",
+        "type",
+      ].sort(),
+    );
+    const second = await api.list({ limit: 2, cursor: first.nextCursor ?? undefined });
+    expect(second.items.map((i) => i.id)).toEqual(["evt_b", "evt_a"]);
+    expect(second.nextCursor).toBeNull();
+
+    expect((await api.list({ status: "ignored" })).items.map((i) => i.id)).toEqual(["evt_d"]);
+    expect((await api.list({ type: "invoice.*" })).items.map((i) => i.id)).toEqual([
+      "evt_c",
+      "evt_b",
+    ]);
+    expect((await api.list({ type: "invoice.paid" })).items[0]).toMatchObject({
+      id: "evt_b",
+      status: "dead",
+      attempts: 8,
+      lastError: "Error: boom",
+    });
+    const from = new Date(Date.UTC(2026, 0, 1, 0, 0, 30)).toISOString();
+    expect((await api.list({ from })).items.map((i) => i.id)).toEqual(["evt_d"]);
+    expect((await api.list({ to: from })).items).toHaveLength(3);
+    expect(await codeOf(api.list({ cursor: "garbage" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.list({ type: "in%" }))).toBe("BAD_REQUEST");
+  });
+
+  it("shows one event in detail and 404s an unknown one", async () => {
+    const { db, clock, caller } = setup();
+    const admin = await insertUser(db, "admin");
+    event(db, clock, "evt_x", "customer.updated");
+    const detail = await caller(admin).webhooks.byId({ id: "evt_x" });
+    expect(detail).toMatchObject({
+      id: "evt_x",
+      type: "customer.updated",
+      status: "pending",
+      attempts: 0,
+      lastError: null,
+      apiVersion: "2026-10-28.endive",
+      payload: { id: "evt_x", data: { object: { id: "cus_1" } } },
+    });
+    expect(await codeOf(caller(admin).webhooks.byId({ id: "evt_missing" }))).toBe("NOT_FOUND");
+  });
+
+  it("retries one failed or dead event, refuses others, and re-queues all dead ones", async () => {
+    const { db, clock, caller } = setup();
+    const admin = await insertUser(db, "admin");
+    const support = await insertUser(db, "support");
+    for (const id of ["evt_1", "evt_2", "evt_3", "evt_4"]) event(db, clock, id, "customer.updated");
+    setStatus(db, "evt_1", "dead");
+    setStatus(db, "evt_2", "dead");
+    setStatus(db, "evt_3", "applied");
+    setStatus(db, "evt_4", "failed");
+
+    expect(await codeOf(caller(support).webhooks.retry({ id: "evt_1" }))).toBe("FORBIDDEN");
+    const api = caller(admin).webhooks;
+    expect(await api.retry({ id: "evt_1" })).toEqual({ id: "evt_1", status: "pending" });
+    expect(await codeOf(api.retry({ id: "evt_3" }))).toBe("PRECONDITION_FAILED");
+    expect(await codeOf(api.retry({ id: "evt_nope" }))).toBe("NOT_FOUND");
+    expect(await api.retry({ id: "evt_4" })).toEqual({ id: "evt_4", status: "pending" });
+    expect(await api.retryDead()).toEqual({ requeued: 1 });
+    const rows = db.select().from(webhookEvents).all();
+    expect(rows.map((r) => [r.id, r.status, r.attempts])).toEqual([
+      ["evt_1", "pending", 0],
+      ["evt_2", "pending", 0],
+      ["evt_3", "applied", 1],
+      ["evt_4", "pending", 0],
+    ]);
+    expect(
+      rows.every(
+        (r) => r.status !== "pending" || r.nextAttemptAt?.getTime() === clock.now().getTime(),
+      ),
+    ).toBe(true);
+  });
+
+  it("reports counts per status, lag and failures in the last 24 hours", async () => {
+    const { db, clock, caller } = setup();
+    const support = await insertUser(db, "support");
+    event(db, clock, "evt_old", "customer.updated");
+    clock.advance(90_000);
+    event(db, clock, "evt_new", "customer.updated");
+    event(db, clock, "evt_ign", "issuing_card.created", "ic_1");
+    event(db, clock, "evt_done", "customer.updated");
+    setStatus(db, "evt_done", "applied");
+    db.update(webhookEvents)
+      .set({ lastFailedAt: new Date(clock.now().getTime() - 25 * 3600_000) })
+      .where(eq(webhookEvents.id, "evt_done"))
+      .run();
+    db.update(webhookEvents)
+      .set({ lastFailedAt: clock.now() })
+      .where(eq(webhookEvents.id, "evt_old"))
+      .run();
+
+    const stats = await caller(support).webhooks.stats();
+    expect(stats).toEqual({
+      byStatus: { pending: 2, applied: 1, ignored: 1, failed: 0, dead: 0 },
+      oldestDueAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+      lagSeconds: 90,
+      failedLast24h: 1,
+    });
+  });
+});
