@@ -1,5 +1,5 @@
 import type { EmulatorModule } from "../core/types.ts";
-import { checkoutPagesModule } from "./checkout.ts";
+import { authenticatePages } from "./authenticate.ts";
 
 /** Hosted-page modules (checkout, invoice, portal…). Append new ones here. */
-export const pageModules: EmulatorModule[] = [checkoutPagesModule];
+export const pageModules: EmulatorModule[] = [authenticatePages];
