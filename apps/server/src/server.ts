@@ -1,16 +1,19 @@
 import { systemClock, type Clock } from "@folio/billing";
 import { createDb, type Db } from "@folio/db";
+import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
-import { formatDemoAccounts, isDemoMode, seedDemo } from "./demo.ts";
+import { formatDemoAccounts, isDemoMode, seedDemo, seedDemoStripe } from "./demo.ts";
 import type { Env } from "./env.ts";
+import { startStripe, type StripeRuntime } from "./stripe.ts";
 
 const SESSION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   app: FastifyInstance;
   db: Db;
+  stripe: StripeRuntime;
   /** Where the server actually listens (the real port when PORT=0). */
   address: string;
   /** Stops accepting connections, waits for in-flight requests, then closes the database. */
@@ -28,24 +31,47 @@ export async function startServer(
   // 1. Store: opens the file and applies committed migrations.
   const db = createDb(env.DATABASE_PATH);
 
-  // 2. Demo data, only when no real Stripe account is configured.
+  // 2. Stripe: the merchant's account, a standalone emulator, or the embedded one (demo mode).
+  let stripe: StripeRuntime;
+  try {
+    stripe = await startStripe(env);
+  } catch (err) {
+    db.$client.close();
+    if (err instanceof Error && "code" in err && err.code === "EADDRINUSE") {
+      throw new Error(
+        `Port ${env.STRIPE_EMULATOR_PORT} on 127.0.0.1 (the embedded Stripe emulator) is already in use. Stop the other Folio or set STRIPE_EMULATOR_PORT to a free port, e.g. STRIPE_EMULATOR_PORT=12112.`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+
+  // 3. Demo data, only when no real Stripe account is configured.
   if (isDemoMode(env)) {
     const demo = await seedDemo({ db, clock });
     const table = formatDemoAccounts(demo);
     if (table) print(table);
   }
 
-  // 3. HTTP app; the database is closed after Fastify has drained in-flight requests.
-  const app = await buildApp({ env, db, clock });
+  // 4. HTTP app with the webhook route and the apply worker; the emulator and the database are
+  // closed after Fastify has drained in-flight requests and the worker has stopped.
+  const app = await buildApp({
+    env,
+    db,
+    clock,
+    stripe: stripe.stripe,
+    webhookSecrets: stripe.webhookSecrets,
+  });
   const sweep = () => deleteExpiredSessions(db, clock);
   sweep();
   const sweeper = setInterval(sweep, SESSION_SWEEP_INTERVAL_MS).unref();
-  app.addHook("onClose", () => {
+  app.addHook("onClose", async () => {
     clearInterval(sweeper);
+    await stripe.close();
     db.$client.close();
   });
 
-  // 4. Listen.
+  // 5. Listen.
   let address: string;
   try {
     address = await app.listen({ port: env.PORT, host: env.HOST });
@@ -61,5 +87,33 @@ export async function startServer(
   }
   print(`Folio is running at ${env.APP_URL} (listening on ${address}, ${env.NODE_ENV} mode)`);
 
-  return { app, db, address, close: () => app.close() };
+  // 6. Webhooks: an emulator delivers to the port we really listen on (PORT may be 0).
+  const port = (app.server.address() as AddressInfo).port;
+  const endpoint = await stripe.registerWebhookEndpoint(port);
+  if (stripe.mode === "embedded-emulator" && stripe.emulator) {
+    print(
+      `Stripe emulator at ${stripe.emulator.url} (hosted checkout and invoices open there); webhooks go to ${endpoint?.url ?? "?"}`,
+    );
+  } else if (stripe.webhookSecrets.length === 0) {
+    app.log.warn(
+      "STRIPE_WEBHOOK_SECRETS is not set, so every Stripe webhook will be refused. Run `stripe listen --forward-to localhost:" +
+        String(port) +
+        "/api/stripe/webhook` and set STRIPE_WEBHOOK_SECRETS to the whsec_… it prints, or add a dashboard endpoint and use its signing secret.",
+    );
+  }
+
+  // 7. Demo Stripe data, now that the emulator's webhooks reach us: catalog and demo customer.
+  if (isDemoMode(env)) {
+    try {
+      const seeded = await seedDemoStripe({ db, stripe: stripe.stripe, clock });
+      const s = seeded.catalog.summary;
+      print(
+        `Demo catalog pushed (${s.created} created, ${s.updated} updated, ${s.archived} archived, ${s.unchanged} unchanged); demo customer is ${seeded.customerId ?? "missing"}.`,
+      );
+    } catch (err) {
+      app.log.error({ err }, "could not seed the demo Stripe data; the app runs without it");
+    }
+  }
+
+  return { app, db, stripe, address, close: () => app.close() };
 }
