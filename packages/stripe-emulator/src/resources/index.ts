@@ -1,4 +1,5 @@
 import type { EmulatorModule } from "../core/types.ts";
+import { checkoutSessionsModule } from "./checkout-sessions.ts";
 import { chargesModule } from "./charges.ts";
 import { couponsModule } from "./coupons.ts";
 import { customersModule } from "./customers.ts";
@@ -9,6 +10,10 @@ import { productsModule } from "./products.ts";
 import { setupIntentsModule } from "./setup-intents.ts";
 import { eventsModule } from "./events.ts";
 import { webhookEndpointsModule } from "./webhook-endpoints.ts";
+import { subscriptionsModule } from "./subscriptions.ts";
+import { subscriptionItemsModule } from "./subscription-items.ts";
+import { invoicesModule } from "./invoices.ts";
+import { testClocksModule } from "./test-clocks.ts";
 
 /**
  * Every API resource module. To add a resource, create `src/resources/<name>.ts` exporting
@@ -25,4 +30,9 @@ export const resourceModules: EmulatorModule[] = [
   setupIntentsModule,
   paymentIntentsModule,
   chargesModule,
+  checkoutSessionsModule,
+  subscriptionsModule,
+  subscriptionItemsModule,
+  invoicesModule,
+  testClocksModule,
 ];

@@ -1,0 +1,615 @@
+import Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type EmulatorHandle } from "../emulator.ts";
+import { alertText, card, getPage, postForm } from "../pages/form-client.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../testing.ts";
+
+let emu: EmulatorHandle;
+let stripe: Stripe;
+let receiver: WebhookReceiver;
+const SECRET = "whsec_test_checkout";
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  emu = await startEmulator({
+    deterministic: { seed: "checkout" },
+    webhookEndpoints: [{ url: receiver.url, secret: SECRET }],
+    webhookRetrySchedule: [20, 40],
+  });
+  stripe = emu.stripe("sk_test_checkout", { maxNetworkRetries: 0 });
+});
+afterAll(async () => {
+  await emu.stop();
+  await receiver.close();
+});
+beforeEach(async () => {
+  await emu.flushWebhooks();
+  await emu.reset();
+  receiver.received.length = 0;
+});
+
+async function oneTimePrice(amount = 2000, name = "T-shirt"): Promise<Stripe.Price> {
+  return stripe.prices.create({ currency: "usd", unit_amount: amount, product_data: { name } });
+}
+
+async function monthlyPrice(amount = 1500, name = "Pro plan"): Promise<Stripe.Price> {
+  return stripe.prices.create({
+    currency: "usd",
+    unit_amount: amount,
+    recurring: { interval: "month" },
+    product_data: { name },
+  });
+}
+
+/** Event types in the order they were created (the API lists newest first). */
+async function eventTypes(): Promise<string[]> {
+  const all: Stripe.Event[] = [];
+  for await (const e of stripe.events.list({ limit: 100 })) all.push(e);
+  return all.reverse().map((e) => e.type);
+}
+
+/** Checks `expected` appear in this relative order within `actual`. */
+function expectOrder(actual: string[], expected: string[]): void {
+  let at = -1;
+  for (const type of expected) {
+    const next = actual.indexOf(type, at + 1);
+    expect(next, `${type} after index ${at} in ${actual.join(", ")}`).toBeGreaterThan(at);
+    at = next;
+  }
+}
+
+describe("checkout sessions API", () => {
+  it("creates a payment session with Stripe's shape and a hosted URL", async () => {
+    const price = await oneTimePrice();
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 2 }],
+      success_url: "https://shop.example/success?session={CHECKOUT_SESSION_ID}",
+      cancel_url: "https://shop.example/cart",
+      client_reference_id: "order-42",
+      metadata: { order: "42" },
+    });
+    expect(session.id).toMatch(/^cs_test_/);
+    expect(session).toMatchObject({
+      object: "checkout.session",
+      mode: "payment",
+      status: "open",
+      payment_status: "unpaid",
+      amount_subtotal: 4000,
+      amount_total: 4000,
+      currency: "usd",
+      customer: null,
+      client_reference_id: "order-42",
+      metadata: { order: "42" },
+      total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+      url: `${emu.url}/c/pay/${session.id}`,
+      ui_mode: "hosted_page",
+    });
+    expect(session.expires_at - session.created).toBe(24 * 3600);
+    const fetched = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["line_items"],
+    });
+    expect(fetched.line_items?.data).toHaveLength(1);
+    expect(fetched.line_items?.data[0]).toMatchObject({
+      object: "item",
+      description: "T-shirt",
+      quantity: 2,
+      amount_subtotal: 4000,
+      amount_total: 4000,
+      price: { id: price.id },
+    });
+    // No event for creating a session: Stripe emits none either.
+    expect((await eventTypes()).filter((t) => t.startsWith("checkout"))).toEqual([]);
+  });
+
+  it("auto-paginates line items in the order given", async () => {
+    const prices = [];
+    for (let i = 0; i < 5; i++) prices.push(await oneTimePrice(100 * (i + 1), `Item ${i}`));
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: prices.map((p) => ({ price: p.id, quantity: 1 })),
+      success_url: "https://shop.example/ok",
+    });
+    const first = await stripe.checkout.sessions.listLineItems(session.id, { limit: 2 });
+    expect(first.has_more).toBe(true);
+    const all = await stripe.checkout.sessions
+      .listLineItems(session.id, { limit: 2, expand: ["data.price.product"] })
+      .autoPagingToArray({ limit: 100 });
+    expect(all.map((li) => li.description)).toEqual([
+      "Item 0",
+      "Item 1",
+      "Item 2",
+      "Item 3",
+      "Item 4",
+    ]);
+    expect((all[0]?.price?.product as Stripe.Product).name).toBe("Item 0");
+    expect(session.amount_total).toBe(1500);
+  });
+
+  it("answers bad parameters with StripeInvalidRequestError naming the param", async () => {
+    const price = await oneTimePrice();
+    const monthly = await monthlyPrice();
+    const cases: [Stripe.Checkout.SessionCreateParams, string][] = [
+      [{ line_items: [{ price: price.id, quantity: 1 }] }, "mode"],
+      [{ mode: "payment" }, "line_items"],
+      [
+        { mode: "payment", line_items: [{ price: "price_nope", quantity: 1 }] },
+        "line_items[0][price]",
+      ],
+      [{ mode: "payment", line_items: [{ price: price.id }] }, "line_items[0][quantity]"],
+      [
+        { mode: "payment", line_items: [{ price: monthly.id, quantity: 1 }] },
+        "line_items[0][price]",
+      ],
+      [{ mode: "subscription", line_items: [{ price: price.id, quantity: 1 }] }, "line_items"],
+      [
+        {
+          mode: "payment",
+          line_items: [{ price: price.id, quantity: 1 }],
+          customer: "cus_missing",
+        },
+        "customer",
+      ],
+      [
+        {
+          mode: "payment",
+          line_items: [{ price: price.id, quantity: 1 }],
+          expires_at: Math.floor(emu.now()) + 60,
+        },
+        "expires_at",
+      ],
+      [
+        {
+          mode: "payment",
+          line_items: [{ price: price.id, quantity: 1 }],
+          allow_promotion_codes: true,
+          discounts: [{ coupon: "x" }],
+        },
+        "discounts",
+      ],
+      [
+        {
+          mode: "payment",
+          line_items: [{ price: price.id, quantity: 1 }],
+          subscription_data: { trial_period_days: 7 },
+        },
+        "subscription_data",
+      ],
+      [
+        {
+          mode: "payment",
+          line_items: [{ price: price.id, quantity: 1 }],
+          ui_mode: "embedded_page",
+        },
+        "ui_mode",
+      ],
+      [
+        {
+          mode: "payment",
+          line_items: [{ price: price.id, quantity: 1 }],
+          shipping_address_collection: { allowed_countries: ["usa"] },
+        },
+        "shipping_address_collection[allowed_countries][0]",
+      ],
+    ];
+    for (const [params, param] of cases) {
+      const err = await stripe.checkout.sessions.create(params).catch((e: unknown) => e);
+      expect(err, param).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect((err as Stripe.errors.StripeError).param, JSON.stringify(params)).toBe(param);
+    }
+    expect((await stripe.checkout.sessions.list()).data).toHaveLength(0);
+  });
+
+  it("lists sessions newest first with filters", async () => {
+    const price = await oneTimePrice();
+    const customer = await stripe.customers.create({ email: "list@example.com" });
+    const a = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://shop.example/ok",
+      customer: customer.id,
+    });
+    const b = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://shop.example/ok",
+    });
+    await stripe.checkout.sessions.expire(b.id);
+    expect((await stripe.checkout.sessions.list()).data.map((s) => s.id)).toEqual([b.id, a.id]);
+    expect(
+      (await stripe.checkout.sessions.list({ customer: customer.id })).data.map((s) => s.id),
+    ).toEqual([a.id]);
+    expect(
+      (await stripe.checkout.sessions.list({ status: "expired" })).data.map((s) => s.id),
+    ).toEqual([b.id]);
+    expect((await stripe.checkout.sessions.list({ status: "open" })).data.map((s) => s.id)).toEqual(
+      [a.id],
+    );
+  });
+
+  it("expires a session on request and when its time passes", async () => {
+    const price = await oneTimePrice();
+    const params: Stripe.Checkout.SessionCreateParams = {
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://shop.example/ok",
+    };
+    const manual = await stripe.checkout.sessions.create(params);
+    const expired = await stripe.checkout.sessions.expire(manual.id);
+    expect(expired).toMatchObject({ status: "expired", url: null });
+    const again = await stripe.checkout.sessions.expire(manual.id).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+
+    const timed = await stripe.checkout.sessions.create({
+      ...params,
+      expires_at: emu.now() + 3600,
+    });
+    emu.advanceClock(3599);
+    expect((await stripe.checkout.sessions.retrieve(timed.id)).status).toBe("open");
+    emu.advanceClock(2);
+    expect((await stripe.checkout.sessions.retrieve(timed.id)).status).toBe("expired");
+    const types = await eventTypes();
+    expect(types.filter((t) => t === "checkout.session.expired")).toHaveLength(2);
+    const page = await getPage(timed.url ?? `${emu.url}/c/pay/${timed.id}`);
+    expect(page.status).toBe(410);
+    expect(page.html).toContain("This checkout session has expired");
+    await emu.flushWebhooks();
+    const delivered = receiver.received.find((r) => r.event.type === "checkout.session.expired");
+    const event = stripe.webhooks.constructEvent(
+      delivered?.body ?? "",
+      delivered?.headers["stripe-signature"] as string,
+      SECRET,
+    );
+    expect(event.type).toBe("checkout.session.expired");
+  });
+});
+
+describe("hosted checkout: payment mode", () => {
+  async function paymentSession(extra: Partial<Stripe.Checkout.SessionCreateParams> = {}) {
+    const price = await oneTimePrice(2000);
+    const mug = await oneTimePrice(1250, "Mug");
+    return stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [
+        { price: price.id, quantity: 1 },
+        { price: mug.id, quantity: 2 },
+      ],
+      success_url: "https://shop.example/thanks?session_id={CHECKOUT_SESSION_ID}",
+      cancel_url: "https://shop.example/cart",
+      payment_intent_data: { metadata: { source: "checkout" } },
+      ...extra,
+    });
+  }
+
+  it("renders an accessible form with the order summary", async () => {
+    const session = await paymentSession();
+    const page = await getPage(session.url ?? "");
+    expect(page.status).toBe(200);
+    expect(page.html).toContain("T-shirt");
+    expect(page.html).toContain("Mug");
+    expect(page.html).toContain("$45.00");
+    expect(page.html).toContain("Pay $45.00");
+    for (const label of [
+      "Email",
+      "Card number",
+      "Expiration (MM / YY)",
+      "CVC",
+      "Cardholder name",
+    ]) {
+      expect(page.html).toMatch(
+        new RegExp(`<label for="[^"]+">${label.replace(/[()/]/g, "\\$&")}</label>`),
+      );
+    }
+    expect(page.html).toContain('href="https://shop.example/cart"');
+    expect(page.html).not.toContain("<script");
+  });
+
+  it("pays with 4242, completes the session and emits events in Stripe's order", async () => {
+    const session = await paymentSession();
+    const res = await postForm(
+      session.url ?? "",
+      card("4242 4242 4242 4242", { email: "ada@example.com" }),
+    );
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`https://shop.example/thanks?session_id=${session.id}`);
+
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect(done).toMatchObject({
+      status: "complete",
+      payment_status: "paid",
+      url: null,
+      customer: null,
+      customer_details: { email: "ada@example.com", name: "Ada Lovelace" },
+    });
+    const pi = done.payment_intent as Stripe.PaymentIntent;
+    expect(pi).toMatchObject({
+      status: "succeeded",
+      amount: 4500,
+      currency: "usd",
+      metadata: { source: "checkout" },
+    });
+    expect((await stripe.checkout.sessions.list({ payment_intent: pi.id })).data[0]?.id).toBe(
+      session.id,
+    );
+    const types = await eventTypes();
+    expectOrder(types, [
+      "payment_intent.created",
+      "charge.succeeded",
+      "payment_intent.succeeded",
+      "checkout.session.completed",
+    ]);
+    expect(types.at(-1)).toBe("checkout.session.completed");
+
+    // The page now says the session is complete instead of taking another payment.
+    const again = await getPage(session.url ?? `${emu.url}/c/pay/${session.id}`);
+    expect(again.html).toContain("Thanks for your order");
+    const resubmit = await postForm(
+      `${emu.url}/c/pay/${session.id}`,
+      card("4242424242424242", { email: "ada@example.com" }),
+    );
+    expect(resubmit.status).toBe(200);
+    expect((await stripe.paymentIntents.list()).data).toHaveLength(1);
+
+    await emu.flushWebhooks();
+    const completed = receiver.received.find((r) => r.event.type === "checkout.session.completed");
+    const event = stripe.webhooks.constructEvent(
+      completed?.body ?? "",
+      completed?.headers["stripe-signature"] as string,
+      SECRET,
+    );
+    expect((event.data.object as Stripe.Checkout.Session).payment_intent).toBe(pi.id);
+  });
+
+  it("collects the shipping address, limited to the allowed countries", async () => {
+    const session = await paymentSession({
+      shipping_address_collection: { allowed_countries: ["US", "CA"] },
+    });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toContain('<option value="CA">Canada</option>');
+    expect(page.html).not.toContain('value="FR"');
+    const shipping = {
+      shipping_name: "Ada Lovelace",
+      shipping_line1: "1 Main St",
+      shipping_city: "Springfield",
+      shipping_state: "IL",
+      shipping_postal_code: "62701",
+    };
+    const bad = await postForm(
+      session.url ?? "",
+      card("4242424242424242", { email: "ada@example.com", ...shipping, shipping_country: "FR" }),
+    );
+    expect(bad.status).toBe(400);
+    expect(alertText(bad.html)).toBe("We can't ship to this country.");
+    const ok = await postForm(
+      session.url ?? "",
+      card("4242424242424242", { email: "ada@example.com", ...shipping, shipping_country: "US" }),
+    );
+    expect(ok.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect(done.collected_information?.shipping_details).toEqual({
+      name: "Ada Lovelace",
+      address: {
+        line1: "1 Main St",
+        line2: null,
+        city: "Springfield",
+        state: "IL",
+        postal_code: "62701",
+        country: "US",
+      },
+    });
+    expect((done.payment_intent as Stripe.PaymentIntent).shipping?.address?.city).toBe(
+      "Springfield",
+    );
+  });
+
+  it.each([
+    ["4000000000000002", "Your card was declined."],
+    ["4000000000009995", "Your card has insufficient funds."],
+    ["4242424242424241", "Your card number is incorrect."],
+  ])(
+    "re-renders the form for %s with the decline message and changes nothing",
+    async (number, message) => {
+      const session = await paymentSession();
+      const before = await eventTypes();
+      const res = await postForm(session.url ?? "", card(number, { email: "ada@example.com" }));
+      expect(res.status).toBe(402);
+      expect(alertText(res.html)).toBe(message);
+      // The email is kept; the card number never echoes back.
+      expect(res.html).toContain('value="ada@example.com"');
+      expect(res.html).not.toContain(number);
+      expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+      expect((await stripe.paymentIntents.list()).data).toHaveLength(0);
+      expect(await eventTypes()).toEqual(before);
+    },
+  );
+
+  it("validates the form fields before charging anything", async () => {
+    const session = await paymentSession();
+    const noEmail = await postForm(session.url ?? "", card("4242424242424242"));
+    expect(noEmail.status).toBe(400);
+    expect(alertText(noEmail.html)).toBe("Enter your email address.");
+    const past = await postForm(
+      session.url ?? "",
+      card("4242424242424242", { email: "a@example.com", card_expiry: "01 / 20" }),
+    );
+    expect(alertText(past.html)).toBe("Your card's expiration date is in the past.");
+  });
+
+  it("locks the email of a known customer and charges them", async () => {
+    const customer = await stripe.customers.create({ email: "known@example.com", name: "Known" });
+    const session = await paymentSession({ customer: customer.id });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toMatch(/value="known@example.com"[^>]*readonly/);
+    const res = await postForm(
+      session.url ?? "",
+      card("4242424242424242", { email: "other@example.com" }),
+    );
+    expect(res.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect(done.customer).toBe(customer.id);
+    expect(done.customer_details?.email).toBe("known@example.com");
+    expect((done.payment_intent as Stripe.PaymentIntent).customer).toBe(customer.id);
+  });
+
+  it("creates a customer when customer_creation is always", async () => {
+    const session = await paymentSession({ customer_creation: "always" });
+    await postForm(session.url ?? "", card("4242424242424242", { email: "new@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["customer"] });
+    expect((done.customer as Stripe.Customer).email).toBe("new@example.com");
+    expectOrder(await eventTypes(), [
+      "customer.created",
+      "payment_intent.created",
+      "payment_intent.succeeded",
+      "checkout.session.completed",
+    ]);
+  });
+
+  it("runs 3-D Secure: approving completes the payment", async () => {
+    const session = await paymentSession();
+    const res = await postForm(
+      session.url ?? "",
+      card("4000002500003155", { email: "ada@example.com" }),
+    );
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`${emu.url}/c/auth/${session.id}`);
+    const challenge = await getPage(res.location ?? "");
+    expect(challenge.html).toContain("Complete authentication");
+    expect(challenge.html).toContain("Fail authentication");
+    expect(challenge.html).toContain("$45.00");
+    const pending = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect(pending.status).toBe("open");
+    expect((pending.payment_intent as Stripe.PaymentIntent).status).toBe("requires_action");
+
+    const approved = await postForm(res.location ?? "", { action: "complete" });
+    expect(approved.status).toBe(303);
+    expect(approved.location).toBe(`https://shop.example/thanks?session_id=${session.id}`);
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect(done.status).toBe("complete");
+    expect((done.payment_intent as Stripe.PaymentIntent).status).toBe("succeeded");
+    expectOrder(await eventTypes(), [
+      "payment_intent.created",
+      "payment_intent.requires_action",
+      "charge.succeeded",
+      "payment_intent.succeeded",
+      "checkout.session.completed",
+    ]);
+  });
+
+  it("runs 3-D Secure: failing returns to the form with an error, and a new card can pay", async () => {
+    const session = await paymentSession();
+    const res = await postForm(
+      session.url ?? "",
+      card("4000002500003155", { email: "ada@example.com" }),
+    );
+    const failed = await postForm(res.location ?? "", { action: "fail" });
+    expect(failed.status).toBe(303);
+    expect(failed.location).toBe(`${emu.url}/c/pay/${session.id}`);
+    const form = await getPage(failed.location ?? "");
+    expect(alertText(form.html)).toBe(
+      "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+    );
+    expect(form.html).toContain('value="ada@example.com"');
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+    expect(await eventTypes()).toContain("payment_intent.payment_failed");
+    expect(await eventTypes()).not.toContain("checkout.session.completed");
+    // The challenge page is gone once answered.
+    expect((await getPage(`${emu.url}/c/auth/${session.id}`)).status).toBe(303);
+
+    const retry = await postForm(
+      session.url ?? "",
+      card("4242424242424242", { email: "ada@example.com" }),
+    );
+    expect(retry.status).toBe(303);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("complete");
+  });
+
+  it("applies a promotion code entered on the page and recalculates the total", async () => {
+    const coupon = await stripe.coupons.create({ percent_off: 20, duration: "once" });
+    const promo = await stripe.promotionCodes.create({
+      promotion: { type: "coupon", coupon: coupon.id },
+      code: "SPRING20",
+    });
+    const session = await paymentSession({ allow_promotion_codes: true });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toContain("Promotion code");
+
+    const wrong = await postForm(session.url ?? "", {
+      action: "apply_promo",
+      promotion_code: "NOPE",
+    });
+    expect(wrong.status).toBe(400);
+    expect(alertText(wrong.html)).toBe("This code is invalid.");
+
+    const applied = await postForm(session.url ?? "", {
+      action: "apply_promo",
+      promotion_code: "spring20",
+    });
+    expect(applied.status).toBe(200);
+    expect(applied.html).toContain("Pay $36.00");
+    expect(applied.html).toContain("−$9.00");
+    const updated = await stripe.checkout.sessions.retrieve(session.id);
+    expect(updated).toMatchObject({
+      amount_subtotal: 4500,
+      amount_total: 3600,
+      total_details: { amount_discount: 900 },
+      discounts: [{ coupon: coupon.id, promotion_code: promo.id }],
+    });
+    await postForm(session.url ?? "", card("4242424242424242", { email: "ada@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect((done.payment_intent as Stripe.PaymentIntent).amount).toBe(3600);
+    expect((await stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1);
+    const items = await stripe.checkout.sessions.listLineItems(session.id);
+    expect(items.data.reduce((s, li) => s + li.amount_discount, 0)).toBe(900);
+  });
+
+  it("takes discounts given at creation", async () => {
+    const coupon = await stripe.coupons.create({
+      amount_off: 500,
+      currency: "usd",
+      duration: "once",
+    });
+    const session = await paymentSession({ discounts: [{ coupon: coupon.id }] });
+    expect(session).toMatchObject({ amount_subtotal: 4500, amount_total: 4000 });
+  });
+
+  it("lets the customer change an adjustable quantity within bounds", async () => {
+    const price = await oneTimePrice(1000, "Sticker");
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [
+        {
+          price: price.id,
+          quantity: 1,
+          adjustable_quantity: { enabled: true, minimum: 1, maximum: 5 },
+        },
+      ],
+      success_url: "https://shop.example/ok",
+    });
+    const [li] = (await stripe.checkout.sessions.listLineItems(session.id)).data;
+    const tooMany = await postForm(session.url ?? "", {
+      action: "update_quantity",
+      line_item: li?.id ?? "",
+      quantity: "9",
+    });
+    expect(alertText(tooMany.html)).toBe("Quantity must be between 1 and 5.");
+    const ok = await postForm(session.url ?? "", {
+      action: "update_quantity",
+      line_item: li?.id ?? "",
+      quantity: "3",
+    });
+    expect(ok.html).toContain("Pay $30.00");
+    expect((await stripe.checkout.sessions.retrieve(session.id)).amount_total).toBe(3000);
+  });
+});

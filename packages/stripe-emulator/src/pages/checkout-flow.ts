@@ -1,0 +1,438 @@
+import type Stripe from "stripe";
+import { ApiError } from "../core/errors.ts";
+import type { Ctx } from "../core/types.ts";
+import { redeem } from "../resources/coupons.ts";
+import { createCustomer, getCustomer, saveCustomer } from "../resources/customers.ts";
+import {
+  getSessionPrivate,
+  recalculate,
+  sessionDiscount,
+  setSessionPrivate,
+  type SessionPrivate,
+} from "../resources/checkout-sessions.ts";
+import { createSetupIntent } from "../resources/setup-intents.ts";
+import {
+  attachPaymentMethod,
+  completeAuthentication,
+  confirmPaymentIntent,
+  confirmSetupIntent,
+  createCardPaymentMethod,
+  createPaymentIntent,
+  getPaymentIntent,
+  testCardFromInput,
+} from "../services/payments.ts";
+import { subscriptionCheckout } from "./subscription-bridge.ts";
+
+/**
+ * What happens when a customer submits the hosted checkout form: validate, create the
+ * customer when needed, collect the payment (payment mode), start the subscription
+ * (subscription mode) or save the card (setup mode), then complete the session and emit
+ * `checkout.session.completed` last, as Stripe does.
+ */
+
+type Session = Stripe.Checkout.Session;
+
+/** A problem to show on the form; `status` is the HTTP status of the re-rendered page. */
+export class FormError extends Error {
+  constructor(
+    message: string,
+    readonly field: string | null = null,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export const AUTH_FAILED_MESSAGE =
+  "We are unable to authenticate your payment method. Please choose a different payment method and try again.";
+
+export interface CheckoutForm {
+  email: string;
+  cardNumber: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+  cardholderName: string | null;
+  shipping: { name: string; address: Stripe.Address } | null;
+}
+
+export type SubmitResult =
+  | { kind: "complete"; session: Session; redirect: string }
+  | { kind: "requires_action"; session: Session; redirect: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function field(form: Record<string, unknown>, name: string): string {
+  const v = form[name];
+  return typeof v === "string" ? v.trim() : "";
+}
+
+/** Email the session already knows (locked on the form). */
+export function knownEmail(ctx: Ctx, session: Session): string | null {
+  if (typeof session.customer === "string") {
+    const customer = ctx.store.getTyped<Stripe.Customer>("customer", session.customer);
+    if (customer?.email) return customer.email;
+  }
+  return session.customer_email;
+}
+
+/** Parses and validates the submitted fields, with Stripe Checkout's wording. */
+export function parseCheckoutForm(
+  ctx: Ctx,
+  session: Session,
+  form: Record<string, unknown>,
+): CheckoutForm {
+  const email = knownEmail(ctx, session) ?? field(form, "email");
+  if (!email) throw new FormError("Enter your email address.", "email");
+  if (!EMAIL.test(email)) throw new FormError("Your email address is invalid.", "email");
+
+  const cardNumber = field(form, "card_number").replace(/[\s-]/g, "");
+  if (!cardNumber) throw new FormError("Your card number is incomplete.", "card_number");
+  if (!/^\d{12,19}$/.test(cardNumber))
+    throw new FormError("Your card number is invalid.", "card_number");
+  const expiry = field(form, "card_expiry").replace(/\s/g, "");
+  const m = /^(\d{1,2})\/?(\d{2}|\d{4})$/.exec(expiry);
+  if (!m) throw new FormError("Your card's expiration date is incomplete.", "card_expiry");
+  const expMonth = Number(m[1]);
+  const expYear = (m[2] ?? "").length === 2 ? 2000 + Number(m[2]) : Number(m[2]);
+  if (expMonth < 1 || expMonth > 12)
+    throw new FormError("Your card's expiration date is invalid.", "card_expiry");
+  const now = new Date(ctx.now() * 1000);
+  if (
+    expYear < now.getUTCFullYear() ||
+    (expYear === now.getUTCFullYear() && expMonth < now.getUTCMonth() + 1)
+  ) {
+    throw new FormError("Your card's expiration date is in the past.", "card_expiry");
+  }
+  const cvc = field(form, "card_cvc");
+  if (!/^\d{3,4}$/.test(cvc))
+    throw new FormError("Your card's security code is incomplete.", "card_cvc");
+  const cardholderName = field(form, "cardholder_name") || null;
+
+  let shipping: CheckoutForm["shipping"] = null;
+  const allowed = session.shipping_address_collection?.allowed_countries ?? null;
+  if (allowed) {
+    const name = field(form, "shipping_name");
+    const line1 = field(form, "shipping_line1");
+    const city = field(form, "shipping_city");
+    const postal = field(form, "shipping_postal_code");
+    const country = field(form, "shipping_country").toUpperCase();
+    if (!name) throw new FormError("Enter the name for shipping.", "shipping_name");
+    if (!line1) throw new FormError("Enter a shipping address.", "shipping_line1");
+    if (!city) throw new FormError("Enter the city for shipping.", "shipping_city");
+    if (!postal) throw new FormError("Enter the postal code for shipping.", "shipping_postal_code");
+    if (!(allowed as string[]).includes(country)) {
+      throw new FormError("We can't ship to this country.", "shipping_country");
+    }
+    shipping = {
+      name,
+      address: {
+        city,
+        country,
+        line1,
+        line2: field(form, "shipping_line2") || null,
+        postal_code: postal,
+        state: field(form, "shipping_state") || null,
+      },
+    };
+  }
+  return { email, cardNumber, expMonth, expYear, cvc, cardholderName, shipping };
+}
+
+/** The form fields kept while the customer authenticates (never the card's CVC). */
+export function formForAuth(form: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) {
+    if (typeof v === "string" && k !== "card_cvc") out[k] = v;
+  }
+  return out;
+}
+
+export function successRedirect(ctx: Ctx, session: Session): string {
+  if (!session.success_url) return `${ctx.baseUrl}/c/pay/${session.id}`;
+  return session.success_url.replace(/\{CHECKOUT_SESSION_ID\}/g, session.id);
+}
+
+function authRedirect(ctx: Ctx, session: Session): string {
+  return `${ctx.baseUrl}/c/auth/${session.id}`;
+}
+
+class Declined extends Error {}
+
+/**
+ * Handles a submit. Declines and invalid cards roll back everything this submit did (the
+ * savepoint) and surface as `FormError`: the session stays open and no event is emitted.
+ * A card that needs 3-D Secure keeps its pending intent and sends the customer to the
+ * challenge page.
+ */
+export function submitCheckout(
+  ctx: Ctx,
+  session: Session,
+  rawForm: Record<string, unknown>,
+): SubmitResult {
+  const form = parseCheckoutForm(ctx, session, rawForm);
+  try {
+    return ctx.store.transaction(() => runSubmit(ctx, session, form, formForAuth(rawForm)));
+  } catch (error) {
+    if (error instanceof Declined) throw new FormError(error.message, "card_number", 402);
+    if (error instanceof ApiError && (error.type === "card_error" || error.status === 400)) {
+      throw new FormError(error.message, "card_number", error.status === 402 ? 402 : 400);
+    }
+    throw error;
+  }
+}
+
+function billingDetails(form: CheckoutForm): Partial<Stripe.PaymentMethod.BillingDetails> {
+  return {
+    email: form.email,
+    name: form.cardholderName ?? form.shipping?.name ?? null,
+    ...(form.shipping ? { address: { ...form.shipping.address } } : {}),
+  };
+}
+
+function ensureCustomer(ctx: Ctx, session: Session, form: CheckoutForm): Stripe.Customer | null {
+  if (typeof session.customer === "string") return getCustomer(ctx, session.customer);
+  const required =
+    session.mode === "subscription" ||
+    session.customer_creation === "always" ||
+    (session.mode === "setup" && session.customer_creation !== "if_required");
+  if (!required) return null;
+  return createCustomer(ctx, {
+    email: form.email,
+    ...(form.cardholderName || form.shipping
+      ? { name: form.cardholderName ?? form.shipping?.name ?? null }
+      : {}),
+    ...(form.shipping
+      ? {
+          address: form.shipping.address,
+          shipping: { name: form.shipping.name, address: form.shipping.address },
+        }
+      : {}),
+  });
+}
+
+function runSubmit(
+  ctx: Ctx,
+  session: Session,
+  form: CheckoutForm,
+  keptForm: Record<string, string>,
+): SubmitResult {
+  const card = testCardFromInput(ctx, {
+    number: form.cardNumber,
+    exp_month: form.expMonth,
+    exp_year: form.expYear,
+    cvc: form.cvc,
+  });
+  const customer = ensureCustomer(ctx, session, form);
+  const pm = createCardPaymentMethod(ctx, {
+    card,
+    expMonth: form.expMonth,
+    expYear: form.expYear,
+    billingDetails: billingDetails(form),
+  });
+  const priv = getSessionPrivate(ctx, session.id);
+  const base: Session = {
+    ...session,
+    customer: customer?.id ?? session.customer,
+    customer_details: customerDetails(session, form),
+    collected_information: form.shipping
+      ? { business_name: null, individual_name: null, shipping_details: form.shipping }
+      : null,
+  };
+
+  if (session.mode === "payment") {
+    if ((session.amount_total ?? 0) === 0) {
+      // A 100% discount: nothing to charge, the card is not needed.
+      return finish(ctx, { ...base, payment_status: "no_payment_required" }, priv);
+    }
+    const pid = priv.paymentIntentData;
+    const pi = createPaymentIntent(ctx, {
+      amount: session.amount_total ?? 0,
+      currency: session.currency ?? "usd",
+      customer: customer?.id ?? null,
+      description: pid.description,
+      metadata: pid.metadata,
+      ...(pid.capture_method ? { captureMethod: pid.capture_method } : {}),
+      setupFutureUsage: pid.setup_future_usage,
+      receiptEmail: pid.receipt_email,
+      statementDescriptor: pid.statement_descriptor,
+      statementDescriptorSuffix: pid.statement_descriptor_suffix,
+      shipping: form.shipping
+        ? {
+            address: form.shipping.address,
+            carrier: null,
+            name: form.shipping.name,
+            phone: null,
+            tracking_number: null,
+          }
+        : null,
+      paymentMethodTypes: ["card"],
+    });
+    const withPi: Session = { ...base, payment_intent: pi.id };
+    const outcome = confirmPaymentIntent(ctx, pi, {
+      paymentMethod: pm.id,
+      returnUrl: authRedirect(ctx, session),
+    });
+    if (outcome.status === "failed") throw new Declined(outcome.error.message);
+    if (outcome.status === "requires_action") {
+      return pendAuth(ctx, withPi, priv, keptForm, pi.id);
+    }
+    return finish(ctx, { ...withPi, payment_status: "paid" }, priv);
+  }
+
+  if (session.mode === "setup") {
+    const si = createSetupIntent(ctx, {
+      customer: customer?.id ?? null,
+      paymentMethod: pm.id,
+      usage: "off_session",
+      description: priv.setupIntentData.description,
+      metadata: priv.setupIntentData.metadata,
+      paymentMethodTypes: ["card"],
+    });
+    const withSi: Session = { ...base, setup_intent: si.id };
+    const confirmed = confirmSetupIntent(ctx, si, { returnUrl: authRedirect(ctx, session) });
+    if (confirmed.status === "requires_action") return pendAuth(ctx, withSi, priv, keptForm, si.id);
+    return finish(ctx, { ...withSi, payment_status: "no_payment_required" }, priv);
+  }
+
+  // Subscription mode: the customer's card becomes their default, then the subscription starts.
+  if (!customer) throw new Error("subscription checkout without a customer");
+  attachPaymentMethod(ctx, pm.id, customer.id);
+  const current = getCustomer(ctx, customer.id);
+  saveCustomer(ctx, current, {
+    ...current,
+    invoice_settings: { ...current.invoice_settings, default_payment_method: pm.id },
+  });
+  const result = subscriptionCheckout.start(ctx, {
+    session: base,
+    priv,
+    customer: customer.id,
+    paymentMethod: pm.id,
+    discount: sessionDiscount(ctx, session),
+  });
+  const withSub: Session = {
+    ...base,
+    subscription: result.subscription,
+    invoice: result.invoice,
+  };
+  if (result.status === "failed") throw new Declined(result.message);
+  if (result.status === "requires_action" && result.intent) {
+    return pendAuth(ctx, withSub, priv, keptForm, result.intent);
+  }
+  return finish(
+    ctx,
+    { ...withSub, payment_status: result.amountPaid > 0 ? "paid" : "no_payment_required" },
+    priv,
+  );
+}
+
+function customerDetails(
+  session: Session,
+  form: CheckoutForm,
+): Stripe.Checkout.Session.CustomerDetails {
+  return {
+    address: form.shipping?.address ?? {
+      city: null,
+      country: null,
+      line1: null,
+      line2: null,
+      postal_code: null,
+      state: null,
+    },
+    business_name: null,
+    email: form.email,
+    individual_name: null,
+    name: form.cardholderName ?? form.shipping?.name ?? session.customer_details?.name ?? null,
+    phone: null,
+    tax_exempt: session.customer_details?.tax_exempt ?? "none",
+    tax_ids: [],
+  };
+}
+
+function pendAuth(
+  ctx: Ctx,
+  session: Session,
+  priv: SessionPrivate,
+  form: Record<string, string>,
+  intent: string,
+): SubmitResult {
+  ctx.store.update(session);
+  setSessionPrivate(ctx, session.id, { ...priv, pendingAuth: { form, intent } });
+  return { kind: "requires_action", session, redirect: authRedirect(ctx, session) };
+}
+
+function finish(ctx: Ctx, session: Session, priv: SessionPrivate): SubmitResult {
+  const discount = sessionDiscount(ctx, session);
+  // Subscription discounts are redeemed by the subscription; payment mode redeems here.
+  if (discount && session.mode === "payment") {
+    redeem(ctx, discount.coupon.id, discount.promotionCode?.id ?? null);
+  }
+  const done: Session = { ...session, status: "complete", url: null };
+  ctx.store.update(done);
+  setSessionPrivate(ctx, session.id, { ...priv, pendingAuth: null, flash: null });
+  ctx.unschedule(`checkout_session.expire:${session.id}`);
+  ctx.emit("checkout.session.completed", done);
+  return { kind: "complete", session: done, redirect: successRedirect(ctx, done) };
+}
+
+/**
+ * The 3-D Secure page's answer. Approve finishes the payment/setup/subscription and the
+ * session; fail leaves the session open (the intent records the failed attempt, as at
+ * Stripe) and the form shows why.
+ */
+export function resolveAuthentication(
+  ctx: Ctx,
+  session: Session,
+  approve: boolean,
+): SubmitResult | { kind: "failed"; message: string } {
+  const priv = getSessionPrivate(ctx, session.id);
+  const pending = priv.pendingAuth;
+  if (!pending?.intent) throw new FormError("There is no payment waiting for authentication.");
+  const result = completeAuthentication(ctx, pending.intent, approve);
+  const failed = (message: string) => {
+    setSessionPrivate(ctx, session.id, {
+      ...priv,
+      pendingAuth: null,
+      flash: { error: message, form: pending.form },
+    });
+    return { kind: "failed" as const, message };
+  };
+  if (!approve) return failed(AUTH_FAILED_MESSAGE);
+  if (result.kind === "setup_intent") {
+    if (result.setupIntent.status !== "succeeded") return failed(AUTH_FAILED_MESSAGE);
+    return finish(ctx, { ...session, payment_status: "no_payment_required" }, priv);
+  }
+  const outcome = result.outcome;
+  if (outcome.status === "failed") return failed(outcome.error.message);
+  if (session.mode === "subscription") {
+    const paid = subscriptionCheckout.afterAuthentication(ctx, {
+      session,
+      paymentIntent: outcome.paymentIntent,
+    });
+    return finish(
+      ctx,
+      { ...session, payment_status: paid > 0 ? "paid" : "no_payment_required" },
+      priv,
+    );
+  }
+  return finish(ctx, { ...session, payment_status: "paid" }, priv);
+}
+
+/** Amount the pending intent asks the customer to authenticate (for the challenge page). */
+export function pendingAmount(
+  ctx: Ctx,
+  session: Session,
+): { amount: number; currency: string } | null {
+  const intent = getSessionPrivate(ctx, session.id).pendingAuth?.intent;
+  if (!intent || !intent.startsWith("pi_")) return null;
+  const pi = getPaymentIntent(ctx, intent);
+  return { amount: pi.amount, currency: pi.currency };
+}
+
+/** Recomputes amounts after a promotion code or quantity change (no event: Stripe emits none). */
+export function saveRecalculated(ctx: Ctx, session: Session, priv: SessionPrivate): Session {
+  const next = recalculate(ctx, session, priv);
+  ctx.store.update(next);
+  setSessionPrivate(ctx, session.id, priv);
+  return next;
+}
