@@ -36,6 +36,14 @@ interface IntentPrivate {
   offSession?: boolean;
 }
 
+/**
+ * Listeners for a payment intent that succeeded, however it was confirmed (API, hosted
+ * page, 3DS approval): the billing half marks the invoice it pays as paid.
+ */
+export const paymentIntentHooks: {
+  onSucceeded: ((ctx: Ctx, paymentIntent: Stripe.PaymentIntent) => void)[];
+} = { onSucceeded: [] };
+
 export type PaymentOutcome =
   | { status: "succeeded"; paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }
   | { status: "requires_capture"; paymentIntent: Stripe.PaymentIntent; charge: Stripe.Charge }
@@ -632,6 +640,7 @@ function charge(ctx: Ctx, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod): P
   };
   ctx.store.update(next);
   ctx.emit(manual ? "payment_intent.amount_capturable_updated" : "payment_intent.succeeded", next);
+  if (!manual) for (const hook of paymentIntentHooks.onSucceeded) hook(ctx, next);
   // Saving the card for later: attach to the customer, as setup_future_usage asks.
   if (pi.setup_future_usage && typeof pi.customer === "string") {
     const current = ctx.store.getTyped<Stripe.PaymentMethod>("payment_method", pm.id);

@@ -1,0 +1,214 @@
+import type Stripe from "stripe";
+import { invalidParam, invalidRequest, missingParam } from "../core/errors.ts";
+import type { Ctx } from "../core/types.ts";
+import { getCustomer } from "../resources/customers.ts";
+import { activeDiscounts, resolveDiscountParams, type DiscountParam } from "./discounts.ts";
+import {
+  buildInvoice,
+  clockOf,
+  idOf,
+  itemDescription,
+  pendingInvoiceItems,
+  type LineInput,
+} from "./invoices.ts";
+import { getSubscription, periodOf, recurringPrice, unitAmount } from "./subscriptions.ts";
+import { addIntervals, nextBoundary } from "./time.ts";
+import { planChange, type PlanInput } from "./update.ts";
+
+export interface PreviewInput {
+  customer?: string | undefined;
+  subscription?: string | undefined;
+  discounts?: DiscountParam[] | null | undefined;
+  subscription_details?:
+    | (PlanInput & {
+        cancel_at_period_end?: boolean | undefined;
+        cancel_now?: boolean | undefined;
+      })
+    | undefined;
+}
+
+function previewId(ctx: Ctx): string {
+  return `upcoming_${ctx.ids.id("in")}`;
+}
+
+/**
+ * `POST /v1/invoices/create_preview`. With `subscription_details` changes it runs the same
+ * planner as `subscriptions.update`: `always_invoice` (or a billing-period reset) previews
+ * the invoice the update would create right away; otherwise it previews the next renewal
+ * with the prorations it would carry.
+ */
+export function createPreview(ctx: Ctx, p: PreviewInput): Stripe.Invoice {
+  if (p.subscription === undefined && p.customer === undefined) throw missingParam("customer");
+  const details = p.subscription_details;
+  if (p.subscription !== undefined) {
+    const sub = getSubscription(ctx, p.subscription, "subscription");
+    if (p.customer !== undefined && p.customer !== idOf(sub.customer))
+      throw invalidParam("customer", "The subscription does not belong to this customer.");
+    if (sub.status === "canceled" || sub.status === "incomplete_expired")
+      throw invalidRequest(`No upcoming invoices for customer: ${idOf(sub.customer)}`, {
+        code: "invoice_upcoming_none",
+      });
+    const customer = getCustomer(ctx, idOf(sub.customer));
+    const now = ctx.clockNow(clockOf(sub));
+    const plan = planChange(ctx, sub, details ?? {}, {
+      register: false,
+      paramPrefix: "subscription_details",
+    });
+    const discounts = p.discounts
+      ? resolveDiscountParams(ctx, p.discounts, { customer: customer.id, param: "discounts" }).map(
+          (r) => r.existing ?? r.coupon.id,
+        )
+      : undefined;
+    const pending = pendingInvoiceItems(ctx, customer.id, sub.id);
+    const immediate =
+      plan.reset || (plan.behavior === "always_invoice" && plan.prorations.length > 0);
+    if (immediate) {
+      const invoice = buildInvoice(
+        ctx,
+        {
+          customer,
+          currency: sub.currency,
+          lines: [...plan.prorations, ...plan.newPeriodLines],
+          billingReason: "subscription_update",
+          subscription: sub,
+          ...(discounts ? { discounts: previewDiscounts(ctx, discounts, customer.id, now) } : {}),
+          periodStart: plan.at,
+          periodEnd: plan.at,
+          prorationDate: plan.at,
+        },
+        { preview: true, pending },
+      );
+      return { ...invoice, id: previewId(ctx) };
+    }
+    if (
+      details?.cancel_at_period_end ||
+      (sub.cancel_at !== null &&
+        details?.cancel_at_period_end !== false &&
+        sub.cancel_at <= plan.period.end)
+    ) {
+      throw invalidRequest(`No upcoming invoices for customer: ${customer.id}`, {
+        code: "invoice_upcoming_none",
+      });
+    }
+    const cadence = plan.items[0]?.price.recurring as Stripe.Price.Recurring;
+    const next = {
+      start: plan.period.end,
+      end: nextBoundary(plan.anchor, cadence.interval, cadence.interval_count, plan.period.end),
+    };
+    const lines: LineInput[] = [
+      ...(plan.behavior === "create_prorations" ? plan.prorations : []),
+      ...plan.items.map((i) => ({
+        amount: unitAmount(i.price) * (i.quantity ?? 1),
+        description: itemDescription(ctx, i.price, i.quantity ?? 1),
+        period: next,
+        price: i.price,
+        quantity: i.quantity ?? 1,
+        subscription: sub.id,
+        subscriptionItem: i.id,
+      })),
+    ];
+    const invoice = buildInvoice(
+      ctx,
+      {
+        customer,
+        currency: sub.currency,
+        lines,
+        billingReason: "upcoming",
+        subscription: sub,
+        discounts: discounts
+          ? previewDiscounts(ctx, discounts, customer.id, now)
+          : activeDiscounts(ctx, sub.discounts.map(idOf), plan.period.end).map((d) => d.id),
+        periodStart: plan.period.start,
+        periodEnd: plan.period.end,
+        ...(details?.proration_date !== undefined ? { prorationDate: plan.at } : {}),
+      },
+      { preview: true, pending },
+    );
+    return {
+      ...invoice,
+      id: previewId(ctx),
+      created: plan.period.end,
+      next_payment_attempt: plan.period.end + 3600,
+    };
+  }
+  const customer = getCustomer(ctx, p.customer ?? "", "customer");
+  const now = ctx.clockNow(clockOf(customer));
+  if (details?.items && details.items.length > 0) {
+    // A subscription that does not exist yet: its first invoice.
+    const prices = details.items.map((it, i) => {
+      if (it.price === undefined) throw missingParam(`subscription_details[items][${i}][price]`);
+      return {
+        price: recurringPrice(ctx, it.price, `subscription_details[items][${i}][price]`),
+        quantity: it.quantity ?? 1,
+      };
+    });
+    const first = prices[0]?.price as Stripe.Price;
+    const cadence = first.recurring as Stripe.Price.Recurring;
+    const period = {
+      start: now,
+      end: addIntervals(now, cadence.interval, cadence.interval_count, 1),
+    };
+    const lines: LineInput[] = prices.map(({ price, quantity }) => ({
+      amount: unitAmount(price) * quantity,
+      description: itemDescription(ctx, price, quantity),
+      period,
+      price,
+      quantity,
+    }));
+    const discounts = p.discounts
+      ? previewDiscounts(
+          ctx,
+          resolveDiscountParams(ctx, p.discounts, {
+            customer: customer.id,
+            param: "discounts",
+          }).map((r) => r.existing ?? r.coupon.id),
+          customer.id,
+          now,
+        )
+      : [];
+    const invoice = buildInvoice(
+      ctx,
+      {
+        customer,
+        currency: first.currency,
+        lines,
+        billingReason: "subscription_create",
+        discounts,
+      },
+      { preview: true, pending: [] },
+    );
+    return { ...invoice, id: previewId(ctx) };
+  }
+  const pending = pendingInvoiceItems(ctx, customer.id, null);
+  if (pending.length === 0)
+    throw invalidRequest(`No upcoming invoices for customer: ${customer.id}`, {
+      code: "invoice_upcoming_none",
+    });
+  const invoice = buildInvoice(
+    ctx,
+    {
+      customer,
+      currency: pending[0]?.currency ?? "usd",
+      lines: [],
+      billingReason: "manual",
+      discounts: [],
+    },
+    { preview: true, pending },
+  );
+  return { ...invoice, id: previewId(ctx) };
+}
+
+/** Previews don't create discount objects: a coupon id stands in (see `computeTotals`). */
+function previewDiscounts(_ctx: Ctx, ids: string[], _customer: string, _now: number): string[] {
+  return ids;
+}
+
+/** `invoice.upcoming`, a few days before a renewal (see settings). */
+export function runUpcoming(ctx: Ctx, subscriptionId: string, periodEnd: number): void {
+  const sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
+  if (!sub || !["active", "trialing", "past_due"].includes(sub.status)) return;
+  if (periodOf(sub).end !== periodEnd || (sub.cancel_at !== null && sub.cancel_at <= periodEnd))
+    return;
+  const preview = createPreview(ctx, { subscription: sub.id });
+  ctx.emit("invoice.upcoming", { ...preview, id: null });
+}

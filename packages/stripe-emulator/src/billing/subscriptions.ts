@@ -1,0 +1,1121 @@
+import type Stripe from "stripe";
+import {
+  ApiError,
+  invalidParam,
+  invalidRequest,
+  missingParam,
+  resourceMissing,
+} from "../core/errors.ts";
+import { applyMetadata } from "../core/params.ts";
+import type { Ctx } from "../core/types.ts";
+import { isDeleted, previousAttributes } from "../core/util.ts";
+import { getCustomer } from "../resources/customers.ts";
+import { getPrice } from "../resources/prices.ts";
+import {
+  activeDiscounts,
+  consumeDiscounts,
+  createDiscount,
+  resolveDiscountParams,
+  type DiscountParam,
+} from "./discounts.ts";
+import {
+  attemptPayment,
+  clockOf,
+  createDraftInvoice,
+  finalizeInvoice,
+  getInvoice,
+  idOf,
+  invoiceHooks,
+  itemDescription,
+  markUncollectible,
+  trialDescription,
+  voidInvoice,
+  type InvoicePrivate,
+  type LineInput,
+} from "./invoices.ts";
+import { createInvoiceIntent, paymentMethodUsable } from "./payments.ts";
+import { getBillingSettings } from "./settings.ts";
+import { addIntervals, formatDate, nextBoundary } from "./time.ts";
+
+export type PaymentBehavior =
+  "allow_incomplete" | "default_incomplete" | "error_if_incomplete" | "pending_if_incomplete";
+
+export interface ItemInput {
+  price: string;
+  quantity?: number | undefined;
+  metadata?: Record<string, string> | null | undefined;
+}
+
+export interface CreateSubscriptionInput {
+  customer: string;
+  items: ItemInput[];
+  defaultPaymentMethod?: string | null | undefined;
+  trialPeriodDays?: number | undefined;
+  trialEnd?: number | "now" | undefined;
+  trialFromPlan?: boolean | undefined;
+  trialSettings?: Stripe.Subscription.TrialSettings | null | undefined;
+  discounts?: DiscountParam[] | undefined;
+  /** Shorthands for `discounts: [{ coupon }]` / `[{ promotion_code }]` (checkout uses these). */
+  coupon?: string | undefined;
+  promotionCode?: string | undefined;
+  metadata?: Record<string, string> | null | undefined;
+  description?: string | null | undefined;
+  collectionMethod?: "charge_automatically" | "send_invoice" | undefined;
+  daysUntilDue?: number | undefined;
+  paymentBehavior?: PaymentBehavior | undefined;
+  billingCycleAnchor?: number | undefined;
+  prorationBehavior?: "create_prorations" | "none" | "always_invoice" | undefined;
+  cancelAtPeriodEnd?: boolean | undefined;
+  cancelAt?: number | undefined;
+  /** Off-session first payment (no customer present to authenticate). */
+  offSession?: boolean | undefined;
+  /** Ignored: a subscription follows its customer's test clock. Checked for consistency. */
+  testClock?: string | undefined;
+  /** Prefix for params in error messages (`subscription_data` for checkout). */
+  paramPrefix?: string | undefined;
+}
+
+export interface SubscriptionPrivate {
+  paymentBehavior: PaymentBehavior;
+}
+
+export function getSubscription(ctx: Ctx, id: string, param = "subscription"): Stripe.Subscription {
+  const sub = ctx.store.getTyped<Stripe.Subscription>("subscription", id);
+  if (!sub) throw resourceMissing("subscription", id, param);
+  return sub;
+}
+
+/** Subscription items are stored inside their subscription; this maps an item id back to it. */
+export function subscriptionOfItem(ctx: Ctx, itemId: string): string | undefined {
+  return ctx.store.getPrivate<{ subscription: string }>(itemId)?.subscription;
+}
+
+export function planFromPrice(price: Stripe.Price): Stripe.Plan {
+  const r = price.recurring;
+  return {
+    id: price.id,
+    object: "plan",
+    active: price.active,
+    amount: price.unit_amount,
+    amount_decimal: price.unit_amount_decimal,
+    billing_scheme: price.billing_scheme,
+    created: price.created,
+    currency: price.currency,
+    interval: r?.interval ?? "month",
+    interval_count: r?.interval_count ?? 1,
+    livemode: false,
+    metadata: price.metadata,
+    meter: r?.meter ?? null,
+    nickname: price.nickname,
+    product: price.product,
+    tiers_mode: null,
+    transform_usage: null,
+    trial_period_days: r?.trial_period_days ?? null,
+    usage_type: r?.usage_type ?? "licensed",
+  };
+}
+
+export function buildItem(
+  ctx: Ctx,
+  subscriptionId: string,
+  price: Stripe.Price,
+  quantity: number,
+  metadata: Record<string, string>,
+  period: { start: number; end: number },
+  created: number,
+  register = true,
+): Stripe.SubscriptionItem {
+  const item: Stripe.SubscriptionItem = {
+    id: ctx.ids.id("si", 14),
+    object: "subscription_item",
+    billing_thresholds: null,
+    created,
+    current_period_end: period.end,
+    current_period_start: period.start,
+    current_trial: null,
+    discounts: [],
+    metadata,
+    plan: planFromPrice(price),
+    price,
+    quantity,
+    subscription: subscriptionId,
+    tax_rates: [],
+  };
+  if (register) ctx.store.setPrivate(item.id, { subscription: subscriptionId });
+  return item;
+}
+
+export function unitAmount(price: Stripe.Price): number {
+  return price.unit_amount ?? Math.round(Number(price.unit_amount_decimal ?? 0));
+}
+
+/** Validates a recurring price for a subscription item and returns it. */
+export function recurringPrice(ctx: Ctx, id: string, param: string): Stripe.Price {
+  const price = getPrice(ctx, id, param);
+  if (!price.recurring) {
+    throw invalidParam(
+      param,
+      `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
+    );
+  }
+  if (!price.active)
+    throw invalidParam(
+      param,
+      `The price specified is inactive. This field only accepts active prices.`,
+    );
+  return price;
+}
+
+function sameCadence(a: Stripe.Price, b: Stripe.Price): boolean {
+  return (
+    a.recurring?.interval === b.recurring?.interval &&
+    a.recurring?.interval_count === b.recurring?.interval_count
+  );
+}
+
+export function periodOf(sub: Stripe.Subscription): { start: number; end: number } {
+  const first = sub.items.data[0];
+  return {
+    start: first?.current_period_start ?? sub.start_date,
+    end: first?.current_period_end ?? sub.start_date,
+  };
+}
+
+function cadenceOf(sub: Stripe.Subscription): {
+  interval: Stripe.Price.Recurring.Interval;
+  count: number;
+} {
+  const r = sub.items.data[0]?.price.recurring;
+  return { interval: r?.interval ?? "month", count: r?.interval_count ?? 1 };
+}
+
+function jobId(kind: string, id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** (Re)schedules every time-driven job of a subscription from its current state. */
+export function scheduleSubscriptionJobs(ctx: Ctx, sub: Stripe.Subscription): void {
+  const clockId = clockOf(sub);
+  const settings = getBillingSettings(ctx);
+  for (const kind of [
+    "billing.cycle",
+    "billing.trial_will_end",
+    "billing.upcoming",
+    "billing.cancel_at",
+    "billing.incomplete_expire",
+  ]) {
+    ctx.unschedule(jobId(kind, sub.id));
+  }
+  if (sub.status === "canceled" || sub.status === "incomplete_expired") return;
+  const now = ctx.clockNow(clockId);
+  if (sub.status === "incomplete") {
+    ctx.schedule({
+      id: jobId("billing.incomplete_expire", sub.id),
+      kind: "billing.incomplete_expire",
+      runAt: sub.created + settings.incompleteExpiresAfter,
+      clockId,
+      payload: { subscription: sub.id },
+    });
+    return;
+  }
+  if (sub.status === "paused") return;
+  const { end } = periodOf(sub);
+  ctx.schedule({
+    id: jobId("billing.cycle", sub.id),
+    kind: "billing.cycle",
+    runAt: end,
+    clockId,
+    payload: { subscription: sub.id, periodEnd: end },
+  });
+  if (sub.status === "trialing" && sub.trial_end !== null) {
+    const at = sub.trial_end - settings.trialWillEndBefore;
+    if (at > now) {
+      ctx.schedule({
+        id: jobId("billing.trial_will_end", sub.id),
+        kind: "billing.trial_will_end",
+        runAt: at,
+        clockId,
+        payload: { subscription: sub.id, trialEnd: sub.trial_end },
+      });
+    }
+  }
+  if (settings.upcomingInvoiceBefore > 0 && sub.cancel_at === null) {
+    const at = end - settings.upcomingInvoiceBefore;
+    if (at > now) {
+      ctx.schedule({
+        id: jobId("billing.upcoming", sub.id),
+        kind: "billing.upcoming",
+        runAt: at,
+        clockId,
+        payload: { subscription: sub.id, periodEnd: end },
+      });
+    }
+  }
+  if (sub.cancel_at !== null && sub.cancel_at < end) {
+    ctx.schedule({
+      id: jobId("billing.cancel_at", sub.id),
+      kind: "billing.cancel_at",
+      runAt: Math.max(sub.cancel_at, now),
+      clockId,
+      payload: { subscription: sub.id, at: sub.cancel_at },
+    });
+  }
+}
+
+/** Stores a subscription and emits `customer.subscription.updated` with previous_attributes. */
+export function saveSubscription(
+  ctx: Ctx,
+  before: Stripe.Subscription,
+  next: Stripe.Subscription,
+): Stripe.Subscription {
+  ctx.store.update(next);
+  const prev = previousAttributes(before, next);
+  if (prev) ctx.emit("customer.subscription.updated", next, prev);
+  return next;
+}
+
+function itemLines(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  items: Stripe.SubscriptionItem[],
+  period: { start: number; end: number },
+  trial: boolean,
+): LineInput[] {
+  return items.map((item) => {
+    const qty = item.quantity ?? 1;
+    return {
+      amount: trial ? 0 : unitAmount(item.price) * qty,
+      description: trial
+        ? trialDescription(ctx, item.price)
+        : itemDescription(ctx, item.price, qty),
+      period,
+      price: item.price,
+      quantity: qty,
+      subscription: sub.id,
+      subscriptionItem: item.id,
+    };
+  });
+}
+
+/**
+ * Creates a subscription with its first invoice and collects it as `payment_behavior` says.
+ * Emits `customer.subscription.created`, `invoice.created`, `invoice.finalized`, then the
+ * payment events and `customer.subscription.updated` when it becomes active. Validation
+ * happens before any write so a rejected request changes nothing.
+ */
+export function createSubscription(
+  ctx: Ctx,
+  input: CreateSubscriptionInput,
+): { subscription: Stripe.Subscription; invoice: Stripe.Invoice | null } {
+  const P = (name: string) => (input.paramPrefix ? `${input.paramPrefix}[${name}]` : name);
+  const customer = getCustomer(ctx, input.customer, P("customer"));
+  const clockId = clockOf(customer);
+  if (input.testClock !== undefined && input.testClock !== clockId) {
+    throw invalidParam(
+      P("test_clock"),
+      "The subscription must use the same test clock as its customer.",
+    );
+  }
+  const now = ctx.clockNow(clockId);
+  if (input.items.length === 0) throw missingParam(P("items"));
+  if (input.items.length > 20)
+    throw invalidParam(P("items"), "A subscription can have at most 20 items.");
+  const prices = input.items.map((it, i) =>
+    recurringPrice(ctx, it.price, `${P("items")}[${i}][price]`),
+  );
+  const first = prices[0] as Stripe.Price;
+  prices.forEach((p, i) => {
+    if (p.currency !== first.currency)
+      throw invalidParam(
+        `${P("items")}[${i}][price]`,
+        "All prices on a subscription must have the same currency.",
+      );
+    if (!sameCadence(p, first))
+      throw invalidParam(
+        `${P("items")}[${i}][price]`,
+        "All prices on a subscription must have the same recurring interval and interval_count.",
+      );
+  });
+  const seen = new Set<string>();
+  prices.forEach((p, i) => {
+    if (seen.has(p.id))
+      throw invalidParam(
+        `${P("items")}[${i}][price]`,
+        "Cannot add multiple subscription items with the same price.",
+      );
+    seen.add(p.id);
+  });
+  const collection = input.collectionMethod ?? "charge_automatically";
+  if (collection === "send_invoice" && input.daysUntilDue === undefined)
+    throw missingParam(P("days_until_due"));
+  if (collection === "charge_automatically" && input.daysUntilDue !== undefined)
+    throw invalidParam(
+      P("days_until_due"),
+      "days_until_due can only be set when collection_method is send_invoice.",
+    );
+  const pm = input.defaultPaymentMethod ?? null;
+  if (pm && !paymentMethodUsable(ctx, pm, customer.id)) {
+    throw invalidParam(
+      P("default_payment_method"),
+      `The customer does not have a payment method with the ID ${pm}. The payment method must be attached to the customer.`,
+      "resource_missing",
+    );
+  }
+  const paymentBehavior = input.paymentBehavior ?? "allow_incomplete";
+  if (paymentBehavior === "pending_if_incomplete")
+    throw invalidParam(
+      P("payment_behavior"),
+      "payment_behavior=pending_if_incomplete is only supported on updates.",
+    );
+
+  // Trial.
+  let trialEnd: number | null = null;
+  if (input.trialEnd !== undefined && input.trialEnd !== "now") {
+    if (input.trialEnd <= now)
+      throw invalidParam(
+        P("trial_end"),
+        "Invalid timestamp: must be an integer Unix timestamp in the future.",
+      );
+    trialEnd = input.trialEnd;
+  } else if (input.trialEnd === undefined && input.trialPeriodDays !== undefined) {
+    if (input.trialPeriodDays > 730)
+      throw invalidParam(P("trial_period_days"), "trial_period_days can be at most 730.");
+    if (input.trialPeriodDays > 0) trialEnd = now + input.trialPeriodDays * 86_400;
+  } else if (input.trialEnd === undefined && input.trialFromPlan) {
+    const days = first.recurring?.trial_period_days ?? null;
+    if (days) trialEnd = now + days * 86_400;
+  }
+  const trialSettings: Stripe.Subscription.TrialSettings = {
+    end_behavior: {
+      billing_cycle_anchor: null,
+      missing_payment_method:
+        input.trialSettings?.end_behavior.missing_payment_method ?? "create_invoice",
+    },
+  };
+  if (input.billingCycleAnchor !== undefined) {
+    if (input.billingCycleAnchor < now)
+      throw invalidParam(P("billing_cycle_anchor"), "billing_cycle_anchor cannot be in the past.");
+    const cadence = first.recurring as Stripe.Price.Recurring;
+    if (
+      input.billingCycleAnchor >
+      addIntervals(trialEnd ?? now, cadence.interval, cadence.interval_count, 1)
+    )
+      throw invalidParam(
+        P("billing_cycle_anchor"),
+        "billing_cycle_anchor cannot be later than next natural billing date for plan.",
+      );
+  }
+  if (input.cancelAt !== undefined && input.cancelAt <= now)
+    throw invalidParam(P("cancel_at"), "cancel_at must be in the future.");
+  const discountParams: DiscountParam[] = [
+    ...(input.discounts ?? []),
+    ...(input.coupon !== undefined ? [{ coupon: input.coupon }] : []),
+    ...(input.promotionCode !== undefined ? [{ promotion_code: input.promotionCode }] : []),
+  ];
+  const firstAmount = prices.reduce(
+    (s, p, i) => s + unitAmount(p) * (input.items[i]?.quantity ?? 1),
+    0,
+  );
+  const resolved = resolveDiscountParams(ctx, discountParams, {
+    customer: customer.id,
+    amount: firstAmount,
+    currency: first.currency,
+    param: P("discounts"),
+  });
+  input.items.forEach((it, i) => {
+    if (it.quantity !== undefined && it.quantity < 0)
+      throw invalidParam(`${P("items")}[${i}][quantity]`, "Quantity must be non-negative.");
+  });
+
+  // Period: a trial runs to trial_end; a future anchor gives a prorated first period.
+  const cadence = first.recurring as Stripe.Price.Recurring;
+  const anchor = input.billingCycleAnchor ?? trialEnd ?? now;
+  const periodEnd =
+    trialEnd ??
+    (anchor > now ? anchor : addIntervals(anchor, cadence.interval, cadence.interval_count, 1));
+  const period = { start: now, end: periodEnd };
+  const needsPaymentNow =
+    trialEnd === null && collection === "charge_automatically" && firstAmount > 0;
+  if (
+    needsPaymentNow &&
+    !pm &&
+    !customer.invoice_settings?.default_payment_method &&
+    paymentBehavior !== "default_incomplete"
+  ) {
+    throw invalidRequest(
+      "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
+      {
+        code: "resource_missing",
+      },
+    );
+  }
+
+  const id = ctx.ids.id("sub");
+  const items = input.items.map((it, i) =>
+    buildItem(
+      ctx,
+      id,
+      prices[i] as Stripe.Price,
+      it.quantity ?? 1,
+      applyMetadata({}, it.metadata),
+      period,
+      now,
+    ),
+  );
+  const sub = {
+    id,
+    object: "subscription",
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: anchor,
+    billing_cycle_anchor_config: null,
+    billing_mode: { flexible: null, type: "classic" },
+    billing_schedules: [],
+    billing_thresholds: null,
+    cancel_at: input.cancelAt ?? (input.cancelAtPeriodEnd ? periodEnd : null),
+    cancel_at_period_end: input.cancelAtPeriodEnd ?? false,
+    canceled_at: input.cancelAtPeriodEnd || input.cancelAt !== undefined ? now : null,
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
+    collection_method: collection,
+    created: now,
+    currency: first.currency,
+    customer: customer.id,
+    customer_account: null,
+    days_until_due: input.daysUntilDue ?? null,
+    default_payment_method: pm,
+    default_source: null,
+    default_tax_rates: [],
+    description: input.description ?? null,
+    discounts: [] as string[],
+    ended_at: null,
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: "self" },
+    },
+    items: {
+      object: "list",
+      data: items,
+      has_more: false,
+      url: `/v1/subscription_items?subscription=${id}`,
+    },
+    latest_invoice: null,
+    livemode: false,
+    managed_payments: null,
+    metadata: applyMetadata({}, input.metadata),
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
+    payment_settings: {
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method: "off",
+    },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: null,
+    start_date: now,
+    status:
+      trialEnd !== null ? "trialing" : collection === "send_invoice" ? "active" : "incomplete",
+    test_clock: clockId,
+    transfer_data: null,
+    trial_end: trialEnd,
+    trial_settings: trialSettings,
+    trial_start: trialEnd !== null ? now : null,
+  } as unknown as Stripe.Subscription;
+  ctx.store.insert(sub);
+  ctx.store.setPrivate(id, { paymentBehavior } satisfies SubscriptionPrivate);
+  const discountIds = resolved.map(
+    (r) =>
+      r.existing ??
+      createDiscount(ctx, {
+        coupon: r.coupon,
+        promotionCode: r.promotionCode,
+        customer: customer.id,
+        subscription: id,
+        start: now,
+      }).id,
+  );
+  sub.discounts = discountIds;
+  ctx.store.update(sub);
+  ctx.emit("customer.subscription.created", sub);
+
+  // First invoice: $0 for a trial, prorated up to a future anchor, else a full period.
+  const lines = itemLines(ctx, sub, items, period, trialEnd !== null);
+  if (trialEnd === null && anchor > now && input.billingCycleAnchor !== undefined) {
+    const full = addIntervals(anchor, cadence.interval, cadence.interval_count, -1);
+    const fraction = (anchor - now) / (anchor - full);
+    if (input.prorationBehavior === "none") lines.forEach((l) => (l.amount = 0));
+    else lines.forEach((l) => (l.amount = Math.round(l.amount * fraction)));
+  }
+  let invoice = createDraftInvoice(ctx, {
+    customer,
+    currency: first.currency,
+    lines,
+    billingReason: "subscription_create",
+    subscription: sub,
+    collectionMethod: collection,
+    daysUntilDue: input.daysUntilDue ?? null,
+    discounts: discountIds,
+    periodStart: now,
+    periodEnd: now,
+    includePendingItems: true,
+  });
+  let current: Stripe.Subscription = { ...sub, latest_invoice: invoice.id };
+  ctx.store.update(current);
+  invoice = finalizeInvoice(ctx, invoice);
+  if (invoice.subtotal > 0) consumeDiscounts(ctx, discountIds, now);
+  current = getSubscription(ctx, id);
+
+  if (
+    invoice.status === "open" &&
+    collection === "charge_automatically" &&
+    paymentBehavior === "default_incomplete"
+  ) {
+    // The client confirms this intent (invoice.confirmation_secret) to activate the subscription.
+    const pi = createInvoiceIntent(ctx, {
+      customer: customer.id,
+      amount: invoice.amount_remaining,
+      currency: invoice.currency,
+      description: "Subscription creation",
+      invoice: invoice.id,
+    });
+    ctx.store.setPrivate(invoice.id, { paymentIntent: pi.id } satisfies InvoicePrivate);
+  }
+  if (
+    invoice.status === "open" &&
+    collection === "charge_automatically" &&
+    paymentBehavior !== "default_incomplete"
+  ) {
+    const result = attemptPayment(ctx, invoice, {
+      paymentMethod: pm,
+      offSession: input.offSession ?? false,
+    });
+    invoice = result.invoice;
+    if (
+      result.outcome &&
+      result.outcome.status !== "succeeded" &&
+      paymentBehavior === "error_if_incomplete"
+    ) {
+      // Nothing is kept: the whole request rolls back.
+      if (result.outcome.status === "requires_action") {
+        throw new ApiError(
+          402,
+          "card_error",
+          "Payment for this subscription requires additional user action before it can be completed successfully.",
+          {
+            code: "subscription_payment_intent_requires_action",
+          },
+        );
+      }
+      throw new ApiError(402, "card_error", result.outcome.message, {
+        code: result.outcome.code,
+        ...(result.outcome.declineCode ? { declineCode: result.outcome.declineCode } : {}),
+      });
+    }
+    current = getSubscription(ctx, id);
+  }
+  if (current.status === "incomplete" && invoice.status === "paid") {
+    current = saveSubscription(ctx, current, { ...current, status: "active" });
+  }
+  scheduleSubscriptionJobs(ctx, current);
+  return { subscription: current, invoice };
+}
+
+/** Proration lines for replacing (oldPrice × oldQty) by (newPrice × newQty) from `at` to period end. */
+export function prorationLines(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  itemId: string,
+  before: { price: Stripe.Price; quantity: number } | null,
+  after: { price: Stripe.Price; quantity: number } | null,
+  period: { start: number; end: number },
+  at: number,
+): LineInput[] {
+  const span = period.end - period.start;
+  if (span <= 0 || at >= period.end) return [];
+  const fraction = (period.end - Math.max(at, period.start)) / span;
+  const lines: LineInput[] = [];
+  const date = formatDate(at);
+  if (before) {
+    lines.push({
+      amount: -Math.round(unitAmount(before.price) * before.quantity * fraction),
+      description: `Unused time on ${itemDescription(ctx, before.price, before.quantity).replace(/ \(at .*\)$/, "")} after ${date}`,
+      period: { start: at, end: period.end },
+      price: before.price,
+      quantity: before.quantity,
+      proration: true,
+      subscription: sub.id,
+      subscriptionItem: itemId,
+    });
+  }
+  if (after) {
+    lines.push({
+      amount: Math.round(unitAmount(after.price) * after.quantity * fraction),
+      description: `Remaining time on ${itemDescription(ctx, after.price, after.quantity).replace(/ \(at .*\)$/, "")} after ${date}`,
+      period: { start: at, end: period.end },
+      price: after.price,
+      quantity: after.quantity,
+      proration: true,
+      subscription: sub.id,
+      subscriptionItem: itemId,
+    });
+  }
+  return lines;
+}
+
+/** Stores proration lines as pending invoice items of the subscription. */
+export function createInvoiceItems(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  lines: LineInput[],
+): Stripe.InvoiceItem[] {
+  const now = ctx.clockNow(clockOf(sub));
+  return lines.map((l) => {
+    const ii: Stripe.InvoiceItem = {
+      id: ctx.ids.id("ii"),
+      object: "invoiceitem",
+      amount: l.amount,
+      currency: sub.currency,
+      customer: idOf(sub.customer),
+      customer_account: null,
+      date: now,
+      description: l.description,
+      discountable: l.discountable ?? true,
+      discounts: [],
+      invoice: null,
+      livemode: false,
+      metadata: l.metadata ?? {},
+      net_amount: l.amount,
+      parent: {
+        type: "subscription_details",
+        subscription_details: {
+          subscription: sub.id,
+          ...(l.subscriptionItem ? { subscription_item: l.subscriptionItem } : {}),
+        },
+      },
+      period: l.period,
+      pricing: l.price
+        ? {
+            type: "price_details",
+            price_details: { price: l.price.id, product: idOf(l.price.product) },
+            unit_amount_decimal: l.price.unit_amount_decimal,
+          }
+        : null,
+      proration: l.proration ?? false,
+      quantity: l.quantity ?? 1,
+      quantity_decimal: String(l.quantity ?? 1) as unknown as Stripe.Decimal,
+      tax_rates: [],
+      test_clock: clockOf(sub),
+    };
+    ctx.store.insert(ii);
+    ctx.emit("invoiceitem.created", ii);
+    return ii;
+  });
+}
+
+/**
+ * Ends a subscription now: optional proration credit for the unused time and a final
+ * invoice (`invoice_now`). Emits `customer.subscription.deleted`.
+ */
+export function cancelNow(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  options: {
+    invoiceNow?: boolean | undefined;
+    prorate?: boolean | undefined;
+    reason: Stripe.Subscription.CancellationDetails.Reason;
+    comment?: string | null | undefined;
+    feedback?: Stripe.Subscription.CancellationDetails.Feedback | null | undefined;
+  },
+): Stripe.Subscription {
+  if (sub.status === "canceled" || sub.status === "incomplete_expired") {
+    throw invalidRequest(
+      `A canceled subscription can only update its cancellation_details and metadata.`,
+      {
+        code: "subscription_canceled",
+      },
+    );
+  }
+  const now = ctx.clockNow(clockOf(sub));
+  const period = periodOf(sub);
+  if (options.prorate && sub.status !== "trialing" && sub.status !== "incomplete") {
+    const lines = sub.items.data.flatMap((item) =>
+      prorationLines(
+        ctx,
+        sub,
+        item.id,
+        { price: item.price, quantity: item.quantity ?? 1 },
+        null,
+        period,
+        now,
+      ),
+    );
+    createInvoiceItems(
+      ctx,
+      sub,
+      lines.filter((l) => l.amount !== 0),
+    );
+  }
+  let latest = sub.latest_invoice;
+  if (options.invoiceNow) {
+    const customer = getCustomer(ctx, idOf(sub.customer));
+    const draft = createDraftInvoice(ctx, {
+      customer,
+      currency: sub.currency,
+      lines: [],
+      billingReason: "subscription_cycle",
+      subscription: sub,
+      includePendingItems: true,
+      periodStart: period.start,
+      periodEnd: now,
+    });
+    if (draft.lines.data.length > 0) {
+      const inv = finalizeInvoice(ctx, draft);
+      latest = inv.id;
+      if (inv.status === "open" && inv.collection_method === "charge_automatically")
+        attemptPayment(ctx, inv, { offSession: true });
+    } else {
+      ctx.store.delete(draft.id);
+      ctx.emit("invoice.deleted", draft);
+    }
+  }
+  const next: Stripe.Subscription = {
+    ...getSubscription(ctx, sub.id),
+    status: "canceled",
+    canceled_at: sub.canceled_at ?? now,
+    ended_at: now,
+    cancel_at: sub.cancel_at,
+    latest_invoice: latest,
+    cancellation_details: {
+      comment: options.comment ?? sub.cancellation_details?.comment ?? null,
+      feedback: options.feedback ?? sub.cancellation_details?.feedback ?? null,
+      feedback_option: sub.cancellation_details?.feedback_option ?? null,
+      reason: options.reason,
+    },
+  };
+  if (next.canceled_at === null) next.canceled_at = now;
+  ctx.store.update(next);
+  scheduleSubscriptionJobs(ctx, next);
+  ctx.unschedule(jobId("billing.cycle", sub.id));
+  ctx.emit("customer.subscription.deleted", next);
+  return next;
+}
+
+export interface CancelOptions {
+  atPeriodEnd?: boolean | undefined;
+  invoiceNow?: boolean | undefined;
+  prorate?: boolean | undefined;
+  cancellationDetails?:
+    | {
+        comment?: string | null | undefined;
+        feedback?: Stripe.Subscription.CancellationDetails.Feedback | null | undefined;
+      }
+    | undefined;
+}
+
+/**
+ * `DELETE /v1/subscriptions/:id` (or `atPeriodEnd`, which is `cancel_at_period_end=true`).
+ */
+export function cancelSubscription(
+  ctx: Ctx,
+  id: string,
+  options: CancelOptions = {},
+): Stripe.Subscription {
+  const sub = getSubscription(ctx, id, "id");
+  if (options.atPeriodEnd) {
+    if (sub.status === "canceled" || sub.status === "incomplete_expired")
+      throw invalidRequest("This subscription is already canceled.", {
+        code: "subscription_canceled",
+      });
+    const now = ctx.clockNow(clockOf(sub));
+    const { end } = periodOf(sub);
+    const next: Stripe.Subscription = {
+      ...sub,
+      cancel_at_period_end: true,
+      cancel_at: end,
+      canceled_at: now,
+      cancellation_details: {
+        comment: options.cancellationDetails?.comment ?? sub.cancellation_details?.comment ?? null,
+        feedback:
+          options.cancellationDetails?.feedback ?? sub.cancellation_details?.feedback ?? null,
+        feedback_option: sub.cancellation_details?.feedback_option ?? null,
+        reason: "cancellation_requested",
+      },
+    };
+    saveSubscription(ctx, sub, next);
+    scheduleSubscriptionJobs(ctx, next);
+    return next;
+  }
+  return cancelNow(ctx, sub, {
+    invoiceNow: options.invoiceNow,
+    prorate: options.prorate,
+    reason: "cancellation_requested",
+    comment: options.cancellationDetails?.comment,
+    feedback: options.cancellationDetails?.feedback,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Reactions to invoice payment outcomes and the dunning schedule.
+
+function subscriptionOfInvoice(ctx: Ctx, invoice: Stripe.Invoice): Stripe.Subscription | undefined {
+  const subId = invoice.parent?.subscription_details
+    ? idOf(invoice.parent.subscription_details.subscription)
+    : "";
+  return subId ? ctx.store.getTyped<Stripe.Subscription>("subscription", subId) : undefined;
+}
+
+function hasOtherOpenInvoices(ctx: Ctx, sub: Stripe.Subscription, except: string): boolean {
+  return ctx.store
+    .list<Stripe.Invoice>("invoice", {
+      customer: idOf(sub.customer),
+      where: (i) =>
+        i.id !== except &&
+        i.status === "open" &&
+        idOf(i.parent?.subscription_details?.subscription) === sub.id &&
+        i.collection_method === "charge_automatically",
+    })
+    .some(() => true);
+}
+
+invoiceHooks.onPaid.push((ctx, invoice) => {
+  ctx.unschedule(jobId("billing.retry", invoice.id));
+  const sub = subscriptionOfInvoice(ctx, invoice);
+  if (!sub) return;
+  if (sub.status === "incomplete") {
+    const next = saveSubscription(ctx, sub, {
+      ...sub,
+      status:
+        sub.trial_end !== null && sub.trial_end > ctx.clockNow(clockOf(sub))
+          ? "trialing"
+          : "active",
+    });
+    scheduleSubscriptionJobs(ctx, next);
+  } else if (
+    (sub.status === "past_due" || sub.status === "unpaid") &&
+    !hasOtherOpenInvoices(ctx, sub, invoice.id)
+  ) {
+    saveSubscription(ctx, sub, { ...sub, status: "active" });
+  }
+});
+
+function onCollectionFailure(ctx: Ctx, invoice: Stripe.Invoice): void {
+  const sub = subscriptionOfInvoice(ctx, invoice);
+  if (
+    !sub ||
+    sub.status === "incomplete" ||
+    sub.status === "canceled" ||
+    sub.status === "incomplete_expired"
+  )
+    return;
+  if (sub.status === "active" || sub.status === "trialing")
+    saveSubscription(ctx, sub, { ...sub, status: "past_due" });
+  const priv = ctx.store.getPrivate<InvoicePrivate>(invoice.id) ?? {};
+  if (priv.firstFailureAt != null) return;
+  // First failure: start the retry schedule.
+  const now = ctx.clockNow(clockOf(invoice));
+  ctx.store.setPrivate(invoice.id, {
+    ...priv,
+    firstFailureAt: now,
+    retryIndex: 0,
+  } satisfies InvoicePrivate);
+  scheduleRetry(ctx, getInvoice(ctx, invoice.id), now, 0);
+}
+
+function scheduleRetry(
+  ctx: Ctx,
+  invoice: Stripe.Invoice,
+  firstFailureAt: number,
+  index: number,
+): boolean {
+  const schedule = getBillingSettings(ctx).retrySchedule;
+  const offset = schedule[index];
+  if (offset === undefined) return false;
+  const runAt = firstFailureAt + offset;
+  ctx.schedule({
+    id: jobId("billing.retry", invoice.id),
+    kind: "billing.retry",
+    runAt,
+    clockId: clockOf(invoice),
+    payload: { invoice: invoice.id },
+  });
+  ctx.store.update({ ...invoice, next_payment_attempt: runAt });
+  return true;
+}
+
+invoiceHooks.onPaymentFailed.push((ctx, invoice) => onCollectionFailure(ctx, invoice));
+invoiceHooks.onActionRequired.push((ctx, invoice) => onCollectionFailure(ctx, invoice));
+
+/** After the last retry failed: cancel, mark unpaid, or leave past_due (per settings). */
+function finalFailure(ctx: Ctx, invoice: Stripe.Invoice): void {
+  const settings = getBillingSettings(ctx);
+  let inv = getInvoice(ctx, invoice.id);
+  if (settings.markUncollectibleAfterFinalFailure && inv.status === "open")
+    inv = markUncollectible(ctx, inv);
+  const sub = subscriptionOfInvoice(ctx, inv);
+  if (!sub || sub.status === "canceled") return;
+  if (settings.afterFinalFailure === "cancel") {
+    cancelNow(ctx, sub, { reason: "payment_failed" });
+  } else if (settings.afterFinalFailure === "unpaid") {
+    saveSubscription(ctx, sub, { ...sub, status: "unpaid" });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Jobs.
+
+/** Renewal at period end (also ends trials): new period, invoice, finalize in an hour. */
+export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): void {
+  const sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
+  if (!sub || ["canceled", "incomplete", "incomplete_expired", "paused"].includes(sub.status))
+    return;
+  const period = periodOf(sub);
+  if (period.end !== periodEnd) return; // stale job: the period changed since it was scheduled
+  const now = ctx.clockNow(clockOf(sub));
+  if (sub.cancel_at !== null && sub.cancel_at <= period.end) {
+    cancelNow(ctx, sub, { reason: sub.cancellation_details?.reason ?? "cancellation_requested" });
+    return;
+  }
+  const customer = getCustomer(ctx, idOf(sub.customer));
+  const endingTrial = sub.status === "trialing";
+  const hasPm = Boolean(
+    sub.default_payment_method || customer.invoice_settings?.default_payment_method,
+  );
+  if (endingTrial && !hasPm && sub.collection_method === "charge_automatically") {
+    const behavior = sub.trial_settings?.end_behavior.missing_payment_method ?? "create_invoice";
+    if (behavior === "cancel") {
+      cancelNow(ctx, sub, { reason: "cancellation_requested" });
+      return;
+    }
+    if (behavior === "pause") {
+      const paused = saveSubscription(ctx, sub, { ...sub, status: "paused" });
+      ctx.emit("customer.subscription.paused", paused);
+      scheduleSubscriptionJobs(ctx, paused);
+      return;
+    }
+  }
+  const { interval, count } = cadenceOf(sub);
+  const newPeriod = {
+    start: period.end,
+    end: nextBoundary(sub.billing_cycle_anchor, interval, count, period.end),
+  };
+  const items = sub.items.data.map((it) => ({
+    ...it,
+    current_period_start: newPeriod.start,
+    current_period_end: newPeriod.end,
+  }));
+  let next: Stripe.Subscription = {
+    ...sub,
+    items: { ...sub.items, data: items },
+    status: endingTrial ? "active" : sub.status,
+  };
+  ctx.store.update(next);
+  const discounts = activeDiscounts(ctx, sub.discounts.map(idOf), now).map((d) => d.id);
+  let invoice = createDraftInvoice(ctx, {
+    customer,
+    currency: sub.currency,
+    lines: itemLines(ctx, next, items, newPeriod, false),
+    billingReason: "subscription_cycle",
+    subscription: next,
+    discounts,
+    periodStart: period.start,
+    periodEnd: period.end,
+    includePendingItems: true,
+    // Unpaid subscriptions keep creating invoices, but as drafts nobody collects.
+    autoAdvance: sub.status !== "unpaid" && sub.pause_collection?.behavior !== "keep_as_draft",
+  });
+  if (invoice.subtotal > 0) consumeDiscounts(ctx, discounts, now);
+  next = {
+    ...next,
+    latest_invoice: invoice.id,
+    discounts: activeDiscounts(ctx, sub.discounts.map(idOf), now).map((d) => d.id),
+  };
+  saveSubscription(ctx, sub, next);
+  scheduleSubscriptionJobs(ctx, next);
+  const pause = sub.pause_collection?.behavior;
+  if (pause === "void" || pause === "mark_uncollectible") {
+    invoice = finalizeInvoice(ctx, invoice, { autoAdvance: false });
+    if (invoice.status === "open") {
+      if (pause === "void") voidInvoice(ctx, invoice);
+      else markUncollectible(ctx, invoice);
+    }
+    return;
+  }
+  if (invoice.auto_advance) {
+    ctx.schedule({
+      id: jobId("billing.finalize", invoice.id),
+      kind: "billing.finalize",
+      runAt: now + getBillingSettings(ctx).draftFinalizeDelay,
+      clockId: clockOf(sub),
+      payload: { invoice: invoice.id },
+    });
+  }
+}
+
+/** Finalizes a draft renewal invoice and collects it (charge) or leaves it open (send). */
+export function runFinalize(ctx: Ctx, invoiceId: string): void {
+  const invoice = ctx.store.getTyped<Stripe.Invoice>("invoice", invoiceId);
+  if (!invoice || invoice.status !== "draft" || invoice.auto_advance === false) return;
+  const open = finalizeInvoice(ctx, invoice);
+  if (open.status === "open" && open.collection_method === "charge_automatically") {
+    attemptPayment(ctx, open, { offSession: true });
+  }
+}
+
+export function runRetry(ctx: Ctx, invoiceId: string): void {
+  const invoice = ctx.store.getTyped<Stripe.Invoice>("invoice", invoiceId);
+  if (!invoice || invoice.status !== "open") return;
+  const { outcome } = attemptPayment(ctx, invoice, { offSession: true });
+  if (!outcome || outcome.status === "succeeded") return;
+  const priv = ctx.store.getPrivate<InvoicePrivate>(invoiceId) ?? {};
+  const index = (priv.retryIndex ?? 0) + 1;
+  ctx.store.setPrivate(invoiceId, { ...priv, retryIndex: index } satisfies InvoicePrivate);
+  const first = priv.firstFailureAt ?? ctx.clockNow(clockOf(invoice));
+  if (!scheduleRetry(ctx, getInvoice(ctx, invoiceId), first, index)) finalFailure(ctx, invoice);
+}
+
+export function runTrialWillEnd(ctx: Ctx, subscriptionId: string, trialEnd: number): void {
+  const sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
+  if (!sub || sub.status !== "trialing" || sub.trial_end !== trialEnd) return;
+  ctx.emit("customer.subscription.trial_will_end", sub);
+}
+
+export function runIncompleteExpire(ctx: Ctx, subscriptionId: string): void {
+  const sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
+  if (!sub || sub.status !== "incomplete") return;
+  const now = ctx.clockNow(clockOf(sub));
+  const latest = sub.latest_invoice
+    ? ctx.store.getTyped<Stripe.Invoice>("invoice", idOf(sub.latest_invoice))
+    : undefined;
+  if (latest?.status === "open") voidInvoice(ctx, latest);
+  const next = saveSubscription(ctx, sub, { ...sub, status: "incomplete_expired", ended_at: now });
+  scheduleSubscriptionJobs(ctx, next);
+}
+
+export function runCancelAt(ctx: Ctx, subscriptionId: string, at: number): void {
+  const sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
+  if (
+    !sub ||
+    sub.cancel_at !== at ||
+    sub.status === "canceled" ||
+    sub.status === "incomplete_expired"
+  )
+    return;
+  cancelNow(ctx, sub, { reason: sub.cancellation_details?.reason ?? "cancellation_requested" });
+}
+
+/** A customer deleted in Stripe takes its subscriptions with it. */
+export function cancelAllForCustomer(ctx: Ctx, customer: Stripe.Customer): void {
+  for (const sub of ctx.store.list<Stripe.Subscription>("subscription", {
+    customer: customer.id,
+  })) {
+    if (!isDeleted(sub) && sub.status !== "canceled" && sub.status !== "incomplete_expired") {
+      cancelNow(ctx, sub, { reason: "cancellation_requested" });
+    }
+  }
+}

@@ -1,0 +1,425 @@
+import type Stripe from "stripe";
+import { z } from "zod";
+import { invalidParam } from "../core/errors.ts";
+import { listObjects } from "../core/list.ts";
+import {
+  bool,
+  emptyable,
+  int,
+  list,
+  listShape,
+  metadata,
+  obj,
+  oneOf,
+  parseParams,
+  rangeFilter,
+  str,
+} from "../core/params.ts";
+import type { EmulatorModule } from "../core/types.ts";
+import { clockOf, idOf } from "../billing/invoices.ts";
+import {
+  cancelAllForCustomer,
+  cancelSubscription,
+  createSubscription,
+  getSubscription,
+  runCancelAt,
+  runCycle,
+  runFinalize,
+  runIncompleteExpire,
+  runRetry,
+  runTrialWillEnd,
+} from "../billing/subscriptions.ts";
+import { resumeSubscription, runPendingExpire, updateSubscription } from "../billing/update.ts";
+import {
+  getBillingSettings,
+  setBillingSettings,
+  type BillingSettings,
+} from "../billing/settings.ts";
+import { runUpcoming } from "../billing/preview.ts";
+import { customerHooks } from "./customers.ts";
+
+const discountParam = () =>
+  obj({
+    coupon: z.string().optional(),
+    promotion_code: z.string().optional(),
+    discount: z.string().optional(),
+  });
+
+const feedback = oneOf([
+  "customer_service",
+  "low_quality",
+  "missing_features",
+  "other",
+  "switched_service",
+  "too_complex",
+  "too_expensive",
+  "unused",
+]);
+
+const cancellationDetails = () =>
+  obj({
+    comment: emptyable(str({ max: 5000 })).optional(),
+    feedback: emptyable(feedback).optional(),
+  });
+
+const trialSettings = () =>
+  obj({
+    end_behavior: obj({
+      missing_payment_method: oneOf(["cancel", "create_invoice", "pause"]),
+    }),
+  });
+
+const createSchema = obj({
+  customer: z.string(),
+  items: list(
+    obj({
+      price: z.string(),
+      quantity: int({ min: 0 }).optional(),
+      metadata: metadata().optional(),
+    }),
+  ),
+  default_payment_method: z.string().optional(),
+  trial_period_days: int({ min: 0 }).optional(),
+  trial_end: z.union([z.literal("now"), int()]).optional(),
+  trial_from_plan: bool().optional(),
+  trial_settings: trialSettings().optional(),
+  discounts: emptyable(list(discountParam())).optional(),
+  metadata: metadata().optional(),
+  description: str({ max: 500 }).optional(),
+  collection_method: oneOf(["charge_automatically", "send_invoice"]).optional(),
+  days_until_due: int({ min: 0 }).optional(),
+  payment_behavior: oneOf([
+    "allow_incomplete",
+    "default_incomplete",
+    "error_if_incomplete",
+    "pending_if_incomplete",
+  ]).optional(),
+  billing_cycle_anchor: int().optional(),
+  proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),
+  cancel_at_period_end: bool().optional(),
+  cancel_at: int().optional(),
+  off_session: bool().optional(),
+  currency: z.string().optional(),
+  payment_settings: obj({
+    save_default_payment_method: oneOf(["off", "on_subscription"]).optional(),
+    payment_method_types: emptyable(list(z.string())).optional(),
+  }).optional(),
+});
+
+const itemUpdate = () =>
+  obj({
+    id: z.string().optional(),
+    price: z.string().optional(),
+    quantity: int({ min: 0 }).optional(),
+    deleted: bool().optional(),
+    metadata: metadata().optional(),
+    clear_usage: bool().optional(),
+  });
+
+export const updateSchema = obj({
+  items: list(itemUpdate()).optional(),
+  proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),
+  proration_date: int().optional(),
+  payment_behavior: oneOf([
+    "allow_incomplete",
+    "default_incomplete",
+    "error_if_incomplete",
+    "pending_if_incomplete",
+  ]).optional(),
+  cancel_at_period_end: bool().optional(),
+  cancel_at: emptyable(int()).optional(),
+  cancellation_details: cancellationDetails().optional(),
+  pause_collection: emptyable(
+    obj({
+      behavior: oneOf(["keep_as_draft", "mark_uncollectible", "void"]),
+      resumes_at: int().optional(),
+    }),
+  ).optional(),
+  trial_end: z.union([z.literal("now"), int()]).optional(),
+  trial_settings: trialSettings().optional(),
+  default_payment_method: emptyable(z.string()).optional(),
+  description: emptyable(str({ max: 500 })).optional(),
+  metadata: metadata().optional(),
+  discounts: emptyable(list(discountParam())).optional(),
+  collection_method: oneOf(["charge_automatically", "send_invoice"]).optional(),
+  days_until_due: int({ min: 0 }).optional(),
+  off_session: bool().optional(),
+  billing_cycle_anchor: z
+    .union([oneOf(["now", "unchanged"]), obj({ type: oneOf(["now", "unchanged"]) })])
+    .optional(),
+});
+
+export type SubscriptionUpdate = z.output<typeof updateSchema>;
+
+const listSchema = obj({
+  ...listShape,
+  customer: z.string().optional(),
+  price: z.string().optional(),
+  plan: z.string().optional(),
+  status: oneOf([
+    "active",
+    "all",
+    "canceled",
+    "ended",
+    "incomplete",
+    "incomplete_expired",
+    "past_due",
+    "paused",
+    "trialing",
+    "unpaid",
+  ]).optional(),
+  test_clock: z.string().optional(),
+  collection_method: oneOf(["charge_automatically", "send_invoice"]).optional(),
+  current_period_end: rangeFilter().optional(),
+  current_period_start: rangeFilter().optional(),
+});
+
+const cancelSchema = obj({
+  invoice_now: bool().optional(),
+  prorate: bool().optional(),
+  cancellation_details: cancellationDetails().optional(),
+});
+
+const resumeSchema = obj({
+  billing_cycle_anchor: z
+    .union([oneOf(["now", "unchanged"]), obj({ type: oneOf(["now", "unchanged"]) })])
+    .optional(),
+  proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),
+  proration_date: int().optional(),
+  payment_behavior: oneOf(["resume_on_payment_attempt", "resume_on_payment_success"]).optional(),
+});
+
+function inRange(
+  value: number,
+  r: { gt?: number; gte?: number; lt?: number; lte?: number } | undefined,
+): boolean {
+  if (!r) return true;
+  return (
+    (r.gt === undefined || value > r.gt) &&
+    (r.gte === undefined || value >= r.gte) &&
+    (r.lt === undefined || value < r.lt) &&
+    (r.lte === undefined || value <= r.lte)
+  );
+}
+
+const seconds = z.coerce.number().int().min(0);
+const settingsSchema = z.strictObject({
+  retrySchedule: z.array(seconds).optional(),
+  afterFinalFailure: z.enum(["cancel", "unpaid", "past_due"]).optional(),
+  markUncollectibleAfterFinalFailure: z.coerce.boolean().optional(),
+  draftFinalizeDelay: seconds.optional(),
+  trialWillEndBefore: seconds.optional(),
+  upcomingInvoiceBefore: seconds.optional(),
+  incompleteExpiresAfter: seconds.optional(),
+});
+
+/** Control bodies are JSON; errors name the setting like API errors name params. */
+function parseSettings(body: unknown): Partial<BillingSettings> {
+  const result = settingsSchema.safeParse(body ?? {});
+  if (result.success) {
+    return Object.fromEntries(Object.entries(result.data).filter(([, v]) => v !== undefined));
+  }
+  const issue = result.error.issues[0];
+  const param = issue?.path.map(String).join(".") ?? "";
+  const key = issue?.code === "unrecognized_keys" ? (issue.keys[0] ?? "") : param;
+  throw invalidParam(key, `Invalid billing setting ${key}: ${issue?.message ?? "invalid"}`);
+}
+
+const ENDED = new Set(["canceled", "incomplete_expired"]);
+
+customerHooks.beforeDelete.push(cancelAllForCustomer);
+
+export const subscriptionsModule: EmulatorModule = {
+  name: "subscriptions",
+  routes: [
+    {
+      method: "POST",
+      path: "/v1/subscriptions",
+      handler: (ctx, req) => {
+        const p = parseParams(createSchema, req.params);
+        const { subscription } = createSubscription(ctx, {
+          customer: p.customer,
+          items: p.items.map((i) => ({
+            price: i.price,
+            quantity: i.quantity,
+            metadata: i.metadata,
+          })),
+          defaultPaymentMethod: p.default_payment_method,
+          trialPeriodDays: p.trial_period_days,
+          trialEnd: p.trial_end,
+          trialFromPlan: p.trial_from_plan,
+          trialSettings: p.trial_settings
+            ? { end_behavior: { billing_cycle_anchor: null, ...p.trial_settings.end_behavior } }
+            : undefined,
+          discounts: p.discounts ?? undefined,
+          metadata: p.metadata,
+          description: p.description,
+          collectionMethod: p.collection_method,
+          daysUntilDue: p.days_until_due,
+          paymentBehavior: p.payment_behavior,
+          billingCycleAnchor: p.billing_cycle_anchor,
+          prorationBehavior: p.proration_behavior,
+          cancelAtPeriodEnd: p.cancel_at_period_end,
+          cancelAt: p.cancel_at,
+          offSession: p.off_session,
+        });
+        return subscription;
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/subscriptions/search",
+      handler: (ctx, req) => {
+        const p = parseParams(
+          obj({
+            query: z.string(),
+            limit: int({ min: 1, max: 100 }).optional(),
+            page: z.string().optional(),
+          }),
+          req.params,
+        );
+        // Supports `status:'x'`, `customer:'cus_x'` and `metadata['k']:'v'` joined by AND.
+        const terms = p.query.split(/\s+AND\s+/i).map((t) => {
+          const m = /^(status|customer|metadata\[['"]([^'"]+)['"]\])\s*:\s*['"](.*)['"]$/.exec(
+            t.trim(),
+          );
+          if (!m) throw invalidParam("query", `Unsupported search query: ${t}`);
+          return {
+            field: m[2] !== undefined ? `metadata:${m[2]}` : (m[1] ?? ""),
+            value: m[3] ?? "",
+          };
+        });
+        const all = ctx.store.list<Stripe.Subscription>("subscription", {
+          where: (s) =>
+            terms.every((t) =>
+              t.field.startsWith("metadata:")
+                ? s.metadata[t.field.slice(9)] === t.value
+                : String((s as unknown as Record<string, unknown>)[t.field]) === t.value,
+            ),
+        });
+        const offset = p.page ? Number(Buffer.from(p.page, "base64url").toString()) || 0 : 0;
+        const limit = p.limit ?? 10;
+        const hasMore = offset + limit < all.length;
+        return {
+          object: "search_result",
+          data: all.slice(offset, offset + limit),
+          has_more: hasMore,
+          next_page: hasMore ? Buffer.from(String(offset + limit)).toString("base64url") : null,
+          url: "/v1/subscriptions/search",
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/subscriptions/:id",
+      handler: (ctx, req) => getSubscription(ctx, req.pathParams.id ?? "", "id"),
+    },
+    {
+      method: "POST",
+      path: "/v1/subscriptions/:id",
+      handler: (ctx, req) =>
+        updateSubscription(ctx, req.pathParams.id ?? "", parseParams(updateSchema, req.params)),
+    },
+    {
+      method: "DELETE",
+      path: "/v1/subscriptions/:id",
+      handler: (ctx, req) => {
+        const p = parseParams(cancelSchema, req.params);
+        return cancelSubscription(ctx, req.pathParams.id ?? "", {
+          invoiceNow: p.invoice_now,
+          prorate: p.prorate,
+          cancellationDetails: p.cancellation_details,
+        });
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1/subscriptions/:id/resume",
+      handler: (ctx, req) => {
+        const p = parseParams(resumeSchema, req.params);
+        const anchor =
+          typeof p.billing_cycle_anchor === "object"
+            ? p.billing_cycle_anchor.type
+            : p.billing_cycle_anchor;
+        return resumeSubscription(ctx, req.pathParams.id ?? "", {
+          billingCycleAnchor: anchor ?? "now",
+          prorationBehavior: p.proration_behavior ?? "create_prorations",
+          prorationDate: p.proration_date,
+        });
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/subscriptions",
+      handler: (ctx, req) => {
+        const p = parseParams(listSchema, req.params);
+        const priceFilter = p.price ?? p.plan;
+        return listObjects<Stripe.Subscription>(ctx, "subscription", p, "/v1/subscriptions", {
+          ...(p.customer !== undefined ? { customer: p.customer } : {}),
+          where: (s) => {
+            const status = p.status;
+            if (status === undefined) {
+              if (ENDED.has(s.status)) return false;
+            } else if (status === "ended") {
+              if (!ENDED.has(s.status)) return false;
+            } else if (status !== "all" && s.status !== status) return false;
+            if (priceFilter !== undefined && !s.items.data.some((i) => i.price.id === priceFilter))
+              return false;
+            if (p.test_clock !== undefined && clockOf(s) !== p.test_clock) return false;
+            if (p.collection_method !== undefined && s.collection_method !== p.collection_method)
+              return false;
+            const first = s.items.data[0];
+            if (
+              p.current_period_end &&
+              !inRange(first?.current_period_end ?? 0, p.current_period_end)
+            )
+              return false;
+            if (
+              p.current_period_start &&
+              !inRange(first?.current_period_start ?? 0, p.current_period_start)
+            )
+              return false;
+            return idOf(s.customer) !== "";
+          },
+        });
+      },
+    },
+  ],
+  control: [
+    {
+      method: "GET",
+      path: "/_emulator/billing/settings",
+      handler: (ctx) => getBillingSettings(ctx),
+    },
+    {
+      method: "POST",
+      path: "/_emulator/billing/settings",
+      handler: (ctx, req) => setBillingSettings(ctx, parseSettings(req.body)),
+    },
+  ],
+  jobs: {
+    "billing.pending_expire": (ctx, payload) =>
+      runPendingExpire(ctx, (payload as { subscription: string }).subscription),
+    "billing.cycle": (ctx, payload) => {
+      const p = payload as { subscription: string; periodEnd: number };
+      runCycle(ctx, p.subscription, p.periodEnd);
+    },
+    "billing.finalize": (ctx, payload) =>
+      runFinalize(ctx, (payload as { invoice: string }).invoice),
+    "billing.retry": (ctx, payload) => runRetry(ctx, (payload as { invoice: string }).invoice),
+    "billing.trial_will_end": (ctx, payload) => {
+      const p = payload as { subscription: string; trialEnd: number };
+      runTrialWillEnd(ctx, p.subscription, p.trialEnd);
+    },
+    "billing.incomplete_expire": (ctx, payload) =>
+      runIncompleteExpire(ctx, (payload as { subscription: string }).subscription),
+    "billing.cancel_at": (ctx, payload) => {
+      const p = payload as { subscription: string; at: number };
+      runCancelAt(ctx, p.subscription, p.at);
+    },
+    "billing.upcoming": (ctx, payload) => {
+      const p = payload as { subscription: string; periodEnd: number };
+      runUpcoming(ctx, p.subscription, p.periodEnd);
+    },
+  },
+};

@@ -1,0 +1,176 @@
+import type Stripe from "stripe";
+import type { EmulatorCore } from "../core/emulator.ts";
+import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
+import { listObjects } from "../core/list.ts";
+import { int, listShape, obj, parseParams, str } from "../core/params.ts";
+import type { Ctx, EmulatorModule } from "../core/types.ts";
+
+const TYPE = "test_helpers.test_clock";
+
+function getClock(ctx: Ctx, id: string): Stripe.TestHelpers.TestClock {
+  const clock = ctx.store.getTyped<Stripe.TestHelpers.TestClock>(TYPE, id);
+  if (!clock || (clock as { deleted?: boolean }).deleted) throw resourceMissing("test clock", id);
+  return clock;
+}
+
+/**
+ * Runs an advance after the request that started it has committed: every job of the clock
+ * due up to the target runs at its own time (the clock's `frozen_time` moves along), then
+ * the clock is `ready` again. Like Stripe, it is asynchronous: poll until `status: ready`.
+ */
+export function runAdvance(core: EmulatorCore, clockId: string, target: number): void {
+  const stillAdvancing = () =>
+    core.run((ctx) => {
+      const clock = ctx.store.getTyped<Stripe.TestHelpers.TestClock>(TYPE, clockId);
+      return (
+        clock?.status === "advancing" &&
+        clock.status_details.advancing?.target_frozen_time === target
+      );
+    });
+  if (!core.store.db.open || !stillAdvancing()) return;
+  const moveTo = (t: number) =>
+    core.run((ctx) => {
+      const clock = ctx.store.getTyped<Stripe.TestHelpers.TestClock>(TYPE, clockId);
+      if (clock && t > clock.frozen_time) ctx.store.update({ ...clock, frozen_time: t });
+    });
+  try {
+    core.runDue(target, clockId, moveTo);
+    core.run((ctx) => {
+      const clock = ctx.store.getTyped<Stripe.TestHelpers.TestClock>(TYPE, clockId);
+      if (!clock) return;
+      const ready: Stripe.TestHelpers.TestClock = {
+        ...clock,
+        frozen_time: target,
+        status: "ready",
+        status_details: {},
+      };
+      ctx.store.update(ready);
+      ctx.emit("test_helpers.test_clock.ready", ready);
+    });
+  } catch (error) {
+    console.error(`[stripe-emulator] test clock ${clockId} advance failed:`, error);
+    core.run((ctx) => {
+      const clock = ctx.store.getTyped<Stripe.TestHelpers.TestClock>(TYPE, clockId);
+      if (clock) {
+        const failed: Stripe.TestHelpers.TestClock = { ...clock, status: "internal_failure" };
+        ctx.store.update(failed);
+        ctx.emit("test_helpers.test_clock.internal_failure", failed);
+      }
+    });
+  }
+}
+
+export const testClocksModule: EmulatorModule = {
+  name: "test_clocks",
+  routes: [
+    {
+      method: "POST",
+      path: "/v1/test_helpers/test_clocks",
+      handler: (ctx, req) => {
+        const p = parseParams(
+          obj({ frozen_time: int({ min: 0 }), name: str({ max: 300 }).optional() }),
+          req.params,
+        );
+        const now = ctx.now();
+        const clock: Stripe.TestHelpers.TestClock = {
+          id: ctx.ids.id("clock"),
+          object: TYPE,
+          created: now,
+          deletes_after: now + 30 * 86_400,
+          frozen_time: p.frozen_time,
+          livemode: false,
+          name: p.name ?? null,
+          status: "ready",
+          status_details: {},
+        };
+        ctx.store.insert(clock);
+        ctx.emit("test_helpers.test_clock.created", clock);
+        return clock;
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/test_helpers/test_clocks/:id",
+      handler: (ctx, req) => getClock(ctx, req.pathParams.id ?? ""),
+    },
+    {
+      method: "GET",
+      path: "/v1/test_helpers/test_clocks",
+      handler: (ctx, req) => {
+        const p = parseParams(obj({ ...listShape }), req.params);
+        return listObjects<Stripe.TestHelpers.TestClock>(
+          ctx,
+          TYPE,
+          p,
+          "/v1/test_helpers/test_clocks",
+          {
+            where: (c) => (c as { deleted?: boolean }).deleted !== true,
+          },
+        );
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/v1/test_helpers/test_clocks/:id",
+      handler: (ctx, req) => {
+        const clock = getClock(ctx, req.pathParams.id ?? "");
+        // Objects on the clock go with it (Stripe deletes them without further events).
+        for (const customer of ctx.store.list<Stripe.Customer>("customer", {
+          where: (c) => c.test_clock === clock.id,
+        })) {
+          ctx.store.update({ id: customer.id, object: "customer", deleted: true });
+        }
+        for (const sub of ctx.store.list<Stripe.Subscription>("subscription", {
+          where: (s) => s.test_clock === clock.id && s.status !== "canceled",
+        })) {
+          ctx.store.update({
+            ...sub,
+            status: "canceled",
+            ended_at: clock.frozen_time,
+            canceled_at: sub.canceled_at ?? clock.frozen_time,
+          });
+        }
+        ctx.store.db
+          .prepare("DELETE FROM jobs WHERE clock_id = ? AND status = 'scheduled'")
+          .run(clock.id);
+        const stub: Stripe.TestHelpers.DeletedTestClock = {
+          id: clock.id,
+          object: TYPE,
+          deleted: true,
+        };
+        ctx.store.update(stub);
+        ctx.emit("test_helpers.test_clock.deleted", clock);
+        return stub;
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1/test_helpers/test_clocks/:id/advance",
+      handler: (ctx, req) => {
+        const clock = getClock(ctx, req.pathParams.id ?? "");
+        const p = parseParams(obj({ frozen_time: int({ min: 0 }) }), req.params);
+        if (clock.status !== "ready") {
+          throw invalidRequest("The test clock is already advancing. Wait until it is ready.", {
+            code: "test_clock_advancing",
+          });
+        }
+        if (p.frozen_time <= clock.frozen_time) {
+          throw invalidParam(
+            "frozen_time",
+            "The test clock can only move forward: frozen_time must be after its current time.",
+          );
+        }
+        const advancing: Stripe.TestHelpers.TestClock = {
+          ...clock,
+          status: "advancing",
+          status_details: { advancing: { target_frozen_time: p.frozen_time } },
+        };
+        ctx.store.update(advancing);
+        ctx.emit("test_helpers.test_clock.advancing", advancing);
+        const core = ctx.core;
+        setImmediate(() => runAdvance(core, clock.id, p.frozen_time));
+        return advancing;
+      },
+    },
+  ],
+};
