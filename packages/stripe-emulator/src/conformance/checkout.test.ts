@@ -613,3 +613,190 @@ describe("hosted checkout: payment mode", () => {
     expect((await stripe.checkout.sessions.retrieve(session.id)).amount_total).toBe(3000);
   });
 });
+
+describe("hosted checkout: subscription mode", () => {
+  it("creates the customer, makes the card their default and starts the subscription", async () => {
+    const price = await monthlyPrice(1500);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/welcome?cs={CHECKOUT_SESSION_ID}",
+      subscription_data: { metadata: { plan: "pro" } },
+    });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toContain("Subscribe to Pro plan");
+    expect(page.html).toContain(">Subscribe</button>");
+    const res = await postForm(
+      session.url ?? "",
+      card("4242424242424242", { email: "sub@example.com" }),
+    );
+    expect(res.status).toBe(303);
+    expect(res.location).toBe(`https://app.example/welcome?cs=${session.id}`);
+
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["subscription", "customer", "invoice"],
+    });
+    expect(done).toMatchObject({ status: "complete", payment_status: "paid", amount_total: 1500 });
+    const sub = done.subscription as Stripe.Subscription;
+    const customer = done.customer as Stripe.Customer;
+    expect(sub).toMatchObject({
+      status: "active",
+      metadata: { plan: "pro" },
+      customer: customer.id,
+    });
+    expect(customer.email).toBe("sub@example.com");
+    expect(customer.invoice_settings.default_payment_method).toEqual(expect.stringMatching(/^pm_/));
+    expect((done.invoice as Stripe.Invoice).status).toBe("paid");
+    expect((await stripe.checkout.sessions.list({ subscription: sub.id })).data).toHaveLength(1);
+    const types = await eventTypes();
+    expectOrder(types, [
+      "customer.created",
+      "payment_method.attached",
+      "customer.updated",
+      "customer.subscription.created",
+      "invoice.created",
+      "invoice.finalized",
+      "invoice.paid",
+      "checkout.session.completed",
+    ]);
+    expect(types.at(-1)).toBe("checkout.session.completed");
+  });
+
+  it("starts a trial without charging and shows it on the page", async () => {
+    const price = await monthlyPrice(1500);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/welcome",
+      subscription_data: { trial_period_days: 14 },
+    });
+    expect(session).toMatchObject({ amount_total: 0, amount_subtotal: 0 });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toContain("14 days free");
+    expect(page.html).toContain("Start trial");
+    await postForm(session.url ?? "", card("4242424242424242", { email: "trial@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["subscription"] });
+    expect(done.payment_status).toBe("no_payment_required");
+    const sub = done.subscription as Stripe.Subscription;
+    expect(sub.status).toBe("trialing");
+    expect(sub.trial_end).toBe(sub.start_date + 14 * 86400);
+    expect((await stripe.charges.list()).data).toHaveLength(0);
+  });
+
+  it("declines without leaving a customer or subscription behind", async () => {
+    const price = await monthlyPrice(1500);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/welcome",
+    });
+    const res = await postForm(
+      session.url ?? "",
+      card("4000000000009995", { email: "poor@example.com" }),
+    );
+    expect(res.status).toBe(402);
+    expect(alertText(res.html)).toBe("Your card has insufficient funds.");
+    expect((await stripe.customers.list()).data).toHaveLength(0);
+    expect((await stripe.subscriptions.list({ status: "all" })).data).toHaveLength(0);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+  });
+
+  it("authenticates the first payment with 3-D Secure before activating", async () => {
+    const price = await monthlyPrice(1500);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/welcome",
+    });
+    const res = await postForm(
+      session.url ?? "",
+      card("4000002500003155", { email: "3ds@example.com" }),
+    );
+    expect(res.location).toBe(`${emu.url}/c/auth/${session.id}`);
+    const approved = await postForm(res.location ?? "", { action: "complete" });
+    expect(approved.location).toBe("https://app.example/welcome");
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["subscription"] });
+    expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
+    expect((done.subscription as Stripe.Subscription).status).toBe("active");
+  });
+
+  it("applies a promotion code to the subscription", async () => {
+    const coupon = await stripe.coupons.create({ percent_off: 50, duration: "once" });
+    await stripe.promotionCodes.create({
+      promotion: { type: "coupon", coupon: coupon.id },
+      code: "HALF",
+    });
+    const price = await monthlyPrice(2000);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/welcome",
+      allow_promotion_codes: true,
+    });
+    const applied = await postForm(session.url ?? "", {
+      action: "apply_promo",
+      promotion_code: "HALF",
+    });
+    expect(applied.html).toContain("$10.00");
+    await postForm(session.url ?? "", card("4242424242424242", { email: "half@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["invoice"] });
+    expect(done.amount_total).toBe(1000);
+    expect((done.invoice as Stripe.Invoice).amount_paid).toBe(1000);
+  });
+});
+
+describe("hosted checkout: setup mode", () => {
+  it("saves the card on the customer through a setup intent", async () => {
+    const customer = await stripe.customers.create({ email: "setup@example.com" });
+    const session = await stripe.checkout.sessions.create({
+      mode: "setup",
+      customer: customer.id,
+      currency: "usd",
+      success_url: "https://app.example/saved?cs={CHECKOUT_SESSION_ID}",
+      setup_intent_data: { metadata: { purpose: "renewals" } },
+    });
+    expect(session).toMatchObject({
+      payment_status: "no_payment_required",
+      amount_total: null,
+      setup_intent: null,
+    });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toContain("Save card");
+    const res = await postForm(session.url ?? "", card("4242424242424242"));
+    expect(res.location).toBe(`https://app.example/saved?cs=${session.id}`);
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["setup_intent"] });
+    const si = done.setup_intent as Stripe.SetupIntent;
+    expect(si).toMatchObject({
+      status: "succeeded",
+      customer: customer.id,
+      metadata: { purpose: "renewals" },
+    });
+    const pms = await stripe.paymentMethods.list({ customer: customer.id, type: "card" });
+    expect(pms.data.map((pm) => pm.id)).toEqual([si.payment_method]);
+    expectOrder(await eventTypes(), [
+      "setup_intent.created",
+      "payment_method.attached",
+      "setup_intent.succeeded",
+      "checkout.session.completed",
+    ]);
+  });
+
+  it("asks for 3-D Secure on 3155 and fails cleanly", async () => {
+    const customer = await stripe.customers.create({ email: "setup3ds@example.com" });
+    const session = await stripe.checkout.sessions.create({
+      mode: "setup",
+      customer: customer.id,
+      currency: "usd",
+      success_url: "https://app.example/saved",
+    });
+    const res = await postForm(session.url ?? "", card("4000002500003155"));
+    expect(res.location).toBe(`${emu.url}/c/auth/${session.id}`);
+    const failed = await postForm(res.location ?? "", { action: "fail" });
+    expect(failed.location).toBe(`${emu.url}/c/pay/${session.id}`);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+    const retry = await postForm(session.url ?? "", card("4000002500003155"));
+    const approved = await postForm(retry.location ?? "", { action: "complete" });
+    expect(approved.location).toBe("https://app.example/saved");
+    expect((await stripe.paymentMethods.list({ customer: customer.id })).data).toHaveLength(1);
+  });
+});

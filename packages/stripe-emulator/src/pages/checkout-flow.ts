@@ -316,8 +316,8 @@ function runSubmit(
     invoice: result.invoice,
   };
   if (result.status === "failed") throw new Declined(result.message);
-  if (result.status === "requires_action" && result.intent) {
-    return pendAuth(ctx, withSub, priv, keptForm, result.intent);
+  if (result.status === "requires_action") {
+    return pendAuth(ctx, withSub, priv, keptForm, result.intent, result.invoice);
   }
   return finish(
     ctx,
@@ -354,10 +354,11 @@ function pendAuth(
   session: Session,
   priv: SessionPrivate,
   form: Record<string, string>,
-  intent: string,
+  intent: string | null,
+  invoice: string | null = null,
 ): SubmitResult {
   ctx.store.update(session);
-  setSessionPrivate(ctx, session.id, { ...priv, pendingAuth: { form, intent } });
+  setSessionPrivate(ctx, session.id, { ...priv, pendingAuth: { form, intent, invoice } });
   return { kind: "requires_action", session, redirect: authRedirect(ctx, session) };
 }
 
@@ -387,8 +388,7 @@ export function resolveAuthentication(
 ): SubmitResult | { kind: "failed"; message: string } {
   const priv = getSessionPrivate(ctx, session.id);
   const pending = priv.pendingAuth;
-  if (!pending?.intent) throw new FormError("There is no payment waiting for authentication.");
-  const result = completeAuthentication(ctx, pending.intent, approve);
+  if (!pending) throw new FormError("There is no payment waiting for authentication.");
   const failed = (message: string) => {
     setSessionPrivate(ctx, session.id, {
       ...priv,
@@ -397,17 +397,15 @@ export function resolveAuthentication(
     });
     return { kind: "failed" as const, message };
   };
-  if (!approve) return failed(AUTH_FAILED_MESSAGE);
-  if (result.kind === "setup_intent") {
-    if (result.setupIntent.status !== "succeeded") return failed(AUTH_FAILED_MESSAGE);
-    return finish(ctx, { ...session, payment_status: "no_payment_required" }, priv);
-  }
-  const outcome = result.outcome;
-  if (outcome.status === "failed") return failed(outcome.error.message);
-  if (session.mode === "subscription") {
+  if (session.mode === "subscription" && pending.invoice) {
+    if (!approve) {
+      // The subscription stays incomplete (and later expires), as at Stripe.
+      if (pending.intent) completeAuthentication(ctx, pending.intent, false);
+      return failed(AUTH_FAILED_MESSAGE);
+    }
     const paid = subscriptionCheckout.afterAuthentication(ctx, {
-      session,
-      paymentIntent: outcome.paymentIntent,
+      invoice: pending.invoice,
+      intent: pending.intent,
     });
     return finish(
       ctx,
@@ -415,6 +413,15 @@ export function resolveAuthentication(
       priv,
     );
   }
+  if (!pending.intent) throw new FormError("There is no payment waiting for authentication.");
+  const result = completeAuthentication(ctx, pending.intent, approve);
+  if (!approve) return failed(AUTH_FAILED_MESSAGE);
+  if (result.kind === "setup_intent") {
+    if (result.setupIntent.status !== "succeeded") return failed(AUTH_FAILED_MESSAGE);
+    return finish(ctx, { ...session, payment_status: "no_payment_required" }, priv);
+  }
+  const outcome = result.outcome;
+  if (outcome.status === "failed") return failed(outcome.error.message);
   return finish(ctx, { ...session, payment_status: "paid" }, priv);
 }
 

@@ -1,15 +1,20 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
+import { getInvoice, markPaid, payInvoice, type InvoicePrivate } from "../billing/invoices.ts";
+import { createSubscription } from "../billing/subscriptions.ts";
 import type { AppliedDiscount, SessionPrivate } from "../resources/checkout-sessions.ts";
+import { completeAuthentication } from "../services/payments.ts";
 
 /**
- * How a subscription-mode checkout starts its subscription through the billing engine.
+ * How a subscription-mode checkout starts its subscription through the billing engine:
+ * the customer is present, so the first invoice is charged on-session and a card that
+ * needs 3-D Secure leaves the invoice waiting for the challenge page.
  */
 export interface SubscriptionStart {
   status: "succeeded" | "failed" | "requires_action";
-  subscription: string | null;
+  subscription: string;
   invoice: string | null;
-  /** Payment intent waiting for 3-D Secure (status `requires_action`). */
+  /** Payment intent waiting for 3-D Secure (status `requires_action`), when there is one. */
   intent: string | null;
   /** What the first invoice collected (0 during a trial). */
   amountPaid: number;
@@ -18,8 +23,8 @@ export interface SubscriptionStart {
 
 export const subscriptionCheckout = {
   start(
-    _ctx: Ctx,
-    _input: {
+    ctx: Ctx,
+    input: {
       session: Stripe.Checkout.Session;
       priv: SessionPrivate;
       customer: string;
@@ -27,12 +32,82 @@ export const subscriptionCheckout = {
       discount: AppliedDiscount | null;
     },
   ): SubscriptionStart {
-    throw new Error("subscription mode is not wired to the billing engine yet");
+    const { priv, discount } = input;
+    const { subscription, invoice } = createSubscription(ctx, {
+      customer: input.customer,
+      items: priv.lineItems.map((li) => ({
+        price: li.price?.id ?? "",
+        quantity: li.quantity ?? 1,
+        metadata: li.metadata,
+      })),
+      defaultPaymentMethod: input.paymentMethod,
+      ...(priv.trialPeriodDays !== null ? { trialPeriodDays: priv.trialPeriodDays } : {}),
+      ...(priv.trialEnd !== null ? { trialEnd: priv.trialEnd } : {}),
+      metadata: priv.subscriptionMetadata,
+      description: priv.subscriptionDescription,
+      ...(discount?.promotionCode
+        ? { promotionCode: discount.promotionCode.id }
+        : discount
+          ? { coupon: discount.coupon.id }
+          : {}),
+      paymentBehavior: "allow_incomplete",
+      offSession: false,
+      paramPrefix: "subscription_data",
+    });
+    const base = {
+      subscription: subscription.id,
+      invoice: invoice?.id ?? null,
+      amountPaid: invoice?.amount_paid ?? 0,
+    };
+    if (!invoice || invoice.status === "paid") {
+      return { ...base, status: "succeeded", intent: null, message: "" };
+    }
+    const intent = ctx.store.getPrivate<InvoicePrivate>(invoice.id)?.paymentIntent ?? null;
+    const pi = intent ? ctx.store.getTyped<Stripe.PaymentIntent>("payment_intent", intent) : null;
+    const needsAuth = pi
+      ? pi.status === "requires_action"
+      : needsAuthentication(ctx, input.paymentMethod);
+    if (needsAuth)
+      return { ...base, status: "requires_action", intent: pi?.id ?? null, message: "" };
+    return {
+      ...base,
+      status: "failed",
+      intent: null,
+      message: pi?.last_payment_error?.message ?? "Your card was declined.",
+    };
   },
-  afterAuthentication(
-    _ctx: Ctx,
-    _input: { session: Stripe.Checkout.Session; paymentIntent: Stripe.PaymentIntent },
-  ): number {
-    throw new Error("subscription mode is not wired to the billing engine yet");
+
+  /**
+   * After the customer approved the challenge: the intent is charged and the first invoice
+   * paid, which activates the subscription. Returns the amount collected.
+   */
+  afterAuthentication(ctx: Ctx, input: { invoice: string; intent: string | null }): number {
+    const invoice = getInvoice(ctx, input.invoice);
+    if (invoice.status !== "open") return invoice.amount_paid;
+    if (input.intent) {
+      const result = completeAuthentication(ctx, input.intent, true);
+      if (result.kind !== "payment_intent" || result.outcome.status !== "succeeded") {
+        throw new Error(`authentication of ${input.intent} did not collect the payment`);
+      }
+      const paid = markPaid(
+        ctx,
+        invoice,
+        {
+          status: "succeeded",
+          paymentIntent: result.outcome.paymentIntent.id,
+          charge: result.outcome.charge.id,
+        },
+        { outOfBand: false },
+      );
+      return paid.amount_paid;
+    }
+    // Authenticated now, the card pays like a card set up for later use.
+    return payInvoice(ctx, invoice.id, { offSession: true }).invoice.amount_paid;
   },
 };
+
+/** Without a payment intent to look at, the test card says whether 3-D Secure is needed. */
+function needsAuthentication(ctx: Ctx, paymentMethod: string): boolean {
+  const behavior = ctx.store.getPrivate<{ behavior?: string }>(paymentMethod)?.behavior;
+  return behavior === "auth_unless_setup" || behavior === "auth_always";
+}

@@ -162,6 +162,8 @@ export interface PendingAuth {
   form: Record<string, string>;
   /** Payment or setup intent waiting for authentication, when one was created. */
   intent: string | null;
+  /** Subscription mode: the first invoice, paid once the customer authenticates. */
+  invoice: string | null;
 }
 
 const privateKey = (id: string) => `checkout_session:${id}`;
@@ -502,6 +504,14 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
       throw invalidParam(
         "line_items",
         "You must provide at least one recurring price in `subscription` mode when using prices.",
+      );
+    }
+    const oneTime = lineItems.findIndex((li) => li.price?.type !== "recurring");
+    if (mode === "subscription" && oneTime >= 0) {
+      // Stripe adds one-time prices to the first invoice; the emulator does not (yet).
+      throw invalidParam(
+        `line_items[${oneTime}][price]`,
+        "The emulator supports only recurring prices in `subscription` mode.",
       );
     }
     if (p.currency !== undefined && p.currency !== lineItems[0]?.currency) {
