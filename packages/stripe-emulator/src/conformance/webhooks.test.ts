@@ -94,6 +94,22 @@ describe("webhook delivery", () => {
     await receiver.waitFor((r) => r.length >= 2);
   });
 
+  it("delivers one endpoint's events in the order they happened", async () => {
+    const { emu, stripe, receiver } = await setup();
+    await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: "usd",
+      payment_method: "pm_card_visa",
+      confirm: true,
+    });
+    await emu.flushWebhooks();
+    expect(receiver.types()).toEqual([
+      "payment_intent.created",
+      "charge.succeeded",
+      "payment_intent.succeeded",
+    ]);
+  });
+
   it("filters by enabled_events", async () => {
     const { emu, stripe, receiver } = await setup({}, {}, ["product.created"]);
     await stripe.customers.create({});

@@ -91,6 +91,8 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private readonly inFlight = new Set<string>();
+  /** One delivery in flight per endpoint, so arrival order follows event order unless a fault says otherwise. */
+  private readonly busyEndpoints = new Set<string>();
   private readonly delayed = new Set<string>();
   private readonly reordered = new Set<string>();
   private readonly held = new Map<string, string[]>();
@@ -322,6 +324,7 @@ export class WebhookDispatcher {
       .all(now) as DeliveryRow[];
     for (const row of due) {
       if (this.inFlight.has(row.id) || this.isHeld(row.id)) continue;
+      if (this.busyEndpoints.has(row.endpoint_id)) continue;
       this.start(row);
     }
     const next = this.store.db
@@ -381,6 +384,7 @@ export class WebhookDispatcher {
       return;
     }
     this.inFlight.add(row.id);
+    this.busyEndpoints.add(row.endpoint_id);
     const copies = fault?.action === "duplicate" ? 2 : 1;
     void this.send(row, endpoint.url, event, copies);
   }
@@ -394,6 +398,7 @@ export class WebhookDispatcher {
     const results: DeliveryAttempt[] = [];
     for (let i = 0; i < copies; i++) results.push(await this.post(row.endpoint_id, url, event));
     this.inFlight.delete(row.id);
+    this.busyEndpoints.delete(row.endpoint_id);
     if (!this.store.db.open || this.stopped) return;
     const ok = results.some((r) => r.status !== null && r.status >= 200 && r.status < 300);
     const current = this.store.db.prepare("SELECT * FROM deliveries WHERE id = ?").get(row.id) as
@@ -428,6 +433,8 @@ export class WebhookDispatcher {
       }
     }
     this.releaseHeld(row.endpoint_id);
+    // Whatever queued behind this endpoint can go now.
+    this.armTimer(0);
     this.notifyIfIdle();
   }
 
