@@ -4,11 +4,18 @@ import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import {
   CatalogFileError,
   DEMO_CATALOG_PATH,
+  SYNC_ORDER,
   formatCatalogReport,
+  formatSyncSummary,
   isDomainError,
   loadCatalogFile,
   pushCatalog,
+  recordHooks,
+  replayUndelivered,
+  startWebhookWorker,
+  syncAll,
   systemClock,
+  type SyncProgress,
 } from "@folio/billing";
 import { createDb, ROLES, users, type Db, type Role } from "@folio/db";
 import { eq } from "drizzle-orm";
@@ -26,6 +33,8 @@ interface CommandContext {
   /** Opens the database (applying migrations) on first use. */
   db(): Db;
   print(line: string): void;
+  /** Progress output (stderr), kept apart from the result. */
+  progress(text: string): void;
 }
 
 interface Command {
@@ -66,6 +75,21 @@ function setDisabled(db: Db, email: string, disabled: boolean, now: Date): boole
     .get();
   if (row && disabled) invalidateUserSessions(db, row.id);
   return row !== undefined;
+}
+
+/** One line per type while it is listed (`\r`-redrawn on a terminal), then a final newline. */
+function syncProgressBar(out: (text: string) => void, tty: boolean) {
+  const width = 20;
+  const at = (kind: string) => SYNC_ORDER.indexOf(kind as (typeof SYNC_ORDER)[number]);
+  return (p: SyncProgress) => {
+    const step = at(p.kind) + (p.finished ? 1 : 0.5);
+    const filled = Math.round((step / SYNC_ORDER.length) * width);
+    const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+    const text = `${bar} ${p.kind} ${p.done}${p.finished ? " done" : "…"}`;
+    if (tty)
+      out(`\r${text.padEnd(60)}${p.finished && at(p.kind) === SYNC_ORDER.length - 1 ? "\n" : ""}`);
+    else if (p.finished) out(`${text}\n`);
+  };
 }
 
 export const COMMANDS: Record<string, Command> = {
@@ -141,6 +165,59 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 
+  "stripe sync": {
+    summary:
+      "Backfill/reconcile the store from Stripe: list every synced type, upsert, print the diff.",
+    usage: "folio stripe sync [--since <ISO date>]",
+    options: { since: { type: "string" } },
+    async run(values, ctx) {
+      let since: Date | undefined;
+      if (typeof values.since === "string") {
+        since = new Date(values.since);
+        if (Number.isNaN(since.getTime())) {
+          throw new UsageError(
+            "--since must be an ISO date, e.g. 2026-01-31 or 2026-01-31T12:00Z.",
+          );
+        }
+      }
+      const connection = await connectStripe(ctx.env);
+      try {
+        const summary = await syncAll(
+          { db: ctx.db(), stripe: connection.stripe, clock: systemClock, hooks: recordHooks },
+          {
+            ...(since ? { since } : {}),
+            onProgress: syncProgressBar((t) => ctx.progress(t), process.stderr.isTTY),
+          },
+        );
+        ctx.print(formatSyncSummary(summary));
+      } finally {
+        await connection.close();
+      }
+    },
+  },
+
+  "stripe replay": {
+    summary: "Queue and apply the events Stripe reports as undelivered (last 30 days).",
+    usage: "folio stripe replay",
+    options: {},
+    async run(_values, ctx) {
+      const connection = await connectStripe(ctx.env);
+      try {
+        const deps = { db: ctx.db(), stripe: connection.stripe, clock: systemClock };
+        const { undelivered, queued } = await replayUndelivered(deps);
+        const worker = startWebhookWorker({ ...deps, hooks: recordHooks }, { autoStart: false });
+        const result = await worker.drain();
+        await worker.stop();
+        ctx.print(
+          `Stripe reports ${undelivered} undelivered event(s); ${queued} were new to the inbox. ` +
+            `Applied ${result.applied}, ignored ${result.ignored}, failed ${result.failed} (will retry), dead ${result.dead}.`,
+        );
+      } finally {
+        await connection.close();
+      }
+    },
+  },
+
   "user:disable": {
     summary: "Disable a user: they cannot sign in and their sessions end at once.",
     usage: "folio user:disable --email <email>",
@@ -200,10 +277,12 @@ export async function runCli(
     source = process.env,
     print = (line: string) => console.log(line),
     printError = (line: string) => console.error(line),
+    progress = (text: string) => void process.stderr.write(text),
   }: {
     source?: Record<string, string | undefined>;
     print?: (line: string) => void;
     printError?: (line: string) => void;
+    progress?: (text: string) => void;
   } = {},
 ): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
@@ -234,6 +313,7 @@ export async function runCli(
       env,
       db: () => (db ??= createDb(env.DATABASE_PATH)),
       print,
+      progress,
     });
     return 0;
   } catch (err) {

@@ -86,6 +86,7 @@ export {
   replayUndelivered,
   resyncCustomer,
   syncAll,
+  formatSyncSummary,
   type ReplayResult,
   type SyncAllOptions,
   type SyncCounts,

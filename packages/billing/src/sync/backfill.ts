@@ -114,7 +114,7 @@ async function applyFetched(
     tombstone: false,
     fromFetch: true,
   }));
-  const writes = await applySnapshots(ctx, snaps);
+  const writes = (await applySnapshots(ctx, snaps)) ?? [];
   const byKey = new Map(writes.map((w) => [`${w.snap.kind}:${w.snap.object.id}`, w]));
   for (const o of objects) count(summary, byKey.get(`${kind}:${o.id}`));
 }
@@ -216,7 +216,7 @@ async function tombstoneVanished(
         fromFetch: true,
       },
     ]);
-    if (writes.some((w) => w.decision === "tombstone")) n++;
+    if (writes?.some((w) => w.decision === "tombstone")) n++;
   }
   return n;
 }
@@ -255,7 +255,7 @@ export async function resyncCustomer(
           fromFetch: true,
         },
       ]);
-      count(summary.customer, writes[0]);
+      count(summary.customer, writes?.[0]);
     }
     return summary;
   }
@@ -306,4 +306,43 @@ export async function replayUndelivered(deps: SyncDeps): Promise<ReplayResult> {
     if (ingestEvent(deps, JSON.stringify(e))?.inserted) result.queued++;
   }
   return result;
+}
+
+/** The diff summary as a small table, for the CLI. */
+export function formatSyncSummary(summary: SyncSummary): string {
+  const header = ["type", "created", "updated", "unchanged", "tombstoned"];
+  const rows = Object.entries(summary).map(([kind, c]) => [
+    kind,
+    String(c.created),
+    String(c.updated),
+    String(c.unchanged),
+    String(c.tombstoned),
+    ...(c.error ? [`error: ${c.error}`] : []),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  const totals = Object.values(summary).reduce(
+    (t, c) => ({
+      created: t.created + c.created,
+      updated: t.updated + c.updated,
+      unchanged: t.unchanged + c.unchanged,
+      tombstoned: t.tombstoned + c.tombstoned,
+    }),
+    empty(),
+  );
+  return [
+    line(header),
+    ...rows.map(line),
+    line([
+      "total",
+      String(totals.created),
+      String(totals.updated),
+      String(totals.unchanged),
+      String(totals.tombstoned),
+    ]),
+  ].join("\n");
 }

@@ -397,15 +397,20 @@ export function writePlan(
 export async function applySnapshots(
   ctx: ApplyContext,
   snaps: Snapshot[],
-  alsoInTx?: (tx: SyncTx) => void,
-): Promise<PlannedWrite[]> {
+  inTx: {
+    /** Runs first inside the transaction; returning false abandons the apply (nothing written). */
+    before?: (tx: SyncTx) => boolean;
+    after?: (tx: SyncTx) => void;
+  } = {},
+): Promise<PlannedWrite[] | null> {
   const writes = await plan(ctx, snaps);
   const hooks = await prepareHooks(ctx, writes);
-  ctx.deps.db.transaction((tx) => {
+  return ctx.deps.db.transaction((tx) => {
+    if (inTx.before && !inTx.before(tx)) return null;
     writePlan(tx, ctx, writes, hooks);
-    alsoInTx?.(tx);
+    inTx.after?.(tx);
+    return writes;
   });
-  return writes;
 }
 
 export { idOf };

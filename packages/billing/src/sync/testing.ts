@@ -77,14 +77,26 @@ function pick(row: Record<string, unknown>, keys: readonly string[]) {
 export async function convergenceProblems(
   db: Db,
   stripe: Stripe,
-  kinds: readonly MirrorKind[] = Object.keys(TABLES) as MirrorKind[],
+  {
+    kinds = Object.keys(TABLES) as MirrorKind[],
+    cache,
+  }: {
+    kinds?: readonly MirrorKind[];
+    /** Reuse retrieved objects across checks while Stripe's state does not change. */
+    cache?: Map<string, StripeObject | null>;
+  } = {},
 ): Promise<string[]> {
   const problems: string[] = [];
   for (const kind of kinds) {
     const t = TABLES[kind] as unknown as typeof TABLES.customer;
     const rows = db.select().from(t).all() as unknown as Row[];
     for (const row of rows) {
-      const fetched = await KINDS[kind].retrieve(stripe, row.id, row.raw);
+      const key = `${kind}:${row.id}`;
+      let fetched = cache?.get(key);
+      if (fetched === undefined) {
+        fetched = await KINDS[kind].retrieve(stripe, row.id, row.raw);
+        cache?.set(key, fetched);
+      }
       if (row.deletedAt) {
         if (fetched) problems.push(`${kind} ${row.id}: tombstoned here but exists in Stripe`);
         continue;

@@ -27,13 +27,14 @@ export class UnappliableEventError extends Error {
 /**
  * Applies one inbox event: snapshot (or tombstone) under the version guard, ties and unknown
  * parents fetched, hooks run — all written together with the event's `applied` mark.
- * Returns the writes (for tests/diagnostics). Throws on failure; the caller records it.
+ * Returns the writes (for tests/diagnostics), or null when someone else applied it meanwhile.
+ * Throws on failure; the caller records it.
  */
 export async function applyInboxEvent(
   deps: SyncDeps,
   hooks: SyncHooks,
   row: InboxEvent,
-): Promise<PlannedWrite[]> {
+): Promise<PlannedWrite[] | null> {
   const markApplied = (tx: SyncTx, status: "applied" | "ignored") =>
     tx
       .update(webhookEvents)
@@ -87,6 +88,15 @@ export async function applyInboxEvent(
         fromFetch: false,
       },
     ],
-    (tx) => markApplied(tx, "applied"),
+    {
+      // Another applier (a CLI replay next to the server's worker) may have finished it already.
+      before: (tx) =>
+        tx
+          .select({ status: webhookEvents.status })
+          .from(webhookEvents)
+          .where(eq(webhookEvents.id, row.id))
+          .get()?.status === row.status,
+      after: (tx) => markApplied(tx, "applied"),
+    },
   );
 }

@@ -96,7 +96,9 @@ export function startWebhookWorker(
           ? null
           : new Date(clock.now().getTime() + backoffMs(attempts, base, cap)),
       })
-      .where(eq(webhookEvents.id, row.id))
+      .where(
+        and(eq(webhookEvents.id, row.id), inArray(webhookEvents.status, ["pending", "failed"])),
+      )
       .run();
     const info = { eventId: row.id, type: row.type, attempts, err: message };
     if (dead) deps.logger?.error(info, "webhook event dead-lettered");
@@ -115,6 +117,7 @@ export function startWebhookWorker(
         seen.add(row.id);
         try {
           const writes = await applyInboxEvent(deps, hooks, row);
+          if (writes === null) continue;
           if (writes.length === 0) result.ignored++;
           else result.applied++;
         } catch (err) {
