@@ -243,6 +243,8 @@ async function builtinControl(
     return ok(clockBody(handle));
   }
   if (route === "GET /_emulator/jobs") return ok({ data: handle.core.listJobs() });
+  if (route === "GET /_emulator/requests")
+    return ok({ data: [...handle.core.requestLog].reverse() });
   if (route === "GET /_emulator/deliveries") {
     const filter: { event?: string; endpoint?: string; status?: string } = {};
     if (typeof query.event === "string") filter.event = query.event;

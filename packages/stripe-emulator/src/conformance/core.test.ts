@@ -193,4 +193,32 @@ describe("core API behaviour", () => {
     const stored = await stripe.events.retrieve(event.id);
     expect(stored.pending_webhooks).toBe(0);
   });
+
+  it("logs requests and shows a dashboard with a clock control", async () => {
+    await stripe.customers.create({ email: "dash@example.com" });
+    await stripe.customers.retrieve("cus_missing").catch(() => undefined);
+    const log = (await (await fetch(`${emu.url}/_emulator/requests`)).json()) as {
+      data: { method: string; path: string; status: number; error: string | null }[];
+    };
+    expect(log.data[0]).toMatchObject({
+      method: "GET",
+      path: "/v1/customers/cus_missing",
+      status: 404,
+    });
+    expect(log.data[0]?.error).toContain("No such customer");
+    expect(log.data[1]).toMatchObject({ method: "POST", path: "/v1/customers", status: 200 });
+    const page = await (await fetch(`${emu.url}/`)).text();
+    expect(page).toContain("customer.created");
+    expect(page).toContain("/v1/customers/cus_missing");
+    const before = emu.now();
+    const res = await fetch(`${emu.url}/_dashboard/clock`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "advance=86400",
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
+    await new Promise((r) => setImmediate(r));
+    expect(emu.now()).toBe(before + 86400);
+  });
 });

@@ -74,6 +74,25 @@ export function matchRoute<R>(
   return pathMatched ? { methodMismatch: true } : undefined;
 }
 
+export interface RequestLogEntry {
+  id: string;
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  idempotencyKey: string | null;
+  replayed: boolean;
+  error: string | null;
+}
+
+const REQUEST_LOG_SIZE = 200;
+
+export function logRequest(core: EmulatorCore, entry: RequestLogEntry): void {
+  core.requestLog.push(entry);
+  if (core.requestLog.length > REQUEST_LOG_SIZE) core.requestLog.shift();
+}
+
 interface JobRow {
   id: string;
   kind: string;
@@ -99,6 +118,8 @@ export class EmulatorCore {
   readonly controlRoutes: CompiledRoute<ControlRoute>[];
   readonly jobs = new Map<string, JobHandler>();
   readonly expanders = new Map<string, Expander>();
+  /** The last API requests (newest last), for the dashboard and `GET /_emulator/requests`. */
+  readonly requestLog: RequestLogEntry[] = [];
   private readonly options: CoreOptions;
   private ticker: NodeJS.Timeout | null = null;
 

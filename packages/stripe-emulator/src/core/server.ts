@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import qs from "qs";
 import { ApiError } from "./errors.ts";
-import { type EmulatorCore, matchRoute } from "./emulator.ts";
+import { type EmulatorCore, logRequest, matchRoute } from "./emulator.ts";
 import { applyExpand } from "./expand.ts";
 import * as idem from "./idempotency.ts";
 import type { ApiRequest, HttpMethod } from "./types.ts";
@@ -69,13 +69,15 @@ export interface ServerHooks {
  */
 export function createHttpServer(core: EmulatorCore, hooks: ServerHooks): Server {
   const inFlightKeys = new Set<string>();
+  /** What the request log needs to know about a response beyond its status. */
+  const notes = new WeakMap<ServerResponse, { error?: string; replayed?: boolean }>();
 
   return createServer((req, res) => {
     const requestId = `req_${core.ids.token(14)}`;
     res.setHeader("request-id", requestId);
     const url = new URL(req.url ?? "/", "http://localhost");
     const handle = url.pathname.startsWith("/v1/")
-      ? handleApi(req, res, url, requestId)
+      ? logged(req, res, url, requestId, handleApi(req, res, url, requestId))
       : url.pathname.startsWith("/_emulator/")
         ? handleControl(req, res, url)
         : handlePage(req, res, url);
@@ -89,6 +91,36 @@ export function createHttpServer(core: EmulatorCore, hooks: ServerHooks): Server
     });
   });
 
+  async function logged(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    requestId: string,
+    work: Promise<void>,
+  ): Promise<void> {
+    const started = Date.now();
+    let crashed = false;
+    try {
+      await work;
+    } catch (error) {
+      crashed = true;
+      throw error;
+    } finally {
+      const note = notes.get(res);
+      logRequest(core, {
+        id: requestId,
+        at: new Date(started).toISOString(),
+        method: req.method ?? "GET",
+        path: url.pathname,
+        status: crashed && !res.headersSent ? 500 : res.statusCode,
+        durationMs: Date.now() - started,
+        idempotencyKey: (req.headers["idempotency-key"] as string | undefined) ?? null,
+        replayed: note?.replayed ?? false,
+        error: note?.error ?? null,
+      });
+    }
+  }
+
   async function handleApi(
     req: IncomingMessage,
     res: ServerResponse,
@@ -101,8 +133,10 @@ export function createHttpServer(core: EmulatorCore, hooks: ServerHooks): Server
       "stripe-version": version,
       "access-control-allow-origin": "*",
     };
-    const fail = (error: ApiError, extra: Record<string, string> = {}) =>
+    const fail = (error: ApiError, extra: Record<string, string> = {}) => {
+      notes.set(res, { error: error.message });
       send(res, error.status, json(error.toBody()), { ...headers, ...extra });
+    };
 
     const key = apiKeyOf(req);
     if (!key) {
@@ -178,6 +212,7 @@ export function createHttpServer(core: EmulatorCore, hooks: ServerHooks): Server
               ),
             );
           }
+          notes.set(res, { replayed: true });
           return send(res, stored.response.status, stored.response.body, {
             ...headers,
             ...stored.response.headers,

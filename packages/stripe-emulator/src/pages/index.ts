@@ -1,6 +1,12 @@
 import type { EmulatorModule } from "../core/types.ts";
 import { authenticatePages } from "./authenticate.ts";
+import { dashboardPages } from "./dashboard.ts";
 import { checkoutPagesModule } from "./checkout.ts";
+import { invoicePagesModule } from "./invoice.ts";
 
 /** Hosted-page modules (checkout, invoice, portal…). Append new ones here. */
-export const pageModules: EmulatorModule[] = [authenticatePages, checkoutPagesModule];
+export const pageModules: EmulatorModule[] = [
+  authenticatePages,
+  dashboardPages,
+  checkoutPagesModule,
+];
