@@ -33,7 +33,7 @@ import {
   type InvoicePrivate,
   type LineInput,
 } from "./invoices.ts";
-import { createInvoiceIntent, paymentMethodUsable } from "./payments.ts";
+import { createInvoiceIntent, paymentMethodUsable, type ChargeOutcome } from "./payments.ts";
 import { getBillingSettings } from "./settings.ts";
 import { addIntervals, formatDate, nextBoundary } from "./time.ts";
 
@@ -71,6 +71,8 @@ export interface CreateSubscriptionInput {
   offSession?: boolean | undefined;
   /** Ignored: a subscription follows its customer's test clock. Checked for consistency. */
   testClock?: string | undefined;
+  /** Where the 3DS page returns to when the first payment needs authentication. */
+  returnUrl?: string | undefined;
   /** Prefix for params in error messages (`subscription_data` for checkout). */
   paramPrefix?: string | undefined;
 }
@@ -306,7 +308,12 @@ function itemLines(
 export function createSubscription(
   ctx: Ctx,
   input: CreateSubscriptionInput,
-): { subscription: Stripe.Subscription; invoice: Stripe.Invoice | null } {
+): {
+  subscription: Stripe.Subscription;
+  invoice: Stripe.Invoice | null;
+  /** The first payment attempt (null: nothing to charge, send_invoice, default_incomplete). */
+  outcome: ChargeOutcome | null;
+} {
   const P = (name: string) => (input.paramPrefix ? `${input.paramPrefix}[${name}]` : name);
   const customer = getCustomer(ctx, input.customer, P("customer"));
   const clockId = clockOf(customer);
@@ -566,6 +573,7 @@ export function createSubscription(
     includePendingItems: true,
   });
   let current: Stripe.Subscription = { ...sub, latest_invoice: invoice.id };
+  let outcome: ChargeOutcome | null = null;
   ctx.store.update(current);
   invoice = finalizeInvoice(ctx, invoice);
   if (invoice.subtotal > 0) consumeDiscounts(ctx, discountIds, now);
@@ -594,8 +602,10 @@ export function createSubscription(
     const result = attemptPayment(ctx, invoice, {
       paymentMethod: pm,
       offSession: input.offSession ?? false,
+      ...(input.returnUrl ? { returnUrl: input.returnUrl } : {}),
     });
     invoice = result.invoice;
+    outcome = result.outcome;
     if (
       result.outcome &&
       result.outcome.status !== "succeeded" &&
@@ -623,7 +633,7 @@ export function createSubscription(
     current = saveSubscription(ctx, current, { ...current, status: "active" });
   }
   scheduleSubscriptionJobs(ctx, current);
-  return { subscription: current, invoice };
+  return { subscription: current, invoice, outcome };
 }
 
 /** Proration lines for replacing (oldPrice × oldQty) by (newPrice × newQty) from `at` to period end. */
