@@ -541,3 +541,29 @@ describe("refunds and disputes", () => {
     expect(types.filter((t) => t === "charge.dispute.created")).toHaveLength(2);
   });
 });
+
+describe("test clocks", () => {
+  it("stamps objects and events of a test-clock customer with the clock's time", async () => {
+    const frozen = emu.now() - 30 * 86400;
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+    const customer = await stripe.customers.create({ test_clock: clock.id });
+    expect(customer.created).toBe(frozen);
+    expect(customer.test_clock).toBe(clock.id);
+    const pi = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: "usd",
+      customer: customer.id,
+      payment_method: "pm_card_visa",
+      confirm: true,
+    });
+    expect(pi.created).toBe(frozen);
+    const events = await stripe.events.list({
+      types: ["customer.created", "payment_intent.succeeded"],
+    });
+    expect(events.data.map((e) => e.created)).toEqual([frozen, frozen]);
+    await expect(stripe.customers.create({ test_clock: "clock_missing" })).rejects.toMatchObject({
+      param: "test_clock",
+      statusCode: 404,
+    });
+  });
+});

@@ -93,6 +93,14 @@ export function logRequest(core: EmulatorCore, entry: RequestLogEntry): void {
   if (core.requestLog.length > REQUEST_LOG_SIZE) core.requestLog.shift();
 }
 
+export interface RunOptions {
+  /** Fixed time for the unit of work (jobs run at their `run_at`). */
+  now?: number;
+  /** The test clock a job belongs to: `clockNow(clockId)` then answers `now`. */
+  clockId?: string | null;
+  request?: Ctx["request"];
+}
+
 interface JobRow {
   id: string;
   kind: string;
@@ -189,7 +197,7 @@ export class EmulatorCore {
     return this.clock.now();
   }
 
-  createCtx(options: { now?: number; request?: Ctx["request"] } = {}): Ctx {
+  createCtx(options: RunOptions = {}): Ctx {
     const fixedNow = options.now;
     const ctx: Ctx = {
       core: this,
@@ -198,6 +206,8 @@ export class EmulatorCore {
       now: () => fixedNow ?? this.clock.now(),
       clockNow: (clockId) => {
         if (!clockId) return ctx.now();
+        // A job of this test clock runs at its own time, whatever frozen_time says yet.
+        if (fixedNow !== undefined && options.clockId === clockId) return fixedNow;
         const clock = this.store.getTyped<StoredObject>("test_helpers.test_clock", clockId);
         return typeof clock?.frozen_time === "number" ? clock.frozen_time : ctx.now();
       },
@@ -217,7 +227,7 @@ export class EmulatorCore {
    * Runs `fn` in one transaction. An `ApiError` with `commit` (a card decline) keeps the
    * writes and is rethrown after the commit; any other throw rolls everything back.
    */
-  run<T>(fn: (ctx: Ctx) => T, options: { now?: number; request?: Ctx["request"] } = {}): T {
+  run<T>(fn: (ctx: Ctx) => T, options: RunOptions = {}): T {
     const ctx = this.createCtx(options);
     let committedError: ApiError | undefined;
     const result = this.store.transaction(() => {
@@ -252,7 +262,7 @@ export class EmulatorCore {
       id: ctx.ids.id("evt"),
       object: "event" as const,
       api_version: this.apiVersion,
-      created: ctx.now(),
+      created: this.timeOf(ctx, object),
       data: {
         object: structuredClone(object),
         ...(previousAttributes ? { previous_attributes: previousAttributes } : {}),
@@ -265,6 +275,22 @@ export class EmulatorCore {
     this.store.insert(event);
     this.webhooks.createDeliveries(event, endpoints, () => ctx.ids.id("whdel"));
     return event;
+  }
+
+  /**
+   * When something happened to `object`: the time of its test clock (its own `test_clock`
+   * or its customer's), else the unit of work's time. Events of test-clock objects carry
+   * the simulated time, as in Stripe.
+   */
+  timeOf(ctx: Ctx, object: object): number {
+    const o = object as { object?: unknown; id?: unknown; test_clock?: unknown; customer?: unknown };
+    if (typeof o.test_clock === "string") return ctx.clockNow(o.test_clock);
+    if (o.object === "test_helpers.test_clock" && typeof o.id === "string") return ctx.clockNow(o.id);
+    if (typeof o.customer === "string") {
+      const customer = this.store.getTyped<StoredObject>("customer", o.customer);
+      if (typeof customer?.test_clock === "string") return ctx.clockNow(customer.test_clock);
+    }
+    return ctx.now();
   }
 
   /** An event as the API returns it, with a live `pending_webhooks`. */
@@ -340,7 +366,7 @@ export class EmulatorCore {
               clockId: row.clock_id,
             });
           },
-          { now: row.run_at },
+          { now: row.run_at, clockId: row.clock_id },
         );
       } catch (error) {
         if (!(error instanceof ApiError && error.commit)) {
