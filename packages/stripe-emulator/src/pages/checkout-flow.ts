@@ -76,16 +76,16 @@ export function knownEmail(ctx: Ctx, session: Session): string | null {
   return session.customer_email;
 }
 
-/** Parses and validates the submitted fields, with Stripe Checkout's wording. */
-export function parseCheckoutForm(
-  ctx: Ctx,
-  session: Session,
-  form: Record<string, unknown>,
-): CheckoutForm {
-  const email = knownEmail(ctx, session) ?? field(form, "email");
-  if (!email) throw new FormError("Enter your email address.", "email");
-  if (!EMAIL.test(email)) throw new FormError("Your email address is invalid.", "email");
+export interface CardFields {
+  cardNumber: string;
+  expMonth: number;
+  expYear: number;
+  cvc: string;
+  cardholderName: string | null;
+}
 
+/** The card fields every hosted page shares, validated with Stripe Elements' wording. */
+export function parseCardFields(ctx: Ctx, form: Record<string, unknown>): CardFields {
   const cardNumber = field(form, "card_number").replace(/[\s-]/g, "");
   if (!cardNumber) throw new FormError("Your card number is incomplete.", "card_number");
   if (!/^\d{12,19}$/.test(cardNumber))
@@ -108,6 +108,44 @@ export function parseCheckoutForm(
   if (!/^\d{3,4}$/.test(cvc))
     throw new FormError("Your card's security code is incomplete.", "card_cvc");
   const cardholderName = field(form, "cardholder_name") || null;
+
+  return { cardNumber, expMonth, expYear, cvc, cardholderName };
+}
+
+/**
+ * A payment method for the typed card. Invalid numbers throw Stripe's card error; the
+ * test card decides what later charges do.
+ */
+export function paymentMethodFromCard(
+  ctx: Ctx,
+  card: CardFields,
+  billing: Partial<Stripe.PaymentMethod.BillingDetails> = {},
+): Stripe.PaymentMethod {
+  const testCard = testCardFromInput(ctx, {
+    number: card.cardNumber,
+    exp_month: card.expMonth,
+    exp_year: card.expYear,
+    cvc: card.cvc,
+  });
+  return createCardPaymentMethod(ctx, {
+    card: testCard,
+    expMonth: card.expMonth,
+    expYear: card.expYear,
+    billingDetails: { name: card.cardholderName, ...billing },
+  });
+}
+
+/** Parses and validates the submitted fields, with Stripe Checkout's wording. */
+export function parseCheckoutForm(
+  ctx: Ctx,
+  session: Session,
+  form: Record<string, unknown>,
+): CheckoutForm {
+  const email = knownEmail(ctx, session) ?? field(form, "email");
+  if (!email) throw new FormError("Enter your email address.", "email");
+  if (!EMAIL.test(email)) throw new FormError("Your email address is invalid.", "email");
+
+  const { cardNumber, expMonth, expYear, cvc, cardholderName } = parseCardFields(ctx, form);
 
   let shipping: CheckoutForm["shipping"] = null;
   const allowed = session.shipping_address_collection?.allowed_countries ?? null;
@@ -217,19 +255,15 @@ function runSubmit(
   form: CheckoutForm,
   keptForm: Record<string, string>,
 ): SubmitResult {
-  const card = testCardFromInput(ctx, {
+  // The card is checked before anything is created for it.
+  testCardFromInput(ctx, {
     number: form.cardNumber,
     exp_month: form.expMonth,
     exp_year: form.expYear,
     cvc: form.cvc,
   });
   const customer = ensureCustomer(ctx, session, form);
-  const pm = createCardPaymentMethod(ctx, {
-    card,
-    expMonth: form.expMonth,
-    expYear: form.expYear,
-    billingDetails: billingDetails(form),
-  });
+  const pm = paymentMethodFromCard(ctx, form, billingDetails(form));
   const priv = getSessionPrivate(ctx, session.id);
   const base: Session = {
     ...session,

@@ -21,6 +21,7 @@ import {
 import {
   alert,
   cardFields,
+  challengePage,
   countryName,
   markup,
   type Html,
@@ -320,23 +321,11 @@ function applyAdjustment(
 
 function authPage(ctx: Ctx, session: Session): string {
   const amount = pendingAmount(ctx, session);
-  return layout(
-    "Authenticate your payment",
-    markup`<section class="card center" style="text-align:left" aria-labelledby="auth-title">
-<h1 id="auth-title">Authenticate your payment</h1>
-<p class="muted">3-D Secure 2 test page. Your bank asks you to confirm this ${session.mode === "setup" ? "card" : "payment"}.</p>
-<dl class="meta">
-${amount ? markup`<dt>Amount</dt><dd data-testid="auth-amount">${money(amount.amount, amount.currency)}</dd>` : ""}
-<dt>Merchant</dt><dd>Stripe emulator</dd>
-<dt>Date</dt><dd>${new Date(ctx.now() * 1000).toISOString().slice(0, 10)}</dd>
-</dl>
-<p>In test mode you choose the result. Completing authenticates the card and continues the ${session.mode === "setup" ? "setup" : "payment"}; failing returns to checkout with an error.</p>
-<form method="post" class="actions">
-<button type="submit" name="action" value="complete">Complete authentication</button>
-<button type="submit" name="action" value="fail" class="danger">Fail authentication</button>
-</form>
-</section>`,
-  );
+  return challengePage(ctx, {
+    amount,
+    what: session.mode === "setup" ? "setup" : "payment",
+    returnsTo: "checkout",
+  });
 }
 
 export const checkoutPagesModule: EmulatorModule = {

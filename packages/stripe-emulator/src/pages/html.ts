@@ -211,3 +211,34 @@ export function countryName(code: string): string {
     return code;
   }
 }
+
+/**
+ * The 3-D Secure 2 test challenge: in test mode the customer picks the outcome. Both
+ * buttons post back to the page's own URL with `action=complete|fail`.
+ */
+export function challengePage(
+  ctx: { now(): number },
+  o: {
+    amount: { amount: number; currency: string } | null;
+    what: "payment" | "setup";
+    returnsTo: string;
+    merchant?: string;
+  },
+): string {
+  const amount = o.amount
+    ? markup`<dt>Amount</dt><dd data-testid="auth-amount">${money(o.amount.amount, o.amount.currency)}</dd>`
+    : "";
+  return layout(
+    "Authenticate your payment",
+    markup`<section class="card center" style="text-align:left" aria-labelledby="auth-title">
+<h1 id="auth-title">Authenticate your ${o.what === "setup" ? "card" : "payment"}</h1>
+<p class="muted">3-D Secure 2 test page. Your bank asks you to confirm this ${o.what === "setup" ? "card" : "payment"}.</p>
+<dl class="meta">${amount}<dt>Merchant</dt><dd>${o.merchant ?? "Stripe emulator"}</dd><dt>Date</dt><dd>${formatDate(ctx.now())}</dd></dl>
+<p>In test mode you choose the result. Completing authenticates the card and continues the ${o.what}; failing returns to the ${o.returnsTo} with an error.</p>
+<form method="post" class="actions">
+<button type="submit" name="action" value="complete">Complete authentication</button>
+<button type="submit" name="action" value="fail" class="danger">Fail authentication</button>
+</form>
+</section>`,
+  );
+}

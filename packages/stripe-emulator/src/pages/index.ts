@@ -9,4 +9,5 @@ export const pageModules: EmulatorModule[] = [
   authenticatePages,
   dashboardPages,
   checkoutPagesModule,
+  invoicePagesModule,
 ];
