@@ -68,6 +68,22 @@ describe("core API behaviour", () => {
     });
   });
 
+  it("keeps paginating while the listed objects are deleted", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await stripe.customers.create({ name: `d${i}` })).id);
+    const seen: string[] = [];
+    for await (const c of stripe.customers.list({ limit: 2 })) {
+      seen.push(c.id);
+      await stripe.customers.del(c.id);
+    }
+    expect(seen).toEqual([...ids].reverse());
+    expect((await stripe.customers.list()).data).toHaveLength(0);
+    await expect(stripe.customers.list({ starting_after: "cus_never" })).rejects.toMatchObject({
+      statusCode: 404,
+      param: "starting_after",
+    });
+  });
+
   it("answers bad input with 400 and param, and changes nothing", async () => {
     const err = await stripe.customers
       .create({ email: "x@example.com", balance: "abc" as unknown as number })

@@ -204,6 +204,14 @@ export class Store {
       .run(id, JSON.stringify(data));
   }
 
+  /** Position of every object of a type in list order (0 = newest), for cursors. */
+  ranks(type: string): Map<string, number> {
+    const rows = this.db
+      .prepare("SELECT id FROM objects WHERE type = ? ORDER BY created DESC, seq DESC")
+      .all(type) as { id: string }[];
+    return new Map(rows.map((r, i) => [r.id, i]));
+  }
+
   getMeta(key: string): string | undefined {
     const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
       { value: string } | undefined;

@@ -36,20 +36,28 @@ export const eventsModule: EmulatorModule = {
       path: "/v1/events",
       handler: (ctx, req) => {
         const p = parseParams(listSchema, req.params);
-        const events = ctx.store
-          .list<StoredObject & { type: string }>("event", {
-            created: p.created,
-            where: (e) =>
-              (p.type === undefined || typeMatches(p.type, e.type)) &&
-              (p.types === undefined || p.types.some((t) => typeMatches(t, e.type))),
-          })
-          .map((e) => ctx.core.renderEvent(e.id) as Stripe.Event)
-          .filter(
-            (e) =>
-              p.delivery_success === undefined ||
-              (p.delivery_success ? e.pending_webhooks === 0 : e.pending_webhooks > 0),
-          );
-        return paginate(events, p, "/v1/events");
+        // One query for delivery state; pending_webhooks is only rendered for the page.
+        const undelivered =
+          p.delivery_success === undefined
+            ? undefined
+            : new Set(
+                (
+                  ctx.store.db
+                    .prepare("SELECT DISTINCT event_id FROM deliveries WHERE status != 'succeeded'")
+                    .all() as { event_id: string }[]
+                ).map((r) => r.event_id),
+              );
+        const events = ctx.store.list<StoredObject & { type: string }>("event", {
+          created: p.created,
+          where: (e) =>
+            (p.type === undefined || typeMatches(p.type, e.type)) &&
+            (p.types === undefined || p.types.some((t) => typeMatches(t, e.type))) &&
+            (undelivered === undefined || undelivered.has(e.id) !== p.delivery_success),
+        });
+        const cursor = p.starting_after ?? p.ending_before;
+        const ranks = cursor !== undefined ? ctx.store.ranks("event") : undefined;
+        const page = paginate(events, p, "/v1/events", ranks ? (id) => ranks.get(id) : undefined);
+        return { ...page, data: page.data.map((e) => ctx.core.renderEvent(e.id) as Stripe.Event) };
       },
     },
   ],

@@ -871,6 +871,7 @@ export function capturePaymentIntent(
   };
   ctx.store.update(next);
   ctx.emit("payment_intent.succeeded", next);
+  for (const hook of paymentIntentHooks.onSucceeded) hook(ctx, next);
   return next;
 }
 
