@@ -283,9 +283,15 @@ export class EmulatorCore {
    * the simulated time, as in Stripe.
    */
   timeOf(ctx: Ctx, object: object): number {
-    const o = object as { object?: unknown; id?: unknown; test_clock?: unknown; customer?: unknown };
+    const o = object as {
+      object?: unknown;
+      id?: unknown;
+      test_clock?: unknown;
+      customer?: unknown;
+    };
     if (typeof o.test_clock === "string") return ctx.clockNow(o.test_clock);
-    if (o.object === "test_helpers.test_clock" && typeof o.id === "string") return ctx.clockNow(o.id);
+    if (o.object === "test_helpers.test_clock" && typeof o.id === "string")
+      return ctx.clockNow(o.id);
     if (typeof o.customer === "string") {
       const customer = this.store.getTyped<StoredObject>("customer", o.customer);
       if (typeof customer?.test_clock === "string") return ctx.clockNow(customer.test_clock);
