@@ -560,10 +560,14 @@ function createInvoicePayment(
 /** open → paid. Emits `invoice.updated`, `invoice_payment.paid`, `invoice.paid`, `invoice.payment_succeeded`. */
 export function markPaid(
   ctx: Ctx,
-  open: Stripe.Invoice,
+  given: Stripe.Invoice,
   outcome: ChargeOutcome | null,
   options: { outOfBand: boolean; countAttempt?: boolean },
 ): Stripe.Invoice {
+  // Idempotent: a payment intent that succeeded already paid its invoice through the
+  // payment-intent hook, so a caller holding a stale copy must not pay it twice.
+  const open = ctx.store.getTyped<Stripe.Invoice>("invoice", given.id) ?? given;
+  if (open.status !== "open") return open;
   const now = ctx.clockNow(clockOf(open));
   const counted = options.countAttempt ?? outcome !== null;
   const amount = open.amount_remaining;

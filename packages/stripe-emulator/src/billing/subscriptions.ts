@@ -981,12 +981,17 @@ function finalFailure(ctx: Ctx, invoice: Stripe.Invoice): void {
 
 /** Renewal at period end (also ends trials): new period, invoice, finalize in an hour. */
 export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): void {
-  const sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
+  let sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
   if (!sub || ["canceled", "incomplete", "incomplete_expired", "paused"].includes(sub.status))
     return;
   const period = periodOf(sub);
   if (period.end !== periodEnd) return; // stale job: the period changed since it was scheduled
   const now = ctx.clockNow(clockOf(sub));
+  const resumesAt = sub.pause_collection?.resumes_at ?? null;
+  if (resumesAt !== null && resumesAt <= now) {
+    // Collection resumes on its own once `resumes_at` has passed.
+    sub = saveSubscription(ctx, sub, { ...sub, pause_collection: null });
+  }
   if (sub.cancel_at !== null && sub.cancel_at <= period.end) {
     cancelNow(ctx, sub, { reason: sub.cancellation_details?.reason ?? "cancellation_requested" });
     return;

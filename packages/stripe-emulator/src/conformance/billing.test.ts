@@ -2,6 +2,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../emulator.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../testing.ts";
+import { missingKeys } from "./sdk-shape.ts";
 
 /**
  * The billing engine, driven only through the official SDK (plus the control API for the
@@ -761,6 +762,33 @@ describe("changes, prorations and cancellation", () => {
     expect(updatedEvent.data.previous_attributes).toHaveProperty("items");
   });
 
+  it("pause_collection voids renewal invoices until resumes_at", async () => {
+    const { prices } = await catalog();
+    const { customer } = await customerWith();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+    });
+    const end = sub.items.data[0]!.current_period_end;
+    const paused = await stripe.subscriptions.update(sub.id, {
+      pause_collection: { behavior: "void", resumes_at: end + 10 * DAY },
+    });
+    expect(paused.pause_collection).toEqual({ behavior: "void", resumes_at: end + 10 * DAY });
+    emu.setClock(end + 2 * 3600);
+    const skipped = await latestInvoice(await stripe.subscriptions.retrieve(sub.id));
+    expect(skipped).toMatchObject({
+      status: "void",
+      billing_reason: "subscription_cycle",
+      amount_paid: 0,
+    });
+    expect((await stripe.events.list({ type: "invoice.voided" })).data).toHaveLength(1);
+    const next = (await stripe.subscriptions.retrieve(sub.id)).items.data[0]!.current_period_end;
+    emu.setClock(next + 2 * 3600);
+    const resumed = await stripe.subscriptions.retrieve(sub.id);
+    expect(resumed.pause_collection).toBeNull();
+    expect(await latestInvoice(resumed)).toMatchObject({ status: "paid", amount_paid: 1000 });
+  });
+
   it("cancel_at_period_end, unset it, set it again and let it lapse", async () => {
     const { prices } = await catalog();
     const { customer } = await customerWith();
@@ -1069,5 +1097,42 @@ describe("invoices", () => {
       object: "invoice",
       deleted: true,
     });
+  });
+});
+
+describe("fixtures cross-check (billing objects)", () => {
+  it("has every fixture key the SDK type still has", async () => {
+    const { prices } = await catalog();
+    const { customer } = await customerWith();
+    const coupon = await stripe.coupons.create({ percent_off: 10, duration: "forever" });
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+      discounts: [{ coupon: coupon.id }],
+    });
+    const invoice = await stripe.invoices.retrieve(sub.latest_invoice as string, {
+      expand: ["payments"],
+    });
+    const item = await stripe.invoiceItems.create({
+      customer: customer.id,
+      amount: 100,
+      currency: "usd",
+    });
+    const discount = (await stripe.events.list({ type: "customer.discount.created" })).data[0]!.data
+      .object as Stripe.Discount;
+    const samples: [string, string, object, string][] = [
+      ["subscription", "Subscription", sub, "/Subscriptions.d.ts"],
+      ["subscription_item", "SubscriptionItem", sub.items.data[0]!, "/SubscriptionItems.d.ts"],
+      ["invoice", "Invoice", invoice, "/Invoices.d.ts"],
+      ["line_item", "InvoiceLineItem", invoice.lines.data[0]!, "/InvoiceLineItems.d.ts"],
+      ["invoiceitem", "InvoiceItem", item, "/InvoiceItems.d.ts"],
+      ["invoice_payment", "InvoicePayment", invoice.payments!.data[0]!, "/InvoicePayments.d.ts"],
+      ["test_helpers.test_clock", "TestClock", clock, "/TestClocks.d.ts"],
+      ["discount", "Discount", discount, "/Discounts.d.ts"],
+    ];
+    for (const [type, iface, object, file] of samples) {
+      expect(missingKeys(type, iface, object, file), type).toEqual([]);
+    }
   });
 });
