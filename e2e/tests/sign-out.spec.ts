@@ -1,5 +1,6 @@
 import { request as playwrightRequest, type Cookie, type Page } from "@playwright/test";
-import { expect, test, uniqueEmail } from "../support/fixtures.ts";
+import { folio } from "../support/cli.ts";
+import { expect, signIn, test, uniqueEmail } from "../support/fixtures.ts";
 
 async function signUp(page: Page, name: string) {
   const email = uniqueEmail("leaver");
@@ -88,5 +89,39 @@ test.describe("sign out", () => {
     await otherPage.goto("/billing/credit");
     await expect(otherPage).toHaveURL(/\/sign-in\?redirect=%2Fbilling%2Fcredit$/);
     await otherDevice.close();
+  });
+
+  test("a session ended elsewhere sends the open app to sign in, keeping the page", async ({
+    page,
+    browser,
+    server,
+  }) => {
+    // Own admin account: ending the demo admin's sessions would disturb parallel tests.
+    const email = uniqueEmail("admin");
+    const password = "a-long-enough-password";
+    folio(server, ["user:create", "--email", email, "--role", "admin", "--password", password]);
+    await signIn(page, email, password);
+    await expect(page).toHaveURL(/\/admin$/);
+
+    const otherDevice = await browser.newContext({ baseURL: server.baseURL });
+    const otherPage = await otherDevice.newPage();
+    await signIn(otherPage, email, password);
+    await otherPage.getByRole("button", { name: /Account menu/ }).click();
+    await otherPage.getByRole("menuitem", { name: /Sign out everywhere/ }).click();
+    await otherPage
+      .getByRole("alertdialog")
+      .getByRole("button", { name: "Sign out everywhere" })
+      .click();
+    await expect(otherPage).toHaveURL(/\/sign-in/);
+    await otherDevice.close();
+
+    // Client-side navigation: the cached session still says "signed in", so it is the staff
+    // list query's UNAUTHORIZED answer that must send this tab to sign in.
+    await page
+      .getByRole("navigation", { name: "Admin" })
+      .getByRole("link", { name: "Staff" })
+      .click();
+    await expect(page).toHaveURL(/\/sign-in\?redirect=%2Fadmin%2Fstaff$/);
+    await expect(page.getByText("Your session has ended")).toBeVisible();
   });
 });

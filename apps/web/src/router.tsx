@@ -31,6 +31,7 @@ import {
   hasPermission,
   homeFor,
   isStaffRole,
+  meQueryKey,
   validateAuthSearch,
   type Me,
 } from "@/features/auth/session";
@@ -261,8 +262,14 @@ declare module "@tanstack/react-router" {
 
 // A query refused with UNAUTHORIZED means the session is gone: forget it and let the route
 // guards send the user to sign in (they keep the current page as the redirect target).
+// Several queries can fail at once, so the notice is keyed and only shown when a session was
+// actually known. Cached data is dropped once the guards have moved the user away, so pages
+// still on screen do not refetch it in the meantime.
 onUnauthorized(() => {
-  forgetSession(queryClient);
-  toast.info("Your session has ended. Sign in again to continue.");
-  void router.invalidate();
+  const hadSession = queryClient.getQueryData(meQueryKey()) != null;
+  queryClient.setQueryData(meQueryKey(), null);
+  if (hadSession) {
+    toast.info("Your session has ended. Sign in again to continue.", { id: "session-ended" });
+  }
+  void router.invalidate().finally(() => forgetSession(queryClient));
 });
