@@ -125,6 +125,28 @@ describe("catalog", () => {
     expect(badInterval).toMatchObject({ param: "recurring[interval]" });
   });
 
+  it("a failing request leaves nothing behind (the inline product is rolled back)", async () => {
+    const product = await stripe.products.create({ name: "Base" });
+    await stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 100,
+      lookup_key: "taken",
+    });
+    const before = (await stripe.events.list({ limit: 100 })).data.length;
+    const err = await stripe.prices
+      .create({
+        currency: "usd",
+        unit_amount: 200,
+        lookup_key: "taken",
+        product_data: { name: "Inline" },
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ param: "lookup_key" });
+    expect((await stripe.products.list()).data.map((p) => p.name)).toEqual(["Base"]);
+    expect((await stripe.events.list({ limit: 100 })).data).toHaveLength(before);
+  });
+
   it("coupons and promotion codes", async () => {
     const coupon = await stripe.coupons.create({
       percent_off: 25,

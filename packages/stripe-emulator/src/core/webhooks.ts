@@ -386,7 +386,12 @@ export class WebhookDispatcher {
     this.inFlight.add(row.id);
     this.busyEndpoints.add(row.endpoint_id);
     const copies = fault?.action === "duplicate" ? 2 : 1;
-    void this.send(row, endpoint.url, event, copies);
+    this.send(row, endpoint.url, event, copies).catch((error: unknown) => {
+      // Only reachable when the store closed mid-flight (stop/reset); nothing to record.
+      this.inFlight.delete(row.id);
+      this.busyEndpoints.delete(row.endpoint_id);
+      if (!this.stopped) console.error("[stripe-emulator] webhook delivery failed:", error);
+    });
   }
 
   private async send(
@@ -445,6 +450,9 @@ export class WebhookDispatcher {
   ): Promise<DeliveryAttempt> {
     const started = Date.now();
     const at = new Date(started).toISOString();
+    if (this.stopped || !this.store.db.open) {
+      return { at, status: null, error: "emulator stopped", durationMs: 0 };
+    }
     const payload = JSON.stringify(
       { ...event, pending_webhooks: this.pendingFor(event.id) },
       null,
