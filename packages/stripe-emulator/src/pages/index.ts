@@ -3,6 +3,7 @@ import { authenticatePages } from "./authenticate.ts";
 import { dashboardPages } from "./dashboard.ts";
 import { checkoutPagesModule } from "./checkout.ts";
 import { invoicePagesModule } from "./invoice.ts";
+import { portalPagesModule } from "./portal.ts";
 
 /** Hosted-page modules (checkout, invoice, portal…). Append new ones here. */
 export const pageModules: EmulatorModule[] = [
@@ -10,4 +11,5 @@ export const pageModules: EmulatorModule[] = [
   dashboardPages,
   checkoutPagesModule,
   invoicePagesModule,
+  portalPagesModule,
 ];

@@ -1,4 +1,5 @@
 import type { EmulatorModule } from "../core/types.ts";
+import { billingPortalModule } from "./billing-portal.ts";
 import { checkoutSessionsModule } from "./checkout-sessions.ts";
 import { chargesModule } from "./charges.ts";
 import { couponsModule } from "./coupons.ts";
@@ -31,6 +32,7 @@ export const resourceModules: EmulatorModule[] = [
   paymentIntentsModule,
   chargesModule,
   checkoutSessionsModule,
+  billingPortalModule,
   subscriptionsModule,
   subscriptionItemsModule,
   invoicesModule,
