@@ -20,6 +20,8 @@ const { values: opts } = parseArgs({
     concurrency: { type: "string", default: "32" },
     seed: { type: "string", default: "42" },
     keep: { type: "boolean", default: false },
+    /** Write a V8 CPU profile of the server to this directory. */
+    profile: { type: "string" },
   },
 });
 const EVENTS = Number(opts.events);
@@ -43,6 +45,13 @@ async function freePort(): Promise<number> {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
 }
 
 function peakRssMb(pid: number): number {
@@ -197,7 +206,8 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "folio-bench-"));
   const dbPath = join(dir, "folio.db");
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const nodeArgs = opts.profile ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(opts.profile)}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
     cwd: SERVER_DIR,
     env: {
       PATH: process.env.PATH ?? "",
@@ -238,10 +248,13 @@ async function main() {
     const sched = [...lat.fromSchedule].sort((a, b) => a - b);
 
     log(`throughput: ${throughputSet.events.length} events, ${CONCURRENCY} concurrent senders …`);
+    const cpu0 = cpuSeconds(child.pid!);
     const t0 = performance.now();
     const tp = await postAll(poster, throughputSet.events, CONCURRENCY);
     const tAccepted = performance.now();
     const tApplied = await waitDrained(db, all.length);
+    const cpuPerEvent = ((cpuSeconds(child.pid!) - cpu0) * 1e6) / throughputSet.events.length;
+    const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
     const acceptedPerSec = throughputSet.events.length / ((tAccepted - t0) / 1000);
     const appliedPerSec = throughputSet.events.length / ((tApplied - t0) / 1000);
     const tpLat = [...tp.latencies].sort((a, b) => a - b);
@@ -269,6 +282,7 @@ async function main() {
       `ack latency under load  : p50 ${fmt(percentile(tpLat, 50))} ms, p99 ${fmt(percentile(tpLat, 99))} ms`,
       `ack latency @ ${RATE}/s offered: p50 ${fmt(percentile(service, 50))} ms, p99 ${fmt(percentile(service, 99))} ms, max ${fmt(service[service.length - 1] ?? NaN)} ms  (${lat.failures} non-2xx; achieved ${fmt(latencySet.events.length / lat.elapsed)}/s)`,
       `  measured from the scheduled send time: p50 ${fmt(percentile(sched, 50))} ms, p99 ${fmt(percentile(sched, 99))} ms`,
+      `server CPU per event    : ${cpuPerEvent.toFixed(0)} µs (ingest + apply, user + system; load average at the end ${load})`,
       `peak RSS                : server ${fmt(rss)} MB, bench client ${fmt(benchRss)} MB`,
       `inbox after run         : ${JSON.stringify(counts)}`,
       `subscription_history    : ${history.n} rows`,
