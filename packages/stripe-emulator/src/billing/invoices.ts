@@ -523,7 +523,20 @@ export function finalizeInvoice(
     });
   }
   ctx.emit("invoice.finalized", invoice);
-  if (invoice.amount_due === 0) invoice = markPaid(ctx, invoice, null, { outOfBand: false });
+  if (invoice.amount_due === 0) return markPaid(ctx, invoice, null, { outOfBand: false });
+  if (invoice.collection_method === "send_invoice") {
+    // Stripe emails a subscription's invoice when it finalizes; nothing leaves the emulator.
+    if (invoice.auto_advance) ctx.emit("invoice.sent", invoice);
+    if (invoice.due_date !== null) {
+      ctx.schedule({
+        id: `billing.overdue:${invoice.id}`,
+        kind: "billing.overdue",
+        runAt: Math.max(invoice.due_date, now),
+        clockId,
+        payload: { invoice: invoice.id },
+      });
+    }
+  }
   return invoice;
 }
 

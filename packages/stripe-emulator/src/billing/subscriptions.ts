@@ -1094,6 +1094,17 @@ export function runRetry(ctx: Ctx, invoiceId: string): void {
   if (!scheduleRetry(ctx, getInvoice(ctx, invoiceId), first, index)) finalFailure(ctx, invoice);
 }
 
+/** A `send_invoice` invoice still open at its due date: overdue, and its subscription past_due. */
+export function runOverdue(ctx: Ctx, invoiceId: string): void {
+  const invoice = ctx.store.getTyped<Stripe.Invoice>("invoice", invoiceId);
+  if (invoice?.status !== "open") return;
+  ctx.emit("invoice.overdue", invoice);
+  const sub = subscriptionOfInvoice(ctx, invoice);
+  if (sub && (sub.status === "active" || sub.status === "trialing")) {
+    saveSubscription(ctx, sub, { ...sub, status: "past_due" });
+  }
+}
+
 export function runTrialWillEnd(ctx: Ctx, subscriptionId: string, trialEnd: number): void {
   const sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
   if (!sub || sub.status !== "trialing" || sub.trial_end !== trialEnd) return;

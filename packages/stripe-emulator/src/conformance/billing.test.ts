@@ -510,6 +510,58 @@ describe("renewals, trials and dunning", () => {
     expect((await stripe.customers.retrieve(customer.id)).deleted).toBe(true);
   });
 
+  it("send_invoice: active at once, invoice.sent, overdue at due_date makes it past_due", async () => {
+    const { prices } = await catalog();
+    const customer = await stripe.customers.create({ email: "ap@example.com" });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+      collection_method: "send_invoice",
+      days_until_due: 14,
+    });
+    expect(sub).toMatchObject({
+      status: "active",
+      collection_method: "send_invoice",
+      days_until_due: 14,
+    });
+    const invoice = await latestInvoice(sub);
+    expect(invoice).toMatchObject({
+      status: "open",
+      collection_method: "send_invoice",
+      due_date: START + 14 * DAY,
+      attempt_count: 0,
+    });
+    expect((await stripe.events.list({ type: "invoice.sent" })).data).toHaveLength(1);
+    emu.setClock(START + 14 * DAY);
+    expect((await stripe.events.list({ type: "invoice.overdue" })).data).toHaveLength(1);
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe("past_due");
+    await stripe.invoices.pay(invoice.id, { paid_out_of_band: true });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
+  });
+
+  it("refuses to advance a test clock more than two intervals of its shortest subscription", async () => {
+    const { prices } = await catalog();
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+    const { customer } = await customerWith("pm_card_visa", { test_clock: clock.id });
+    await stripe.subscriptions.create({ customer: customer.id, items: [{ price: prices[0]!.id }] });
+    await expect(
+      stripe.testHelpers.testClocks.advance(clock.id, {
+        frozen_time: Date.UTC(2026, 2, 1) / 1000 + 1,
+      }),
+    ).rejects.toMatchObject({ param: "frozen_time", statusCode: 400 });
+    expect((await stripe.testHelpers.testClocks.retrieve(clock.id)).status).toBe("ready");
+    await stripe.testHelpers.testClocks.advance(clock.id, {
+      frozen_time: Date.UTC(2026, 2, 1) / 1000,
+    });
+    await waitReady(clock.id);
+    const invoices = await stripe.invoices.list({ customer: customer.id });
+    expect(invoices.data.map((i) => i.billing_reason)).toEqual([
+      "subscription_cycle",
+      "subscription_cycle",
+      "subscription_create",
+    ]);
+  });
+
   it("trial: $0 invoice, trial_will_end 3 days before, then the first real invoice", async () => {
     const { prices } = await catalog();
     const { customer } = await customerWith();

@@ -26,6 +26,7 @@ import {
   runCycle,
   runFinalize,
   runIncompleteExpire,
+  runOverdue,
   runRetry,
   runTrialWillEnd,
 } from "../billing/subscriptions.ts";
@@ -407,6 +408,7 @@ export const subscriptionsModule: EmulatorModule = {
     "billing.finalize": (ctx, payload) =>
       runFinalize(ctx, (payload as { invoice: string }).invoice),
     "billing.retry": (ctx, payload) => runRetry(ctx, (payload as { invoice: string }).invoice),
+    "billing.overdue": (ctx, payload) => runOverdue(ctx, (payload as { invoice: string }).invoice),
     "billing.trial_will_end": (ctx, payload) => {
       const p = payload as { subscription: string; trialEnd: number };
       runTrialWillEnd(ctx, p.subscription, p.trialEnd);

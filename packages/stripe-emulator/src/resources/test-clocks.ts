@@ -4,6 +4,7 @@ import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts
 import { listObjects } from "../core/list.ts";
 import { int, listShape, obj, parseParams, str } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
+import { addIntervals } from "../billing/time.ts";
 
 const TYPE = "test_helpers.test_clock";
 
@@ -11,6 +12,35 @@ function getClock(ctx: Ctx, id: string): Stripe.TestHelpers.TestClock {
   const clock = ctx.store.getTyped<Stripe.TestHelpers.TestClock>(TYPE, id);
   if (!clock || (clock as { deleted?: boolean }).deleted) throw resourceMissing("test clock", id);
   return clock;
+}
+
+/** Advances running in this process (one per clock). */
+const inFlight = new Set<string>();
+
+function startAdvance(core: EmulatorCore, clockId: string, target: number): void {
+  inFlight.add(clockId);
+  setImmediate(() => {
+    try {
+      runAdvance(core, clockId, target);
+    } finally {
+      inFlight.delete(clockId);
+    }
+  });
+}
+
+/** Stripe: at most two intervals of the shortest subscription on the clock, else two years. */
+function advanceLimit(ctx: Ctx, clock: Stripe.TestHelpers.TestClock): number {
+  const subs = ctx.store.list<Stripe.Subscription>("subscription", {
+    where: (s) =>
+      s.test_clock === clock.id && s.status !== "canceled" && s.status !== "incomplete_expired",
+  });
+  let limit = addIntervals(clock.frozen_time, "year", 2, 1);
+  for (const sub of subs) {
+    const r = sub.items.data[0]?.price.recurring;
+    if (r)
+      limit = Math.min(limit, addIntervals(clock.frozen_time, r.interval, r.interval_count, 2));
+  }
+  return limit;
 }
 
 /**
@@ -91,7 +121,15 @@ export const testClocksModule: EmulatorModule = {
     {
       method: "GET",
       path: "/v1/test_helpers/test_clocks/:id",
-      handler: (ctx, req) => getClock(ctx, req.pathParams.id ?? ""),
+      handler: (ctx, req) => {
+        const clock = getClock(ctx, req.pathParams.id ?? "");
+        // An advance interrupted by a restart of the standalone emulator picks up again.
+        const target = clock.status_details.advancing?.target_frozen_time;
+        if (clock.status === "advancing" && target !== undefined && !inFlight.has(clock.id)) {
+          startAdvance(ctx.core, clock.id, target);
+        }
+        return clock;
+      },
     },
     {
       method: "GET",
@@ -160,6 +198,13 @@ export const testClocksModule: EmulatorModule = {
             "The test clock can only move forward: frozen_time must be after its current time.",
           );
         }
+        const limit = advanceLimit(ctx, clock);
+        if (p.frozen_time > limit) {
+          throw invalidParam(
+            "frozen_time",
+            `Cannot advance more than two intervals of the shortest subscription on this test clock (or two years without subscriptions): frozen_time must be at most ${limit}.`,
+          );
+        }
         const advancing: Stripe.TestHelpers.TestClock = {
           ...clock,
           status: "advancing",
@@ -167,8 +212,7 @@ export const testClocksModule: EmulatorModule = {
         };
         ctx.store.update(advancing);
         ctx.emit("test_helpers.test_clock.advancing", advancing);
-        const core = ctx.core;
-        setImmediate(() => runAdvance(core, clock.id, p.frozen_time));
+        startAdvance(ctx.core, clock.id, p.frozen_time);
         return advancing;
       },
     },
