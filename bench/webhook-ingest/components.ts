@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ingestWebhook, recordHooks, startWebhookWorker, systemClock } from "@folio/billing";
 import { createDb } from "@folio/db";
-import { createStripeClient } from "../../apps/server/src/stripe.ts";
+import Stripe from "stripe";
 import { startFakeStripe } from "./fake-stripe.ts";
 import { Account, signature } from "./generate.ts";
 
@@ -51,7 +51,14 @@ async function main() {
       `inbox writes: ${events.length} in ${(ingestMs / 1000).toFixed(2)} s = ${Math.round(events.length / (ingestMs / 1000))}/s; CPU ${((ingestCpu.user + ingestCpu.system) / events.length).toFixed(0)} µs per event`,
     );
 
-    const stripe = createStripeClient({ apiKey: "sk_test_bench", apiUrl: fake.url });
+    const url = new URL(fake.url);
+    const stripe = new Stripe("sk_test_bench", {
+      host: url.hostname,
+      port: url.port,
+      protocol: "http",
+      maxNetworkRetries: 2,
+      telemetry: false,
+    });
     const worker = startWebhookWorker(
       {
         db,
