@@ -192,6 +192,65 @@ describe("catalog", () => {
   });
 });
 
+describe("search", () => {
+  it("searches customers, products, prices, payment intents and charges", async () => {
+    await stripe.customers.create({
+      email: "ada@example.com",
+      name: "Ada",
+      metadata: { tier: "gold" },
+    });
+    await stripe.customers.create({
+      email: "bob@example.com",
+      name: "Bob",
+      metadata: { tier: "silver" },
+    });
+    const gold = await stripe.customers.search({ query: "metadata['tier']:'gold'" });
+    expect(gold.data.map((c) => c.name)).toEqual(["Ada"]);
+    const either = await stripe.customers.search({
+      query: 'email:"ada@example.com" OR name:"Bob"',
+    });
+    expect(either.data).toHaveLength(2);
+    const notAda = await stripe.customers.search({ query: "-name:'Ada'" });
+    expect(notAda.data.map((c) => c.name)).toEqual(["Bob"]);
+    const paged: string[] = [];
+    for await (const c of stripe.customers.search({ query: "email~'example.com'", limit: 1 })) {
+      paged.push(c.email ?? "");
+    }
+    expect(paged).toHaveLength(2);
+    await expect(
+      stripe.customers.search({ query: "name:'a' AND email:'b' OR name:'c'" }),
+    ).rejects.toMatchObject({ param: "query" });
+
+    await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 500,
+      product_data: { name: "Cheap" },
+    });
+    await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 5000,
+      product_data: { name: "Dear" },
+    });
+    const dear = await stripe.prices.search({ query: "unit_amount>1000" });
+    expect(dear.data.map((p) => p.unit_amount)).toEqual([5000]);
+    expect((await stripe.products.search({ query: "name:'Cheap'" })).data).toHaveLength(1);
+
+    const pi = await stripe.paymentIntents.create({
+      amount: 1234,
+      currency: "usd",
+      payment_method: "pm_card_visa",
+      confirm: true,
+      metadata: { order: "o-1" },
+    });
+    const found = await stripe.paymentIntents.search({
+      query: "metadata['order']:'o-1' AND status:'succeeded'",
+    });
+    expect(found.data.map((p) => p.id)).toEqual([pi.id]);
+    const charges = await stripe.charges.search({ query: `payment_intent:'${pi.id}'` });
+    expect(charges.data).toHaveLength(1);
+  });
+});
+
 describe("payment methods", () => {
   it("attach, list, update, detach", async () => {
     const customer = await stripe.customers.create({ email: "pm@example.com" });

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
+import { search } from "../core/search.ts";
 import {
   applyMetadata,
   bool,
@@ -99,6 +100,12 @@ export const chargesModule: EmulatorModule = {
           "Creating charges directly (sources and tokens) is not emulated. Use PaymentIntents: stripe.paymentIntents.create({ amount, currency, payment_method: 'pm_card_visa', confirm: true }).",
         );
       },
+    },
+    {
+      method: "GET",
+      path: "/v1/charges/search",
+      handler: (ctx, req) =>
+        search(req.params, () => ctx.store.list<Stripe.Charge>("charge"), "/v1/charges/search"),
     },
     {
       method: "GET",
@@ -354,10 +361,7 @@ export const chargesModule: EmulatorModule = {
       handler: (ctx, req) => {
         const reason = typeof req.body.reason === "string" ? req.body.reason : undefined;
         const amount = req.body.amount === undefined ? undefined : Number(req.body.amount);
-        const status =
-          typeof req.body.status === "string"
-            ? (req.body.status)
-            : undefined;
+        const status = typeof req.body.status === "string" ? req.body.status : undefined;
         if (amount !== undefined && !Number.isInteger(amount))
           throw invalidParam("amount", "amount must be an integer");
         return openDispute(ctx, req.pathParams.id ?? "", {

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
+import { search } from "../core/search.ts";
 import {
   applyMetadata,
   currency,
@@ -310,7 +311,12 @@ export const customersModule: EmulatorModule = {
     {
       method: "GET",
       path: "/v1/customers/search",
-      handler: (ctx, req) => searchCustomers(ctx, req.params),
+      handler: (ctx, req) =>
+        search(
+          req.params,
+          () => ctx.store.list<Stripe.Customer>("customer", { where: (c) => !isDeleted(c) }),
+          "/v1/customers/search",
+        ),
     },
     {
       method: "GET",
@@ -418,68 +424,3 @@ export const customersModule: EmulatorModule = {
     },
   ],
 };
-
-/**
- * A small subset of Stripe's search query language: `field:'value'` clauses joined by
- * AND/OR over email, name, phone and metadata['key'] (`~` for substring).
- */
-function searchCustomers(ctx: Ctx, raw: Record<string, unknown>) {
-  const p = parseParams(
-    obj({
-      query: z.string(),
-      limit: int({ min: 1, max: 100 }).optional(),
-      page: z.string().optional(),
-    }),
-    raw,
-  );
-  const clauses = p.query.split(/\s+(AND|OR)\s+/i);
-  const terms: { field: string; op: string; value: string }[] = [];
-  const joins: string[] = [];
-  clauses.forEach((c, i) => {
-    if (i % 2 === 1) {
-      joins.push(c.toUpperCase());
-      return;
-    }
-    const m = /^(email|name|phone|metadata\[['"]([^'"]+)['"]\])\s*(:|~)\s*['"](.*)['"]$/.exec(
-      c.trim(),
-    );
-    if (!m) throw invalidParam("query", `Unsupported search query: ${c}`);
-    terms.push({
-      field: m[2] !== undefined ? `metadata:${m[2]}` : (m[1] ?? ""),
-      op: m[3] ?? ":",
-      value: m[4] ?? "",
-    });
-  });
-  const test = (c: Stripe.Customer, t: { field: string; op: string; value: string }) => {
-    const v = t.field.startsWith("metadata:")
-      ? c.metadata[t.field.slice(9)]
-      : (c as unknown as Record<string, unknown>)[t.field];
-    if (typeof v !== "string") return false;
-    return t.op === ":"
-      ? v.toLowerCase() === t.value.toLowerCase()
-      : v.toLowerCase().includes(t.value.toLowerCase());
-  };
-  const all = ctx.store.list<Stripe.Customer>("customer", {
-    where: (c) => {
-      if (isDeleted(c)) return false;
-      let result = terms[0] ? test(c, terms[0]) : true;
-      joins.forEach((j, i) => {
-        const t = terms[i + 1];
-        if (!t) return;
-        result = j === "AND" ? result && test(c, t) : result || test(c, t);
-      });
-      return result;
-    },
-  });
-  const offset = p.page ? Number(Buffer.from(p.page, "base64url").toString()) || 0 : 0;
-  const limit = p.limit ?? 10;
-  const data = all.slice(offset, offset + limit);
-  const hasMore = offset + limit < all.length;
-  return {
-    object: "search_result",
-    data,
-    has_more: hasMore,
-    next_page: hasMore ? Buffer.from(String(offset + limit)).toString("base64url") : null,
-    url: "/v1/customers/search",
-  };
-}

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
+import { search } from "../core/search.ts";
 import {
   applyMetadata,
   bool,
@@ -236,9 +237,12 @@ export const paymentIntentsModule: EmulatorModule = {
     {
       method: "GET",
       path: "/v1/payment_intents/search",
-      handler: () => {
-        throw invalidRequest("payment_intents.search is not emulated; use payment_intents.list.");
-      },
+      handler: (ctx, req) =>
+        search(
+          req.params,
+          () => ctx.store.list<Stripe.PaymentIntent>("payment_intent"),
+          "/v1/payment_intents/search",
+        ),
     },
     {
       method: "GET",

@@ -8,6 +8,7 @@ import {
   resourceMissing,
 } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
+import { search } from "../core/search.ts";
 import {
   applyMetadata,
   bool,
@@ -249,9 +250,8 @@ export const pricesModule: EmulatorModule = {
     {
       method: "GET",
       path: "/v1/prices/search",
-      handler: () => {
-        throw invalidRequest("prices.search is not emulated; use prices.list with lookup_keys[].");
-      },
+      handler: (ctx, req) =>
+        search(req.params, () => ctx.store.list<Stripe.Price>("price"), "/v1/prices/search"),
     },
     {
       method: "GET",

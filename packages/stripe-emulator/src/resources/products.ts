@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
+import { search } from "../core/search.ts";
 import {
   applyMetadata,
   bool,
@@ -143,6 +144,16 @@ export const productsModule: EmulatorModule = {
         }
         return product;
       },
+    },
+    {
+      method: "GET",
+      path: "/v1/products/search",
+      handler: (ctx, req) =>
+        search(
+          req.params,
+          () => ctx.store.list<Stripe.Product>("product", { where: (p) => !isDeleted(p) }),
+          "/v1/products/search",
+        ),
     },
     {
       method: "GET",
