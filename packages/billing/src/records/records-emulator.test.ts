@@ -1,0 +1,248 @@
+import {
+  billingCustomers,
+  createDb,
+  orderItems,
+  orders,
+  shippingTasks,
+  subscriptionHistory,
+  users,
+  type Db,
+} from "@folio/db";
+import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import { eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { pushCatalog } from "../catalog/push.ts";
+import { demoCatalog } from "../catalog/schema.ts";
+import { manualClock } from "../clock.ts";
+import { ensureStripeCustomer } from "../customers.ts";
+import { deliver, prng, recordEvents, shuffle } from "../sync/testing.ts";
+import { startWebhookWorker } from "../webhooks/worker.ts";
+import { recordHooks } from "./index.ts";
+
+// Folio's own records from real emulator flows: hosted checkout (payment and subscription mode),
+// refunds, subscription changes — every event delivered shuffled and duplicated.
+
+let emulator: EmulatorHandle;
+let stripe: Stripe;
+let db: Db;
+const clock = manualClock(Date.UTC(2026, 0, 1));
+const seen = new Set<string>();
+
+beforeAll(async () => {
+  emulator = await startEmulator({ deterministic: { seed: "records" } });
+  stripe = emulator.stripe();
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+beforeEach(async () => {
+  await emulator.reset();
+  seen.clear();
+  db = createDb(":memory:");
+  clock.set(emulator.now() * 1000);
+});
+
+async function priceId(lookupKey: string): Promise<string> {
+  const { data } = await stripe.prices.list({ lookup_keys: [lookupKey] });
+  const id = data[0]?.id;
+  if (!id) throw new Error(`no price ${lookupKey}`);
+  return id;
+}
+
+function addUser(email: string): { id: string; email: string; name: string } {
+  const user = { id: `usr_${email.split("@")[0]}`, email, name: "Casey Customer" };
+  const at = clock.now();
+  db.insert(users)
+    .values({ ...user, passwordHash: "x", createdAt: at, updatedAt: at })
+    .run();
+  return user;
+}
+
+/** Pays a hosted checkout page the way a browser would. */
+async function payHostedCheckout(session: Stripe.Checkout.Session, shipping: boolean) {
+  const form = new URLSearchParams({
+    action: "pay",
+    email: "casey@example.test",
+    card_number: "4242 4242 4242 4242",
+    card_expiry: "12 / 34",
+    card_cvc: "123",
+    cardholder_name: "Casey Customer",
+  });
+  if (shipping) {
+    for (const [k, v] of Object.entries({
+      shipping_name: "Casey Customer",
+      shipping_country: "US",
+      shipping_line1: "1 Paper Lane",
+      shipping_city: "Portland",
+      shipping_state: "OR",
+      shipping_postal_code: "97201",
+    }))
+      form.set(k, v);
+  }
+  const res = await fetch(session.url!, { method: "POST", body: form, redirect: "manual" });
+  expect(res.status, await res.clone().text()).toBeGreaterThanOrEqual(300);
+  expect(res.status).toBeLessThan(400);
+}
+
+/** Delivers every event not delivered yet — shuffled, each one to three times — and applies them. */
+async function syncNewEvents(seed: number) {
+  await emulator.flushWebhooks();
+  const fresh = (await recordEvents(stripe)).filter((e) => !seen.has(e.id));
+  for (const e of fresh) seen.add(e.id);
+  const random = prng(seed);
+  const copies = fresh.flatMap((e) =>
+    Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
+  );
+  deliver({ db, clock }, shuffle(copies, random));
+  const worker = startWebhookWorker(
+    { db, stripe, clock, hooks: recordHooks },
+    { autoStart: false },
+  );
+  const result = await worker.drain();
+  await worker.stop();
+  expect(result.failed + result.dead).toBe(0);
+  // The emulator's clock is frozen; later changes happen in later seconds, as they would live.
+  emulator.advanceClock(2);
+}
+
+describe("records from emulator flows", () => {
+  it("a paid checkout with shipped goods becomes one order with items and a shipping task; refunds move its state", async () => {
+    await pushCatalog({ stripe }, demoCatalog());
+    const user = addUser("casey@example.test");
+    const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      customer,
+      line_items: [
+        { price: await priceId("notebook_a5_dot"), quantity: 2 },
+        { price: await priceId("template_pack_quarterly"), quantity: 1 },
+        { price: await priceId("ai_credits_100"), quantity: 3 },
+      ],
+      shipping_address_collection: { allowed_countries: ["US", "CA"] },
+      success_url: "http://localhost:3000/orders?session={CHECKOUT_SESSION_ID}",
+      cancel_url: "http://localhost:3000/shop",
+    });
+    await payHostedCheckout(session, true);
+    await syncNewEvents(1);
+
+    const paid = await stripe.checkout.sessions.retrieve(session.id);
+    const all = db.select().from(orders).all();
+    expect(all).toHaveLength(1);
+    const order = all[0]!;
+    expect(order).toMatchObject({
+      checkoutSessionId: session.id,
+      userId: user.id,
+      stripeCustomerId: customer,
+      paymentIntentId: paid.payment_intent,
+      currency: "usd",
+      amountSubtotal: 2 * 2400 + 1900 + 3 * 500,
+      amountTotal: paid.amount_total,
+      paymentState: "paid",
+      requiresShipping: true,
+      shippingName: "Casey Customer",
+      shippingLine1: "1 Paper Lane",
+      shippingCity: "Portland",
+      shippingPostalCode: "97201",
+      shippingCountry: "US",
+    });
+    const items = db
+      .select()
+      .from(orderItems)
+      .where(eq(orderItems.orderId, order.id))
+      .all()
+      .map((i) => [i.lookupKey, i.quantity, i.unitAmount, i.requiresShipping, i.creditsGranted]);
+    expect(items).toEqual(
+      expect.arrayContaining([
+        ["notebook_a5_dot", 2, 2400, true, 0],
+        ["template_pack_quarterly", 1, 1900, false, 0],
+        ["ai_credits_100", 3, 500, false, 300],
+      ]),
+    );
+    expect(items).toHaveLength(3);
+    expect(db.select().from(shippingTasks).all()).toMatchObject([
+      { orderId: order.id, status: "pending" },
+    ]);
+
+    await stripe.refunds.create({ payment_intent: order.paymentIntentId!, amount: 1900 });
+    await syncNewEvents(2);
+    expect(db.select().from(orders).get()).toMatchObject({
+      paymentState: "partially_refunded",
+      amountRefunded: 1900,
+    });
+
+    await stripe.refunds.create({ payment_intent: order.paymentIntentId! });
+    await syncNewEvents(3);
+    expect(db.select().from(orders).get()).toMatchObject({
+      paymentState: "refunded",
+      amountRefunded: order.amountTotal,
+    });
+    expect(db.select().from(orders).all()).toHaveLength(1);
+    expect(db.select().from(shippingTasks).all()).toHaveLength(1);
+  });
+
+  it("a subscription checkout with a trial and seats lands in the subscription history, once per material change", async () => {
+    await pushCatalog({ stripe }, demoCatalog());
+    const user = addUser("sub@example.test");
+    const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer,
+      line_items: [
+        { price: await priceId("quire_pro_monthly"), quantity: 1 },
+        { price: await priceId("quire_seat_monthly"), quantity: 3 },
+      ],
+      subscription_data: { trial_period_days: 14 },
+      success_url: "http://localhost:3000/billing?session={CHECKOUT_SESSION_ID}",
+    });
+    await payHostedCheckout(session, false);
+    await syncNewEvents(4);
+
+    const subId = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    expect(subId).toMatch(/^sub_/);
+    const history = () =>
+      db
+        .select()
+        .from(subscriptionHistory)
+        .where(eq(subscriptionHistory.subscriptionId, subId))
+        .orderBy(subscriptionHistory.id)
+        .all();
+    expect(db.select().from(orders).all()).toHaveLength(0);
+    const first = history().at(-1)!;
+    expect(first).toMatchObject({
+      stripeCustomerId: customer,
+      status: "trialing",
+      currency: "usd",
+      interval: "month",
+      intervalCount: 1,
+      cancelAtPeriodEnd: false,
+    });
+    expect(first.items.map((i) => [i.quantity, i.unitAmount]).sort()).toEqual([
+      [1, 1400],
+      [3, 400],
+    ]);
+    const rowsBefore = history().length;
+
+    const sub = await stripe.subscriptions.retrieve(subId);
+    const seatItem = sub.items.data.find((i) => i.quantity === 3)!;
+    await stripe.subscriptions.update(subId, {
+      items: [{ id: seatItem.id, quantity: 5 }],
+      proration_behavior: "none",
+    });
+    await stripe.subscriptions.update(subId, { metadata: { note: "not material" } });
+    await syncNewEvents(5);
+    const after = history();
+    expect(after).toHaveLength(rowsBefore + 1);
+    expect(
+      after
+        .at(-1)!
+        .items.map((i) => i.quantity)
+        .sort(),
+    ).toEqual([1, 5]);
+
+    await stripe.subscriptions.update(subId, { cancel_at_period_end: true });
+    await syncNewEvents(6);
+    expect(history().at(-1)).toMatchObject({ cancelAtPeriodEnd: true, status: "trialing" });
+    expect(db.select().from(billingCustomers).all()).toHaveLength(1);
+  });
+});
