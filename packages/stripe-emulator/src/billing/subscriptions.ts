@@ -572,11 +572,16 @@ export function createSubscription(
     periodEnd: now,
     includePendingItems: true,
   });
-  let current: Stripe.Subscription = { ...sub, latest_invoice: invoice.id };
+  // A `once` discount is spent on the first invoice with something to discount.
+  const spent = invoice.subtotal > 0 ? consumeDiscounts(ctx, discountIds, now) : [];
+  let current: Stripe.Subscription = {
+    ...sub,
+    latest_invoice: invoice.id,
+    discounts: discountIds.filter((d) => !spent.includes(d)),
+  };
   let outcome: ChargeOutcome | null = null;
   ctx.store.update(current);
   invoice = finalizeInvoice(ctx, invoice);
-  if (invoice.subtotal > 0) consumeDiscounts(ctx, discountIds, now);
   current = getSubscription(ctx, id);
 
   if (

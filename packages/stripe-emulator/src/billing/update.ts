@@ -481,8 +481,12 @@ export function updateSubscription(
       includePendingItems: true,
       prorationDate: plan.at,
     });
-    if (invoice.subtotal > 0) consumeDiscounts(ctx, discounts, now);
-    next = { ...next, latest_invoice: invoice.id };
+    const spent = invoice.subtotal > 0 ? consumeDiscounts(ctx, discounts, now) : [];
+    next = {
+      ...next,
+      latest_invoice: invoice.id,
+      discounts: next.discounts.filter((d) => !spent.includes(idOf(d))),
+    };
     ctx.store.update(next);
     if (!pending) saveSubscription(ctx, sub, next);
     invoice = finalizeInvoice(ctx, invoice);
