@@ -1,4 +1,3 @@
-import { and, eq, isNull, notInArray, sql } from "drizzle-orm";
 import type { StripeRaw } from "@folio/db";
 import type Stripe from "stripe";
 import type { SyncChange, SyncDeps, SyncEventRef, SyncHooks, SyncTx } from "./hooks.ts";
@@ -14,6 +13,15 @@ import {
   type MirrorKind,
   type StripeObject,
 } from "./kinds.ts";
+import {
+  markDeleted,
+  readVersion,
+  rowExists,
+  tombstoneChildren,
+  touchVersion,
+  upsertRow,
+  type StoredVersion,
+} from "./sql.ts";
 
 /** One version of one object, from an event or from the API. */
 export interface Snapshot {
@@ -39,12 +47,7 @@ export type Decision =
 export const WRITES: ReadonlySet<Decision> = new Set(["insert", "update", "touch", "tombstone"]);
 const CHANGES: ReadonlySet<Decision> = new Set(["insert", "update", "tombstone"]);
 
-interface Stored {
-  versionTs: Date;
-  versionEventId: string | null;
-  deletedAt: Date | null;
-  raw: StripeRaw;
-}
+type Stored = StoredVersion;
 
 export interface PlannedWrite {
   snap: Snapshot;
@@ -59,31 +62,14 @@ export class PlanConflictError extends Error {
   override readonly name = "PlanConflictError";
 }
 
-// All mirror tables share the version columns; typing them as one table keeps the generic
-// read/write code simple (kind-specific columns go through `columns()`).
-type AnyMirror = typeof TABLES.customer;
-const table = (kind: MirrorKind) => TABLES[kind] as unknown as AnyMirror;
-type Reader = Pick<SyncTx, "select">;
+type Client = SyncDeps["db"]["$client"];
 
-function readStored(db: Reader, kind: MirrorKind, id: string): Stored | null {
-  const t = table(kind);
-  return (
-    db
-      .select({
-        versionTs: t.versionTs,
-        versionEventId: t.versionEventId,
-        deletedAt: t.deletedAt,
-        raw: t.raw,
-      })
-      .from(t)
-      .where(eq(t.id, id))
-      .get() ?? null
-  );
+function readStored(client: Client, kind: MirrorKind, id: string): Stored | null {
+  return readVersion(client, TABLES[kind], id);
 }
 
-function exists(db: Reader, kind: MirrorKind, id: string): boolean {
-  const t = table(kind);
-  return db.select({ id: t.id }).from(t).where(eq(t.id, id)).get() !== undefined;
+function exists(client: Client, kind: MirrorKind, id: string): boolean {
+  return rowExists(client, TABLES[kind], id);
 }
 
 /** Canonical JSON (sorted keys) so key order never counts as a change. */
@@ -154,7 +140,8 @@ async function completeChildren(
  * lists, and pulls customer balance transactions when a balance moved. Never writes.
  */
 export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<PlannedWrite[]> {
-  const { db, stripe } = ctx.deps;
+  const { stripe } = ctx.deps;
+  const db = ctx.deps.db.$client;
   const out: PlannedWrite[] = [];
   const planned = new Set<string>();
 
@@ -291,54 +278,39 @@ function rowFor(snap: Snapshot, now: Date) {
   };
 }
 
-function writeChildren(tx: SyncTx, w: PlannedWrite, now: Date) {
+function writeChildren(client: Client, w: PlannedWrite, now: Date) {
   const { snap } = w;
   const field = snap.kind === "subscription" ? "items" : snap.kind === "invoice" ? "lines" : null;
   if (!field) return;
-  const t = (field === "items"
-    ? CHILD_TABLES.subscription_item
-    : CHILD_TABLES.invoice_line_item) as unknown as typeof CHILD_TABLES.subscription_item;
-  const parentCol =
-    field === "items"
-      ? CHILD_TABLES.subscription_item.subscriptionId
-      : CHILD_TABLES.invoice_line_item.invoiceId;
-  if (w.decision === "tombstone") {
-    tx.update(t)
-      .set({ deletedAt: now })
-      .where(and(eq(parentCol, snap.object.id), isNull(t.deletedAt)))
-      .run();
-    return;
-  }
-  const list = w.children ?? childList(snap.object, field)?.data ?? [];
+  const t = field === "items" ? CHILD_TABLES.subscription_item : CHILD_TABLES.invoice_line_item;
+  const parentColumn = field === "items" ? "subscription_id" : "invoice_id";
+  const list =
+    w.decision === "tombstone" ? [] : (w.children ?? childList(snap.object, field)?.data ?? []);
   for (const child of list) {
     const columns =
       field === "items"
         ? subscriptionItemColumns(child as unknown as Stripe.SubscriptionItem, snap.object.id)
         : invoiceLineColumns(child as unknown as Stripe.InvoiceLineItem, snap.object.id);
-    const row = {
+    upsertRow(client, t, {
       id: child.id,
       livemode: child.livemode ?? snap.object.livemode ?? false,
       stripeCreated: sec(child.created),
-      raw: child as StripeRaw,
+      raw: child,
       versionTs: new Date(snap.version),
       versionEventId: snap.eventId,
       syncedAt: now,
       deletedAt: null,
       ...columns,
-    } as unknown as typeof t.$inferInsert;
-    tx.insert(t).values(row).onConflictDoUpdate({ target: t.id, set: row }).run();
+    });
   }
-  const keep = list.map((c) => c.id);
-  tx.update(t)
-    .set({ deletedAt: now })
-    .where(
-      and(
-        eq(parentCol, snap.object.id),
-        isNull(t.deletedAt),
-        keep.length > 0 ? notInArray(t.id, keep) : sql`1 = 1`,
-      ),
-    )
-    .run();
+  tombstoneChildren(
+    client,
+    t,
+    parentColumn,
+    snap.object.id,
+    list.map((c) => c.id),
+    now,
+  );
 }
 
 /**
@@ -352,8 +324,10 @@ export function writePlan(
   hooks: PreparedHooks,
 ): void {
   const now = ctx.deps.clock.now();
+  // Same connection as `tx`: these statements are part of its transaction.
+  const client = ctx.deps.db.$client;
   for (const [wi, w] of writes.entries()) {
-    const stored = readStored(tx, w.snap.kind, w.snap.object.id);
+    const stored = readStored(client, w.snap.kind, w.snap.object.id);
     const again = decide(stored, w.snap);
     if (again !== w.decision && !(w.decision === "touch" && again === "skip_same")) {
       throw new PlanConflictError(
@@ -361,31 +335,23 @@ export function writePlan(
       );
     }
     if (!WRITES.has(w.decision)) continue;
-    const t = table(w.snap.kind);
+    const t = TABLES[w.snap.kind];
     if (w.decision === "touch") {
-      tx.update(t)
-        .set({
-          versionTs: new Date(w.snap.version),
-          versionEventId: w.snap.eventId,
-          syncedAt: now,
-        })
-        .where(eq(t.id, w.snap.object.id))
-        .run();
+      touchVersion(client, t, w.snap.object.id, w.snap.version, w.snap.eventId, now);
     } else if (
       w.decision === "tombstone" &&
       stored &&
       w.snap.version <= stored.versionTs.getTime()
     ) {
       // An older deletion notice still deletes, but keeps the newer content we hold.
-      tx.update(t).set({ deletedAt: now, syncedAt: now }).where(eq(t.id, w.snap.object.id)).run();
+      markDeleted(client, t, w.snap.object.id, now);
     } else {
-      const row = {
+      upsertRow(client, t, {
         ...rowFor(w.snap, now),
         deletedAt: w.decision === "tombstone" ? now : null,
-      } as unknown as typeof t.$inferInsert;
-      tx.insert(t).values(row).onConflictDoUpdate({ target: t.id, set: row }).run();
+      });
     }
-    if (w.decision !== "touch") writeChildren(tx, w, now);
+    if (w.decision !== "touch") writeChildren(client, w, now);
     for (const call of hooks.calls) {
       if (call.write !== wi) continue;
       ctx.hooks[call.hook]?.write(tx, call.change, call.prepared);

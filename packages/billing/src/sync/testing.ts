@@ -2,7 +2,7 @@
 // inbox, and check that the store converged to what Stripe holds now.
 import type { Db } from "@folio/db";
 import { and, eq, isNull } from "drizzle-orm";
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import type { Clock } from "../clock.ts";
 import { ingestWebhook, type IngestResult } from "../webhooks/ingest.ts";
 import { signStripePayload } from "../webhooks/signature.ts";
@@ -173,4 +173,31 @@ function childProblems(
   for (const id of byId.keys())
     problems.push(`${kind} ${id} of ${parentId}: live here, not in Stripe`);
   return problems;
+}
+
+/**
+ * An SDK client for an account whose state no longer changes (a recorded lifecycle): identical
+ * GETs are answered from memory after the first time. The engine still makes every call it
+ * would make; only the emulator's repeated work is saved, which keeps 100-seed replays fast.
+ */
+export function frozenAccountClient(make: (config: Stripe.StripeConfig) => Stripe): {
+  stripe: Stripe;
+  requests: () => number;
+} {
+  const cache = new Map<string, { status: number; headers: [string, string][]; body: string }>();
+  let requests = 0;
+  const cachedFetch: typeof fetch = async (input, init) => {
+    requests++;
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    const method = (init?.method ?? "GET").toUpperCase();
+    const hit = method === "GET" ? cache.get(url) : undefined;
+    if (hit) return new Response(hit.body, { status: hit.status, headers: hit.headers });
+    const res = await fetch(input, init);
+    const body = await res.text();
+    const entry = { status: res.status, headers: [...res.headers.entries()], body };
+    if (method === "GET" && res.status < 500) cache.set(url, entry);
+    return new Response(body, { status: entry.status, headers: entry.headers });
+  };
+  const stripe = make({ httpClient: Stripe.createFetchHttpClient(cachedFetch) });
+  return { stripe, requests: () => requests };
 }

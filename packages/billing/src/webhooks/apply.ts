@@ -1,8 +1,9 @@
-import { eq, max } from "drizzle-orm";
+import { max } from "drizzle-orm";
 import { webhookEvents } from "@folio/db";
-import type { SyncDeps, SyncHooks, SyncTx } from "../sync/hooks.ts";
+import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { eventTarget } from "../sync/events.ts";
 import { KINDS, type StripeObject } from "../sync/kinds.ts";
+import { prepared } from "../sync/sql.ts";
 import { applySnapshots, type ApplyContext, type PlannedWrite } from "../sync/store.ts";
 
 export type InboxEvent = typeof webhookEvents.$inferSelect;
@@ -35,22 +36,19 @@ export async function applyInboxEvent(
   hooks: SyncHooks,
   row: InboxEvent,
 ): Promise<PlannedWrite[] | null> {
-  const markApplied = (tx: SyncTx, status: "applied" | "ignored") =>
-    tx
-      .update(webhookEvents)
-      .set({
-        status,
-        attempts: row.attempts + 1,
-        appliedAt: deps.clock.now(),
-        lastError: null,
-        nextAttemptAt: null,
-      })
-      .where(eq(webhookEvents.id, row.id))
-      .run();
+  const client = deps.db.$client;
+  // Runs inside the apply transaction (same connection).
+  const markApplied = (status: "applied" | "ignored") =>
+    prepared(
+      client,
+      "inbox:mark-applied",
+      () =>
+        "update webhook_events set status = ?, attempts = ?, applied_at = ?, last_error = null, next_attempt_at = null where id = ?",
+    ).run(status, row.attempts + 1, deps.clock.now().getTime(), row.id);
 
   const target = eventTarget(row.type);
   if (!target) {
-    deps.db.transaction((tx) => markApplied(tx, "ignored"));
+    deps.db.transaction(() => markApplied("ignored"));
     return [];
   }
   let event: { data?: { object?: StripeObject } };
@@ -90,13 +88,15 @@ export async function applyInboxEvent(
     ],
     {
       // Another applier (a CLI replay next to the server's worker) may have finished it already.
-      before: (tx) =>
-        tx
-          .select({ status: webhookEvents.status })
-          .from(webhookEvents)
-          .where(eq(webhookEvents.id, row.id))
-          .get()?.status === row.status,
-      after: (tx) => markApplied(tx, "applied"),
+      before: () =>
+        (
+          prepared(
+            client,
+            "inbox:status",
+            () => "select status from webhook_events where id = ?",
+          ).get(row.id) as { status: string } | undefined
+        )?.status === row.status,
+      after: () => markApplied("applied"),
     },
   );
 }

@@ -1,6 +1,7 @@
 import { webhookEvents, type Db } from "@folio/db";
 import type { Clock } from "../clock.ts";
 import { eventTarget } from "../sync/events.ts";
+import { insertOrIgnore } from "../sync/sql.ts";
 import { verifyStripeSignature, type SignatureFailure } from "./signature.ts";
 
 export interface IngestInput {
@@ -100,23 +101,23 @@ export function ingestEvent(
   if (!e) return null;
   const handled = e.objectId !== null && eventTarget(e.type) !== null;
   const status = handled ? "pending" : "ignored";
-  const inserted = deps.db
-    .insert(webhookEvents)
-    .values({
-      id: e.id,
-      type: e.type,
-      apiVersion: e.api_version,
-      created: new Date(e.created),
-      livemode: e.livemode,
-      objectId: e.objectId,
-      objectType: e.objectType,
-      payload: body,
-      status,
-      attempts: 0,
-      nextAttemptAt: handled ? now : null,
-      receivedAt: now,
-    })
-    .onConflictDoNothing({ target: webhookEvents.id })
-    .run();
-  return { eventId: e.id, status, inserted: inserted.changes > 0 };
+  // A prepared statement: this runs once per delivery and is most of the route's work.
+  const inserted = insertOrIgnore(deps.db.$client, webhookEvents, {
+    id: e.id,
+    type: e.type,
+    apiVersion: e.api_version,
+    created: new Date(e.created),
+    livemode: e.livemode,
+    objectId: e.objectId,
+    objectType: e.objectType,
+    payload: body,
+    status,
+    attempts: 0,
+    nextAttemptAt: handled ? now : null,
+    lastError: null,
+    lastFailedAt: null,
+    receivedAt: now,
+    appliedAt: null,
+  });
+  return { eventId: e.id, status, inserted };
 }

@@ -1,0 +1,396 @@
+import {
+  createDb,
+  creditLedger,
+  orderItems,
+  orders,
+  shippingTasks,
+  stripeCheckoutSessions,
+  stripeCustomers,
+  stripeInvoices,
+  stripeSubscriptions,
+  subscriptionHistory,
+  webhookEvents,
+  type Db,
+} from "@folio/db";
+import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import { asc, eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manualClock } from "../clock.ts";
+import { recordHooks } from "../records/index.ts";
+import { snapshotSubscription } from "../records/subscription-history.ts";
+import { startWebhookWorker } from "../webhooks/worker.ts";
+import { syncAll } from "./backfill.ts";
+import type { SyncHooks } from "./hooks.ts";
+import type { StripeObject } from "./kinds.ts";
+import {
+  convergenceProblems,
+  deliver,
+  frozenAccountClient,
+  prng,
+  recordEvents,
+  shuffle,
+} from "./testing.ts";
+
+// One recorded lifecycle — subscription checkout with a trial → trial ends and is paid →
+// upgrade with proration → a shipped one-time order → partial refund → store credit → dispute →
+// cancel — replayed into fresh in-memory stores in many orders. Recorded once; the emulator is
+// left untouched afterwards so every run is compared with the same final state.
+
+let emu: EmulatorHandle;
+let stripe: Stripe;
+let events: Stripe.Event[];
+const cache = new Map<string, StripeObject | null>();
+const ids = {} as {
+  customer: string;
+  subscription: string;
+  orderSession: string;
+  subscriptionSession: string;
+};
+
+async function pay(url: string, extra: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      action: "pay",
+      card_number: "4242424242424242",
+      card_expiry: "12 / 34",
+      card_cvc: "123",
+      cardholder_name: "Ada Lovelace",
+      email: "ada@example.com",
+      ...extra,
+    }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`checkout failed: ${res.status} ${await res.text()}`);
+}
+
+beforeAll(async () => {
+  emu = await startEmulator({ deterministic: { seed: "folio-lifecycle" } });
+  stripe = emu.stripe();
+  const pro = await stripe.prices.create({
+    currency: "usd",
+    unit_amount: 1500,
+    recurring: { interval: "month" },
+    lookup_key: "pro_monthly",
+    product_data: { name: "Pro", metadata: { folio_kind: "plan", folio_plan: "pro" } },
+  });
+  const business = await stripe.prices.create({
+    currency: "usd",
+    unit_amount: 4000,
+    recurring: { interval: "month" },
+    lookup_key: "business_monthly",
+    product_data: { name: "Business", metadata: { folio_kind: "plan", folio_plan: "business" } },
+  });
+  const notebook = await stripe.products.create({
+    name: "A5 Notebook",
+    shippable: true,
+    metadata: { folio_kind: "physical", folio_requires_shipping: "true" },
+  });
+  const notebookPrice = await stripe.prices.create({
+    currency: "usd",
+    unit_amount: 2400,
+    product: notebook.id,
+  });
+  emu.advanceClock(5);
+
+  const subSession = await stripe.checkout.sessions.create({
+    mode: "subscription",
+    line_items: [{ price: pro.id, quantity: 1 }],
+    subscription_data: { trial_period_days: 14 },
+    success_url: "https://folio.example/welcome",
+  });
+  await pay(subSession.url ?? "");
+  const done = await stripe.checkout.sessions.retrieve(subSession.id);
+  ids.subscriptionSession = subSession.id;
+  ids.customer = done.customer as string;
+  ids.subscription = done.subscription as string;
+  emu.advanceClock(60);
+
+  const orderSession = await stripe.checkout.sessions.create({
+    mode: "payment",
+    customer: ids.customer,
+    line_items: [{ price: notebookPrice.id, quantity: 2 }],
+    shipping_address_collection: { allowed_countries: ["US"] },
+    success_url: "https://folio.example/thanks",
+  });
+  await pay(orderSession.url ?? "", {
+    shipping_name: "Ada Lovelace",
+    shipping_line1: "1 Analytical Way",
+    shipping_city: "London",
+    shipping_postal_code: "10001",
+    shipping_country: "US",
+  });
+  ids.orderSession = orderSession.id;
+  emu.advanceClock(60);
+
+  // The trial ends and the first real invoice is paid.
+  const sub = await stripe.subscriptions.retrieve(ids.subscription);
+  emu.setClock((sub.trial_end ?? 0) + 3600);
+  emu.advanceClock(60);
+
+  const item = sub.items.data[0]!;
+  await stripe.subscriptions.update(ids.subscription, {
+    items: [{ id: item.id, price: business.id }],
+    proration_behavior: "always_invoice",
+  });
+  emu.advanceClock(60);
+
+  const order = await stripe.checkout.sessions.retrieve(ids.orderSession);
+  await stripe.refunds.create({ payment_intent: order.payment_intent as string, amount: 1000 });
+  emu.advanceClock(60);
+
+  await stripe.customers.createBalanceTransaction(ids.customer, {
+    amount: -700,
+    currency: "usd",
+    description: "Goodwill credit",
+  });
+  emu.advanceClock(60);
+
+  await stripe.subscriptions.cancel(ids.subscription);
+  events = await recordEvents(stripe);
+  // From here on the account is frozen: replays may answer repeated GETs from memory.
+  stripe = frozenAccountClient((config) => emu.stripe(undefined, config)).stripe;
+}, 60_000);
+
+afterAll(() => emu.stop());
+
+function fresh(hooks: SyncHooks = recordHooks) {
+  const db = createDb(":memory:");
+  const clock = manualClock(Date.now());
+  const worker = startWebhookWorker({ db, stripe, clock, hooks }, { autoStart: false });
+  return { db, clock, worker, deps: { db, stripe, clock } };
+}
+
+/** Folio's own records exist exactly once and match the final state. */
+async function recordProblems(db: Db): Promise<string[]> {
+  const problems: string[] = [];
+  const allOrders = db.select().from(orders).all();
+  if (allOrders.length !== 1) problems.push(`expected 1 order, got ${allOrders.length}`);
+  const order = allOrders[0];
+  if (order) {
+    if (order.checkoutSessionId !== ids.orderSession) problems.push("order for the wrong session");
+    if (order.amountTotal !== 4800) problems.push(`order total ${order.amountTotal}`);
+    if (order.amountRefunded !== 1000) problems.push(`order refunded ${order.amountRefunded}`);
+    if (order.paymentState !== "partially_refunded")
+      problems.push(`order payment state ${order.paymentState}`);
+    if (!order.requiresShipping || order.shippingLine1 !== "1 Analytical Way")
+      problems.push("order shipping address missing");
+  }
+  const items = db.select().from(orderItems).all();
+  if (items.length !== 1 || items[0]?.quantity !== 2) problems.push(`order items ${items.length}`);
+  const tasks = db.select().from(shippingTasks).all();
+  if (tasks.length !== 1) problems.push(`expected 1 shipping task, got ${tasks.length}`);
+
+  const ledger = db.select().from(creditLedger).all();
+  const txns: Stripe.CustomerBalanceTransaction[] = [];
+  for await (const t of stripe.customers.listBalanceTransactions(ids.customer)) txns.push(t);
+  const ledgerIds = ledger.map((l) => l.balanceTransactionId).sort();
+  const txnIds = txns.map((t) => t.id).sort();
+  if (JSON.stringify(ledgerIds) !== JSON.stringify(txnIds))
+    problems.push(`ledger ${JSON.stringify(ledgerIds)} vs Stripe ${JSON.stringify(txnIds)}`);
+
+  const history = db
+    .select()
+    .from(subscriptionHistory)
+    .where(eq(subscriptionHistory.subscriptionId, ids.subscription))
+    .orderBy(asc(subscriptionHistory.effectiveAt), asc(subscriptionHistory.id))
+    .all();
+  const finalSub = cache.get(`subscription:${ids.subscription}`) as unknown as Stripe.Subscription;
+  const last = history.at(-1);
+  if (!last) problems.push("no subscription history");
+  else if (last.fingerprint !== snapshotSubscription(finalSub).fingerprint)
+    problems.push(`latest history row is ${last.status}, not the final state`);
+  const eventIds = history.map((h) => h.eventId).filter((e) => e !== null);
+  if (new Set(eventIds).size !== eventIds.length)
+    problems.push("history row repeated for an event");
+  return problems;
+}
+
+describe("full lifecycle delivered in any order", () => {
+  it("recorded a lifecycle with same-second events", () => {
+    const types = events.map((e) => e.type);
+    for (const t of [
+      "checkout.session.completed",
+      "customer.subscription.created",
+      "customer.subscription.updated",
+      "customer.subscription.deleted",
+      "invoice.paid",
+      "charge.refunded",
+      "customer.updated",
+    ]) {
+      expect(types).toContain(t);
+    }
+    const perSecond = new Map<number, number>();
+    for (const e of events) perSecond.set(e.created, (perSecond.get(e.created) ?? 0) + 1);
+    expect(Math.max(...perSecond.values())).toBeGreaterThan(3);
+  });
+
+  it("in order, every event applies and the store converges", async () => {
+    const { db, clock, worker } = fresh();
+    deliver({ db, clock }, events);
+    const result = await worker.drain();
+    expect(result.failed + result.dead).toBe(0);
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    expect(await recordProblems(db)).toEqual([]);
+    const sub = db.select().from(stripeSubscriptions).get();
+    expect(sub).toMatchObject({ status: "canceled", customerId: ids.customer });
+    expect(db.select().from(stripeInvoices).all().length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("converges for 100 seeds of shuffled deliveries, each event 1–3 times", async () => {
+    const runSeed = async (seed: number) => {
+      const random = prng(seed);
+      const { db, clock, worker } = fresh();
+      const copies = events.flatMap((e) =>
+        Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
+      );
+      deliver({ db, clock }, shuffle(copies, random));
+      const result = await worker.drain();
+      expect(result.failed + result.dead, `seed ${seed}`).toBe(0);
+      expect(await convergenceProblems(db, stripe, { cache }), `seed ${seed}`).toEqual([]);
+      expect(await recordProblems(db), `seed ${seed}`).toEqual([]);
+      const statuses = db.select({ s: webhookEvents.status }).from(webhookEvents).all();
+      expect(new Set(statuses.map((s) => s.s)), `seed ${seed}`).toEqual(
+        new Set(statuses.some((s) => s.s === "ignored") ? ["applied", "ignored"] : ["applied"]),
+      );
+    };
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(Array.from({ length: 5 }, (_, i) => runSeed(batch * 5 + i + 1)));
+    }
+  }, 120_000);
+
+  it("delivers every event 2–5 times, some concurrently, through the worker's own loop", async () => {
+    const { db, clock } = fresh();
+    const worker = startWebhookWorker(
+      { db, stripe, clock, hooks: recordHooks },
+      { pollMs: 5, batchSize: 3 },
+    );
+    const random = prng(7);
+    const waves = Array.from({ length: 5 }, () =>
+      shuffle(
+        events.filter(() => random() < 0.8),
+        random,
+      ),
+    );
+    waves.push(events); // everything at least once more
+    for (const wave of waves) {
+      deliver({ db, clock }, wave);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await worker.drain();
+    await worker.stop();
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    expect(await recordProblems(db)).toEqual([]);
+  });
+
+  it("invoice.paid before its customer and subscription exist fetches the parents", async () => {
+    const paid = events.find(
+      (e) => e.type === "invoice.paid" && e.data.object.parent?.subscription_details !== null,
+    )!;
+    const { db, clock, worker } = fresh([]);
+    deliver({ db, clock }, [paid]);
+    expect(await worker.drain()).toMatchObject({ applied: 1, failed: 0 });
+    expect(
+      db
+        .select()
+        .from(stripeCustomers)
+        .all()
+        .map((c) => c.id),
+    ).toEqual([ids.customer]);
+    expect(
+      db
+        .select()
+        .from(stripeSubscriptions)
+        .all()
+        .map((s) => s.id),
+    ).toEqual([ids.subscription]);
+    expect(
+      db
+        .select()
+        .from(stripeInvoices)
+        .all()
+        .map((i) => i.id),
+    ).toEqual([(paid.data.object as Stripe.Invoice).id]);
+    // The parents are today's truth (canceled), the invoice is the event's snapshot.
+    expect(db.select().from(stripeSubscriptions).get()?.status).toBe("canceled");
+  });
+
+  it("a dropped customer.subscription.updated is repaired by syncAll", async () => {
+    // Its own account, so the lifecycle's final state stays fixed.
+    const other = await startEmulator({ deterministic: { seed: "folio-dropped-update" } });
+    try {
+      const s = other.stripe();
+      const customer = await s.customers.create({ email: "drop@example.com" });
+      const price = await s.prices.create({
+        currency: "usd",
+        unit_amount: 900,
+        recurring: { interval: "month" },
+        product_data: { name: "Seat" },
+      });
+      const sub = await s.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id, quantity: 2 }],
+        trial_period_days: 30,
+      });
+      const db = createDb(":memory:");
+      const clock = manualClock(Date.now());
+      const deps = { db, stripe: s, clock };
+      const worker = startWebhookWorker({ ...deps, hooks: recordHooks }, { autoStart: false });
+      // Live: what happened so far is delivered and applied before the update happens.
+      const before = await recordEvents(s);
+      deliver({ db, clock }, before);
+      await worker.drain();
+
+      other.advanceClock(5);
+      await s.subscriptions.update(sub.id, {
+        items: [{ id: sub.items.data[0]!.id, quantity: 5 }],
+        proration_behavior: "none",
+      });
+      const seen = new Set(before.map((e) => e.id));
+      const after = (await recordEvents(s)).filter((e) => !seen.has(e.id));
+      const dropped = after.find((e) => e.type === "customer.subscription.updated")!;
+      deliver(
+        { db, clock },
+        after.filter((e) => e !== dropped),
+      );
+      await worker.drain();
+      const items = () =>
+        (db.select().from(stripeSubscriptions).get()?.raw as unknown as Stripe.Subscription).items
+          .data[0]?.quantity;
+      expect(items()).toBe(2);
+
+      const summary = await syncAll({ ...deps, hooks: recordHooks });
+      expect(summary.subscription).toEqual({ created: 0, updated: 1, unchanged: 0, tombstoned: 0 });
+      expect(items()).toBe(5);
+      expect(await convergenceProblems(db, s)).toEqual([]);
+      const history = db.select().from(subscriptionHistory).all();
+      expect(history.at(-1)?.items[0]?.quantity).toBe(5);
+      // The late delivery of the dropped event is now older than what sync stored.
+      deliver({ db, clock }, [dropped]);
+      await worker.drain();
+      expect(items()).toBe(5);
+      expect(db.select().from(subscriptionHistory).all()).toHaveLength(history.length);
+      // Nothing left to do on a second pass.
+      const again = await syncAll({ ...deps, hooks: recordHooks });
+      for (const [kind, c] of Object.entries(again)) {
+        expect({ kind, ...c }).toMatchObject({ kind, created: 0, updated: 0, tombstoned: 0 });
+      }
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("a full backfill into an empty store matches the webhook-fed store", async () => {
+    const { db, deps } = fresh();
+    const summary = await syncAll({ ...deps, hooks: recordHooks });
+    for (const [kind, c] of Object.entries(summary)) {
+      expect(c.error, kind).toBeUndefined();
+    }
+    expect(summary.subscription?.created).toBe(1);
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    expect(db.select().from(stripeCheckoutSessions).all()).toHaveLength(2);
+    expect(db.select().from(orders).all()).toHaveLength(1);
+  });
+});
