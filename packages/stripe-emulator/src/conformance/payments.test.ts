@@ -596,6 +596,29 @@ describe("refunds and disputes", () => {
     });
   });
 
+  it("balance: pending until available_on, then available; receipt page", async () => {
+    const charge = await paid(10_000);
+    const txn = await stripe.balanceTransactions.retrieve(charge.balance_transaction as string);
+    expect(txn.status).toBe("pending");
+    let balance = await stripe.balance.retrieve();
+    expect(balance.pending).toEqual([
+      expect.objectContaining({ currency: "usd", amount: txn.net }),
+    ]);
+    expect(balance.available[0]?.amount).toBe(0);
+    emu.advanceClock(2 * 86400);
+    balance = await stripe.balance.retrieve();
+    expect(balance.available[0]?.amount).toBe(txn.net);
+    expect((await stripe.balanceTransactions.retrieve(txn.id)).status).toBe("available");
+
+    await stripe.refunds.create({ charge: charge.id, amount: 2500 });
+    const page = await fetch(charge.receipt_url ?? "");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("$100.00");
+    expect(html).toContain("$25.00");
+    expect(html).toContain("4242");
+  });
+
   it("opens disputes via the test helper and the 0259 card", async () => {
     const charge = await paid();
     const res = await control(`charges/${charge.id}/dispute`, { reason: "product_not_received" });

@@ -1,6 +1,7 @@
 import type { EmulatorModule } from "../core/types.ts";
 import { authenticatePages } from "./authenticate.ts";
 import { dashboardPages } from "./dashboard.ts";
+import { receiptPages } from "./receipt.ts";
 import { checkoutPagesModule } from "./checkout.ts";
 import { invoicePagesModule } from "./invoice.ts";
 import { portalPagesModule } from "./portal.ts";
@@ -9,6 +10,7 @@ import { portalPagesModule } from "./portal.ts";
 export const pageModules: EmulatorModule[] = [
   authenticatePages,
   dashboardPages,
+  receiptPages,
   checkoutPagesModule,
   invoicePagesModule,
   portalPagesModule,

@@ -24,6 +24,35 @@ import {
   openDispute,
 } from "../services/payments.ts";
 
+/** Funds become available two days after the transaction (the emulator's payout schedule). */
+function withStatus(ctx: Ctx, txn: Stripe.BalanceTransaction): Stripe.BalanceTransaction {
+  return { ...txn, status: txn.available_on <= ctx.now() ? "available" : "pending" };
+}
+
+function balance(ctx: Ctx): Stripe.Balance {
+  const available = new Map<string, number>();
+  const pending = new Map<string, number>();
+  for (const txn of ctx.store.list<Stripe.BalanceTransaction>("balance_transaction")) {
+    const bucket = txn.available_on <= ctx.now() ? available : pending;
+    bucket.set(txn.currency, (bucket.get(txn.currency) ?? 0) + txn.net);
+    // Every currency seen appears in both lists, as Stripe reports it.
+    const other = bucket === available ? pending : available;
+    if (!other.has(txn.currency)) other.set(txn.currency, 0);
+  }
+  const list = (m: Map<string, number>) =>
+    [...m].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } }));
+  return {
+    object: "balance",
+    available: available.size
+      ? list(available)
+      : [{ amount: 0, currency: "usd", source_types: { card: 0 } }],
+    livemode: false,
+    pending: pending.size
+      ? list(pending)
+      : [{ amount: 0, currency: "usd", source_types: { card: 0 } }],
+  };
+}
+
 function getCharge(ctx: Ctx, id: string, param = "charge"): Stripe.Charge {
   return mustGet<Stripe.Charge>(ctx, "charge", id, param);
 }
@@ -321,7 +350,7 @@ export const chargesModule: EmulatorModule = {
         const id = req.pathParams.id ?? "";
         const txn = ctx.store.getTyped<Stripe.BalanceTransaction>("balance_transaction", id);
         if (!txn) throw resourceMissing("balance transaction", id);
-        return txn;
+        return withStatus(ctx, txn);
       },
     },
     {
@@ -338,7 +367,7 @@ export const chargesModule: EmulatorModule = {
           }),
           req.params,
         );
-        return listObjects<Stripe.BalanceTransaction>(
+        const page = listObjects<Stripe.BalanceTransaction>(
           ctx,
           "balance_transaction",
           p,
@@ -350,7 +379,13 @@ export const chargesModule: EmulatorModule = {
               (p.currency === undefined || t.currency === p.currency),
           },
         );
+        return { ...page, data: page.data.map((t) => withStatus(ctx, t)) };
       },
+    },
+    {
+      method: "GET",
+      path: "/v1/balance",
+      handler: (ctx) => balance(ctx),
     },
   ],
   control: [

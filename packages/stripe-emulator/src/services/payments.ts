@@ -358,7 +358,7 @@ export function createBalanceTransaction(
     net: input.amount - fee,
     reporting_category: input.reportingCategory,
     source: input.source,
-    status: "available",
+    status: "pending",
     type: input.type,
   };
   ctx.store.insert(txn);
