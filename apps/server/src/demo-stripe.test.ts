@@ -30,8 +30,20 @@ describe("seedDemoStripe", () => {
       metadata: { folio_user_id: user?.id },
     });
 
+    expect(first.subscriptionId).toMatch(/^sub_/);
+    const sub = await stripe.subscriptions.retrieve(first.subscriptionId!);
+    expect(sub.status).toBe("active");
+    expect(sub.items.data.map((i) => [i.price.lookup_key, i.quantity]).sort()).toEqual([
+      ["quire_pro_monthly", 1],
+      ["quire_seat_monthly", 2],
+    ]);
+
     const again = await seedDemoStripe({ db, stripe, clock });
     expect(again.customerId).toBe(first.customerId);
+    expect(again.subscriptionId).toBe(first.subscriptionId);
+    expect(
+      (await stripe.subscriptions.list({ customer: first.customerId!, status: "all" })).data,
+    ).toHaveLength(1);
     expect(again.catalog.summary).toMatchObject({ created: 0, updated: 0, archived: 0 });
     expect(db.select().from(billingCustomers).all()).toHaveLength(1);
     expect((await stripe.customers.list({ email: DEMO_CUSTOMER_EMAIL })).data).toHaveLength(1);

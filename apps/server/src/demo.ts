@@ -62,6 +62,8 @@ export interface DemoStripeSeedResult {
   catalog: CatalogPushReport;
   /** The demo customer's Stripe customer id, when that account exists. */
   customerId: string | null;
+  /** The demo customer's subscription (Pro monthly with two shared seats). */
+  subscriptionId: string | null;
 }
 
 /**
@@ -85,7 +87,46 @@ export async function seedDemoStripe({
     .where(eq(users.email, DEMO_CUSTOMER_EMAIL))
     .get();
   const customerId = customer ? await ensureStripeCustomer({ db, stripe, clock }, customer) : null;
-  return { catalog, customerId };
+  const subscriptionId = customerId ? await ensureDemoSubscription(stripe, customerId) : null;
+  return { catalog, customerId, subscriptionId };
+}
+
+/**
+ * Gives the demo customer a real subscription (so the store has synced billing data from the
+ * first start): a test Visa card as default payment method, Pro monthly plus two seats. Skipped
+ * when the customer already has any subscription, and keyed per customer for retries.
+ */
+async function ensureDemoSubscription(stripe: Stripe, customerId: string): Promise<string> {
+  const existing = await stripe.subscriptions.list({
+    customer: customerId,
+    status: "all",
+    limit: 1,
+  });
+  if (existing.data[0]) return existing.data[0].id;
+  const prices = await stripe.prices.list({
+    lookup_keys: ["quire_pro_monthly", "quire_seat_monthly"],
+  });
+  const price = (key: string) => {
+    const found = prices.data.find((p) => p.lookup_key === key);
+    if (!found) throw new Error(`The demo catalog has no price ${key}.`);
+    return found.id;
+  };
+  const card = await stripe.paymentMethods.attach("pm_card_visa", { customer: customerId });
+  await stripe.customers.update(customerId, {
+    invoice_settings: { default_payment_method: card.id },
+  });
+  const subscription = await stripe.subscriptions.create(
+    {
+      customer: customerId,
+      items: [
+        { price: price("quire_pro_monthly"), quantity: 1 },
+        { price: price("quire_seat_monthly"), quantity: 2 },
+      ],
+      metadata: { folio_demo: "true" },
+    },
+    { idempotencyKey: `folio-demo-subscription-${customerId}` },
+  );
+  return subscription.id;
 }
 
 /** The sign-in table printed at start in demo mode. */
