@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { ApiError } from "../core/errors.ts";
 import type { Ctx, EmulatorModule, PageResponse } from "../core/types.ts";
 import {
+  expireSession,
   getSession,
   getSessionPrivate,
   sessionDiscount,
@@ -97,7 +98,7 @@ function summary(ctx: Ctx, session: Session, priv: SessionPrivate, state: FormSt
 <div class="item-meta">Qty ${qty}${qty > 1 ? markup` · ${money(unit, cur)} each` : ""}${li.price?.type === "recurring" ? markup` · billed ${intervalLabel(li.price)}` : ""}</div>
 ${
   adjustable
-    ? markup`<form method="post" class="inline-form" style="margin-top:8px"><input type="hidden" name="action" value="update_quantity"><input type="hidden" name="line_item" value="${li.id}">${input({ name: "quantity", id: `qty-${li.id}`, label: `Quantity for ${li.description ?? "item"}`, type: "number", value: String(qty), inputmode: "numeric" })}<button type="submit" class="secondary inline">Update</button></form>`
+    ? markup`<form method="post" class="inline-form qty-form"><input type="hidden" name="action" value="update_quantity"><input type="hidden" name="line_item" value="${li.id}">${input({ name: "quantity", id: `qty-${li.id}`, label: `Quantity for ${li.description ?? "item"}`, type: "number", value: String(qty), inputmode: "numeric" })}<button type="submit" class="secondary inline">Update</button></form>`
     : ""
 }</td>
 <td class="num">${money(li.amount_subtotal, cur)}</td>
@@ -163,13 +164,13 @@ ${input({ name: "shipping_line1", label: "Address line 1", value: values.shippin
 ${input({ name: "shipping_line2", label: "Address line 2 (optional)", value: values.shipping_line2, autocomplete: "shipping address-line2" })}
 <div class="row3">
 ${input({ name: "shipping_city", label: "City", value: values.shipping_city, autocomplete: "shipping address-level2", required: true })}
-${input({ name: "shipping_state", label: "State / region", value: values.shipping_state, autocomplete: "shipping address-level1" })}
+${input({ name: "shipping_state", label: "State", value: values.shipping_state, autocomplete: "shipping address-level1" })}
 ${input({ name: "shipping_postal_code", label: "Postal code", value: values.shipping_postal_code, autocomplete: "shipping postal-code", required: true })}
 </div>
 </fieldset>`
     : "";
   return markup`<section class="card" aria-labelledby="pay-title">
-<h2 id="pay-title">${session.mode === "setup" ? "Card details" : "Pay with card"}</h2>
+<h2 id="pay-title">${session.mode === "payment" ? "Pay with card" : "Payment details"}</h2>
 ${alert("error", state.error)}
 ${alert("info", state.notice)}
 <form method="post" novalidate>
@@ -238,7 +239,12 @@ function notFound(id: string): PageResponse {
 
 function loadSession(ctx: Ctx, id: string): Session | null {
   try {
-    return getSession(ctx, id);
+    const session = getSession(ctx, id);
+    // The expiry job may not have run yet (real-time clock between ticks): expire now.
+    if (session.status === "open" && ctx.now() >= session.expires_at) {
+      return expireSession(ctx, session);
+    }
+    return session;
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;

@@ -57,9 +57,16 @@ h2{font-size:18px;margin:0 0 12px}
 @media (max-width:760px){.grid{grid-template-columns:1fr}}
 .card{background:#fff;border:1px solid #e3e8ee;border-radius:10px;padding:24px;box-shadow:0 1px 2px rgba(0,0,0,.04)}
 .card + .card{margin-top:20px}
+.grid > .card{margin-top:0}
+.qty-form{margin-top:8px}
+.qty-form label{font-size:13px;font-weight:500;color:#5a6275}
+.qty-form input{width:90px}
+.qty-form .field{flex:0 0 auto}
+.subline{margin:-12px 0 16px;color:#5a6275}
 .big{font-size:34px;font-weight:700;letter-spacing:-.02em;margin:4px 0 20px}
 table{width:100%;border-collapse:collapse}
 th,td{text-align:left;padding:8px 0;vertical-align:top}
+th + th,td + td{padding-left:12px}
 th{font-size:13px;color:#5a6275;font-weight:600;border-bottom:1px solid #e3e8ee}
 td{border-bottom:1px solid #f0f2f5}
 td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
@@ -73,7 +80,7 @@ input,select{width:100%;font:inherit;padding:9px 11px;border:1px solid #c9d0d9;b
 input:focus,select:focus{outline:2px solid #635bff;outline-offset:1px;border-color:#635bff}
 input[readonly]{background:#f3f5f8;color:#5a6275}
 .row{display:grid;grid-template-columns:1fr 1fr;gap:12px}
-.row3{display:grid;grid-template-columns:2fr 1fr 1fr;gap:12px}
+.row3{display:grid;grid-template-columns:1.5fr 1fr 1fr;gap:12px}
 fieldset{border:none;padding:0;margin:0 0 8px}
 legend{font-size:15px;font-weight:700;margin-bottom:10px;padding:0}
 button,.button{display:inline-block;width:100%;font:inherit;font-weight:600;padding:11px 16px;border-radius:6px;border:1px solid #635bff;background:#635bff;color:#fff;cursor:pointer;text-align:center;text-decoration:none}

@@ -72,23 +72,33 @@ function statusLabel(invoice: Stripe.Invoice): string {
   }
 }
 
-/** "$15.00 due by May 1, 2026", "$15.00 paid on …" — the line both the page and PDF lead with. */
-export function invoiceHeadline(invoice: Stripe.Invoice): string {
+/** The amount an invoice leads with and what it means ("due by May 1, 2026", "paid on …"). */
+export function invoiceHeadlineParts(invoice: Stripe.Invoice): { amount: string; caption: string } {
   const money = (n: number) => formatMoney(n, invoice.currency);
   switch (invoice.status) {
     case "paid":
-      return `${money(invoice.amount_paid)} paid on ${date(invoice.status_transitions.paid_at)}`;
+      return {
+        amount: money(invoice.amount_paid),
+        caption: `paid on ${date(invoice.status_transitions.paid_at)}`,
+      };
     case "void":
-      return "This invoice is void";
+      return { amount: money(invoice.total), caption: "void" };
     case "uncollectible":
-      return `${money(invoice.amount_remaining)} marked uncollectible`;
+      return { amount: money(invoice.amount_remaining), caption: "marked uncollectible" };
     case "draft":
-      return `Draft: ${money(invoice.amount_due)}`;
+      return { amount: money(invoice.amount_due), caption: "draft" };
     default:
-      return invoice.due_date
-        ? `${money(invoice.amount_remaining)} due by ${date(invoice.due_date)}`
-        : `${money(invoice.amount_remaining)} due`;
+      return {
+        amount: money(invoice.amount_remaining),
+        caption: invoice.due_date ? `due by ${date(invoice.due_date)}` : "due",
+      };
   }
+}
+
+/** "$15.00 due by May 1, 2026", "$15.00 paid on …" — the line both the page and PDF lead with. */
+export function invoiceHeadline(invoice: Stripe.Invoice): string {
+  const { amount, caption } = invoiceHeadlineParts(invoice);
+  return `${amount} ${caption}`;
 }
 
 function tableHeader(page: PdfPage, y: number): number {
@@ -178,7 +188,10 @@ export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
       page.text(MARGIN, y, `${title} (continued)`, { font: "bold", size: 12 });
       y = tableHeader(page, y - 30);
     }
-    const unit = line.pricing?.unit_amount_decimal;
+    // Lines without a price (one-off items) show their amount per unit.
+    const unit =
+      line.pricing?.unit_amount_decimal ??
+      (line.quantity ? String(line.amount / line.quantity) : null);
     desc.forEach((text, i) => page.text(MARGIN, y - i * 13, text, { size: 10 }));
     if (line.quantity !== null) {
       page.text(COL_QTY, y, String(line.quantity), { size: 10, align: "right" });

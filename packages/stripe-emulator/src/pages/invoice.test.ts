@@ -51,7 +51,8 @@ describe("hosted invoice page", () => {
     expect(page.html).toContain(invoice.number ?? "missing number");
     expect(page.html).toContain("Consulting block 1");
     expect(page.html).toContain("Consulting block 2");
-    expect(page.html).toContain("$30.00 due by");
+    expect(page.html).toContain("$30.00</h1>");
+    expect(page.html).toContain("due by ");
     expect(page.html).toContain("Acme Corp");
     expect(page.html).toContain(`href="/i/${invoice.id}/pdf"`);
     expect(page.html).toContain("Download PDF");
@@ -67,7 +68,7 @@ describe("hosted invoice page", () => {
     const paid = await stripe.invoices.retrieve(invoice.id);
     expect(paid).toMatchObject({ status: "paid", amount_paid: 3000, amount_remaining: 0 });
     const page = await getPage(invoice.hosted_invoice_url ?? "");
-    expect(page.html).toContain("$30.00 paid on");
+    expect(page.html).toContain("paid on ");
     expect(page.html).not.toContain("Card number");
     // A second submit does not charge again.
     const again = await postForm(invoice.hosted_invoice_url ?? "", card("4242424242424242"));

@@ -20,7 +20,7 @@ import {
   money,
   testCardHint,
 } from "./html.ts";
-import { invoiceHeadline, renderInvoicePdf } from "./invoice-pdf.ts";
+import { invoiceHeadlineParts, renderInvoicePdf } from "./invoice-pdf.ts";
 
 /**
  * The hosted invoice page (`hosted_invoice_url`) and its PDF (`invoice_pdf`). An open
@@ -110,9 +110,11 @@ ${cardFields({})}
 ${testCardHint()}
 </section>`
     : "";
+  const headline = invoiceHeadlineParts(invoice);
   const summary = markup`<section class="card" aria-labelledby="invoice-title">
 <p class="muted" style="margin:0">Invoice from ${invoice.account_name ?? "Stripe emulator"}</p>
-<h1 id="invoice-title">${invoiceHeadline(invoice)}</h1>
+<h1 id="invoice-title" class="big" style="margin:4px 0 16px">${headline.amount}</h1>
+<p class="subline">${headline.caption}</p>
 <p><span class="status ${invoice.status ?? ""}" data-testid="invoice-status">${invoice.status ?? ""}</span></p>
 ${alert("success", state.notice)}
 <dl class="meta">
@@ -124,7 +126,7 @@ ${invoice.status_transitions.paid_at ? markup`<dt>Paid</dt><dd>${formatDate(invo
 </dl>
 ${invoice.description ? markup`<p>${invoice.description}</p>` : ""}
 ${linesTable(invoice)}
-<p style="margin-top:20px"><a class="button secondary" href="/i/${invoice.id}/pdf" download="Invoice-${invoice.number ?? invoice.id}.pdf">Download PDF</a></p>
+<p style="margin-top:20px"><a class="button secondary" style="width:auto" href="/i/${invoice.id}/pdf" download="Invoice-${invoice.number ?? invoice.id}.pdf">Download PDF</a></p>
 ${invoice.footer ? markup`<p class="hint">${invoice.footer}</p>` : ""}
 </section>`;
   return layout(
