@@ -136,7 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.webhookWorker ?? {},
     );
     app.folio.webhookWorker = worker;
-    app.addHook("onClose", () => worker.stop());
+    // Before Fastify's onClose hooks (which close the database) run.
+    app.addHook("preClose", () => worker.stop());
   }
   const secrets = deps.webhookSecrets ?? env.STRIPE_WEBHOOK_SECRETS;
   await app.register(stripeWebhookRoute, {

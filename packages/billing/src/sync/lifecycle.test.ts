@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
 import { recordHooks } from "../records/index.ts";
 import { snapshotSubscription } from "../records/subscription-history.ts";
+import { retryDeadWebhookEvents } from "../webhooks/admin.ts";
 import { startWebhookWorker } from "../webhooks/worker.ts";
 import { syncAll } from "./backfill.ts";
 import type { SyncHooks } from "./hooks.ts";
@@ -156,6 +157,55 @@ beforeAll(async () => {
 
 afterAll(() => emu.stop());
 
+const TABLES_TO_DUMP = [
+  "stripe_customers",
+  "stripe_products",
+  "stripe_prices",
+  "stripe_subscriptions",
+  "stripe_subscription_items",
+  "stripe_invoices",
+  "stripe_invoice_line_items",
+  "stripe_invoice_payments",
+  "stripe_payment_intents",
+  "stripe_charges",
+  "stripe_refunds",
+  "stripe_disputes",
+  "stripe_checkout_sessions",
+  "stripe_customer_balance_transactions",
+  "orders",
+  "order_items",
+  "shipping_tasks",
+  "credit_ledger",
+  "subscription_history",
+  "billing_customers",
+];
+
+/** Every mirror and record row, by table (bookkeeping timestamps included). */
+function dump(db: Db): Record<string, unknown[]> {
+  return Object.fromEntries(
+    TABLES_TO_DUMP.map((t) => [t, db.$client.prepare(`select * from ${t} order by 1`).all()]),
+  );
+}
+
+/** The same without when/why each row was last written (a replay may re-touch versions). */
+function stripWrites(d: Record<string, unknown[]>) {
+  return Object.fromEntries(
+    Object.entries(d).map(([t, rows]) => [
+      t,
+      rows.map((r) => {
+        const {
+          synced_at: _s,
+          version_ts: _v,
+          version_event_id: _e,
+          recorded_at: _r,
+          ...rest
+        } = r as Record<string, unknown>;
+        return rest;
+      }),
+    ]),
+  );
+}
+
 function fresh(hooks: SyncHooks = recordHooks) {
   const db = createDb(":memory:");
   const clock = manualClock(Date.now());
@@ -265,22 +315,114 @@ describe("full lifecycle delivered in any order", () => {
     const { db, clock } = fresh();
     const worker = startWebhookWorker(
       { db, stripe, clock, hooks: recordHooks },
-      { pollMs: 5, batchSize: 3 },
+      { pollMs: 1, batchSize: 3 },
     );
     const random = prng(7);
-    const waves = Array.from({ length: 5 }, () =>
-      shuffle(
-        events.filter(() => random() < 0.8),
-        random,
-      ),
+    const copies = shuffle(
+      events.flatMap((e) => Array.from({ length: 2 + Math.floor(random() * 4) }, () => e)),
+      random,
     );
-    waves.push(events); // everything at least once more
-    for (const wave of waves) {
-      deliver({ db, clock }, wave);
-      await new Promise((r) => setTimeout(r, 2));
+    // Deliveries arrive in small bursts while the worker is applying.
+    for (let i = 0; i < copies.length; i += 7) {
+      deliver({ db, clock }, copies.slice(i, i + 7));
+      worker.wake();
+      await new Promise((r) => setTimeout(r, 1));
     }
     await worker.drain();
     await worker.stop();
+    expect(db.select().from(webhookEvents).all()).toHaveLength(events.length);
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    expect(await recordProblems(db)).toEqual([]);
+  });
+
+  it("same-second events with the stale one last: ties are settled by the API", async () => {
+    // In order across seconds, but newest first within each second.
+    const bySecond = new Map<number, Stripe.Event[]>();
+    for (const e of events) bySecond.set(e.created, [...(bySecond.get(e.created) ?? []), e]);
+    const staleLast = [...bySecond.values()].flatMap((group) => [...group].reverse());
+    const { db, clock, worker } = fresh();
+    deliver({ db, clock }, staleLast);
+    expect((await worker.drain()).failed).toBe(0);
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    expect(await recordProblems(db)).toEqual([]);
+  });
+
+  it("redelivery after commit (crash before the ack) and replays of old events change nothing", async () => {
+    const { db, clock, worker } = fresh();
+    deliver({ db, clock }, events);
+    await worker.drain();
+    const before = dump(db);
+    // Stripe never saw our 200: it redelivers everything, freshly signed.
+    expect(deliver({ db, clock }, events).every((r) => r.ok && r.duplicate)).toBe(true);
+    expect(await worker.drain()).toEqual({ applied: 0, ignored: 0, failed: 0, dead: 0 });
+    expect(dump(db)).toEqual(before);
+    // Even with the inbox emptied, old snapshots cannot regress anything.
+    db.delete(webhookEvents).run();
+    deliver({ db, clock }, shuffle(events, prng(99)));
+    await worker.drain();
+    expect(stripWrites(dump(db))).toEqual(stripWrites(before));
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    expect(await recordProblems(db)).toEqual([]);
+  });
+
+  it("the database failing mid-apply rolls the event back; the retry converges", async () => {
+    const { db, clock, worker } = fresh();
+    // Simulated I/O failure on invoice lines: the invoice row written just before must vanish too.
+    db.$client.exec(`
+      create table fail_switch (on_ integer);
+      insert into fail_switch values (1);
+      create trigger fail_lines before insert on stripe_invoice_line_items
+      when (select on_ from fail_switch) = 1
+      begin select raise(abort, 'disk I/O error (simulated)'); end;
+    `);
+    deliver({ db, clock }, events);
+    const first = await worker.drain();
+    expect(first.failed).toBeGreaterThan(0);
+    expect(db.select().from(stripeInvoices).all()).toEqual([]);
+    const failed = db.select().from(webhookEvents).where(eq(webhookEvents.status, "failed")).all();
+    expect(failed.every((e) => e.attempts === 1 && /disk I\/O error/.test(e.lastError ?? ""))).toBe(
+      true,
+    );
+    db.$client.exec("update fail_switch set on_ = 0");
+    // Not due yet: backoff.
+    expect((await worker.drain()).applied).toBe(0);
+    clock.advance(60_000);
+    const second = await worker.drain();
+    expect(second).toMatchObject({ applied: first.failed, failed: 0, dead: 0 });
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    expect(await recordProblems(db)).toEqual([]);
+  });
+
+  it("dead-letters after the attempt budget; a staff retry applies it", async () => {
+    let broken = true;
+    const flaky: SyncHooks = [
+      {
+        types: ["checkout.session"],
+        write: () => {
+          if (broken) throw new Error("hook exploded");
+        },
+      },
+    ];
+    const { db, clock } = fresh();
+    const worker = startWebhookWorker(
+      { db, stripe, clock, hooks: [...recordHooks, ...flaky] },
+      { autoStart: false, maxAttempts: 3, baseBackoffMs: 1000 },
+    );
+    deliver({ db, clock }, events);
+    await worker.drain();
+    for (let i = 0; i < 3; i++) {
+      clock.advance(10_000);
+      await worker.drain();
+    }
+    const dead = db.select().from(webhookEvents).where(eq(webhookEvents.status, "dead")).all();
+    expect(dead.length).toBeGreaterThan(0);
+    expect(dead.every((e) => e.attempts === 3 && e.lastError === "Error: hook exploded")).toBe(
+      true,
+    );
+    expect(db.select().from(orders).all()).toHaveLength(0);
+    broken = false;
+    expect(retryDeadWebhookEvents(db, clock).requeued).toBe(dead.length);
+    expect((await worker.drain()).applied).toBe(dead.length);
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
     expect(await recordProblems(db)).toEqual([]);
   });
