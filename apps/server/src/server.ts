@@ -4,7 +4,13 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
-import { formatDemoAccounts, isDemoMode, seedDemo, seedDemoStripe } from "./demo.ts";
+import {
+  DEMO_CUSTOMER_EMAIL,
+  formatDemoAccounts,
+  isDemoMode,
+  seedDemo,
+  seedDemoStripe,
+} from "./demo.ts";
 import type { Env } from "./env.ts";
 import { startStripe, type StripeRuntime } from "./stripe.ts";
 
@@ -108,7 +114,7 @@ export async function startServer(
       const seeded = await seedDemoStripe({ db, stripe: stripe.stripe, clock });
       const s = seeded.catalog.summary;
       print(
-        `Demo catalog pushed (${s.created} created, ${s.updated} updated, ${s.archived} archived, ${s.unchanged} unchanged); demo customer is ${seeded.customerId ?? "missing"}.`,
+        `Demo catalog pushed (${s.created} created, ${s.updated} updated, ${s.archived} archived, ${s.unchanged} unchanged); demo customer ${DEMO_CUSTOMER_EMAIL} is ${seeded.customerId ?? "missing"}${seeded.subscriptionId ? ` with subscription ${seeded.subscriptionId}` : ""}.`,
       );
     } catch (err) {
       app.log.error({ err }, "could not seed the demo Stripe data; the app runs without it");
