@@ -243,6 +243,22 @@ async function builtinControl(
     return ok(clockBody(handle));
   }
   if (route === "GET /_emulator/jobs") return ok({ data: handle.core.listJobs() });
+  if (route === "GET /_emulator/objects") {
+    const type = typeof query.type === "string" ? query.type : undefined;
+    if (!type)
+      throw new ApiError(400, "invalid_request_error", "Pass ?type=<object type>.", {
+        param: "type",
+      });
+    return ok({ data: handle.core.store.list(type) });
+  }
+  const objectMatch = /^\/_emulator\/objects\/([^/]+)$/.exec(path);
+  if (objectMatch && method === "GET") {
+    // Raw stored state, including deleted stubs and objects the API hides.
+    const id = decodeURIComponent(objectMatch[1] ?? "");
+    const object = handle.core.store.get(id);
+    if (!object) throw new ApiError(404, "invalid_request_error", `No such object: '${id}'`);
+    return ok({ object, private: handle.core.store.getPrivate(id) ?? null });
+  }
   if (route === "GET /_emulator/requests")
     return ok({ data: [...handle.core.requestLog].reverse() });
   if (route === "GET /_emulator/deliveries") {

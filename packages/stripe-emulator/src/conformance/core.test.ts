@@ -237,4 +237,19 @@ describe("core API behaviour", () => {
     await new Promise((r) => setImmediate(r));
     expect(emu.now()).toBe(before + 86400);
   });
+
+  it("exposes raw stored objects on the control API", async () => {
+    const customer = await stripe.customers.create({ email: "raw@example.com" });
+    await stripe.customers.del(customer.id);
+    const raw = (await (await fetch(`${emu.url}/_emulator/objects/${customer.id}`)).json()) as {
+      object: { deleted: boolean };
+    };
+    expect(raw.object.deleted).toBe(true);
+    const byType = (await (await fetch(`${emu.url}/_emulator/objects?type=event`)).json()) as {
+      data: { type: string }[];
+    };
+    expect(byType.data.map((e) => e.type)).toEqual(["customer.deleted", "customer.created"]);
+    expect((await fetch(`${emu.url}/_emulator/objects/nope`)).status).toBe(404);
+    expect((await fetch(`${emu.url}/_emulator/objects`)).status).toBe(400);
+  });
 });
