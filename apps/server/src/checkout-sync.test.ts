@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureStripeCustomer } from "@folio/billing";
+import { orders, shippingTasks, stripeSubscriptions, subscriptionHistory, users } from "@folio/db";
+import { eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_CUSTOMER_EMAIL } from "./demo.ts";
+import { startServer, type RunningServer } from "./server.ts";
+import { testEnv } from "./test/helpers.ts";
+
+// The whole path as `pnpm start` runs it: embedded emulator, endpoint registered at startup,
+// hosted checkout paid like a browser would, webhook → inbox → worker → Folio's records.
+
+let server: RunningServer;
+let dir: string;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "folio-checkout-"));
+  server = await startServer(
+    testEnv({ PORT: "0", STRIPE_EMULATOR_PORT: "0", DATABASE_PATH: join(dir, "folio.db") }),
+    { print: () => undefined },
+  );
+  stripe = server.stripe.stripe;
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function price(lookupKey: string): Promise<string> {
+  const { data } = await stripe.prices.list({ lookup_keys: [lookupKey] });
+  return data[0]!.id;
+}
+
+async function pay(session: Stripe.Checkout.Session, shipping: boolean) {
+  const form = new URLSearchParams({
+    action: "pay",
+    card_number: "4242424242424242",
+    card_expiry: "12/34",
+    card_cvc: "123",
+    cardholder_name: "Casey Customer",
+  });
+  if (shipping) {
+    form.set("shipping_name", "Casey Customer");
+    form.set("shipping_country", "US");
+    form.set("shipping_line1", "1 Paper Lane");
+    form.set("shipping_city", "Portland");
+    form.set("shipping_state", "OR");
+    form.set("shipping_postal_code", "97201");
+  }
+  const res = await fetch(session.url!, { method: "POST", body: form, redirect: "manual" });
+  expect(res.status, await res.clone().text()).toBe(303);
+}
+
+/** Polls the store until `check` returns a value; returns it with how long it took. */
+async function within<T>(
+  ms: number,
+  check: () => T | undefined,
+): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return { value, ms: performance.now() - start };
+    if (performance.now() - start > ms) throw new Error(`not in the store after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("checkout → store, through the running server", () => {
+  it("registered the webhook endpoint and pushed the demo catalog at startup", async () => {
+    const endpoints = await stripe.webhookEndpoints.list();
+    const port = (server.app.server.address() as { port: number }).port;
+    expect(endpoints.data.map((e) => e.url)).toEqual([
+      `http://127.0.0.1:${port}/api/stripe/webhook`,
+    ]);
+    expect((await stripe.prices.list({ lookup_keys: ["quire_pro_monthly"] })).data).toHaveLength(1);
+  });
+
+  it("a paid payment-mode checkout with a shipped product is an order with a shipping task within a second", async () => {
+    const { db } = server;
+    const user = db.select().from(users).where(eq(users.email, DEMO_CUSTOMER_EMAIL)).get()!;
+    const customer = await ensureStripeCustomer(
+      { db, stripe, clock: server.app.folio.clock },
+      user,
+    );
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      customer,
+      line_items: [
+        { price: await price("journal_hardcover_2027"), quantity: 1 },
+        { price: await price("fineliner_set"), quantity: 2 },
+      ],
+      shipping_address_collection: { allowed_countries: ["US"] },
+      success_url: "http://localhost:3000/orders",
+    });
+    await pay(session, true);
+    const { value: order, ms } = await within(1000, () =>
+      db.select().from(orders).where(eq(orders.checkoutSessionId, session.id)).get(),
+    );
+    expect(ms).toBeLessThan(1000);
+    expect(order).toMatchObject({
+      userId: user.id,
+      amountSubtotal: 3400 + 2 * 1450,
+      paymentState: "paid",
+      shippingCity: "Portland",
+    });
+    await within(1000, () =>
+      db.select().from(shippingTasks).where(eq(shippingTasks.orderId, order.id)).get(),
+    );
+  });
+
+  it("a subscription-mode checkout is a synced subscription with history within a second", async () => {
+    const { db } = server;
+    const customer = await stripe.customers.create({ email: "new@example.test" });
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: customer.id,
+      line_items: [{ price: await price("quire_plus_annual"), quantity: 1 }],
+      success_url: "http://localhost:3000/billing",
+    });
+    await pay(session, false);
+    const subscriptionId = (await stripe.checkout.sessions.retrieve(session.id))
+      .subscription as string;
+    const { ms } = await within(1000, () =>
+      db.select().from(stripeSubscriptions).where(eq(stripeSubscriptions.id, subscriptionId)).get(),
+    );
+    expect(ms).toBeLessThan(1000);
+    const history = await within(1000, () =>
+      db
+        .select()
+        .from(subscriptionHistory)
+        .where(eq(subscriptionHistory.subscriptionId, subscriptionId))
+        .get(),
+    );
+    expect(history.value).toMatchObject({ interval: "year", currency: "usd" });
+  });
+});
