@@ -800,3 +800,68 @@ describe("hosted checkout: setup mode", () => {
     expect((await stripe.paymentMethods.list({ customer: customer.id })).data).toHaveLength(1);
   });
 });
+
+describe("checkout to renewal, end to end", () => {
+  it("renews a subscription bought with 4242 a month later, with signed webhooks", async () => {
+    const price = await monthlyPrice(2900, "Studio");
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/welcome",
+    });
+    await postForm(session.url ?? "", card("4242424242424242", { email: "renew@example.com" }));
+    const subId = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    await emu.flushWebhooks();
+    receiver.received.length = 0;
+
+    emu.advanceClock(32 * 86400);
+    await emu.flushWebhooks();
+    const types = receiver.types();
+    expectOrder(types, ["invoice.created", "invoice.finalized", "invoice.paid"]);
+    for (const delivery of receiver.received) {
+      const event = stripe.webhooks.constructEvent(
+        delivery.body,
+        delivery.headers["stripe-signature"] as string,
+        SECRET,
+      );
+      expect(event.id).toBe(delivery.event.id);
+    }
+    const invoices = await stripe.invoices.list({ subscription: subId });
+    expect(invoices.data.map((i) => [i.billing_reason, i.status])).toEqual([
+      ["subscription_cycle", "paid"],
+      ["subscription_create", "paid"],
+    ]);
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe("active");
+  });
+
+  it("with 0341 the first renewal fails, goes past_due and is canceled after the retries", async () => {
+    const price = await monthlyPrice(2900, "Studio");
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/welcome",
+      subscription_data: { trial_period_days: 7 },
+    });
+    // The card attaches fine (the trial charges nothing); every later charge fails.
+    const res = await postForm(
+      session.url ?? "",
+      card("4000000000000341", { email: "fail@example.com" }),
+    );
+    expect(res.status).toBe(303);
+    const subId = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe("trialing");
+
+    emu.advanceClock(7 * 86400 + 2 * 3600);
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe("past_due");
+    emu.advanceClock(8 * 86400);
+    const sub = await stripe.subscriptions.retrieve(subId);
+    expect(sub.status).toBe("canceled");
+    await emu.flushWebhooks();
+    expectOrder(receiver.types(), [
+      "checkout.session.completed",
+      "invoice.payment_failed",
+      "customer.subscription.updated",
+      "customer.subscription.deleted",
+    ]);
+  });
+});
