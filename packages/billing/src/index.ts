@@ -102,3 +102,13 @@ export {
   webhookEventById,
   webhookStats,
 } from "./webhooks/admin.ts";
+// Test support (no test-runner dependency): recorded deliveries and convergence checks.
+export {
+  convergenceProblems,
+  deliver as deliverSignedEvents,
+  frozenAccountClient,
+  prng,
+  recordEvents,
+  shuffle,
+  TEST_WEBHOOK_SECRET,
+} from "./sync/testing.ts";

@@ -1,5 +1,12 @@
-import { manualClock, signStripePayload, systemClock } from "@folio/billing";
-import { createDb, stripeCustomers, webhookEvents } from "@folio/db";
+import { convergenceProblems, manualClock, signStripePayload, systemClock } from "@folio/billing";
+import {
+  createDb,
+  orders,
+  shippingTasks,
+  stripeCustomers,
+  stripeSubscriptions,
+  webhookEvents,
+} from "@folio/db";
 import { startEmulator } from "@folio/stripe-emulator";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
@@ -192,5 +199,161 @@ describe("webhook delivery end to end", () => {
     const events = db.select().from(webhookEvents).all();
     expect(events.map((e) => e.status)).toEqual(["applied", "applied"]);
     expect(emu.deliveries().every((d) => d.status === "succeeded")).toBe(true);
+  });
+});
+
+describe("checkout through the hosted page, webhooks over HTTP with faults", () => {
+  it("lands as a subscription, and as an order with a shipping task, despite duplicates, drops and reordering", async () => {
+    const db = createDb(":memory:");
+    const emu = await startEmulator({ webhookRetrySchedule: [30, 60, 120] });
+    cleanups.push(() => emu.stop());
+    const stripe = emu.stripe();
+    const secrets: string[] = [];
+    const app = await buildApp({
+      env: testEnv(),
+      db,
+      clock: systemClock,
+      stripe,
+      webhookSecrets: secrets,
+      webhookWorker: { pollMs: 10 },
+    });
+    cleanups.push(() => app.close());
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    secrets.push(emu.addWebhookEndpoint({ url: `${address}${STRIPE_WEBHOOK_PATH}` }).secret);
+
+    const plan = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 1500,
+      recurring: { interval: "month" },
+      product_data: { name: "Pro" },
+    });
+    const shirt = await stripe.products.create({
+      name: "Folio T-shirt",
+      metadata: { folio_kind: "physical", folio_requires_shipping: "true" },
+    });
+    const shirtPrice = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 2500,
+      product: shirt.id,
+    });
+    await emu.flushWebhooks(5000);
+
+    // The first matching rule applies: the drop must come first.
+    emu.addFault({ match: { type: "invoice.paid" }, action: "drop", count: 1 });
+    emu.addFault({ match: {}, action: "duplicate", count: 15 });
+    emu.addFault({ match: {}, action: "reorder", count: 15 });
+
+    const pay = (url: string, extra: Record<string, string> = {}) =>
+      fetch(url, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          action: "pay",
+          card_number: "4242424242424242",
+          card_expiry: "12 / 34",
+          card_cvc: "123",
+          cardholder_name: "Grace Hopper",
+          email: "grace@example.com",
+          ...extra,
+        }).toString(),
+      });
+    const subSession = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: plan.id, quantity: 1 }],
+      success_url: "https://folio.example/welcome",
+    });
+    expect((await pay(subSession.url ?? "")).status).toBe(303);
+    const orderSession = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: shirtPrice.id, quantity: 1 }],
+      shipping_address_collection: { allowed_countries: ["US"] },
+      success_url: "https://folio.example/thanks",
+    });
+    expect(
+      (
+        await pay(orderSession.url ?? "", {
+          shipping_name: "Grace Hopper",
+          shipping_line1: "1 Navy Yard",
+          shipping_city: "Arlington",
+          shipping_postal_code: "22202",
+          shipping_country: "US",
+        })
+      ).status,
+    ).toBe(303);
+    expect((await emu.flushWebhooks(10_000)).idle).toBe(true);
+    await app.folio.webhookWorker?.drain();
+    expect(await convergenceProblems(db, stripe)).toEqual([]);
+    expect(db.select().from(stripeSubscriptions).get()?.status).toBe("active");
+    expect(db.select().from(orders).all()).toHaveLength(1);
+    expect(db.select().from(shippingTasks).all()).toHaveLength(1);
+    expect(db.select().from(orders).get()).toMatchObject({
+      checkoutSessionId: orderSession.id,
+      amountTotal: 2500,
+      requiresShipping: true,
+      shippingLine1: "1 Navy Yard",
+    });
+    const statuses = new Set(
+      db
+        .select()
+        .from(webhookEvents)
+        .all()
+        .map((e) => e.status),
+    );
+    expect([...statuses].every((s) => s === "applied" || s === "ignored")).toBe(true);
+    // The dropped invoice.paid never arrived; the store is right anyway.
+    expect(emu.deliveries({ status: "dropped" })).toHaveLength(1);
+  }, 30_000);
+
+  it("a paid order is in the store well within a second of the hosted page's redirect", async () => {
+    const db = createDb(":memory:");
+    const emu = await startEmulator();
+    cleanups.push(() => emu.stop());
+    const stripe = emu.stripe();
+    const secrets: string[] = [];
+    const app = await buildApp({
+      env: testEnv(),
+      db,
+      clock: systemClock,
+      stripe,
+      webhookSecrets: secrets,
+      webhookWorker: { pollMs: 200 },
+    });
+    cleanups.push(() => app.close());
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    secrets.push(emu.addWebhookEndpoint({ url: `${address}${STRIPE_WEBHOOK_PATH}` }).secret);
+    const price = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 900,
+      product_data: { name: "Sticker pack" },
+    });
+    await emu.flushWebhooks(5000);
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 3 }],
+      success_url: "https://folio.example/thanks",
+    });
+    const res = await fetch(session.url ?? "", {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        action: "pay",
+        card_number: "4242424242424242",
+        card_expiry: "12 / 34",
+        card_cvc: "123",
+        cardholder_name: "Ada",
+        email: "ada@example.com",
+      }).toString(),
+    });
+    expect(res.status).toBe(303);
+    const paidAt = Date.now();
+    while (db.select().from(orders).all().length === 0 && Date.now() - paidAt < 5000) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const elapsed = Date.now() - paidAt;
+    expect(db.select().from(orders).get()?.amountTotal).toBe(2700);
+    // Typically tens of ms: the route wakes the worker, nothing waits for a poll.
+    expect(elapsed).toBeLessThan(1000);
   });
 });
