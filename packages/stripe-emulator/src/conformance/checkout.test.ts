@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../emulator.ts";
 import { alertText, card, getPage, postForm } from "../pages/form-client.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../testing.ts";
+import { missingKeys } from "./sdk-shape.ts";
 
 let emu: EmulatorHandle;
 let stripe: Stripe;
@@ -863,5 +864,46 @@ describe("checkout to renewal, end to end", () => {
       "customer.subscription.updated",
       "customer.subscription.deleted",
     ]);
+  });
+});
+
+describe("fixtures cross-check (checkout and portal)", () => {
+  it("has every fixture key the SDK types still declare", async () => {
+    const price = await oneTimePrice();
+    const open = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://shop.example/ok",
+    });
+    await postForm(open.url ?? "", card("4242424242424242", { email: "f@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(open.id);
+    const [item] = (await stripe.checkout.sessions.listLineItems(open.id)).data;
+    const customer = await stripe.customers.create({ email: "p@example.com" });
+    const portal = await stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      return_url: "https://app.example",
+    });
+    const config = await stripe.billingPortal.configurations.retrieve(
+      portal.configuration as string,
+    );
+    const checks: [string, string, object, string][] = [
+      ["checkout.session", "Session", open, "/Checkout/Sessions.d.ts"],
+      ["checkout.session", "Session", done, "/Checkout/Sessions.d.ts"],
+      ["item", "LineItem", item ?? {}, "/LineItems.d.ts"],
+      ["billing_portal.session", "Session", portal, "/BillingPortal/Sessions.d.ts"],
+      [
+        "billing_portal.configuration",
+        "Configuration",
+        config,
+        "/BillingPortal/Configurations.d.ts",
+      ],
+    ];
+    for (const [type, iface, object, file] of checks) {
+      expect(missingKeys(type, iface, object, file), type).toEqual([]);
+    }
+    // The check can fail: a bare session misses the fixture's keys.
+    expect(
+      missingKeys("checkout.session", "Session", { id: "cs_1" }, "/Checkout/Sessions.d.ts"),
+    ).toEqual(expect.arrayContaining(["amount_total", "customer_details", "payment_status"]));
   });
 });
