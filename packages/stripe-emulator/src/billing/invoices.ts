@@ -53,6 +53,8 @@ export interface DraftInput {
   /** Pull pending invoice items of the customer (and subscription) into this invoice. */
   includePendingItems?: boolean;
   prorationDate?: number;
+  /** When the draft will be finalized automatically (renewals: an hour after creation). */
+  finalizesAt?: number | null;
 }
 
 export interface InvoicePrivate {
@@ -324,7 +326,7 @@ export function buildInvoice(
       provider: null,
       status: null,
     },
-    automatically_finalizes_at: null,
+    automatically_finalizes_at: input.finalizesAt ?? null,
     billing_reason: input.billingReason,
     collection_method: collection,
     created: now,
@@ -502,6 +504,7 @@ export function finalizeInvoice(
     amount_due: amountDue,
     status_transitions: { ...invoice.status_transitions, finalized_at: now },
     auto_advance: options.autoAdvance ?? invoice.auto_advance ?? true,
+    automatically_finalizes_at: null,
     next_payment_attempt: null,
   };
   invoice.amount_remaining = invoice.amount_due;

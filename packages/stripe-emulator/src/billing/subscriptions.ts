@@ -1036,6 +1036,12 @@ export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): v
   };
   ctx.store.update(next);
   const discounts = activeDiscounts(ctx, sub.discounts.map(idOf), now).map((d) => d.id);
+  const autoAdvance = sub.status !== "unpaid" && sub.pause_collection?.behavior !== "keep_as_draft";
+  const pausedCollection =
+    sub.pause_collection?.behavior === "void" ||
+    sub.pause_collection?.behavior === "mark_uncollectible";
+  const finalizesAt =
+    autoAdvance && !pausedCollection ? now + getBillingSettings(ctx).draftFinalizeDelay : null;
   let invoice = createDraftInvoice(ctx, {
     customer,
     currency: sub.currency,
@@ -1047,7 +1053,8 @@ export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): v
     periodEnd: period.end,
     includePendingItems: true,
     // Unpaid subscriptions keep creating invoices, but as drafts nobody collects.
-    autoAdvance: sub.status !== "unpaid" && sub.pause_collection?.behavior !== "keep_as_draft",
+    autoAdvance,
+    finalizesAt,
   });
   if (invoice.subtotal > 0) consumeDiscounts(ctx, discounts, now);
   next = {
@@ -1066,11 +1073,11 @@ export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): v
     }
     return;
   }
-  if (invoice.auto_advance) {
+  if (invoice.auto_advance && finalizesAt !== null) {
     ctx.schedule({
       id: jobId("billing.finalize", invoice.id),
       kind: "billing.finalize",
-      runAt: now + getBillingSettings(ctx).draftFinalizeDelay,
+      runAt: finalizesAt,
       clockId: clockOf(sub),
       payload: { invoice: invoice.id },
     });

@@ -19,9 +19,10 @@ import {
   finalizeInvoice,
   idOf,
   itemDescription,
+  type InvoicePrivate,
   type LineInput,
 } from "./invoices.ts";
-import { paymentMethodUsable, type ChargeOutcome } from "./payments.ts";
+import { createInvoiceIntent, paymentMethodUsable, type ChargeOutcome } from "./payments.ts";
 import {
   buildItem,
   createInvoiceItems,
@@ -498,6 +499,16 @@ export function updateSubscription(
     ) {
       const result = attemptPayment(ctx, invoice, { offSession: p.off_session ?? false });
       if (result.outcome && result.outcome.status !== "succeeded") failed = result.outcome;
+    } else if (invoice.status === "open" && invoice.collection_method === "charge_automatically") {
+      // default_incomplete: the client confirms the intent behind `confirmation_secret`.
+      const pi = createInvoiceIntent(ctx, {
+        customer: customer.id,
+        amount: invoice.amount_remaining,
+        currency: invoice.currency,
+        description: "Subscription update",
+        invoice: invoice.id,
+      });
+      ctx.store.setPrivate(invoice.id, { paymentIntent: pi.id } satisfies InvoicePrivate);
     }
     if (failed && paymentBehavior === "error_if_incomplete") {
       // Nothing is kept: the whole request rolls back.

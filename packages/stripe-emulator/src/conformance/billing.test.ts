@@ -400,6 +400,7 @@ describe("renewals, trials and dunning", () => {
       status: "draft",
       billing_reason: "subscription_cycle",
       total: 1000,
+      automatically_finalizes_at: end + 3600,
     });
     expect(draft.lines.data[0]!.period).toEqual({ start: end, end: Date.UTC(2026, 2, 1) / 1000 });
     emu.advanceClock(3600);
@@ -812,6 +813,104 @@ describe("changes, prorations and cancellation", () => {
     const updatedEvent = (await stripe.events.list({ type: "customer.subscription.updated" }))
       .data[0]!;
     expect(updatedEvent.data.previous_attributes).toHaveProperty("items");
+  });
+
+  it("an interval change restarts the period and bills at once: credit + the new year", async () => {
+    const { product, prices } = await catalog([1000]);
+    const yearly = await stripe.prices.create({
+      product: product.id,
+      unit_amount: 10000,
+      currency: "usd",
+      recurring: { interval: "year" },
+    });
+    const { customer } = await customerWith();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+    });
+    const item = sub.items.data[0]!;
+    emu.advanceClock(10 * DAY);
+    const at = emu.now();
+    const preview = await stripe.invoices.createPreview({
+      subscription: sub.id,
+      subscription_details: { items: [{ id: item.id, price: yearly.id }], proration_date: at },
+    });
+    const updated = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: item.id, price: yearly.id }],
+      proration_date: at,
+    });
+    expect(updated.billing_cycle_anchor).toBe(at);
+    expect(updated.items.data[0]).toMatchObject({
+      current_period_start: at,
+      current_period_end: Date.UTC(2027, 0, 11) / 1000,
+    });
+    const credit = -Math.round(
+      (1000 * (item.current_period_end - at)) /
+        (item.current_period_end - item.current_period_start),
+    );
+    const invoice = await latestInvoice(updated);
+    expect(invoice).toMatchObject({
+      billing_reason: "subscription_update",
+      status: "paid",
+      total: credit + 10000,
+    });
+    expect(preview.total).toBe(invoice.total);
+  });
+
+  it("trial_end=now ends the trial and bills the first period", async () => {
+    const { prices } = await catalog();
+    const { customer } = await customerWith();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+      trial_period_days: 30,
+    });
+    emu.advanceClock(2 * DAY);
+    const now = emu.now();
+    const active = await stripe.subscriptions.update(sub.id, { trial_end: "now" });
+    expect(active).toMatchObject({ status: "active", trial_end: now, billing_cycle_anchor: now });
+    expect(active.items.data[0]!.current_period_start).toBe(now);
+    expect(await latestInvoice(active)).toMatchObject({
+      status: "paid",
+      total: 1000,
+      billing_reason: "subscription_update",
+    });
+    // The trial's scheduled end no longer fires.
+    emu.setClock(START + 30 * DAY + 3600);
+    expect((await stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(2);
+  });
+
+  it("previews a new subscription's first invoice and removes a subscription's discount", async () => {
+    const { prices } = await catalog([2000]);
+    const { customer } = await customerWith();
+    const coupon = await stripe.coupons.create({ percent_off: 50, duration: "forever" });
+    const preview = await stripe.invoices.createPreview({
+      customer: customer.id,
+      subscription_details: { items: [{ price: prices[0]!.id, quantity: 2 }] },
+      discounts: [{ coupon: coupon.id }],
+    });
+    expect(preview).toMatchObject({
+      subtotal: 4000,
+      total: 2000,
+      amount_due: 2000,
+      status: "draft",
+    });
+    expect((await stripe.invoices.list({ customer: customer.id })).data).toHaveLength(0);
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id, quantity: 2 }],
+      discounts: [{ coupon: coupon.id }],
+    });
+    expect((await latestInvoice(sub)).total).toBe(preview.total);
+    const removed = await stripe.subscriptions.deleteDiscount(sub.id);
+    expect(removed).toMatchObject({
+      object: "discount",
+      deleted: true,
+      source: { coupon: coupon.id },
+    });
+    expect((await stripe.subscriptions.retrieve(sub.id)).discounts).toEqual([]);
+    const next = await stripe.invoices.createPreview({ subscription: sub.id });
+    expect(next.total).toBe(4000);
   });
 
   it("pause_collection voids renewal invoices until resumes_at", async () => {

@@ -38,6 +38,7 @@ import {
 } from "../billing/invoices.ts";
 import { clientSecretOf, paymentMethodUsable } from "../billing/payments.ts";
 import { createPreview } from "../billing/preview.ts";
+import { getBillingSettings } from "../billing/settings.ts";
 import { getCustomer } from "./customers.ts";
 import { getPrice } from "./prices.ts";
 
@@ -329,14 +330,17 @@ function createManualInvoice(ctx: Ctx, p: z.output<typeof createSchema>): Stripe
   }
   ctx.store.update(next);
   if (next.auto_advance) scheduleAutoFinalize(ctx, next);
-  return next;
+  return getInvoice(ctx, next.id);
 }
 
+/** Stripe finalizes an auto-advancing draft about an hour after it is created. */
 function scheduleAutoFinalize(ctx: Ctx, invoice: Stripe.Invoice): void {
+  const at = ctx.clockNow(clockOf(invoice)) + getBillingSettings(ctx).draftFinalizeDelay;
+  ctx.store.update({ ...getInvoice(ctx, invoice.id), automatically_finalizes_at: at });
   ctx.schedule({
     id: `billing.finalize:${invoice.id}`,
     kind: "billing.finalize",
-    runAt: ctx.clockNow(clockOf(invoice)) + 3600,
+    runAt: at,
     clockId: clockOf(invoice),
     payload: { invoice: invoice.id },
   });
@@ -405,10 +409,17 @@ function updateInvoice(
     );
   }
   if (next.status === "draft") next = appendLines(ctx, next, []);
-  const saved = saveInvoice(ctx, invoice, next);
-  if (saved.status === "draft" && saved.auto_advance && !invoice.auto_advance)
-    scheduleAutoFinalize(ctx, saved);
-  return saved;
+  if (next.status === "draft" && next.auto_advance && !invoice.auto_advance) {
+    scheduleAutoFinalize(ctx, next);
+    next = {
+      ...next,
+      automatically_finalizes_at: getInvoice(ctx, next.id).automatically_finalizes_at,
+    };
+  } else if (next.status === "draft" && !next.auto_advance && invoice.auto_advance) {
+    ctx.unschedule(`billing.finalize:${invoice.id}`);
+    next = { ...next, automatically_finalizes_at: null };
+  }
+  return saveInvoice(ctx, invoice, next);
 }
 
 export const invoicesModule: EmulatorModule = {

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { invalidParam } from "../core/errors.ts";
+import { invalidParam, resourceMissing } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
 import {
   bool,
@@ -29,6 +29,7 @@ import {
   runOverdue,
   runRetry,
   runTrialWillEnd,
+  saveSubscription,
 } from "../billing/subscriptions.ts";
 import { resumeSubscription, runPendingExpire, updateSubscription } from "../billing/update.ts";
 import {
@@ -331,6 +332,27 @@ export const subscriptionsModule: EmulatorModule = {
           prorate: p.prorate,
           cancellationDetails: p.cancellation_details,
         });
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/v1/subscriptions/:id/discount",
+      handler: (ctx, req) => {
+        parseParams(obj({}), req.params);
+        const sub = getSubscription(ctx, req.pathParams.id ?? "", "id");
+        const ids = sub.discounts.map(idOf);
+        const first = ids[0] ? ctx.store.getTyped<Stripe.Discount>("discount", ids[0]) : undefined;
+        if (!first) {
+          throw resourceMissing("discount", `for subscription ${sub.id}`, "id");
+        }
+        for (const id of ids) {
+          const d = ctx.store.getTyped<Stripe.Discount>("discount", id);
+          if (d) ctx.emit("customer.discount.deleted", d);
+        }
+        saveSubscription(ctx, sub, { ...sub, discounts: [] });
+        const { end: _end, ...rest } = first;
+        const deleted: Stripe.DeletedDiscount = { ...rest, deleted: true };
+        return deleted;
       },
     },
     {
