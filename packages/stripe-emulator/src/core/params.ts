@@ -191,14 +191,24 @@ function issueToError(issue: z.core.$ZodIssue | undefined, raw: unknown): ApiErr
       return bad(`Invalid ${issue.expected}: ${param}`);
     }
     case "invalid_value":
+      if (valueAt(raw, issue.path) === undefined) {
+        return bad(`Missing required param: ${param}.`, "parameter_missing");
+      }
       return bad(
         `Invalid ${param}: must be one of ${issue.values.map((v) => String(v)).join(", ")}`,
       );
     case "invalid_union": {
       const value = valueAt(raw, issue.path);
       if (value === undefined) return bad(`Missing required param: ${param}.`, "parameter_missing");
-      const nested = issue.errors.flat()[0];
-      if (nested && nested.code === "custom") return bad(nested.message);
+      // Report the branch that got furthest (a nested field), else a structural mismatch.
+      const firsts = issue.errors.map((branch) => branch[0]).filter((x) => x !== undefined);
+      const deeper = firsts.find((sub) => sub.path.length > 0);
+      const structural = firsts.find(
+        (sub) => sub.code === "invalid_type" && typeof value === "object",
+      );
+      const customIssue = firsts.find((sub) => sub.code === "custom");
+      const pick = deeper ?? structural ?? customIssue ?? firsts.at(-1);
+      if (pick) return issueToError({ ...pick, path: [...issue.path, ...pick.path] }, raw);
       return bad(`Invalid value for ${param}.`);
     }
     default:
