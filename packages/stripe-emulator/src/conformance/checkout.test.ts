@@ -134,6 +134,18 @@ describe("checkout sessions API", () => {
       [{ line_items: [{ price: price.id, quantity: 1 }] }, "mode"],
       [{ mode: "payment" }, "line_items"],
       [
+        {
+          mode: "payment",
+          line_items: [
+            {
+              price_data: { currency: "usd", unit_amount: 20, product_data: { name: "Gum" } },
+              quantity: 1,
+            },
+          ],
+        },
+        "line_items",
+      ],
+      [
         { mode: "payment", line_items: [{ price: "price_nope", quantity: 1 }] },
         "line_items[0][price]",
       ],
@@ -682,6 +694,41 @@ describe("hosted checkout: subscription mode", () => {
     expect(sub.status).toBe("trialing");
     expect(sub.trial_end).toBe(sub.start_date + 14 * 86400);
     expect((await stripe.charges.list()).data).toHaveLength(0);
+  });
+
+  it("sets up a 3-D Secure card during a trial so the renewal charges it off-session", async () => {
+    const price = await monthlyPrice(1500);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/welcome",
+      subscription_data: { trial_period_days: 14 },
+    });
+    const res = await postForm(
+      session.url ?? "",
+      card("4000002500003155", { email: "trial3ds@example.com" }),
+    );
+    expect(res.location).toBe(`${emu.url}/c/auth/${session.id}`);
+    expect((await stripe.subscriptions.list({ status: "all" })).data).toHaveLength(0);
+    const approved = await postForm(res.location ?? "", { action: "complete" });
+    expect(approved.location).toBe("https://app.example/welcome");
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["subscription"] });
+    expect(done).toMatchObject({ status: "complete", payment_status: "no_payment_required" });
+    const sub = done.subscription as Stripe.Subscription;
+    expect(sub.status).toBe("trialing");
+    expectOrder(await eventTypes(), [
+      "customer.created",
+      "setup_intent.created",
+      "setup_intent.requires_action",
+      "payment_method.attached",
+      "setup_intent.succeeded",
+      "customer.subscription.created",
+      "checkout.session.completed",
+    ]);
+    emu.advanceClock(14 * 86400 + 2 * 3600);
+    const renewed = await stripe.subscriptions.retrieve(sub.id, { expand: ["latest_invoice"] });
+    expect(renewed.status).toBe("active");
+    expect((renewed.latest_invoice as Stripe.Invoice).status).toBe("paid");
   });
 
   it("declines without leaving a customer or subscription behind", async () => {

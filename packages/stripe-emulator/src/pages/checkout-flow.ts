@@ -329,20 +329,42 @@ function runSubmit(
     return finish(ctx, { ...withSi, payment_status: "no_payment_required" }, priv);
   }
 
-  // Subscription mode: the customer's card becomes their default, then the subscription starts.
   if (!customer) throw new Error("subscription checkout without a customer");
-  attachPaymentMethod(ctx, pm.id, customer.id);
-  const current = getCustomer(ctx, customer.id);
+  if (priv.trialPeriodDays !== null || priv.trialEnd !== null) {
+    // Nothing is charged today, so the card is set up (and authenticated) for the renewals.
+    const si = createSetupIntent(ctx, {
+      customer: customer.id,
+      paymentMethod: pm.id,
+      usage: "off_session",
+      paymentMethodTypes: ["card"],
+    });
+    const confirmed = confirmSetupIntent(ctx, si, { returnUrl: authRedirect(ctx, session) });
+    if (confirmed.status === "requires_action") return pendAuth(ctx, base, priv, keptForm, si.id);
+  }
+  return startSubscription(ctx, base, priv, customer.id, pm.id, keptForm);
+}
+
+/** Subscription mode: the card becomes the customer's default, then the subscription starts. */
+function startSubscription(
+  ctx: Ctx,
+  base: Session,
+  priv: SessionPrivate,
+  customerId: string,
+  paymentMethod: string,
+  keptForm: Record<string, string>,
+): SubmitResult {
+  attachPaymentMethod(ctx, paymentMethod, customerId);
+  const current = getCustomer(ctx, customerId);
   saveCustomer(ctx, current, {
     ...current,
-    invoice_settings: { ...current.invoice_settings, default_payment_method: pm.id },
+    invoice_settings: { ...current.invoice_settings, default_payment_method: paymentMethod },
   });
   const result = subscriptionCheckout.start(ctx, {
     session: base,
     priv,
-    customer: customer.id,
-    paymentMethod: pm.id,
-    discount: sessionDiscount(ctx, session),
+    customer: customerId,
+    paymentMethod,
+    discount: sessionDiscount(ctx, base),
   });
   const withSub: Session = {
     ...base,
@@ -451,7 +473,24 @@ export function resolveAuthentication(
   const result = completeAuthentication(ctx, pending.intent, approve);
   if (!approve) return failed(AUTH_FAILED_MESSAGE);
   if (result.kind === "setup_intent") {
-    if (result.setupIntent.status !== "succeeded") return failed(AUTH_FAILED_MESSAGE);
+    const si = result.setupIntent;
+    if (si.status !== "succeeded") return failed(AUTH_FAILED_MESSAGE);
+    if (session.mode === "subscription" && typeof session.customer === "string") {
+      // A trial: the card is now set up, so the subscription can start.
+      const pm =
+        typeof si.payment_method === "string" ? si.payment_method : (si.payment_method?.id ?? "");
+      const customer = session.customer;
+      try {
+        const started = ctx.store.transaction(() =>
+          startSubscription(ctx, session, priv, customer, pm, pending.form),
+        );
+        if (started.kind !== "complete") return failed(AUTH_FAILED_MESSAGE);
+        return started;
+      } catch (error) {
+        if (error instanceof Declined || error instanceof ApiError) return failed(error.message);
+        throw error;
+      }
+    }
     return finish(ctx, { ...session, payment_status: "no_payment_required" }, priv);
   }
   const outcome = result.outcome;

@@ -32,6 +32,17 @@ type LineItem = Stripe.LineItem;
 
 const DAY = 24 * 3600;
 
+/** Stripe's minimum charge per currency (minor units) for the common ones. */
+const MINIMUM_CHARGE: Record<string, number> = {
+  usd: 50,
+  eur: 50,
+  gbp: 30,
+  cad: 50,
+  aud: 50,
+  chf: 50,
+  jpy: 50,
+};
+
 const recurringParam = () =>
   obj({
     interval: oneOf(["day", "week", "month", "year"]),
@@ -689,6 +700,15 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
     },
   };
   const session = recalculate(ctx, base, priv);
+  const minimum = MINIMUM_CHARGE[session.currency ?? ""] ?? 1;
+  const due = session.amount_total ?? 0;
+  if (mode !== "setup" && due > 0 && due < minimum) {
+    throw invalidParam(
+      "line_items",
+      `The Checkout Session's total amount due must add up to at least ${minimum} ${session.currency ?? ""} (minor units).`,
+      "amount_too_small",
+    );
+  }
   ctx.store.insert(session);
   setSessionPrivate(ctx, id, priv);
   ctx.schedule({
