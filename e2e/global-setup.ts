@@ -84,8 +84,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), "folio-e2e-"));
   const databasePath = join(dataDir, "folio.db");
   const baseURL = `http://127.0.0.1:${port}`;
+  const stripeEmulatorURL = `http://127.0.0.1:${emulatorPort}`;
   const logPath = join(ARTIFACTS_DIR, "server.log");
-  writeServerInfo({ baseURL, databasePath, pid: 0 });
+  writeServerInfo({ baseURL, databasePath, stripeEmulatorURL, pid: 0 });
   const log = openSync(logPath, "w");
 
   const env: NodeJS.ProcessEnv = {
@@ -122,6 +123,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await teardown();
     throw error;
   }
-  writeServerInfo({ baseURL, databasePath, pid: child.pid ?? 0 });
+  writeServerInfo({ baseURL, databasePath, stripeEmulatorURL, pid: child.pid ?? 0 });
   return teardown;
 }
