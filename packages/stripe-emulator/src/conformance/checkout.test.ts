@@ -483,6 +483,22 @@ describe("hosted checkout: payment mode", () => {
     ]);
   });
 
+  it("saves the card on a new customer when setup_future_usage is set", async () => {
+    const session = await paymentSession({
+      payment_intent_data: { setup_future_usage: "off_session" },
+    });
+    await postForm(session.url ?? "", card("4242424242424242", { email: "save@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    const customer = done.customer as string;
+    expect(customer).toMatch(/^cus_/);
+    const pi = done.payment_intent as Stripe.PaymentIntent;
+    expect(pi.setup_future_usage).toBe("off_session");
+    const saved = await stripe.paymentMethods.list({ customer, type: "card" });
+    expect(saved.data.map((pm) => pm.id)).toEqual([pi.payment_method]);
+  });
+
   it("runs 3-D Secure: approving completes the payment", async () => {
     const session = await paymentSession();
     const res = await postForm(

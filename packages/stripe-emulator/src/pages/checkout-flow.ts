@@ -46,13 +46,8 @@ export class FormError extends Error {
 export const AUTH_FAILED_MESSAGE =
   "We are unable to authenticate your payment method. Please choose a different payment method and try again.";
 
-export interface CheckoutForm {
+export interface CheckoutForm extends CardFields {
   email: string;
-  cardNumber: string;
-  expMonth: number;
-  expYear: number;
-  cvc: string;
-  cardholderName: string | null;
   shipping: { name: string; address: Stripe.Address } | null;
 }
 
@@ -230,10 +225,12 @@ function billingDetails(form: CheckoutForm): Partial<Stripe.PaymentMethod.Billin
 
 function ensureCustomer(ctx: Ctx, session: Session, form: CheckoutForm): Stripe.Customer | null {
   if (typeof session.customer === "string") return getCustomer(ctx, session.customer);
+  // Saving the card for later needs a customer to attach it to, as at Stripe.
+  const savesCard =
+    session.mode === "payment" &&
+    getSessionPrivate(ctx, session.id).paymentIntentData.setup_future_usage !== null;
   const required =
-    session.mode === "subscription" ||
-    session.customer_creation === "always" ||
-    (session.mode === "setup" && session.customer_creation !== "if_required");
+    session.mode === "subscription" || session.customer_creation === "always" || savesCard;
   if (!required) return null;
   return createCustomer(ctx, {
     email: form.email,
