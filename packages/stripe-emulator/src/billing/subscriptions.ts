@@ -28,6 +28,8 @@ import {
   invoiceHooks,
   itemDescription,
   markUncollectible,
+  pendingInvoiceItems,
+  saveInvoice,
   trialDescription,
   voidInvoice,
   type InvoicePrivate,
@@ -746,6 +748,8 @@ export function cancelNow(
     reason: Stripe.Subscription.CancellationDetails.Reason;
     comment?: string | null | undefined;
     feedback?: Stripe.Subscription.CancellationDetails.Feedback | null | undefined;
+    /** A scheduled cancellation still bills the prorations waiting for the next invoice. */
+    invoicePending?: boolean | undefined;
   },
 ): Stripe.Subscription {
   if (sub.status === "canceled" || sub.status === "incomplete_expired") {
@@ -758,6 +762,22 @@ export function cancelNow(
   }
   const now = ctx.clockNow(clockOf(sub));
   const period = periodOf(sub);
+  const customerId = idOf(sub.customer);
+  const collectPending = options.invoiceNow === true || options.invoicePending === true;
+  if (!collectPending) {
+    // Canceling immediately drops the prorations still waiting for the next invoice.
+    for (const ii of pendingInvoiceItems(ctx, customerId, sub.id)) {
+      if (!ii.proration) continue;
+      ctx.store.update({
+        id: ii.id,
+        object: "invoiceitem",
+        deleted: true,
+        customer: customerId,
+        invoice: null,
+      });
+      ctx.emit("invoiceitem.deleted", ii);
+    }
+  }
   if (options.prorate && sub.status !== "trialing" && sub.status !== "incomplete") {
     const lines = sub.items.data.flatMap((item) =>
       prorationLines(
@@ -777,8 +797,9 @@ export function cancelNow(
     );
   }
   let latest = sub.latest_invoice;
-  if (options.invoiceNow) {
-    const customer = getCustomer(ctx, idOf(sub.customer));
+  if (collectPending && pendingInvoiceItems(ctx, customerId, sub.id).length > 0) {
+    // The final invoice: pending prorations (and the credit just created).
+    const customer = getCustomer(ctx, customerId);
     const draft = createDraftInvoice(ctx, {
       customer,
       currency: sub.currency,
@@ -789,15 +810,21 @@ export function cancelNow(
       periodStart: period.start,
       periodEnd: now,
     });
-    if (draft.lines.data.length > 0) {
-      const inv = finalizeInvoice(ctx, draft);
-      latest = inv.id;
-      if (inv.status === "open" && inv.collection_method === "charge_automatically")
-        attemptPayment(ctx, inv, { offSession: true });
-    } else {
-      ctx.store.delete(draft.id);
-      ctx.emit("invoice.deleted", draft);
-    }
+    const inv = finalizeInvoice(ctx, draft);
+    latest = inv.id;
+    if (inv.status === "open" && inv.collection_method === "charge_automatically")
+      attemptPayment(ctx, inv, { offSession: true });
+  }
+  // Stripe stops collecting the subscription's open invoices once it is canceled.
+  for (const inv of ctx.store.list<Stripe.Invoice>("invoice", {
+    customer: customerId,
+    where: (i) =>
+      i.status === "open" &&
+      idOf(i.parent?.subscription_details?.subscription) === sub.id &&
+      (i.auto_advance === true || i.next_payment_attempt !== null),
+  })) {
+    ctx.unschedule(jobId("billing.retry", inv.id));
+    saveInvoice(ctx, inv, { ...inv, auto_advance: false, next_payment_attempt: null });
   }
   const next: Stripe.Subscription = {
     ...getSubscription(ctx, sub.id),
@@ -998,7 +1025,10 @@ export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): v
     sub = saveSubscription(ctx, sub, { ...sub, pause_collection: null });
   }
   if (sub.cancel_at !== null && sub.cancel_at <= period.end) {
-    cancelNow(ctx, sub, { reason: sub.cancellation_details?.reason ?? "cancellation_requested" });
+    cancelNow(ctx, sub, {
+      reason: sub.cancellation_details?.reason ?? "cancellation_requested",
+      invoicePending: true,
+    });
     return;
   }
   const customer = getCustomer(ctx, idOf(sub.customer));
@@ -1144,7 +1174,10 @@ export function runCancelAt(ctx: Ctx, subscriptionId: string, at: number): void 
     sub.status === "incomplete_expired"
   )
     return;
-  cancelNow(ctx, sub, { reason: sub.cancellation_details?.reason ?? "cancellation_requested" });
+  cancelNow(ctx, sub, {
+    reason: sub.cancellation_details?.reason ?? "cancellation_requested",
+    invoicePending: true,
+  });
 }
 
 /** A customer deleted in Stripe takes its subscriptions with it. */

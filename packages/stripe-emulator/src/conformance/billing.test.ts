@@ -1021,6 +1021,50 @@ describe("changes, prorations and cancellation", () => {
     await expect(stripe.subscriptions.cancel(sub.id)).rejects.toMatchObject({ statusCode: 400 });
   });
 
+  it("pending prorations: dropped by an immediate cancel, billed by a scheduled one", async () => {
+    const { prices } = await catalog([1000, 3000]);
+    const { customer } = await customerWith();
+    const change = async (sub: Stripe.Subscription) =>
+      stripe.subscriptions.update(sub.id, {
+        items: [{ id: sub.items.data[0]!.id, price: prices[1]!.id }],
+        proration_behavior: "create_prorations",
+      });
+    const first = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+    });
+    const second = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+    });
+    emu.advanceClock(10 * DAY);
+    await change(first);
+    await change(second);
+    const pendingOf = async (subId: string) =>
+      (await stripe.invoiceItems.list({ customer: customer.id, pending: true })).data.filter(
+        (ii) => ii.parent?.subscription_details?.subscription === subId,
+      );
+    expect(await pendingOf(first.id)).toHaveLength(2);
+    await stripe.subscriptions.cancel(first.id);
+    expect(await pendingOf(first.id)).toHaveLength(0);
+    expect((await stripe.events.list({ type: "invoiceitem.deleted" })).data).toHaveLength(2);
+
+    const expected = (await pendingOf(second.id)).reduce((sum, ii) => sum + ii.amount, 0);
+    await stripe.subscriptions.update(second.id, { cancel_at_period_end: true });
+    emu.setClock(second.items.data[0]!.current_period_end + 3600);
+    const ended = await stripe.subscriptions.retrieve(second.id);
+    expect(ended.status).toBe("canceled");
+    const final = await latestInvoice(ended);
+    expect(final).toMatchObject({
+      total: expected,
+      status: "paid",
+      billing_reason: "subscription_cycle",
+    });
+    expect(final.lines.data.every((l) => l.parent?.subscription_item_details?.proration)).toBe(
+      true,
+    );
+  });
+
   it("applies the customer balance to an invoice", async () => {
     const { prices } = await catalog();
     const { customer } = await customerWith();
