@@ -24,6 +24,11 @@ function chromiumExecutable(): string | undefined {
 
 const isCI = Boolean(process.env.CI);
 
+// Playwright empties its output folder when a run starts, so two runs in one checkout (two
+// people, or an editor's test runner) would delete each other's traces. Each run gets its own
+// folder; the id is set once in the runner and inherited by its workers.
+const runId = (process.env.FOLIO_E2E_RUN_ID ??= `${Date.now()}-${process.pid}`);
+
 export default defineConfig({
   testDir: "./tests",
   globalSetup: "./global-setup.ts",
@@ -33,8 +38,10 @@ export default defineConfig({
   forbidOnly: isCI,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
-  outputDir: "test-results",
+  reporter: isCI
+    ? [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]]
+    : [["list"]],
+  outputDir: `test-results/${runId}`,
   use: {
     trace: "retain-on-failure",
     screenshot: "only-on-failure",

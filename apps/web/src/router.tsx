@@ -21,7 +21,6 @@ import {
   CustomersPage,
   FulfilmentPage,
   RevenuePage,
-  WebhooksPage,
 } from "@/features/admin/section-pages";
 import { sectionByPath, type AdminSection } from "@/features/admin/sections";
 import { StaffPage } from "@/features/admin/staff-page";
@@ -47,6 +46,8 @@ import {
 import { NotFoundPage } from "@/features/shell/not-found-page";
 import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
+import { validateWebhookSearch } from "@/features/webhooks/search";
+import { WebhooksPage } from "@/features/webhooks/webhooks-page";
 import { onUnauthorized, queryClient } from "@/lib/trpc";
 
 export interface RouterContext {
@@ -215,6 +216,7 @@ const revenueRoute = createRoute({
 const webhooksRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "webhooks",
+  validateSearch: validateWebhookSearch,
   ...sectionAccess("/admin/webhooks"),
   component: WebhooksPage,
 });

@@ -64,13 +64,3 @@ export function RevenuePage() {
     />
   );
 }
-
-export function WebhooksPage() {
-  return (
-    <UpcomingSection
-      to="/admin/webhooks"
-      title="Webhook deliveries will appear here"
-      description="Every Stripe event Folio receives, with how it was processed and a way to retry failed ones."
-    />
-  );
-}

@@ -1,0 +1,91 @@
+import { useQuery } from "@tanstack/react-query";
+import type { LucideIcon } from "lucide-react";
+import { AlertTriangleIcon, CheckCircle2Icon, ClockIcon, SkullIcon } from "lucide-react";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { formatCount, formatDuration } from "@/lib/format";
+import { trpc } from "@/lib/trpc";
+import { cn } from "@/lib/utils";
+
+function Kpi({
+  label,
+  value,
+  detail,
+  icon: Icon,
+  tone,
+}: {
+  label: string;
+  value: string;
+  detail: string;
+  icon: LucideIcon;
+  tone?: "warning" | "destructive";
+}) {
+  return (
+    <Card className="gap-2 py-5">
+      <CardHeader className="flex flex-row items-center justify-between gap-2 px-5">
+        <CardDescription>{label}</CardDescription>
+        <Icon
+          className={cn(
+            "size-4 text-muted-foreground",
+            tone === "warning" && "text-warning",
+            tone === "destructive" && "text-destructive",
+          )}
+          aria-hidden="true"
+        />
+      </CardHeader>
+      <CardContent className="space-y-1 px-5">
+        <CardTitle className="text-2xl font-semibold tabular-nums">{value}</CardTitle>
+        <p className="text-xs text-muted-foreground">{detail}</p>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Health of the webhook pipeline at a glance; refreshed while the page is open. */
+export function WebhookStats() {
+  const stats = useQuery({ ...trpc.webhooks.stats.queryOptions(), refetchInterval: 15_000 });
+
+  if (stats.isPending) {
+    return (
+      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4" role="status" aria-label="Loading">
+        {Array.from({ length: 4 }, (_, i) => (
+          <Skeleton key={i} className="h-[7.5rem] rounded-xl" />
+        ))}
+      </div>
+    );
+  }
+  // The inbox below shows the error with a retry; the figures just stay out of the way.
+  if (stats.isError) return null;
+
+  const { byStatus, lagSeconds, oldestDueAt, failedLast24h } = stats.data;
+  return (
+    <section aria-label="Webhook health" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+      <Kpi
+        label="Applied"
+        value={formatCount(byStatus.applied)}
+        detail={`${formatCount(byStatus.ignored)} ignored (types Folio does not use)`}
+        icon={CheckCircle2Icon}
+      />
+      <Kpi
+        label="Waiting to apply"
+        value={formatCount(byStatus.pending)}
+        detail={oldestDueAt ? `Oldest due for ${formatDuration(lagSeconds)}` : "Nothing is overdue"}
+        icon={ClockIcon}
+      />
+      <Kpi
+        label="Failing"
+        value={formatCount(byStatus.failed)}
+        detail={`${formatCount(failedLast24h)} had a failure in the last 24 h`}
+        icon={AlertTriangleIcon}
+        tone={byStatus.failed > 0 ? "warning" : undefined}
+      />
+      <Kpi
+        label="Dead-lettered"
+        value={formatCount(byStatus.dead)}
+        detail="Out of retries; needs someone to look"
+        icon={SkullIcon}
+        tone={byStatus.dead > 0 ? "destructive" : undefined}
+      />
+    </section>
+  );
+}
