@@ -19,6 +19,7 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: "data", test: /node_modules[\\/]@(tanstack|trpc)[\\/]/ },
             { name: "vendor", test: /node_modules/ },
           ],
         },
