@@ -152,20 +152,21 @@ function paymentForm(ctx: Ctx, session: Session, priv: SessionPrivate, state: Fo
   const allowed = session.shipping_address_collection?.allowed_countries ?? null;
   const shipping = allowed
     ? markup`<fieldset><legend>Shipping address</legend>
-${input({ name: "shipping_name", label: "Full name", value: values.shipping_name, autocomplete: "shipping name", required: true })}
+${input({ invalid: state.errorField === "shipping_name", name: "shipping_name", label: "Full name", value: values.shipping_name, autocomplete: "shipping name", required: true })}
 ${select({
+  invalid: state.errorField === "shipping_country",
   name: "shipping_country",
   label: "Country",
   autocomplete: "shipping country",
   value: values.shipping_country ?? allowed[0] ?? null,
   options: (allowed as string[]).map((c) => ({ value: c, label: countryName(c) })),
 })}
-${input({ name: "shipping_line1", label: "Address line 1", value: values.shipping_line1, autocomplete: "shipping address-line1", required: true })}
+${input({ invalid: state.errorField === "shipping_line1", name: "shipping_line1", label: "Address line 1", value: values.shipping_line1, autocomplete: "shipping address-line1", required: true })}
 ${input({ name: "shipping_line2", label: "Address line 2 (optional)", value: values.shipping_line2, autocomplete: "shipping address-line2" })}
 <div class="row3">
-${input({ name: "shipping_city", label: "City", value: values.shipping_city, autocomplete: "shipping address-level2", required: true })}
+${input({ invalid: state.errorField === "shipping_city", name: "shipping_city", label: "City", value: values.shipping_city, autocomplete: "shipping address-level2", required: true })}
 ${input({ name: "shipping_state", label: "State", value: values.shipping_state, autocomplete: "shipping address-level1" })}
-${input({ name: "shipping_postal_code", label: "Postal code", value: values.shipping_postal_code, autocomplete: "shipping postal-code", required: true })}
+${input({ invalid: state.errorField === "shipping_postal_code", name: "shipping_postal_code", label: "Postal code", value: values.shipping_postal_code, autocomplete: "shipping postal-code", required: true })}
 </div>
 </fieldset>`
     : "";
@@ -176,10 +177,10 @@ ${alert("info", state.notice)}
 <form method="post" novalidate>
 <input type="hidden" name="action" value="pay">
 <fieldset><legend>Contact information</legend>
-${input({ name: "email", label: "Email", type: "email", value: email ?? values.email, autocomplete: "email", required: true, readonly: email !== null })}
+${input({ invalid: state.errorField === "email", name: "email", label: "Email", type: "email", value: email ?? values.email, autocomplete: "email", required: true, readonly: email !== null })}
 </fieldset>
 ${shipping}
-${cardFields(values)}
+${cardFields(values, state.errorField ?? null)}
 <div class="actions"><button type="submit" data-testid="submit">${submitLabel(ctx, session, priv)}</button></div>
 </form>
 ${session.cancel_url ? markup`<a class="cancel" href="${session.cancel_url}">Cancel and return</a>` : ""}

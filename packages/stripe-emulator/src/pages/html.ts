@@ -144,7 +144,8 @@ export function alert(
 ): Html {
   if (!message) return markup``;
   const role = kind === "error" ? "alert" : "status";
-  return markup`<div class="alert ${kind}" role="${role}">${message}</div>`;
+  const id = kind === "error" ? markup` id="form-error"` : "";
+  return markup`<div class="alert ${kind}" role="${role}"${id}>${message}</div>`;
 }
 
 export interface InputOptions {
@@ -158,6 +159,8 @@ export interface InputOptions {
   readonly?: boolean;
   inputmode?: string;
   id?: string;
+  /** Marks the field as the one the page's error message is about. */
+  invalid?: boolean;
 }
 
 export function input(o: InputOptions): Html {
@@ -169,6 +172,7 @@ export function input(o: InputOptions): Html {
     o.inputmode ? markup` inputmode="${o.inputmode}"` : "",
     o.required ? raw(" required") : "",
     o.readonly ? raw(" readonly") : "",
+    o.invalid ? raw(' aria-invalid="true" aria-describedby="form-error"') : "",
   ];
   return markup`<div class="field"><label for="${id}">${o.label}</label><input id="${id}" name="${o.name}" type="${o.type ?? "text"}"${attrs}></div>`;
 }
@@ -179,26 +183,34 @@ export function select(o: {
   options: { value: string; label: string }[];
   value?: string | null | undefined;
   autocomplete?: string;
+  invalid?: boolean;
 }): Html {
   const id = `f-${o.name.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
   const options = o.options.map(
     (opt) =>
       markup`<option value="${opt.value}"${opt.value === o.value ? raw(" selected") : ""}>${opt.label}</option>`,
   );
-  const auto = o.autocomplete ? markup` autocomplete="${o.autocomplete}"` : "";
+  const auto = [
+    o.autocomplete ? markup` autocomplete="${o.autocomplete}"` : "",
+    o.invalid ? raw(' aria-invalid="true" aria-describedby="form-error"') : "",
+  ];
   return markup`<div class="field"><label for="${id}">${o.label}</label><select id="${id}" name="${o.name}"${auto} required>${options}</select></div>`;
 }
 
 /** Card number / expiry / CVC / name, with a hint listing the useful test cards. */
-export function cardFields(values: Record<string, string | undefined>, prefix = ""): Html {
+export function cardFields(
+  values: Record<string, string | undefined>,
+  invalidField: string | null = null,
+): Html {
+  const prefix = "";
   return markup`<fieldset>
     <legend>Card information</legend>
-    ${input({ name: `${prefix}card_number`, label: "Card number", value: values[`${prefix}card_number`], autocomplete: "cc-number", inputmode: "numeric", placeholder: "4242 4242 4242 4242", required: true })}
+    ${input({ invalid: invalidField === "card_number", name: `${prefix}card_number`, label: "Card number", value: values[`${prefix}card_number`], autocomplete: "cc-number", inputmode: "numeric", placeholder: "4242 4242 4242 4242", required: true })}
     <div class="row">
-      ${input({ name: `${prefix}card_expiry`, label: "Expiration (MM / YY)", value: values[`${prefix}card_expiry`], autocomplete: "cc-exp", placeholder: "12 / 34", required: true })}
-      ${input({ name: `${prefix}card_cvc`, label: "CVC", value: values[`${prefix}card_cvc`], autocomplete: "cc-csc", inputmode: "numeric", placeholder: "123", required: true })}
+      ${input({ invalid: invalidField === "card_expiry", name: `${prefix}card_expiry`, label: "Expiration (MM / YY)", value: values[`${prefix}card_expiry`], autocomplete: "cc-exp", placeholder: "12 / 34", required: true })}
+      ${input({ invalid: invalidField === "card_cvc", name: `${prefix}card_cvc`, label: "CVC", value: values[`${prefix}card_cvc`], autocomplete: "cc-csc", inputmode: "numeric", placeholder: "123", required: true })}
     </div>
-    ${input({ name: `${prefix}cardholder_name`, label: "Cardholder name", value: values[`${prefix}cardholder_name`], autocomplete: "cc-name", placeholder: "Full name on card" })}
+    ${input({ invalid: invalidField === "cardholder_name", name: `${prefix}cardholder_name`, label: "Cardholder name", value: values[`${prefix}cardholder_name`], autocomplete: "cc-name", placeholder: "Full name on card" })}
   </fieldset>`;
 }
 

@@ -52,7 +52,7 @@ async function flashAfter(res: {
 }): Promise<string | null> {
   expect(res.status).toBe(303);
   const page = await getPage(res.location ?? "");
-  const m = /class="alert (?:success|error)" role="(?:alert|status)">([^<]*)</.exec(page.html);
+  const m = /class="alert (?:success|error)" role="(?:alert|status)"[^>]*>([^<]*)</.exec(page.html);
   return m?.[1]?.replace(/&#39;/g, "'") ?? null;
 }
 
