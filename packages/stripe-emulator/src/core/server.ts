@@ -213,9 +213,10 @@ export function createHttpServer(core: EmulatorCore, hooks: ServerHooks): Server
             );
           }
           notes.set(res, { replayed: true });
+          // A fresh Request-Id; the first request's id travels as Original-Request.
           return send(res, stored.response.status, stored.response.body, {
             ...headers,
-            ...stored.response.headers,
+            "idempotency-key": idempotencyKey,
             "idempotent-replayed": "true",
             "original-request": stored.response.headers["request-id"] ?? "",
           });
