@@ -1,8 +1,9 @@
-import { systemClock, type Clock } from "@folio/billing";
+import { systemClock, type Clock, type WebhookWorker } from "@folio/billing";
 import { createDb, type Db } from "@folio/db";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
+import { startApplyThread } from "./apply-worker.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
 import {
   DEMO_CUSTOMER_EMAIL,
@@ -61,18 +62,32 @@ export async function startServer(
 
   // 4. HTTP app with the webhook route and the apply worker; the emulator and the database are
   // closed after Fastify has drained in-flight requests and the worker has stopped.
+  // Webhook events are applied on a thread of their own (needs a database file both threads
+  // can open, and the system clock); otherwise buildApp runs the worker on the main thread.
+  const applyInThread = clock === systemClock && env.DATABASE_PATH !== ":memory:";
   const app = await buildApp({
     env,
     db,
     clock,
     stripe: stripe.stripe,
     webhookSecrets: stripe.webhookSecrets,
+    ...(applyInThread ? { webhookWorker: false as const } : {}),
   });
+  let applyThread: WebhookWorker | null = null;
+  if (applyInThread) {
+    applyThread = await startApplyThread({
+      databasePath: env.DATABASE_PATH,
+      stripe: stripe.connection,
+      log: app.log,
+    });
+    app.folio.webhookWorker = applyThread;
+  }
   const sweep = () => deleteExpiredSessions(db, clock);
   sweep();
   const sweeper = setInterval(sweep, SESSION_SWEEP_INTERVAL_MS).unref();
   app.addHook("onClose", async () => {
     clearInterval(sweeper);
+    await applyThread?.stop();
     await stripe.close();
     db.$client.close();
   });

@@ -16,6 +16,8 @@ export type StripeMode =
 export interface StripeRuntime {
   mode: StripeMode;
   stripe: Stripe;
+  /** How to build another client for the same account (e.g. in the apply thread). */
+  connection: StripeClientOptions;
   /**
    * Every secret a webhook signature may be made with. Live: registering the endpoint adds its
    * secret here, so readers must not copy it once at startup.
@@ -75,13 +77,15 @@ export async function startStripe(env: Env): Promise<StripeRuntime> {
 
   if (env.STRIPE_SECRET_KEY) {
     const external = env.STRIPE_API_URL !== undefined;
-    const stripe = createStripeClient({
+    const connection: StripeClientOptions = {
       apiKey: env.STRIPE_SECRET_KEY,
       ...(env.STRIPE_API_URL ? { apiUrl: env.STRIPE_API_URL } : {}),
-    });
+    };
+    const stripe = createStripeClient(connection);
     const runtime: StripeRuntime = {
       mode: external ? "external-emulator" : "stripe",
       stripe,
+      connection,
       webhookSecrets: configuredSecrets,
       emulator: null,
       async registerWebhookEndpoint(port) {
@@ -115,10 +119,12 @@ export async function startStripe(env: Env): Promise<StripeRuntime> {
     port: env.STRIPE_EMULATOR_PORT,
     dbPath: emulatorDbPath(env.DATABASE_PATH),
   });
-  const stripe = createStripeClient({ apiKey: DEFAULT_TEST_KEY, apiUrl: emulator.url });
+  const connection: StripeClientOptions = { apiKey: DEFAULT_TEST_KEY, apiUrl: emulator.url };
+  const stripe = createStripeClient(connection);
   const runtime: StripeRuntime = {
     mode: "embedded-emulator",
     stripe,
+    connection,
     webhookSecrets: configuredSecrets,
     emulator,
     registerWebhookEndpoint(port) {

@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { DrainResult, WebhookWorker, WorkerOptions } from "@folio/billing";
+import type { FastifyBaseLogger } from "fastify";
+import type { ApplyThreadData, FromApplyThread, ToApplyThread } from "./apply-thread.ts";
+import type { StripeClientOptions } from "./stripe.ts";
+
+/** tsx's ESM register API, resolved through its package exports (the `import` condition). */
+function tsxEsmApiUrl(): string {
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve("tsx/package.json");
+  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as {
+    exports: Record<string, { import?: { default?: string } }>;
+  };
+  const target = pkg.exports["./esm/api"]?.import?.default;
+  if (!target) throw new Error("tsx does not export ./esm/api; cannot start the apply thread");
+  return pathToFileURL(join(dirname(pkgPath), target)).href;
+}
+
+/**
+ * Runs the webhook apply worker on its own thread, with its own SQLite connection. Applying is
+ * CPU-bound synchronous SQLite work; on the main thread it would hold the event loop while
+ * webhook deliveries wait for their acknowledgement. Here acks stay fast and applying uses a
+ * second core; SQLite (WAL) serialises the two writers with short transactions.
+ */
+export async function startApplyThread({
+  databasePath,
+  stripe,
+  options = {},
+  log,
+}: {
+  databasePath: string;
+  stripe: StripeClientOptions;
+  options?: WorkerOptions;
+  log: FastifyBaseLogger;
+}): Promise<WebhookWorker> {
+  // The thread loads TypeScript sources like the main thread: register tsx's loader in it
+  // first (execArgv `--import` is not honoured by worker threads on Node 20).
+  const tsxApi = tsxEsmApiUrl();
+  const entry = new URL("./apply-thread.ts", import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  const thread = new Worker(boot, {
+    eval: true,
+    workerData: { databasePath, stripe, options } satisfies ApplyThreadData,
+  });
+  const drains = new Map<number, { resolve(r: DrainResult): void; reject(e: Error): void }>();
+  let nextId = 1;
+  let stopped: Promise<void> | null = null;
+  const exited = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
+  let ready!: () => void;
+  const started = new Promise<void>((resolve, reject) => {
+    ready = resolve;
+    thread.once("error", reject);
+    void exited.then(() => reject(new Error("the apply thread exited before it started")));
+  });
+
+  thread.on("message", (m: FromApplyThread) => {
+    switch (m.type) {
+      case "log":
+        log[m.level](m.obj, m.msg);
+        return;
+      case "drained":
+        drains.get(m.id)?.resolve(m.result as DrainResult);
+        drains.delete(m.id);
+        return;
+      case "drain_failed":
+        drains.get(m.id)?.reject(new Error(m.message));
+        drains.delete(m.id);
+        return;
+      case "ready":
+        ready();
+        return;
+      case "stopped":
+        return;
+    }
+  });
+  thread.on("error", (err) => log.error({ err }, "webhook apply thread crashed"));
+  void exited.then(() => {
+    for (const d of drains.values()) d.reject(new Error("the apply thread exited"));
+    drains.clear();
+  });
+  const post = (m: ToApplyThread) => thread.postMessage(m);
+  await started;
+
+  return {
+    wake: () => {
+      if (!stopped) post({ type: "wake" });
+    },
+    drain: () =>
+      new Promise<DrainResult>((resolve, reject) => {
+        if (stopped) return reject(new Error("the apply thread is stopped"));
+        const id = nextId++;
+        drains.set(id, { resolve, reject });
+        post({ type: "drain", id });
+      }),
+    stop: () =>
+      (stopped ??= (async () => {
+        post({ type: "stop" });
+        const timeout = setTimeout(() => void thread.terminate(), 30_000);
+        await exited;
+        clearTimeout(timeout);
+      })()),
+  };
+}
