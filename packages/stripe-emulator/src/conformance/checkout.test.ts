@@ -562,6 +562,18 @@ describe("hosted checkout: payment mode", () => {
     expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("complete");
   });
 
+  it("cancels a payment intent left waiting for 3-D Secure when the session expires", async () => {
+    const session = await paymentSession();
+    await postForm(session.url ?? "", card("4000002500003155", { email: "ada@example.com" }));
+    await stripe.checkout.sessions.expire(session.id);
+    const expired = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect((expired.payment_intent as Stripe.PaymentIntent).status).toBe("canceled");
+    expectOrder(await eventTypes(), ["payment_intent.canceled", "checkout.session.expired"]);
+    expect((await getPage(`${emu.url}/c/auth/${session.id}`)).status).toBe(410);
+  });
+
   it("applies a promotion code entered on the page and recalculates the total", async () => {
     const coupon = await stripe.coupons.create({ percent_off: 20, duration: "once" });
     const promo = await stripe.promotionCodes.create({

@@ -19,6 +19,7 @@ import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet } from "../core/util.ts";
 import { checkPromotion, couponDiscount, getCoupon, getPromotionCode } from "./coupons.ts";
 import { getCustomer } from "./customers.ts";
+import { cancelPaymentIntent } from "../services/payments.ts";
 import { createPrice, getPrice } from "./prices.ts";
 import { getProduct } from "./products.ts";
 
@@ -720,8 +721,20 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
   return session;
 }
 
+const idOf = (v: string | { id: string } | null | undefined): string | null =>
+  v === null || v === undefined ? null : typeof v === "string" ? v : v.id;
+
 /** open → expired, emitting `checkout.session.expired` (the API call and the job). */
 export function expireSession(ctx: Ctx, session: Session): Session {
+  // An attempt left unfinished (declined 3-D Secure, abandoned challenge) is canceled.
+  const piId = idOf(session.payment_intent);
+  const pi = piId ? ctx.store.getTyped<Stripe.PaymentIntent>("payment_intent", piId) : null;
+  if (
+    pi &&
+    ["requires_payment_method", "requires_action", "requires_confirmation"].includes(pi.status)
+  ) {
+    cancelPaymentIntent(ctx, pi, "abandoned");
+  }
   const next: Session = { ...session, status: "expired", url: null };
   ctx.store.update(next);
   const priv = ctx.store.getPrivate<SessionPrivate>(privateKey(session.id));
@@ -742,9 +755,6 @@ const lineListSchema = obj({
   starting_after: z.string().optional(),
   ending_before: z.string().optional(),
 });
-
-const idOf = (v: string | { id: string } | null | undefined): string | null =>
-  v === null || v === undefined ? null : typeof v === "string" ? v : v.id;
 
 export const checkoutSessionsModule: EmulatorModule = {
   name: "checkout-sessions",
