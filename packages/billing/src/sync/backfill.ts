@@ -4,7 +4,13 @@ import { stripeNowFromInbox } from "../webhooks/apply.ts";
 import { ingestEvent } from "../webhooks/ingest.ts";
 import type { SyncDeps, SyncHooks } from "./hooks.ts";
 import { KINDS, TABLES, type MirrorKind, type StripeObject } from "./kinds.ts";
-import { applySnapshots, type ApplyContext, type PlannedWrite, type Snapshot } from "./store.ts";
+import {
+  WRITES,
+  applySnapshots,
+  type ApplyContext,
+  type PlannedWrite,
+  type Snapshot,
+} from "./store.ts";
 
 export interface SyncCounts {
   created: number;
@@ -98,12 +104,36 @@ function count(summary: SyncCounts, w: PlannedWrite | undefined) {
 
 const empty = (): SyncCounts => ({ created: 0, updated: 0, unchanged: 0, tombstoned: 0 });
 
+/** Counts each object once per run, under its own type, whichever listing brought it in. */
+class Tally {
+  readonly summary: SyncSummary = {};
+  private readonly counted = new Set<string>();
+
+  of(kind: MirrorKind): SyncCounts & { error?: string } {
+    return (this.summary[kind] ??= empty());
+  }
+
+  add(w: PlannedWrite) {
+    const key = `${w.snap.kind}:${w.snap.object.id}`;
+    if (this.counted.has(key)) return;
+    this.counted.add(key);
+    count(this.of(w.snap.kind), w);
+  }
+
+  unchanged(kind: MirrorKind, id: string) {
+    const key = `${kind}:${id}`;
+    if (this.counted.has(key)) return;
+    this.counted.add(key);
+    this.of(kind).unchanged++;
+  }
+}
+
 async function applyFetched(
   ctx: ApplyContext,
   kind: MirrorKind,
   objects: StripeObject[],
   version: number,
-  summary: SyncCounts,
+  tally: Tally,
 ) {
   if (objects.length === 0) return;
   const snaps: Snapshot[] = objects.map((object) => ({
@@ -115,8 +145,8 @@ async function applyFetched(
     fromFetch: true,
   }));
   const writes = (await applySnapshots(ctx, snaps)) ?? [];
-  const byKey = new Map(writes.map((w) => [`${w.snap.kind}:${w.snap.object.id}`, w]));
-  for (const o of objects) count(summary, byKey.get(`${kind}:${o.id}`));
+  for (const w of writes) if (w.decision !== "touch" && WRITES.has(w.decision)) tally.add(w);
+  for (const o of objects) tally.unchanged(kind, o.id);
 }
 
 /**
@@ -138,13 +168,12 @@ export async function syncAll(
   };
   const pageSize = options.pageSize ?? 100;
   const created = options.since ? { gte: Math.floor(options.since.getTime() / 1000) } : undefined;
-  const summary: SyncSummary = {};
+  const tally = new Tally();
   const kinds = SYNC_ORDER.filter((k) => !options.kinds || options.kinds.includes(k));
   const customerIds: string[] = [];
 
   for (const kind of kinds) {
-    const counts = empty();
-    summary[kind] = counts;
+    const counts = tally.of(kind);
     let done = 0;
     const seen = new Set<string>();
     try {
@@ -158,23 +187,23 @@ export async function syncAll(
         if (kind === "customer") customerIds.push(o.id);
         page.push(o);
         if (page.length >= pageSize) {
-          await applyFetched(ctx, kind, page, version, counts);
+          await applyFetched(ctx, kind, page, version, tally);
           done += page.length;
           page = [];
           options.onProgress?.({ kind, done, finished: false });
         }
       }
-      await applyFetched(ctx, kind, page, version, counts);
+      await applyFetched(ctx, kind, page, version, tally);
       done += page.length;
       if (!options.since && KINDS[kind].deletable) {
         counts.tombstoned += await tombstoneVanished(ctx, kind, seen, version);
       }
     } catch (err) {
-      summary[kind].error = err instanceof Error ? err.message : String(err);
+      counts.error = err instanceof Error ? err.message : String(err);
     }
     options.onProgress?.({ kind, done, finished: true });
   }
-  return summary;
+  return tally.summary;
 }
 
 async function* balanceTransactions(
@@ -272,19 +301,18 @@ export async function resyncCustomer(
     ["charge", () => asObjects(s.charges.list(c))],
     ["checkout_session", () => asObjects(s.checkout.sessions.list(c))],
   ];
+  const tally = new Tally();
   for (const [kind, list] of sources) {
-    const counts = empty();
-    summary[kind] = counts;
+    const counts = tally.of(kind);
     try {
       const objects: StripeObject[] = [];
       for await (const o of list()) objects.push(o);
-      await applyFetched(ctx, kind, objects, version, counts);
+      await applyFetched(ctx, kind, objects, version, tally);
     } catch (err) {
-      (counts as SyncCounts & { error?: string }).error =
-        err instanceof Error ? err.message : String(err);
+      counts.error = err instanceof Error ? err.message : String(err);
     }
   }
-  return summary;
+  return tally.summary;
 }
 
 export interface ReplayResult {

@@ -21,7 +21,7 @@ import { recordHooks } from "../records/index.ts";
 import { snapshotSubscription } from "../records/subscription-history.ts";
 import { retryDeadWebhookEvents } from "../webhooks/admin.ts";
 import { startWebhookWorker } from "../webhooks/worker.ts";
-import { syncAll } from "./backfill.ts";
+import { resyncCustomer, syncAll } from "./backfill.ts";
 import type { SyncHooks } from "./hooks.ts";
 import type { StripeObject } from "./kinds.ts";
 import {
@@ -522,6 +522,35 @@ describe("full lifecycle delivered in any order", () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it("resyncCustomer pulls one customer's objects fresh, and is idempotent", async () => {
+    const { db, deps } = fresh();
+    const summary = await resyncCustomer({ ...deps, hooks: recordHooks }, ids.customer);
+    for (const [kind, c] of Object.entries(summary)) expect(c.error, kind).toBeUndefined();
+    expect(summary).toMatchObject({
+      customer: { created: 1 },
+      subscription: { created: 1 },
+      checkout_session: { created: 2 },
+      customer_balance_transaction: { created: 1 },
+    });
+    expect(summary.invoice?.created).toBeGreaterThanOrEqual(3);
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    expect(db.select().from(orders).all()).toHaveLength(1);
+    const again = await resyncCustomer({ ...deps, hooks: recordHooks }, ids.customer);
+    for (const c of Object.values(again)) expect(c.created + c.updated + c.tombstoned).toBe(0);
+  });
+
+  it("an event recorded under another API version is not trusted: the object is fetched", async () => {
+    const e = events.find((x) => x.type === "customer.subscription.created")!;
+    const foreign = { ...e, api_version: "2020-08-27" };
+    const { db, clock, worker } = fresh([]);
+    deliver({ db, clock }, [foreign]);
+    await worker.drain();
+    // The stored subscription is the API's current one (canceled), not the old-shaped snapshot.
+    const row = db.select().from(stripeSubscriptions).get();
+    expect(row?.status).toBe("canceled");
+    expect(row?.versionEventId).toBeNull();
   });
 
   it("a full backfill into an empty store matches the webhook-fed store", async () => {

@@ -32,6 +32,9 @@ export interface Snapshot {
   eventId: string | null;
   tombstone: boolean;
   fromFetch: boolean;
+  /** The snapshot may not be in the shape we read (an event from another API version): when it
+   * would be stored, the object is fetched instead. */
+  untrusted?: boolean;
 }
 
 export type Decision =
@@ -83,6 +86,13 @@ export function canonical(v: unknown): string {
   );
 }
 
+/** Equal JSON, by the fast path when key order matches (same API, same serializer). */
+function sameContent(a: unknown, b: unknown): boolean {
+  const x = JSON.stringify(a);
+  const y = JSON.stringify(b);
+  return x === y || (x.length === y.length && canonical(a) === canonical(b));
+}
+
 export function decide(stored: Stored | null, snap: Snapshot): Decision {
   if (!stored) return snap.tombstone ? "tombstone" : "insert";
   if (stored.deletedAt) return "skip_tombstoned";
@@ -91,7 +101,10 @@ export function decide(stored: Stored | null, snap: Snapshot): Decision {
   const stored_v = stored.versionTs.getTime();
   if (snap.version < stored_v) return "skip_stale";
   if (snap.version === stored_v && !snap.fromFetch) return "tie";
-  return canonical(stored.raw) === canonical(snap.object) ? "touch" : "update";
+  // Events announce changes: applying the same content again is harmless, so only fetched
+  // snapshots (backfills, where "unchanged" is reported) pay for a content comparison.
+  if (!snap.fromFetch) return "update";
+  return sameContent(stored.raw, snap.object) ? "touch" : "update";
 }
 
 export interface ApplyContext {
@@ -152,18 +165,28 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
     let snap = initial;
     const stored = readStored(db, snap.kind, snap.object.id);
     let decision = decide(stored, snap);
-    if (decision === "tie") {
+    if (
+      decision === "tie" ||
+      (snap.untrusted && (decision === "insert" || decision === "update"))
+    ) {
       const fetched = await KINDS[snap.kind].retrieve(stripe, snap.object.id, snap.object);
       const version = await ctx.fetchVersion();
-      snap = fetched
-        ? { ...snap, object: fetched, version, eventId: null, fromFetch: true }
-        : {
-            ...snap,
-            version,
-            eventId: null,
-            fromFetch: true,
-            tombstone: KINDS[snap.kind].deletable,
-          };
+      if (fetched) {
+        snap = {
+          ...snap,
+          object: fetched,
+          version,
+          eventId: null,
+          fromFetch: true,
+          untrusted: false,
+        };
+      } else if (KINDS[snap.kind].deletable) {
+        snap = { ...snap, version, eventId: null, fromFetch: true, tombstone: true };
+      } else {
+        // Gone without a trace (never happens for these kinds in Stripe): keep what we have.
+        out.push({ snap, decision: "skip_stale", previous: stored?.raw ?? null });
+        return;
+      }
       decision = decide(stored, snap);
     }
     if (!WRITES.has(decision)) {

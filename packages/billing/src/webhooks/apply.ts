@@ -1,5 +1,6 @@
 import { max } from "drizzle-orm";
 import { webhookEvents } from "@folio/db";
+import Stripe from "stripe";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { eventTarget } from "../sync/events.ts";
 import { KINDS, type StripeObject } from "../sync/kinds.ts";
@@ -84,6 +85,7 @@ export async function applyInboxEvent(
         eventId: row.id,
         tombstone: target.deleted,
         fromFetch: false,
+        untrusted: row.apiVersion !== null && row.apiVersion !== Stripe.API_VERSION,
       },
     ],
     {
