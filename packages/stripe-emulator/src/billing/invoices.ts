@@ -735,11 +735,9 @@ export function payInvoiceOrThrow(
 ): Stripe.Invoice {
   const { invoice, outcome } = payInvoice(ctx, invoiceId, options);
   if (outcome?.status === "failed") {
+    // Nothing was attempted without a payment method: a plain 400 that changes nothing.
     if (outcome.code === "invoice_no_payment_method") {
-      throw new ApiError(400, "invalid_request_error", outcome.message, {
-        code: outcome.code,
-        commit: true,
-      });
+      throw new ApiError(400, "invalid_request_error", outcome.message, { code: outcome.code });
     }
     throw cardError(outcome.message, outcome.code, outcome.declineCode, {
       ...(outcome.charge ? { charge: outcome.charge } : {}),

@@ -281,6 +281,47 @@ describe("subscriptions: creation", () => {
     expect(await typesSince(before)).toEqual(["price.created"]);
   });
 
+  it("accepts items[][price_data] as an inline, inactive price", async () => {
+    const { product } = await catalog([]);
+    const { customer } = await customerWith();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [
+        {
+          price_data: {
+            currency: "usd",
+            product: product.id,
+            unit_amount: 1500,
+            recurring: { interval: "week", interval_count: 2 },
+          },
+        },
+      ],
+    });
+    const price = sub.items.data[0]!.price;
+    expect(price).toMatchObject({
+      active: false,
+      unit_amount: 1500,
+      recurring: { interval: "week", interval_count: 2 },
+    });
+    expect(sub.items.data[0]!.current_period_end).toBe(START + 14 * DAY);
+    expect((await latestInvoice(sub)).total).toBe(1500);
+    await expect(
+      stripe.subscriptions.create({
+        customer: customer.id,
+        items: [
+          {
+            price_data: {
+              currency: "usd",
+              product: "prod_nope",
+              unit_amount: 1,
+              recurring: { interval: "month" },
+            },
+          },
+        ],
+      }),
+    ).rejects.toMatchObject({ param: "items[0][price_data][product]" });
+  });
+
   it("error_if_incomplete with a declining card answers 402 and keeps nothing", async () => {
     const { prices } = await catalog();
     const customer = await stripe.customers.create({ email: "d@example.com" });

@@ -1,9 +1,10 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { invalidParam, resourceMissing } from "../core/errors.ts";
+import { invalidParam, invalidRequest, missingParam, resourceMissing } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
 import {
   bool,
+  currency,
   emptyable,
   int,
   list,
@@ -15,13 +16,15 @@ import {
   rangeFilter,
   str,
 } from "../core/params.ts";
-import type { EmulatorModule } from "../core/types.ts";
+import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { clockOf, idOf } from "../billing/invoices.ts";
 import {
   cancelAllForCustomer,
   cancelSubscription,
   createSubscription,
   getSubscription,
+  inlinePrice,
+  type InlinePriceData,
   runCancelAt,
   runCycle,
   runFinalize,
@@ -71,11 +74,42 @@ const trialSettings = () =>
     }),
   });
 
+/** `items[][price_data]`: an inline recurring price. */
+export const priceDataParam = () =>
+  obj({
+    currency: currency(),
+    product: z.string(),
+    recurring: obj({
+      interval: oneOf(["day", "week", "month", "year"]),
+      interval_count: int({ min: 1 }).optional(),
+    }),
+    unit_amount: int({ min: 0 }).optional(),
+    unit_amount_decimal: z.string().optional(),
+    tax_behavior: oneOf(["exclusive", "inclusive", "unspecified"]).optional(),
+  });
+
+/** The price id of an item given by `price` or `price_data` (which creates one). */
+export function itemPrice(
+  ctx: Ctx,
+  item: { price?: string | undefined; price_data?: InlinePriceData | undefined },
+  param: string,
+): string | undefined {
+  if (item.price !== undefined && item.price_data !== undefined) {
+    throw invalidRequest("You may only specify one of these parameters: price, price_data.", {
+      param: `${param}[price]`,
+    });
+  }
+  if (item.price_data !== undefined)
+    return inlinePrice(ctx, item.price_data, `${param}[price_data]`);
+  return item.price;
+}
+
 const createSchema = obj({
   customer: z.string(),
   items: list(
     obj({
-      price: z.string(),
+      price: z.string().optional(),
+      price_data: priceDataParam().optional(),
       quantity: int({ min: 0 }).optional(),
       metadata: metadata().optional(),
     }),
@@ -112,6 +146,7 @@ const itemUpdate = () =>
   obj({
     id: z.string().optional(),
     price: z.string().optional(),
+    price_data: priceDataParam().optional(),
     quantity: int({ min: 0 }).optional(),
     deleted: bool().optional(),
     metadata: metadata().optional(),
@@ -241,11 +276,11 @@ export const subscriptionsModule: EmulatorModule = {
         const p = parseParams(createSchema, req.params);
         const { subscription } = createSubscription(ctx, {
           customer: p.customer,
-          items: p.items.map((i) => ({
-            price: i.price,
-            quantity: i.quantity,
-            metadata: i.metadata,
-          })),
+          items: p.items.map((i, n) => {
+            const price = itemPrice(ctx, i, `items[${n}]`);
+            if (price === undefined) throw missingParam(`items[${n}][price]`);
+            return { price, quantity: i.quantity, metadata: i.metadata };
+          }),
           defaultPaymentMethod: p.default_payment_method,
           trialPeriodDays: p.trial_period_days,
           trialEnd: p.trial_end,
@@ -319,8 +354,14 @@ export const subscriptionsModule: EmulatorModule = {
     {
       method: "POST",
       path: "/v1/subscriptions/:id",
-      handler: (ctx, req) =>
-        updateSubscription(ctx, req.pathParams.id ?? "", parseParams(updateSchema, req.params)),
+      handler: (ctx, req) => {
+        const p = parseParams(updateSchema, req.params);
+        const items = p.items?.map(({ price_data, ...item }, n) => ({
+          ...item,
+          price: itemPrice(ctx, { price: item.price, price_data }, `items[${n}]`),
+        }));
+        return updateSubscription(ctx, req.pathParams.id ?? "", { ...p, items });
+      },
     },
     {
       method: "DELETE",
