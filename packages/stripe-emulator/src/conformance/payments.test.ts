@@ -284,6 +284,22 @@ describe("payment methods", () => {
     expect((after as Stripe.Customer).invoice_settings.default_payment_method).toBeNull();
   });
 
+  it("customers.create with payment_method: created, then attached, default set", async () => {
+    const pm = await stripe.paymentMethods.create({ type: "card", card: { token: "tok_visa" } });
+    const customer = await stripe.customers.create({
+      payment_method: pm.id,
+      invoice_settings: { default_payment_method: pm.id },
+    });
+    expect(customer.invoice_settings.default_payment_method).toBe(pm.id);
+    expect((await stripe.paymentMethods.retrieve(pm.id)).customer).toBe(customer.id);
+    expect(await eventTypes()).toEqual(["customer.created", "payment_method.attached"]);
+    const declined = await stripe.customers
+      .create({ email: "no@example.com", payment_method: "pm_card_chargeDeclined" })
+      .catch((e: unknown) => e);
+    expect(declined).toBeInstanceOf(Stripe.errors.StripeCardError);
+    expect((await stripe.customers.list({ email: "no@example.com" })).data).toHaveLength(0);
+  });
+
   it("declining cards fail to attach; 0341 attaches", async () => {
     const customer = await stripe.customers.create({});
     const err = await stripe.paymentMethods

@@ -95,6 +95,8 @@ type CustomerParams = z.output<typeof createSchema> | z.output<typeof updateSche
  * itself here so customers.create({ payment_method }) can attach without an import cycle.
  */
 export const customerHooks: {
+  /** Resolves `pm_card_*` aliases to a new payment method and checks ids exist. */
+  resolvePaymentMethod?: (ctx: Ctx, paymentMethodId: string, param: string) => string;
   attachPaymentMethod?: (
     ctx: Ctx,
     paymentMethodId: string,
@@ -110,7 +112,13 @@ export function getCustomer(ctx: Ctx, id: string, param = "customer"): Stripe.Cu
   return mustGet<Stripe.Customer>(ctx, "customer", id, param);
 }
 
-function applyParams(ctx: Ctx, base: Stripe.Customer, p: CustomerParams): Stripe.Customer {
+/** `pendingPaymentMethod`: attached by this same request, so it may be the default. */
+function applyParams(
+  ctx: Ctx,
+  base: Stripe.Customer,
+  p: CustomerParams,
+  pendingPaymentMethod?: string,
+): Stripe.Customer {
   const next: Stripe.Customer = { ...base, invoice_settings: { ...base.invoice_settings } };
   if (p.address !== undefined)
     next.address = p.address === null ? null : toAddress(p.address, base.address);
@@ -154,7 +162,11 @@ function applyParams(ctx: Ctx, base: Stripe.Customer, p: CustomerParams): Stripe
     }
     if (s.default_payment_method !== undefined) {
       const pm = s.default_payment_method;
-      if (pm !== null && !customerHooks.isAttached?.(ctx, pm, base.id)) {
+      if (
+        pm !== null &&
+        pm !== pendingPaymentMethod &&
+        !customerHooks.isAttached?.(ctx, pm, base.id)
+      ) {
         throw invalidParam(
           "invoice_settings[default_payment_method]",
           `The customer does not have a payment method with the ID ${pm}. The payment method must be attached to the customer.`,
@@ -206,20 +218,20 @@ export function createCustomer(ctx: Ctx, p: z.output<typeof createSchema>): Stri
     tax_exempt: "none",
     test_clock: p.test_clock ?? null,
   };
-  // The payment method is attached before invoice_settings can point at it.
-  const { invoice_settings, ...rest } = p;
-  let customer = applyParams(ctx, base, rest);
-  ctx.store.insert(customer);
+  // An alias (pm_card_visa) becomes a real pm_… first, so invoice_settings can name it.
+  let paymentMethod: string | undefined;
   if (p.payment_method !== undefined) {
-    if (!customerHooks.attachPaymentMethod)
+    if (!customerHooks.resolvePaymentMethod || !customerHooks.attachPaymentMethod) {
       throw invalidRequest("Payment methods are not available.");
-    customerHooks.attachPaymentMethod(ctx, p.payment_method, customer.id, "payment_method");
+    }
+    paymentMethod = customerHooks.resolvePaymentMethod(ctx, p.payment_method, "payment_method");
   }
-  if (invoice_settings) {
-    customer = applyParams(ctx, customer, { invoice_settings });
-    ctx.store.update(customer);
-  }
+  const customer = applyParams(ctx, base, p, paymentMethod);
+  ctx.store.insert(customer);
   ctx.emit("customer.created", customer);
+  // A card that fails to attach throws here and the whole request rolls back.
+  if (paymentMethod)
+    customerHooks.attachPaymentMethod?.(ctx, paymentMethod, customer.id, "payment_method");
   return customer;
 }
 

@@ -136,6 +136,8 @@ function getPm(ctx: Ctx, id: string, param = "payment_method"): Stripe.PaymentMe
   return mustGet<Stripe.PaymentMethod>(ctx, "payment_method", id, param, "PaymentMethod");
 }
 
+customerHooks.resolvePaymentMethod = (ctx, pmId, param) =>
+  resolvePaymentMethod(ctx, pmId, param).id;
 customerHooks.attachPaymentMethod = (ctx, pmId, customerId, param) => {
   attachPaymentMethod(ctx, pmId, customerId, param);
 };
