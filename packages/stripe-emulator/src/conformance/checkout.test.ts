@@ -794,6 +794,10 @@ describe("hosted checkout: subscription mode", () => {
     const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["subscription"] });
     expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
     expect((done.subscription as Stripe.Subscription).status).toBe("active");
+    // Paid exactly once.
+    const paid = (await eventTypes()).filter((t) => t === "invoice.paid");
+    expect(paid).toHaveLength(1);
+    expect((await stripe.invoices.list()).data[0]?.amount_paid).toBe(1500);
   });
 
   it("applies a promotion code to the subscription", async () => {

@@ -107,7 +107,10 @@ describe("hosted invoice page", () => {
     const second = await postForm(url, card("4000002500003155"));
     const approved = await postForm(second.location ?? "", { action: "complete" });
     expect(approved.location).toBe(url);
-    expect((await stripe.invoices.retrieve(invoice.id)).status).toBe("paid");
+    const paid = await stripe.invoices.retrieve(invoice.id);
+    expect(paid).toMatchObject({ status: "paid", amount_paid: 3000, amount_remaining: 0 });
+    const events = await stripe.events.list({ type: "invoice.paid" });
+    expect(events.data).toHaveLength(1);
   });
 
   it("answers 404 for unknown and draft invoices", async () => {

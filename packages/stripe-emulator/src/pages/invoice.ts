@@ -262,7 +262,11 @@ export const invoicePagesModule: EmulatorModule = {
           );
         }
         setPagePrivate(ctx, id, { pending: null, flash: null });
-        markPaid(ctx, invoice, paidOutcome(result.outcome.paymentIntent), { outOfBand: false });
+        // The billing engine may already have paid the invoice when the intent succeeded.
+        const current = loadInvoice(ctx, id);
+        if (current?.status === "open") {
+          markPaid(ctx, current, paidOutcome(result.outcome.paymentIntent), { outOfBand: false });
+        }
         return { redirect: `${ctx.baseUrl}/i/${id}` };
       },
     },

@@ -82,14 +82,17 @@ export const subscriptionCheckout = {
    * paid, which activates the subscription. Returns the amount collected.
    */
   afterAuthentication(ctx: Ctx, input: { invoice: string; intent: string | null }): number {
-    const invoice = getInvoice(ctx, input.invoice);
-    if (invoice.status !== "open") return invoice.amount_paid;
+    if (getInvoice(ctx, input.invoice).status !== "open")
+      return getInvoice(ctx, input.invoice).amount_paid;
     if (input.intent) {
       const result = completeAuthentication(ctx, input.intent, true);
       if (result.kind !== "payment_intent" || result.outcome.status !== "succeeded") {
         throw new Error(`authentication of ${input.intent} did not collect the payment`);
       }
-      const paid = markPaid(
+      // The billing engine may already have paid the invoice when the intent succeeded.
+      const invoice = getInvoice(ctx, input.invoice);
+      if (invoice.status !== "open") return invoice.amount_paid;
+      return markPaid(
         ctx,
         invoice,
         {
@@ -98,11 +101,10 @@ export const subscriptionCheckout = {
           charge: result.outcome.charge.id,
         },
         { outOfBand: false },
-      );
-      return paid.amount_paid;
+      ).amount_paid;
     }
     // Authenticated now, the card pays like a card set up for later use.
-    return payInvoice(ctx, invoice.id, { offSession: true }).invoice.amount_paid;
+    return payInvoice(ctx, input.invoice, { offSession: true }).invoice.amount_paid;
   },
 };
 
