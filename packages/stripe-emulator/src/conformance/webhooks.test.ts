@@ -57,6 +57,7 @@ describe("webhook delivery", () => {
     const [delivery] = emu.deliveries({ event: event.id });
     expect(delivery).toMatchObject({ status: "succeeded", attempts: 3 });
     expect(delivery?.log.map((l) => l.status)).toEqual([500, 500, 200]);
+    expect(delivery?.log[2]?.response).toBe('{"received":true}');
     expect((await stripe.events.retrieve(event.id)).pending_webhooks).toBe(0);
     expect((await stripe.events.list({ delivery_success: true })).data.map((e) => e.id)).toEqual([
       event.id,
@@ -78,6 +79,13 @@ describe("webhook delivery", () => {
     await emu.flushWebhooks();
     expect(emu.deliveries()[0]).toMatchObject({ status: "succeeded", attempts: 5 });
     expect((await stripe.events.list({ delivery_success: false })).data).toHaveLength(0);
+  });
+
+  it("treats a redirect as a failure, like Stripe", async () => {
+    const { emu, stripe } = await setup({ respond: (_e, attempt) => (attempt === 1 ? 302 : 200) });
+    await stripe.customers.create({});
+    await emu.flushWebhooks();
+    expect(emu.deliveries()[0]?.log.map((l) => l.status)).toEqual([302, 200]);
   });
 
   it("treats a slow answer as a failure (timeout)", async () => {

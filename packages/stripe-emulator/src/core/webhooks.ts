@@ -29,6 +29,8 @@ export interface DeliveryAttempt {
   error: string | null;
   durationMs: number;
   note?: string;
+  /** First 500 characters of the endpoint's answer, for debugging. */
+  response?: string;
 }
 
 export interface Delivery {
@@ -472,10 +474,18 @@ export class WebhookDispatcher {
           "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
         },
         body: payload,
+        // Stripe does not follow redirects: a 3xx is a failed delivery.
+        redirect: "manual",
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
-      await res.arrayBuffer().catch(() => undefined);
-      return { at, status: res.status, error: null, durationMs: Date.now() - started };
+      const text = await res.text().catch(() => "");
+      return {
+        at,
+        status: res.status,
+        error: null,
+        durationMs: Date.now() - started,
+        ...(text ? { response: text.slice(0, 500) } : {}),
+      };
     } catch (error) {
       const timedOut = error instanceof Error && error.name === "TimeoutError";
       return {
