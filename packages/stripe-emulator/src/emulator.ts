@@ -10,6 +10,7 @@ import type { Delivery, FaultRule } from "./core/webhooks.ts";
 import { pageModules } from "./pages/index.ts";
 import { resourceModules } from "./resources/index.ts";
 import { createWebhookEndpoint } from "./resources/webhook-endpoints.ts";
+import { setBillingSettings, type BillingSettings } from "./billing/settings.ts";
 
 export const DEFAULT_TEST_KEY = "sk_test_emulator";
 
@@ -38,6 +39,11 @@ export interface StartOptions {
   webhookRollGraceMs?: number;
   /** Extra modules (tests, plugins) on top of the built-in ones. */
   modules?: EmulatorModule[];
+  /**
+   * Renewal and dunning timing (retry schedule, what happens after the last retry, draft
+   * delay…; see the README's billing section). Applied at start and after every `reset()`.
+   */
+  billing?: Partial<BillingSettings>;
 }
 
 export interface EmulatorHandle {
@@ -89,6 +95,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
     modules: [...resourceModules, ...pageModules, ...(options.modules ?? [])],
   });
 
+  const applyBillingSettings = () => {
+    const billing = options.billing;
+    if (billing) core.run((ctx) => setBillingSettings(ctx, billing));
+  };
   const configured: { id: string; url: string; secret: string }[] = [];
   const ensureConfiguredEndpoints = () => {
     configured.length = 0;
@@ -135,6 +145,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
     async reset() {
       core.reset();
       ensureConfiguredEndpoints();
+      applyBillingSettings();
       await Promise.resolve();
     },
     now: () => core.now(),
@@ -176,6 +187,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   handle.url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
   core.baseUrl = handle.url;
   ensureConfiguredEndpoints();
+  applyBillingSettings();
   core.startTicker();
   core.webhooks.kick();
   return handle;

@@ -5,3 +5,4 @@ export { ApiError } from "./core/errors.ts";
 export { signPayload } from "./core/webhooks.ts";
 export type { Delivery, FaultRule } from "./core/webhooks.ts";
 export type * from "./core/types.ts";
+export type { BillingSettings } from "./billing/settings.ts";

@@ -1374,3 +1374,40 @@ describe("fixtures cross-check (billing objects)", () => {
     }
   });
 });
+
+describe("billing settings", () => {
+  it("takes them from startEmulator({ billing }) and keeps them across reset", async () => {
+    const other = await startEmulator({
+      deterministic: { seed: "settings" },
+      billing: { retrySchedule: [600, 1200], afterFinalFailure: "unpaid" },
+    });
+    try {
+      const read = async () =>
+        (await (await fetch(`${other.url}/_emulator/billing/settings`)).json()) as Record<
+          string,
+          unknown
+        >;
+      expect(await read()).toMatchObject({
+        retrySchedule: [600, 1200],
+        afterFinalFailure: "unpaid",
+        draftFinalizeDelay: 3600,
+      });
+      const bad = await fetch(`${other.url}/_emulator/billing/settings`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ afterFinalFailure: "explode" }),
+      });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { param: string } }).error.param).toBe(
+        "afterFinalFailure",
+      );
+      await other.reset();
+      expect(await read()).toMatchObject({
+        retrySchedule: [600, 1200],
+        afterFinalFailure: "unpaid",
+      });
+    } finally {
+      await other.stop();
+    }
+  });
+});
