@@ -30,6 +30,17 @@ export function prepared(client: Client, key: string, build: () => string): Stat
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+type Columns = Array<[string, ReturnType<typeof getTableColumns>[string]]>;
+const columnCache = new WeakMap<Table, Columns>();
+function columnsOf(table: Table): Columns {
+  let cols = columnCache.get(table);
+  if (!cols) {
+    cols = Object.entries(getTableColumns(table));
+    columnCache.set(table, cols);
+  }
+  return cols;
+}
+
 export interface StoredVersion {
   versionTs: Date;
   versionEventId: string | null;
@@ -71,7 +82,7 @@ export function rowExists(client: Client, table: Table, id: string): boolean {
 /** `insert … on conflict(id) do update` over every column of `table`; absent keys are null. */
 export function upsertRow(client: Client, table: Table, row: Record<string, unknown>): void {
   const name = getTableName(table);
-  const columns = Object.entries(getTableColumns(table));
+  const columns = columnsOf(table);
   const stmt = prepared(client, `upsert:${name}`, () => {
     const names = columns.map(([, c]) => q(c.name));
     return `insert into ${q(name)} (${names.join(", ")}) values (${names.map(() => "?").join(", ")}) on conflict(id) do update set ${names
@@ -137,7 +148,7 @@ export function insertOrIgnore(
   row: Record<string, unknown>,
 ): boolean {
   const name = getTableName(table);
-  const columns = Object.entries(getTableColumns(table));
+  const columns = columnsOf(table);
   const stmt = prepared(client, `insert-ignore:${name}`, () => {
     const names = columns.map(([, c]) => q(c.name));
     return `insert into ${q(name)} (${names.join(", ")}) values (${names.map(() => "?").join(", ")}) on conflict do nothing`;
