@@ -450,10 +450,10 @@ export function resolveAuthentication(
     });
     return { kind: "failed" as const, message };
   };
-  if (session.mode === "subscription" && pending.invoice) {
+  if (session.mode === "subscription" && pending.invoice && pending.intent) {
     if (!approve) {
       // The subscription stays incomplete (and later expires), as at Stripe.
-      if (pending.intent) completeAuthentication(ctx, pending.intent, false);
+      completeAuthentication(ctx, pending.intent, false);
       return failed(AUTH_FAILED_MESSAGE);
     }
     const paid = subscriptionCheckout.afterAuthentication(ctx, {

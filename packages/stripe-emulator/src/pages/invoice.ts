@@ -31,7 +31,7 @@ import { invoiceHeadlineParts, renderInvoicePdf } from "./invoice-pdf.ts";
 
 interface InvoicePagePrivate {
   /** A payment waiting for the challenge page. */
-  pending: { intent: string | null; paymentMethod: string } | null;
+  pending: { intent: string } | null;
   /** Shown once on the next view (after a failed challenge). */
   flash: string | null;
 }
@@ -201,10 +201,10 @@ export const invoicePagesModule: EmulatorModule = {
           return { status: 402, html: renderInvoicePage(after, { error: outcome.message }) };
         }
         if (outcome?.status === "requires_action") {
-          setPagePrivate(ctx, id, {
-            pending: { intent: outcome.paymentIntent, paymentMethod: pm.id },
-            flash: null,
-          });
+          if (!outcome.paymentIntent) {
+            return { status: 402, html: renderInvoicePage(after, { error: outcome.message }) };
+          }
+          setPagePrivate(ctx, id, { pending: { intent: outcome.paymentIntent }, flash: null });
           return { redirect: `${ctx.baseUrl}/i/${id}/auth` };
         }
         return { redirect: `${ctx.baseUrl}/i/${id}` };
@@ -219,12 +219,10 @@ export const invoicePagesModule: EmulatorModule = {
         if (!invoice) return notFound(id);
         const pending = pagePrivate(ctx, id).pending;
         if (!pending || invoice.status !== "open") return { redirect: `${ctx.baseUrl}/i/${id}` };
-        const pi = pending.intent ? getPaymentIntent(ctx, pending.intent) : null;
+        const pi = getPaymentIntent(ctx, pending.intent);
         return {
           html: challengePage(ctx, {
-            amount: pi
-              ? { amount: pi.amount, currency: pi.currency }
-              : { amount: invoice.amount_remaining, currency: invoice.currency },
+            amount: { amount: pi.amount, currency: pi.currency },
             what: "payment",
             returnsTo: "invoice",
             merchant: invoice.account_name ?? "Stripe emulator",
@@ -247,13 +245,6 @@ export const invoicePagesModule: EmulatorModule = {
           setPagePrivate(ctx, id, { pending: null, flash: message });
           return { redirect: `${ctx.baseUrl}/i/${id}` };
         };
-        if (!pending.intent) {
-          // The billing engine decided from the card alone; once authenticated it pays.
-          if (!approve) return failed(AUTH_FAILED_MESSAGE);
-          setPagePrivate(ctx, id, { pending: null, flash: null });
-          payInvoice(ctx, id, { paymentMethod: pending.paymentMethod, offSession: true });
-          return { redirect: `${ctx.baseUrl}/i/${id}` };
-        }
         const result = completeAuthentication(ctx, pending.intent, approve);
         if (!approve || result.kind !== "payment_intent") return failed(AUTH_FAILED_MESSAGE);
         if (result.outcome.status !== "succeeded") {

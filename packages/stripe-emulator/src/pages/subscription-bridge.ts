@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
-import { getInvoice, markPaid, payInvoice, type InvoicePrivate } from "../billing/invoices.ts";
+import { getInvoice, markPaid, type InvoicePrivate } from "../billing/invoices.ts";
 import { createSubscription } from "../billing/subscriptions.ts";
 import type { AppliedDiscount, SessionPrivate } from "../resources/checkout-sessions.ts";
 import { completeAuthentication } from "../services/payments.ts";
@@ -14,7 +14,7 @@ export interface SubscriptionStart {
   status: "succeeded" | "failed" | "requires_action";
   subscription: string;
   invoice: string | null;
-  /** Payment intent waiting for 3-D Secure (status `requires_action`), when there is one. */
+  /** Payment intent waiting for 3-D Secure (status `requires_action`). */
   intent: string | null;
   /** What the first invoice collected (0 during a trial). */
   amountPaid: number;
@@ -64,11 +64,9 @@ export const subscriptionCheckout = {
     }
     const intent = ctx.store.getPrivate<InvoicePrivate>(invoice.id)?.paymentIntent ?? null;
     const pi = intent ? ctx.store.getTyped<Stripe.PaymentIntent>("payment_intent", intent) : null;
-    const needsAuth = pi
-      ? pi.status === "requires_action"
-      : needsAuthentication(ctx, input.paymentMethod);
-    if (needsAuth)
-      return { ...base, status: "requires_action", intent: pi?.id ?? null, message: "" };
+    if (pi?.status === "requires_action") {
+      return { ...base, status: "requires_action", intent: pi.id, message: "" };
+    }
     return {
       ...base,
       status: "failed",
@@ -81,35 +79,25 @@ export const subscriptionCheckout = {
    * After the customer approved the challenge: the intent is charged and the first invoice
    * paid, which activates the subscription. Returns the amount collected.
    */
-  afterAuthentication(ctx: Ctx, input: { invoice: string; intent: string | null }): number {
-    if (getInvoice(ctx, input.invoice).status !== "open")
-      return getInvoice(ctx, input.invoice).amount_paid;
-    if (input.intent) {
-      const result = completeAuthentication(ctx, input.intent, true);
-      if (result.kind !== "payment_intent" || result.outcome.status !== "succeeded") {
-        throw new Error(`authentication of ${input.intent} did not collect the payment`);
-      }
-      // The billing engine may already have paid the invoice when the intent succeeded.
-      const invoice = getInvoice(ctx, input.invoice);
-      if (invoice.status !== "open") return invoice.amount_paid;
-      return markPaid(
-        ctx,
-        invoice,
-        {
-          status: "succeeded",
-          paymentIntent: result.outcome.paymentIntent.id,
-          charge: result.outcome.charge.id,
-        },
-        { outOfBand: false },
-      ).amount_paid;
+  afterAuthentication(ctx: Ctx, input: { invoice: string; intent: string }): number {
+    const before = getInvoice(ctx, input.invoice);
+    if (before.status !== "open") return before.amount_paid;
+    const result = completeAuthentication(ctx, input.intent, true);
+    if (result.kind !== "payment_intent" || result.outcome.status !== "succeeded") {
+      throw new Error(`authentication of ${input.intent} did not collect the payment`);
     }
-    // Authenticated now, the card pays like a card set up for later use.
-    return payInvoice(ctx, input.invoice, { offSession: true }).invoice.amount_paid;
+    // The billing engine pays the invoice when the intent succeeds; older engines did not.
+    const invoice = getInvoice(ctx, input.invoice);
+    if (invoice.status !== "open") return invoice.amount_paid;
+    return markPaid(
+      ctx,
+      invoice,
+      {
+        status: "succeeded",
+        paymentIntent: result.outcome.paymentIntent.id,
+        charge: result.outcome.charge.id,
+      },
+      { outOfBand: false },
+    ).amount_paid;
   },
 };
-
-/** Without a payment intent to look at, the test card says whether 3-D Secure is needed. */
-function needsAuthentication(ctx: Ctx, paymentMethod: string): boolean {
-  const behavior = ctx.store.getPrivate<{ behavior?: string }>(paymentMethod)?.behavior;
-  return behavior === "auth_unless_setup" || behavior === "auth_always";
-}
