@@ -838,6 +838,39 @@ describe("changes, prorations and cancellation", () => {
     ).toHaveLength(0);
   });
 
+  it("pending_if_incomplete: a failed upgrade waits in pending_update until its invoice is paid", async () => {
+    const { prices } = await catalog([1000, 3000]);
+    const { customer, pm: visa } = await customerWith();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+    });
+    const failing = await stripe.paymentMethods.attach("pm_card_chargeCustomerFail", {
+      customer: customer.id,
+    });
+    await stripe.subscriptions.update(sub.id, { default_payment_method: failing.id });
+    emu.advanceClock(5 * DAY);
+    const item = sub.items.data[0]!;
+    const pending = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: item.id, price: prices[1]!.id }],
+      proration_behavior: "always_invoice",
+      payment_behavior: "pending_if_incomplete",
+    });
+    expect(pending.status).toBe("active");
+    expect(pending.items.data[0]!.price.id).toBe(prices[0]!.id);
+    expect(pending.pending_update?.subscription_items?.[0]?.price.id).toBe(prices[1]!.id);
+    expect(pending.pending_update?.expires_at).toBe(START + 5 * DAY + 23 * 3600);
+    const invoice = await latestInvoice(pending);
+    expect(invoice).toMatchObject({ status: "open", billing_reason: "subscription_update" });
+    await stripe.invoices.pay(invoice.id, { payment_method: visa.id });
+    const applied = await stripe.subscriptions.retrieve(sub.id);
+    expect(applied.pending_update).toBeNull();
+    expect(applied.items.data[0]!.price.id).toBe(prices[1]!.id);
+    expect(
+      (await stripe.events.list({ type: "customer.subscription.pending_update_applied" })).data,
+    ).toHaveLength(1);
+  });
+
   it("quantity change with proration_behavior=none changes nothing financially", async () => {
     const { prices } = await catalog();
     const { customer } = await customerWith();
@@ -1219,6 +1252,31 @@ describe("changes, prorations and cancellation", () => {
       .list({ customer: customer.id, limit: 2 })
       .autoPagingToArray({ limit: 100 });
     expect(invoices).toHaveLength(5);
+  });
+
+  it("searches subscriptions by status, customer and metadata", async () => {
+    const { prices } = await catalog();
+    const a = await customerWith();
+    const b = await customerWith();
+    const s1 = await stripe.subscriptions.create({
+      customer: a.customer.id,
+      items: [{ price: prices[0]!.id }],
+      metadata: { team: "red" },
+    });
+    await stripe.subscriptions.create({
+      customer: b.customer.id,
+      items: [{ price: prices[0]!.id }],
+      metadata: { team: "blue" },
+    });
+    const found = await stripe.subscriptions.search({
+      query: `status:'active' AND metadata['team']:'red'`,
+    });
+    expect(found.data.map((s) => s.id)).toEqual([s1.id]);
+    const byCustomer = await stripe.subscriptions.search({ query: `customer:'${b.customer.id}'` });
+    expect(byCustomer.data).toHaveLength(1);
+    await expect(stripe.subscriptions.search({ query: "price>3" })).rejects.toMatchObject({
+      param: "query",
+    });
   });
 
   it("subscription items: add, update and delete through the items endpoints", async () => {
