@@ -43,7 +43,7 @@ import {
   InvoicesPage,
   OrdersPage,
 } from "@/features/billing/pages";
-import { NotFoundPage } from "@/features/shell/not-found-page";
+import { NotFoundInFrame, NotFoundPage } from "@/features/shell/not-found-page";
 import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
 import { validateWebhookSearch } from "@/features/webhooks/search";
@@ -122,6 +122,7 @@ const billingRoute = createRoute({
   },
   pendingComponent: FrameSkeleton,
   errorComponent: FullPageRouteError,
+  notFoundComponent: () => <NotFoundInFrame home="/billing" />,
   component: BillingLayout,
 });
 
@@ -163,6 +164,7 @@ const adminRoute = createRoute({
     ) : (
       <FullPageRouteError {...props} />
     ),
+  notFoundComponent: () => <NotFoundInFrame home="/admin" />,
   component: AdminLayout,
 });
 

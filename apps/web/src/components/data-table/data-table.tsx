@@ -19,6 +19,7 @@ export function DataTable<TData>({
   data,
   getRowId,
   isLoading,
+  isStale = false,
   empty,
   loadingRows = 6,
 }: {
@@ -27,6 +28,8 @@ export function DataTable<TData>({
   data: TData[];
   getRowId: (row: TData) => string;
   isLoading: boolean;
+  /** Rows of the previous view shown while the new one loads: dimmed so they don't pass as it. */
+  isStale?: boolean;
   empty: React.ReactNode;
   loadingRows?: number;
 }) {
@@ -56,7 +59,10 @@ export function DataTable<TData>({
           </TableRow>
         ))}
       </TableHeader>
-      <TableBody aria-busy={isLoading}>
+      <TableBody
+        aria-busy={isLoading || isStale}
+        className={isStale ? "opacity-50 transition-opacity" : "transition-opacity"}
+      >
         {isLoading ? (
           Array.from({ length: loadingRows }, (_, row) => (
             <TableRow key={row} className="hover:bg-transparent">

@@ -1,5 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { CompassIcon } from "lucide-react";
+import { EmptyState } from "@/components/empty-state";
 import { Logo } from "@/components/logo";
 import { Button } from "@/components/ui/button";
 
@@ -21,5 +22,21 @@ export function NotFoundPage() {
         <Link to="/">Go to Folio</Link>
       </Button>
     </div>
+  );
+}
+
+/** Not-found inside an app frame: keeps the navigation and offers the area's home page. */
+export function NotFoundInFrame({ home }: { home: "/billing" | "/admin" }) {
+  return (
+    <EmptyState
+      icon={CompassIcon}
+      title="Page not found"
+      description="There is nothing at this address. It may have moved, or the link may be mistyped."
+      action={
+        <Button asChild variant="outline">
+          <Link to={home}>{home === "/admin" ? "Back to the console" : "Back to billing"}</Link>
+        </Button>
+      }
+    />
   );
 }

@@ -136,6 +136,7 @@ export function WebhooksPage() {
             data={items}
             getRowId={(row) => row.id}
             isLoading={list.isPending}
+            isStale={list.isPlaceholderData}
             empty={
               filtered ? (
                 <EmptyState
