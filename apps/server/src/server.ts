@@ -81,6 +81,10 @@ export async function startServer(
       log: app.log,
     });
     app.folio.webhookWorker = applyThread;
+    // WAL checkpoints (copying the log into the database file, with an fsync) run on whichever
+    // connection commits past the threshold. Leave them to the apply thread so that a webhook
+    // acknowledgement never waits for one.
+    db.$client.pragma("wal_autocheckpoint = 0");
   }
   const sweep = () => deleteExpiredSessions(db, clock);
   sweep();
