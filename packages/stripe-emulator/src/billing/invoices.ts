@@ -90,7 +90,7 @@ export function getInvoice(ctx: Ctx, id: string, param = "invoice"): Stripe.Invo
   return mustGet<Stripe.Invoice>(ctx, "invoice", id, param);
 }
 
-function productName(ctx: Ctx, price: Stripe.Price): string {
+export function productName(ctx: Ctx, price: Stripe.Price): string {
   const product = ctx.store.get<{ name?: string }>(idOf(price.product));
   return product?.name ?? idOf(price.product);
 }

@@ -29,6 +29,7 @@ import {
   itemDescription,
   markUncollectible,
   pendingInvoiceItems,
+  productName,
   saveInvoice,
   trialDescription,
   voidInvoice,
@@ -661,7 +662,7 @@ export function prorationLines(
   if (before) {
     lines.push({
       amount: -Math.round(unitAmount(before.price) * before.quantity * fraction),
-      description: `Unused time on ${itemDescription(ctx, before.price, before.quantity).replace(/ \(at .*\)$/, "")} after ${date}`,
+      description: `Unused time on ${prorationSubject(ctx, before.price, before.quantity)} after ${date}`,
       period: { start: at, end: period.end },
       price: before.price,
       quantity: before.quantity,
@@ -673,7 +674,7 @@ export function prorationLines(
   if (after) {
     lines.push({
       amount: Math.round(unitAmount(after.price) * after.quantity * fraction),
-      description: `Remaining time on ${itemDescription(ctx, after.price, after.quantity).replace(/ \(at .*\)$/, "")} after ${date}`,
+      description: `Remaining time on ${prorationSubject(ctx, after.price, after.quantity)} after ${date}`,
       period: { start: at, end: period.end },
       price: after.price,
       quantity: after.quantity,
@@ -683,6 +684,12 @@ export function prorationLines(
     });
   }
   return lines;
+}
+
+/** "Pro plan" or "3 × Pro plan", as in Stripe's proration descriptions. */
+function prorationSubject(ctx: Ctx, price: Stripe.Price, quantity: number): string {
+  const name = productName(ctx, price);
+  return quantity === 1 ? name : `${quantity} × ${name}`;
 }
 
 /** Stores proration lines as pending invoice items of the subscription. */

@@ -59,11 +59,9 @@ export function previousBoundary(
   }
 }
 
+/** "11 Jan 2026", as Stripe writes dates in line descriptions. */
 export function formatDate(unix: number): string {
-  return new Date(unix * 1000).toLocaleDateString("en-US", {
-    day: "2-digit",
-    month: "short",
-    year: "numeric",
-    timeZone: "UTC",
-  });
+  const d = new Date(unix * 1000);
+  const month = d.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+  return `${d.getUTCDate()} ${month} ${d.getUTCFullYear()}`;
 }

@@ -773,9 +773,7 @@ describe("changes, prorations and cancellation", () => {
     const charge = Math.round((3000 * left) / span);
     expect(preview.lines.data.map((l) => l.amount)).toEqual([credit, charge]);
     expect(preview.total).toBe(credit + charge);
-    expect(preview.lines.data[0]!.description).toBe(
-      "Unused time on 1 × Pro plan after Jan 11, 2026",
-    );
+    expect(preview.lines.data[0]!.description).toBe("Unused time on Pro plan after 11 Jan 2026");
     expect(preview.lines.data.every((l) => l.parent?.subscription_item_details?.proration)).toBe(
       true,
     );
