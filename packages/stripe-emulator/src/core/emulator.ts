@@ -52,6 +52,15 @@ function compile<R extends { method: string; path: string }>(route: R): Compiled
   return { route, method: route.method, regex: new RegExp(`^${pattern}$`), names };
 }
 
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // A malformed escape is just an id that will not be found.
+    return segment;
+  }
+}
+
 export function matchRoute<R>(
   routes: readonly CompiledRoute<R>[],
   method: string,
@@ -67,7 +76,7 @@ export function matchRoute<R>(
     }
     const pathParams: Record<string, string> = {};
     c.names.forEach((name, i) => {
-      pathParams[name] = decodeURIComponent(m[i + 1] ?? "");
+      pathParams[name] = safeDecode(m[i + 1] ?? "");
     });
     return { route: c.route, pathParams };
   }
