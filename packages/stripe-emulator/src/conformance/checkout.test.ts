@@ -440,6 +440,50 @@ describe("hosted checkout: payment mode", () => {
     },
   );
 
+  it("collects a required billing address and updates a known customer when asked", async () => {
+    const customer = await stripe.customers.create({ email: "bill@example.com" });
+    const session = await paymentSession({
+      customer: customer.id,
+      billing_address_collection: "required",
+      shipping_address_collection: { allowed_countries: ["US"] },
+      customer_update: { address: "auto", shipping: "auto", name: "auto" },
+    });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toContain("Billing address line 1");
+    const fields = {
+      shipping_name: "Ada Lovelace",
+      shipping_line1: "1 Main St",
+      shipping_city: "Springfield",
+      shipping_postal_code: "62701",
+      shipping_country: "US",
+    };
+    const missing = await postForm(
+      session.url ?? "",
+      card("4242424242424242", { ...fields, billing_country: "GB" }),
+    );
+    expect(alertText(missing.html)).toBe("Enter a billing address.");
+    expect(missing.html).toMatch(/id="f-billing_line1"[^>]*aria-invalid="true"/);
+    const res = await postForm(
+      session.url ?? "",
+      card("4242424242424242", {
+        ...fields,
+        billing_line1: "10 Downing St",
+        billing_city: "London",
+        billing_postal_code: "SW1A 2AA",
+        billing_country: "GB",
+      }),
+    );
+    expect(res.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect(done.customer_details?.address).toMatchObject({ line1: "10 Downing St", country: "GB" });
+    const updated = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+    expect(updated).toMatchObject({
+      name: "Ada Lovelace",
+      address: { line1: "10 Downing St", city: "London" },
+      shipping: { name: "Ada Lovelace", address: { line1: "1 Main St" } },
+    });
+  });
+
   it("validates the form fields before charging anything", async () => {
     const session = await paymentSession();
     const noEmail = await postForm(session.url ?? "", card("4242424242424242"));

@@ -49,6 +49,8 @@ export const AUTH_FAILED_MESSAGE =
 export interface CheckoutForm extends CardFields {
   email: string;
   shipping: { name: string; address: Stripe.Address } | null;
+  /** Collected when the session has `billing_address_collection: required`. */
+  billingAddress: Stripe.Address | null;
 }
 
 export type SubmitResult =
@@ -169,7 +171,29 @@ export function parseCheckoutForm(
       },
     };
   }
-  return { email, cardNumber, expMonth, expYear, cvc, cardholderName, shipping };
+  let billingAddress: Stripe.Address | null = null;
+  if (session.billing_address_collection === "required") {
+    const line1 = field(form, "billing_line1");
+    const city = field(form, "billing_city");
+    const postal = field(form, "billing_postal_code");
+    const country = field(form, "billing_country").toUpperCase();
+    if (!/^[A-Z]{2}$/.test(country))
+      throw new FormError("Select the billing country.", "billing_country");
+    if (!line1) throw new FormError("Enter a billing address.", "billing_line1");
+    if (!city) throw new FormError("Enter the city of the billing address.", "billing_city");
+    if (!postal) {
+      throw new FormError("Enter the postal code of the billing address.", "billing_postal_code");
+    }
+    billingAddress = {
+      city,
+      country,
+      line1,
+      line2: field(form, "billing_line2") || null,
+      postal_code: postal,
+      state: field(form, "billing_state") || null,
+    };
+  }
+  return { email, cardNumber, expMonth, expYear, cvc, cardholderName, shipping, billingAddress };
 }
 
 /** The form fields kept while the customer authenticates (never the card's CVC). */
@@ -216,11 +240,35 @@ export function submitCheckout(
 }
 
 function billingDetails(form: CheckoutForm): Partial<Stripe.PaymentMethod.BillingDetails> {
+  const address = form.billingAddress ?? form.shipping?.address ?? null;
   return {
     email: form.email,
     name: form.cardholderName ?? form.shipping?.name ?? null,
-    ...(form.shipping ? { address: { ...form.shipping.address } } : {}),
+    ...(address ? { address: { ...address } } : {}),
   };
+}
+
+/** `customer_update[…]=auto`: an existing customer takes over what the session collected. */
+function updateExistingCustomer(
+  ctx: Ctx,
+  customer: Stripe.Customer,
+  priv: SessionPrivate,
+  form: CheckoutForm,
+): void {
+  const u = priv.customerUpdate;
+  const next: Stripe.Customer = { ...customer };
+  if (u.name === "auto" && form.cardholderName) next.name = form.cardholderName;
+  if (u.address === "auto" && form.billingAddress) next.address = form.billingAddress;
+  if (u.shipping === "auto" && form.shipping) {
+    next.shipping = {
+      address: form.shipping.address,
+      name: form.shipping.name,
+      phone: customer.shipping?.phone ?? null,
+      carrier: null,
+      tracking_number: null,
+    };
+  }
+  saveCustomer(ctx, customer, next);
 }
 
 function ensureCustomer(ctx: Ctx, session: Session, form: CheckoutForm): Stripe.Customer | null {
@@ -232,16 +280,15 @@ function ensureCustomer(ctx: Ctx, session: Session, form: CheckoutForm): Stripe.
   const required =
     session.mode === "subscription" || session.customer_creation === "always" || savesCard;
   if (!required) return null;
+  const address = form.billingAddress ?? form.shipping?.address ?? null;
   return createCustomer(ctx, {
     email: form.email,
     ...(form.cardholderName || form.shipping
       ? { name: form.cardholderName ?? form.shipping?.name ?? null }
       : {}),
+    ...(address ? { address } : {}),
     ...(form.shipping
-      ? {
-          address: form.shipping.address,
-          shipping: { name: form.shipping.name, address: form.shipping.address },
-        }
+      ? { shipping: { name: form.shipping.name, address: form.shipping.address } }
       : {}),
   });
 }
@@ -259,9 +306,11 @@ function runSubmit(
     exp_year: form.expYear,
     cvc: form.cvc,
   });
-  const customer = ensureCustomer(ctx, session, form);
-  const pm = paymentMethodFromCard(ctx, form, billingDetails(form));
   const priv = getSessionPrivate(ctx, session.id);
+  const existing = typeof session.customer === "string";
+  const customer = ensureCustomer(ctx, session, form);
+  if (customer && existing) updateExistingCustomer(ctx, customer, priv, form);
+  const pm = paymentMethodFromCard(ctx, form, billingDetails(form));
   const base: Session = {
     ...session,
     customer: customer?.id ?? session.customer,
@@ -384,14 +433,15 @@ function customerDetails(
   form: CheckoutForm,
 ): Stripe.Checkout.Session.CustomerDetails {
   return {
-    address: form.shipping?.address ?? {
-      city: null,
-      country: null,
-      line1: null,
-      line2: null,
-      postal_code: null,
-      state: null,
-    },
+    address: form.billingAddress ??
+      form.shipping?.address ?? {
+        city: null,
+        country: null,
+        line1: null,
+        line2: null,
+        postal_code: null,
+        state: null,
+      },
     business_name: null,
     email: form.email,
     individual_name: null,

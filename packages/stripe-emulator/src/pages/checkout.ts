@@ -35,6 +35,38 @@ import {
 
 type Session = Stripe.Checkout.Session;
 
+/** Countries offered for a billing address (any country works through a direct POST). */
+const BILLING_COUNTRIES = [
+  "US",
+  "CA",
+  "GB",
+  "IE",
+  "FR",
+  "DE",
+  "NL",
+  "BE",
+  "LU",
+  "ES",
+  "IT",
+  "PT",
+  "AT",
+  "CH",
+  "SE",
+  "NO",
+  "DK",
+  "FI",
+  "PL",
+  "CZ",
+  "AU",
+  "NZ",
+  "JP",
+  "SG",
+  "HK",
+  "IN",
+  "BR",
+  "MX",
+];
+
 interface FormState {
   error?: string | null;
   errorField?: string | null;
@@ -170,6 +202,26 @@ ${input({ invalid: state.errorField === "shipping_postal_code", name: "shipping_
 </div>
 </fieldset>`
     : "";
+  const billing =
+    session.billing_address_collection === "required"
+      ? markup`<fieldset><legend>Billing address</legend>
+${select({
+  invalid: state.errorField === "billing_country",
+  name: "billing_country",
+  label: "Billing country",
+  autocomplete: "billing country",
+  value: values.billing_country ?? allowed?.[0] ?? "US",
+  options: BILLING_COUNTRIES.map((c) => ({ value: c, label: countryName(c) })),
+})}
+${input({ invalid: state.errorField === "billing_line1", name: "billing_line1", label: "Billing address line 1", value: values.billing_line1, autocomplete: "billing address-line1", required: true })}
+${input({ name: "billing_line2", label: "Billing address line 2 (optional)", value: values.billing_line2, autocomplete: "billing address-line2" })}
+<div class="row3">
+${input({ invalid: state.errorField === "billing_city", name: "billing_city", label: "Billing city", value: values.billing_city, autocomplete: "billing address-level2", required: true })}
+${input({ name: "billing_state", label: "Billing state", value: values.billing_state, autocomplete: "billing address-level1" })}
+${input({ invalid: state.errorField === "billing_postal_code", name: "billing_postal_code", label: "Billing postal code", value: values.billing_postal_code, autocomplete: "billing postal-code", required: true })}
+</div>
+</fieldset>`
+      : "";
   return markup`<section class="card" aria-labelledby="pay-title">
 <h2 id="pay-title">${session.mode === "payment" ? "Pay with card" : "Payment details"}</h2>
 ${alert("error", state.error)}
@@ -181,6 +233,7 @@ ${input({ invalid: state.errorField === "email", name: "email", label: "Email", 
 </fieldset>
 ${shipping}
 ${cardFields(values, state.errorField ?? null)}
+${billing}
 <div class="actions"><button type="submit" data-testid="submit">${submitLabel(ctx, session, priv)}</button></div>
 </form>
 ${session.cancel_url ? markup`<a class="cancel" href="${session.cancel_url}">Cancel and return</a>` : ""}

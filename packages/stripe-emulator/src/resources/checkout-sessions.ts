@@ -167,6 +167,12 @@ export interface SessionPrivate {
     statement_descriptor_suffix: string | null;
   };
   setupIntentData: { metadata: Record<string, string>; description: string | null };
+  /** What an existing customer takes over from the session on completion. */
+  customerUpdate: {
+    address: "auto" | "never";
+    name: "auto" | "never";
+    shipping: "auto" | "never";
+  };
 }
 
 export interface PendingAuth {
@@ -698,6 +704,11 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
     setupIntentData: {
       metadata: applyMetadata({}, p.setup_intent_data?.metadata),
       description: p.setup_intent_data?.description ?? null,
+    },
+    customerUpdate: {
+      address: p.customer_update?.address ?? "never",
+      name: p.customer_update?.name ?? "never",
+      shipping: p.customer_update?.shipping ?? "never",
     },
   };
   const session = recalculate(ctx, base, priv);
