@@ -13,7 +13,9 @@ header{background:#1f2328;color:#fff;padding:1rem 2rem}header h1{margin:0;font-s
 main{padding:1rem 2rem;display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(28rem,1fr))}
 section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;overflow:auto}
 h2{font-size:1rem;margin:0 0 .5rem}table{border-collapse:collapse;width:100%;font-size:.85rem}
-td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eaeef2;white-space:nowrap}
+td,th{text-align:left;vertical-align:top;padding:.25rem .5rem;border-bottom:1px solid #eaeef2;white-space:nowrap}
+.id{white-space:normal;overflow-wrap:anywhere}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}
 code{background:#eaeef2;padding:.1rem .3rem;border-radius:4px}.ok{color:#1a7f37}.bad{color:#cf222e}
 button{font:inherit;padding:.3rem .7rem;border-radius:6px;border:1px solid #d0d7de;background:#fff;cursor:pointer}`;
 
@@ -36,6 +38,7 @@ function render(ctx: Ctx): string {
   const deliveries = core.webhooks.listDeliveries().slice(-25).reverse();
   const requests = [...core.requestLog].reverse().slice(0, 25);
   const host = new URL(ctx.baseUrl);
+  const id = (text: string) => `<span class="id">${escapeHtml(text)}</span>`;
   const rows = <T>(items: T[], cells: (item: T) => string[], empty: string) =>
     items.length === 0
       ? `<tr><td>${escapeHtml(empty)}</td></tr>`
@@ -58,13 +61,13 @@ function render(ctx: Ctx): string {
 <button name="advance" value="3600">+1 hour</button> <button name="advance" value="86400">+1 day</button>
 <button name="advance" value="604800">+1 week</button> <button name="advance" value="2678400">+31 days</button></form></section>
 <section><h2>Webhook endpoints</h2><table><tr><th>id</th><th>url</th><th>events</th><th>status</th></tr>
-${rows(endpoints, (e) => [escapeHtml(e.id), escapeHtml(e.url), escapeHtml(e.enabled_events.join(", ")), escapeHtml(e.status)], "No endpoints registered.")}</table></section>
+${rows(endpoints, (e) => [id(e.id), id(e.url), id(e.enabled_events.join(", ")), escapeHtml(e.status)], "No endpoints registered.")}</table></section>
 <section><h2>Recent requests</h2><table><tr><th>at</th><th>request</th><th>status</th><th>ms</th></tr>
 ${rows(requests, (r) => [escapeHtml(r.at.slice(11, 19)), `${escapeHtml(r.method)} ${escapeHtml(r.path)}${r.replayed ? " (replayed)" : ""}`, `<span class="${statusClass(r.status)}">${r.status}</span>${r.error ? ` ${escapeHtml(r.error.slice(0, 80))}` : ""}`, String(r.durationMs)], "No requests yet.")}</table></section>
 <section><h2>Recent events</h2><table><tr><th>created</th><th>type</th><th>id</th></tr>
-${rows(events, (e) => [escapeHtml(time(e.created)), escapeHtml(e.type), escapeHtml(e.id)], "No events yet.")}</table></section>
+${rows(events, (e) => [escapeHtml(time(e.created)), escapeHtml(e.type), id(e.id)], "No events yet.")}</table></section>
 <section><h2>Recent deliveries</h2><table><tr><th>event</th><th>endpoint</th><th>status</th><th>attempts</th></tr>
-${rows(deliveries, (d) => [escapeHtml(d.event_type), escapeHtml(d.url), `<span class="${statusClass(d.status)}">${escapeHtml(d.status)}</span>`, String(d.attempts)], "No deliveries yet.")}</table></section>
+${rows(deliveries, (d) => [escapeHtml(d.event_type), id(d.url), `<span class="${statusClass(d.status)}">${escapeHtml(d.status)}</span>`, String(d.attempts)], "No deliveries yet.")}</table></section>
 </main></body></html>`;
 }
 
