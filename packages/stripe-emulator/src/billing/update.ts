@@ -28,6 +28,7 @@ import {
   createInvoiceItems,
   getSubscription,
   periodOf,
+  planFromPrice,
   prorationLines,
   recurringPrice,
   saveSubscription,
@@ -80,7 +81,7 @@ export function planChange(
   const at = p.proration_date ?? now;
   if (
     p.proration_date !== undefined &&
-    (p.proration_date < period.start - 0 || p.proration_date > Math.max(period.end, now))
+    (p.proration_date < period.start || p.proration_date > Math.max(period.end, now))
   ) {
     throw invalidParam(
       P("proration_date"),
@@ -114,7 +115,7 @@ export function planChange(
       if (ip.price !== undefined && ip.price !== target.price.id) {
         const price = recurringPrice(ctx, ip.price, `${base}[price]`);
         target.price = price;
-        target.plan = { ...target.plan, ...planOf(price) };
+        target.plan = planFromPrice(price);
         itemsChanged = true;
       }
       if (ip.quantity !== undefined && ip.quantity !== target.quantity) {
@@ -216,17 +217,17 @@ export function planChange(
   const prorations: LineInput[] = [];
   const prorate = behavior !== "none" && !trialing && sub.status !== "incomplete" && !endsTrial;
   if (prorate && (itemsChanged || reset)) {
-    const oldQty = (i: Stripe.SubscriptionItem) => i.quantity ?? 1;
+    const qty = (i: Stripe.SubscriptionItem) => i.quantity ?? 1;
     for (const old of oldItems) {
-      const now2 = withPeriods.find((x) => x.id === old.id);
-      const sameMoney = now2 && now2.price.id === old.price.id && oldQty(now2) === oldQty(old);
+      const changed = withPeriods.find((x) => x.id === old.id);
+      const sameMoney = changed && changed.price.id === old.price.id && qty(changed) === qty(old);
       if (reset) {
         prorations.push(
           ...prorationLines(
             ctx,
             sub,
             old.id,
-            { price: old.price, quantity: oldQty(old) },
+            { price: old.price, quantity: qty(old) },
             null,
             period,
             at,
@@ -238,8 +239,8 @@ export function planChange(
             ctx,
             sub,
             old.id,
-            { price: old.price, quantity: oldQty(old) },
-            now2 ? { price: now2.price, quantity: oldQty(now2) } : null,
+            { price: old.price, quantity: qty(old) },
+            changed ? { price: changed.price, quantity: qty(changed) } : null,
             period,
             at,
           ),
@@ -285,19 +286,6 @@ export function planChange(
     at,
     behavior,
     itemsChanged,
-  };
-}
-
-function planOf(price: Stripe.Price): Partial<Stripe.Plan> {
-  return {
-    id: price.id,
-    amount: price.unit_amount,
-    amount_decimal: price.unit_amount_decimal,
-    interval: price.recurring?.interval ?? "month",
-    interval_count: price.recurring?.interval_count ?? 1,
-    product: price.product,
-    nickname: price.nickname,
-    metadata: price.metadata,
   };
 }
 
