@@ -226,6 +226,7 @@ describe("core API behaviour", () => {
     const page = await (await fetch(`${emu.url}/`)).text();
     expect(page).toContain("customer.created");
     expect(page).toContain("/v1/customers/cus_missing");
+    expect(page).toContain("Scheduled jobs");
     const before = emu.now();
     const res = await fetch(`${emu.url}/_dashboard/clock`, {
       method: "POST",

@@ -37,6 +37,7 @@ function render(ctx: Ctx): string {
     .slice(0, 25);
   const deliveries = core.webhooks.listDeliveries().slice(-25).reverse();
   const requests = [...core.requestLog].reverse().slice(0, 25);
+  const jobs = core.listJobs().slice(0, 15);
   const host = new URL(ctx.baseUrl);
   const id = (text: string) => `<span class="id">${escapeHtml(text)}</span>`;
   const rows = <T>(items: T[], cells: (item: T) => string[], empty: string) =>
@@ -60,6 +61,8 @@ function render(ctx: Ctx): string {
 <form method="post" action="/_dashboard/clock">
 <button name="advance" value="3600">+1 hour</button> <button name="advance" value="86400">+1 day</button>
 <button name="advance" value="604800">+1 week</button> <button name="advance" value="2678400">+31 days</button></form></section>
+<section><h2>Scheduled jobs</h2><table><tr><th>runs at</th><th>job</th><th>clock</th></tr>
+${rows(jobs, (j) => [escapeHtml(time(j.run_at)), escapeHtml(j.kind), j.clock_id ? id(j.clock_id) : "global"], "Nothing scheduled.")}</table></section>
 <section><h2>Webhook endpoints</h2><table><tr><th>id</th><th>url</th><th>events</th><th>status</th></tr>
 ${rows(endpoints, (e) => [id(e.id), id(e.url), id(e.enabled_events.join(", ")), escapeHtml(e.status)], "No endpoints registered.")}</table></section>
 <section><h2>Recent requests</h2><table><tr><th>at</th><th>request</th><th>status</th><th>ms</th></tr>
