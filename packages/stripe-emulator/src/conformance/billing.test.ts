@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../emulator.ts";
@@ -1464,6 +1467,49 @@ describe("billing settings", () => {
       });
     } finally {
       await other.stop();
+    }
+  });
+});
+
+describe("billing persistence", () => {
+  it("a subscription created before a restart renews after it (jobs live in SQLite)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "billing-persist-"));
+    const options = {
+      dbPath: join(dir, "billing.db"),
+      clock: { fixed: true, start: START },
+      billing: { retrySchedule: [3600] },
+    };
+    try {
+      const first = await startEmulator(options);
+      const s1 = first.stripe();
+      const product = await s1.products.create({ name: "Kept" });
+      const price = await s1.prices.create({
+        product: product.id,
+        unit_amount: 700,
+        currency: "usd",
+        recurring: { interval: "month" },
+      });
+      const customer = await s1.customers.create({ email: "p@example.com" });
+      const pm = await s1.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+      const sub = await s1.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        default_payment_method: pm.id,
+      });
+      await first.stop();
+
+      const second = await startEmulator(options);
+      second.setClock(sub.items.data[0]!.current_period_end + 3600);
+      const s2 = second.stripe();
+      const renewed = await s2.subscriptions.retrieve(sub.id);
+      expect(await s2.invoices.retrieve(renewed.latest_invoice as string)).toMatchObject({
+        billing_reason: "subscription_cycle",
+        status: "paid",
+        amount_paid: 700,
+      });
+      await second.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
