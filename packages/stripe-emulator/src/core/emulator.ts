@@ -197,6 +197,7 @@ export class EmulatorCore {
   reset(): void {
     this.store.reset();
     this.webhooks.reset();
+    this.requestLog.length = 0;
     const fresh = new EmulatorClock(this.options.clock);
     this.clock.restore(fresh.state());
     this.ids = createIdGenerator(this.options.seed);
