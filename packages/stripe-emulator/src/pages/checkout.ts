@@ -130,7 +130,7 @@ function summary(ctx: Ctx, session: Session, priv: SessionPrivate, state: FormSt
 <div class="item-meta">Qty ${qty}${qty > 1 ? markup` · ${money(unit, cur)} each` : ""}${li.price?.type === "recurring" ? markup` · billed ${intervalLabel(li.price)}` : ""}</div>
 ${
   adjustable
-    ? markup`<form method="post" class="inline-form qty-form"><input type="hidden" name="action" value="update_quantity"><input type="hidden" name="line_item" value="${li.id}">${input({ name: "quantity", id: `qty-${li.id}`, label: `Quantity for ${li.description ?? "item"}`, type: "number", value: String(qty), inputmode: "numeric" })}<button type="submit" class="secondary inline">Update</button></form>`
+    ? markup`<form method="post" class="inline-form qty-form"><input type="hidden" name="action" value="update_quantity"><input type="hidden" name="line_item" value="${li.id}">${input({ name: "quantity", id: `qty-${li.id}`, label: markup`Quantity<span class="sr-only"> for ${li.description ?? "item"}</span>`, type: "number", value: String(qty), inputmode: "numeric" })}<button type="submit" class="secondary inline">Update</button></form>`
     : ""
 }</td>
 <td class="num">${money(li.amount_subtotal, cur)}</td>

@@ -59,9 +59,10 @@ h2{font-size:18px;margin:0 0 12px}
 .card + .card{margin-top:20px}
 .grid > .card{margin-top:0}
 .qty-form{margin-top:8px}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 .qty-form label{font-size:13px;font-weight:500;color:#5a6275}
 .qty-form input{width:90px}
-.qty-form .field{flex:0 0 auto}
+.inline-form.qty-form .field{flex:0 0 auto}
 .subline{margin:-12px 0 16px;color:#5a6275}
 .big{font-size:34px;font-weight:700;letter-spacing:-.02em;margin:4px 0 20px}
 table{width:100%;border-collapse:collapse}
@@ -150,7 +151,7 @@ export function alert(
 
 export interface InputOptions {
   name: string;
-  label: string;
+  label: string | Html;
   value?: string | null | undefined;
   type?: string;
   autocomplete?: string;
