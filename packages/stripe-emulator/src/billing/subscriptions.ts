@@ -11,6 +11,7 @@ import type { Ctx } from "../core/types.ts";
 import { isDeleted, previousAttributes } from "../core/util.ts";
 import { getCustomer } from "../resources/customers.ts";
 import { createPrice, getPrice } from "../resources/prices.ts";
+import { attachPaymentMethod } from "../services/payments.ts";
 import {
   activeDiscounts,
   consumeDiscounts,
@@ -74,6 +75,8 @@ export interface CreateSubscriptionInput {
   offSession?: boolean | undefined;
   /** Ignored: a subscription follows its customer's test clock. Checked for consistency. */
   testClock?: string | undefined;
+  saveDefaultPaymentMethod?: "off" | "on_subscription" | undefined;
+  paymentMethodTypes?: string[] | null | undefined;
   /** Where the 3DS page returns to when the first payment needs authentication. */
   returnUrl?: string | undefined;
   /** Prefix for params in error messages (`subscription_data` for checkout). */
@@ -521,8 +524,8 @@ export function createSubscription(
     pause_collection: null,
     payment_settings: {
       payment_method_options: null,
-      payment_method_types: null,
-      save_default_payment_method: "off",
+      payment_method_types: input.paymentMethodTypes ?? null,
+      save_default_payment_method: input.saveDefaultPaymentMethod ?? "off",
     },
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
@@ -943,6 +946,7 @@ invoiceHooks.onPaid.push((ctx, invoice) => {
         sub.trial_end !== null && sub.trial_end > ctx.clockNow(clockOf(sub))
           ? "trialing"
           : "active",
+      default_payment_method: savedPaymentMethod(ctx, sub, invoice) ?? sub.default_payment_method,
     });
     scheduleSubscriptionJobs(ctx, next);
   } else if (
@@ -952,6 +956,29 @@ invoiceHooks.onPaid.push((ctx, invoice) => {
     saveSubscription(ctx, sub, { ...sub, status: "active" });
   }
 });
+
+/**
+ * `payment_settings.save_default_payment_method: on_subscription`: the card that paid the
+ * first invoice (confirmed by the client) becomes the subscription's default, attached to
+ * the customer for later off-session renewals.
+ */
+function savedPaymentMethod(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  invoice: Stripe.Invoice,
+): string | null {
+  if (sub.payment_settings?.save_default_payment_method !== "on_subscription") return null;
+  const record = ctx.store.list<Stripe.InvoicePayment>("invoice_payment", {
+    where: (r) => r.invoice === invoice.id && r.status === "paid",
+  })[0];
+  const piId = record?.payment.payment_intent ? idOf(record.payment.payment_intent) : "";
+  const pi = piId ? ctx.store.getTyped<Stripe.PaymentIntent>("payment_intent", piId) : undefined;
+  const pmId = pi?.payment_method ? idOf(pi.payment_method) : "";
+  const pm = pmId ? ctx.store.getTyped<Stripe.PaymentMethod>("payment_method", pmId) : undefined;
+  if (!pm) return null;
+  if (!pm.customer) attachPaymentMethod(ctx, pm.id, idOf(sub.customer));
+  return pm.id;
+}
 
 function onCollectionFailure(ctx: Ctx, invoice: Stripe.Invoice): void {
   const sub = subscriptionOfInvoice(ctx, invoice);

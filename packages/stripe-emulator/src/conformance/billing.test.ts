@@ -421,6 +421,24 @@ describe("subscriptions: creation", () => {
     expect((await stripe.invoices.retrieve(invoice.id)).status).toBe("paid");
     expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
   });
+  it("save_default_payment_method=on_subscription keeps the card the client confirmed with", async () => {
+    const { prices } = await catalog();
+    const customer = await stripe.customers.create({ email: "elements@example.com" });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+      payment_behavior: "default_incomplete",
+      payment_settings: { save_default_payment_method: "on_subscription" },
+      expand: ["latest_invoice.confirmation_secret"],
+    });
+    expect(sub.payment_settings?.save_default_payment_method).toBe("on_subscription");
+    const secret = (sub.latest_invoice as Stripe.Invoice).confirmation_secret!.client_secret;
+    const pm = await stripe.paymentMethods.create({ type: "card", card: { token: "tok_visa" } });
+    await stripe.paymentIntents.confirm(secret.split("_secret_")[0]!, { payment_method: pm.id });
+    const active = await stripe.subscriptions.retrieve(sub.id);
+    expect(active).toMatchObject({ status: "active", default_payment_method: pm.id });
+    expect((await stripe.paymentMethods.retrieve(pm.id)).customer).toBe(customer.id);
+  });
 });
 
 describe("renewals, trials and dunning", () => {

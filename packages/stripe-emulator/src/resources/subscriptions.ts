@@ -299,6 +299,8 @@ export const subscriptionsModule: EmulatorModule = {
           cancelAtPeriodEnd: p.cancel_at_period_end,
           cancelAt: p.cancel_at,
           offSession: p.off_session,
+          saveDefaultPaymentMethod: p.payment_settings?.save_default_payment_method,
+          paymentMethodTypes: p.payment_settings?.payment_method_types,
         });
         return subscription;
       },
