@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { ArrowLeftIcon, ShieldXIcon } from "lucide-react";
+import { DocumentTitle } from "@/components/document-title";
 import { Logo } from "@/components/logo";
 import { Button } from "@/components/ui/button";
 import { meQueryOptions } from "@/features/auth/session";
@@ -13,6 +14,7 @@ export function AccessDeniedPage() {
 
   return (
     <div className="flex min-h-svh flex-col items-center justify-center gap-8 px-4 text-center">
+      <DocumentTitle title="No access" />
       <Logo />
       <div className="flex size-14 items-center justify-center rounded-full bg-destructive/10 text-destructive">
         <ShieldXIcon className="size-7" aria-hidden="true" />

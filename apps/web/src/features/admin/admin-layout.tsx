@@ -2,6 +2,7 @@ import { getRouteApi, Link, Outlet, useMatchRoute } from "@tanstack/react-router
 import { MenuIcon } from "lucide-react";
 import { useState } from "react";
 import { Logo } from "@/components/logo";
+import { SkipLink } from "@/components/skip-link";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/ui/sheet";
@@ -75,6 +76,7 @@ export function AdminLayout() {
 
   return (
     <div className="flex min-h-svh">
+      <SkipLink />
       <div className="sticky top-0 hidden h-svh w-64 shrink-0 border-r border-sidebar-border md:block">
         <AdminSidebar me={me} />
       </div>
@@ -102,7 +104,7 @@ export function AdminLayout() {
           <div className="flex-1" />
           <UserMenu me={me} />
         </header>
-        <main className="flex-1 px-4 py-8 sm:px-6 lg:px-10">
+        <main id="main" tabIndex={-1} className="flex-1 px-4 py-8 outline-none sm:px-6 lg:px-10">
           <div className="mx-auto max-w-6xl">
             <Outlet />
           </div>

@@ -15,6 +15,7 @@ export function AdminOverviewPage() {
     <div className="space-y-8">
       <PageHeader
         title={`Welcome, ${me.user.name}`}
+        documentTitle="Admin console"
         description={`You're signed in with the ${ROLE_LABELS[me.user.role]} role. These are the parts of the console it opens.`}
       />
       <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">

@@ -1,5 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import { LockIcon } from "lucide-react";
+import { DocumentTitle } from "@/components/document-title";
 import { EmptyState } from "@/components/empty-state";
 import { Button } from "@/components/ui/button";
 import type { AdminSection } from "@/features/admin/sections";
@@ -7,15 +8,18 @@ import type { AdminSection } from "@/features/admin/sections";
 /** In-frame refusal for a staff member whose role does not include a section's permission. */
 export function SectionDenied({ section }: { section: AdminSection }) {
   return (
-    <EmptyState
-      icon={LockIcon}
-      title={`Your role can't open ${section.label}`}
-      description={`${section.label} needs the ${section.permission} permission. Ask an administrator if you need it.`}
-      action={
-        <Button asChild variant="outline">
-          <Link to="/admin">Back to the console</Link>
-        </Button>
-      }
-    />
+    <>
+      <DocumentTitle title={section.label} />
+      <EmptyState
+        icon={LockIcon}
+        title={`Your role can't open ${section.label}`}
+        description={`${section.label} needs the ${section.permission} permission. Ask an administrator if you need it.`}
+        action={
+          <Button asChild variant="outline">
+            <Link to="/admin">Back to the console</Link>
+          </Button>
+        }
+      />
+    </>
   );
 }

@@ -5,6 +5,7 @@ import { Loader2Icon } from "lucide-react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
+import { DocumentTitle } from "@/components/document-title";
 import { Button } from "@/components/ui/button";
 import {
   Form,
@@ -71,6 +72,7 @@ export function SignUpPage() {
 
   return (
     <AuthLayout>
+      <DocumentTitle title="Create your account" />
       <div className="space-y-6">
         <div className="space-y-1.5">
           <h1 className="text-2xl font-semibold tracking-tight">Create your account</h1>

@@ -1,6 +1,7 @@
 import { getRouteApi, Link, Outlet } from "@tanstack/react-router";
 import { CreditCardIcon, LayoutDashboardIcon, PackageIcon, ReceiptTextIcon } from "lucide-react";
 import { Logo } from "@/components/logo";
+import { SkipLink } from "@/components/skip-link";
 import { UserMenu } from "@/features/auth/user-menu";
 import { useSessionWatch } from "@/features/auth/use-session-watch";
 
@@ -20,6 +21,7 @@ export function BillingLayout() {
 
   return (
     <div className="flex min-h-svh flex-col">
+      <SkipLink />
       <header className="sticky top-0 z-30 border-b bg-background/85 backdrop-blur supports-[backdrop-filter]:bg-background/70">
         <div className="mx-auto flex h-14 max-w-5xl items-center justify-between gap-4 px-4 sm:px-6">
           <Link
@@ -47,7 +49,11 @@ export function BillingLayout() {
           </ul>
         </nav>
       </header>
-      <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-8 sm:px-6">
+      <main
+        id="main"
+        tabIndex={-1}
+        className="mx-auto w-full max-w-5xl flex-1 px-4 py-8 outline-none sm:px-6"
+      >
         <Outlet />
       </main>
     </div>

@@ -17,6 +17,7 @@ export function BillingOverviewPage() {
     <div className="space-y-8">
       <PageHeader
         title={`Hi ${firstName(me.user.name)}`}
+        documentTitle="Billing"
         description="Your subscriptions, invoices and account credit, all in one place."
       />
       <div className="grid gap-4 md:grid-cols-3">
