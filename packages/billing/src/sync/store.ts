@@ -394,12 +394,18 @@ export async function applySnapshots(
 ): Promise<PlannedWrite[] | null> {
   const writes = await plan(ctx, snaps);
   const hooks = await prepareHooks(ctx, writes);
-  return ctx.deps.db.transaction((tx) => {
-    if (inTx.before && !inTx.before(tx)) return null;
-    writePlan(tx, ctx, writes, hooks);
-    inTx.after?.(tx);
-    return writes;
-  });
+  // IMMEDIATE: take the write lock up front. A deferred transaction that reads first cannot wait
+  // its way into a write when another connection (the server's main thread acknowledging
+  // webhooks) committed meanwhile: SQLite fails it with "database is locked" at once.
+  return ctx.deps.db.transaction(
+    (tx) => {
+      if (inTx.before && !inTx.before(tx)) return null;
+      writePlan(tx, ctx, writes, hooks);
+      inTx.after?.(tx);
+      return writes;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 export { idOf };

@@ -49,7 +49,7 @@ export async function applyInboxEvent(
 
   const target = eventTarget(row.type);
   if (!target) {
-    deps.db.transaction(() => markApplied("ignored"));
+    markApplied("ignored");
     return [];
   }
   let event: { data?: { object?: StripeObject } };
