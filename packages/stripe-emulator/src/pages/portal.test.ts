@@ -233,6 +233,47 @@ describe("billing portal page", () => {
     expect((await stripe.paymentMethods.retrieve(dpm)).card?.last4).toBe("3155");
   });
 
+  it("edits billing information when the configuration allows it", async () => {
+    const { customer } = await subscribedCustomer();
+    const config = await stripe.billingPortal.configurations.create({
+      features: {
+        customer_update: { enabled: true, allowed_updates: ["email", "name", "address"] },
+      },
+    });
+    const session = await portalFor(customer.id, config.id);
+    const page = await getPage(session.url);
+    expect(page.html).toContain("Billing information");
+    expect(page.html).toMatch(
+      /<label for="f-email">Email<\/label><input[^>]*value="owner@acme.example"/,
+    );
+    expect(page.html).not.toContain('name="phone"');
+    const bad = await postForm(`${session.url}/customer`, { email: "nope", name: "X" });
+    expect(await flashAfter(bad)).toBe("Enter a valid email address.");
+    const ok = await postForm(`${session.url}/customer`, {
+      email: "ap@acme.example",
+      name: "Acme Payables",
+      phone: "+1 555 0100",
+      address_line1: "2 Market St",
+      address_city: "San Francisco",
+      address_postal_code: "94105",
+      address_country: "us",
+    });
+    expect(await flashAfter(ok)).toBe("Your billing information has been updated.");
+    const updated = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer;
+    expect(updated).toMatchObject({
+      email: "ap@acme.example",
+      name: "Acme Payables",
+      phone: null,
+      address: { line1: "2 Market St", country: "US" },
+    });
+    // Without the feature the form is absent and the endpoint refuses.
+    const plain = await portalFor(customer.id);
+    expect((await getPage(plain.url)).html).not.toContain("Billing information");
+    expect(await flashAfter(await postForm(`${plain.url}/customer`, { name: "Z" }))).toBe(
+      "Updating billing information is not available here.",
+    );
+  });
+
   it("validates the card form", async () => {
     const { customer } = await subscribedCustomer();
     const session = await portalFor(customer.id);

@@ -19,6 +19,7 @@ import {
   challengePage,
   formatDate,
   type Html,
+  input,
   layout,
   markup,
   money,
@@ -174,6 +175,78 @@ ${cardFields({})}
   return markup`<section class="card" aria-labelledby="pm-title"><h2 id="pm-title">Payment method</h2>${current}${form}</section>`;
 }
 
+function customerSection(
+  session: PortalSession,
+  customer: Stripe.Customer,
+  config: Stripe.BillingPortal.Configuration,
+): Html {
+  const allowed = new Set(config.features.customer_update.allowed_updates);
+  const a = customer.address;
+  const fields = [
+    allowed.has("name")
+      ? input({ name: "name", label: "Name", value: customer.name, autocomplete: "name" })
+      : "",
+    allowed.has("email")
+      ? input({
+          name: "email",
+          label: "Email",
+          type: "email",
+          value: customer.email,
+          autocomplete: "email",
+        })
+      : "",
+    allowed.has("phone")
+      ? input({
+          name: "phone",
+          label: "Phone",
+          type: "tel",
+          value: customer.phone,
+          autocomplete: "tel",
+        })
+      : "",
+    allowed.has("address")
+      ? markup`${input({ name: "address_line1", label: "Address line 1", value: a?.line1, autocomplete: "address-line1" })}${input({ name: "address_line2", label: "Address line 2 (optional)", value: a?.line2, autocomplete: "address-line2" })}<div class="row3">${input({ name: "address_city", label: "City", value: a?.city, autocomplete: "address-level2" })}${input({ name: "address_postal_code", label: "Postal code", value: a?.postal_code, autocomplete: "postal-code" })}${input({ name: "address_country", label: "Country (2 letters)", value: a?.country, autocomplete: "country" })}</div>`
+      : "",
+  ];
+  return markup`<section class="card" aria-labelledby="cust-title"><h2 id="cust-title">Billing information</h2>
+<form method="post" action="/p/session/${session.id}/customer" novalidate>${fields}
+<div class="actions"><button type="submit" class="secondary">Save billing information</button></div></form></section>`;
+}
+
+/** Applies the billing-information form to the fields the configuration allows. */
+function updateCustomerFromForm(
+  ctx: Ctx,
+  customer: Stripe.Customer,
+  allowed: Set<string>,
+  form: Record<string, unknown>,
+): void {
+  const text = (name: string) => (typeof form[name] === "string" ? form[name].trim() : "");
+  const next: Stripe.Customer = { ...customer };
+  if (allowed.has("name")) next.name = text("name") || null;
+  if (allowed.has("email")) {
+    const email = text("email");
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      throw new FormError("Enter a valid email address.");
+    next.email = email;
+  }
+  if (allowed.has("phone")) next.phone = text("phone") || null;
+  if (allowed.has("address")) {
+    const country = text("address_country").toUpperCase();
+    if (country && !/^[A-Z]{2}$/.test(country)) {
+      throw new FormError("Enter the country as a two-letter code (US, GB, FR…).");
+    }
+    next.address = {
+      line1: text("address_line1") || null,
+      line2: text("address_line2") || null,
+      city: text("address_city") || null,
+      postal_code: text("address_postal_code") || null,
+      state: customer.address?.state ?? null,
+      country: country || null,
+    };
+  }
+  saveCustomer(ctx, customer, next);
+}
+
 function invoiceSection(ctx: Ctx, session: PortalSession): Html {
   const invoices = ctx.store
     .list<Stripe.Invoice>("invoice", {
@@ -205,6 +278,7 @@ function renderPortal(ctx: Ctx, session: PortalSession, flash: PortalPrivate["fl
 ${flash ? alert(flash.kind, flash.message) : ""}
 ${subscriptionSection(ctx, session, config)}
 ${paymentMethodSection(ctx, session, customer, config)}
+${config.features.customer_update.enabled ? customerSection(session, customer, config) : ""}
 ${config.features.invoice_history.enabled ? invoiceSection(ctx, session) : ""}`,
   );
 }
@@ -389,6 +463,32 @@ export const portalPagesModule: EmulatorModule = {
           }
           throw error;
         }
+      },
+    },
+    {
+      method: "POST",
+      path: "/p/session/:id/customer",
+      handler: (ctx, req) => {
+        const session = load(ctx, req.pathParams.id ?? "");
+        if (!session) return notFound();
+        const config = getConfiguration(ctx, idOf(session.configuration));
+        const feature = config.features.customer_update;
+        if (!feature.enabled) {
+          return withFlash(
+            ctx,
+            session,
+            "error",
+            "Updating billing information is not available here.",
+          );
+        }
+        try {
+          const customer = getCustomer(ctx, session.customer);
+          updateCustomerFromForm(ctx, customer, new Set(feature.allowed_updates), req.form);
+        } catch (error) {
+          if (error instanceof FormError) return withFlash(ctx, session, "error", error.message);
+          throw error;
+        }
+        return withFlash(ctx, session, "success", "Your billing information has been updated.");
       },
     },
     {

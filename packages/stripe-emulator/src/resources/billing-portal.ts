@@ -42,9 +42,8 @@ const featuresParam = () =>
   obj({
     customer_update: obj({
       enabled: bool(),
-      allowed_updates: emptyable(
-        list(oneOf(["address", "email", "name", "phone", "shipping", "tax_id"])),
-      ).optional(),
+      // The portal page edits these; shipping addresses and tax ids are not emulated.
+      allowed_updates: emptyable(list(oneOf(["address", "email", "name", "phone"]))).optional(),
     }).optional(),
     invoice_history: obj({ enabled: bool() }).optional(),
     payment_method_update: obj({
