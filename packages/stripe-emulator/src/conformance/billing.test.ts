@@ -421,6 +421,7 @@ describe("subscriptions: creation", () => {
     expect((await stripe.invoices.retrieve(invoice.id)).status).toBe("paid");
     expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
   });
+
   it("save_default_payment_method=on_subscription keeps the card the client confirmed with", async () => {
     const { prices } = await catalog();
     const customer = await stripe.customers.create({ email: "elements@example.com" });
@@ -1319,6 +1320,18 @@ describe("changes, prorations and cancellation", () => {
     expect(updated.quantity).toBe(4);
     const listed = await stripe.subscriptionItems.list({ subscription: sub.id });
     expect(listed.data.map((i) => i.id)).toEqual([sub.items.data[0]!.id, added.id]);
+    const inline = await stripe.subscriptionItems.create({
+      subscription: sub.id,
+      price_data: {
+        currency: "usd",
+        product: prices[0]!.product as string,
+        unit_amount: 250,
+        recurring: { interval: "month" },
+      },
+      proration_behavior: "none",
+    });
+    expect(inline.price).toMatchObject({ unit_amount: 250, active: false });
+    await stripe.subscriptionItems.del(inline.id, { proration_behavior: "none" });
     const deleted = await stripe.subscriptionItems.del(added.id, { proration_behavior: "none" });
     expect(deleted).toEqual({ id: added.id, object: "subscription_item", deleted: true });
     expect((await stripe.subscriptions.retrieve(sub.id)).items.data).toHaveLength(1);

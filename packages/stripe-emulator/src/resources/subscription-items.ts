@@ -1,11 +1,12 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { resourceMissing } from "../core/errors.ts";
+import { missingParam, resourceMissing } from "../core/errors.ts";
 import { paginate } from "../core/list.ts";
 import { bool, int, listShape, metadata, obj, oneOf, parseParams } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { getSubscription, subscriptionOfItem } from "../billing/subscriptions.ts";
 import { updateSubscription } from "../billing/update.ts";
+import { itemPrice, priceDataParam } from "./subscriptions.ts";
 
 const prorationShape = {
   proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),
@@ -20,7 +21,8 @@ const prorationShape = {
 
 const createSchema = obj({
   subscription: z.string(),
-  price: z.string(),
+  price: z.string().optional(),
+  price_data: priceDataParam().optional(),
   quantity: int({ min: 0 }).optional(),
   metadata: metadata().optional(),
   ...prorationShape,
@@ -28,6 +30,7 @@ const createSchema = obj({
 
 const updateSchema = obj({
   price: z.string().optional(),
+  price_data: priceDataParam().optional(),
   quantity: int({ min: 0 }).optional(),
   metadata: metadata().optional(),
   off_session: bool().optional(),
@@ -61,8 +64,10 @@ export const subscriptionItemsModule: EmulatorModule = {
         const p = parseParams(createSchema, req.params);
         const before = getSubscription(ctx, p.subscription);
         const known = new Set(before.items.data.map((i) => i.id));
+        const price = itemPrice(ctx, p, "");
+        if (price === undefined) throw missingParam("price");
         const after = updateSubscription(ctx, before.id, {
-          items: [{ price: p.price, quantity: p.quantity, metadata: p.metadata }],
+          items: [{ price, quantity: p.quantity, metadata: p.metadata }],
           proration_behavior: p.proration_behavior,
           proration_date: p.proration_date,
           payment_behavior: p.payment_behavior,
@@ -83,7 +88,14 @@ export const subscriptionItemsModule: EmulatorModule = {
         const { sub, item } = getItem(ctx, req.pathParams.id ?? "");
         const p = parseParams(updateSchema, req.params);
         const after = updateSubscription(ctx, sub.id, {
-          items: [{ id: item.id, price: p.price, quantity: p.quantity, metadata: p.metadata }],
+          items: [
+            {
+              id: item.id,
+              price: itemPrice(ctx, p, ""),
+              quantity: p.quantity,
+              metadata: p.metadata,
+            },
+          ],
           proration_behavior: p.proration_behavior,
           proration_date: p.proration_date,
           payment_behavior: p.payment_behavior,

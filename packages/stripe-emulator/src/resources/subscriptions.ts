@@ -94,13 +94,13 @@ export function itemPrice(
   item: { price?: string | undefined; price_data?: InlinePriceData | undefined },
   param: string,
 ): string | undefined {
+  const at = (name: string) => (param ? `${param}[${name}]` : name);
   if (item.price !== undefined && item.price_data !== undefined) {
     throw invalidRequest("You may only specify one of these parameters: price, price_data.", {
-      param: `${param}[price]`,
+      param: at("price"),
     });
   }
-  if (item.price_data !== undefined)
-    return inlinePrice(ctx, item.price_data, `${param}[price_data]`);
+  if (item.price_data !== undefined) return inlinePrice(ctx, item.price_data, at("price_data"));
   return item.price;
 }
 
