@@ -200,6 +200,18 @@ describe("checkout sessions API", () => {
         {
           mode: "payment",
           line_items: [{ price: price.id, quantity: 1 }],
+          cancel_url: "javascript:alert(1)",
+        },
+        "cancel_url",
+      ],
+      [
+        { mode: "payment", line_items: [{ price: price.id, quantity: 1 }], success_url: "/ok" },
+        "success_url",
+      ],
+      [
+        {
+          mode: "payment",
+          line_items: [{ price: price.id, quantity: 1 }],
           shipping_address_collection: { allowed_countries: ["usa"] },
         },
         "shipping_address_collection[allowed_countries][0]",

@@ -93,6 +93,7 @@ describe("billing portal sessions API", () => {
       [{ return_url: "https://x" }, "customer"],
       [{ customer: "cus_missing", return_url: "https://x" }, "customer"],
       [{ customer: customer.id }, "return_url"],
+      [{ customer: customer.id, return_url: "javascript:void(0)" }, "return_url"],
       [
         { customer: customer.id, return_url: "https://x", configuration: "bpc_nope" },
         "configuration",

@@ -16,6 +16,7 @@ import {
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
+import { httpUrl } from "./checkout-sessions.ts";
 import { getCustomer } from "./customers.ts";
 
 /**
@@ -67,14 +68,14 @@ const featuresParam = () =>
 const businessProfileParam = () =>
   obj({
     headline: emptyable(str({ max: 60 })).optional(),
-    privacy_policy_url: z.string().optional(),
-    terms_of_service_url: z.string().optional(),
+    privacy_policy_url: httpUrl().optional(),
+    terms_of_service_url: httpUrl().optional(),
   });
 
 const configCreate = obj({
   features: featuresParam(),
   business_profile: businessProfileParam().optional(),
-  default_return_url: emptyable(z.string()).optional(),
+  default_return_url: emptyable(httpUrl()).optional(),
   login_page: obj({ enabled: bool() }).optional(),
   metadata: metadata().optional(),
   name: emptyable(str({ max: 256 })).optional(),
@@ -84,7 +85,7 @@ const configUpdate = obj({
   active: bool().optional(),
   features: featuresParam().optional(),
   business_profile: businessProfileParam().optional(),
-  default_return_url: emptyable(z.string()).optional(),
+  default_return_url: emptyable(httpUrl()).optional(),
   login_page: obj({ enabled: bool() }).optional(),
   metadata: metadata().optional(),
   name: emptyable(str({ max: 256 })).optional(),
@@ -93,7 +94,7 @@ const configUpdate = obj({
 const sessionCreate = obj({
   customer: z.string().optional(),
   configuration: z.string().optional(),
-  return_url: z.string().optional(),
+  return_url: httpUrl().optional(),
   locale: z.string().optional(),
   on_behalf_of: z.string().optional(),
   flow_data: z.unknown().optional(),

@@ -44,6 +44,26 @@ const MINIMUM_CHARGE: Record<string, number> = {
   jpy: 50,
 };
 
+/**
+ * An absolute http(s) URL, as Stripe requires for redirect URLs — the hosted pages put
+ * these in links, so anything else (`javascript:`…) is refused up front.
+ */
+export const httpUrl = () =>
+  z
+    .string()
+    .max(5000)
+    .refine(
+      (raw) => {
+        try {
+          const url = new URL(raw);
+          return url.protocol === "http:" || url.protocol === "https:";
+        } catch {
+          return false;
+        }
+      },
+      { message: "Not a valid URL" },
+    );
+
 const recurringParam = () =>
   obj({
     interval: oneOf(["day", "week", "month", "year"]),
@@ -92,8 +112,8 @@ const createSchema = obj({
     name: oneOf(["auto", "never"]).optional(),
     shipping: oneOf(["auto", "never"]).optional(),
   }).optional(),
-  success_url: str({ max: 5000 }).optional(),
-  cancel_url: str({ max: 5000 }).optional(),
+  success_url: httpUrl().optional(),
+  cancel_url: httpUrl().optional(),
   client_reference_id: str({ max: 200 }).optional(),
   currency: currency().optional(),
   metadata: metadata().optional(),
