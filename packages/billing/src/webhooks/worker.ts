@@ -60,6 +60,8 @@ export function startWebhookWorker(
   let stopped = false;
   let chain: Promise<unknown> = Promise.resolve();
   let wakeUp: (() => void) | null = null;
+  // A wake that arrives while a drain is running must not be lost until the next poll.
+  let woken = false;
   let timer: NodeJS.Timeout | null = null;
 
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -132,12 +134,14 @@ export function startWebhookWorker(
 
   const loop = async () => {
     while (!stopped) {
+      woken = false;
       try {
         await drain();
       } catch (err) {
         deps.logger?.error({ err }, "webhook worker loop failed");
       }
       if (stopped) break;
+      if (woken) continue;
       await new Promise<void>((resolve) => {
         wakeUp = resolve;
         timer = setTimeout(resolve, pollMs);
@@ -151,7 +155,10 @@ export function startWebhookWorker(
 
   return {
     drain,
-    wake: () => wakeUp?.(),
+    wake: () => {
+      woken = true;
+      wakeUp?.();
+    },
     stop: async () => {
       stopped = true;
       wakeUp?.();
