@@ -25,6 +25,8 @@ const { values: opts } = parseArgs({
     priority: { type: "boolean", default: false },
     /** Write a V8 CPU profile of the server to this directory. */
     profile: { type: "string" },
+    /** Extra Node.js flags for the server, e.g. --node-arg=--trace-gc. */
+    "node-arg": { type: "string", multiple: true, default: [] },
   },
 });
 const EVENTS = Number(opts.events);
@@ -224,7 +226,10 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "folio-bench-"));
   const dbPath = join(dir, "folio.db");
   const port = await freePort();
-  const nodeArgs = opts.profile ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(opts.profile)}`] : [];
+  const nodeArgs = [
+    ...(opts.profile ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(opts.profile)}`] : []),
+    ...opts["node-arg"],
+  ];
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
     cwd: SERVER_DIR,
     env: {

@@ -17,6 +17,8 @@ export interface ApplyThreadData {
   databasePath: string;
   stripe: StripeClientOptions;
   options: WorkerOptions;
+  /** Count of main-thread writes in progress (see `gateWrites` in apply-worker.ts). */
+  writeGate: SharedArrayBuffer;
 }
 
 export type ToApplyThread = { type: "wake" } | { type: "drain"; id: number } | { type: "stop" };
@@ -46,6 +48,20 @@ const logger: WorkerLogger = {
 };
 
 const db = createDb(data.databasePath);
+
+// Webhook acknowledgements write from the main thread. SQLite lets one writer in at a time and a
+// blocked writer backs off in growing sleeps (1, 2, 5, 10… ms), so an applier that starts
+// transaction after transaction could keep an ack waiting for tens of milliseconds. Before each
+// apply transaction, let any main-thread write that is waiting go first.
+const gate = new Int32Array(data.writeGate);
+const transaction = db.transaction.bind(db);
+db.transaction = ((...args: Parameters<typeof transaction>) => {
+  for (let waited = 0, v = Atomics.load(gate, 0); v > 0 && waited < 50; waited++) {
+    Atomics.wait(gate, 0, v, 1);
+    v = Atomics.load(gate, 0);
+  }
+  return transaction(...args);
+}) as typeof db.transaction;
 const worker = startWebhookWorker(
   { db, stripe: createStripeClient(data.stripe), clock: systemClock, hooks: recordHooks, logger },
   data.options,

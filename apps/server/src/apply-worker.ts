@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DrainResult, WebhookWorker, WorkerOptions } from "@folio/billing";
+import type { Db } from "@folio/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApplyThreadData, FromApplyThread, ToApplyThread } from "./apply-thread.ts";
 import type { StripeClientOptions } from "./stripe.ts";
@@ -31,11 +32,14 @@ export async function startApplyThread({
   stripe,
   options = {},
   log,
+  writeGate,
 }: {
   databasePath: string;
   stripe: StripeClientOptions;
   options?: WorkerOptions;
   log: FastifyBaseLogger;
+  /** From `gateWrites` on the main thread's connection. */
+  writeGate: SharedArrayBuffer;
 }): Promise<WebhookWorker> {
   // The thread loads TypeScript sources like the main thread: register tsx's loader in it
   // first (execArgv `--import` is not honoured by worker threads on Node 20).
@@ -44,7 +48,7 @@ export async function startApplyThread({
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
   const thread = new Worker(boot, {
     eval: true,
-    workerData: { databasePath, stripe, options } satisfies ApplyThreadData,
+    workerData: { databasePath, stripe, options, writeGate } satisfies ApplyThreadData,
   });
   const drains = new Map<number, { resolve(r: DrainResult): void; reject(e: Error): void }>();
   let nextId = 1;
@@ -104,4 +108,31 @@ export async function startApplyThread({
         clearTimeout(timeout);
       })()),
   };
+}
+
+/**
+ * Counts the connection's write statements in progress in shared memory, so the apply thread
+ * can hold back its next transaction while the main thread (acknowledging a webhook, signing
+ * someone in) waits for the write lock. Returns the shared counter for `startApplyThread`.
+ */
+export function gateWrites(client: Db["$client"]): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(4);
+  const gate = new Int32Array(buffer);
+  const prepare = client.prepare.bind(client);
+  client.prepare = ((source: string) => {
+    const stmt = prepare(source);
+    if (stmt.reader) return stmt;
+    const run = stmt.run.bind(stmt);
+    stmt.run = (...params: unknown[]) => {
+      Atomics.add(gate, 0, 1);
+      try {
+        return run(...params);
+      } finally {
+        Atomics.sub(gate, 0, 1);
+        Atomics.notify(gate, 0);
+      }
+    };
+    return stmt;
+  }) as typeof client.prepare;
+  return buffer;
 }

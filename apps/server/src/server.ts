@@ -3,7 +3,7 @@ import { createDb, type Db } from "@folio/db";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
-import { startApplyThread } from "./apply-worker.ts";
+import { gateWrites, startApplyThread } from "./apply-worker.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
 import {
   DEMO_CUSTOMER_EMAIL,
@@ -79,6 +79,7 @@ export async function startServer(
       databasePath: env.DATABASE_PATH,
       stripe: stripe.connection,
       log: app.log,
+      writeGate: gateWrites(db.$client),
     });
     app.folio.webhookWorker = applyThread;
     // WAL checkpoints (copying the log into the database file, with an fsync) run on whichever
