@@ -20,6 +20,10 @@ export default defineConfig({
           groups: [
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
             { name: "data", test: /node_modules[\\/]@(tanstack|trpc)[\\/]/ },
+            {
+              name: "charts",
+              test: /node_modules[\\/](recharts|d3-[^\\/]+|victory-vendor|@reduxjs|redux|immer|reselect)[\\/]/,
+            },
             { name: "vendor", test: /node_modules/ },
           ],
         },
