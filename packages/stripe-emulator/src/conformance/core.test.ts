@@ -111,6 +111,13 @@ describe("core API behaviour", () => {
     expect(body.error.type).toBe("invalid_request_error");
   });
 
+  it("refuses Connect requests instead of acting on the platform account", async () => {
+    await expect(
+      stripe.customers.create({ email: "c@example.com" }, { stripeAccount: "acct_123" }),
+    ).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect((await stripe.customers.list()).data).toHaveLength(0);
+  });
+
   it("answers unsupported endpoints with a 404 naming them", async () => {
     const err = await stripe.payouts.list().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);

@@ -162,6 +162,18 @@ export function createHttpServer(core: EmulatorCore, hooks: ServerHooks): Server
       );
     }
 
+    if (req.headers["stripe-account"] !== undefined) {
+      req.resume();
+      // One account only: acting on a connected account would silently hit the platform.
+      return fail(
+        new ApiError(
+          400,
+          "invalid_request_error",
+          "The Stripe-Account header (Connect) is not emulated: the emulator has a single account.",
+          { param: "stripe_account" },
+        ),
+      );
+    }
     const method = (req.method ?? "GET").toUpperCase() as HttpMethod;
     const idempotencyKey =
       method === "POST" ? (req.headers["idempotency-key"] as string | undefined) : undefined;
