@@ -59,6 +59,23 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
 }
 
+/** CPU seconds per thread of the process, keyed by `tid name`. */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const label = Number(tid) === pid ? "main" : name;
+      out.set(`${tid} ${label}`, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
@@ -275,11 +292,22 @@ async function main() {
 
     log(`throughput: ${throughputSet.events.length} events, ${CONCURRENCY} concurrent senders …`);
     const cpu0 = cpuSeconds(child.pid!);
+    const threads0 = threadCpu(child.pid!);
     const t0 = performance.now();
     const tp = await postAll(poster, throughputSet.events, CONCURRENCY);
     const tAccepted = performance.now();
     const tApplied = await waitDrained(db, catalog.length + throughputSet.events.length);
     const cpuPerEvent = ((cpuSeconds(child.pid!) - cpu0) * 1e6) / throughputSet.events.length;
+    const perThread = [...threadCpu(child.pid!).entries()]
+      .map(
+        ([k, v]) =>
+          [
+            k.split(" ").slice(1).join(" "),
+            ((v - (threads0.get(k) ?? 0)) * 1e6) / throughputSet.events.length,
+          ] as const,
+      )
+      .filter(([, us]) => us >= 5)
+      .sort((a, b) => b[1] - a[1]);
     const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
     const acceptedPerSec = throughputSet.events.length / ((tAccepted - t0) / 1000);
     const appliedPerSec = throughputSet.events.length / ((tApplied - t0) / 1000);
@@ -315,6 +343,7 @@ async function main() {
       `ack latency @ ${RATE}/s offered: p50 ${fmt(percentile(service, 50))} ms, p99 ${fmt(percentile(service, 99))} ms, max ${fmt(service[service.length - 1] ?? NaN)} ms  (${lat.failures} non-2xx; achieved ${fmt(latencySet.events.length / lat.elapsed)}/s)`,
       `  measured from the scheduled send time: p50 ${fmt(percentile(sched, 50))} ms, p99 ${fmt(percentile(sched, 99))} ms`,
       `server CPU per event    : ${cpuPerEvent.toFixed(0)} µs (ingest + apply, user + system; load average at the end ${load})`,
+      `  by thread             : ${perThread.map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join(", ")}`,
       `peak RSS                : server ${fmt(rss)} MB, bench client ${fmt(benchRss)} MB`,
       `inbox after run         : ${JSON.stringify(counts)}`,
       `subscription_history    : ${history.n} rows`,
