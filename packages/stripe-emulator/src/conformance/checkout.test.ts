@@ -103,6 +103,23 @@ describe("checkout sessions API", () => {
     expect((await eventTypes()).filter((t) => t.startsWith("checkout"))).toEqual([]);
   });
 
+  it("updates metadata (and refuses the custom-integration fields)", async () => {
+    const price = await oneTimePrice();
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+      metadata: { a: "1", b: "2" },
+    });
+    const updated = await stripe.checkout.sessions.update(session.id, {
+      metadata: { b: "", c: "3" },
+    });
+    expect(updated.metadata).toEqual({ a: "1", c: "3" });
+    const err = await stripe.checkout.sessions
+      .update(session.id, { line_items: [{ price: price.id, quantity: 2 }] })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ param: "line_items", code: "parameter_unknown" });
+  });
+
   it("auto-paginates line items in the order given", async () => {
     const prices = [];
     for (let i = 0; i < 5; i++) prices.push(await oneTimePrice(100 * (i + 1), `Item ${i}`));

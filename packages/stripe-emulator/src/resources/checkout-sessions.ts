@@ -821,6 +821,20 @@ export const checkoutSessionsModule: EmulatorModule = {
       handler: (ctx, req) => getSession(ctx, req.pathParams.id ?? "", "id"),
     },
     {
+      method: "POST",
+      path: "/v1/checkout/sessions/:id",
+      // Only metadata: line items, shipping options and collected information are updated
+      // by custom (Elements) integrations, which the emulator does not offer.
+      handler: (ctx, req) => {
+        const session = getSession(ctx, req.pathParams.id ?? "", "id");
+        const p = parseParams(obj({ metadata: metadata().optional() }), req.params);
+        if (p.metadata === undefined) return session;
+        const next: Session = { ...session, metadata: applyMetadata(session.metadata, p.metadata) };
+        ctx.store.update(next);
+        return next;
+      },
+    },
+    {
       method: "GET",
       path: "/v1/checkout/sessions/:id/line_items",
       handler: (ctx, req) => {
