@@ -202,6 +202,51 @@ describe("webhook delivery end to end", () => {
   });
 });
 
+describe("secret rotation with the emulator", () => {
+  it("keeps accepting across a roll: both signatures during the grace period, then only the new", async () => {
+    const db = createDb(":memory:");
+    const emu = await startEmulator({ webhookRetrySchedule: [20, 40, 80] });
+    cleanups.push(() => emu.stop());
+    const stripe = emu.stripe();
+    const secrets: string[] = [];
+    const app = await buildApp({
+      env: testEnv(),
+      db,
+      clock: systemClock,
+      stripe,
+      webhookSecrets: secrets,
+      webhookWorker: false,
+    });
+    cleanups.push(() => app.close());
+    const address = await app.listen({ port: 0, host: "127.0.0.1" });
+    const endpoint = emu.addWebhookEndpoint({ url: `${address}${STRIPE_WEBHOOK_PATH}` });
+    secrets.push(endpoint.secret);
+
+    await stripe.customers.create({ email: "before@example.com" });
+    await emu.flushWebhooks(5000);
+
+    // Stripe rolls the secret; Folio has not been told yet — the old one still signs.
+    const { secret: rolled } = emu.rollWebhookSecret(endpoint.id, 60);
+    await stripe.customers.create({ email: "during@example.com" });
+    await emu.flushWebhooks(5000);
+
+    // The operator switches Folio to the new secret only.
+    secrets.splice(0, secrets.length, rolled);
+    await stripe.customers.create({ email: "after@example.com" });
+    await emu.flushWebhooks(5000);
+
+    expect(emu.deliveries().every((d) => d.status === "succeeded")).toBe(true);
+    expect(db.select().from(webhookEvents).all()).toHaveLength(3);
+
+    // And a secret Folio does not know is refused (Stripe would retry; nothing is stored).
+    secrets.splice(0, secrets.length, "whsec_someone_else");
+    await stripe.customers.create({ email: "refused@example.com" });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(db.select().from(webhookEvents).all()).toHaveLength(3);
+    expect(emu.deliveries({ status: "succeeded" })).toHaveLength(3);
+  });
+});
+
 describe("checkout through the hosted page, webhooks over HTTP with faults", () => {
   it("lands as a subscription, and as an order with a shipping task, despite duplicates, drops and reordering", async () => {
     const db = createDb(":memory:");

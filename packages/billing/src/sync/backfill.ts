@@ -1,4 +1,4 @@
-import { and, isNull, lt, sql } from "drizzle-orm";
+import { and, isNull, lte, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { stripeNowFromInbox } from "../webhooks/apply.ts";
 import { ingestEvent } from "../webhooks/ingest.ts";
@@ -227,8 +227,9 @@ async function tombstoneVanished(
   const candidates = ctx.deps.db
     .select({ id: t.id, raw: t.raw })
     .from(t)
-    // Rows written by events newer than this sync may be missing from the listing legitimately.
-    .where(and(isNull(t.deletedAt), lt(t.versionTs, new Date(version))))
+    // Rows written by events newer than this sync may be missing from the listing legitimately
+    // (and the retrieve below would find them anyway).
+    .where(and(isNull(t.deletedAt), lte(t.versionTs, new Date(version))))
     .all()
     .filter((r) => !seen.has(r.id));
   let n = 0;

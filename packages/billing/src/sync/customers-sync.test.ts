@@ -178,4 +178,28 @@ describe("customers: any order, duplicates, tombstones", () => {
     await worker.drain();
     expect(customerRow(db, c.id)?.versionEventId).toBeNull();
   });
+
+  it("syncAll --since lists only newer objects and never tombstones on a partial listing", async () => {
+    const old = await stripe.customers.create({ email: "old@example.com" });
+    emu.advanceClock(3600);
+    const since = new Date(emu.now() * 1000);
+    const recent = await stripe.customers.create({ email: "new@example.com" });
+    const { db, deps } = fresh();
+    const summary = await syncAll(deps, { since });
+    expect(summary.customer).toEqual({ created: 1, updated: 0, unchanged: 0, tombstoned: 0 });
+    expect(
+      db
+        .select()
+        .from(stripeCustomers)
+        .all()
+        .map((c) => c.id),
+    ).toEqual([recent.id]);
+    // A full run picks up the rest; deleting `old` in Stripe then tombstones it only on a full run.
+    await syncAll(deps);
+    await stripe.customers.del(old.id);
+    expect((await syncAll(deps, { since })).customer?.tombstoned).toBe(0);
+    expect(customerRow(db, old.id)?.deletedAt).toBeNull();
+    expect((await syncAll(deps)).customer?.tombstoned).toBe(1);
+    expect(customerRow(db, old.id)?.deletedAt).not.toBeNull();
+  });
 });
