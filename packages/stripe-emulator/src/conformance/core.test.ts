@@ -215,6 +215,12 @@ describe("core API behaviour", () => {
     });
     const stored = await stripe.events.retrieve(event.id);
     expect(stored.pending_webhooks).toBe(0);
+    await expect(
+      stripe.events.list({ type: "customer.created", types: ["customer.updated"] }),
+    ).rejects.toMatchObject({ param: "types" });
+    expect((await stripe.events.list({ type: "customer.*" })).data.map((e) => e.id)).toEqual([
+      event.id,
+    ]);
   });
 
   it("logs requests and shows a dashboard with a clock control", async () => {

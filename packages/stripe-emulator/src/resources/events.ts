@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { resourceMissing } from "../core/errors.ts";
+import { invalidRequest, resourceMissing } from "../core/errors.ts";
 import { paginate } from "../core/list.ts";
 import { bool, list, listShape, obj, parseParams } from "../core/params.ts";
 import type { StoredObject } from "../core/store.ts";
@@ -36,6 +36,11 @@ export const eventsModule: EmulatorModule = {
       path: "/v1/events",
       handler: (ctx, req) => {
         const p = parseParams(listSchema, req.params);
+        if (p.type !== undefined && p.types !== undefined) {
+          throw invalidRequest("You may only specify one of these parameters: type, types.", {
+            param: "types",
+          });
+        }
         // One query for delivery state; pending_webhooks is only rendered for the page.
         const undelivered =
           p.delivery_success === undefined
