@@ -1059,3 +1059,57 @@ describe("fixtures cross-check (checkout and portal)", () => {
     ).toEqual(expect.arrayContaining(["amount_total", "customer_details", "payment_status"]));
   });
 });
+
+describe("control API for checkout (tests and demos)", () => {
+  async function control(path: string, body: unknown) {
+    const res = await fetch(`${emu.url}/_emulator${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  it("completes a session without the page, with promotion code, shipping and 3DS", async () => {
+    const coupon = await stripe.coupons.create({
+      amount_off: 500,
+      currency: "usd",
+      duration: "once",
+    });
+    await stripe.promotionCodes.create({
+      promotion: { type: "coupon", coupon: coupon.id },
+      code: "FIVE",
+    });
+    const price = await oneTimePrice(2000);
+    const session = await stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://shop.example/ok?cs={CHECKOUT_SESSION_ID}",
+      allow_promotion_codes: true,
+      shipping_address_collection: { allowed_countries: ["US"] },
+    });
+    const declined = await control(`/checkout/sessions/${session.id}/complete`, {
+      card: "4000000000000002",
+      email: "c@example.com",
+      shipping: { name: "C", line1: "1 St", city: "X", postal_code: "1", country: "US" },
+    });
+    expect(declined.status).toBe(402);
+    expect((declined.body.error as { message: string }).message).toBe("Your card was declined.");
+
+    const pending = await control(`/checkout/sessions/${session.id}/complete`, {
+      card: "4000002500003155",
+      email: "c@example.com",
+      promotion_code: "FIVE",
+      shipping: { name: "C", line1: "1 St", city: "X", postal_code: "1", country: "US" },
+    });
+    expect(pending.body.status).toBe("requires_action");
+    const done = await control(`/checkout/sessions/${session.id}/authenticate`, { approve: true });
+    expect(done.body).toMatchObject({
+      status: "complete",
+      redirect: `https://shop.example/ok?cs=${session.id}`,
+      session: { status: "complete", amount_total: 1500, payment_status: "paid" },
+    });
+    const again = await control(`/checkout/sessions/${session.id}/complete`, {});
+    expect(again.status).toBe(400);
+  });
+});
