@@ -298,6 +298,7 @@ export class EmulatorCore {
       id?: unknown;
       test_clock?: unknown;
       customer?: unknown;
+      invoice?: unknown;
     };
     if (typeof o.test_clock === "string") return ctx.clockNow(o.test_clock);
     if (o.object === "test_helpers.test_clock" && typeof o.id === "string")
@@ -305,6 +306,11 @@ export class EmulatorCore {
     if (typeof o.customer === "string") {
       const customer = this.store.getTyped<StoredObject>("customer", o.customer);
       if (typeof customer?.test_clock === "string") return ctx.clockNow(customer.test_clock);
+    }
+    // An invoice payment has neither: it follows its invoice's clock.
+    if (o.object === "invoice_payment" && typeof o.invoice === "string") {
+      const invoice = this.store.getTyped<StoredObject>("invoice", o.invoice);
+      if (typeof invoice?.test_clock === "string") return ctx.clockNow(invoice.test_clock);
     }
     return ctx.now();
   }
