@@ -445,7 +445,7 @@ export const subscriptionsModule: EmulatorModule = {
               !inRange(first?.current_period_start ?? 0, p.current_period_start)
             )
               return false;
-            return idOf(s.customer) !== "";
+            return true;
           },
         });
       },
