@@ -12,7 +12,10 @@ import { Account, signature, type BenchEvent } from "./generate.ts";
 
 // Webhook ingest benchmark: see BENCHMARKS.md for what it measures and the latest figures.
 
+// `pnpm bench -- --flag` passes the `--` through.
+const argv = process.argv.slice(2);
 const { values: opts } = parseArgs({
+  args: argv[0] === "--" ? argv.slice(1) : argv,
   options: {
     events: { type: "string", default: "50000" },
     "latency-events": { type: "string", default: "10000" },
