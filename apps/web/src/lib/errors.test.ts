@@ -24,7 +24,7 @@ describe("errorInfo", () => {
     expect(isClientError(error)).toBe(true);
   });
 
-  it("keeps the server's message and retry hint for throttling", () => {
+  it("keeps the server's message for throttling", () => {
     const info = errorInfo(
       trpcError("Too many failed sign-in attempts. Try again in 15 minutes.", {
         code: "TOO_MANY_REQUESTS",
@@ -33,7 +33,6 @@ describe("errorInfo", () => {
       }),
     );
     expect(info.message).toBe("Too many failed sign-in attempts. Try again in 15 minutes.");
-    expect(info.retryAfterSeconds).toBe(900);
     expect(info.fieldErrors).toEqual({});
   });
 

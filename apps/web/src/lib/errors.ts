@@ -8,8 +8,8 @@ export interface ErrorInfo {
   message: string;
   /** Per-field messages from the server's zod validation, keyed by input field. */
   fieldErrors: Record<string, string[]>;
+  /** Input errors not tied to one field. */
   formErrors: string[];
-  retryAfterSeconds: number | undefined;
 }
 
 export const NETWORK_ERROR_MESSAGE =
@@ -35,7 +35,7 @@ function fieldErrorsOf(zodError: unknown): Record<string, string[]> {
 
 /**
  * Reads a tRPC (or any) error defensively: the server formats errors as
- * `{ code, httpStatus, zodError?, retryAfterSeconds? }`, but a proxy or a crashed server can
+ * `{ code, httpStatus, zodError? }`, but a proxy or a crashed server can
  * answer with anything, so nothing here trusts the shape.
  */
 export function errorInfo(error: unknown): ErrorInfo {
@@ -48,7 +48,6 @@ export function errorInfo(error: unknown): ErrorInfo {
       message: NETWORK_ERROR_MESSAGE,
       fieldErrors: {},
       formErrors: [],
-      retryAfterSeconds: undefined,
     };
   }
   const zodError = data.zodError;
@@ -58,8 +57,6 @@ export function errorInfo(error: unknown): ErrorInfo {
     message: error instanceof Error && error.message ? error.message : "Something went wrong.",
     fieldErrors: fieldErrorsOf(zodError),
     formErrors: isRecord(zodError) ? stringArray(zodError.formErrors) : [],
-    retryAfterSeconds:
-      typeof data.retryAfterSeconds === "number" ? data.retryAfterSeconds : undefined,
   };
 }
 

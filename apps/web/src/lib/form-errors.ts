@@ -31,5 +31,8 @@ export function applyServerError<T extends FieldValues>(
     form.setError(field, { type: "server", message: info.message }, { shouldFocus: true });
     return;
   }
-  form.setError("root.server", { type: info.code ?? "network", message: info.message });
+  form.setError("root.server", {
+    type: info.code ?? "network",
+    message: info.formErrors[0] ?? info.message,
+  });
 }
