@@ -10,6 +10,7 @@ type Client = Db["$client"];
 interface Statement {
   run(...params: unknown[]): unknown;
   get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
 }
 
 const cache = new WeakMap<Client, Map<string, Statement>>();

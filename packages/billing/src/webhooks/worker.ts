@@ -1,7 +1,48 @@
-import { and, asc, eq, inArray, lte } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { webhookEvents } from "@folio/db";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
-import { applyInboxEvent } from "./apply.ts";
+import { prepared } from "../sync/sql.ts";
+import { applyInboxEvent, type InboxEvent } from "./apply.ts";
+
+interface InboxRow {
+  id: string;
+  type: string;
+  api_version: string | null;
+  created: number;
+  livemode: number;
+  object_id: string | null;
+  object_type: string | null;
+  payload: string;
+  status: InboxEvent["status"];
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  last_failed_at: number | null;
+  received_at: number;
+  applied_at: number | null;
+}
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+function fromRow(r: InboxRow): InboxEvent {
+  return {
+    id: r.id,
+    type: r.type,
+    apiVersion: r.api_version,
+    created: new Date(r.created),
+    livemode: r.livemode === 1,
+    objectId: r.object_id,
+    objectType: r.object_type,
+    payload: r.payload,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: date(r.next_attempt_at),
+    lastError: r.last_error,
+    lastFailedAt: date(r.last_failed_at),
+    receivedAt: new Date(r.received_at),
+    appliedAt: date(r.applied_at),
+  };
+}
 
 export interface WorkerLogger {
   info?(obj: object, msg?: string): void;
@@ -70,21 +111,18 @@ export function startWebhookWorker(
     return run;
   };
 
-  const due = () =>
-    db
-      .select()
-      .from(webhookEvents)
-      .where(
-        and(
-          inArray(webhookEvents.status, ["pending", "failed"]),
-          lte(webhookEvents.nextAttemptAt, clock.now()),
-        ),
-      )
-      .orderBy(asc(webhookEvents.created), asc(webhookEvents.id))
-      .limit(batchSize)
-      .all();
+  // Prepared once; this runs for every batch while the queue is busy.
+  const due = (): InboxEvent[] =>
+    (
+      prepared(
+        db.$client,
+        "inbox:due",
+        () =>
+          "select * from webhook_events where status in ('pending', 'failed') and next_attempt_at <= ? order by created, id limit ?",
+      ).all(clock.now().getTime(), batchSize) as InboxRow[]
+    ).map(fromRow);
 
-  const recordFailure = (row: (typeof webhookEvents)["$inferSelect"], err: unknown) => {
+  const recordFailure = (row: InboxEvent, err: unknown) => {
     const attempts = row.attempts + 1;
     const dead = attempts >= maxAttempts;
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
