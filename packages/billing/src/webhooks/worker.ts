@@ -118,7 +118,7 @@ export function startWebhookWorker(
         db.$client,
         "inbox:due",
         () =>
-          "select * from webhook_events where status in ('pending', 'failed') and next_attempt_at <= ? order by created, id limit ?",
+          "select * from webhook_events indexed by webhook_events_queue where status in ('pending', 'failed') and next_attempt_at <= ? order by created, id limit ?",
       ).all(clock.now().getTime(), batchSize) as InboxRow[]
     ).map(fromRow);
 

@@ -37,6 +37,8 @@ export const webhookEvents = sqliteTable(
     index("webhook_events_by_type_received").on(t.type, t.receivedAt),
     index("webhook_events_by_received").on(t.receivedAt, t.id),
     index("webhook_events_by_object").on(t.objectId),
+    // max(created): the newest Stripe time we know, which versions objects fetched from the API.
+    index("webhook_events_by_created").on(t.created),
     index("webhook_events_recent_failures")
       .on(t.lastFailedAt)
       .where(sql`${t.lastFailedAt} is not null`),
