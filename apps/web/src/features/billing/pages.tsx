@@ -1,8 +1,7 @@
-import { getRouteApi, Link } from "@tanstack/react-router";
+import { getRouteApi } from "@tanstack/react-router";
 import { PackageIcon, ReceiptTextIcon, RepeatIcon, WalletIcon } from "lucide-react";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 
 const billingRoute = getRouteApi("/billing");
@@ -53,22 +52,6 @@ export function BillingOverviewPage() {
             </dl>
           </CardContent>
         </Card>
-      </div>
-      <div className="grid gap-4 sm:grid-cols-3">
-        {(
-          [
-            { to: "/billing/invoices", label: "Invoices", icon: ReceiptTextIcon },
-            { to: "/billing/orders", label: "Orders", icon: PackageIcon },
-            { to: "/billing/credit", label: "Credit", icon: WalletIcon },
-          ] as const
-        ).map(({ to, label, icon: Icon }) => (
-          <Button key={to} asChild variant="outline" className="h-12 justify-start">
-            <Link to={to}>
-              <Icon aria-hidden="true" />
-              {label}
-            </Link>
-          </Button>
-        ))}
       </div>
     </div>
   );
