@@ -76,6 +76,8 @@ export interface CreateSubscriptionInput {
   /** Ignored: a subscription follows its customer's test clock. Checked for consistency. */
   testClock?: string | undefined;
   saveDefaultPaymentMethod?: "off" | "on_subscription" | undefined;
+  /** One-off prices billed on the first invoice (`add_invoice_items`). */
+  addInvoiceItems?: OneOffItem[] | undefined;
   paymentMethodTypes?: string[] | null | undefined;
   /** Where the 3DS page returns to when the first payment needs authentication. */
   returnUrl?: string | undefined;
@@ -435,6 +437,12 @@ export function createSubscription(
     currency: first.currency,
     param: P("discounts"),
   });
+  const oneOff = oneOffLines(
+    ctx,
+    input.addInvoiceItems ?? [],
+    first.currency,
+    P("add_invoice_items"),
+  );
   input.items.forEach((it, i) => {
     if (it.quantity !== undefined && it.quantity < 0)
       throw invalidParam(`${P("items")}[${i}][quantity]`, "Quantity must be non-negative.");
@@ -556,6 +564,7 @@ export function createSubscription(
   sub.discounts = discountIds;
   ctx.store.update(sub);
   ctx.emit("customer.subscription.created", sub);
+  if (oneOff.length > 0) createInvoiceItems(ctx, sub, oneOff);
 
   // First invoice: $0 for a trial, prorated up to a future anchor, else a full period.
   const lines = itemLines(ctx, sub, items, period, trialEnd !== null);
@@ -1269,4 +1278,48 @@ export function inlinePrice(ctx: Ctx, data: InlinePriceData, param: string): str
     }
     throw error;
   }
+}
+
+export interface OneOffItem {
+  price: string;
+  quantity?: number | undefined;
+  metadata?: Record<string, string> | undefined;
+  discountable?: boolean | undefined;
+}
+
+/**
+ * `add_invoice_items`: one-off prices added to the next invoice, as invoice items of the
+ * subscription. Validated (currency, one-time price) before anything is written.
+ */
+export function oneOffLines(
+  ctx: Ctx,
+  items: OneOffItem[],
+  currencyCode: string,
+  param: string,
+): LineInput[] {
+  return items.map((it, i) => {
+    const price = getPrice(ctx, it.price, `${param}[${i}][price]`);
+    if (price.recurring) {
+      throw invalidParam(
+        `${param}[${i}][price]`,
+        "The price specified is a recurring price; add_invoice_items only accepts one-time prices.",
+      );
+    }
+    if (price.currency !== currencyCode) {
+      throw invalidParam(
+        `${param}[${i}][price]`,
+        `The price is in ${price.currency}, but the subscription is in ${currencyCode}.`,
+      );
+    }
+    const quantity = it.quantity ?? 1;
+    return {
+      amount: unitAmount(price) * quantity,
+      description: productName(ctx, price),
+      period: { start: ctx.now(), end: ctx.now() },
+      price,
+      quantity,
+      discountable: it.discountable ?? true,
+      metadata: it.metadata ?? {},
+    };
+  });
 }

@@ -27,6 +27,8 @@ import {
   buildItem,
   createInvoiceItems,
   getSubscription,
+  oneOffLines,
+  type OneOffItem,
   periodOf,
   planFromPrice,
   prorationLines,
@@ -294,11 +296,11 @@ export function planChange(
  * (`create_prorations`), an immediate `subscription_update` invoice (`always_invoice`, or
  * any billing-period reset), or nothing (`none`).
  */
-export function updateSubscription(
-  ctx: Ctx,
-  id: string,
-  p: SubscriptionUpdate,
-): Stripe.Subscription {
+export type UpdateInput = Omit<SubscriptionUpdate, "add_invoice_items"> & {
+  add_invoice_items?: OneOffItem[] | undefined;
+};
+
+export function updateSubscription(ctx: Ctx, id: string, p: UpdateInput): Stripe.Subscription {
   const sub = getSubscription(ctx, id, "id");
   const ended = sub.status === "canceled" || sub.status === "incomplete_expired";
   if (ended) {
@@ -444,10 +446,14 @@ export function updateSubscription(
     );
   }
 
+  const oneOff = p.add_invoice_items
+    ? oneOffLines(ctx, p.add_invoice_items, sub.currency, "add_invoice_items")
+    : [];
   const immediate =
     plan !== null &&
     (plan.reset || (plan.behavior === "always_invoice" && plan.prorations.length > 0));
   const paymentBehavior = p.payment_behavior ?? "allow_incomplete";
+  if (oneOff.length > 0) createInvoiceItems(ctx, next, oneOff);
   if (plan && plan.prorations.length > 0) {
     createInvoiceItems(ctx, next, plan.prorations);
   }

@@ -325,6 +325,41 @@ describe("subscriptions: creation", () => {
     ).rejects.toMatchObject({ param: "items[0][price_data][product]" });
   });
 
+  it("bills add_invoice_items on the first invoice (create) or the next one (update)", async () => {
+    const { product, prices } = await catalog();
+    const setup = await stripe.prices.create({
+      product: product.id,
+      unit_amount: 500,
+      currency: "usd",
+    });
+    const { customer } = await customerWith();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+      add_invoice_items: [{ price: setup.id }],
+    });
+    const first = await latestInvoice(sub);
+    expect(first.total).toBe(1500);
+    expect(first.lines.data.map((l) => [l.amount, l.description])).toEqual([
+      [500, "Pro plan"],
+      [1000, "1 × Pro plan (at $10.00 / month)"],
+    ]);
+    await stripe.subscriptions.update(sub.id, {
+      add_invoice_items: [
+        { price_data: { currency: "usd", product: product.id, unit_amount: 250 }, quantity: 2 },
+      ],
+    });
+    emu.setClock(sub.items.data[0]!.current_period_end + 3600);
+    expect((await latestInvoice(await stripe.subscriptions.retrieve(sub.id))).total).toBe(1500);
+    await expect(
+      stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: prices[1]!.id }],
+        add_invoice_items: [{ price: prices[0]!.id }],
+      }),
+    ).rejects.toMatchObject({ param: "add_invoice_items[0][price]" });
+  });
+
   it("error_if_incomplete with a declining card answers 402 and keeps nothing", async () => {
     const { prices } = await catalog();
     const customer = await stripe.customers.create({ email: "d@example.com" });

@@ -25,6 +25,7 @@ import {
   getSubscription,
   inlinePrice,
   type InlinePriceData,
+  type OneOffItem,
   runCancelAt,
   runCycle,
   runFinalize,
@@ -42,6 +43,7 @@ import {
 } from "../billing/settings.ts";
 import { runUpcoming } from "../billing/preview.ts";
 import { customerHooks } from "./customers.ts";
+import { createPrice } from "./prices.ts";
 
 const discountParam = () =>
   obj({
@@ -104,8 +106,59 @@ export function itemPrice(
   return item.price;
 }
 
+const addInvoiceItem = () =>
+  obj({
+    price: z.string().optional(),
+    price_data: obj({
+      currency: currency(),
+      product: z.string(),
+      unit_amount: int({ min: 0 }).optional(),
+      unit_amount_decimal: z.string().optional(),
+      tax_behavior: oneOf(["exclusive", "inclusive", "unspecified"]).optional(),
+    }).optional(),
+    quantity: int({ min: 1 }).optional(),
+    metadata: metadata().optional(),
+    discountable: bool().optional(),
+  });
+
+type AddInvoiceItemParam = z.output<ReturnType<typeof addInvoiceItem>>;
+
+/** Resolves `add_invoice_items` to price ids, creating one-time prices for `price_data`. */
+function oneOffItems(ctx: Ctx, items: AddInvoiceItemParam[] | undefined): OneOffItem[] | undefined {
+  return items?.map((it, i) => {
+    const param = `add_invoice_items[${i}]`;
+    if (it.price !== undefined && it.price_data !== undefined) {
+      throw invalidRequest("You may only specify one of these parameters: price, price_data.", {
+        param: `${param}[price]`,
+      });
+    }
+    let price = it.price;
+    if (it.price_data !== undefined) {
+      const data = it.price_data;
+      price = createPrice(ctx, {
+        currency: data.currency,
+        product: data.product,
+        ...(data.unit_amount !== undefined ? { unit_amount: data.unit_amount } : {}),
+        ...(data.unit_amount_decimal !== undefined
+          ? { unit_amount_decimal: data.unit_amount_decimal }
+          : {}),
+        ...(data.tax_behavior !== undefined ? { tax_behavior: data.tax_behavior } : {}),
+        active: false,
+      }).id;
+    }
+    if (price === undefined) throw missingParam(`${param}[price]`);
+    return {
+      price,
+      quantity: it.quantity,
+      metadata: it.metadata ?? undefined,
+      discountable: it.discountable,
+    };
+  });
+}
+
 const createSchema = obj({
   customer: z.string(),
+  add_invoice_items: list(addInvoiceItem()).optional(),
   items: list(
     obj({
       price: z.string().optional(),
@@ -155,6 +208,7 @@ const itemUpdate = () =>
 
 export const updateSchema = obj({
   items: list(itemUpdate()).optional(),
+  add_invoice_items: list(addInvoiceItem()).optional(),
   proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),
   proration_date: int().optional(),
   payment_behavior: oneOf([
@@ -300,6 +354,7 @@ export const subscriptionsModule: EmulatorModule = {
           cancelAt: p.cancel_at,
           offSession: p.off_session,
           saveDefaultPaymentMethod: p.payment_settings?.save_default_payment_method,
+          addInvoiceItems: oneOffItems(ctx, p.add_invoice_items),
           paymentMethodTypes: p.payment_settings?.payment_method_types,
         });
         return subscription;
@@ -362,7 +417,11 @@ export const subscriptionsModule: EmulatorModule = {
           ...item,
           price: itemPrice(ctx, { price: item.price, price_data }, `items[${n}]`),
         }));
-        return updateSubscription(ctx, req.pathParams.id ?? "", { ...p, items });
+        return updateSubscription(ctx, req.pathParams.id ?? "", {
+          ...p,
+          items,
+          add_invoice_items: oneOffItems(ctx, p.add_invoice_items),
+        });
       },
     },
     {
