@@ -832,6 +832,35 @@ describe("hosted checkout: subscription mode", () => {
     expect((renewed.latest_invoice as Stripe.Invoice).status).toBe("paid");
   });
 
+  it("bills one-time prices on the first invoice, also during a trial", async () => {
+    const monthly = await monthlyPrice(1500);
+    const setupFee = await oneTimePrice(5000, "Onboarding");
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [
+        { price: monthly.id, quantity: 1 },
+        { price: setupFee.id, quantity: 1 },
+      ],
+      success_url: "https://app.example/welcome",
+      subscription_data: { trial_period_days: 7 },
+    });
+    expect(session).toMatchObject({ amount_subtotal: 5000, amount_total: 5000 });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toContain("Onboarding");
+    expect(page.html).toMatch(
+      /Total due today<\/td><td class="num" data-testid="total-due">\$50\.00/,
+    );
+    await postForm(session.url ?? "", card("4242424242424242", { email: "fee@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["invoice", "subscription"],
+    });
+    expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
+    expect((done.subscription as Stripe.Subscription).status).toBe("trialing");
+    const invoice = done.invoice as Stripe.Invoice;
+    expect(invoice).toMatchObject({ status: "paid", amount_paid: 5000 });
+    expect(invoice.lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([0, 5000]);
+  });
+
   it("declines without leaving a customer or subscription behind", async () => {
     const price = await monthlyPrice(1500);
     const session = await stripe.checkout.sessions.create({

@@ -159,7 +159,14 @@ ${
 <tbody>${rows}
 <tr class="sub"><td>Subtotal</td><td class="num">${money(subtotal, cur)}</td></tr>
 ${discount ? markup`<tr class="sub"><td>Discount${discount.promotionCode ? markup` (${discount.promotionCode.code})` : discount.coupon.name ? markup` (${discount.coupon.name})` : ""}</td><td class="num">−${money(discountTotal, cur)}</td></tr>` : ""}
-${trial !== null ? markup`<tr class="sub"><td>Free trial</td><td class="num">−${money(subtotal - discountTotal, cur)}</td></tr>` : ""}
+${
+  trial !== null
+    ? markup`<tr class="sub"><td>Free trial</td><td class="num">−${money(
+        recurring.reduce((s, li) => s + li.amount_total, 0),
+        cur,
+      )}</td></tr>`
+    : ""
+}
 <tr class="total"><td>Total due today</td><td class="num" data-testid="total-due">${money(dueToday, cur)}</td></tr>
 </tbody></table>
 ${promo}

@@ -35,11 +35,21 @@ export const subscriptionCheckout = {
     const { priv, discount } = input;
     const { subscription, invoice } = createSubscription(ctx, {
       customer: input.customer,
-      items: priv.lineItems.map((li) => ({
-        price: li.price?.id ?? "",
-        quantity: li.quantity ?? 1,
-        metadata: li.metadata,
-      })),
+      items: priv.lineItems
+        .filter((li) => li.price?.type === "recurring")
+        .map((li) => ({
+          price: li.price?.id ?? "",
+          quantity: li.quantity ?? 1,
+          metadata: li.metadata,
+        })),
+      // One-time prices are billed once, on the first invoice.
+      addInvoiceItems: priv.lineItems
+        .filter((li) => li.price?.type !== "recurring")
+        .map((li) => ({
+          price: li.price?.id ?? "",
+          quantity: li.quantity ?? 1,
+          metadata: li.metadata ?? {},
+        })),
       defaultPaymentMethod: input.paymentMethod,
       ...(priv.trialPeriodDays !== null ? { trialPeriodDays: priv.trialPeriodDays } : {}),
       ...(priv.trialEnd !== null ? { trialEnd: priv.trialEnd } : {}),

@@ -370,8 +370,8 @@ function isTrial(session: Session, priv: SessionPrivate): boolean {
 /**
  * Recomputes line item and session amounts. The discount is spread over line items in
  * proportion to their subtotals (the last item takes the rounding remainder). During a
- * trial nothing is due today, so the session totals are zero while line items keep their
- * prices, as Stripe shows them.
+ * trial only one-time items are due today, so the session totals leave the recurring
+ * items out while line items keep their prices, as Stripe shows them.
  */
 export function recalculate(ctx: Ctx, session: Session, priv: SessionPrivate): Session {
   if (session.mode === "setup") return session;
@@ -402,13 +402,16 @@ export function recalculate(ctx: Ctx, session: Session, priv: SessionPrivate): S
         : {}),
     };
   });
+  // During a trial only one-time items (added to the first invoice) are due today.
   const trial = isTrial(session, priv);
-  const discountTotal = trial ? 0 : totalOff;
+  const dueToday = priv.lineItems.filter((li) => !trial || li.price?.type !== "recurring");
+  const todaySubtotal = dueToday.reduce((s, li) => s + li.amount_subtotal, 0);
+  const todayDiscount = dueToday.reduce((s, li) => s + li.amount_discount, 0);
   return {
     ...session,
-    amount_subtotal: trial ? 0 : subtotal,
-    amount_total: trial ? 0 : subtotal - totalOff,
-    total_details: { amount_discount: discountTotal, amount_shipping: 0, amount_tax: 0 },
+    amount_subtotal: todaySubtotal,
+    amount_total: todaySubtotal - todayDiscount,
+    total_details: { amount_discount: todayDiscount, amount_shipping: 0, amount_tax: 0 },
   };
 }
 
@@ -542,14 +545,6 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
       throw invalidParam(
         "line_items",
         "You must provide at least one recurring price in `subscription` mode when using prices.",
-      );
-    }
-    const oneTime = lineItems.findIndex((li) => li.price?.type !== "recurring");
-    if (mode === "subscription" && oneTime >= 0) {
-      // Stripe adds one-time prices to the first invoice; the emulator does not (yet).
-      throw invalidParam(
-        `line_items[${oneTime}][price]`,
-        "The emulator supports only recurring prices in `subscription` mode.",
       );
     }
     if (p.currency !== undefined && p.currency !== lineItems[0]?.currency) {
