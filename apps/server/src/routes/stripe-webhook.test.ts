@@ -115,6 +115,9 @@ describe("POST /api/stripe/webhook", () => {
       const res = await post(app, junk, sign(junk));
       expect(res.statusCode).toBe(400);
     }
+    // No content type at all.
+    const bare = await app.inject({ method: "POST", url: STRIPE_WEBHOOK_PATH, payload: "" });
+    expect(bare.statusCode).toBe(400);
     // Not JSON at all, or a form post: still a clean 400, never a 415/500.
     expect(
       (await post(app, "a=b", sign("a=b"), "application/x-www-form-urlencoded")).statusCode,
