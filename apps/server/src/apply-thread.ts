@@ -7,6 +7,7 @@ import {
   type WorkerOptions,
 } from "@folio/billing";
 import { createDb } from "@folio/db";
+import { cacheStatements } from "./apply-worker.ts";
 import { createStripeClient, type StripeClientOptions } from "./stripe.ts";
 
 // Entry point of the apply thread (see apply-worker.ts): its own database connection, its own
@@ -48,6 +49,7 @@ const logger: WorkerLogger = {
 };
 
 const db = createDb(data.databasePath);
+cacheStatements(db.$client);
 
 // Webhook acknowledgements write from the main thread. SQLite lets one writer in at a time and a
 // blocked writer backs off in growing sleeps (1, 2, 5, 10… ms), so an applier that starts
