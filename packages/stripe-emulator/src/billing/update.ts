@@ -19,6 +19,7 @@ import {
   finalizeInvoice,
   idOf,
   itemDescription,
+  pendingInvoiceItems,
   type InvoicePrivate,
   type LineInput,
 } from "./invoices.ts";
@@ -591,6 +592,66 @@ export function runPendingExpire(ctx: Ctx, subscriptionId: string): void {
   ctx.store.update(next);
   ctx.emit("customer.subscription.pending_update_expired", next, previousAttributes(sub, next));
   ctx.emit("customer.subscription.updated", next, previousAttributes(sub, next));
+}
+
+/**
+ * `POST /v1/subscriptions/:id/pause`: no more invoices until `resume`. The unused time of
+ * the current period is credited (as a pending invoice item) unless `bill_for` says
+ * `none`, and `invoicing_behavior: invoice` bills pending items right away.
+ */
+export function pauseSubscription(
+  ctx: Ctx,
+  id: string,
+  options: { creditUnusedTime: boolean; invoiceNow: boolean },
+): Stripe.Subscription {
+  const sub = getSubscription(ctx, id, "id");
+  if (!["active", "past_due", "trialing", "unpaid"].includes(sub.status)) {
+    throw invalidRequest(`A subscription with status ${sub.status} cannot be paused.`, {
+      code: "subscription_not_pausable",
+    });
+  }
+  const now = ctx.clockNow(clockOf(sub));
+  if (options.creditUnusedTime && sub.status !== "trialing") {
+    const period = periodOf(sub);
+    createInvoiceItems(
+      ctx,
+      sub,
+      sub.items.data
+        .flatMap((item) =>
+          prorationLines(
+            ctx,
+            sub,
+            item.id,
+            { price: item.price, quantity: item.quantity ?? 1 },
+            null,
+            period,
+            now,
+          ),
+        )
+        .filter((l) => l.amount !== 0),
+    );
+  }
+  let next: Stripe.Subscription = { ...sub, status: "paused" };
+  if (options.invoiceNow && pendingInvoiceItems(ctx, idOf(sub.customer), sub.id).length > 0) {
+    const invoice = createDraftInvoice(ctx, {
+      customer: getCustomer(ctx, idOf(sub.customer)),
+      currency: sub.currency,
+      lines: [],
+      billingReason: "subscription_update",
+      subscription: sub,
+      includePendingItems: true,
+    });
+    next = { ...next, latest_invoice: invoice.id };
+    ctx.store.update(next);
+    const open = finalizeInvoice(ctx, invoice);
+    if (open.status === "open" && open.collection_method === "charge_automatically")
+      attemptPayment(ctx, open, { offSession: true });
+    next = { ...getSubscription(ctx, sub.id), status: "paused" };
+  }
+  saveSubscription(ctx, sub, next);
+  ctx.emit("customer.subscription.paused", next);
+  scheduleSubscriptionJobs(ctx, next);
+  return next;
 }
 
 /** `POST /v1/subscriptions/:id/resume` for a paused subscription. */

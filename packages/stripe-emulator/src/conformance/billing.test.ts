@@ -1081,6 +1081,50 @@ describe("changes, prorations and cancellation", () => {
     expect(await latestInvoice(resumed)).toMatchObject({ status: "paid", amount_paid: 1000 });
   });
 
+  it("pause credits the unused time and stops renewals; resume starts a new period", async () => {
+    const { prices } = await catalog();
+    const { customer } = await customerWith();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+    });
+    const item = sub.items.data[0]!;
+    emu.advanceClock(10 * DAY);
+    const pausedAt = emu.now();
+    const paused = await stripe.subscriptions.pause(sub.id);
+    expect(paused.status).toBe("paused");
+    const credit = -Math.round(
+      (1000 * (item.current_period_end - pausedAt)) /
+        (item.current_period_end - item.current_period_start),
+    );
+    expect(await latestInvoice(paused)).toMatchObject({
+      total: credit,
+      amount_due: 0,
+      status: "paid",
+    });
+    expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance).toBe(
+      credit,
+    );
+    expect((await stripe.events.list({ type: "customer.subscription.paused" })).data).toHaveLength(
+      1,
+    );
+    emu.setClock(item.current_period_end + 2 * DAY);
+    expect((await stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(2);
+    const resumedAt = emu.now();
+    const resumed = await stripe.subscriptions.resume(sub.id);
+    expect(resumed).toMatchObject({ status: "active", billing_cycle_anchor: resumedAt });
+    expect(resumed.items.data[0]!.current_period_start).toBe(resumedAt);
+    expect(await latestInvoice(resumed)).toMatchObject({
+      total: 1000,
+      amount_due: 1000 + credit,
+      status: "paid",
+    });
+    expect((await stripe.events.list({ type: "customer.subscription.resumed" })).data).toHaveLength(
+      1,
+    );
+    await expect(stripe.subscriptions.resume(sub.id)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
   it("cancel_at_period_end, unset it, set it again and let it lapse", async () => {
     const { prices } = await catalog();
     const { customer } = await customerWith();

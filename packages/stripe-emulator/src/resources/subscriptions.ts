@@ -35,7 +35,12 @@ import {
   runTrialWillEnd,
   saveSubscription,
 } from "../billing/subscriptions.ts";
-import { resumeSubscription, runPendingExpire, updateSubscription } from "../billing/update.ts";
+import {
+  pauseSubscription,
+  resumeSubscription,
+  runPendingExpire,
+  updateSubscription,
+} from "../billing/update.ts";
 import {
   getBillingSettings,
   setBillingSettings,
@@ -271,6 +276,15 @@ const cancelSchema = obj({
   cancellation_details: cancellationDetails().optional(),
 });
 
+const pauseSchema = obj({
+  type: oneOf(["subscription"]).optional(),
+  invoicing_behavior: oneOf(["invoice", "pending_invoice_item"]).optional(),
+  bill_for: obj({
+    outstanding_usage_through: obj({ type: oneOf(["none", "now"]) }).optional(),
+    unused_time_from: obj({ type: oneOf(["item_current_period_start", "none", "now"]) }).optional(),
+  }).optional(),
+});
+
 const resumeSchema = obj({
   billing_cycle_anchor: z
     .union([oneOf(["now", "unchanged"]), obj({ type: oneOf(["now", "unchanged"]) })])
@@ -455,6 +469,17 @@ export const subscriptionsModule: EmulatorModule = {
         const { end: _end, ...rest } = first;
         const deleted: Stripe.DeletedDiscount = { ...rest, deleted: true };
         return deleted;
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1/subscriptions/:id/pause",
+      handler: (ctx, req) => {
+        const p = parseParams(pauseSchema, req.params);
+        return pauseSubscription(ctx, req.pathParams.id ?? "", {
+          creditUnusedTime: (p.bill_for?.unused_time_from?.type ?? "now") !== "none",
+          invoiceNow: (p.invoicing_behavior ?? "invoice") === "invoice",
+        });
       },
     },
     {
