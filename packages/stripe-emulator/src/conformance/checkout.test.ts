@@ -861,6 +861,32 @@ describe("hosted checkout: subscription mode", () => {
     expect(invoice.lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([0, 5000]);
   });
 
+  it("asks again for the payment when a trial with a setup fee uses a 3DS card", async () => {
+    const monthly = await monthlyPrice(1500);
+    const setupFee = await oneTimePrice(5000, "Onboarding");
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [
+        { price: monthly.id, quantity: 1 },
+        { price: setupFee.id, quantity: 1 },
+      ],
+      success_url: "https://app.example/welcome",
+      subscription_data: { trial_period_days: 7 },
+    });
+    const first = await postForm(
+      session.url ?? "",
+      card("4000002500003155", { email: "x@example.com" }),
+    );
+    const setup = await postForm(first.location ?? "", { action: "complete" });
+    expect(setup.location).toBe(`${emu.url}/c/auth/${session.id}`);
+    expect((await getPage(setup.location ?? "")).html).toContain("$50.00");
+    const paid = await postForm(setup.location ?? "", { action: "complete" });
+    expect(paid.location).toBe("https://app.example/welcome");
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ["invoice"] });
+    expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
+    expect((done.invoice as Stripe.Invoice).amount_paid).toBe(5000);
+  });
+
   it("declines without leaving a customer or subscription behind", async () => {
     const price = await monthlyPrice(1500);
     const session = await stripe.checkout.sessions.create({

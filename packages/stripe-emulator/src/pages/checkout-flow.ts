@@ -528,11 +528,10 @@ export function resolveAuthentication(
         typeof si.payment_method === "string" ? si.payment_method : (si.payment_method?.id ?? "");
       const customer = session.customer;
       try {
-        const started = ctx.store.transaction(() =>
+        // One-time items due today may ask for a second challenge, for the payment itself.
+        return ctx.store.transaction(() =>
           startSubscription(ctx, session, priv, customer, pm, pending.form),
         );
-        if (started.kind !== "complete") return failed(AUTH_FAILED_MESSAGE);
-        return started;
       } catch (error) {
         if (error instanceof Declined || error instanceof ApiError) return failed(error.message);
         throw error;
