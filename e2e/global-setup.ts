@@ -85,7 +85,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const databasePath = join(dataDir, "folio.db");
   const baseURL = `http://127.0.0.1:${port}`;
   const stripeEmulatorURL = `http://127.0.0.1:${emulatorPort}`;
-  const logPath = join(ARTIFACTS_DIR, "server.log");
+  // Per port, so two runs in one checkout keep separate logs.
+  const logPath = join(ARTIFACTS_DIR, `server-${port}.log`);
   writeServerInfo({ baseURL, databasePath, stripeEmulatorURL, pid: 0 });
   const log = openSync(logPath, "w");
 
