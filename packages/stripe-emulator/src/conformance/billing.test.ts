@@ -1250,6 +1250,26 @@ describe("changes, prorations and cancellation", () => {
     );
   });
 
+  it("deleting the customer cancels its subscriptions", async () => {
+    const { prices } = await catalog();
+    const { customer } = await customerWith();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+    });
+    await stripe.customers.del(customer.id);
+    expect(await stripe.subscriptions.retrieve(sub.id)).toMatchObject({
+      status: "canceled",
+      ended_at: START,
+    });
+    expect(
+      await typesSince(
+        null,
+        (t) => t === "customer.subscription.deleted" || t === "customer.deleted",
+      ),
+    ).toEqual(["customer.subscription.deleted", "customer.deleted"]);
+  });
+
   it("applies the customer balance to an invoice", async () => {
     const { prices } = await catalog();
     const { customer } = await customerWith();
