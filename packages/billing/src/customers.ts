@@ -117,11 +117,31 @@ export async function ensureStripeCustomer(
   return linked;
 }
 
-/** Customers created outside `ensureStripeCustomer` (or whose link write was lost) get linked. */
+/**
+ * Customers created outside `ensureStripeCustomer` (or whose link write was lost) get linked; a
+ * customer deleted in Stripe is unlinked, so the user's next checkout creates a fresh one.
+ */
 export const customerLinkHook: SyncHook = {
   types: ["customer"],
   write(tx, change) {
     if (change.type !== "customer") return;
+    if (change.deleted) {
+      const removed = tx
+        .delete(billingCustomers)
+        .where(eq(billingCustomers.stripeCustomerId, change.object.id))
+        .returning()
+        .all();
+      for (const link of removed) {
+        audit(tx, {
+          actor: syncActor(change.event),
+          action: "billing_customer.unlinked",
+          subject: `user:${link.userId}`,
+          details: { stripeCustomerId: link.stripeCustomerId, reason: "deleted in Stripe" },
+          at: change.clock.now(),
+        });
+      }
+      return;
+    }
     const userId = change.object.metadata?.folio_user_id;
     if (!userId) return;
     const user = tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).get();

@@ -198,11 +198,13 @@ export async function runHook<K extends SyncChangeType>(
   type: K,
   object: SyncObjectMap[K],
   event: { id: string | null; type?: string; created?: Date } = { id: nextId("evt") },
+  deleted = false,
 ): Promise<void> {
   const change = {
     type,
     object,
     previous: null,
+    ...(deleted ? { deleted: true } : {}),
     event: {
       id: event.id,
       type: event.type ?? `${type}.updated`,

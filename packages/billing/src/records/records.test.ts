@@ -484,5 +484,20 @@ describe("user ↔ Stripe customer", () => {
     expect(db.select().from(billingCustomers).all()).toEqual([
       { userId, stripeCustomerId: "cus_first", createdAt: clock.now() },
     ]);
+
+    // Deleted in Stripe: unlinked (audited), so the next checkout makes a new customer.
+    await runHook(
+      db,
+      stripe,
+      customerLinkHook,
+      "customer",
+      customer("cus_first"),
+      { id: "evt_del", type: "customer.deleted" },
+      true,
+    );
+    expect(db.select().from(billingCustomers).all()).toEqual([]);
+    expect(
+      db.select().from(auditLog).where(eq(auditLog.action, "billing_customer.unlinked")).all(),
+    ).toHaveLength(1);
   });
 });
