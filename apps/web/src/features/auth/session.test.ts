@@ -21,6 +21,13 @@ describe("safeRedirect", () => {
   it("sanitises the sign-in page's search params", () => {
     expect(validateAuthSearch({ redirect: "//evil.example" })).toEqual({ redirect: undefined });
     expect(validateAuthSearch({ redirect: "/admin" })).toEqual({ redirect: "/admin" });
+    expect(validateAuthSearch({ redirect: "/sign-in?redirect=%2Fadmin" })).toEqual({
+      redirect: undefined,
+    });
+    expect(validateAuthSearch({ redirect: "/sign-up" })).toEqual({ redirect: undefined });
+    expect(validateAuthSearch({ redirect: "/sign-ins-report" })).toEqual({
+      redirect: "/sign-ins-report",
+    });
   });
 });
 

@@ -41,7 +41,10 @@ export function safeRedirect(value: unknown): string | undefined {
 
 /** Search params of the sign-in and sign-up pages: where to go once signed in. */
 export function validateAuthSearch(search: Record<string, unknown>): { redirect?: string } {
-  return { redirect: safeRedirect(search.redirect) };
+  const redirect = safeRedirect(search.redirect);
+  // Coming back to a sign-in page after signing in would loop.
+  if (redirect && /^\/sign-(in|up)(?:[/?#]|$)/.test(redirect)) return { redirect: undefined };
+  return { redirect };
 }
 
 export const meQueryOptions = () => trpc.auth.me.queryOptions();
