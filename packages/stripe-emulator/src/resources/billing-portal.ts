@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { invalidParam, missingParam, resourceMissing } from "../core/errors.ts";
+import { invalidParam, missingParam } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
 import {
   applyMetadata,
@@ -353,9 +353,3 @@ export const billingPortalModule: EmulatorModule = {
     },
   ],
 };
-
-export function assertPortalSession(ctx: Ctx, id: string): PortalSession {
-  const session = getPortalSession(ctx, id);
-  if (!session) throw resourceMissing("billing portal session", id);
-  return session;
-}
