@@ -63,6 +63,9 @@ interface KindDef<T> {
   hookType: SyncChangeType | null;
   columns(o: T): Record<string, unknown>;
   parents(o: T): ParentRef[];
+  /** Objects this one changes without Stripe sending an event for them (a dispute flips its
+   * charge's `disputed`): re-fetched whenever this object changes. */
+  refresh?(o: T): ParentRef[];
   retrieve(stripe: Stripe, id: string, o?: T): Promise<T | null>;
 }
 
@@ -390,6 +393,7 @@ const dispute: KindDef<Stripe.Dispute> = {
     evidenceDueBy: sec(d.evidence_details?.due_by),
   }),
   parents: (d) => refs(["charge", d.charge]),
+  refresh: (d) => refs(["charge", d.charge]),
   retrieve: (s, id) => orNull(s.disputes.retrieve(id)),
 };
 

@@ -33,9 +33,9 @@ import {
   shuffle,
 } from "./testing.ts";
 
-// One recorded lifecycle — subscription checkout with a trial → trial ends and is paid →
-// upgrade with proration → a shipped one-time order → partial refund → store credit → dispute →
-// cancel — replayed into fresh in-memory stores in many orders. Recorded once; the emulator is
+// One recorded lifecycle — subscription checkout with a trial → a shipped one-time order → trial
+// ends and is paid → upgrade with proration → partial refund of the order → a lost dispute on the
+// upgrade's charge → store credit → cancel — replayed into fresh in-memory stores in many orders. Recorded once; the emulator is
 // left untouched afterwards so every run is compared with the same final state.
 
 let emu: EmulatorHandle;
@@ -140,6 +140,20 @@ beforeAll(async () => {
 
   const order = await stripe.checkout.sessions.retrieve(ids.orderSession);
   await stripe.refunds.create({ payment_intent: order.payment_intent as string, amount: 1000 });
+  emu.advanceClock(60);
+
+  // The customer disputes the upgrade's charge, and the dispute is lost.
+  const charges = await stripe.charges.list({ customer: ids.customer });
+  const subCharge = charges.data.find((c) => c.payment_intent !== order.payment_intent)!;
+  const control = (path: string, body: object) =>
+    fetch(`${emu.url}/_emulator/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<{ id: string }>);
+  const dispute = await control(`charges/${subCharge.id}/dispute`, { reason: "fraudulent" });
+  emu.advanceClock(60);
+  await control(`disputes/${dispute.id}/close`, { outcome: "lost" });
   emu.advanceClock(60);
 
   await stripe.customers.createBalanceTransaction(ids.customer, {
@@ -268,6 +282,8 @@ describe("full lifecycle delivered in any order", () => {
       "customer.subscription.deleted",
       "invoice.paid",
       "charge.refunded",
+      "charge.dispute.created",
+      "charge.dispute.closed",
       "customer.updated",
     ]) {
       expect(types).toContain(t);

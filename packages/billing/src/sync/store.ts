@@ -215,6 +215,25 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
     const children = decision === "tombstone" ? undefined : await completeChildren(stripe, snap);
     out.push({ snap, decision, previous: stored?.raw ?? null, ...(children ? { children } : {}) });
 
+    if (decision === "insert" || decision === "update") {
+      for (const related of KINDS[snap.kind].refresh?.(snap.object) ?? []) {
+        if (planned.has(`${related.kind}:${related.id}`)) continue;
+        const fetched = await KINDS[related.kind].retrieve(stripe, related.id);
+        if (!fetched) continue;
+        await add(
+          {
+            kind: related.kind,
+            object: fetched,
+            version: await ctx.fetchVersion(),
+            eventId: null,
+            tombstone: false,
+            fromFetch: true,
+          },
+          depth + 1,
+        );
+      }
+    }
+
     if (snap.kind === "customer" && (decision === "insert" || decision === "update")) {
       const balance = (snap.object as unknown as Stripe.Customer).balance ?? 0;
       const before = stored ? ((stored.raw as unknown as Stripe.Customer).balance ?? 0) : 0;
