@@ -69,6 +69,7 @@ describe("hosted invoice page", () => {
     expect(paid).toMatchObject({ status: "paid", amount_paid: 3000, amount_remaining: 0 });
     const page = await getPage(invoice.hosted_invoice_url ?? "");
     expect(page.html).toContain("paid on ");
+    expect(page.html).toMatch(/data-testid="paid-with">Visa •••• 4242</);
     expect(page.html).not.toContain("Card number");
     // A second submit does not charge again.
     const again = await postForm(invoice.hosted_invoice_url ?? "", card("4242424242424242"));

@@ -93,10 +93,29 @@ function billTo(invoice: Stripe.Invoice): Html {
   return markup`${invoice.customer_name ? markup`<div>${invoice.customer_name}</div>` : ""}${invoice.customer_email ? markup`<div>${invoice.customer_email}</div>` : ""}${place ? markup`<div class="muted">${place}</div>` : ""}`;
 }
 
+/** "Visa •••• 4242" for the card that paid the invoice, when a payment intent paid it. */
+function paidWith(ctx: Ctx, invoice: Stripe.Invoice): string | null {
+  const payment = ctx.store.list<Stripe.InvoicePayment>("invoice_payment", {
+    where: (p) => p.invoice === invoice.id && p.status === "paid",
+  })[0];
+  const piId = payment?.payment.payment_intent;
+  const pi =
+    typeof piId === "string"
+      ? ctx.store.getTyped<Stripe.PaymentIntent>("payment_intent", piId)
+      : null;
+  const pmId = typeof pi?.payment_method === "string" ? pi.payment_method : null;
+  const card = pmId ? ctx.store.getTyped<Stripe.PaymentMethod>("payment_method", pmId)?.card : null;
+  if (!card) return null;
+  const brand = card.brand.charAt(0).toUpperCase() + card.brand.slice(1);
+  return `${brand} •••• ${card.last4}`;
+}
+
 export function renderInvoicePage(
+  ctx: Ctx,
   invoice: Stripe.Invoice,
   state: { error?: string | null; notice?: string | null } = {},
 ): string {
+  const card = invoice.status === "paid" ? paidWith(ctx, invoice) : null;
   const open = invoice.status === "open";
   const payForm = open
     ? markup`<section class="card" aria-labelledby="pay-title">
@@ -122,6 +141,7 @@ ${alert("success", state.notice)}
 <dt>Date of issue</dt><dd>${formatDate(invoice.status_transitions.finalized_at ?? invoice.created)}</dd>
 ${invoice.due_date ? markup`<dt>Due date</dt><dd>${formatDate(invoice.due_date)}</dd>` : ""}
 ${invoice.status_transitions.paid_at ? markup`<dt>Paid</dt><dd>${formatDate(invoice.status_transitions.paid_at)}</dd>` : ""}
+${card ? markup`<dt>Payment method</dt><dd data-testid="paid-with">${card}</dd>` : ""}
 <dt>Billed to</dt><dd>${billTo(invoice)}</dd>
 </dl>
 ${invoice.description ? markup`<p>${invoice.description}</p>` : ""}
@@ -155,7 +175,7 @@ export const invoicePagesModule: EmulatorModule = {
         if (!invoice) return notFound(id);
         const priv = pagePrivate(ctx, id);
         if (priv.flash) setPagePrivate(ctx, id, { ...priv, flash: null });
-        return { html: renderInvoicePage(invoice, { error: priv.flash }) };
+        return { html: renderInvoicePage(ctx, invoice, { error: priv.flash }) };
       },
     },
     {
@@ -191,18 +211,18 @@ export const invoicePagesModule: EmulatorModule = {
             // Nothing was written: an invalid card never reaches the invoice.
             return {
               status: error.status,
-              html: renderInvoicePage(invoice, { error: error.message }),
+              html: renderInvoicePage(ctx, invoice, { error: error.message }),
             };
           }
           throw error;
         }
         const { invoice: after, outcome } = payInvoice(ctx, id, { paymentMethod: pm.id });
         if (outcome?.status === "failed") {
-          return { status: 402, html: renderInvoicePage(after, { error: outcome.message }) };
+          return { status: 402, html: renderInvoicePage(ctx, after, { error: outcome.message }) };
         }
         if (outcome?.status === "requires_action") {
           if (!outcome.paymentIntent) {
-            return { status: 402, html: renderInvoicePage(after, { error: outcome.message }) };
+            return { status: 402, html: renderInvoicePage(ctx, after, { error: outcome.message }) };
           }
           setPagePrivate(ctx, id, { pending: { intent: outcome.paymentIntent }, flash: null });
           return { redirect: `${ctx.baseUrl}/i/${id}/auth` };
