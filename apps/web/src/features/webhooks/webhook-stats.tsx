@@ -75,7 +75,11 @@ export function WebhookStats() {
       <Kpi
         label="Failing"
         value={formatCount(byStatus.failed)}
-        detail={`${formatCount(failedLast24h)} had a failure in the last 24 h`}
+        detail={
+          failedLast24h === 0
+            ? "No failures in the last 24 h"
+            : `${formatCount(failedLast24h)} had a failure in the last 24 h`
+        }
         icon={AlertTriangleIcon}
         tone={byStatus.failed > 0 ? "warning" : undefined}
       />
