@@ -10,7 +10,11 @@ const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 function chromiumExecutable(): string | undefined {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH=${fromEnv} does not exist.`);
+    if (!existsSync(fromEnv)) {
+      throw new Error(
+        `CHROMIUM_PATH=${fromEnv} does not exist; point it at a Chromium binary, or unset it to use ${DEBIAN_CHROMIUM}.`,
+      );
+    }
     return fromEnv;
   }
   if (existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
