@@ -69,6 +69,8 @@ export const invoiceHooks: {
   onPaid: ((ctx: Ctx, invoice: Stripe.Invoice) => void)[];
   onPaymentFailed: ((ctx: Ctx, invoice: Stripe.Invoice, outcome: ChargeOutcome | null) => void)[];
   onActionRequired: ((ctx: Ctx, invoice: Stripe.Invoice) => void)[];
+  /** `next_payment_attempt` after a failed attempt (`retry`: it was an automatic retry). */
+  nextAttempt?: (ctx: Ctx, invoice: Stripe.Invoice, retry: boolean) => number | null;
 } = { onPaid: [], onPaymentFailed: [], onActionRequired: [] };
 
 export function clockOf(object: { test_clock?: unknown }): string | null {
@@ -639,7 +641,13 @@ export interface AttemptResult {
 export function attemptPayment(
   ctx: Ctx,
   open: Stripe.Invoice,
-  options: { paymentMethod?: string | null; offSession: boolean; returnUrl?: string },
+  options: {
+    paymentMethod?: string | null;
+    offSession: boolean;
+    returnUrl?: string;
+    /** An automatic retry of the dunning schedule (it moves the schedule on). */
+    retry?: boolean;
+  },
 ): AttemptResult {
   if (open.status !== "open") return { invoice: open, outcome: null };
   if (open.amount_remaining === 0)
@@ -679,7 +687,7 @@ export function attemptPayment(
     ...open,
     attempted: true,
     attempt_count: open.attempt_count + 1,
-    next_payment_attempt: null,
+    next_payment_attempt: invoiceHooks.nextAttempt?.(ctx, open, options.retry ?? false) ?? null,
   };
   save(ctx, next);
   const prev = previousAttributes(open, next);

@@ -989,47 +989,59 @@ function savedPaymentMethod(
   return pm.id;
 }
 
+function inDunning(sub: Stripe.Subscription | undefined): sub is Stripe.Subscription {
+  return (
+    sub !== undefined &&
+    sub.status !== "incomplete" &&
+    sub.status !== "canceled" &&
+    sub.status !== "incomplete_expired"
+  );
+}
+
+/**
+ * When the next automatic attempt of a failed subscription invoice happens, decided before
+ * the failure events go out so `invoice.payment_failed` carries `next_payment_attempt`:
+ * the retry schedule counts from the first failure; a manual attempt keeps the plan.
+ */
+invoiceHooks.nextAttempt = (ctx, invoice, retry) => {
+  if (!inDunning(subscriptionOfInvoice(ctx, invoice))) return null;
+  const schedule = getBillingSettings(ctx).retrySchedule;
+  const priv = ctx.store.getPrivate<InvoicePrivate>(invoice.id) ?? {};
+  if (priv.firstFailureAt == null) {
+    const first = schedule[0];
+    return first === undefined ? null : ctx.clockNow(clockOf(invoice)) + first;
+  }
+  if (!retry) return invoice.next_payment_attempt;
+  const offset = schedule[(priv.retryIndex ?? 0) + 1];
+  return offset === undefined ? null : priv.firstFailureAt + offset;
+};
+
 function onCollectionFailure(ctx: Ctx, invoice: Stripe.Invoice): void {
   const sub = subscriptionOfInvoice(ctx, invoice);
-  if (
-    !sub ||
-    sub.status === "incomplete" ||
-    sub.status === "canceled" ||
-    sub.status === "incomplete_expired"
-  )
-    return;
+  if (!inDunning(sub)) return;
   if (sub.status === "active" || sub.status === "trialing")
     saveSubscription(ctx, sub, { ...sub, status: "past_due" });
   const priv = ctx.store.getPrivate<InvoicePrivate>(invoice.id) ?? {};
   if (priv.firstFailureAt != null) return;
-  // First failure: start the retry schedule.
-  const now = ctx.clockNow(clockOf(invoice));
+  // First failure: the retry schedule starts (runRetry carries it on).
   ctx.store.setPrivate(invoice.id, {
     ...priv,
-    firstFailureAt: now,
+    firstFailureAt: ctx.clockNow(clockOf(invoice)),
     retryIndex: 0,
   } satisfies InvoicePrivate);
-  scheduleRetry(ctx, getInvoice(ctx, invoice.id), now, 0);
+  scheduleRetry(ctx, invoice);
 }
 
-function scheduleRetry(
-  ctx: Ctx,
-  invoice: Stripe.Invoice,
-  firstFailureAt: number,
-  index: number,
-): boolean {
-  const schedule = getBillingSettings(ctx).retrySchedule;
-  const offset = schedule[index];
-  if (offset === undefined) return false;
-  const runAt = firstFailureAt + offset;
+/** Schedules the retry job at the invoice's `next_payment_attempt`; false when there is none. */
+function scheduleRetry(ctx: Ctx, invoice: Stripe.Invoice): boolean {
+  if (invoice.next_payment_attempt === null) return false;
   ctx.schedule({
     id: jobId("billing.retry", invoice.id),
     kind: "billing.retry",
-    runAt,
+    runAt: invoice.next_payment_attempt,
     clockId: clockOf(invoice),
     payload: { invoice: invoice.id },
   });
-  ctx.store.update({ ...invoice, next_payment_attempt: runAt });
   return true;
 }
 
@@ -1170,13 +1182,17 @@ export function runFinalize(ctx: Ctx, invoiceId: string): void {
 export function runRetry(ctx: Ctx, invoiceId: string): void {
   const invoice = ctx.store.getTyped<Stripe.Invoice>("invoice", invoiceId);
   if (!invoice || invoice.status !== "open") return;
-  const { outcome } = attemptPayment(ctx, invoice, { offSession: true });
+  const { invoice: after, outcome } = attemptPayment(ctx, invoice, {
+    offSession: true,
+    retry: true,
+  });
   if (!outcome || outcome.status === "succeeded") return;
   const priv = ctx.store.getPrivate<InvoicePrivate>(invoiceId) ?? {};
-  const index = (priv.retryIndex ?? 0) + 1;
-  ctx.store.setPrivate(invoiceId, { ...priv, retryIndex: index } satisfies InvoicePrivate);
-  const first = priv.firstFailureAt ?? ctx.clockNow(clockOf(invoice));
-  if (!scheduleRetry(ctx, getInvoice(ctx, invoiceId), first, index)) finalFailure(ctx, invoice);
+  ctx.store.setPrivate(invoiceId, {
+    ...priv,
+    retryIndex: (priv.retryIndex ?? 0) + 1,
+  } satisfies InvoicePrivate);
+  if (!scheduleRetry(ctx, after)) finalFailure(ctx, after);
 }
 
 /** A `send_invoice` invoice still open at its due date: overdue, and its subscription past_due. */

@@ -774,7 +774,14 @@ describe("renewals, trials and dunning", () => {
       attempt_count: 4,
       next_payment_attempt: null,
     });
-    expect((await stripe.events.list({ type: "invoice.payment_failed" })).data).toHaveLength(4);
+    const failures = (await stripe.events.list({ type: "invoice.payment_failed" })).data.reverse();
+    // Each failure event already says when the next attempt happens.
+    expect(failures.map((e) => (e.data.object as Stripe.Invoice).next_payment_attempt)).toEqual([
+      failAt + 3 * DAY,
+      failAt + 5 * DAY,
+      failAt + 7 * DAY,
+      null,
+    ]);
     expect((await stripe.events.list({ type: "customer.subscription.deleted" })).data).toHaveLength(
       1,
     );
