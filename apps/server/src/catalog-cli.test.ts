@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "./cli.ts";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "folio-catalog-cli-"));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    // No server runs on this port, so the command starts the emulator on its stored state.
+    source: {
+      DATABASE_PATH: join(dir, "folio.db"),
+      STRIPE_EMULATOR_PORT: "1",
+      LOG_LEVEL: "silent",
+    },
+    print: (l) => out.push(l),
+    printError: (l) => err.push(l),
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("folio catalog push", () => {
+  it("dry-runs, pushes, then finds nothing to change (state kept beside the database)", async () => {
+    const dry = await cli("catalog", "push", "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/dry run — would change: 21 created, 0 updated, 0 archived/);
+
+    const push = await cli("catalog", "push");
+    expect(push.code).toBe(0);
+    expect(push.out).toMatch(/created\s+price\s+quire_pro_monthly \(price_/);
+    expect(push.out).toMatch(/catalog pushed: 21 created/);
+
+    const again = await cli("catalog", "push");
+    expect(again.out).toMatch(/catalog pushed: 0 created, 0 updated, 0 archived, 21 unchanged/);
+  });
+
+  it("explains what is wrong with an invalid catalog file", async () => {
+    const file = join(dir, "catalog.json");
+    writeFileSync(file, JSON.stringify({ version: 1, name: "x", currency: "usd", products: [] }));
+    const result = await cli("catalog", "push", "--file", file);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain("is not a valid Folio catalog");
+    expect(result.err).toContain("products");
+  });
+});
