@@ -1353,6 +1353,45 @@ describe("changes, prorations and cancellation", () => {
     });
   });
 
+  it("spreads an amount_off coupon over the lines; a coupon larger than the invoice makes it $0", async () => {
+    const { prices } = await catalog([1000, 3000]);
+    const { customer } = await customerWith();
+    const off = await stripe.coupons.create({
+      amount_off: 999,
+      currency: "usd",
+      duration: "forever",
+    });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }, { price: prices[1]!.id }],
+      discounts: [{ coupon: off.id }],
+    });
+    const invoice = await latestInvoice(sub);
+    expect(invoice).toMatchObject({ subtotal: 4000, total: 3001, amount_paid: 3001 });
+    const shares = invoice.lines.data.map((l) => l.discount_amounts?.[0]?.amount ?? 0);
+    expect(shares.reduce((a, b) => a + b, 0)).toBe(999);
+    expect(shares).toEqual([249, 750]);
+
+    const huge = await stripe.coupons.create({
+      amount_off: 50_000,
+      currency: "usd",
+      duration: "once",
+    });
+    const other = await customerWith();
+    const free = await stripe.subscriptions.create({
+      customer: other.customer.id,
+      items: [{ price: prices[0]!.id }],
+      discounts: [{ coupon: huge.id }],
+    });
+    expect(free.status).toBe("active");
+    expect(await latestInvoice(free)).toMatchObject({
+      total: 0,
+      amount_due: 0,
+      status: "paid",
+      attempt_count: 0,
+    });
+  });
+
   it("lists with status filters and auto-pagination over status=all", async () => {
     const { prices } = await catalog();
     const { customer } = await customerWith();
