@@ -1,3 +1,4 @@
+import { startEmulator } from "@folio/stripe-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadEnv } from "./env.ts";
 import { createStripeClient, emulatorDbPath, startStripe, type StripeRuntime } from "./stripe.ts";
@@ -59,5 +60,24 @@ describe("Stripe client", () => {
     expect(runtime.emulator).toBeNull();
     expect(runtime.webhookSecrets).toEqual(["whsec_new", "whsec_old"]);
     expect(await runtime.registerWebhookEndpoint(3000)).toBeNull();
+  });
+
+  it("registers itself with a standalone emulator at STRIPE_API_URL, replacing its old endpoint", async () => {
+    const emulator = await startEmulator();
+    try {
+      runtime = await startStripe(
+        loadEnv({ STRIPE_SECRET_KEY: "sk_test_standalone", STRIPE_API_URL: emulator.url }),
+      );
+      expect(runtime.mode).toBe("external-emulator");
+      const first = await runtime.registerWebhookEndpoint(3998);
+      const second = await runtime.registerWebhookEndpoint(3998);
+      expect(second?.id).not.toBe(first?.id);
+      const endpoints = await runtime.stripe.webhookEndpoints.list();
+      expect(endpoints.data.map((e) => e.id)).toEqual([second?.id]);
+      expect(runtime.webhookSecrets).toHaveLength(1);
+      expect(runtime.webhookSecrets[0]).toMatch(/^whsec_/);
+    } finally {
+      await emulator.stop();
+    }
   });
 });

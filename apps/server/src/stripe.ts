@@ -82,6 +82,7 @@ export async function startStripe(env: Env): Promise<StripeRuntime> {
       ...(env.STRIPE_API_URL ? { apiUrl: env.STRIPE_API_URL } : {}),
     };
     const stripe = createStripeClient(connection);
+    let registeredSecret: string | null = null;
     const runtime: StripeRuntime = {
       mode: external ? "external-emulator" : "stripe",
       stripe,
@@ -91,7 +92,7 @@ export async function startStripe(env: Env): Promise<StripeRuntime> {
       async registerWebhookEndpoint(port) {
         // With real Stripe the merchant owns endpoints; with a standalone emulator and no
         // configured secret, Folio registers itself the same way it does with the embedded one.
-        if (!external || configuredSecrets.length > 0) return null;
+        if (!external || env.STRIPE_WEBHOOK_SECRETS.length > 0) return null;
         const url = webhookUrl(port);
         const existing = await stripe.webhookEndpoints
           .list({ limit: 100 })
@@ -106,7 +107,12 @@ export async function startStripe(env: Env): Promise<StripeRuntime> {
           enabled_events: ["*"],
           description: "Folio (registered at startup)",
         });
-        if (created.secret) runtime.webhookSecrets.push(created.secret);
+        // The replaced endpoint's secret signs nothing any more.
+        if (registeredSecret) {
+          runtime.webhookSecrets.splice(runtime.webhookSecrets.indexOf(registeredSecret), 1);
+        }
+        registeredSecret = created.secret ?? null;
+        if (registeredSecret) runtime.webhookSecrets.push(registeredSecret);
         return { url, id: created.id };
       },
       close: () => Promise.resolve(),
