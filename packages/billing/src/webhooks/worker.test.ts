@@ -154,4 +154,31 @@ describe("webhook worker", () => {
     expect(await worker.drain()).toMatchObject({ ignored: 1, failed: 0 });
     expect(db.select().from(webhookEvents).get()?.status).toBe("ignored");
   });
+
+  it("re-plans at once when another writer changed the object between plan and write", async () => {
+    let interfered = false;
+    const { db, clock, worker } = setup([
+      {
+        types: ["customer"],
+        // Runs between planning and the transaction: a concurrent sync stores the customer.
+        prepare: (deps) => {
+          if (!interfered) {
+            interfered = true;
+            deps.db.$client
+              .prepare(
+                "insert into stripe_customers (id, livemode, raw, version_ts, synced_at, balance) values (?, 0, ?, ?, ?, 0)",
+              )
+              .run("cus_w1", JSON.stringify({ id: "cus_w1", object: "customer" }), 1, T0);
+          }
+          return Promise.resolve(null);
+        },
+        write: () => undefined,
+      },
+    ]);
+    deliver({ db, clock }, [customerEvent("evt_r", T0 / 1000 - 5, "from the event")]);
+    expect(await worker.drain()).toEqual({ applied: 1, ignored: 0, failed: 0, dead: 0 });
+    expect(interfered).toBe(true);
+    expect(db.select().from(stripeCustomers).get()?.name).toBe("from the event");
+    expect(db.select().from(webhookEvents).get()).toMatchObject({ attempts: 1, lastError: null });
+  });
 });

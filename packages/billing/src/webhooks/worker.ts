@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { webhookEvents } from "@folio/db";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { prepared } from "../sync/sql.ts";
+import { PlanConflictError } from "../sync/store.ts";
 import { applyInboxEvent, type InboxEvent } from "./apply.ts";
 
 interface InboxRow {
@@ -146,6 +147,17 @@ export function startWebhookWorker(
     return dead;
   };
 
+  // Another writer (a CLI sync, the admin console's resync) changed an object between planning
+  // and writing: plan again at once rather than spend an attempt and a backoff on it.
+  const applyOnce = async (row: InboxEvent) => {
+    try {
+      return await applyInboxEvent(deps, hooks, row);
+    } catch (err) {
+      if (err instanceof PlanConflictError) return applyInboxEvent(deps, hooks, row);
+      throw err;
+    }
+  };
+
   const drainOnce = async (): Promise<DrainResult> => {
     const result: DrainResult = { applied: 0, ignored: 0, failed: 0, dead: 0 };
     const seen = new Set<string>();
@@ -156,7 +168,7 @@ export function startWebhookWorker(
         if (stopped) return result;
         seen.add(row.id);
         try {
-          const writes = await applyInboxEvent(deps, hooks, row);
+          const writes = await applyOnce(row);
           if (writes === null) continue;
           if (writes.length === 0) result.ignored++;
           else result.applied++;
