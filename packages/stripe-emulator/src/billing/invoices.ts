@@ -494,6 +494,12 @@ export function finalizeInvoice(
   // leaves its credit on the balance.
   const amountDue = Math.max(0, invoice.total + balance);
   const endingBalance = balance + invoice.total - amountDue;
+  // A subscription's send_invoice invoice is due `days_until_due` after it is finalized.
+  const subId = idOf(invoice.parent?.subscription_details?.subscription);
+  const sub = subId ? ctx.store.getTyped<Stripe.Subscription>("subscription", subId) : undefined;
+  if (invoice.collection_method === "send_invoice" && sub?.days_until_due != null) {
+    invoice = { ...invoice, due_date: now + sub.days_until_due * 86_400 };
+  }
   invoice = {
     ...invoice,
     status: "open",
