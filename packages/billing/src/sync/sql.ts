@@ -46,7 +46,7 @@ export interface StoredVersion {
   versionTs: Date;
   versionEventId: string | null;
   deletedAt: Date | null;
-  raw: StripeRaw;
+  readonly raw: StripeRaw;
 }
 
 interface StoredRow {
@@ -64,11 +64,15 @@ export function readVersion(client: Client, table: Table, id: string): StoredVer
     () => `select version_ts, version_event_id, deleted_at, raw from ${q(name)} where id = ?`,
   ).get(id) as StoredRow | undefined;
   if (!row) return null;
+  let raw: StripeRaw | undefined;
   return {
     versionTs: new Date(row.version_ts),
     versionEventId: row.version_event_id,
     deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at),
-    raw: JSON.parse(row.raw) as StripeRaw,
+    // Parsed on first use: most decisions need only the version columns.
+    get raw() {
+      return (raw ??= JSON.parse(row.raw) as StripeRaw);
+    },
   };
 }
 

@@ -55,9 +55,26 @@ type Stored = StoredVersion;
 export interface PlannedWrite {
   snap: Snapshot;
   decision: Decision;
-  previous: StripeRaw | null;
+  readonly previous: StripeRaw | null;
   /** Complete child lists (subscription items / invoice lines) when the snapshot's was partial. */
   children?: StripeObject[];
+}
+
+/** `previous` is read (and the stored JSON parsed) only if a hook or a caller asks for it. */
+function plannedWrite(
+  snap: Snapshot,
+  decision: Decision,
+  stored: Stored | null,
+  children?: StripeObject[],
+): PlannedWrite {
+  return {
+    snap,
+    decision,
+    get previous() {
+      return stored?.raw ?? null;
+    },
+    ...(children ? { children } : {}),
+  };
 }
 
 /** The transaction saw a different stored state than the plan: retry the whole apply. */
@@ -184,13 +201,13 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
         snap = { ...snap, version, eventId: null, fromFetch: true, tombstone: true };
       } else {
         // Gone without a trace (never happens for these kinds in Stripe): keep what we have.
-        out.push({ snap, decision: "skip_stale", previous: stored?.raw ?? null });
+        out.push(plannedWrite(snap, "skip_stale", stored));
         return;
       }
       decision = decide(stored, snap);
     }
     if (!WRITES.has(decision)) {
-      out.push({ snap, decision, previous: stored?.raw ?? null });
+      out.push(plannedWrite(snap, decision, stored));
       return;
     }
     if (ctx.fetchParents !== false && !snap.tombstone && depth < 4) {
@@ -213,7 +230,7 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
       }
     }
     const children = decision === "tombstone" ? undefined : await completeChildren(stripe, snap);
-    out.push({ snap, decision, previous: stored?.raw ?? null, ...(children ? { children } : {}) });
+    out.push(plannedWrite(snap, decision, stored, children));
 
     if (decision === "insert" || decision === "update") {
       for (const related of KINDS[snap.kind].refresh?.(snap.object) ?? []) {
