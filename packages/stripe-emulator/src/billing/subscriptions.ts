@@ -540,8 +540,16 @@ export function createSubscription(
     pending_update: null,
     schedule: null,
     start_date: now,
+    // A trial starts at once unless something is due today (one-off items): then, like any
+    // first invoice, it waits `incomplete` for that payment.
     status:
-      trialEnd !== null ? "trialing" : collection === "send_invoice" ? "active" : "incomplete",
+      collection === "send_invoice"
+        ? trialEnd !== null
+          ? "trialing"
+          : "active"
+        : trialEnd !== null && oneOff.length === 0
+          ? "trialing"
+          : "incomplete",
     test_clock: clockId,
     transfer_data: null,
     trial_end: trialEnd,
@@ -650,7 +658,10 @@ export function createSubscription(
     current = getSubscription(ctx, id);
   }
   if (current.status === "incomplete" && invoice.status === "paid") {
-    current = saveSubscription(ctx, current, { ...current, status: "active" });
+    current = saveSubscription(ctx, current, {
+      ...current,
+      status: trialEnd !== null ? "trialing" : "active",
+    });
   }
   scheduleSubscriptionJobs(ctx, current);
   return { subscription: current, invoice, outcome };

@@ -360,6 +360,33 @@ describe("subscriptions: creation", () => {
     ).rejects.toMatchObject({ param: "add_invoice_items[0][price]" });
   });
 
+  it("a trial with a setup fee is incomplete until the fee is paid, then trialing", async () => {
+    const { product, prices } = await catalog();
+    const fee = await stripe.prices.create({
+      product: product.id,
+      unit_amount: 300,
+      currency: "usd",
+    });
+    const good = await customerWith();
+    const paid = await stripe.subscriptions.create({
+      customer: good.customer.id,
+      items: [{ price: prices[0]!.id }],
+      trial_period_days: 7,
+      add_invoice_items: [{ price: fee.id }],
+    });
+    expect(paid.status).toBe("trialing");
+    expect(await latestInvoice(paid)).toMatchObject({ total: 300, status: "paid" });
+    const bad = await customerWith("pm_card_chargeCustomerFail");
+    const failed = await stripe.subscriptions.create({
+      customer: bad.customer.id,
+      items: [{ price: prices[0]!.id }],
+      trial_period_days: 7,
+      add_invoice_items: [{ price: fee.id }],
+    });
+    expect(failed.status).toBe("incomplete");
+    expect(await latestInvoice(failed)).toMatchObject({ status: "open", attempt_count: 1 });
+  });
+
   it("error_if_incomplete with a declining card answers 402 and keeps nothing", async () => {
     const { prices } = await catalog();
     const customer = await stripe.customers.create({ email: "d@example.com" });
