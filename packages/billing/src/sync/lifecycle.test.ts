@@ -447,7 +447,7 @@ describe("full lifecycle delivered in any order", () => {
     const paid = events.find(
       (e) => e.type === "invoice.paid" && e.data.object.parent?.subscription_details !== null,
     )!;
-    const { db, clock, worker } = fresh([]);
+    const { db, clock, worker } = fresh();
     deliver({ db, clock }, [paid]);
     expect(await worker.drain()).toMatchObject({ applied: 1, failed: 0 });
     expect(
@@ -473,6 +473,13 @@ describe("full lifecycle delivered in any order", () => {
     ).toEqual([(paid.data.object as Stripe.Invoice).id]);
     // The parents are today's truth (canceled), the invoice is the event's snapshot.
     expect(db.select().from(stripeSubscriptions).get()?.status).toBe("canceled");
+    expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
+    // Derived records for the fetched parents, once: the subscription's history starts at the
+    // state fetched, and a redelivery adds nothing.
+    expect(db.select().from(subscriptionHistory).all()).toHaveLength(1);
+    deliver({ db, clock }, [paid]);
+    await worker.drain();
+    expect(db.select().from(subscriptionHistory).all()).toHaveLength(1);
   });
 
   it("a dropped customer.subscription.updated is repaired by syncAll", async () => {
