@@ -16,6 +16,8 @@ const { values: opts } = parseArgs({
     events: { type: "string", default: "20000" },
     hooks: { type: "boolean", default: true },
     "no-hooks": { type: "boolean", default: false },
+    /** Turn off WAL auto-checkpoints while applying (shows what checkpoints cost the applier). */
+    "no-checkpoint": { type: "boolean", default: false },
   },
 });
 const SECRET = "whsec_bench_components";
@@ -69,6 +71,7 @@ async function main() {
       },
       { autoStart: false },
     );
+    if (opts["no-checkpoint"]) db.$client.pragma("wal_autocheckpoint = 0");
     t = performance.now();
     cpu = process.cpuUsage();
     const result = await worker.drain();
