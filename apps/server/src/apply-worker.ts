@@ -21,6 +21,11 @@ function tsxEsmApiUrl(): string {
   return pathToFileURL(join(dirname(pkgPath), target)).href;
 }
 
+export interface ApplyThread extends WebhookWorker {
+  /** Kills the current thread as a crash would (it is restarted); for tests and operators. */
+  kill(): Promise<void>;
+}
+
 /**
  * Runs the webhook apply worker on its own thread, with its own SQLite connection. Applying is
  * CPU-bound synchronous SQLite work; on the main thread it would hold the event loop while
@@ -40,68 +45,89 @@ export async function startApplyThread({
   log: FastifyBaseLogger;
   /** From `gateWrites` on the main thread's connection. */
   writeGate: SharedArrayBuffer;
-}): Promise<WebhookWorker> {
+}): Promise<ApplyThread> {
   // The thread loads TypeScript sources like the main thread: register tsx's loader in it
   // first (execArgv `--import` is not honoured by worker threads on Node 20).
   const tsxApi = tsxEsmApiUrl();
   const entry = new URL("./apply-thread.ts", import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  const thread = new Worker(boot, {
-    eval: true,
-    workerData: { databasePath, stripe, options, writeGate } satisfies ApplyThreadData,
-  });
+  const data: ApplyThreadData = { databasePath, stripe, options, writeGate };
+
   const drains = new Map<number, { resolve(r: DrainResult): void; reject(e: Error): void }>();
   let nextId = 1;
-  let stopped: Promise<void> | null = null;
-  const exited = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
-  let ready!: () => void;
-  const started = new Promise<void>((resolve, reject) => {
-    ready = resolve;
-    thread.once("error", reject);
-    void exited.then(() => reject(new Error("the apply thread exited before it started")));
-  });
+  let stopping: Promise<void> | null = null;
+  let restarts = 0;
 
-  thread.on("message", (m: FromApplyThread) => {
-    switch (m.type) {
-      case "log":
-        log[m.level](m.obj, m.msg);
-        return;
-      case "drained":
-        drains.get(m.id)?.resolve(m.result as DrainResult);
-        drains.delete(m.id);
-        return;
-      case "drain_failed":
-        drains.get(m.id)?.reject(new Error(m.message));
-        drains.delete(m.id);
-        return;
-      case "ready":
-        ready();
-        return;
-      case "stopped":
-        return;
-    }
-  });
-  thread.on("error", (err) => log.error({ err }, "webhook apply thread crashed"));
-  void exited.then(() => {
-    for (const d of drains.values()) d.reject(new Error("the apply thread exited"));
-    drains.clear();
-  });
-  const post = (m: ToApplyThread) => thread.postMessage(m);
-  await started;
+  /** Starts a thread; resolves once it is ready to apply. */
+  const spawn = () => {
+    const thread = new Worker(boot, { eval: true, workerData: data });
+    const exited = new Promise<number>((resolve) => thread.once("exit", resolve));
+    const started = new Promise<void>((resolve, reject) => {
+      thread.on("message", (m: FromApplyThread) => {
+        switch (m.type) {
+          case "log":
+            log[m.level](m.obj, m.msg);
+            return;
+          case "drained":
+            drains.get(m.id)?.resolve(m.result as DrainResult);
+            drains.delete(m.id);
+            return;
+          case "drain_failed":
+            drains.get(m.id)?.reject(new Error(m.message));
+            drains.delete(m.id);
+            return;
+          case "ready":
+            restarts = 0;
+            resolve();
+            return;
+          case "stopped":
+            return;
+        }
+      });
+      thread.once("error", reject);
+      void exited.then(() => reject(new Error("the apply thread exited before it started")));
+    });
+    thread.on("error", (err) => log.error({ err }, "webhook apply thread crashed"));
+    void exited.then((code) => {
+      for (const d of drains.values()) d.reject(new Error("the apply thread exited"));
+      drains.clear();
+      if (stopping) return;
+      // A crash mid-event rolls that event's transaction back; the inbox still has it. Start a
+      // new thread, backing off if it keeps dying.
+      const delay = Math.min(30_000, 500 * 2 ** restarts++);
+      log.error({ code, restartInMs: delay }, "webhook apply thread exited; restarting it");
+      setTimeout(() => {
+        if (stopping) return;
+        current = spawn();
+        current.started.catch((err: unknown) =>
+          log.error({ err }, "webhook apply thread failed to restart"),
+        );
+      }, delay).unref();
+    });
+    return { thread, exited, started };
+  };
+
+  let current = spawn();
+  await current.started;
+  const post = (m: ToApplyThread) => current.thread.postMessage(m);
 
   return {
     wake: () => {
-      if (!stopped) post({ type: "wake" });
+      if (!stopping) post({ type: "wake" });
     },
     drain: () =>
       new Promise<DrainResult>((resolve, reject) => {
-        if (stopped) return reject(new Error("the apply thread is stopped"));
+        if (stopping) return reject(new Error("the apply thread is stopped"));
         const id = nextId++;
         drains.set(id, { resolve, reject });
         post({ type: "drain", id });
       }),
+    kill: async () => {
+      await current.thread.terminate();
+    },
     stop: () =>
-      (stopped ??= (async () => {
+      (stopping ??= (async () => {
+        const { thread, exited } = current;
         post({ type: "stop" });
         const timeout = setTimeout(() => void thread.terminate(), 30_000);
         await exited;

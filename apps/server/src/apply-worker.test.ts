@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ingestWebhook, systemClock } from "@folio/billing";
+import { createDb, stripeCustomers, type Db } from "@folio/db";
+import { eq } from "drizzle-orm";
+import pino from "pino";
+import Stripe from "stripe";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { gateWrites, startApplyThread, type ApplyThread } from "./apply-worker.ts";
+
+let dir: string;
+let db: Db;
+let thread: ApplyThread | null = null;
+const SECRET = "whsec_apply_thread_test";
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "folio-apply-thread-"));
+  db = createDb(join(dir, "folio.db"));
+});
+afterEach(async () => {
+  await thread?.stop();
+  thread = null;
+  db.$client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function receive(id: string, customerId: string) {
+  const body = JSON.stringify({
+    id,
+    object: "event",
+    type: "customer.created",
+    api_version: Stripe.API_VERSION,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: customerId,
+        object: "customer",
+        email: `${customerId}@example.test`,
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        balance: 0,
+        metadata: {},
+      },
+    },
+  });
+  const t = Math.floor(Date.now() / 1000);
+  const header = Stripe.webhooks.generateTestHeaderString({
+    payload: body,
+    secret: SECRET,
+    timestamp: t,
+  });
+  const result = ingestWebhook(
+    { db, clock: systemClock },
+    { rawBody: Buffer.from(body), signatureHeader: header, secrets: [SECRET] },
+  );
+  expect(result.ok).toBe(true);
+}
+
+async function until<T>(check: () => T | undefined, ms = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() - start > ms) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("apply thread", () => {
+  it("applies inbox events on its own connection, and comes back after a crash", async () => {
+    thread = await startApplyThread({
+      databasePath: join(dir, "folio.db"),
+      stripe: { apiKey: "sk_test_unused", apiUrl: "http://127.0.0.1:9" },
+      log: pino({ level: "silent" }),
+      writeGate: gateWrites(db.$client),
+    });
+    const customer = (id: string) =>
+      db.select().from(stripeCustomers).where(eq(stripeCustomers.id, id)).get();
+
+    receive("evt_thread_1", "cus_thread_1");
+    thread.wake();
+    expect((await until(() => customer("cus_thread_1"))).email).toBe("cus_thread_1@example.test");
+
+    await thread.kill();
+    receive("evt_thread_2", "cus_thread_2");
+    // The replacement thread starts after a short back-off and finds the event in the inbox.
+    expect((await until(() => customer("cus_thread_2"))).email).toBe("cus_thread_2@example.test");
+    await expect(thread.drain()).resolves.toMatchObject({ failed: 0, dead: 0 });
+  });
+});
