@@ -37,7 +37,7 @@ export function sdkKeys(interfaceName: string, fileHint?: string): Set<string> {
 }
 
 export function fixture(type: string): Record<string, unknown> {
-  const path = join(import.meta.dirname, "../../../../../shared/stripe-openapi/fixtures3.json");
+  const path = join(import.meta.dirname, "stripe-openapi/fixtures3.json");
   const all = JSON.parse(readFileSync(path, "utf8")) as {
     resources: Record<string, Record<string, unknown>>;
   };
