@@ -68,7 +68,13 @@ describe("pushCatalog against the emulator", () => {
       unchanged: 0,
     });
 
+    const mark = emulator.core.requestLog.at(-1)?.id;
     const second = await pushCatalog({ stripe }, catalog);
+    // Not even a no-op write: the second push only reads.
+    const log = emulator.core.requestLog;
+    const during = log.slice(log.findIndex((r) => r.id === mark) + 1);
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.filter((r) => r.method !== "GET")).toEqual([]);
     expect(second.summary).toEqual({
       created: 0,
       updated: 0,
@@ -86,6 +92,7 @@ describe("pushCatalog against the emulator", () => {
       metadata: { folio_managed: "true", folio_product_key: "quire_pro", folio_trial_days: "14" },
     });
     const proProduct = pro?.product as Stripe.Product;
+    expect(proProduct.default_price).toBe(pro?.id);
     expect(proProduct.metadata).toMatchObject({
       folio_key: "quire_pro",
       folio_kind: "plan",
@@ -109,6 +116,13 @@ describe("pushCatalog against the emulator", () => {
     const dry = await pushCatalog({ stripe }, raised, { dryRun: true });
     expect(dry.changes.filter((c) => c.action !== "unchanged")).toEqual([
       {
+        object: "product",
+        action: "updated",
+        key: "pro",
+        id: (before?.product as Stripe.Product).id,
+        changes: ["default_price"],
+      },
+      {
         object: "price",
         action: "created",
         key: "pro_monthly",
@@ -126,7 +140,11 @@ describe("pushCatalog against the emulator", () => {
     expect((await byLookupKey("pro_monthly"))?.id).toBe(before?.id); // the dry run wrote nothing
 
     const report = await pushCatalog({ stripe }, raised);
-    expect(report.summary).toMatchObject({ created: 1, archived: 1, updated: 0 });
+    // The new price is created, becomes the product's default, and the old one is archived.
+    expect(report.summary).toMatchObject({ created: 1, archived: 1, updated: 1 });
+    expect(
+      (await stripe.products.retrieve((before?.product as Stripe.Product).id)).default_price,
+    ).toBe((await byLookupKey("pro_monthly"))?.id);
     const after = await byLookupKey("pro_monthly");
     expect(after?.id).not.toBe(before?.id);
     expect(after).toMatchObject({ unit_amount: 1600, active: true });

@@ -231,7 +231,8 @@ export async function pushCatalog(
 
   for (const product of catalog.products) {
     const productId = productIds.get(product.key) ?? null;
-    let defaultPrice: string | null = null;
+    /** The catalog's first price; "(new price)" when a dry run would create it. */
+    let defaultPrice: string | undefined;
     for (const price of product.prices) {
       const currency = price.currency ?? catalog.currency;
       const metadata = priceMetadata(product, price);
@@ -276,7 +277,7 @@ export async function pushCatalog(
           }
         }
         if (id !== null) wanted.add(id);
-        defaultPrice ??= id;
+        defaultPrice ??= id ?? "(new price)";
         record({
           object: "price",
           action: "created",
@@ -320,18 +321,24 @@ export async function pushCatalog(
       });
     }
 
-    // Stripe refuses to archive a product's default price, so point it at the catalog's first
-    // price before anything is archived.
+    // The catalog's first price is the product's default (what dashboards and payment links
+    // show). Stripe also refuses to archive a default price, so this runs before archiving.
     const have = productByKey.get(product.key);
-    if (have && defaultPrice !== null && !dryRun) {
-      const current =
-        typeof have.default_price === "string" ? have.default_price : have.default_price?.id;
-      if (current !== defaultPrice) {
+    const current =
+      typeof have?.default_price === "string" ? have.default_price : have?.default_price?.id;
+    if (productId !== null && defaultPrice !== undefined && current !== defaultPrice) {
+      if (!dryRun) {
         try {
-          await stripe.products.update(have.id, { default_price: defaultPrice });
+          await stripe.products.update(productId, { default_price: defaultPrice });
         } catch (e) {
           throw upstream(`set the default price of ${product.key}`, e);
         }
+      }
+      // Part of creating a new product; a change worth reporting on an existing one.
+      const entry = changes.find((c) => c.object === "product" && c.key === product.key);
+      if (have && entry) {
+        entry.action = "updated";
+        entry.changes.push("default_price");
       }
     }
   }
