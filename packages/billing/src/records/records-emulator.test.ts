@@ -4,6 +4,7 @@ import {
   orderItems,
   orders,
   shippingTasks,
+  stripeSubscriptions,
   subscriptionHistory,
   users,
   type Db,
@@ -16,7 +17,7 @@ import { pushCatalog } from "../catalog/push.ts";
 import { demoCatalog } from "../catalog/schema.ts";
 import { manualClock } from "../clock.ts";
 import { ensureStripeCustomer } from "../customers.ts";
-import { deliver, prng, recordEvents, shuffle } from "../sync/testing.ts";
+import { convergenceProblems, deliver, prng, recordEvents, shuffle } from "../sync/testing.ts";
 import { startWebhookWorker } from "../webhooks/worker.ts";
 import { recordHooks } from "./index.ts";
 
@@ -86,7 +87,7 @@ async function payHostedCheckout(session: Stripe.Checkout.Session, shipping: boo
 }
 
 /** Delivers every event not delivered yet — shuffled, each one to three times — and applies them. */
-async function syncNewEvents(seed: number) {
+async function syncNewEvents(seed: number, { advance = true } = {}) {
   await emulator.flushWebhooks();
   const fresh = (await recordEvents(stripe)).filter((e) => !seen.has(e.id));
   for (const e of fresh) seen.add(e.id);
@@ -103,7 +104,7 @@ async function syncNewEvents(seed: number) {
   await worker.stop();
   expect(result.failed + result.dead).toBe(0);
   // The emulator's clock is frozen; later changes happen in later seconds, as they would live.
-  emulator.advanceClock(2);
+  if (advance) emulator.advanceClock(2);
 }
 
 describe("records from emulator flows", () => {
@@ -244,5 +245,31 @@ describe("records from emulator flows", () => {
     await syncNewEvents(6);
     expect(history().at(-1)).toMatchObject({ cancelAtPeriodEnd: true, status: "trialing" });
     expect(db.select().from(billingCustomers).all()).toHaveLength(1);
+  });
+
+  it("a change made in the same second as the fetches that applied the checkout is not lost", async () => {
+    await pushCatalog({ stripe }, demoCatalog());
+    const user = addUser("same-second@example.test");
+    const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer,
+      line_items: [{ price: await priceId("quire_pro_monthly"), quantity: 1 }],
+      success_url: "http://localhost:3000/billing?session={CHECKOUT_SESSION_ID}",
+    });
+    await payHostedCheckout(session, false);
+    // Applying these fetches the subscription (ties, parents) within the emulator's frozen second.
+    await syncNewEvents(7, { advance: false });
+    const subId = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    await stripe.subscriptions.update(subId, { cancel_at_period_end: true });
+    await syncNewEvents(8, { advance: false });
+
+    const row = db
+      .select()
+      .from(stripeSubscriptions)
+      .where(eq(stripeSubscriptions.id, subId))
+      .get();
+    expect(row?.cancelAtPeriodEnd).toBe(true);
+    expect(await convergenceProblems(db, stripe)).toEqual([]);
   });
 });

@@ -75,8 +75,9 @@ const LISTERS: Record<Exclude<MirrorKind, "customer_balance_transaction">, Liste
 };
 
 /**
- * Stripe's "now" as a version for fetched objects: the newest event Stripe (or our inbox) knows,
- * to the end of its second. Any event of that second or earlier is older than what we fetch next.
+ * Stripe's "now" as a version for fetched objects: the second of the newest event Stripe (or our
+ * inbox) knows. Events of earlier seconds are older than what we fetch next; one of that very
+ * second may be newer (a change later in the second), so it ties and the object is fetched again.
  */
 export async function fetchVersionNow(deps: SyncDeps): Promise<number> {
   let latest = 0;
@@ -91,7 +92,7 @@ export async function fetchVersionNow(deps: SyncDeps): Promise<number> {
   const inbox = stripeNowFromInbox(deps, latest);
   // No events anywhere: nothing can conflict, our clock is as good as any.
   const sec = inbox > 0 ? inbox : Math.floor(deps.clock.now().getTime() / 1000);
-  return sec * 1000 + 999;
+  return sec * 1000;
 }
 
 function count(summary: SyncCounts, w: PlannedWrite | undefined) {
@@ -151,8 +152,8 @@ async function applyFetched(
 
 /**
  * Backfill / reconcile: lists every synced type from Stripe (subscriptions with `status: "all"`),
- * upserts under the same version guard as webhooks (a fetched object outranks every event of the
- * second it was fetched in), and — on a full run — tombstones live rows of deletable types that
+ * upserts under the same version guard as webhooks (a fetched object outranks events of earlier
+ * seconds; one of its own second ties and is fetched again), and — on a full run — tombstones live rows of deletable types that
  * Stripe no longer has. Returns created/updated/unchanged/tombstoned per type.
  */
 export async function syncAll(

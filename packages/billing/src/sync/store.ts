@@ -27,11 +27,16 @@ import {
 export interface Snapshot {
   kind: MirrorKind;
   object: StripeObject;
-  /** ms; events: `created` × 1000; fetches: end of the Stripe second they were fetched in. */
+  /** ms, always a whole Stripe second: events' `created`; fetches' a lower bound of Stripe's
+   * "now" when they were fetched. */
   version: number;
   eventId: string | null;
   tombstone: boolean;
   fromFetch: boolean;
+  /** A fetch made after the stored version it is compared with was read: it has seen every change
+   * stored, so it wins a same-second tie against it. Other fetches do not: they may predate a
+   * change made later in their second. */
+  afterStored?: boolean;
   /** The snapshot may not be in the shape we read (an event from another API version): when it
    * would be stored, the object is fetched instead. */
   untrusted?: boolean;
@@ -110,14 +115,28 @@ function sameContent(a: unknown, b: unknown): boolean {
   return x === y || (x.length === y.length && canonical(a) === canonical(b));
 }
 
+/** The stored version's second, in ms. A fetched row has no event id; those written before
+ * fetches were versioned at their second were stored at its end (`.999`): the same second. */
+function storedSecond(stored: Stored): number {
+  const v = stored.versionTs.getTime();
+  return stored.versionEventId === null ? v - (v % 1000) : v;
+}
+
 export function decide(stored: Stored | null, snap: Snapshot): Decision {
   if (!stored) return snap.tombstone ? "tombstone" : "insert";
   if (stored.deletedAt) return "skip_tombstoned";
   if (snap.tombstone) return "tombstone";
   if (snap.eventId !== null && stored.versionEventId === snap.eventId) return "skip_same";
-  const stored_v = stored.versionTs.getTime();
+  const stored_v = storedSecond(stored);
   if (snap.version < stored_v) return "skip_stale";
-  if (snap.version === stored_v && !snap.fromFetch) return "tie";
+  // Same second: seconds cannot order two changes, and a fetch cannot outrank an event of its
+  // second it may not have seen (the change may come after the fetch). Fetch again: the API is
+  // the truth. Only two fetches are ordered (the later one is applied later).
+  if (
+    snap.version === stored_v &&
+    !(snap.fromFetch && (snap.afterStored || stored.versionEventId === null))
+  )
+    return "tie";
   // Events announce changes: applying the same content again is harmless, so only fetched
   // snapshots (backfills, where "unchanged" is reported) pay for a content comparison.
   if (!snap.fromFetch) return "update";
@@ -128,7 +147,7 @@ export interface ApplyContext {
   deps: SyncDeps;
   hooks: SyncHooks;
   event: SyncEventRef;
-  /** Version (ms) to give objects fetched now: end of the current Stripe second. */
+  /** Version (ms) to give objects fetched now: the current Stripe second (a lower bound). */
   fetchVersion: () => Promise<number>;
   /** Fetch unknown parents (customer, subscription, invoice, charge, price, product). */
   fetchParents?: boolean;
@@ -195,10 +214,18 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
           version,
           eventId: null,
           fromFetch: true,
+          afterStored: true,
           untrusted: false,
         };
       } else if (KINDS[snap.kind].deletable) {
-        snap = { ...snap, version, eventId: null, fromFetch: true, tombstone: true };
+        snap = {
+          ...snap,
+          version,
+          eventId: null,
+          fromFetch: true,
+          afterStored: true,
+          tombstone: true,
+        };
       } else {
         // Gone without a trace (never happens for these kinds in Stripe): keep what we have.
         out.push(plannedWrite(snap, "skip_stale", stored));

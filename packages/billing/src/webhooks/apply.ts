@@ -71,7 +71,7 @@ export async function applyInboxEvent(
     hooks,
     event: { id: row.id, type: row.type, created: row.created },
     fetchVersion: () => {
-      fetchVersion ??= stripeNowFromInbox(deps, row.created.getTime()) * 1000 + 999;
+      fetchVersion ??= stripeNowFromInbox(deps, row.created.getTime()) * 1000;
       return Promise.resolve(fetchVersion);
     },
   };
