@@ -12,6 +12,7 @@ import {
 } from "@folio/billing";
 import type { Db } from "@folio/db";
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyRequest,
@@ -98,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     // Fastify's default logs two lines per request; Stripe alone sends thousands. One line per
     // request instead, at debug for routine successes (see the onResponse hook below).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   app.decorate("folio", {
