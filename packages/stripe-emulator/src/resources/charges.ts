@@ -18,6 +18,7 @@ import {
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
 import {
+  DISPUTE_EVIDENCE_FIELDS,
   closeDispute,
   completeAuthentication,
   createRefund,
@@ -81,38 +82,10 @@ const refundCreate = obj({
   reverse_transfer: bool().optional(),
 });
 
-const evidenceKeys = [
-  "access_activity_log",
-  "billing_address",
-  "cancellation_policy",
-  "cancellation_policy_disclosure",
-  "cancellation_rebuttal",
-  "customer_communication",
-  "customer_email_address",
-  "customer_name",
-  "customer_purchase_ip",
-  "customer_signature",
-  "duplicate_charge_documentation",
-  "duplicate_charge_explanation",
-  "duplicate_charge_id",
-  "product_description",
-  "receipt",
-  "refund_policy",
-  "refund_policy_disclosure",
-  "refund_refusal_explanation",
-  "service_date",
-  "service_documentation",
-  "shipping_address",
-  "shipping_carrier",
-  "shipping_date",
-  "shipping_documentation",
-  "shipping_tracking_number",
-  "uncategorized_file",
-  "uncategorized_text",
-] as const;
-
 const disputeUpdate = obj({
-  evidence: obj(Object.fromEntries(evidenceKeys.map((k) => [k, z.string().optional()]))).optional(),
+  evidence: obj(
+    Object.fromEntries(DISPUTE_EVIDENCE_FIELDS.map((k) => [k, z.string().optional()])),
+  ).optional(),
   metadata: metadata().optional(),
   submit: bool().optional(),
   intended_submission_method: z.string().optional(),

@@ -1215,6 +1215,37 @@ export function createRefund(
   return refund;
 }
 
+/** The text and file fields of a dispute's `evidence`, in Stripe's order. */
+export const DISPUTE_EVIDENCE_FIELDS = [
+  "access_activity_log",
+  "billing_address",
+  "cancellation_policy",
+  "cancellation_policy_disclosure",
+  "cancellation_rebuttal",
+  "customer_communication",
+  "customer_email_address",
+  "customer_name",
+  "customer_purchase_ip",
+  "customer_signature",
+  "duplicate_charge_documentation",
+  "duplicate_charge_explanation",
+  "duplicate_charge_id",
+  "product_description",
+  "receipt",
+  "refund_policy",
+  "refund_policy_disclosure",
+  "refund_refusal_explanation",
+  "service_date",
+  "service_documentation",
+  "shipping_address",
+  "shipping_carrier",
+  "shipping_date",
+  "shipping_documentation",
+  "shipping_tracking_number",
+  "uncategorized_file",
+  "uncategorized_text",
+] as const;
+
 export function openDispute(
   ctx: Ctx,
   chargeId: string,
@@ -1244,37 +1275,7 @@ export function openDispute(
           created,
         }),
       ];
-  const evidence = Object.fromEntries(
-    [
-      "access_activity_log",
-      "billing_address",
-      "cancellation_policy",
-      "cancellation_policy_disclosure",
-      "cancellation_rebuttal",
-      "customer_communication",
-      "customer_email_address",
-      "customer_name",
-      "customer_purchase_ip",
-      "customer_signature",
-      "duplicate_charge_documentation",
-      "duplicate_charge_explanation",
-      "duplicate_charge_id",
-      "product_description",
-      "receipt",
-      "refund_policy",
-      "refund_policy_disclosure",
-      "refund_refusal_explanation",
-      "service_date",
-      "service_documentation",
-      "shipping_address",
-      "shipping_carrier",
-      "shipping_date",
-      "shipping_documentation",
-      "shipping_tracking_number",
-      "uncategorized_file",
-      "uncategorized_text",
-    ].map((k) => [k, null]),
-  );
+  const evidence = Object.fromEntries(DISPUTE_EVIDENCE_FIELDS.map((k) => [k, null]));
   const dispute: Stripe.Dispute = {
     id,
     object: "dispute",
