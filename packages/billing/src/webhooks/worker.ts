@@ -60,6 +60,9 @@ export interface WorkerOptions {
   /** How often an idle worker looks for due retries. */
   pollMs?: number;
   batchSize?: number;
+  /** Longest stretch of applying before the worker yields to the event loop (in-process worker:
+   * webhook acks and other requests share the thread). */
+  yieldEveryMs?: number;
 }
 
 export interface DrainResult {
@@ -98,6 +101,7 @@ export function startWebhookWorker(
   const cap = options.maxBackoffMs ?? 60 * 60_000;
   const pollMs = options.pollMs ?? 500;
   const batchSize = options.batchSize ?? 200;
+  const yieldEveryMs = options.yieldEveryMs ?? 5;
 
   let stopped = false;
   let chain: Promise<unknown> = Promise.resolve();
@@ -161,10 +165,17 @@ export function startWebhookWorker(
   const drainOnce = async (): Promise<DrainResult> => {
     const result: DrainResult = { applied: 0, ignored: 0, failed: 0, dead: 0 };
     const seen = new Set<string>();
+    // An event that needs no fetch applies without ever leaving the microtask queue: without a
+    // macrotask yield, I/O (HTTP acks on this thread) would wait for the whole backlog.
+    let since = performance.now();
     for (;;) {
       const rows = due().filter((r) => !seen.has(r.id));
       if (rows.length === 0) return result;
       for (const row of rows) {
+        if (performance.now() - since >= yieldEveryMs) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          since = performance.now();
+        }
         if (stopped) return result;
         seen.add(row.id);
         try {
