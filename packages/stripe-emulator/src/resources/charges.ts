@@ -2,7 +2,6 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
-import { search } from "../core/search.ts";
 import {
   applyMetadata,
   bool,
@@ -24,6 +23,7 @@ import {
   createRefund,
   openDispute,
 } from "../services/payments.ts";
+import { searchRoute } from "./shared.ts";
 
 /** Funds become available two days after the transaction (the emulator's payout schedule). */
 function withStatus(ctx: Ctx, txn: Stripe.BalanceTransaction): Stripe.BalanceTransaction {
@@ -103,12 +103,7 @@ export const chargesModule: EmulatorModule = {
         );
       },
     },
-    {
-      method: "GET",
-      path: "/v1/charges/search",
-      handler: (ctx, req) =>
-        search(req.params, () => ctx.store.list<Stripe.Charge>("charge"), "/v1/charges/search"),
-    },
+    searchRoute("charge", "/v1/charges/search"),
     {
       method: "GET",
       path: "/v1/charges/:id",

@@ -2,7 +2,6 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
-import { search } from "../core/search.ts";
 import {
   applyMetadata,
   currency,
@@ -18,7 +17,7 @@ import {
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { isDeleted, mustGet, previousAttributes } from "../core/util.ts";
-import { addressParam, shippingParam, toAddress } from "./shared.ts";
+import { addressParam, retrieveRoute, searchRoute, shippingParam, toAddress } from "./shared.ts";
 
 const invoiceSettings = () =>
   obj({
@@ -320,27 +319,9 @@ export const customersModule: EmulatorModule = {
       path: "/v1/customers",
       handler: (ctx, req) => createCustomer(ctx, parseParams(createSchema, req.params)),
     },
-    {
-      method: "GET",
-      path: "/v1/customers/search",
-      handler: (ctx, req) =>
-        search(
-          req.params,
-          () => ctx.store.list<Stripe.Customer>("customer", { where: (c) => !isDeleted(c) }),
-          "/v1/customers/search",
-        ),
-    },
-    {
-      method: "GET",
-      path: "/v1/customers/:id",
-      handler: (ctx, req) => {
-        const id = req.pathParams.id ?? "";
-        const customer = ctx.store.getTyped<Stripe.Customer>("customer", id);
-        // Deleted customers still retrieve, as the `{ deleted: true }` stub.
-        if (!customer) throw resourceMissing("customer", id);
-        return customer;
-      },
-    },
+    searchRoute<Stripe.Customer>("customer", "/v1/customers/search", (c) => !isDeleted(c)),
+    // Deleted customers still retrieve, as the `{ deleted: true }` stub.
+    retrieveRoute("customer", "/v1/customers/:id", { allowDeleted: true }),
     {
       method: "POST",
       path: "/v1/customers/:id",

@@ -41,6 +41,7 @@ import { createPreview } from "../billing/preview.ts";
 import { getBillingSettings } from "../billing/settings.ts";
 import { getCustomer } from "./customers.ts";
 import { getPrice } from "./prices.ts";
+import { retrieveRoute } from "./shared.ts";
 
 const discountParam = () =>
   obj({
@@ -690,16 +691,7 @@ export const invoicesModule: EmulatorModule = {
         });
       },
     },
-    {
-      method: "GET",
-      path: "/v1/invoice_payments/:id",
-      handler: (ctx, req) => {
-        const id = req.pathParams.id ?? "";
-        const record = ctx.store.getTyped<Stripe.InvoicePayment>("invoice_payment", id);
-        if (!record) throw resourceMissing("invoice payment", id);
-        return record;
-      },
-    },
+    retrieveRoute("invoice_payment", "/v1/invoice_payments/:id", { label: "invoice payment" }),
     {
       method: "GET",
       path: "/v1/invoice_payments",

@@ -1,8 +1,7 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
+import { invalidParam, invalidRequest } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
-import { search } from "../core/search.ts";
 import {
   applyMetadata,
   bool,
@@ -33,7 +32,7 @@ import {
   cardParam,
   createPaymentMethodFromParams,
 } from "./payment-methods.ts";
-import { addressParam, toAddress } from "./shared.ts";
+import { addressParam, retrieveRoute, searchRoute, toAddress } from "./shared.ts";
 
 const paymentMethodData = () =>
   obj({
@@ -234,26 +233,8 @@ export const paymentIntentsModule: EmulatorModule = {
         });
       },
     },
-    {
-      method: "GET",
-      path: "/v1/payment_intents/search",
-      handler: (ctx, req) =>
-        search(
-          req.params,
-          () => ctx.store.list<Stripe.PaymentIntent>("payment_intent"),
-          "/v1/payment_intents/search",
-        ),
-    },
-    {
-      method: "GET",
-      path: "/v1/payment_intents/:id",
-      handler: (ctx, req) => {
-        const id = req.pathParams.id ?? "";
-        const pi = ctx.store.getTyped<Stripe.PaymentIntent>("payment_intent", id);
-        if (!pi) throw resourceMissing("payment_intent", id);
-        return pi;
-      },
-    },
+    searchRoute("payment_intent", "/v1/payment_intents/search"),
+    retrieveRoute("payment_intent", "/v1/payment_intents/:id"),
     {
       method: "POST",
       path: "/v1/payment_intents/:id",

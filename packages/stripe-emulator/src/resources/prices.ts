@@ -1,14 +1,7 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import {
-  ApiError,
-  invalidParam,
-  invalidRequest,
-  missingParam,
-  resourceMissing,
-} from "../core/errors.ts";
+import { ApiError, invalidParam, invalidRequest, missingParam } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
-import { search } from "../core/search.ts";
 import {
   applyMetadata,
   bool,
@@ -26,7 +19,7 @@ import {
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
 import { createProduct, getProduct, productHooks } from "./products.ts";
-import { toDecimal } from "./shared.ts";
+import { retrieveRoute, searchRoute, toDecimal } from "./shared.ts";
 
 const recurringParam = () =>
   obj({
@@ -247,22 +240,8 @@ export const pricesModule: EmulatorModule = {
       path: "/v1/prices",
       handler: (ctx, req) => createPrice(ctx, parseParams(createSchema, req.params)),
     },
-    {
-      method: "GET",
-      path: "/v1/prices/search",
-      handler: (ctx, req) =>
-        search(req.params, () => ctx.store.list<Stripe.Price>("price"), "/v1/prices/search"),
-    },
-    {
-      method: "GET",
-      path: "/v1/prices/:id",
-      handler: (ctx, req) => {
-        const id = req.pathParams.id ?? "";
-        const price = ctx.store.getTyped<Stripe.Price>("price", id);
-        if (!price) throw resourceMissing("price", id);
-        return price;
-      },
-    },
+    searchRoute("price", "/v1/prices/search"),
+    retrieveRoute("price", "/v1/prices/:id"),
     {
       method: "POST",
       path: "/v1/prices/:id",

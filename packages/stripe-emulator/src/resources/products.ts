@@ -1,8 +1,7 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
+import { invalidParam, invalidRequest } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
-import { search } from "../core/search.ts";
 import {
   applyMetadata,
   bool,
@@ -18,6 +17,7 @@ import {
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { isDeleted, mustGet, saveAndEmitUpdate } from "../core/util.ts";
+import { retrieveRoute, searchRoute } from "./shared.ts";
 
 const dimensions = () =>
   obj({ height: decimal(), length: decimal(), weight: decimal(), width: decimal() });
@@ -145,26 +145,9 @@ export const productsModule: EmulatorModule = {
         return product;
       },
     },
-    {
-      method: "GET",
-      path: "/v1/products/search",
-      handler: (ctx, req) =>
-        search(
-          req.params,
-          () => ctx.store.list<Stripe.Product>("product", { where: (p) => !isDeleted(p) }),
-          "/v1/products/search",
-        ),
-    },
-    {
-      method: "GET",
-      path: "/v1/products/:id",
-      handler: (ctx, req) => {
-        const id = req.pathParams.id ?? "";
-        const product = ctx.store.getTyped<Stripe.Product>("product", id);
-        if (!product) throw resourceMissing("product", id);
-        return product;
-      },
-    },
+    searchRoute<Stripe.Product>("product", "/v1/products/search", (p) => !isDeleted(p)),
+    // Deleted products still retrieve, as the `{ deleted: true }` stub.
+    retrieveRoute("product", "/v1/products/:id", { allowDeleted: true }),
     {
       method: "POST",
       path: "/v1/products/:id",

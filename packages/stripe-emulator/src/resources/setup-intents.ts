@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { z } from "zod";
-import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts";
+import { invalidParam, invalidRequest } from "../core/errors.ts";
 import { listObjects } from "../core/list.ts";
 import {
   applyMetadata,
@@ -23,6 +23,7 @@ import {
   cardParam,
   createPaymentMethodFromParams,
 } from "./payment-methods.ts";
+import { retrieveRoute } from "./shared.ts";
 
 const pmData = () =>
   obj({
@@ -171,16 +172,7 @@ export const setupIntentsModule: EmulatorModule = {
         );
       },
     },
-    {
-      method: "GET",
-      path: "/v1/setup_intents/:id",
-      handler: (ctx, req) => {
-        const id = req.pathParams.id ?? "";
-        const si = ctx.store.getTyped<Stripe.SetupIntent>("setup_intent", id);
-        if (!si) throw resourceMissing("setup_intent", id);
-        return si;
-      },
-    },
+    retrieveRoute("setup_intent", "/v1/setup_intents/:id"),
     {
       method: "POST",
       path: "/v1/setup_intents/:id",

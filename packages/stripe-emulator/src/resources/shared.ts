@@ -1,8 +1,49 @@
 import type Stripe from "stripe";
 import { z } from "zod";
+import { resourceMissing } from "../core/errors.ts";
 import { emptyable, obj, str } from "../core/params.ts";
+import { search } from "../core/search.ts";
+import type { ApiRoute } from "../core/types.ts";
+import { isDeleted } from "../core/util.ts";
 
 /** Param schemas and builders shared by several resources. */
+
+/**
+ * `GET <path>` (ending in `/:id`): the stored object of `type`, or Stripe's 404
+ * `No such <label>: '<id>'`. A deleted `{ deleted: true }` stub is a 404 too unless
+ * `allowDeleted` (customers and products retrieve as the stub).
+ */
+export function retrieveRoute(
+  type: string,
+  path: string,
+  options: { label?: string; allowDeleted?: boolean } = {},
+): ApiRoute {
+  const label = options.label ?? type;
+  return {
+    method: "GET",
+    path,
+    handler: (ctx, req) => {
+      const id = req.pathParams.id ?? "";
+      const found = ctx.store.getTyped(type, id);
+      if (!found || (!options.allowDeleted && isDeleted(found))) throw resourceMissing(label, id);
+      return found;
+    },
+  };
+}
+
+/** `GET <path>` (a `/search` URL): Stripe's search over the stored objects `where` keeps. */
+export function searchRoute<T extends object>(
+  type: string,
+  path: string,
+  where?: (object: T) => boolean,
+): ApiRoute {
+  return {
+    method: "GET",
+    path,
+    handler: (ctx, req) =>
+      search(req.params, () => ctx.store.list<T>(type, where ? { where } : {}), path),
+  };
+}
 
 export const addressParam = () =>
   obj({
