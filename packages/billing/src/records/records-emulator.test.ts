@@ -247,6 +247,31 @@ describe("records from emulator flows", () => {
     expect(db.select().from(billingCustomers).all()).toHaveLength(1);
   });
 
+  it("a subscription discount's coupon terms reach the history (the hook fetches them)", async () => {
+    await pushCatalog({ stripe }, demoCatalog());
+    const user = addUser("coupon@example.test");
+    const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
+    const coupon = await stripe.coupons.create({ percent_off: 20, duration: "forever" });
+    const sub = await stripe.subscriptions.create({
+      customer,
+      items: [{ price: await priceId("quire_pro_monthly") }],
+      trial_period_days: 14,
+      discounts: [{ coupon: coupon.id }],
+    });
+    await syncNewEvents(9);
+
+    const last = db
+      .select()
+      .from(subscriptionHistory)
+      .where(eq(subscriptionHistory.subscriptionId, sub.id))
+      .orderBy(subscriptionHistory.id)
+      .all()
+      .at(-1);
+    expect(last?.discounts).toEqual([
+      expect.objectContaining({ couponId: coupon.id, percentOff: 20, duration: "forever" }),
+    ]);
+  });
+
   it("a change made in the same second as the fetches that applied the checkout is not lost", async () => {
     await pushCatalog({ stripe }, demoCatalog());
     const user = addUser("same-second@example.test");

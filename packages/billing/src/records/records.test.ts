@@ -397,6 +397,66 @@ describe("subscription history", () => {
       },
     ]);
   });
+
+  it("resolves item discounts' coupons with one retrieve per coupon (expand stops at 4 levels)", async () => {
+    const coupons: string[] = [];
+    const itemDiscount = (id: string) =>
+      ({
+        id,
+        object: "discount",
+        end: null,
+        source: { type: "coupon", coupon: "SEATS10" },
+      }) as unknown as Stripe.Discount;
+    const seat = price({ id: "price_seat", unit_amount: 400 });
+    const withItems = (id: string, discounts: (d: string) => string | Stripe.Discount) => {
+      const sub = subscription({
+        id,
+        itemPrices: [
+          { price: seat, quantity: 2 },
+          { price: seat, quantity: 3 },
+        ],
+      });
+      for (const [i, item] of sub.items.data.entries())
+        item.discounts = [discounts(`di_item_${i}`)];
+      return sub;
+    };
+    const { stripe } = fakeStripe([], {
+      subscriptions: {
+        retrieve: (id: string, params: { expand: string[] }) => {
+          const deep = params.expand.find((p) => p.split(".").length > 4);
+          if (deep) return Promise.reject(new Error(`cannot expand more than 4 levels: ${deep}`));
+          return Promise.resolve(withItems(id, itemDiscount));
+        },
+      },
+      coupons: {
+        retrieve: (id: string) => {
+          coupons.push(id);
+          return Promise.resolve({
+            id,
+            object: "coupon",
+            percent_off: 10,
+            amount_off: null,
+            currency: null,
+            duration: "repeating",
+          });
+        },
+      },
+    });
+    const sub = withItems("sub_item_discounts", (d) => d);
+    await runHook(db, stripe, subscriptionHistoryHook, "subscription", sub);
+    expect(coupons).toEqual(["SEATS10"]);
+    expect(rows(sub.id)[0]!.discounts).toEqual(
+      ["di_item_0", "di_item_1"].map((id) => ({
+        id,
+        couponId: "SEATS10",
+        percentOff: 10,
+        amountOff: null,
+        currency: null,
+        duration: "repeating",
+        end: null,
+      })),
+    );
+  });
 });
 
 describe("credit ledger", () => {

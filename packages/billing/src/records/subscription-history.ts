@@ -7,6 +7,7 @@ import {
 import { desc, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { SyncChange, SyncDeps, SyncHook } from "../sync/hooks.ts";
+import { orNull } from "../sync/kinds.ts";
 
 const idOf = (v: string | { id: string } | null | undefined): string | null =>
   v == null ? null : typeof v === "string" ? v : v.id;
@@ -130,13 +131,27 @@ export const subscriptionHistoryHook: SyncHook = {
     if (change.type !== "subscription") return null;
     // Webhook payloads carry discounts as ids; MRR needs the coupon terms behind them.
     if (!allDiscounts(change.object).some((d) => typeof d === "string")) return null;
+    // Stripe expands at most four levels: item discounts' coupons would be five, so they are
+    // retrieved separately, once per coupon.
     const full = await stripe.subscriptions.retrieve(change.object.id, {
-      expand: ["discounts.source.coupon", "items.data.discounts.source.coupon"],
+      expand: ["discounts.source.coupon", "items.data.discounts"],
     });
-    const known = allDiscounts(full)
-      .filter((d): d is Stripe.Discount => typeof d !== "string")
-      .map((d) => discountDetails(d, new Map()));
-    return known;
+    const coupons = new Map<string, Promise<Stripe.Coupon | null>>();
+    const withCoupon = async (d: Stripe.Discount): Promise<Stripe.Discount> => {
+      const id = d.source?.coupon;
+      if (typeof id !== "string") return d;
+      let retrieved = coupons.get(id);
+      if (!retrieved) coupons.set(id, (retrieved = orNull(stripe.coupons.retrieve(id))));
+      // A coupon deleted since keeps its id in the history, without terms.
+      const coupon = await retrieved;
+      return coupon ? { ...d, source: { ...d.source, coupon } } : d;
+    };
+    const discounts = await Promise.all(
+      allDiscounts(full)
+        .filter((d): d is Stripe.Discount => typeof d !== "string")
+        .map(withCoupon),
+    );
+    return discounts.map((d) => discountDetails(d, new Map()));
   },
   write(tx, change, prepared) {
     if (change.type !== "subscription") return;

@@ -61,6 +61,13 @@ function expandAt(
       value = found;
       record[head] = found;
     }
+  } else if (Array.isArray(value)) {
+    // A list of ids (a subscription's `discounts`) expands element by element.
+    for (const [i, item] of value.entries()) {
+      if (typeof item !== "string") continue;
+      const found = ctx.store.get(item);
+      if (found) value[i] = found;
+    }
   }
   if (rest.length > 0) expandAt(ctx, value, rest, fullPath, expanders);
 }
