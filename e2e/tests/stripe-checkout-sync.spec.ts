@@ -262,7 +262,8 @@ test.describe("hosted checkout → webhooks → Folio's store", () => {
     await address.getByLabel("Address line 1").fill("200 Rue Sainte-Catherine");
     await address.getByLabel("Address line 2 (optional)").fill("Apt 4");
     await address.getByLabel("City").fill("Montréal");
-    await address.getByLabel("State").fill("QC");
+    // Two countries are allowed and the page has no script: the label names all three.
+    await address.getByLabel("State / Province / Region").fill("QC");
     await address.getByLabel("Postal code").fill("H2X 1K4");
     await fillCard(page, "4242 4242 4242 4242");
     await screenshot(page, testInfo, "payment-checkout-filled");

@@ -448,26 +448,194 @@ describe("hosted checkout: payment mode", () => {
     );
   });
 
+  it("re-renders the form for an incorrect card number and changes nothing", async () => {
+    const session = await paymentSession();
+    const before = await eventTypes();
+    const number = "4242424242424241";
+    const res = await postForm(session.url ?? "", card(number, { email: "ada@example.com" }));
+    expect(res.status).toBe(402);
+    expect(alertText(res.html)).toBe("Your card number is incorrect.");
+    // The email is kept; the card number never echoes back.
+    expect(res.html).toContain('value="ada@example.com"');
+    expect(res.html).not.toContain(number);
+    expect(await stripe.checkout.sessions.retrieve(session.id)).toMatchObject({
+      status: "open",
+      payment_intent: null,
+    });
+    expect((await stripe.paymentIntents.list()).data).toHaveLength(0);
+    expect(await eventTypes()).toEqual(before);
+  });
+
   it.each([
-    ["4000000000000002", "Your card was declined."],
-    ["4000000000009995", "Your card has insufficient funds."],
-    ["4242424242424241", "Your card number is incorrect."],
+    ["4000000000000002", "Your card was declined.", "generic_decline"],
+    ["4000000000009995", "Your card has insufficient funds.", "insufficient_funds"],
+    ["4000000000000341", "Your card was declined.", "generic_decline"],
   ])(
-    "re-renders the form for %s with the decline message and changes nothing",
-    async (number, message) => {
+    "keeps the declined attempt for %s as Stripe does: intent, failed charge and events",
+    async (number, message, declineCode) => {
       const session = await paymentSession();
       const before = await eventTypes();
       const res = await postForm(session.url ?? "", card(number, { email: "ada@example.com" }));
       expect(res.status).toBe(402);
       expect(alertText(res.html)).toBe(message);
-      // The email is kept; the card number never echoes back.
       expect(res.html).toContain('value="ada@example.com"');
       expect(res.html).not.toContain(number);
-      expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
-      expect((await stripe.paymentIntents.list()).data).toHaveLength(0);
-      expect(await eventTypes()).toEqual(before);
+
+      const open = await stripe.checkout.sessions.retrieve(session.id, {
+        expand: ["payment_intent.latest_charge"],
+      });
+      expect(open).toMatchObject({ status: "open", payment_status: "unpaid" });
+      const pi = open.payment_intent as Stripe.PaymentIntent;
+      expect(pi).toMatchObject({
+        status: "requires_payment_method",
+        amount: 4500,
+        metadata: { source: "checkout" },
+        payment_method: null,
+        last_payment_error: {
+          type: "card_error",
+          code: "card_declined",
+          decline_code: declineCode,
+          message,
+          payment_method: { object: "payment_method", card: { last4: number.slice(-4) } },
+        },
+      });
+      const charge = pi.latest_charge as Stripe.Charge;
+      expect(pi.last_payment_error?.charge).toBe(charge.id);
+      expect(charge).toMatchObject({
+        status: "failed",
+        paid: false,
+        captured: false,
+        amount: 4500,
+        payment_intent: pi.id,
+        failure_code: "card_declined",
+        failure_message: message,
+        outcome: { type: "issuer_declined", reason: declineCode },
+      });
+      expect((await eventTypes()).slice(before.length)).toEqual([
+        "payment_intent.created",
+        "charge.failed",
+        "payment_intent.payment_failed",
+      ]);
     },
   );
+
+  it("confirms the same payment intent when a later attempt succeeds", async () => {
+    const session = await paymentSession();
+    const before = await eventTypes();
+    const declined = await postForm(
+      session.url ?? "",
+      card("4000000000000002", { email: "ada@example.com" }),
+    );
+    expect(declined.status).toBe(402);
+    const afterDecline = await stripe.checkout.sessions.retrieve(session.id);
+    expect(afterDecline.payment_intent).toMatch(/^pi_/);
+    const insufficient = await postForm(
+      session.url ?? "",
+      card("4000000000009995", { email: "ada@example.com" }),
+    );
+    expect(alertText(insufficient.html)).toBe("Your card has insufficient funds.");
+    const paid = await postForm(
+      session.url ?? "",
+      card("4242424242424242", { email: "ada@example.com" }),
+    );
+    expect(paid.location).toBe(`https://shop.example/thanks?session_id=${session.id}`);
+
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect(done).toMatchObject({
+      status: "complete",
+      payment_status: "paid",
+      payment_intent: afterDecline.payment_intent,
+    });
+    const intents = await stripe.paymentIntents.list();
+    expect(intents.data.map((pi) => pi.id)).toEqual([afterDecline.payment_intent]);
+    expect(intents.data[0]).toMatchObject({
+      status: "succeeded",
+      amount_received: 4500,
+      last_payment_error: null,
+    });
+    const charges = await stripe.charges.list({ payment_intent: done.payment_intent as string });
+    // Newest first: the success, then the two declines.
+    expect(charges.data.map((c) => c.status)).toEqual(["succeeded", "failed", "failed"]);
+    expect(intents.data[0]?.latest_charge).toBe(charges.data[0]?.id);
+    expect((await eventTypes()).slice(before.length)).toEqual([
+      "payment_intent.created",
+      "charge.failed",
+      "payment_intent.payment_failed",
+      "charge.failed",
+      "payment_intent.payment_failed",
+      "charge.succeeded",
+      "payment_intent.succeeded",
+      "checkout.session.completed",
+    ]);
+  });
+
+  it("reuses the customer an earlier declined attempt created", async () => {
+    const session = await paymentSession({ customer_creation: "always" });
+    await postForm(session.url ?? "", card("4000000000000002", { email: "first@example.com" }));
+    await postForm(session.url ?? "", card("4242424242424242", { email: "second@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect(done.status).toBe("complete");
+    const customers = await stripe.customers.list();
+    expect(customers.data).toHaveLength(1);
+    expect(customers.data[0]?.email).toBe("second@example.com");
+    expect(done.customer).toBe(customers.data[0]?.id);
+    expect((done.payment_intent as Stripe.PaymentIntent).customer).toBe(done.customer);
+    expectOrder(await eventTypes(), [
+      "customer.created",
+      "payment_intent.created",
+      "charge.failed",
+      "payment_intent.payment_failed",
+      "customer.updated",
+      "charge.succeeded",
+      "payment_intent.succeeded",
+      "checkout.session.completed",
+    ]);
+  });
+
+  it("cancels the declined attempt when the session expires", async () => {
+    const session = await paymentSession();
+    await postForm(session.url ?? "", card("4000000000000002", { email: "ada@example.com" }));
+    await stripe.checkout.sessions.expire(session.id);
+    const expired = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent"],
+    });
+    expect(expired.payment_intent).toMatchObject({
+      status: "canceled",
+      cancellation_reason: "abandoned",
+    });
+    expectOrder(await eventTypes(), [
+      "payment_intent.payment_failed",
+      "payment_intent.canceled",
+      "checkout.session.expired",
+    ]);
+  });
+
+  it("labels the shipping region after the country the form knows", async () => {
+    const label = (html: string) => /<label for="f-shipping_state">([^<]*)</.exec(html)?.[1];
+    const both = await paymentSession({
+      shipping_address_collection: { allowed_countries: ["US", "CA"] },
+    });
+    expect(label((await getPage(both.url ?? "")).html)).toBe("State / Province / Region");
+    // A re-rendered form knows the country that was submitted.
+    const missing = await postForm(
+      both.url ?? "",
+      card("4242424242424242", { email: "ada@example.com", shipping_country: "CA" }),
+    );
+    expect(alertText(missing.html)).toBe("Enter the name for shipping.");
+    expect(label(missing.html)).toBe("Province");
+    for (const [country, expected] of [
+      ["CA", "Province"],
+      ["US", "State"],
+      ["GB", "Region"],
+    ] as const) {
+      const only = await paymentSession({
+        shipping_address_collection: { allowed_countries: [country] },
+      });
+      expect(label((await getPage(only.url ?? "")).html)).toBe(expected);
+    }
+  });
 
   it("collects a required billing address and updates a known customer when asked", async () => {
     const customer = await stripe.customers.create({ email: "bill@example.com" });
@@ -902,7 +1070,16 @@ describe("hosted checkout: subscription mode", () => {
     expect(alertText(res.html)).toBe("Your card has insufficient funds.");
     expect((await stripe.customers.list()).data).toHaveLength(0);
     expect((await stripe.subscriptions.list({ status: "all" })).data).toHaveLength(0);
+    expect((await stripe.invoices.list()).data).toHaveLength(0);
     expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+
+    // A later card starts the one subscription.
+    await postForm(session.url ?? "", card("4242424242424242", { email: "poor@example.com" }));
+    const done = await stripe.checkout.sessions.retrieve(session.id);
+    expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
+    const subs = await stripe.subscriptions.list({ status: "all" });
+    expect(subs.data.map((s) => [s.id, s.status])).toEqual([[done.subscription, "active"]]);
+    expect((await stripe.customers.list()).data).toHaveLength(1);
   });
 
   it("authenticates the first payment with 3-D Secure before activating", async () => {
@@ -1149,7 +1326,14 @@ describe("control API for checkout (tests and demos)", () => {
       shipping: { name: "C", line1: "1 St", city: "X", postal_code: "1", country: "US" },
     });
     expect(declined.status).toBe(402);
-    expect((declined.body.error as { message: string }).message).toBe("Your card was declined.");
+    expect(declined.body.error).toMatchObject({
+      message: "Your card was declined.",
+      code: "card_declined",
+      decline_code: "generic_decline",
+    });
+    // The failed attempt is kept, as on the page; the next attempt confirms the same intent.
+    const attempt = (await stripe.checkout.sessions.retrieve(session.id)).payment_intent;
+    expect(attempt).toMatch(/^pi_/);
 
     const pending = await control(`/checkout/sessions/${session.id}/complete`, {
       card: "4000002500003155",
@@ -1162,7 +1346,17 @@ describe("control API for checkout (tests and demos)", () => {
     expect(done.body).toMatchObject({
       status: "complete",
       redirect: `https://shop.example/ok?cs=${session.id}`,
-      session: { status: "complete", amount_total: 1500, payment_status: "paid" },
+      session: {
+        status: "complete",
+        amount_total: 1500,
+        payment_status: "paid",
+        payment_intent: attempt,
+      },
+    });
+    expect(await stripe.paymentIntents.retrieve(attempt as string)).toMatchObject({
+      status: "succeeded",
+      amount: 1500,
+      amount_received: 1500,
     });
     const again = await control(`/checkout/sessions/${session.id}/complete`, {});
     expect(again.status).toBe(400);

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { ApiError } from "../core/errors.ts";
 import type { Ctx } from "../core/types.ts";
+import { isDeleted } from "../core/util.ts";
 import { redeem } from "../resources/coupons.ts";
 import { createCustomer, getCustomer, saveCustomer } from "../resources/customers.ts";
 import {
@@ -13,6 +14,7 @@ import {
 import { createSetupIntent } from "../resources/setup-intents.ts";
 import {
   attachPaymentMethod,
+  cancelPaymentIntent,
   completeAuthentication,
   confirmPaymentIntent,
   confirmSetupIntent,
@@ -43,6 +45,20 @@ export class FormError extends Error {
   }
 }
 
+/**
+ * A declined payment-mode attempt. Unlike other form errors it is not rolled back: the
+ * payment intent, its failed charge and their events are kept, as at Stripe.
+ */
+export class KeptDecline extends FormError {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly declineCode: string | undefined,
+  ) {
+    super(message, "card_number", 402);
+  }
+}
+
 export const AUTH_FAILED_MESSAGE =
   "We are unable to authenticate your payment method. Please choose a different payment method and try again.";
 
@@ -56,6 +72,8 @@ export interface CheckoutForm extends CardFields {
 export type SubmitResult =
   | { kind: "complete"; session: Session; redirect: string }
   | { kind: "requires_action"; session: Session; redirect: string };
+
+type Attempt = SubmitResult | { kind: "declined"; error: KeptDecline };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -217,10 +235,12 @@ function authRedirect(ctx: Ctx, session: Session): string {
 class Declined extends Error {}
 
 /**
- * Handles a submit. Declines and invalid cards roll back everything this submit did (the
- * savepoint) and surface as `FormError`: the session stays open and no event is emitted.
- * A card that needs 3-D Secure keeps its pending intent and sends the customer to the
- * challenge page.
+ * Handles a submit; the session stays open unless it completes. Invalid cards, and declines
+ * in subscription and setup mode, roll back everything this submit did (the savepoint) and
+ * surface as `FormError`. A payment-mode decline keeps its attempt (the session's payment
+ * intent with `last_payment_error`, the failed charge, their events) and surfaces as
+ * `KeptDecline`. A card that needs 3-D Secure keeps its pending intent and sends the
+ * customer to the challenge page.
  */
 export function submitCheckout(
   ctx: Ctx,
@@ -228,8 +248,9 @@ export function submitCheckout(
   rawForm: Record<string, unknown>,
 ): SubmitResult {
   const form = parseCheckoutForm(ctx, session, rawForm);
+  let attempt: Attempt;
   try {
-    return ctx.store.transaction(() => runSubmit(ctx, session, form, formForAuth(rawForm)));
+    attempt = ctx.store.transaction(() => runSubmit(ctx, session, form, formForAuth(rawForm)));
   } catch (error) {
     if (error instanceof Declined) throw new FormError(error.message, "card_number", 402);
     if (error instanceof ApiError && (error.type === "card_error" || error.status === 400)) {
@@ -237,6 +258,25 @@ export function submitCheckout(
     }
     throw error;
   }
+  if (attempt.kind === "declined") throw attempt.error;
+  return attempt;
+}
+
+const UNFINISHED: readonly Stripe.PaymentIntent.Status[] = [
+  "requires_payment_method",
+  "requires_confirmation",
+  "requires_action",
+];
+
+/**
+ * The session's payment intent while it can still be confirmed (after a decline or a failed
+ * challenge): Stripe confirms the same intent on every attempt of a session.
+ */
+function unfinishedIntent(ctx: Ctx, session: Session): Stripe.PaymentIntent | null {
+  const pi = session.payment_intent;
+  const id = typeof pi === "string" ? pi : (pi?.id ?? null);
+  const intent = id ? ctx.store.getTyped<Stripe.PaymentIntent>("payment_intent", id) : null;
+  return intent && UNFINISHED.includes(intent.status) ? intent : null;
 }
 
 function billingDetails(form: CheckoutForm): Partial<Stripe.PaymentMethod.BillingDetails> {
@@ -273,6 +313,9 @@ function updateExistingCustomer(
 
 function ensureCustomer(ctx: Ctx, session: Session, form: CheckoutForm): Stripe.Customer | null {
   if (typeof session.customer === "string") return getCustomer(ctx, session.customer);
+  const earlier = session.mode === "payment" ? unfinishedIntent(ctx, session)?.customer : null;
+  const attempted =
+    typeof earlier === "string" ? ctx.store.getTyped<Stripe.Customer>("customer", earlier) : null;
   // Saving the card for later needs a customer to attach it to, as at Stripe.
   const savesCard =
     session.mode === "payment" &&
@@ -281,6 +324,24 @@ function ensureCustomer(ctx: Ctx, session: Session, form: CheckoutForm): Stripe.
     session.mode === "subscription" || session.customer_creation === "always" || savesCard;
   if (!required) return null;
   const address = form.billingAddress ?? form.shipping?.address ?? null;
+  if (attempted && !isDeleted(attempted)) {
+    // An earlier declined attempt created the customer: this attempt takes it over.
+    const next: Stripe.Customer = { ...attempted, email: form.email };
+    if (form.cardholderName || form.shipping) {
+      next.name = form.cardholderName ?? form.shipping?.name ?? null;
+    }
+    if (address) next.address = address;
+    if (form.shipping) {
+      next.shipping = {
+        address: form.shipping.address,
+        name: form.shipping.name,
+        phone: attempted.shipping?.phone ?? null,
+        carrier: null,
+        tracking_number: null,
+      };
+    }
+    return saveCustomer(ctx, attempted, next);
+  }
   return createCustomer(ctx, {
     email: form.email,
     ...(form.cardholderName || form.shipping
@@ -298,7 +359,7 @@ function runSubmit(
   session: Session,
   form: CheckoutForm,
   keptForm: Record<string, string>,
-): SubmitResult {
+): Attempt {
   // The card is checked before anything is created for it.
   testCardFromInput(ctx, {
     number: form.cardNumber,
@@ -321,39 +382,61 @@ function runSubmit(
   };
 
   if (session.mode === "payment") {
+    const earlier = unfinishedIntent(ctx, session);
     if ((session.amount_total ?? 0) === 0) {
       // A 100% discount: nothing to charge, the card is not needed.
+      if (earlier) cancelPaymentIntent(ctx, earlier, "abandoned");
       return finish(ctx, { ...base, payment_status: "no_payment_required" }, priv);
     }
     const pid = priv.paymentIntentData;
-    const pi = createPaymentIntent(ctx, {
-      amount: session.amount_total ?? 0,
-      currency: session.currency ?? "usd",
-      customer: customer?.id ?? null,
-      description: pid.description,
-      metadata: pid.metadata,
-      ...(pid.capture_method ? { captureMethod: pid.capture_method } : {}),
-      setupFutureUsage: pid.setup_future_usage,
-      receiptEmail: pid.receipt_email,
-      statementDescriptor: pid.statement_descriptor,
-      statementDescriptorSuffix: pid.statement_descriptor_suffix,
-      shipping: form.shipping
-        ? {
-            address: form.shipping.address,
-            carrier: null,
-            name: form.shipping.name,
-            phone: null,
-            tracking_number: null,
-          }
-        : null,
-      paymentMethodTypes: ["card"],
-    });
+    const shipping: Stripe.PaymentIntent.Shipping | null = form.shipping
+      ? {
+          address: form.shipping.address,
+          carrier: null,
+          name: form.shipping.name,
+          phone: null,
+          tracking_number: null,
+        }
+      : null;
+    let pi: Stripe.PaymentIntent;
+    if (earlier) {
+      // The same intent again, with what may have changed since (a promotion code, the
+      // address); Stripe emits no event for that.
+      pi = {
+        ...earlier,
+        amount: session.amount_total ?? 0,
+        customer: customer?.id ?? earlier.customer,
+        shipping,
+      };
+      ctx.store.update(pi);
+    } else {
+      pi = createPaymentIntent(ctx, {
+        amount: session.amount_total ?? 0,
+        currency: session.currency ?? "usd",
+        customer: customer?.id ?? null,
+        description: pid.description,
+        metadata: pid.metadata,
+        ...(pid.capture_method ? { captureMethod: pid.capture_method } : {}),
+        setupFutureUsage: pid.setup_future_usage,
+        receiptEmail: pid.receipt_email,
+        statementDescriptor: pid.statement_descriptor,
+        statementDescriptorSuffix: pid.statement_descriptor_suffix,
+        shipping,
+        paymentMethodTypes: ["card"],
+      });
+    }
     const withPi: Session = { ...base, payment_intent: pi.id };
     const outcome = confirmPaymentIntent(ctx, pi, {
       paymentMethod: pm.id,
       returnUrl: authRedirect(ctx, session),
     });
-    if (outcome.status === "failed") throw new Declined(outcome.error.message);
+    if (outcome.status === "failed") {
+      // Kept: the session points at its intent, which records the failed attempt.
+      ctx.store.update({ ...session, payment_intent: pi.id });
+      setSessionPrivate(ctx, session.id, { ...priv, pendingAuth: null });
+      const { message, code, decline_code } = outcome.error;
+      return { kind: "declined", error: new KeptDecline(message, code, decline_code) };
+    }
     if (outcome.status === "requires_action") {
       return pendAuth(ctx, withPi, priv, keptForm, pi.id);
     }

@@ -12,6 +12,7 @@ import {
 import { resolvePromotionCode } from "../resources/coupons.ts";
 import {
   FormError,
+  KeptDecline,
   knownEmail,
   pendingAmount,
   resolveAuthentication,
@@ -185,10 +186,27 @@ function submitLabel(ctx: Ctx, session: Session, priv: SessionPrivate): string {
   return `Pay ${money(session.amount_total ?? 0, session.currency ?? "usd")}`;
 }
 
+/**
+ * The label of the address's state field. The page has no script, so it can only follow a
+ * country the form already knows: the only one allowed, or the one submitted before.
+ */
+function regionLabel(country: string | null): string {
+  if (country === "US") return "State";
+  if (country === "CA") return "Province";
+  return country ? "Region" : "State / Province / Region";
+}
+
 function paymentForm(ctx: Ctx, session: Session, priv: SessionPrivate, state: FormState): Html {
   const values = state.values ?? {};
   const email = knownEmail(ctx, session);
   const allowed = session.shipping_address_collection?.allowed_countries ?? null;
+  const submitted = values.shipping_country?.toUpperCase() ?? null;
+  const shippingCountry =
+    submitted && allowed?.includes(submitted)
+      ? submitted
+      : allowed?.length === 1
+        ? (allowed[0] ?? null)
+        : null;
   const shipping = allowed
     ? markup`<fieldset><legend>Shipping address</legend>
 ${input({ invalid: state.errorField === "shipping_name", name: "shipping_name", label: "Full name", value: values.shipping_name, autocomplete: "shipping name", required: true })}
@@ -204,7 +222,7 @@ ${input({ invalid: state.errorField === "shipping_line1", name: "shipping_line1"
 ${input({ name: "shipping_line2", label: "Address line 2 (optional)", value: values.shipping_line2, autocomplete: "shipping address-line2" })}
 <div class="row3">
 ${input({ invalid: state.errorField === "shipping_city", name: "shipping_city", label: "City", value: values.shipping_city, autocomplete: "shipping address-level2", required: true })}
-${input({ name: "shipping_state", label: "State", value: values.shipping_state, autocomplete: "shipping address-level1" })}
+${input({ name: "shipping_state", label: regionLabel(shippingCountry), value: values.shipping_state, autocomplete: "shipping address-level1" })}
 ${input({ invalid: state.errorField === "shipping_postal_code", name: "shipping_postal_code", label: "Postal code", value: values.shipping_postal_code, autocomplete: "shipping postal-code", required: true })}
 </div>
 </fieldset>`
@@ -453,6 +471,14 @@ export const checkoutPagesModule: EmulatorModule = {
           return { status: result.kind, redirect: result.redirect, session: result.session };
         } catch (error) {
           if (!(error instanceof FormError)) throw error;
+          if (error instanceof KeptDecline) {
+            // The failed attempt stays, as it does on the page.
+            throw new ApiError(402, "card_error", error.message, {
+              code: error.code,
+              ...(error.declineCode ? { declineCode: error.declineCode } : {}),
+              commit: true,
+            });
+          }
           if (error.status === 402) {
             throw new ApiError(402, "card_error", error.message, { code: "card_declined" });
           }
