@@ -14,7 +14,7 @@ import {
   parseParams,
   str,
 } from "../core/params.ts";
-import type { Ctx, EmulatorModule } from "../core/types.ts";
+import type { ApiRoute, Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
 import {
   DISPUTE_EVIDENCE_FIELDS,
@@ -90,6 +90,32 @@ const disputeUpdate = obj({
   submit: bool().optional(),
   intended_submission_method: z.string().optional(),
 });
+
+/** `GET /v1/refunds` and `GET /v1/disputes`: both filter by `charge` and `payment_intent`. */
+function listByChargeRoute<T extends { id: string; charge: unknown; payment_intent: unknown }>(
+  type: string,
+  path: string,
+): ApiRoute {
+  return {
+    method: "GET",
+    path,
+    handler: (ctx, req) => {
+      const p = parseParams(
+        obj({
+          ...listShape,
+          charge: z.string().optional(),
+          payment_intent: z.string().optional(),
+        }),
+        req.params,
+      );
+      return listObjects<T>(ctx, type, p, path, {
+        where: (o) =>
+          (p.charge === undefined || o.charge === p.charge) &&
+          (p.payment_intent === undefined || o.payment_intent === p.payment_intent),
+      });
+    },
+  };
+}
 
 export const chargesModule: EmulatorModule = {
   name: "charges",
@@ -222,25 +248,7 @@ export const chargesModule: EmulatorModule = {
         );
       },
     },
-    {
-      method: "GET",
-      path: "/v1/refunds",
-      handler: (ctx, req) => {
-        const p = parseParams(
-          obj({
-            ...listShape,
-            charge: z.string().optional(),
-            payment_intent: z.string().optional(),
-          }),
-          req.params,
-        );
-        return listObjects<Stripe.Refund>(ctx, "refund", p, "/v1/refunds", {
-          where: (r) =>
-            (p.charge === undefined || r.charge === p.charge) &&
-            (p.payment_intent === undefined || r.payment_intent === p.payment_intent),
-        });
-      },
-    },
+    listByChargeRoute<Stripe.Refund>("refund", "/v1/refunds"),
     {
       method: "GET",
       path: "/v1/disputes/:id",
@@ -292,25 +300,7 @@ export const chargesModule: EmulatorModule = {
         );
       },
     },
-    {
-      method: "GET",
-      path: "/v1/disputes",
-      handler: (ctx, req) => {
-        const p = parseParams(
-          obj({
-            ...listShape,
-            charge: z.string().optional(),
-            payment_intent: z.string().optional(),
-          }),
-          req.params,
-        );
-        return listObjects<Stripe.Dispute>(ctx, "dispute", p, "/v1/disputes", {
-          where: (d) =>
-            (p.charge === undefined || d.charge === p.charge) &&
-            (p.payment_intent === undefined || d.payment_intent === p.payment_intent),
-        });
-      },
-    },
+    listByChargeRoute<Stripe.Dispute>("dispute", "/v1/disputes"),
     {
       method: "GET",
       path: "/v1/balance_transactions/:id",
