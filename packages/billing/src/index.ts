@@ -43,6 +43,12 @@ export {
   type BillingDeps,
   type BillingUser,
 } from "./customers.ts";
+export {
+  ENDED_SUBSCRIPTION_WINDOW_DAYS,
+  listCustomerSubscriptions,
+  type CustomerSubscription,
+  type CustomerSubscriptionItem,
+} from "./portal/subscriptions.ts";
 export { audit, syncActor, type AuditEntry, type Writer } from "./records/audit.ts";
 export { recordHooks } from "./records/index.ts";
 export {

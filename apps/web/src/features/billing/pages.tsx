@@ -1,8 +1,9 @@
 import { getRouteApi } from "@tanstack/react-router";
-import { PackageIcon, ReceiptTextIcon, RepeatIcon, WalletIcon } from "lucide-react";
+import { PackageIcon, ReceiptTextIcon, WalletIcon } from "lucide-react";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { SubscriptionsCard } from "@/features/billing/subscriptions-card";
 
 const billingRoute = getRouteApi("/billing");
 
@@ -20,20 +21,7 @@ export function BillingOverviewPage() {
         description="Your subscriptions, invoices and account credit, all in one place."
       />
       <div className="grid gap-4 md:grid-cols-3">
-        <Card className="md:col-span-2">
-          <CardHeader>
-            <CardTitle>Subscriptions</CardTitle>
-            <CardDescription>Plans you pay for and when they renew.</CardDescription>
-          </CardHeader>
-          <CardContent>
-            <EmptyState
-              icon={RepeatIcon}
-              title="Your subscriptions will appear here"
-              description="Once you subscribe to a plan, you'll see its price, renewal date and status here, and can change or cancel it."
-              className="py-10"
-            />
-          </CardContent>
-        </Card>
+        <SubscriptionsCard className="md:col-span-2" />
         <Card>
           <CardHeader>
             <CardTitle>Account</CardTitle>

@@ -1,0 +1,46 @@
+import { expect, openDatabase, signIn, test, uniqueEmail } from "../support/fixtures.ts";
+
+test.describe("billing overview", () => {
+  test("the demo customer sees their synced plan with its status and price", async ({
+    page,
+    server,
+  }) => {
+    // The demo subscription is created in the emulator at start-up and reaches the store through
+    // webhooks; wait for the mirror row so the page shows what Stripe holds.
+    const db = openDatabase(server);
+    const row = () =>
+      db
+        .prepare(
+          `select s.status from stripe_subscriptions s
+             join billing_customers b on b.stripe_customer_id = s.customer_id
+             join users u on u.id = b.user_id
+           where u.email = ? and s.deleted_at is null`,
+        )
+        .get("customer@folio.test") as { status: string } | undefined;
+    await expect.poll(() => row()?.status, { timeout: 15_000 }).toBeTruthy();
+    const status = row()!.status;
+    db.close();
+
+    await signIn(page, "customer@folio.test");
+    const card = page.getByRole("listitem", { name: "Quire Pro" });
+    await expect(card.getByRole("heading", { name: "Quire Pro" })).toBeVisible();
+    await expect(card.getByText(status === "trialing" ? "Trialing" : "Active")).toBeVisible();
+    await expect(card.getByText("$14.00 / month", { exact: true })).toBeVisible();
+    await expect(card.getByText("$4.00 / month × 2 seats")).toBeVisible();
+    await expect(card.getByText("$22.00 / month")).toBeVisible();
+    await expect(card.getByText(/^(Renews on|Free trial until) /)).toBeVisible();
+    await expect(page.getByText("You have no subscriptions")).toHaveCount(0);
+  });
+
+  test("a customer who just signed up sees the empty state", async ({ page }) => {
+    await page.goto("/sign-up");
+    await page.getByLabel("Name").fill("Fresh Customer");
+    await page.getByLabel("Email").fill(uniqueEmail("fresh"));
+    await page.getByLabel("Password").fill("a-long-enough-password");
+    await page.getByRole("button", { name: "Create account" }).click();
+
+    await expect(page).toHaveURL(/\/billing$/);
+    await expect(page.getByRole("heading", { name: "You have no subscriptions" })).toBeVisible();
+    await expect(page.getByRole("status", { name: "Loading subscriptions" })).toHaveCount(0);
+  });
+});
