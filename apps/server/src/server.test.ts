@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { loadEnv } from "./env.ts";
 import { startServer } from "./server.ts";
 import { testEnv } from "./test/helpers.ts";
 
@@ -23,5 +25,24 @@ describe("startServer", () => {
       await server.close();
     }
     expect(server.db.$client.open).toBe(false);
+  });
+
+  it("starts beside a running `pnpm start` (the default emulator port taken)", async () => {
+    const taken = createServer();
+    const port = loadEnv({}).STRIPE_EMULATOR_PORT;
+    // Already taken (a dev server running) serves the test just as well.
+    const holding = await new Promise<boolean>((resolve) => {
+      taken.once("error", () => resolve(false));
+      taken.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    try {
+      const server = await startServer(
+        testEnv({ PORT: "0", DATABASE_PATH: join(dir, "beside.db") }),
+        { print: () => undefined },
+      );
+      await server.close();
+    } finally {
+      if (holding) await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

@@ -18,7 +18,13 @@ function sharedHash(): Promise<string> {
 }
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
-  return loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", ...overrides });
+  // A free port for the embedded emulator: the default (12111) is `pnpm start`'s.
+  return loadEnv({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    STRIPE_EMULATOR_PORT: "0",
+    ...overrides,
+  });
 }
 
 export const createCaller = createCallerFactory(appRouter);
