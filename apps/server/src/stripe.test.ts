@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { startEmulator } from "@folio/stripe-emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadEnv } from "./env.ts";
@@ -26,6 +27,30 @@ describe("Stripe client", () => {
     expect(s.getApiField("protocol")).toBe("http");
     expect(s.getMaxNetworkRetries()).toBe(2);
     expect(s.getTelemetryEnabled()).toBe(false);
+    expect(s.getApiField("timeout")).toBe(20_000);
+  });
+
+  it("gives up on a Stripe that accepts the connection and never answers", async () => {
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    const { port } = hung.address() as AddressInfo;
+    try {
+      const stripe = createStripeClient({
+        apiKey: "sk_test_x",
+        apiUrl: `http://127.0.0.1:${port}`,
+        timeoutMs: 100,
+      });
+      const started = Date.now();
+      await expect(stripe.customers.retrieve("cus_hung")).rejects.toMatchObject({
+        type: "StripeConnectionError",
+      });
+      // Three attempts (two retries) of 100 ms plus the SDK's backoff between them.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => hung.close(resolve));
+    }
   });
 
   it("keeps the emulator's state beside the database", () => {

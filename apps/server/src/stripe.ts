@@ -38,13 +38,25 @@ export interface StripeClientOptions {
   apiKey: string;
   /** Origin of a Stripe-compatible API (an emulator); api.stripe.com when omitted. */
   apiUrl?: string;
+  /** Per-request timeout; `STRIPE_TIMEOUT_MS` by default. */
+  timeoutMs?: number;
 }
 
+/** The SDK waits 80 s by default. The apply worker fetches from Stripe one event at a time, so a
+ * hung request would stall the whole inbox behind it: give up sooner and let the retry (the
+ * SDK's, then the worker's backoff) try again. */
+export const STRIPE_TIMEOUT_MS = 20_000;
+
 /** The one way Folio builds a Stripe client: pinned API version, retries on, telemetry off. */
-export function createStripeClient({ apiKey, apiUrl }: StripeClientOptions): Stripe {
+export function createStripeClient({
+  apiKey,
+  apiUrl,
+  timeoutMs = STRIPE_TIMEOUT_MS,
+}: StripeClientOptions): Stripe {
   const config: Stripe.StripeConfig = {
     apiVersion: Stripe.API_VERSION,
     maxNetworkRetries: 2,
+    timeout: timeoutMs,
     telemetry: false,
     appInfo: { name: "Folio" },
   };
