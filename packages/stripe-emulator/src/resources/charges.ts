@@ -18,6 +18,7 @@ import type { ApiRoute, Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
 import {
   DISPUTE_EVIDENCE_FIELDS,
+  assertDisputeOpen,
   closeDispute,
   completeAuthentication,
   createRefund,
@@ -261,11 +262,7 @@ export const chargesModule: EmulatorModule = {
       handler: (ctx, req) => {
         const dispute = mustGet<Stripe.Dispute>(ctx, "dispute", req.pathParams.id ?? "", "dispute");
         const p = parseParams(disputeUpdate, req.params);
-        if (["won", "lost", "warning_closed"].includes(dispute.status)) {
-          throw invalidRequest("This dispute is already closed.", {
-            code: "dispute_already_closed",
-          });
-        }
+        assertDisputeOpen(dispute);
         const evidence = { ...dispute.evidence, ...(p.evidence ?? {}) };
         const next: Stripe.Dispute = {
           ...dispute,

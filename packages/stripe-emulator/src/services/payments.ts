@@ -1319,14 +1319,19 @@ export function openDispute(
   return dispute;
 }
 
+/** A closed dispute (won, lost, warning_closed) takes no more evidence and cannot close again. */
+export function assertDisputeOpen(dispute: Stripe.Dispute): void {
+  if (["won", "lost", "warning_closed"].includes(dispute.status)) {
+    throw invalidRequest("This dispute is already closed.", { code: "dispute_already_closed" });
+  }
+}
+
 export function closeDispute(
   ctx: Ctx,
   dispute: Stripe.Dispute,
   status: Stripe.Dispute.Status = "lost",
 ): Stripe.Dispute {
-  if (["won", "lost", "warning_closed"].includes(dispute.status)) {
-    throw invalidRequest("This dispute is already closed.", { code: "dispute_already_closed" });
-  }
+  assertDisputeOpen(dispute);
   const next: Stripe.Dispute = { ...dispute, status, is_charge_refundable: false };
   ctx.store.update(next);
   ctx.emit("charge.dispute.closed", next, { status: dispute.status });
