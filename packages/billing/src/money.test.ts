@@ -3,9 +3,9 @@ import { formatMoney } from "./money.ts";
 
 describe("formatMoney", () => {
   it("divides two-decimal currencies by 100", () => {
-    expect(formatMoney(123456, "usd")).toBe("$1,234.56");
+    expect(formatMoney(123456, "usd", "en-US")).toBe("$1,234.56");
   });
   it("leaves zero-decimal currencies whole", () => {
-    expect(formatMoney(1500, "jpy")).toBe("¥1,500");
+    expect(formatMoney(1500, "jpy", "en-US")).toBe("¥1,500");
   });
 });

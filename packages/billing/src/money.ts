@@ -1,3 +1,6 @@
+// Browser-safe (no Node or server imports): the web app imports this module through
+// `@folio/billing/money`, so keep it dependency-free.
+
 // Currencies Stripe treats as zero-decimal: amounts are already whole units, no ×100.
 const ZERO_DECIMAL = new Set([
   "bif",
@@ -22,11 +25,19 @@ export function isZeroDecimal(currency: string): boolean {
   return ZERO_DECIMAL.has(currency.toLowerCase());
 }
 
-/** Formats integer minor units for display; only ever called at the edge. */
-export function formatMoney(amount: number, currency: string, locale = "en-US"): string {
-  const major = isZeroDecimal(currency) ? amount : amount / 100;
-  return new Intl.NumberFormat(locale, {
-    style: "currency",
-    currency: currency.toUpperCase(),
-  }).format(major);
+const formats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * Formats integer minor units for display; only ever called at the edge. Without a locale it
+ * uses the runtime's (the reader's, in a browser).
+ */
+export function formatMoney(amount: number, currency: string, locale?: string): string {
+  const code = currency.toUpperCase();
+  const key = `${locale ?? ""}|${code}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: "currency", currency: code });
+    formats.set(key, format);
+  }
+  return format.format(isZeroDecimal(currency) ? amount : amount / 100);
 }
