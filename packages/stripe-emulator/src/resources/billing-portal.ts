@@ -18,6 +18,7 @@ import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
 import { httpUrl } from "./checkout-sessions.ts";
 import { getCustomer } from "./customers.ts";
+import { CANCELLATION_FEEDBACK } from "./shared.ts";
 
 /**
  * Customer portal: configurations (which features the portal offers) and sessions (a URL
@@ -27,17 +28,6 @@ import { getCustomer } from "./customers.ts";
 
 type Configuration = Stripe.BillingPortal.Configuration;
 type PortalSession = Stripe.BillingPortal.Session;
-
-const CANCEL_REASONS = [
-  "customer_service",
-  "low_quality",
-  "missing_features",
-  "other",
-  "switched_service",
-  "too_complex",
-  "too_expensive",
-  "unused",
-] as const;
 
 const featuresParam = () =>
   obj({
@@ -57,7 +47,7 @@ const featuresParam = () =>
       proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),
       cancellation_reason: obj({
         enabled: bool(),
-        options: emptyable(list(oneOf(CANCEL_REASONS))).optional(),
+        options: emptyable(list(oneOf(CANCELLATION_FEEDBACK))).optional(),
       }).optional(),
     }).optional(),
     subscription_pause: obj({ enabled: bool().optional() }).optional(),

@@ -41,14 +41,7 @@ import { createPreview } from "../billing/preview.ts";
 import { getBillingSettings } from "../billing/settings.ts";
 import { getCustomer } from "./customers.ts";
 import { getPrice } from "./prices.ts";
-import { retrieveRoute } from "./shared.ts";
-
-const discountParam = () =>
-  obj({
-    coupon: z.string().optional(),
-    promotion_code: z.string().optional(),
-    discount: z.string().optional(),
-  });
+import { discountParam, retrieveRoute } from "./shared.ts";
 
 const itemUpdate = () =>
   obj({

@@ -69,6 +69,26 @@ export function toAddress(p: AddressParam, base?: Stripe.Address | null): Stripe
   };
 }
 
+/** One entry of `discounts[]` on invoices and subscriptions. */
+export const discountParam = () =>
+  obj({
+    coupon: z.string().optional(),
+    promotion_code: z.string().optional(),
+    discount: z.string().optional(),
+  });
+
+/** Stripe's cancellation feedback values (subscriptions' `cancellation_details.feedback`, the portal's reasons). */
+export const CANCELLATION_FEEDBACK = [
+  "customer_service",
+  "low_quality",
+  "missing_features",
+  "other",
+  "switched_service",
+  "too_complex",
+  "too_expensive",
+  "unused",
+] as const;
+
 export const shippingParam = () =>
   obj({
     address: addressParam(),

@@ -49,24 +49,9 @@ import {
 import { runUpcoming } from "../billing/preview.ts";
 import { customerHooks } from "./customers.ts";
 import { createPrice } from "./prices.ts";
+import { CANCELLATION_FEEDBACK, discountParam } from "./shared.ts";
 
-const discountParam = () =>
-  obj({
-    coupon: z.string().optional(),
-    promotion_code: z.string().optional(),
-    discount: z.string().optional(),
-  });
-
-const feedback = oneOf([
-  "customer_service",
-  "low_quality",
-  "missing_features",
-  "other",
-  "switched_service",
-  "too_complex",
-  "too_expensive",
-  "unused",
-]);
+const feedback = oneOf(CANCELLATION_FEEDBACK);
 
 const cancellationDetails = () =>
   obj({
