@@ -61,6 +61,21 @@ export function saveAndEmitUpdate<T extends object>(
   return next;
 }
 
+/**
+ * Replaces a stored object with its `{ id, object, deleted: true }` stub, emits `eventType`
+ * (`customer.deleted`…) with the object as it was, and returns the stub, the DELETE response.
+ */
+export function replaceWithDeletedStub<T extends { id: string; object: string }>(
+  ctx: Ctx,
+  eventType: Parameters<Ctx["emit"]>[0],
+  object: T,
+): { id: string; object: T["object"]; deleted: true } {
+  const stub = { id: object.id, object: object.object, deleted: true as const };
+  ctx.store.update(stub);
+  ctx.emit(eventType, object);
+  return stub;
+}
+
 /** Deleted objects stay stored as `{ id, object, deleted: true }` stubs. */
 export function isDeleted(object: object): boolean {
   return (object as { deleted?: unknown }).deleted === true;

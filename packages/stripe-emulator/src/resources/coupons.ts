@@ -18,7 +18,7 @@ import {
   str,
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
-import { isDeleted, saveAndEmitUpdate } from "../core/util.ts";
+import { isDeleted, replaceWithDeletedStub, saveAndEmitUpdate } from "../core/util.ts";
 import { getCustomer } from "./customers.ts";
 
 const couponCreate = obj({
@@ -305,10 +305,7 @@ export const couponsModule: EmulatorModule = {
       handler: (ctx, req) => {
         const coupon = getCoupon(ctx, req.pathParams.id ?? "", "id");
         // Existing discounts keep working in Stripe; only new redemptions stop.
-        const stub: Stripe.DeletedCoupon = { id: coupon.id, object: "coupon", deleted: true };
-        ctx.store.update(stub);
-        ctx.emit("coupon.deleted", coupon);
-        return stub;
+        return replaceWithDeletedStub(ctx, "coupon.deleted", coupon);
       },
     },
     {

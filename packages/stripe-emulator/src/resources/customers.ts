@@ -16,7 +16,7 @@ import {
   str,
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
-import { isDeleted, mustGet, previousAttributes } from "../core/util.ts";
+import { isDeleted, mustGet, previousAttributes, replaceWithDeletedStub } from "../core/util.ts";
 import { addressParam, retrieveRoute, searchRoute, shippingParam, toAddress } from "./shared.ts";
 
 const invoiceSettings = () =>
@@ -357,10 +357,7 @@ export const customersModule: EmulatorModule = {
       handler: (ctx, req) => {
         const customer = getCustomer(ctx, req.pathParams.id ?? "", "id");
         for (const hook of customerHooks.beforeDelete) hook(ctx, customer);
-        const stub: Stripe.DeletedCustomer = { id: customer.id, object: "customer", deleted: true };
-        ctx.store.update(stub);
-        ctx.emit("customer.deleted", customer);
-        return stub;
+        return replaceWithDeletedStub(ctx, "customer.deleted", customer);
       },
     },
     {

@@ -18,7 +18,7 @@ import {
   str,
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
-import { isDeleted } from "../core/util.ts";
+import { isDeleted, replaceWithDeletedStub } from "../core/util.ts";
 import { createDiscount, resolveDiscountParams } from "../billing/discounts.ts";
 import {
   appendLines,
@@ -469,10 +469,7 @@ export const invoicesModule: EmulatorModule = {
           ctx.store.update({ ...ii, invoice: null });
         }
         ctx.unschedule(`billing.finalize:${invoice.id}`);
-        const stub: Stripe.DeletedInvoice = { id: invoice.id, object: "invoice", deleted: true };
-        ctx.store.update(stub);
-        ctx.emit("invoice.deleted", invoice);
-        return stub;
+        return replaceWithDeletedStub(ctx, "invoice.deleted", invoice);
       },
     },
     {

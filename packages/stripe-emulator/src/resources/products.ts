@@ -16,7 +16,7 @@ import {
   str,
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
-import { isDeleted, mustGet, saveAndEmitUpdate } from "../core/util.ts";
+import { isDeleted, mustGet, replaceWithDeletedStub, saveAndEmitUpdate } from "../core/util.ts";
 import { retrieveRoute, searchRoute } from "./shared.ts";
 
 const dimensions = () =>
@@ -204,10 +204,7 @@ export const productsModule: EmulatorModule = {
             { code: "product_has_prices" },
           );
         }
-        const stub: Stripe.DeletedProduct = { id: product.id, object: "product", deleted: true };
-        ctx.store.update(stub);
-        ctx.emit("product.deleted", product);
-        return stub;
+        return replaceWithDeletedStub(ctx, "product.deleted", product);
       },
     },
   ],
