@@ -99,6 +99,21 @@ const billingEvents = (t: string) =>
   t.startsWith("payment_intent") ||
   t.startsWith("charge");
 
+/** The billing events of a renewal charged automatically, in order (`billingEvents` filter). */
+const PAID_RENEWAL_EVENTS = [
+  "invoice.upcoming",
+  "invoice.created",
+  "customer.subscription.updated",
+  "invoice.finalized",
+  "payment_intent.created",
+  "charge.succeeded",
+  "payment_intent.succeeded",
+  "invoice.updated",
+  "invoice_payment.paid",
+  "invoice.paid",
+  "invoice.payment_succeeded",
+];
+
 async function waitReady(clockId: string): Promise<Stripe.TestHelpers.TestClock> {
   for (let i = 0; i < 500; i++) {
     const clock = await stripe.testHelpers.testClocks.retrieve(clockId);
@@ -532,19 +547,7 @@ describe("renewals, trials and dunning", () => {
     const paid = await stripe.invoices.retrieve(draft.id);
     expect(paid).toMatchObject({ status: "paid", amount_paid: 1000 });
     expect(paid.number).toMatch(/-0002$/);
-    expect(await typesSince(mark, billingEvents)).toEqual([
-      "invoice.upcoming",
-      "invoice.created",
-      "customer.subscription.updated",
-      "invoice.finalized",
-      "payment_intent.created",
-      "charge.succeeded",
-      "payment_intent.succeeded",
-      "invoice.updated",
-      "invoice_payment.paid",
-      "invoice.paid",
-      "invoice.payment_succeeded",
-    ]);
+    expect(await typesSince(mark, billingEvents)).toEqual(PAID_RENEWAL_EVENTS);
     await emu.flushWebhooks();
     for (const type of ["invoice.created", "invoice.finalized", "invoice.paid"]) {
       const delivery = receiver.received.find(
@@ -606,33 +609,11 @@ describe("renewals, trials and dunning", () => {
     expect(await typesSince(mark, (t) => billingEvents(t) || t.startsWith("test_helpers"))).toEqual(
       [
         "test_helpers.test_clock.advancing",
-        "invoice.upcoming",
-        "invoice.created",
-        "customer.subscription.updated",
-        "invoice.finalized",
-        "payment_intent.created",
-        "charge.succeeded",
-        "payment_intent.succeeded",
-        "invoice.updated",
-        "invoice_payment.paid",
-        "invoice.paid",
-        "invoice.payment_succeeded",
+        ...PAID_RENEWAL_EVENTS,
         "test_helpers.test_clock.ready",
       ],
     );
-    expect(await typesSince(mark, billingEvents)).toEqual([
-      "invoice.upcoming",
-      "invoice.created",
-      "customer.subscription.updated",
-      "invoice.finalized",
-      "payment_intent.created",
-      "charge.succeeded",
-      "payment_intent.succeeded",
-      "invoice.updated",
-      "invoice_payment.paid",
-      "invoice.paid",
-      "invoice.payment_succeeded",
-    ]);
+    expect(await typesSince(mark, billingEvents)).toEqual(PAID_RENEWAL_EVENTS);
     const renewalEvent = (await stripe.events.list({ type: "invoice.paid" })).data[0]!;
     expect(renewalEvent.created).toBe(end + 3600);
     expect(
