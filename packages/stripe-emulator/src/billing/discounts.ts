@@ -118,6 +118,22 @@ export function createDiscount(
   return discount;
 }
 
+/**
+ * The discount ids for resolved params: an `existing` discount is reused as it is, the
+ * others become new discounts on `target` (a subscription or an invoice) from `start`.
+ */
+export function discountIdsFor(
+  ctx: Ctx,
+  resolved: ReturnType<typeof resolveDiscountParams>,
+  target: { customer: string; subscription?: string; invoice?: string; start: number },
+): string[] {
+  return resolved.map(
+    (r) =>
+      r.existing ??
+      createDiscount(ctx, { coupon: r.coupon, promotionCode: r.promotionCode, ...target }).id,
+  );
+}
+
 /** Discounts among `ids` still in effect at `at`. */
 export function activeDiscounts(ctx: Ctx, ids: string[], at: number): Stripe.Discount[] {
   return ids

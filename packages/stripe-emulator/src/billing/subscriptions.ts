@@ -15,7 +15,7 @@ import { attachPaymentMethod } from "../services/payments.ts";
 import {
   activeDiscounts,
   consumeDiscounts,
-  createDiscount,
+  discountIdsFor,
   resolveDiscountParams,
   type DiscountParam,
 } from "./discounts.ts";
@@ -558,17 +558,11 @@ export function createSubscription(
   } as unknown as Stripe.Subscription;
   ctx.store.insert(sub);
   ctx.store.setPrivate(id, { paymentBehavior } satisfies SubscriptionPrivate);
-  const discountIds = resolved.map(
-    (r) =>
-      r.existing ??
-      createDiscount(ctx, {
-        coupon: r.coupon,
-        promotionCode: r.promotionCode,
-        customer: customer.id,
-        subscription: id,
-        start: now,
-      }).id,
-  );
+  const discountIds = discountIdsFor(ctx, resolved, {
+    customer: customer.id,
+    subscription: id,
+    start: now,
+  });
   sub.discounts = discountIds;
   ctx.store.update(sub);
   ctx.emit("customer.subscription.created", sub);

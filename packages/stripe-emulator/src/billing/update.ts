@@ -8,7 +8,7 @@ import type { SubscriptionUpdate } from "../resources/subscriptions.ts";
 import {
   activeDiscounts,
   consumeDiscounts,
-  createDiscount,
+  discountIdsFor,
   resolveDiscountParams,
 } from "./discounts.ts";
 import {
@@ -434,17 +434,11 @@ export function updateSubscription(ctx: Ctx, id: string, p: UpdateInput): Stripe
     next.cancel_at = periodEnd;
   }
   if (resolved) {
-    next.discounts = resolved.map(
-      (r) =>
-        r.existing ??
-        createDiscount(ctx, {
-          coupon: r.coupon,
-          promotionCode: r.promotionCode,
-          customer: idOf(sub.customer),
-          subscription: sub.id,
-          start: now,
-        }).id,
-    );
+    next.discounts = discountIdsFor(ctx, resolved, {
+      customer: idOf(sub.customer),
+      subscription: sub.id,
+      start: now,
+    });
   }
 
   const oneOff = p.add_invoice_items

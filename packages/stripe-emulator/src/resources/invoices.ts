@@ -19,7 +19,7 @@ import {
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { isDeleted, replaceWithDeletedStub } from "../core/util.ts";
-import { createDiscount, resolveDiscountParams } from "../billing/discounts.ts";
+import { discountIdsFor, resolveDiscountParams } from "../billing/discounts.ts";
 import {
   appendLines,
   clockOf,
@@ -309,17 +309,11 @@ function createManualInvoice(ctx: Ctx, p: z.output<typeof createSchema>): Stripe
   if (p.due_date !== undefined) next.due_date = p.due_date;
   if (p.footer !== undefined) next.footer = p.footer;
   if (resolved.length > 0) {
-    next.discounts = resolved.map(
-      (r) =>
-        r.existing ??
-        createDiscount(ctx, {
-          coupon: r.coupon,
-          promotionCode: r.promotionCode,
-          customer: customer.id,
-          invoice: draft.id,
-          start: now,
-        }).id,
-    );
+    next.discounts = discountIdsFor(ctx, resolved, {
+      customer: customer.id,
+      invoice: draft.id,
+      start: now,
+    });
     next = appendLines(ctx, next, []);
   }
   ctx.store.update(next);
@@ -390,17 +384,11 @@ function updateInvoice(
   if (p.discounts === null) next.discounts = [];
   if (resolved) {
     const now = ctx.clockNow(clockOf(invoice));
-    next.discounts = resolved.map(
-      (r) =>
-        r.existing ??
-        createDiscount(ctx, {
-          coupon: r.coupon,
-          promotionCode: r.promotionCode,
-          customer: customerId,
-          invoice: invoice.id,
-          start: now,
-        }).id,
-    );
+    next.discounts = discountIdsFor(ctx, resolved, {
+      customer: customerId,
+      invoice: invoice.id,
+      start: now,
+    });
   }
   if (next.status === "draft") next = appendLines(ctx, next, []);
   if (next.status === "draft" && next.auto_advance && !invoice.auto_advance) {
