@@ -4,6 +4,7 @@ import { invalidParam, invalidRequest, resourceMissing } from "../core/errors.ts
 import { listObjects } from "../core/list.ts";
 import { int, listShape, obj, parseParams, str } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
+import { replaceWithDeletedStub } from "../core/util.ts";
 import { addIntervals } from "../billing/time.ts";
 
 const TYPE = "test_helpers.test_clock";
@@ -171,14 +172,7 @@ export const testClocksModule: EmulatorModule = {
         ctx.store.db
           .prepare("DELETE FROM jobs WHERE clock_id = ? AND status = 'scheduled'")
           .run(clock.id);
-        const stub: Stripe.TestHelpers.DeletedTestClock = {
-          id: clock.id,
-          object: TYPE,
-          deleted: true,
-        };
-        ctx.store.update(stub);
-        ctx.emit("test_helpers.test_clock.deleted", clock);
-        return stub;
+        return replaceWithDeletedStub(ctx, "test_helpers.test_clock.deleted", clock);
       },
     },
     {
