@@ -65,6 +65,11 @@ async function catalog(amounts: number[] = [1000, 3000], interval: "month" | "ye
   return { product, prices };
 }
 
+/** A one-time (non-recurring) USD price on `product`. */
+function oneTimePrice(product: string, unit_amount: number): Promise<Stripe.Price> {
+  return stripe.prices.create({ product, unit_amount, currency: "usd" });
+}
+
 async function customerWith(card = "pm_card_visa", extra: Stripe.CustomerCreateParams = {}) {
   const customer = await stripe.customers.create({ email: "sub@example.com", ...extra });
   const pm = await stripe.paymentMethods.attach(card, { customer: customer.id });
@@ -281,11 +286,7 @@ describe("subscriptions: creation", () => {
       expect(err, param).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
       expect((err as Stripe.errors.StripeError).param, JSON.stringify(params)).toBe(param);
     }
-    const oneTime = await stripe.prices.create({
-      product: prices[0]!.product as string,
-      unit_amount: 5,
-      currency: "usd",
-    });
+    const oneTime = await oneTimePrice(prices[0]!.product as string, 5);
     await expect(
       stripe.subscriptions.create({ customer: customer.id, items: [{ price: oneTime.id }] }),
     ).rejects.toMatchObject({ param: "items[0][price]", statusCode: 400 });
@@ -342,11 +343,7 @@ describe("subscriptions: creation", () => {
 
   it("bills add_invoice_items on the first invoice (create) or the next one (update)", async () => {
     const { product, prices } = await catalog();
-    const setup = await stripe.prices.create({
-      product: product.id,
-      unit_amount: 500,
-      currency: "usd",
-    });
+    const setup = await oneTimePrice(product.id, 500);
     const { customer } = await customerWith();
     const sub = await stripe.subscriptions.create({
       customer: customer.id,
@@ -377,11 +374,7 @@ describe("subscriptions: creation", () => {
 
   it("a trial with a setup fee is incomplete until the fee is paid, then trialing", async () => {
     const { product, prices } = await catalog();
-    const fee = await stripe.prices.create({
-      product: product.id,
-      unit_amount: 300,
-      currency: "usd",
-    });
+    const fee = await oneTimePrice(product.id, 300);
     const good = await customerWith();
     const paid = await stripe.subscriptions.create({
       customer: good.customer.id,
