@@ -8,4 +8,8 @@ describe("formatMoney", () => {
   it("leaves zero-decimal currencies whole", () => {
     expect(formatMoney(1500, "jpy", "en-US")).toBe("¥1,500");
   });
+  it("divides three-decimal currencies (KWD, BHD…) by 1000", () => {
+    expect(formatMoney(5120, "kwd", "en-US")).toBe("KWD 5.120");
+    expect(formatMoney(1000, "BHD", "en-US")).toBe("BHD 1.000");
+  });
 });

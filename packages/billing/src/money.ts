@@ -21,6 +21,9 @@ const ZERO_DECIMAL = new Set([
   "xpf",
 ]);
 
+// Three-decimal currencies: Stripe's minor unit is a thousandth (5.124 KWD is 5124).
+const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
+
 export function isZeroDecimal(currency: string): boolean {
   return ZERO_DECIMAL.has(currency.toLowerCase());
 }
@@ -39,5 +42,7 @@ export function formatMoney(amount: number, currency: string, locale?: string): 
     format = new Intl.NumberFormat(locale, { style: "currency", currency: code });
     formats.set(key, format);
   }
-  return format.format(isZeroDecimal(currency) ? amount : amount / 100);
+  const lower = currency.toLowerCase();
+  const divisor = ZERO_DECIMAL.has(lower) ? 1 : THREE_DECIMAL.has(lower) ? 1000 : 100;
+  return format.format(amount / divisor);
 }
