@@ -163,6 +163,40 @@ describe("customers: any order, duplicates, tombstones", () => {
     }
   });
 
+  it("credit granted then spent (balance back where it was) reaches the ledger in any order", async () => {
+    const c = await stripe.customers.create({ email: "roundtrip@example.com" });
+    emu.advanceClock(1);
+    await stripe.customers.createBalanceTransaction(c.id, { amount: -1000, currency: "usd" });
+    emu.advanceClock(1);
+    await stripe.customers.createBalanceTransaction(c.id, { amount: 1000, currency: "usd" });
+    emu.advanceClock(1);
+    await stripe.customers.update(c.id, { metadata: { note: "after" } });
+    const events = await recordEvents(stripe);
+    const [created, granted, spent, noted] = events;
+    expect(events.map((e) => e.type)).toEqual([
+      "customer.created",
+      "customer.updated",
+      "customer.updated",
+      "customer.updated",
+    ]);
+    // Newest first: every later snapshot has the balance the store already holds (0), and the
+    // ones that moved it are stale by the time they arrive.
+    for (const order of [
+      [created!, spent!, granted!, noted!],
+      [created!, noted!, spent!, granted!],
+    ]) {
+      const { db, clock, worker } = fresh();
+      // One at a time, as they arrive (the worker would otherwise sort them by creation).
+      for (const e of order) {
+        deliver({ db, clock }, [e]);
+        await worker.drain();
+      }
+      const ledger = db.select().from(creditLedger).all();
+      expect(ledger.map((l) => l.amount).sort()).toEqual([-1000, 1000]);
+      expect(await convergenceProblems(db, stripe)).toEqual([]);
+    }
+  });
+
   it("a dropped customer.updated is repaired by syncAll, which reports the diff", async () => {
     const c = await stripe.customers.create({ email: "drop@example.com", name: "before" });
     const gone = await stripe.customers.create({ email: "gone@example.com" });

@@ -40,6 +40,10 @@ export interface Snapshot {
   /** The snapshot may not be in the shape we read (an event from another API version): when it
    * would be stored, the object is fetched instead. */
   untrusted?: boolean;
+  /** The event says the customer's balance moved (`previous_attributes.balance`): its balance
+   * transactions are pulled even when the snapshot is stale or its balance equals the stored one
+   * (credit granted, then spent). */
+  balanceMoved?: boolean;
 }
 
 export type Decision =
@@ -235,6 +239,8 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
     }
     if (!WRITES.has(decision)) {
       out.push(plannedWrite(snap, decision, stored));
+      if (decision === "skip_stale" && snap.kind === "customer" && snap.balanceMoved)
+        await addBalanceTransactions(ctx, snap.object.id, add, depth);
       return;
     }
     if (ctx.fetchParents !== false && !snap.tombstone && depth < 4) {
@@ -281,7 +287,8 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
     if (snap.kind === "customer" && (decision === "insert" || decision === "update")) {
       const balance = (snap.object as unknown as Stripe.Customer).balance ?? 0;
       const before = stored ? ((stored.raw as unknown as Stripe.Customer).balance ?? 0) : 0;
-      if (balance !== before) await addBalanceTransactions(ctx, snap.object.id, add, depth);
+      if (balance !== before || snap.balanceMoved)
+        await addBalanceTransactions(ctx, snap.object.id, add, depth);
     }
   };
 

@@ -52,7 +52,7 @@ export async function applyInboxEvent(
     markApplied("ignored");
     return [];
   }
-  let event: { data?: { object?: StripeObject } };
+  let event: { data?: { object?: StripeObject; previous_attributes?: Record<string, unknown> } };
   try {
     event = JSON.parse(row.payload) as typeof event;
   } catch {
@@ -86,6 +86,8 @@ export async function applyInboxEvent(
         tombstone: target.deleted,
         fromFetch: false,
         untrusted: row.apiVersion !== null && row.apiVersion !== Stripe.API_VERSION,
+        balanceMoved:
+          target.kind === "customer" && "balance" in (event.data?.previous_attributes ?? {}),
       },
     ],
     {
