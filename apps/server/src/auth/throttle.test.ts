@@ -50,4 +50,24 @@ describe("LoginThrottle", () => {
     throttle.recordSuccess({ email: "c@x.io" });
     expect(throttle.retryAfterSeconds({ email: "z@x.io", ip: "9.9.9.9" })).toBeGreaterThan(0);
   });
+
+  it("counts an attempt when it starts and takes it back on release", () => {
+    const clock = manualClock();
+    const throttle = new LoginThrottle(clock, {
+      email: { maxFailures: 2, windowMs: 15 * MIN },
+      ip: { maxFailures: 3, windowMs: 15 * MIN },
+    });
+    const keys = { email: "a@x.io", ip: "1.1.1.1" };
+    const first = throttle.attempt(keys);
+    const second = throttle.attempt(keys);
+    expect([first.retryAfterSeconds, second.retryAfterSeconds]).toEqual([0, 0]);
+    // Both still in flight: a third is refused without being counted.
+    expect(throttle.attempt(keys).retryAfterSeconds).toBe(15 * 60);
+    first.release();
+    expect(throttle.retryAfterSeconds(keys)).toBe(0);
+    // The IP holds one attempt (the second) now, so two more fit under its limit of three.
+    expect(throttle.attempt({ email: "b@x.io", ip: "1.1.1.1" }).retryAfterSeconds).toBe(0);
+    expect(throttle.attempt({ email: "c@x.io", ip: "1.1.1.1" }).retryAfterSeconds).toBe(0);
+    expect(throttle.retryAfterSeconds({ email: "d@x.io", ip: "1.1.1.1" })).toBe(15 * 60);
+  });
 });

@@ -36,8 +36,37 @@ export class LoginThrottle {
     return wait;
   }
 
+  /**
+   * Checks and counts a sign-in attempt in one step, before the password is verified. Argon2 is
+   * slow and asynchronous, so checking first and counting after would let a burst of parallel
+   * guesses all pass the check before the first one fails. An allowed attempt counts as a
+   * failure until `release()` takes it back (call it once the password proved right).
+   */
+  attempt(keys: { email: string; ip: string | null }): {
+    retryAfterSeconds: number;
+    release(): void;
+  } {
+    const retryAfterSeconds = this.retryAfterSeconds(keys);
+    if (retryAfterSeconds > 0) return { retryAfterSeconds, release: () => undefined };
+    const at = this.clock.now().getTime();
+    this.count(keys, at);
+    return {
+      retryAfterSeconds: 0,
+      release: () => {
+        for (const [, key] of this.entries(keys)) {
+          const times = this.failures.get(key);
+          const i = times ? times.lastIndexOf(at) : -1;
+          if (times && i !== -1) times.splice(i, 1);
+        }
+      },
+    };
+  }
+
   recordFailure(keys: { email: string; ip: string | null }): void {
-    const now = this.clock.now().getTime();
+    this.count(keys, this.clock.now().getTime());
+  }
+
+  private count(keys: { email: string; ip: string | null }, now: number): void {
     for (const [kind, key] of this.entries(keys)) {
       const rule = this.rules[kind];
       const recent = this.recent(key, rule, now);

@@ -135,6 +135,45 @@ describe("auth.signIn", () => {
     expect(resHeaders.get("retry-after")).toBe("900");
   });
 
+  it("counts parallel guesses before checking any, so a burst cannot outrun the lock", async () => {
+    const { db, caller } = setup();
+    await insertUser(db, "customer", { email: "burst@example.com" });
+    for (let i = 0; i < 9; i++) {
+      await trpcCode(caller().auth.signIn({ email: "burst@example.com", password: `nope-${i}` }));
+    }
+    // One attempt left: of twenty sent at once (the right password last), only the first is
+    // checked (and, being wrong, locks the email); the others are refused unverified.
+    const burst = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        caller().auth.signIn({
+          email: "burst@example.com",
+          password: i === 19 ? TEST_PASSWORD : `burst-${i}`,
+        }),
+      ),
+    );
+    const codes = burst.map((r) =>
+      r.status === "fulfilled" ? "SIGNED_IN" : (r.reason as TRPCError).code,
+    );
+    expect(codes).toEqual(Array(20).fill("TOO_MANY_REQUESTS"));
+    expect(db.select().from(sessions).all()).toHaveLength(0);
+  });
+
+  it("does not count a successful or disabled sign-in as a failure", async () => {
+    const { db, caller } = setup();
+    const user = await insertUser(db, "customer", { email: "ok@example.com" });
+    await insertUser(db, "support", { email: "off@example.com", disabled: true });
+    for (let i = 0; i < 20; i++) {
+      await caller().auth.signIn({ email: user.email, password: TEST_PASSWORD });
+      expect(
+        (
+          await trpcCode(
+            caller().auth.signIn({ email: "off@example.com", password: TEST_PASSWORD }),
+          )
+        ).code,
+      ).toBe("FORBIDDEN");
+    }
+  });
+
   it("replaces the session the browser arrived with", async () => {
     const { db, clock, caller } = setup();
     const user = await insertUser(db, "customer", { email: "c@example.com" });

@@ -88,8 +88,9 @@ export const authRouter = router({
     )
     .mutation(async ({ ctx, input }): Promise<Me> => {
       const keys = { email: input.email, ip: ctx.ip };
-      const blockedFor = ctx.loginThrottle.retryAfterSeconds(keys);
-      if (blockedFor > 0) throw tooManyAttempts(ctx, blockedFor);
+      // Counted as a failure from here on, so parallel guesses cannot outrun the lock.
+      const attempt = ctx.loginThrottle.attempt(keys);
+      if (attempt.retryAfterSeconds > 0) throw tooManyAttempts(ctx, attempt.retryAfterSeconds);
 
       const user = findUserByEmail(ctx.db, input.email);
       // Unknown emails still pay for a hash so timing does not reveal which accounts exist.
@@ -97,11 +98,11 @@ export const authRouter = router({
         ? await verifyPassword(user.passwordHash, input.password)
         : await verifyDummyPassword(input.password);
       if (!user || !valid) {
-        ctx.loginThrottle.recordFailure(keys);
         const nowBlockedFor = ctx.loginThrottle.retryAfterSeconds(keys);
         if (nowBlockedFor > 0) throw tooManyAttempts(ctx, nowBlockedFor);
         throw new TRPCError({ code: "UNAUTHORIZED", message: INVALID_CREDENTIALS });
       }
+      attempt.release();
       if (user.disabled) {
         throw new TRPCError({
           code: "FORBIDDEN",
