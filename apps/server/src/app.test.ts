@@ -272,6 +272,29 @@ describe("bad input over HTTP", () => {
     expect(res.statusCode).toBe(400);
   });
 
+  it.each([
+    [
+      "multipart/form-data; boundary=x",
+      '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+    ],
+    ["application/octet-stream", "abc"],
+    ["application/x-www-form-urlencoded", "a=1"],
+    ["text/plain", "{}"],
+  ])("answers 415 (not 500) for a %s body and runs nothing", async (contentType, payload) => {
+    const { app, db, clock } = await makeApp();
+    const user = await insertUser(db, "customer");
+    const cookie = sessionCookieFor(db, clock, user.id);
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/trpc/auth.signOut",
+      headers: { "sec-fetch-site": "same-origin", "content-type": contentType, cookie },
+      payload,
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ error: { data: { code: "UNSUPPORTED_MEDIA_TYPE" } } });
+    expect(db.select().from(sessions).all()).toHaveLength(1);
+  });
+
   it("answers 400 for a malformed query input", async () => {
     const { app, db, clock } = await makeApp();
     const admin = await insertUser(db, "admin");

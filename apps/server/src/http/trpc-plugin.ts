@@ -7,23 +7,44 @@ import { appRouter, type AppRouter } from "../routers/_app.ts";
 
 export const TRPC_PREFIX = "/api/trpc";
 
-// A CSRF refusal in tRPC's own error envelope, so the client shows the message like any other.
-function forbiddenEnvelope(req: FastifyRequest) {
+// A refusal before tRPC runs, in tRPC's own error envelope, so the client shows the message
+// like any other.
+function errorEnvelope(
+  req: FastifyRequest,
+  code: "FORBIDDEN" | "UNSUPPORTED_MEDIA_TYPE",
+  httpStatus: number,
+  message: string,
+) {
   const url = new URL(req.url, "http://folio.invalid");
   const paths = decodeURIComponent(url.pathname.slice(TRPC_PREFIX.length + 1)).split(",");
   const error = (path: string | undefined) => ({
     error: {
-      message: CSRF_MESSAGE,
-      code: TRPC_ERROR_CODES_BY_KEY.FORBIDDEN,
-      data: { code: "FORBIDDEN", httpStatus: 403, path },
+      message,
+      code: TRPC_ERROR_CODES_BY_KEY[code],
+      data: { code, httpStatus, path },
     },
   });
   return url.searchParams.get("batch") === "1" ? paths.map(error) : error(paths[0]);
 }
 
+const JSON_ONLY_MESSAGE = "Send procedure input as JSON (Content-Type: application/json).";
+
 /** tRPC at /api/trpc, with the CSRF guard and no-store caching scoped to it. */
 export async function trpcRoutes(app: FastifyInstance): Promise<void> {
-  app.addHook("onRequest", csrfGuard(app.folio.env.APP_URL, forbiddenEnvelope));
+  app.addHook(
+    "onRequest",
+    csrfGuard(app.folio.env.APP_URL, (req) => errorEnvelope(req, "FORBIDDEN", 403, CSRF_MESSAGE)),
+  );
+  // Every input is JSON. tRPC's adapter also takes multipart and binary bodies, and answers a
+  // multipart one with a 500 (it cannot read Fastify's stream); refuse them before parsing.
+  app.addHook("onRequest", async (req, reply) => {
+    if (req.method !== "POST") return;
+    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+    if (type === "application/json") return;
+    await reply
+      .code(415)
+      .send(errorEnvelope(req, "UNSUPPORTED_MEDIA_TYPE", 415, JSON_ONLY_MESSAGE));
+  });
   app.addHook("onRequest", async (_req, reply) => {
     reply.header("cache-control", "no-store");
   });
