@@ -93,6 +93,19 @@ describe("webhooks router", () => {
     expect(await codeOf(api.list({ type: "in%" }))).toBe("BAD_REQUEST");
   });
 
+  it("filters by a type prefix with underscores (payment_intent.*, invoice_payment.*)", async () => {
+    const { db, clock, caller } = setup();
+    const support = await insertUser(db, "support");
+    event(db, clock, "evt_pi", "payment_intent.succeeded", "pi_1");
+    event(db, clock, "evt_ip", "invoice_payment.paid", "inpay_1");
+    event(db, clock, "evt_in", "invoice.paid", "in_1");
+    const api = caller(support).webhooks;
+    expect((await api.list({ type: "payment_intent.*" })).items.map((i) => i.id)).toEqual([
+      "evt_pi",
+    ]);
+    expect((await api.list({ type: "invoice_*" })).items.map((i) => i.id)).toEqual(["evt_ip"]);
+  });
+
   it("shows one event in detail and 404s an unknown one", async () => {
     const { db, clock, caller } = setup();
     const admin = await insertUser(db, "admin");

@@ -1,5 +1,5 @@
 import { WEBHOOK_EVENT_STATUSES, webhookEvents, type Db, type WebhookEventStatus } from "@folio/db";
-import { and, count, desc, eq, gte, inArray, like, lt, lte, min, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, lte, min, or, sql, type SQL } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 
@@ -44,9 +44,13 @@ export function listWebhookEvents(
 ) {
   const conds: SQL[] = [];
   if (input.type) {
+    // Types contain underscores (payment_intent.*): LIKE's wildcards are escaped, not dropped.
+    const prefix = input.type.endsWith("*")
+      ? `${input.type.slice(0, -1).replace(/[\\%_]/g, "\\$&")}%`
+      : null;
     conds.push(
-      input.type.endsWith("*")
-        ? like(webhookEvents.type, `${input.type.slice(0, -1).replace(/[%_]/g, "")}%`)
+      prefix !== null
+        ? sql`${webhookEvents.type} like ${prefix} escape '\\'`
         : eq(webhookEvents.type, input.type),
     );
   }
