@@ -6,6 +6,7 @@ import { createDb, sessions } from "@folio/db";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
+import { LoginThrottle } from "./auth/throttle.ts";
 import { insertUser, sessionCookieFor, testEnv, TEST_PASSWORD } from "./test/helpers.ts";
 
 const apps: FastifyInstance[] = [];
@@ -238,6 +239,31 @@ describe("sign-in throttling over HTTP", () => {
       password: TEST_PASSWORD,
     });
     expect(right.statusCode).toBe(429);
+  });
+});
+
+describe("client IP behind a proxy (TRUST_PROXY)", () => {
+  it("keys the per-IP sign-in limit on the address the proxy saw, not one the client wrote", async () => {
+    const db = createDb(":memory:");
+    const clock = manualClock(Date.UTC(2026, 0, 1));
+    const loginThrottle = new LoginThrottle(clock, {
+      email: { maxFailures: 10, windowMs: 15 * 60_000 },
+      ip: { maxFailures: 3, windowMs: 15 * 60_000 },
+    });
+    const app = await buildApp({ env: testEnv({ TRUST_PROXY: "true" }), db, clock, loginThrottle });
+    apps.push(app);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      // The client sends a made-up X-Forwarded-For; the proxy appends the address it saw.
+      const res = await post(
+        app,
+        "auth.signIn",
+        { email: `guess${i}@example.com`, password: "not-the-password" },
+        { "x-forwarded-for": `198.51.100.${i}, 203.0.113.9` },
+      );
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 429, 429]);
   });
 });
 

@@ -95,7 +95,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { env, db } = deps;
   const app = Fastify({
     logger: { level: env.LOG_LEVEL },
-    trustProxy: env.TRUST_PROXY,
+    // One hop: the client IP is the address the proxy in front of us saw. `true` would trust
+    // every X-Forwarded-For entry and take the leftmost, which the client writes itself.
+    trustProxy: env.TRUST_PROXY ? 1 : false,
     genReqId: () => randomUUID(),
     // Fastify's default logs two lines per request; Stripe alone sends thousands. One line per
     // request instead, at debug for routine successes (see the onResponse hook below).

@@ -42,7 +42,7 @@ const EnvSchema = z
       .default("false")
       .transform((v) => v === "true" || v === "1")
       .describe(
-        "Set TRUST_PROXY=true only behind a reverse proxy that sets X-Forwarded-For (login throttling keys on the client IP).",
+        "Set TRUST_PROXY=true only behind one reverse proxy that appends the client address to X-Forwarded-For (login throttling keys on the client IP).",
       ),
     STRIPE_SECRET_KEY: z
       .string()
