@@ -7,11 +7,12 @@ import {
   orders,
   shippingTasks,
   stripeCharges,
+  stripeDisputes,
   stripeRefunds,
   subscriptionHistory,
   type Db,
 } from "@folio/db";
-import { eq } from "drizzle-orm";
+import { eq, inArray, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import { beforeEach, describe, expect, it } from "vitest";
 import { customerLinkHook, ensureStripeCustomer } from "../customers.ts";
@@ -273,6 +274,23 @@ describe("order payment state", () => {
       state: "partially_refunded",
       refunded: 400,
     });
+  });
+});
+
+describe("per-event lookups", () => {
+  it("the dispute lookup of an order's payment state is served by indexes, not a table scan", () => {
+    // The shape refreshOrderPayment runs for every charge, refund and dispute of an order.
+    const query = db
+      .select({ id: stripeDisputes.id })
+      .from(stripeDisputes)
+      .where(
+        or(eq(stripeDisputes.paymentIntentId, "pi_1"), inArray(stripeDisputes.chargeId, ["ch_1"])),
+      )
+      .toSQL();
+    const plan = db.$client
+      .prepare(`explain query plan ${query.sql}`)
+      .all(...query.params) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join("\n")).not.toMatch(/SCAN stripe_disputes/);
   });
 });
 

@@ -301,6 +301,8 @@ export const stripeDisputes = sqliteTable(
   },
   (t) => [
     index("stripe_disputes_by_charge").on(t.chargeId),
+    // An order's payment state looks its disputes up by payment intent or charge.
+    index("stripe_disputes_by_payment_intent").on(t.paymentIntentId),
     index("stripe_disputes_by_status").on(t.status),
   ],
 );

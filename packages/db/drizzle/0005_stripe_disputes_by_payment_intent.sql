@@ -1,0 +1,1 @@
+CREATE INDEX `stripe_disputes_by_payment_intent` ON `stripe_disputes` (`payment_intent_id`);
