@@ -97,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: { level: env.LOG_LEVEL },
     // One hop: the client IP is the address the proxy in front of us saw. `true` would trust
     // every X-Forwarded-For entry and take the leftmost, which the client writes itself.
-    trustProxy: env.TRUST_PROXY ? 1 : false,
+    trustProxy: env.TRUST_PROXY ? (_address: string, hop: number) => hop < 1 : false,
     genReqId: () => randomUUID(),
     // Fastify's default logs two lines per request; Stripe alone sends thousands. One line per
     // request instead, at debug for routine successes (see the onResponse hook below).
