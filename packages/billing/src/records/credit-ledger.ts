@@ -1,9 +1,7 @@
 import { billingCustomers, creditLedger } from "@folio/db";
 import { eq } from "drizzle-orm";
 import type { SyncHook } from "../sync/hooks.ts";
-
-const idOf = (v: string | { id: string } | null | undefined): string | null =>
-  v == null ? null : typeof v === "string" ? v : v.id;
+import { idOf } from "../sync/kinds.ts";
 
 /**
  * One ledger row per customer balance transaction, keyed by its id. Amount, currency and ending

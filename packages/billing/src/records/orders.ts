@@ -14,10 +14,8 @@ import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { SyncChange, SyncDeps, SyncHook, SyncTx } from "../sync/hooks.ts";
+import { idOf } from "../sync/kinds.ts";
 import { audit, syncActor } from "./audit.ts";
-
-const idOf = (v: string | { id: string } | null | undefined): string | null =>
-  v == null ? null : typeof v === "string" ? v : v.id;
 
 /** A checkout session that should become an order: paid, complete, one-time payment. */
 export function isPaidPaymentSession(session: Stripe.Checkout.Session): boolean {

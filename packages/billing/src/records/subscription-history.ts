@@ -7,10 +7,8 @@ import {
 import { desc, eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { SyncChange, SyncDeps, SyncHook } from "../sync/hooks.ts";
-import { orNull } from "../sync/kinds.ts";
+import { idOf, orNull } from "../sync/kinds.ts";
 
-const idOf = (v: string | { id: string } | null | undefined): string | null =>
-  v == null ? null : typeof v === "string" ? v : v.id;
 const ms = (seconds: number | null | undefined) =>
   seconds == null ? null : new Date(seconds * 1000);
 

@@ -463,8 +463,4 @@ export const KINDS: Record<MirrorKind, KindDef<StripeObject>> = {
   customer_balance_transaction: customerBalanceTransaction,
 };
 
-export const KIND_BY_OBJECT: Record<string, MirrorKind> = Object.fromEntries(
-  Object.values(KINDS).map((k) => [k.object, k.kind]),
-);
-
 export { TABLES };

@@ -5,7 +5,6 @@ import {
   CHILD_TABLES,
   KINDS,
   TABLES,
-  idOf,
   invoiceLineColumns,
   isMissing,
   sec,
@@ -477,5 +476,3 @@ export async function applySnapshots(
     { behavior: "immediate" },
   );
 }
-
-export { idOf };
