@@ -321,6 +321,29 @@ describe("bad input over HTTP", () => {
     expect(db.select().from(sessions).all()).toHaveLength(1);
   });
 
+  it("hides an unexpected error's message behind a generic one with the request id", async () => {
+    const { app } = await makeApp();
+    app.get("/api/test-crash", () => {
+      throw new Error("SQLITE_IOERR: disk I/O error at /srv/folio/.data/folio.db");
+    });
+    app.get("/api/test-refusal", () => {
+      throw Object.assign(new Error("That is not allowed here."), { statusCode: 409 });
+    });
+    const crash = await app.inject("/api/test-crash");
+    expect(crash.statusCode).toBe(500);
+    expect(crash.body).not.toMatch(/SQLITE|folio\.db/);
+    expect(crash.json()).toEqual({
+      error: {
+        code: "INTERNAL_SERVER_ERROR",
+        message: expect.stringMatching(/request id/) as unknown,
+        requestId: crash.headers["x-request-id"],
+      },
+    });
+    const refusal = await app.inject("/api/test-refusal");
+    expect(refusal.statusCode).toBe(409);
+    expect(refusal.json()).toMatchObject({ message: "That is not allowed here." });
+  });
+
   it("answers 400 for a malformed query input", async () => {
     const { app, db, clock } = await makeApp();
     const admin = await insertUser(db, "admin");

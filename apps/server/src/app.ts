@@ -13,6 +13,7 @@ import {
 import type { Db } from "@folio/db";
 import Fastify, {
   LogController,
+  type FastifyError,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyRequest,
@@ -20,6 +21,7 @@ import Fastify, {
 import type Stripe from "stripe";
 import { LoginThrottle } from "./auth/throttle.ts";
 import type { Env } from "./env.ts";
+import { INTERNAL_ERROR_MESSAGE } from "./errors.ts";
 import { inlineScriptHashes, securityHeaders } from "./http/security.ts";
 import { TRPC_PREFIX, trpcRoutes } from "./http/trpc-plugin.ts";
 import { stripeWebhookRoute } from "./routes/stripe-webhook.ts";
@@ -132,6 +134,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (reply.statusCode >= 500) req.log.error(line, "request failed");
     else if (reply.statusCode >= 400) req.log.warn(line, "request refused");
     else req.log.debug(line, "request");
+  });
+
+  // Fastify's default handler sends an unexpected error's own message (a SQLite path, a Node
+  // internals message) to the client. Refusals (4xx) keep theirs; failures read like tRPC's.
+  app.setErrorHandler<FastifyError>(async (err, req, reply) => {
+    const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status < 500) return reply.code(status).send(err);
+    req.log.error({ err }, "request failed");
+    return reply.code(status).send({
+      error: { code: "INTERNAL_SERVER_ERROR", message: INTERNAL_ERROR_MESSAGE, requestId: req.id },
+    });
   });
 
   app.get("/healthz", async (req, reply) => {
