@@ -1,4 +1,4 @@
-import { billingCustomers, creditLedger, orders, users, type Db } from "@folio/db";
+import { billingCustomers, creditLedger, orders, stripeCustomers, users, type Db } from "@folio/db";
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
@@ -36,6 +36,15 @@ export function userIdForStripeCustomer(db: Writer, stripeCustomerId: string): s
     .where(eq(billingCustomers.stripeCustomerId, stripeCustomerId))
     .get();
   return row?.userId ?? null;
+}
+
+function isDeletedCustomer(db: Writer, stripeCustomerId: string): boolean {
+  const row = db
+    .select({ deletedAt: stripeCustomers.deletedAt })
+    .from(stripeCustomers)
+    .where(eq(stripeCustomers.id, stripeCustomerId))
+    .get();
+  return row?.deletedAt != null;
 }
 
 /**
@@ -92,21 +101,32 @@ export async function ensureStripeCustomer(
   const known = db.select({ id: users.id }).from(users).where(eq(users.id, user.id)).get();
   if (!known) throw new DomainError("NOT_FOUND", `No user ${user.id}.`);
 
-  let customer: Stripe.Customer;
-  try {
-    customer = await stripe.customers.create(
-      {
-        email: user.email,
-        ...(user.name && { name: user.name }),
-        metadata: { folio_user_id: user.id },
-      },
-      { idempotencyKey: `folio-customer-${user.id}` },
-    );
-  } catch (e) {
-    throw new DomainError(
-      "UPSTREAM",
-      `Stripe could not create a customer for ${user.email}: ${(e as Error).message}`,
-    );
+  const create = async (idempotencyKey: string) => {
+    try {
+      return await stripe.customers.create(
+        {
+          email: user.email,
+          ...(user.name && { name: user.name }),
+          metadata: { folio_user_id: user.id },
+        },
+        { idempotencyKey },
+      );
+    } catch (e) {
+      throw new DomainError(
+        "UPSTREAM",
+        `Stripe could not create a customer for ${user.email}: ${(e as Error).message}`,
+      );
+    }
+  };
+  // Stripe replays an idempotent create's first response for 24 hours: once that customer was
+  // deleted (and unlinked), the same key would hand it back. The next key names the deleted one,
+  // so concurrent callers still agree on a single new customer.
+  let customer = await create(`folio-customer-${user.id}`);
+  for (let i = 0; i < 5 && isDeletedCustomer(db, customer.id); i++) {
+    customer = await create(`folio-customer-${user.id}-after-${customer.id}`);
+  }
+  if (isDeletedCustomer(db, customer.id)) {
+    throw new DomainError("UPSTREAM", `Stripe keeps returning deleted customer ${customer.id}.`);
   }
   const linked = db.transaction((tx) =>
     linkStripeCustomer(tx, user.id, customer.id, clock.now(), `user:${user.id}`),

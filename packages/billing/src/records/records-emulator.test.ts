@@ -297,4 +297,26 @@ describe("records from emulator flows", () => {
     expect(row?.cancelAtPeriodEnd).toBe(true);
     expect(await convergenceProblems(db, stripe)).toEqual([]);
   });
+
+  it("a user whose Stripe customer was deleted gets a new one, not the deleted one replayed", async () => {
+    const user = addUser("again@example.test");
+    const first = await ensureStripeCustomer({ db, stripe, clock }, user);
+    await syncNewEvents(9);
+    await stripe.customers.del(first);
+    await syncNewEvents(10);
+    expect(db.select().from(billingCustomers).all()).toEqual([]);
+
+    const second = await ensureStripeCustomer({ db, stripe, clock }, user);
+    expect(second).not.toBe(first);
+    const customer = await stripe.customers.retrieve(second);
+    expect(customer.deleted).toBeUndefined();
+    await syncNewEvents(11);
+    expect(
+      db
+        .select({ id: billingCustomers.stripeCustomerId })
+        .from(billingCustomers)
+        .where(eq(billingCustomers.userId, user.id))
+        .get()?.id,
+    ).toBe(second);
+  });
 });
