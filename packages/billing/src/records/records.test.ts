@@ -16,6 +16,7 @@ import { eq, inArray, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import { beforeEach, describe, expect, it } from "vitest";
 import { customerLinkHook, ensureStripeCustomer } from "../customers.ts";
+import { applySnapshots } from "../sync/store.ts";
 import { creditLedgerHook } from "./credit-ledger.ts";
 import {
   addUser,
@@ -302,6 +303,47 @@ describe("subscription history", () => {
       .where(eq(subscriptionHistory.subscriptionId, subId))
       .orderBy(subscriptionHistory.id)
       .all();
+
+  it("sees every item of a subscription whose payload lists only some (items.has_more)", async () => {
+    const seats = [1, 2, 3].map((n) => ({
+      price: price({ id: `price_addon_${n}`, unit_amount: 100 * n, product: `prod_${n}` }),
+      quantity: n,
+    }));
+    const full = subscription({ itemPrices: seats });
+    // The event's payload carries the first two items and says there are more.
+    const partial = {
+      ...full,
+      items: { ...full.items, data: full.items.data.slice(0, 2), has_more: true },
+    } as Stripe.Subscription;
+    const { stripe } = fakeStripe([], {
+      subscriptionItems: {
+        list: () => ({
+          [Symbol.asyncIterator]: () => full.items.data.values(),
+        }),
+      },
+    });
+    const event = { id: "evt_many", type: "customer.subscription.updated", created: clock.now() };
+    await applySnapshots(
+      {
+        deps: { db, stripe, clock },
+        hooks: [subscriptionHistoryHook],
+        event,
+        fetchVersion: () => Promise.resolve(clock.now().getTime()),
+        fetchParents: false,
+      },
+      [
+        {
+          kind: "subscription",
+          object: partial,
+          version: clock.now().getTime(),
+          eventId: event.id,
+          tombstone: false,
+          fromFetch: false,
+        },
+      ],
+    );
+    expect(rows(full.id).map((r) => r.items.map((i) => i.quantity))).toEqual([[1, 2, 3]]);
+  });
 
   it("appends only material changes, exactly once per event", async () => {
     const { stripe } = fakeStripe();

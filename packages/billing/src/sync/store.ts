@@ -328,6 +328,14 @@ async function addBalanceTransactions(
   }
 }
 
+/** The object hooks see: with its complete child list when the snapshot's was partial. */
+function withChildren(w: PlannedWrite): StripeObject {
+  if (!w.children) return w.snap.object;
+  const field = w.snap.kind === "subscription" ? "items" : "lines";
+  const list = childList(w.snap.object, field);
+  return { ...w.snap.object, [field]: { ...list, data: w.children, has_more: false } };
+}
+
 /** Hook calls the plan implies, with whatever each hook prepared (async, before the tx). */
 export interface PreparedHooks {
   calls: Array<{ write: number; hook: number; change: SyncChange; prepared: unknown }>;
@@ -341,7 +349,7 @@ export async function prepareHooks(ctx: ApplyContext, writes: PlannedWrite[]) {
     if (!type) continue;
     const change = {
       type,
-      object: w.snap.object,
+      object: withChildren(w),
       previous: w.previous,
       ...(w.decision === "tombstone" ? { deleted: true } : {}),
       event: ctx.event,
