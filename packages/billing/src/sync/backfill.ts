@@ -291,6 +291,15 @@ export async function resyncCustomer(
     return summary;
   }
   const c = { customer: stripeCustomerId, limit: 100 } as const;
+  const charges: Stripe.Charge[] = [];
+  // Refunds and disputes cannot be listed by customer: those of the customer's charges that
+  // were refunded or disputed are listed per charge.
+  async function* perCharge(
+    which: (ch: Stripe.Charge) => boolean,
+    list: (ch: Stripe.Charge) => AsyncIterable<unknown>,
+  ): AsyncIterable<StripeObject> {
+    for (const ch of charges.filter(which)) yield* asObjects(list(ch));
+  }
   const sources: Array<[MirrorKind, () => Iterable<StripeObject> | AsyncIterable<StripeObject>]> = [
     ["customer", () => [customer]],
     [
@@ -301,6 +310,22 @@ export async function resyncCustomer(
     ["invoice", () => asObjects(s.invoices.list(c))],
     ["payment_intent", () => asObjects(s.paymentIntents.list(c))],
     ["charge", () => asObjects(s.charges.list(c))],
+    [
+      "refund",
+      () =>
+        perCharge(
+          (ch) => ch.refunded || ch.amount_refunded > 0,
+          (ch) => s.refunds.list({ charge: ch.id, limit: 100 }),
+        ),
+    ],
+    [
+      "dispute",
+      () =>
+        perCharge(
+          (ch) => ch.disputed,
+          (ch) => s.disputes.list({ charge: ch.id, limit: 100 }),
+        ),
+    ],
     ["checkout_session", () => asObjects(s.checkout.sessions.list(c))],
   ];
   const tally = new Tally();
@@ -309,6 +334,7 @@ export async function resyncCustomer(
     try {
       const objects: StripeObject[] = [];
       for await (const o of list()) objects.push(o);
+      if (kind === "charge") charges.push(...(objects as unknown as Stripe.Charge[]));
       await applyFetched(ctx, kind, objects, version, tally);
     } catch (err) {
       counts.error = err instanceof Error ? err.message : String(err);

@@ -564,6 +564,13 @@ describe("full lifecycle delivered in any order", () => {
     for (const c of Object.values(again)) expect(c.created + c.updated + c.tombstoned).toBe(0);
   });
 
+  it("resyncCustomer also pulls the refunds and disputes of the customer's charges", async () => {
+    const { deps } = fresh();
+    const summary = await resyncCustomer({ ...deps, hooks: recordHooks }, ids.customer);
+    expect(summary.refund).toMatchObject({ created: 1 });
+    expect(summary.dispute).toMatchObject({ created: 1 });
+  });
+
   it("an event recorded under another API version is not trusted: the object is fetched", async () => {
     const e = events.find((x) => x.type === "customer.subscription.created")!;
     const foreign = { ...e, api_version: "2020-08-27" };
