@@ -1,4 +1,4 @@
-import { ROLES, type Role } from "@folio/db";
+import type { Role } from "@folio/db";
 
 // The one permission matrix. Procedures name a permission; only this table says who holds it.
 // Admin is listed explicitly everywhere so the table reads as the whole truth.
@@ -18,16 +18,10 @@ export type Permission = keyof typeof PERMISSIONS;
 
 export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
 
-export const STAFF_ROLES = ROLES.filter((r): r is Exclude<Role, "customer"> => r !== "customer");
-
 export function can(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
 
 export function permissionsFor(role: Role): Permission[] {
   return PERMISSION_NAMES.filter((p) => can(role, p));
-}
-
-export function isStaff(role: Role): boolean {
-  return role !== "customer";
 }

@@ -2,8 +2,7 @@ import { basename, dirname, join } from "node:path";
 import { DEFAULT_TEST_KEY, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import Stripe from "stripe";
 import type { Env } from "./env.ts";
-
-export const WEBHOOK_PATH = "/api/stripe/webhook";
+import { STRIPE_WEBHOOK_PATH } from "./routes/stripe-webhook.ts";
 
 export type StripeMode =
   /** api.stripe.com with the merchant's key. */
@@ -77,7 +76,7 @@ export function emulatorDbPath(databasePath: string): string {
 }
 
 export function webhookUrl(port: number): string {
-  return `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
+  return `http://127.0.0.1:${port}${STRIPE_WEBHOOK_PATH}`;
 }
 
 /**

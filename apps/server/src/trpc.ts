@@ -109,7 +109,6 @@ function signedIn(access: Exclude<Access, "public">) {
 }
 
 export const router = t.router;
-export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
 
 export const publicProcedure = base.meta({ access: "public" });
