@@ -89,4 +89,32 @@ describe("apply thread", () => {
     expect((await until(() => customer("cus_thread_2"))).email).toBe("cus_thread_2@example.test");
     await expect(thread.drain()).resolves.toMatchObject({ failed: 0, dead: 0 });
   });
+
+  it("backs off further when a restarted thread dies again right away (no 500 ms crash loop)", async () => {
+    const restarts: number[] = [];
+    const log = pino(
+      { level: "error" },
+      {
+        write: (line: string) => {
+          const entry = JSON.parse(line) as { restartInMs?: number };
+          if (entry.restartInMs !== undefined) restarts.push(entry.restartInMs);
+        },
+      },
+    );
+    thread = await startApplyThread({
+      databasePath: join(dir, "folio.db"),
+      stripe: { apiKey: "sk_test_unused", apiUrl: "http://127.0.0.1:9" },
+      log,
+      writeGate: gateWrites(db.$client),
+    });
+    const customer = (id: string) =>
+      db.select().from(stripeCustomers).where(eq(stripeCustomers.id, id)).get();
+    await thread.kill();
+    // Wait for the replacement to be up (it applies this event), then crash it again at once.
+    receive("evt_loop_1", "cus_loop_1");
+    await until(() => customer("cus_loop_1"));
+    await thread.kill();
+    await until(() => (restarts.length >= 2 ? true : undefined));
+    expect(restarts).toEqual([500, 1000]);
+  });
 });

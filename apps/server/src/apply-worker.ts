@@ -57,10 +57,13 @@ export async function startApplyThread({
   let nextId = 1;
   let stopping: Promise<void> | null = null;
   let restarts = 0;
+  /** A thread that stays up this long was healthy: after its crash the back-off starts over. */
+  const HEALTHY_AFTER_MS = 60_000;
 
   /** Starts a thread; resolves once it is ready to apply. */
   const spawn = () => {
     const thread = new Worker(boot, { eval: true, workerData: data });
+    let readyAt: number | null = null;
     const exited = new Promise<number>((resolve) => thread.once("exit", resolve));
     const started = new Promise<void>((resolve, reject) => {
       thread.on("message", (m: FromApplyThread) => {
@@ -77,7 +80,7 @@ export async function startApplyThread({
             drains.delete(m.id);
             return;
           case "ready":
-            restarts = 0;
+            readyAt = Date.now();
             resolve();
             return;
           case "stopped":
@@ -93,7 +96,9 @@ export async function startApplyThread({
       drains.clear();
       if (stopping) return;
       // A crash mid-event rolls that event's transaction back; the inbox still has it. Start a
-      // new thread, backing off if it keeps dying.
+      // new thread, backing off if it keeps dying — also when each one got as far as starting
+      // (an event that kills the thread is met again by every new one).
+      if (readyAt !== null && Date.now() - readyAt >= HEALTHY_AFTER_MS) restarts = 0;
       const delay = Math.min(30_000, 500 * 2 ** restarts++);
       log.error({ code, restartInMs: delay }, "webhook apply thread exited; restarting it");
       setTimeout(() => {
