@@ -3,9 +3,10 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 /**
  * Local mirror of the merchant's Stripe account. Every table has the typed columns screens read,
  * the raw JSON of the latest stored version, and the version columns the sync engine's guard
- * uses: `version_ts` is the event's `created` (ms) — or, for objects fetched from the API,
- * the end (…999 ms) of the Stripe second they were fetched in, so a fetch outranks every event
- * of that second. `deleted_at` is a tombstone: once set, no snapshot can revive the row.
+ * uses: `version_ts` is the event's `created` (ms) — or, for objects fetched from the API
+ * (`version_event_id` null), the start of a Stripe second no later than the fetch; an event of
+ * that same second ties with it and the object is fetched again. `deleted_at` is a tombstone:
+ * once set, no snapshot can revive the row.
  * No foreign keys between mirror tables: events arrive in any order.
  */
 
