@@ -20,6 +20,8 @@ export interface ApplyThreadData {
   options: WorkerOptions;
   /** Count of main-thread writes in progress (see `gateWrites` in apply-worker.ts). */
   writeGate: SharedArrayBuffer;
+  /** The event the previous thread was applying when it died, if any. */
+  diedApplying: string | null;
 }
 
 export type ToApplyThread = { type: "wake" } | { type: "drain"; id: number } | { type: "stop" };
@@ -27,6 +29,7 @@ export type FromApplyThread =
   | { type: "log"; level: "info" | "warn" | "error"; obj: object; msg: string | undefined }
   | { type: "drained"; id: number; result: unknown }
   | { type: "drain_failed"; id: number; message: string }
+  | { type: "applying"; id: string | null }
   | { type: "ready" }
   | { type: "stopped" };
 
@@ -66,7 +69,11 @@ db.transaction = ((...args: Parameters<typeof transaction>) => {
 }) as typeof db.transaction;
 const worker = startWebhookWorker(
   { db, stripe: createStripeClient(data.stripe), clock: systemClock, hooks: recordHooks, logger },
-  data.options,
+  {
+    ...data.options,
+    diedApplying: data.diedApplying,
+    onApplying: (id) => send({ type: "applying", id }),
+  },
 );
 
 send({ type: "ready" });

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ingestWebhook, systemClock } from "@folio/billing";
-import { createDb, stripeCustomers, type Db } from "@folio/db";
+import { createDb, stripeCustomers, webhookEvents, type Db } from "@folio/db";
 import { eq } from "drizzle-orm";
 import pino from "pino";
 import Stripe from "stripe";
@@ -25,12 +26,12 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function receive(id: string, customerId: string) {
+function receive(id: string, customerId: string, apiVersion: string = Stripe.API_VERSION) {
   const body = JSON.stringify({
     id,
     object: "event",
     type: "customer.created",
-    api_version: Stripe.API_VERSION,
+    api_version: apiVersion,
     created: Math.floor(Date.now() / 1000),
     livemode: false,
     data: {
@@ -116,5 +117,37 @@ describe("apply thread", () => {
     await thread.kill();
     await until(() => (restarts.length >= 2 ? true : undefined));
     expect(restarts).toEqual([500, 1000]);
+  });
+
+  it("an event the thread dies applying counts as a failed attempt (so it can be dead-lettered)", async () => {
+    // A Stripe that never answers: the event's fetch keeps the thread inside its apply.
+    const sockets = new Set<Socket>();
+    const hung = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
+    try {
+      thread = await startApplyThread({
+        databasePath: join(dir, "folio.db"),
+        stripe: {
+          apiKey: "sk_test_unused",
+          apiUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
+        },
+        log: pino({ level: "silent" }),
+        writeGate: gateWrites(db.$client),
+      });
+      // Another API version: the object is fetched instead of trusted.
+      receive("evt_stuck", "cus_stuck", "2020-08-27");
+      thread.wake();
+      await until(() => (sockets.size > 0 ? true : undefined));
+      await thread.kill();
+      const row = await until(() => {
+        const r = db.select().from(webhookEvents).where(eq(webhookEvents.id, "evt_stuck")).get();
+        return r && r.attempts > 0 ? r : undefined;
+      });
+      expect(row).toMatchObject({ status: "failed", attempts: 1 });
+      expect(row.lastError).toMatch(/died/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      hung.close();
+    }
   });
 });

@@ -51,7 +51,6 @@ export async function startApplyThread({
   const tsxApi = tsxEsmApiUrl();
   const entry = new URL("./apply-thread.ts", import.meta.url).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  const data: ApplyThreadData = { databasePath, stripe, options, writeGate };
 
   const drains = new Map<number, { resolve(r: DrainResult): void; reject(e: Error): void }>();
   let nextId = 1;
@@ -61,9 +60,11 @@ export async function startApplyThread({
   const HEALTHY_AFTER_MS = 60_000;
 
   /** Starts a thread; resolves once it is ready to apply. */
-  const spawn = () => {
+  const spawn = (diedApplying: string | null) => {
+    const data: ApplyThreadData = { databasePath, stripe, options, writeGate, diedApplying };
     const thread = new Worker(boot, { eval: true, workerData: data });
     let readyAt: number | null = null;
+    let applying: string | null = null;
     const exited = new Promise<number>((resolve) => thread.once("exit", resolve));
     const started = new Promise<void>((resolve, reject) => {
       thread.on("message", (m: FromApplyThread) => {
@@ -78,6 +79,9 @@ export async function startApplyThread({
           case "drain_failed":
             drains.get(m.id)?.reject(new Error(m.message));
             drains.delete(m.id);
+            return;
+          case "applying":
+            applying = m.id;
             return;
           case "ready":
             readyAt = Date.now();
@@ -103,7 +107,9 @@ export async function startApplyThread({
       log.error({ code, restartInMs: delay }, "webhook apply thread exited; restarting it");
       setTimeout(() => {
         if (stopping) return;
-        current = spawn();
+        // The new thread counts the event this one died applying as a failed attempt (a thread
+        // that died before it was ready had not counted the one it inherited yet).
+        current = spawn(readyAt === null ? diedApplying : applying);
         current.started.catch((err: unknown) =>
           log.error({ err }, "webhook apply thread failed to restart"),
         );
@@ -112,7 +118,7 @@ export async function startApplyThread({
     return { thread, exited, started };
   };
 
-  let current = spawn();
+  let current = spawn(null);
   await current.started;
   const post = (m: ToApplyThread) => current.thread.postMessage(m);
 

@@ -92,7 +92,15 @@ export function backoffMs(attempts: number, base: number, cap: number): number {
  */
 export function startWebhookWorker(
   deps: SyncDeps & { hooks?: SyncHooks; logger?: WorkerLogger },
-  options: WorkerOptions & { autoStart?: boolean } = {},
+  options: WorkerOptions & {
+    autoStart?: boolean;
+    /** Told the id of each event before it is applied, and null when a drain ends, so a
+     * supervisor knows which event a worker that died was applying. */
+    onApplying?: (eventId: string | null) => void;
+    /** The event a previous worker died applying: counted as a failed attempt first, so an event
+     * that kills every worker is dead-lettered instead of stalling the queue for good. */
+    diedApplying?: string | null;
+  } = {},
 ): WebhookWorker {
   const { db, clock } = deps;
   const hooks = deps.hooks ?? [];
@@ -151,6 +159,17 @@ export function startWebhookWorker(
     return dead;
   };
 
+  if (options.diedApplying) {
+    const row = db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, options.diedApplying))
+      .get();
+    if (row && (row.status === "pending" || row.status === "failed")) {
+      recordFailure(row, new Error("the apply worker died while applying this event"));
+    }
+  }
+
   // Another writer (a CLI sync, the admin console's resync) changed an object between planning
   // and writing: plan again at once rather than spend an attempt and a backoff on it.
   const applyOnce = async (row: InboxEvent) => {
@@ -170,7 +189,10 @@ export function startWebhookWorker(
     let since = performance.now();
     for (;;) {
       const rows = due().filter((r) => !seen.has(r.id));
-      if (rows.length === 0) return result;
+      if (rows.length === 0) {
+        options.onApplying?.(null);
+        return result;
+      }
       for (const row of rows) {
         if (performance.now() - since >= yieldEveryMs) {
           await new Promise<void>((resolve) => setImmediate(resolve));
@@ -178,6 +200,7 @@ export function startWebhookWorker(
         }
         if (stopped) return result;
         seen.add(row.id);
+        options.onApplying?.(row.id);
         try {
           const writes = await applyOnce(row);
           if (writes === null) continue;
