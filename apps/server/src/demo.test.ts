@@ -30,6 +30,21 @@ describe("demo seeding", () => {
     expect(table).toContain("folio-demo");
   });
 
+  it("writes all demo accounts or none, so a failed first start seeds in full next time", async () => {
+    const db = createDb(":memory:");
+    const clock = manualClock();
+    // The fourth insert fails (a full disk, a crash) after three went in.
+    db.$client.exec(`create trigger fail_demo before insert on users
+      when new.email = 'finance@folio.test' begin select raise(abort, 'disk I/O error'); end`);
+    await expect(seedDemo({ db, clock })).rejects.toThrow(/disk I\/O error/);
+    expect(db.select().from(users).all()).toHaveLength(0);
+
+    db.$client.exec("drop trigger fail_demo");
+    const retry = await seedDemo({ db, clock });
+    expect(retry.seeded).toBe(true);
+    expect(retry.accounts).toHaveLength(5);
+  });
+
   it("leaves a database that already has users alone", async () => {
     const db = createDb(":memory:");
     await insertUser(db, "admin", { email: "real@example.com" });

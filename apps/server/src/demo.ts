@@ -8,7 +8,7 @@ import {
 import { users, type Db, type Role } from "@folio/db";
 import { eq, inArray } from "drizzle-orm";
 import type Stripe from "stripe";
-import { createUser } from "./auth/users.ts";
+import { newUserRow } from "./auth/users.ts";
 import type { Env } from "./env.ts";
 
 export const DEMO_PASSWORD = "folio-demo";
@@ -37,9 +37,14 @@ export interface DemoSeedResult {
 export async function seedDemo({ db, clock }: { db: Db; clock: Clock }): Promise<DemoSeedResult> {
   const anyUser = db.select({ id: users.id }).from(users).limit(1).get();
   if (!anyUser) {
-    for (const account of DEMO_ACCOUNTS) {
-      await createUser(db, clock, { ...account, password: DEMO_PASSWORD });
-    }
+    // Hash first, then insert all in one transaction: a failure part-way leaves no users, so the
+    // next start seeds every account instead of finding "some users" and skipping the rest.
+    const rows = await Promise.all(
+      DEMO_ACCOUNTS.map((account) => newUserRow(clock, { ...account, password: DEMO_PASSWORD })),
+    );
+    db.transaction((tx) => {
+      for (const row of rows) tx.insert(users).values(row).run();
+    });
   }
   const present = db
     .select({ email: users.email, name: users.name, role: users.role })

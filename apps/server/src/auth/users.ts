@@ -51,18 +51,29 @@ export async function createUser(
     new DomainError("CONFLICT", `An account with ${email} already exists. Sign in instead.`);
   if (findUserByEmail(db, email)) throw conflict();
 
-  const passwordHash = await hashPassword(input.password);
-  const now = clock.now();
-  const user = { id: crypto.randomUUID(), email, name: input.name.trim(), role: input.role };
+  const row = await newUserRow(clock, input);
   try {
-    db.insert(users)
-      .values({ ...user, passwordHash, createdAt: now, updatedAt: now })
-      .run();
+    db.insert(users).values(row).run();
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict();
     throw error;
   }
-  return user;
+  return { id: row.id, email: row.email, name: row.name, role: row.role };
+}
+
+/** The users row for `input` (argon2id hash, normalised email), for callers that insert it. */
+export async function newUserRow(clock: Clock, input: NewUser) {
+  const passwordHash = await hashPassword(input.password);
+  const now = clock.now();
+  return {
+    id: crypto.randomUUID(),
+    email: normalizeEmail(input.email),
+    name: input.name.trim(),
+    role: input.role,
+    passwordHash,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export function findUserByEmail(db: Db, email: string) {
