@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDb, users } from "@folio/db";
+import { createDb, users, webhookEvents } from "@folio/db";
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyPassword } from "./auth/password.ts";
 import { runCli } from "./cli.ts";
@@ -105,5 +105,47 @@ describe("folio CLI", () => {
     db = createDb(path);
     expect(db.select().from(users).get()?.disabled).toBe(false);
     db.$client.close();
+  });
+
+  it("webhooks prune applies the retention windows it is given", async () => {
+    const path = tempDb();
+    const db = createDb(path);
+    const day = 24 * 60 * 60 * 1000;
+    const event = (id: string, status: "applied" | "dead", daysAgo: number) => ({
+      id,
+      type: "customer.updated",
+      created: new Date(Date.now() - daysAgo * day),
+      livemode: false,
+      payload: JSON.stringify({ id, object: "event" }),
+      status,
+      receivedAt: new Date(Date.now() - daysAgo * day),
+    });
+    db.insert(webhookEvents)
+      .values([
+        event("evt_ancient", "applied", 100),
+        event("evt_old", "applied", 20),
+        event("evt_dead", "dead", 100),
+        event("evt_recent", "applied", 1),
+      ])
+      .run();
+
+    const { code, out } = await run(["webhooks", "prune", "--payload-days", "10"], path);
+    expect(code).toBe(0);
+    expect(out).toContain("Pruned 1 payload(s) older than 10 day(s) and deleted 1 event(s)");
+    const rows = db
+      .select({ id: webhookEvents.id, payload: webhookEvents.payload })
+      .from(webhookEvents)
+      .orderBy(webhookEvents.id)
+      .all();
+    db.$client.close();
+    expect(rows).toEqual([
+      { id: "evt_dead", payload: JSON.stringify({ id: "evt_dead", object: "event" }) },
+      { id: "evt_old", payload: "{}" },
+      { id: "evt_recent", payload: JSON.stringify({ id: "evt_recent", object: "event" }) },
+    ]);
+
+    const bad = await run(["webhooks", "prune", "--id-days", "soon"], path);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain("--id-days");
   });
 });

@@ -9,6 +9,7 @@ import {
   formatSyncSummary,
   isDomainError,
   loadCatalogFile,
+  pruneWebhookInbox,
   pushCatalog,
   recordHooks,
   replayUndelivered,
@@ -215,6 +216,26 @@ export const COMMANDS: Record<string, Command> = {
       } finally {
         await connection.close();
       }
+    },
+  },
+
+  "webhooks prune": {
+    summary:
+      "Drop the payloads of applied/ignored webhook events after N days (default 30) and their ids after M (default 90).",
+    usage: "folio webhooks prune [--payload-days N] [--id-days N]",
+    options: { "payload-days": { type: "string" }, "id-days": { type: "string" } },
+    run(values, ctx) {
+      const days = z.coerce.number().int().min(0, "Use a whole number of days, 0 or more.");
+      const payloadRetentionDays = parseWith(days, values["payload-days"] ?? "30", "payload-days");
+      const idRetentionDays = parseWith(days, values["id-days"] ?? "90", "id-days");
+      const r = pruneWebhookInbox(
+        { db: ctx.db(), clock: systemClock },
+        { payloadRetentionDays, idRetentionDays },
+      );
+      ctx.print(
+        `Pruned ${r.payloadsPruned} payload(s) older than ${payloadRetentionDays} day(s) and deleted ${r.deleted} event(s) older than ${idRetentionDays} day(s); pending, failed and dead events are untouched.`,
+      );
+      return Promise.resolve();
     },
   },
 

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "./env.ts";
 import { startServer } from "./server.ts";
 import { testEnv } from "./test/helpers.ts";
@@ -25,6 +25,35 @@ describe("startServer", () => {
       await server.close();
     }
     expect(server.db.$client.open).toBe(false);
+  });
+
+  it("checkpoints the WAL from the main connection while the apply thread is down", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const path = join(dir, "wal.db");
+    const server = await startServer(testEnv({ PORT: "0", DATABASE_PATH: path }), {
+      print: () => {},
+    });
+    try {
+      await server.app.folio.webhookWorker?.stop();
+      const client = server.db.$client;
+      client.exec("create table wal_probe (blob blob)");
+      const before = statSync(path).size;
+      const insert = client.prepare("insert into wal_probe values (randomblob(4096))");
+      client.transaction(() => {
+        for (let i = 0; i < 256; i++) insert.run();
+      })();
+      // Nothing copies the log into the database file on its own (wal_autocheckpoint = 0)…
+      expect(statSync(path).size).toBe(before);
+      // …until the minutely fallback runs.
+      vi.advanceTimersByTime(60_000);
+      expect(statSync(path).size).toBeGreaterThanOrEqual(before + 256 * 4096);
+      expect(client.pragma("wal_checkpoint(PASSIVE)")).toEqual([
+        expect.objectContaining({ busy: 0 }),
+      ]);
+    } finally {
+      vi.useRealTimers();
+      await server.close();
+    }
   });
 
   it("starts beside a running `pnpm start` (the default emulator port taken)", async () => {

@@ -1,4 +1,4 @@
-import { systemClock, type Clock, type WebhookWorker } from "@folio/billing";
+import { pruneWebhookInbox, systemClock, type Clock, type WebhookWorker } from "@folio/billing";
 import { createDb, type Db } from "@folio/db";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
@@ -16,6 +16,19 @@ import type { Env } from "./env.ts";
 import { startStripe, type StripeRuntime } from "./stripe.ts";
 
 const SESSION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+const INBOX_PRUNE_INTERVAL_MS = 24 * 60 * 60 * 1000;
+const WAL_CHECKPOINT_INTERVAL_MS = 60 * 1000;
+
+/** `PRAGMA wal_checkpoint(PASSIVE)`: never waits for a lock; copies what it can of the WAL. */
+export function checkpointWal(client: Db["$client"]): {
+  busy: number;
+  log: number;
+  checkpointed: number;
+} {
+  const row = client.pragma("wal_checkpoint(PASSIVE)") as
+    [{ busy: number; log: number; checkpointed: number }] | [];
+  return row[0] ?? { busy: 0, log: 0, checkpointed: 0 };
+}
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -87,11 +100,38 @@ export async function startServer(
     // acknowledgement never waits for one.
     db.$client.pragma("wal_autocheckpoint = 0");
   }
+  // Fallback for when the apply thread is down or idle (it checkpoints only when it commits),
+  // run unconditionally: whether it checkpointed lately is not observable from here without
+  // checkpointing, and PASSIVE takes no lock it has to wait for. With the thread healthy the WAL
+  // holds less than its 1,000-page autocheckpoint threshold, so this copies at most that once a
+  // minute; with nothing new it does no I/O at all.
+  const checkpointer = applyInThread
+    ? setInterval(() => {
+        try {
+          checkpointWal(db.$client);
+        } catch (err) {
+          app.log.warn({ err }, "WAL checkpoint failed; it is retried in a minute");
+        }
+      }, WAL_CHECKPOINT_INTERVAL_MS).unref()
+    : undefined;
   const sweep = () => deleteExpiredSessions(db, clock);
   sweep();
   const sweeper = setInterval(sweep, SESSION_SWEEP_INTERVAL_MS).unref();
+  // Inbox retention: terminal events lose their payload after 30 days and their id after 90.
+  const prune = () => {
+    try {
+      const r = pruneWebhookInbox({ db, clock });
+      if (r.payloadsPruned + r.deleted > 0) app.log.info(r, "pruned the webhook inbox");
+    } catch (err) {
+      app.log.error({ err }, "could not prune the webhook inbox; it is retried tomorrow");
+    }
+  };
+  prune();
+  const pruner = setInterval(prune, INBOX_PRUNE_INTERVAL_MS).unref();
   app.addHook("onClose", async () => {
     clearInterval(sweeper);
+    clearInterval(pruner);
+    clearInterval(checkpointer);
     await applyThread?.stop();
     await stripe.close();
     db.$client.close();

@@ -108,6 +108,12 @@ export {
   webhookEventById,
   webhookStats,
 } from "./webhooks/admin.ts";
+export {
+  PRUNED_PAYLOAD,
+  pruneWebhookInbox,
+  type PruneWebhookInboxOptions,
+  type PruneWebhookInboxResult,
+} from "./webhooks/prune.ts";
 // Test support (no test-runner dependency): recorded deliveries and convergence checks.
 export {
   convergenceProblems,

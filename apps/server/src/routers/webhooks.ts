@@ -78,6 +78,7 @@ export const webhooksRouter = router({
         nextAttemptAt: iso(e.nextAttemptAt),
         lastFailedAt: iso(e.lastFailedAt),
         payload: e.payload,
+        payloadPruned: e.payloadPruned,
       };
     }),
 

@@ -2,6 +2,7 @@ import { WEBHOOK_EVENT_STATUSES, webhookEvents, type Db, type WebhookEventStatus
 import { and, count, desc, eq, gte, inArray, lt, lte, min, or, sql, type SQL } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
+import { PRUNED_PAYLOAD } from "./prune.ts";
 
 // Staff-facing webhook health: plain functions the tRPC router wraps.
 
@@ -74,7 +75,7 @@ export function listWebhookEvents(
     .all();
 }
 
-/** One event with its payload (parsed), for the detail view. */
+/** One event with its payload (parsed), for the detail view; null and `payloadPruned` once pruned. */
 export function webhookEventById(db: Db, id: string) {
   const row = db
     .select({
@@ -88,13 +89,15 @@ export function webhookEventById(db: Db, id: string) {
     .where(eq(webhookEvents.id, id))
     .get();
   if (!row) throw new DomainError("NOT_FOUND", `No webhook event ${id} has been received.`);
+  // Retention (prune.ts) keeps old terminal events' ids and drops their bodies.
+  if (row.payload === PRUNED_PAYLOAD) return { ...row, payload: null, payloadPruned: true };
   let payload: unknown;
   try {
     payload = JSON.parse(row.payload);
   } catch {
     payload = row.payload;
   }
-  return { ...row, payload };
+  return { ...row, payload, payloadPruned: false };
 }
 
 const RETRYABLE: WebhookEventStatus[] = ["failed", "dead"];

@@ -101,9 +101,16 @@ function EventDetails({ id, canRetry }: { id: string; canRetry: boolean }) {
         <Separator />
         <div className="space-y-2 pb-4">
           <h3 className="text-sm font-medium">Payload</h3>
-          <pre className="max-h-[28rem] overflow-auto rounded-md border bg-muted/50 p-3 font-mono text-xs leading-relaxed">
-            {JSON.stringify(e.payload, null, 2)}
-          </pre>
+          {e.payloadPruned ? (
+            <p className="text-sm text-muted-foreground">
+              Pruned by inbox retention: applied and ignored events keep their payload for 30 days.
+              The event id is kept, so a redelivery is still recognised as a duplicate.
+            </p>
+          ) : (
+            <pre className="max-h-[28rem] overflow-auto rounded-md border bg-muted/50 p-3 font-mono text-xs leading-relaxed">
+              {JSON.stringify(e.payload, null, 2)}
+            </pre>
+          )}
         </div>
       </div>
       {canRetry && isRetryable(e.status) && (
