@@ -51,7 +51,7 @@ export function InvoicesPage() {
       <PageHeader title="Invoices" description="Every invoice for your account." />
       <EmptyState
         icon={ReceiptTextIcon}
-        title="Invoices will appear here once you subscribe"
+        title="Your invoices will appear here"
         description="Each invoice Stripe issues for your account is listed here with its amount, status and a PDF you can download."
       />
     </div>
