@@ -1,21 +1,22 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createDb, users } from "./index.ts";
+import { closeDb, createDb, isUniqueViolation, users } from "./index.ts";
 
-describe("createDb", () => {
-  it("applies migrations and the pragmas Folio relies on", () => {
-    const db = createDb(join(mkdtempSync(join(tmpdir(), "folio-db-")), "test.db"));
-    expect(db.$client.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
-    expect(db.$client.pragma("synchronous", { simple: true })).toBe(1);
-    expect(db.select().from(users).all()).toEqual([]);
-    db.$client.close();
+describe("createDb on SQLite", () => {
+  it("applies migrations and the pragmas Folio relies on", async () => {
+    const db = await createDb(join(mkdtempSync(join(tmpdir(), "folio-db-")), "test.db"));
+    expect(await db.get(sql`pragma journal_mode`)).toEqual(["wal"]);
+    expect(await db.get(sql`pragma foreign_keys`)).toEqual([1]);
+    expect(await db.get(sql`pragma synchronous`)).toEqual([1]);
+    expect(await db.select().from(users)).toEqual([]);
+    await closeDb(db);
   });
 
-  it("enforces unique emails", () => {
-    const db = createDb(":memory:");
+  it("enforces unique emails", async () => {
+    const db = await createDb(":memory:");
     const row = {
       id: "u1",
       email: "a@example.com",
@@ -24,12 +25,10 @@ describe("createDb", () => {
       createdAt: new Date(),
       updatedAt: new Date(),
     };
-    db.insert(users).values(row).run();
-    expect(() =>
-      db
-        .insert(users)
-        .values({ ...row, id: "u2" })
-        .run(),
-    ).toThrow(/UNIQUE/);
+    await db.insert(users).values(row);
+    await expect(db.insert(users).values({ ...row, id: "u2" })).rejects.toSatisfy(
+      isUniqueViolation,
+    );
+    await closeDb(db);
   });
 });

@@ -214,22 +214,33 @@ export const subscriptionHistory = sqliteTable(
   ],
 );
 
-/** Who did what to which object. Written in the same transaction as the action. */
+export const ACTOR_TYPES = ["customer", "staff", "sync", "operator", "job"] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+/**
+ * Who did what to which object, written in the same transaction as the action. Append-only:
+ * a trigger on both dialects refuses UPDATE and DELETE.
+ */
 export const auditLog = sqliteTable(
   "audit_log",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    /** `user:<id>`, `staff:<id>`, `system:<component>` or `stripe:<event id>`. */
-    actor: text("actor").notNull(),
+    actorType: text("actor_type", { enum: ACTOR_TYPES }).notNull(),
+    /** User id (customer/staff), event id (sync), OS user (operator) or job name. */
+    actorId: text("actor_id"),
+    /** Dotted verb, e.g. `staff.disabled`, `order.created`. */
     action: text("action").notNull(),
-    /** `<type>:<id>` of the object acted on, e.g. `order:ord_…`. */
-    subject: text("subject").notNull(),
-    details: text("details", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** `<type>:<id>` of the object acted on, e.g. `user:usr_…`, `order:ord_…`. */
+    target: text("target").notNull(),
+    before: text("before", { mode: "json" }).$type<Record<string, unknown>>(),
+    after: text("after", { mode: "json" }).$type<Record<string, unknown>>(),
+    reason: text("reason"),
+    ip: text("ip"),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [
-    index("audit_log_by_subject").on(t.subject, t.at),
-    index("audit_log_by_actor").on(t.actor, t.at),
+    index("audit_log_by_target").on(t.target, t.at),
+    index("audit_log_by_actor").on(t.actorType, t.actorId, t.at),
     index("audit_log_by_at").on(t.at),
   ],
 );

@@ -27,6 +27,9 @@ export const webhookEvents = sqliteTable(
     lastFailedAt: integer("last_failed_at", { mode: "timestamp_ms" }),
     receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull(),
     appliedAt: integer("applied_at", { mode: "timestamp_ms" }),
+    /** The instance applying it (see claimInboxEvents); free again once the lease expires. */
+    claimedBy: text("claimed_by"),
+    claimExpiresAt: integer("claim_expires_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     // The worker's queue: only events still to apply, in apply order.
@@ -43,4 +46,28 @@ export const webhookEvents = sqliteTable(
       .on(t.lastFailedAt)
       .where(sql`${t.lastFailedAt} is not null`),
   ],
+);
+
+/**
+ * Named leases for work that must run on one instance at a time (inbox pruning, schedulers).
+ * A holder renews before `expires_at`; a dead holder's lease lapses and another instance takes it.
+ */
+export const leases = sqliteTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * Rate-limit hits (failed sign-ins per e-mail and per IP…), one row per counted attempt, so
+ * every instance sharing the database sees the same counts.
+ */
+export const rateLimitHits = sqliteTable(
+  "rate_limit_hits",
+  {
+    id: text("id").primaryKey(),
+    key: text("key").notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("rate_limit_hits_by_key").on(t.key, t.at), index("rate_limit_hits_by_at").on(t.at)],
 );

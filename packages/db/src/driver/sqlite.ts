@@ -1,0 +1,181 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import type { Driver, ExecMethod } from "./types.ts";
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+export interface SqliteOptions {
+  path: string;
+  /**
+   * Cross-thread write courtesy for a process with two connections to one file (the server's
+   * main thread and its apply thread). The side that passes `announceWrites` counts its write
+   * statements in progress in this shared counter; the side that passes `yieldTo` waits (up to
+   * 50 ms) before each transaction while the counter is above zero. SQLite lets one writer in at
+   * a time and a blocked writer backs off in growing sleeps, so without this the apply thread's
+   * transaction after transaction could keep a webhook acknowledgement waiting for tens of ms.
+   */
+  announceWrites?: SharedArrayBuffer;
+  yieldTo?: SharedArrayBuffer;
+  /** Committed migrations to apply on open. */
+  migrationsFolder: string;
+  /**
+   * False leaves WAL checkpoints (copying the log into the file, with an fsync) to another
+   * connection — the apply thread, which commits most — so a webhook acknowledgement never pays
+   * for one; call `checkpointWal` now and then as a fallback.
+   */
+  autoCheckpoint?: boolean;
+  /** Most distinct statements kept prepared. */
+  statementCacheSize?: number;
+}
+
+/**
+ * better-sqlite3 behind the async driver interface.
+ *
+ * One connection, so a transaction must own it while it is open: `transaction` takes an async
+ * lock for its whole callback (awaits included), and any statement issued outside the
+ * callback's async scope waits for the lock to be free before it runs. Inside the scope,
+ * statements run at once. That is what makes interleaving impossible: work that is not part of
+ * the transaction cannot execute on the connection until COMMIT or ROLLBACK.
+ *
+ * Statements are prepared once per SQL text and reused: Drizzle hands us the same text for the
+ * same query shape, and preparing was about a tenth of the webhook path's CPU.
+ */
+export function openSqlite(options: SqliteOptions): Driver {
+  const { path } = options;
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const conn = new Database(path);
+  conn.pragma("journal_mode = WAL");
+  conn.pragma("foreign_keys = ON");
+  conn.pragma("busy_timeout = 5000");
+  conn.pragma("synchronous = NORMAL");
+  migrate(drizzle(conn), { migrationsFolder: options.migrationsFolder });
+  if (options.autoCheckpoint === false) conn.pragma("wal_autocheckpoint = 0");
+
+  const maxStatements = options.statementCacheSize ?? 500;
+  const cache = new Map<string, Statement>();
+  const announce = options.announceWrites ? new Int32Array(options.announceWrites) : null;
+  const yieldTo = options.yieldTo ? new Int32Array(options.yieldTo) : null;
+
+  const prepare = (sql: string): Statement => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = conn.prepare(sql);
+      if (cache.size >= maxStatements) cache.clear();
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+
+  const write = <T>(fn: () => T): T => {
+    if (!announce) return fn();
+    Atomics.add(announce, 0, 1);
+    try {
+      return fn();
+    } finally {
+      Atomics.sub(announce, 0, 1);
+      Atomics.notify(announce, 0);
+    }
+  };
+
+  const execNow = (sql: string, params: unknown[], method: ExecMethod): { rows: unknown } => {
+    const stmt = prepare(sql);
+    if (!stmt.reader) {
+      const result = write(() => stmt.run(...params));
+      return { rows: [], changes: result.changes } as { rows: unknown };
+    }
+    stmt.raw(true);
+    if (method === "get") return { rows: stmt.get(...params) };
+    if (method === "run") {
+      write(() => stmt.all(...params)); // a write with RETURNING run for its effect
+      return { rows: [] };
+    }
+    return { rows: stmt.all(...params) };
+  };
+
+  const scope = new AsyncLocalStorage<true>();
+  let locked = false;
+  let waiters: Array<() => void> = [];
+  const whenFree = () => new Promise<void>((resolve) => waiters.push(resolve));
+  const release = () => {
+    locked = false;
+    const wake = waiters;
+    waiters = [];
+    for (const w of wake) w();
+  };
+  const ready = async () => {
+    while (locked && !scope.getStore()) await whenFree();
+  };
+
+  const driver: Driver = {
+    dialect: "sqlite",
+    scope,
+    exec(sql, params, method) {
+      if (locked && !scope.getStore()) {
+        return ready().then(() => driver.exec(sql, params, method));
+      }
+      try {
+        return Promise.resolve(execNow(sql, params, method));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    },
+    async rows<T>(sql: string, params: unknown[] = []) {
+      await ready();
+      const stmt = prepare(sql);
+      stmt.raw(false);
+      return (stmt.reader ? write(() => stmt.all(...params)) : []) as T[];
+    },
+    async run(sql, params = []) {
+      await ready();
+      const stmt = prepare(sql);
+      return write(() => stmt.run(...params)).changes;
+    },
+    async transaction(fn) {
+      // A transaction opened inside another is part of it (one connection, one transaction).
+      if (scope.getStore()) return fn();
+      while (locked) await whenFree();
+      locked = true;
+      try {
+        return await scope.run(true, async () => {
+          if (yieldTo) {
+            for (let waited = 0, v = Atomics.load(yieldTo, 0); v > 0 && waited < 50; waited++) {
+              Atomics.wait(yieldTo, 0, v, 1);
+              v = Atomics.load(yieldTo, 0);
+            }
+          }
+          // IMMEDIATE takes the write lock up front: a deferred transaction that reads first
+          // cannot wait its way into a write once another connection committed meanwhile.
+          write(() => prepare("begin immediate").run());
+          try {
+            const result = await fn();
+            write(() => prepare("commit").run());
+            return result;
+          } catch (err) {
+            if (conn.inTransaction) prepare("rollback").run();
+            throw err;
+          }
+        });
+      } finally {
+        release();
+      }
+    },
+    async maintain() {
+      await ready();
+      // PASSIVE never waits for a lock; it copies what it can of the WAL.
+      conn.pragma("wal_checkpoint(PASSIVE)");
+    },
+    async ping() {
+      await ready();
+      prepare("select 1").get();
+    },
+    async close() {
+      await ready();
+      conn.close();
+    },
+  };
+  return driver;
+}

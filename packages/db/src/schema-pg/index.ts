@@ -1,0 +1,7 @@
+// PostgreSQL twin of ../schema: the tables drizzle-kit generates migrations/postgres from. Domain
+// code never queries these; it uses ../schema, whose SQL and values the PostgreSQL driver runs
+// against these tables.
+export * from "./auth.ts";
+export * from "./stripe.ts";
+export * from "./webhooks.ts";
+export * from "./commerce.ts";
