@@ -1,23 +1,25 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ingestWebhook, recordHooks, startWebhookWorker, systemClock } from "@folio/billing";
-import { createDb } from "@folio/db";
+import { closeDb, createDb, type DatabaseConfig } from "@folio/db";
 import Stripe from "stripe";
+import { benchDatabase } from "./database.ts";
 import { startFakeStripe } from "./fake-stripe.ts";
 import { Account, signature } from "./generate.ts";
 
 // Where the time goes, without HTTP: inbox writes alone, then the apply worker alone over the
-// filled inbox, in one process on a temp-file database. `pnpm --filter @folio/bench components`.
+// filled inbox, in one process on a fresh database (a temp SQLite file, or a new database on the
+// PostgreSQL server given by --postgres / DATABASE_URL). `pnpm --filter @folio/bench
+// bench:components`.
 
 const { values: opts } = parseArgs({
   options: {
     events: { type: "string", default: "20000" },
     hooks: { type: "boolean", default: true },
     "no-hooks": { type: "boolean", default: false },
-    /** Turn off WAL auto-checkpoints while applying (shows what checkpoints cost the applier). */
+    /** SQLite: turn off WAL auto-checkpoints (shows what checkpoints cost; this run's inbox
+     * writes then skip them too). */
     "no-checkpoint": { type: "boolean", default: false },
+    postgres: { type: "string" },
   },
 });
 const SECRET = "whsec_bench_components";
@@ -30,8 +32,13 @@ async function main() {
     ...account.customers(Number(opts.events), now - 200 * 86_400, 60).events,
   ];
   const fake = await startFakeStripe(account.objects);
-  const dir = mkdtempSync(join(tmpdir(), "folio-components-"));
-  const db = createDb(join(dir, "folio.db"));
+  const database = await benchDatabase(opts.postgres ?? process.env.DATABASE_URL, { keep: false });
+  const config: DatabaseConfig =
+    database.config.dialect === "sqlite" && opts["no-checkpoint"]
+      ? { ...database.config, autoCheckpoint: false }
+      : database.config;
+  const db = await createDb(config);
+  console.log(`database: ${database.label}`);
   try {
     const signed = events.map((e) => ({
       body: Buffer.from(e.payload),
@@ -41,7 +48,7 @@ async function main() {
     let t = performance.now();
     let cpu = process.cpuUsage();
     for (const s of signed) {
-      const r = ingestWebhook(
+      const r = await ingestWebhook(
         { db, clock },
         { rawBody: s.body, signatureHeader: s.header, secrets: [SECRET] },
       );
@@ -71,7 +78,6 @@ async function main() {
       },
       { autoStart: false },
     );
-    if (opts["no-checkpoint"]) db.$client.pragma("wal_autocheckpoint = 0");
     t = performance.now();
     cpu = process.cpuUsage();
     const result = await worker.drain();
@@ -85,9 +91,9 @@ async function main() {
       `Stripe calls: ${[...fake.requests.entries()].map(([k, n]) => `${k} ×${n}`).join(", ") || "none"}`,
     );
   } finally {
-    db.$client.close();
+    await closeDb(db);
     await fake.close();
-    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 

@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
-import { cpus, setPriority, tmpdir, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { cpus, setPriority, totalmem } from "node:os";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createDb, type Db } from "@folio/db";
+import { closeDb, createDb, subscriptionHistory, webhookEvents, type Db } from "@folio/db";
+import { count } from "drizzle-orm";
+import { benchDatabase } from "./database.ts";
 import { startFakeStripe } from "./fake-stripe.ts";
 import { Account, signature, type BenchEvent } from "./generate.ts";
 
@@ -30,12 +32,27 @@ const { values: opts } = parseArgs({
     profile: { type: "string" },
     /** Extra Node.js flags for the server, e.g. --node-arg=--trace-gc. */
     "node-arg": { type: "string", multiple: true, default: [] },
+    /** A PostgreSQL server (postgres://user:pw@host:port/db, a user that may CREATE DATABASE) to
+     * run against instead of SQLite; the run uses a fresh database on it. Default DATABASE_URL. */
+    postgres: { type: "string" },
+    /** Folio servers sharing the database, each on its own port; requests alternate between
+     * them as behind a round-robin load balancer. More than one needs PostgreSQL. */
+    instances: { type: "string", default: "1" },
   },
 });
 const EVENTS = Number(opts.events);
 const LATENCY_EVENTS = Number(opts["latency-events"]);
 const RATE = Number(opts.rate);
 const CONCURRENCY = Number(opts.concurrency);
+const POSTGRES_URL = opts.postgres ?? process.env.DATABASE_URL;
+const INSTANCES = Number(opts.instances);
+if (!(Number.isInteger(INSTANCES) && INSTANCES >= 1)) throw new Error("--instances: 1 or more");
+if (INSTANCES > 1 && !POSTGRES_URL) {
+  console.error(
+    "--instances > 1 needs PostgreSQL (--postgres <url> or DATABASE_URL): SQLite is one Folio instance per database file.",
+  );
+  process.exit(2);
+}
 const SECRET = "whsec_bench_0123456789abcdefghijklmnopqrstuv";
 const SERVER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../apps/server");
 
@@ -85,24 +102,31 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** Posts to the servers in turn, as a round-robin load balancer in front of them would. */
 class Poster {
   readonly agent: Agent;
+  private next = 0;
   constructor(
-    private readonly port: number,
+    private readonly ports: number[],
     sockets: number,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: sockets,
+      maxFreeSockets: sockets,
+    });
   }
 
   /** POSTs one event signed now; resolves with the HTTP status when the response has ended. */
   post(e: BenchEvent): Promise<number> {
+    const port = this.ports[this.next++ % this.ports.length]!;
     const body = Buffer.from(e.payload);
     const header = signature(e.payload, SECRET, Math.floor(Date.now() / 1000));
     return new Promise((resolve, reject) => {
       const req = request(
         {
           host: "127.0.0.1",
-          port: this.port,
+          port,
           method: "POST",
           path: "/api/stripe/webhook",
           agent: this.agent,
@@ -186,10 +210,11 @@ async function postAtRate(poster: Poster, events: BenchEvent[], rate: number) {
   return { service, fromSchedule, failures, elapsed };
 }
 
-function inboxCounts(db: Db) {
-  const rows = db.$client
-    .prepare("select status, count(*) as n from webhook_events group by status")
-    .all() as { status: string; n: number }[];
+async function inboxCounts(db: Db) {
+  const rows = await db
+    .select({ status: webhookEvents.status, n: count() })
+    .from(webhookEvents)
+    .groupBy(webhookEvents.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<string, number>;
 }
 
@@ -197,7 +222,7 @@ async function waitDrained(db: Db, expectedTotal: number, timeoutMs = 15 * 60_00
   const deadline = performance.now() + timeoutMs;
   let lastLog = performance.now();
   for (;;) {
-    const c = inboxCounts(db);
+    const c = await inboxCounts(db);
     const total = Object.values(c).reduce((a, b) => a + b, 0);
     const open = (c.pending ?? 0) + (c.failed ?? 0);
     if (total >= expectedTotal && open === 0) return performance.now();
@@ -225,6 +250,15 @@ async function waitHealthy(port: number, child: ChildProcess) {
   throw new Error("server did not become healthy within 60 s");
 }
 
+interface Instance {
+  child: ChildProcess;
+  port: number;
+}
+
+/** Sums a per-process figure over every server. */
+const total = (instances: Instance[], f: (pid: number) => number) =>
+  instances.reduce((sum, i) => sum + f(i.child.pid!), 0);
+
 async function main() {
   const tGen = performance.now();
   const now = Math.floor(Date.now() / 1000);
@@ -243,71 +277,87 @@ async function main() {
   );
 
   const fake = await startFakeStripe(account.objects);
-  const dir = mkdtempSync(join(tmpdir(), "folio-bench-"));
-  const dbPath = join(dir, "folio.db");
-  const port = await freePort();
+  const database = await benchDatabase(POSTGRES_URL, { keep: opts.keep });
   const nodeArgs = [
     ...(opts.profile ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(opts.profile)}`] : []),
     ...opts["node-arg"],
   ];
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
-    cwd: SERVER_DIR,
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_PATH: dbPath,
-      LOG_LEVEL: "warn",
-      STRIPE_SECRET_KEY: "sk_test_bench",
-      STRIPE_API_URL: fake.url,
-      STRIPE_WEBHOOK_SECRETS: SECRET,
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const instances: Instance[] = [];
+  for (let i = 0; i < INSTANCES; i++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
+      cwd: SERVER_DIR,
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        ...database.env,
+        LOG_LEVEL: "warn",
+        STRIPE_SECRET_KEY: "sk_test_bench",
+        STRIPE_API_URL: fake.url,
+        STRIPE_WEBHOOK_SECRETS: SECRET,
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    instances.push({ child, port });
+  }
+  let db: Db | undefined;
   const cleanup = async () => {
-    if (child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+    for (const { child } of instances) {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
     }
+    if (db) await closeDb(db);
     await fake.close();
-    if (!opts.keep) rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   };
 
+  const raisePriority = () => {
+    // The apply thread is a separate task of each server process; raise every task.
+    for (const { child } of instances) {
+      for (const tid of readdirSync(`/proc/${child.pid}/task`)) setPriority(Number(tid), -10);
+    }
+  };
   if (opts.priority) {
     setPriority(0, -10);
-    setPriority(child.pid!, -10);
-    // The apply thread is a separate task of the server process; raise every task.
-    for (const tid of readdirSync(`/proc/${child.pid}/task`)) setPriority(Number(tid), -10);
+    raisePriority();
   }
 
   try {
-    await waitHealthy(port, child);
-    if (opts.priority) {
-      for (const tid of readdirSync(`/proc/${child.pid}/task`)) setPriority(Number(tid), -10);
-    }
-    log(`server pid ${child.pid} on port ${port}, database ${dbPath}`);
-    const db = createDb(dbPath);
-    const poster = new Poster(port, Math.max(CONCURRENCY, 256));
+    await Promise.all(instances.map(({ port, child }) => waitHealthy(port, child)));
+    if (opts.priority) raisePriority();
+    log(
+      `server pid(s) ${instances.map((i) => i.child.pid).join(", ")} on port(s) ${instances.map((i) => i.port).join(", ")}, database ${database.label}`,
+    );
+    db = await createDb(database.config);
+    const poster = new Poster(
+      instances.map((i) => i.port),
+      Math.max(CONCURRENCY, 256),
+    );
 
     for (const e of catalog) await poster.post(e);
     await waitDrained(db, catalog.length);
 
     log(`throughput: ${throughputSet.events.length} events, ${CONCURRENCY} concurrent senders …`);
-    const cpu0 = cpuSeconds(child.pid!);
-    const threads0 = threadCpu(child.pid!);
+    const cpu0 = total(instances, cpuSeconds);
+    const threads0 = instances.map((i) => threadCpu(i.child.pid!));
     const t0 = performance.now();
     const tp = await postAll(poster, throughputSet.events, CONCURRENCY);
     const tAccepted = performance.now();
     const tApplied = await waitDrained(db, catalog.length + throughputSet.events.length);
-    const cpuPerEvent = ((cpuSeconds(child.pid!) - cpu0) * 1e6) / throughputSet.events.length;
-    const perThread = [...threadCpu(child.pid!).entries()]
-      .map(
-        ([k, v]) =>
-          [
-            k.split(" ").slice(1).join(" "),
-            ((v - (threads0.get(k) ?? 0)) * 1e6) / throughputSet.events.length,
-          ] as const,
+    const cpuPerEvent = ((total(instances, cpuSeconds) - cpu0) * 1e6) / throughputSet.events.length;
+    const perThread = instances
+      .flatMap(({ child }, n) =>
+        [...threadCpu(child.pid!).entries()].map(([k, v]) => {
+          const name = k.split(" ").slice(1).join(" ");
+          return [
+            INSTANCES > 1 ? `#${n + 1} ${name}` : name,
+            ((v - (threads0[n]!.get(k) ?? 0)) * 1e6) / throughputSet.events.length,
+          ] as const;
+        }),
       )
       .filter(([, us]) => us >= 5)
       .sort((a, b) => b[1] - a[1]);
@@ -322,11 +372,9 @@ async function main() {
     const service = [...lat.service].sort((a, b) => a - b);
     const sched = [...lat.fromSchedule].sort((a, b) => a - b);
 
-    const counts = inboxCounts(db);
-    const history = db.$client.prepare("select count(*) as n from subscription_history").get() as {
-      n: number;
-    };
-    const rss = peakRssMb(child.pid!);
+    const counts = await inboxCounts(db);
+    const [history] = await db.select({ n: count() }).from(subscriptionHistory);
+    const rss = instances.map(({ child }) => peakRssMb(child.pid!));
     const benchRss = process.memoryUsage().rss / 1024 / 1024;
     const stripeCalls = [...fake.requests.entries()].sort((a, b) => b[1] - a[1]);
 
@@ -334,6 +382,7 @@ async function main() {
     const report = [
       "",
       `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+      `database: ${database.config.dialect === "sqlite" ? "SQLite (embedded)" : "PostgreSQL"}, ${INSTANCES} Folio instance(s)${INSTANCES > 1 ? " behind round-robin" : ""}`,
       `events: ${all.length} total (${(bytes / 1e6).toFixed(1)} MB); throughput set ${throughputSet.events.length}, latency set ${latencySet.events.length}, catalog ${catalog.length}`,
       `throughput set mix: ${[...types.entries()]
         .sort((a, b) => b[1] - a[1])
@@ -345,15 +394,14 @@ async function main() {
       `ack latency under load  : p50 ${fmt(percentile(tpLat, 50))} ms, p99 ${fmt(percentile(tpLat, 99))} ms`,
       `ack latency @ ${RATE}/s offered: p50 ${fmt(percentile(service, 50))} ms, p99 ${fmt(percentile(service, 99))} ms, max ${fmt(service[service.length - 1] ?? NaN)} ms  (${lat.failures} non-2xx; achieved ${fmt(latencySet.events.length / lat.elapsed)}/s)`,
       `  measured from the scheduled send time: p50 ${fmt(percentile(sched, 50))} ms, p99 ${fmt(percentile(sched, 99))} ms`,
-      `server CPU per event    : ${cpuPerEvent.toFixed(0)} µs (ingest + apply, user + system; load average at the end ${load})`,
+      `server CPU per event    : ${cpuPerEvent.toFixed(0)} µs (ingest + apply, user + system, all instances; load average at the end ${load})`,
       `  by thread             : ${perThread.map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join(", ")}`,
-      `peak RSS                : server ${fmt(rss)} MB, bench client ${fmt(benchRss)} MB`,
+      `peak RSS                : server${INSTANCES > 1 ? "s" : ""} ${rss.map(fmt).join(" + ")} MB, bench client ${fmt(benchRss)} MB`,
       `inbox after run         : ${JSON.stringify(counts)}`,
-      `subscription_history    : ${history.n} rows`,
+      `subscription_history    : ${history?.n ?? 0} rows`,
       `Stripe API calls by the server during apply: ${stripeCalls.length === 0 ? "none" : stripeCalls.map(([k, n]) => `${k} ×${n}`).join(", ")}`,
     ].join("\n");
     console.log(report);
-    db.$client.close();
   } finally {
     await cleanup();
   }

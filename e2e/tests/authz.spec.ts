@@ -72,19 +72,19 @@ test.describe("authorization over raw HTTP", () => {
       const before = snapshot(server, target.userId);
       expect(before.sessions).toHaveLength(1);
 
-      const noSession = await callProcedure(anonymous, server, "staff.setDisabled", target);
+      const noSession = await callProcedure(anonymous, server, "admin.staff.setDisabled", target);
       expect(noSession.status()).toBe(401);
       expect(await noSession.json()).toMatchObject({ error: { data: { code: "UNAUTHORIZED" } } });
 
-      const asCustomer = await callProcedure(customer, server, "staff.setDisabled", target);
+      const asCustomer = await callProcedure(customer, server, "admin.staff.setDisabled", target);
       expect(asCustomer.status()).toBe(403);
       expect(await asCustomer.json()).toMatchObject({ error: { data: { code: "FORBIDDEN" } } });
 
       // The staff list (a query, so GET) is refused the same way.
       expect(
-        (await callProcedure(anonymous, server, "staff.list", undefined, "GET")).status(),
+        (await callProcedure(anonymous, server, "admin.staff.list", undefined, "GET")).status(),
       ).toBe(401);
-      expect((await callProcedure(customer, server, "staff.list", undefined, "GET")).status()).toBe(
+      expect((await callProcedure(customer, server, "admin.staff.list", undefined, "GET")).status()).toBe(
         403,
       );
 

@@ -2,7 +2,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { manualClock } from "@folio/billing";
-import { createDb, sessions } from "@folio/db";
+import { closeDb, sessions, type Db } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
@@ -10,12 +11,21 @@ import { LoginThrottle } from "./auth/throttle.ts";
 import { insertUser, sessionCookieFor, testEnv, TEST_PASSWORD } from "./test/helpers.ts";
 
 const apps: FastifyInstance[] = [];
+const dbs: Db[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
+  await Promise.all(dbs.splice(0).map((db) => closeDb(db).catch(() => undefined)));
 });
+afterAll(dropTestDatabases);
+
+async function testDb(): Promise<Db> {
+  const db = await createTestDb();
+  dbs.push(db);
+  return db;
+}
 
 async function makeApp(env: Record<string, string> = {}, webDistDir?: string) {
-  const db = createDb(":memory:");
+  const db = await testDb();
   const clock = manualClock(Date.UTC(2026, 0, 1));
   const app = await buildApp({ env: testEnv(env), db, clock, webDistDir });
   apps.push(app);
@@ -59,12 +69,14 @@ describe("GET /healthz", () => {
     });
   });
 
-  it("answers 503 when the database cannot be queried", async () => {
+  it("answers 503 when the database cannot be queried, and keeps serving", async () => {
     const { app, db } = await makeApp();
-    db.$client.close();
+    await closeDb(db);
     const res = await app.inject("/healthz");
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ ok: false, db: "unreachable" });
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.json()).toMatchObject({ ok: false, db: "down" });
+    expect((await app.inject("/api/nope")).statusCode).toBe(404);
   });
 });
 
@@ -84,7 +96,7 @@ describe("session cookie over HTTP", () => {
 
     // The token in the cookie appears nowhere in the database.
     const token = cookie.split(";")[0]?.split("=")[1] ?? "";
-    const dump = JSON.stringify(db.select().from(sessions).all());
+    const dump = JSON.stringify(await db.select().from(sessions));
     expect(dump).not.toContain(token.split(".")[1]);
   });
 
@@ -121,7 +133,7 @@ describe("session cookie over HTTP", () => {
   it("treats an expired session as signed out", async () => {
     const { app, db, clock } = await makeApp();
     const user = await insertUser(db, "customer");
-    const cookie = sessionCookieFor(db, clock, user.id);
+    const cookie = await sessionCookieFor(db, clock, user.id);
     clock.advance(31 * 24 * 60 * 60 * 1000);
     const res = await app.inject({ url: "/api/trpc/auth.me", headers: { cookie } });
     expect(res.json()).toEqual({ result: { data: null } });
@@ -145,7 +157,7 @@ describe("CSRF protection on tRPC", () => {
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ error: { data: { code: "FORBIDDEN", httpStatus: 403 } } });
     expect(res.headers["set-cookie"]).toBeUndefined();
-    expect(db.select().from(sessions).all()).toHaveLength(0);
+    expect(await db.select().from(sessions)).toHaveLength(0);
   });
 
   it("answers batched refusals in tRPC's batch shape", async () => {
@@ -194,21 +206,21 @@ describe("authorization over HTTP", () => {
     const customer = await insertUser(db, "customer");
     const input = { userId: admin.id, disabled: true };
 
-    const anonymous = await post(app, "staff.setDisabled", input);
+    const anonymous = await post(app, "admin.staff.setDisabled", input);
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json()).toMatchObject({ error: { data: { code: "UNAUTHORIZED" } } });
 
-    const cookie = sessionCookieFor(db, clock, customer.id);
-    const asCustomer = await post(app, "staff.setDisabled", input, { cookie });
+    const cookie = await sessionCookieFor(db, clock, customer.id);
+    const asCustomer = await post(app, "admin.staff.setDisabled", input, { cookie });
     expect(asCustomer.statusCode).toBe(403);
     expect(asCustomer.json()).toMatchObject({ error: { data: { code: "FORBIDDEN" } } });
 
-    const list = await app.inject({ url: "/api/trpc/staff.list", headers: { cookie } });
+    const list = await app.inject({ url: "/api/trpc/admin.staff.list", headers: { cookie } });
     expect(list.statusCode).toBe(403);
 
-    const adminCookie = sessionCookieFor(db, clock, admin.id);
+    const adminCookie = await sessionCookieFor(db, clock, admin.id);
     const asAdmin = await app.inject({
-      url: "/api/trpc/staff.list",
+      url: "/api/trpc/admin.staff.list",
       headers: { cookie: adminCookie },
     });
     expect(asAdmin.statusCode).toBe(200);
@@ -244,7 +256,7 @@ describe("sign-in throttling over HTTP", () => {
 
 describe("client IP behind a proxy (TRUST_PROXY)", () => {
   it("keys the per-IP sign-in limit on the address the proxy saw, not one the client wrote", async () => {
-    const db = createDb(":memory:");
+    const db = await testDb();
     const clock = manualClock(Date.UTC(2026, 0, 1));
     const loginThrottle = new LoginThrottle(clock, {
       email: { maxFailures: 10, windowMs: 15 * 60_000 },
@@ -309,7 +321,7 @@ describe("bad input over HTTP", () => {
   ])("answers 415 (not 500) for a %s body and runs nothing", async (contentType, payload) => {
     const { app, db, clock } = await makeApp();
     const user = await insertUser(db, "customer");
-    const cookie = sessionCookieFor(db, clock, user.id);
+    const cookie = await sessionCookieFor(db, clock, user.id);
     const res = await app.inject({
       method: "POST",
       url: "/api/trpc/auth.signOut",
@@ -318,7 +330,7 @@ describe("bad input over HTTP", () => {
     });
     expect(res.statusCode).toBe(415);
     expect(res.json()).toMatchObject({ error: { data: { code: "UNSUPPORTED_MEDIA_TYPE" } } });
-    expect(db.select().from(sessions).all()).toHaveLength(1);
+    expect(await db.select().from(sessions)).toHaveLength(1);
   });
 
   it("hides an unexpected error's message behind a generic one with the request id", async () => {
@@ -348,8 +360,8 @@ describe("bad input over HTTP", () => {
     const { app, db, clock } = await makeApp();
     const admin = await insertUser(db, "admin");
     const res = await app.inject({
-      url: `/api/trpc/staff.list?input=${encodeURIComponent("{oops")}`,
-      headers: { cookie: sessionCookieFor(db, clock, admin.id) },
+      url: `/api/trpc/admin.staff.list?input=${encodeURIComponent("{oops")}`,
+      headers: { cookie: await sessionCookieFor(db, clock, admin.id) },
     });
     expect(res.statusCode).toBe(400);
   });

@@ -10,7 +10,7 @@ import {
   type WebhookWorker,
   type WorkerOptions,
 } from "@folio/billing";
-import type { Db } from "@folio/db";
+import { pingDb, type Db } from "@folio/db";
 import Fastify, {
   LogController,
   type FastifyError,
@@ -36,6 +36,8 @@ export interface AppDeps {
   webhookSecrets?: readonly string[] | (() => readonly string[]);
   /** The in-process apply worker runs when `stripe` is given, unless this is false. */
   webhookWorker?: false | WorkerOptions;
+  /** This instance's name in inbox claims (startServer's `holder`); default: the worker's. */
+  holder?: string;
   /** Built SPA to serve in production; defaults to apps/web/dist. */
   webDistDir?: string;
   loginThrottle?: LoginThrottle;
@@ -63,6 +65,18 @@ export const DEFAULT_WEB_DIST = resolve(here, "../../web/dist");
 export const VERSION = (
   JSON.parse(readFileSync(join(here, "../package.json"), "utf8")) as { version: string }
 ).version;
+
+/** A database that has not answered by then counts as down (a dead host may take the pool's
+ * whole connect timeout to fail). */
+const HEALTH_TIMEOUT_MS = 3_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 interface WebBuild {
   dir: string;
@@ -149,12 +163,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get("/healthz", async (req, reply) => {
     reply.header("cache-control", "no-store");
+    // Asks the database each time: a load balancer takes an instance out while its database
+    // is unreachable and back in once it answers again; the server itself keeps running.
     try {
-      db.$client.prepare("select 1").get();
+      await withTimeout(pingDb(db), HEALTH_TIMEOUT_MS);
       return { ok: true, db: "ok", version: VERSION };
     } catch (err) {
-      req.log.error({ err }, "health check: database query failed");
-      return reply.code(503).send({ ok: false, db: "unreachable", version: VERSION });
+      req.log.error({ err }, "health check: the database does not answer");
+      return reply.code(503).send({ ok: false, db: "down", version: VERSION });
     }
   });
 
@@ -163,7 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.stripe && deps.webhookWorker !== false) {
     const worker = startWebhookWorker(
       { db, stripe: deps.stripe, clock: deps.clock, hooks: recordHooks, logger: app.log },
-      deps.webhookWorker ?? {},
+      { ...deps.webhookWorker, ...(deps.holder ? { holder: deps.holder } : {}) },
     );
     app.folio.webhookWorker = worker;
     // Before Fastify's onClose hooks (which close the database) run.

@@ -6,8 +6,7 @@ import {
   type WorkerLogger,
   type WorkerOptions,
 } from "@folio/billing";
-import { createDb } from "@folio/db";
-import { cacheStatements } from "./apply-worker.ts";
+import { closeDb, createDb, type DatabaseConfig } from "@folio/db";
 import { createStripeClient, type StripeClientOptions } from "./stripe.ts";
 
 // Entry point of the apply thread (see apply-worker.ts): its own database connection, its own
@@ -15,11 +14,12 @@ import { createStripeClient, type StripeClientOptions } from "./stripe.ts";
 // stop. Messages out: log, drained, stopped.
 
 export interface ApplyThreadData {
-  databasePath: string;
+  /** On SQLite with `yieldTo` (the main connection's `announceWrites` counter): before each
+   * apply transaction the thread lets a waiting webhook acknowledgement write first. */
+  database: DatabaseConfig;
   stripe: StripeClientOptions;
+  /** Includes the instance's `holder`, the same for every thread it starts. */
   options: WorkerOptions;
-  /** Count of main-thread writes in progress (see `gateWrites` in apply-worker.ts). */
-  writeGate: SharedArrayBuffer;
   /** The event the previous thread was applying when it died, if any. */
   diedApplying: string | null;
 }
@@ -51,22 +51,7 @@ const logger: WorkerLogger = {
   error: (obj, msg) => send({ type: "log", level: "error", obj: plain(obj), msg }),
 };
 
-const db = createDb(data.databasePath);
-cacheStatements(db.$client);
-
-// Webhook acknowledgements write from the main thread. SQLite lets one writer in at a time and a
-// blocked writer backs off in growing sleeps (1, 2, 5, 10… ms), so an applier that starts
-// transaction after transaction could keep an ack waiting for tens of milliseconds. Before each
-// apply transaction, let any main-thread write that is waiting go first.
-const gate = new Int32Array(data.writeGate);
-const transaction = db.transaction.bind(db);
-db.transaction = ((...args: Parameters<typeof transaction>) => {
-  for (let waited = 0, v = Atomics.load(gate, 0); v > 0 && waited < 50; waited++) {
-    Atomics.wait(gate, 0, v, 1);
-    v = Atomics.load(gate, 0);
-  }
-  return transaction(...args);
-}) as typeof db.transaction;
+const db = await createDb(data.database);
 const worker = startWebhookWorker(
   { db, stripe: createStripeClient(data.stripe), clock: systemClock, hooks: recordHooks, logger },
   {
@@ -91,11 +76,14 @@ port.on("message", (message: ToApplyThread) => {
       );
       return;
     case "stop":
-      void worker.stop().then(() => {
-        db.$client.close();
-        send({ type: "stopped" });
-        port.close();
-      });
+      void worker
+        .stop()
+        .then(() => closeDb(db))
+        .catch((err: unknown) => logger.error({ err }, "the apply thread did not stop cleanly"))
+        .finally(() => {
+          send({ type: "stopped" });
+          port.close();
+        });
       return;
   }
 });

@@ -1,32 +1,32 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ingestWebhook, systemClock } from "@folio/billing";
-import { createDb, stripeCustomers, webhookEvents, type Db } from "@folio/db";
+import { closeDb, stripeCustomers, webhookEvents, type DatabaseConfig, type Db } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { eq } from "drizzle-orm";
 import pino from "pino";
 import Stripe from "stripe";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { gateWrites, startApplyThread, type ApplyThread } from "./apply-worker.ts";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startApplyThread, type ApplyThread } from "./apply-worker.ts";
+import { until } from "./test/wait.ts";
 
-let dir: string;
+// The thread opens the database itself: a file on SQLite, a database of its own on PostgreSQL.
 let db: Db;
+let database: DatabaseConfig;
 let thread: ApplyThread | null = null;
 const SECRET = "whsec_apply_thread_test";
+const HOLDER = "apply-thread-test";
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "folio-apply-thread-"));
-  db = createDb(join(dir, "folio.db"));
+beforeEach(async () => {
+  ({ db, config: database } = await createTestDb({ file: true }));
 });
 afterEach(async () => {
   await thread?.stop();
   thread = null;
-  db.$client.close();
-  rmSync(dir, { recursive: true, force: true });
+  await closeDb(db);
 });
+afterAll(dropTestDatabases);
 
-function receive(id: string, customerId: string, apiVersion: string = Stripe.API_VERSION) {
+async function receive(id: string, customerId: string, apiVersion: string = Stripe.API_VERSION) {
   const body = JSON.stringify({
     id,
     object: "event",
@@ -52,40 +52,31 @@ function receive(id: string, customerId: string, apiVersion: string = Stripe.API
     secret: SECRET,
     timestamp: t,
   });
-  const result = ingestWebhook(
+  const result = await ingestWebhook(
     { db, clock: systemClock },
     { rawBody: Buffer.from(body), signatureHeader: header, secrets: [SECRET] },
   );
   expect(result.ok).toBe(true);
 }
 
-async function until<T>(check: () => T | undefined, ms = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() - start > ms) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-describe("apply thread", () => {
+// Each test boots worker threads (TypeScript loaded through tsx): seconds on a busy machine.
+describe("apply thread", { timeout: 30_000 }, () => {
   it("applies inbox events on its own connection, and comes back after a crash", async () => {
     thread = await startApplyThread({
-      databasePath: join(dir, "folio.db"),
+      database,
       stripe: { apiKey: "sk_test_unused", apiUrl: "http://127.0.0.1:9" },
       log: pino({ level: "silent" }),
-      writeGate: gateWrites(db.$client),
+      options: { holder: HOLDER },
     });
     const customer = (id: string) =>
       db.select().from(stripeCustomers).where(eq(stripeCustomers.id, id)).get();
 
-    receive("evt_thread_1", "cus_thread_1");
+    await receive("evt_thread_1", "cus_thread_1");
     thread.wake();
     expect((await until(() => customer("cus_thread_1"))).email).toBe("cus_thread_1@example.test");
 
     await thread.kill();
-    receive("evt_thread_2", "cus_thread_2");
+    await receive("evt_thread_2", "cus_thread_2");
     // The replacement thread starts after a short back-off and finds the event in the inbox.
     expect((await until(() => customer("cus_thread_2"))).email).toBe("cus_thread_2@example.test");
     await expect(thread.drain()).resolves.toMatchObject({ failed: 0, dead: 0 });
@@ -103,16 +94,16 @@ describe("apply thread", () => {
       },
     );
     thread = await startApplyThread({
-      databasePath: join(dir, "folio.db"),
+      database,
       stripe: { apiKey: "sk_test_unused", apiUrl: "http://127.0.0.1:9" },
       log,
-      writeGate: gateWrites(db.$client),
+      options: { holder: HOLDER },
     });
     const customer = (id: string) =>
       db.select().from(stripeCustomers).where(eq(stripeCustomers.id, id)).get();
     await thread.kill();
     // Wait for the replacement to be up (it applies this event), then crash it again at once.
-    receive("evt_loop_1", "cus_loop_1");
+    await receive("evt_loop_1", "cus_loop_1");
     await until(() => customer("cus_loop_1"));
     await thread.kill();
     await until(() => (restarts.length >= 2 ? true : undefined));
@@ -126,21 +117,25 @@ describe("apply thread", () => {
     await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
     try {
       thread = await startApplyThread({
-        databasePath: join(dir, "folio.db"),
+        database,
         stripe: {
           apiKey: "sk_test_unused",
           apiUrl: `http://127.0.0.1:${(hung.address() as AddressInfo).port}`,
         },
         log: pino({ level: "silent" }),
-        writeGate: gateWrites(db.$client),
+        options: { holder: HOLDER },
       });
       // Another API version: the object is fetched instead of trusted.
-      receive("evt_stuck", "cus_stuck", "2020-08-27");
+      await receive("evt_stuck", "cus_stuck", "2020-08-27");
       thread.wake();
       await until(() => (sockets.size > 0 ? true : undefined));
       await thread.kill();
-      const row = await until(() => {
-        const r = db.select().from(webhookEvents).where(eq(webhookEvents.id, "evt_stuck")).get();
+      const row = await until(async () => {
+        const r = await db
+          .select()
+          .from(webhookEvents)
+          .where(eq(webhookEvents.id, "evt_stuck"))
+          .get();
         return r && r.attempts > 0 ? r : undefined;
       });
       expect(row).toMatchObject({ status: "failed", attempts: 1 });

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DrainResult, WebhookWorker, WorkerOptions } from "@folio/billing";
-import type { Db } from "@folio/db";
+import type { DatabaseConfig } from "@folio/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApplyThreadData, FromApplyThread, ToApplyThread } from "./apply-thread.ts";
 import type { StripeClientOptions } from "./stripe.ts";
@@ -22,30 +23,37 @@ function tsxEsmApiUrl(): string {
 }
 
 export interface ApplyThread extends WebhookWorker {
-  /** Kills the current thread as a crash would (it is restarted); for tests and operators. */
-  kill(): Promise<void>;
+  /**
+   * Kills the current thread as a crash would: no clean stop, its inbox claims stay held until
+   * their lease lapses. It is restarted unless `restart` is false (an instance dying for good,
+   * as under `kill -9`); for tests and operators.
+   */
+  kill(opts?: { restart?: boolean }): Promise<void>;
 }
 
 /**
- * Runs the webhook apply worker on its own thread, with its own SQLite connection. Applying is
- * CPU-bound synchronous SQLite work; on the main thread it would hold the event loop while
+ * Runs the webhook apply worker on its own thread, with its own database connection. On SQLite
+ * applying is CPU-bound synchronous work; on the main thread it would hold the event loop while
  * webhook deliveries wait for their acknowledgement. Here acks stay fast and applying uses a
- * second core; SQLite (WAL) serialises the two writers with short transactions.
+ * second core; SQLite (WAL) serialises the two writers with short transactions. On PostgreSQL
+ * the thread has its own pool and claims inbox events like any other instance's worker.
  */
 export async function startApplyThread({
-  databasePath,
+  database,
   stripe,
   options = {},
   log,
-  writeGate,
 }: {
-  databasePath: string;
+  /** For SQLite pass `yieldTo` with the main connection's `announceWrites` counter. */
+  database: DatabaseConfig;
   stripe: StripeClientOptions;
+  /** Pass the instance's `holder`: every thread it starts then claims under the same name. */
   options?: WorkerOptions;
   log: FastifyBaseLogger;
-  /** From `gateWrites` on the main thread's connection. */
-  writeGate: SharedArrayBuffer;
 }): Promise<ApplyThread> {
+  // One name for every thread this starts: a replacement takes the dead one's claims back at once.
+  const holder = options.holder ?? `${hostname()}:${process.pid}:apply`;
+  const threadOptions: WorkerOptions = { ...options, holder };
   // The thread loads TypeScript sources like the main thread: register tsx's loader in it
   // first (execArgv `--import` is not honoured by worker threads on Node 20).
   const tsxApi = tsxEsmApiUrl();
@@ -55,13 +63,15 @@ export async function startApplyThread({
   const drains = new Map<number, { resolve(r: DrainResult): void; reject(e: Error): void }>();
   let nextId = 1;
   let stopping: Promise<void> | null = null;
+  /** Killed for good (`kill({ restart: false })`): behaves as stopped, claims left to lapse. */
+  let dead = false;
   let restarts = 0;
   /** A thread that stays up this long was healthy: after its crash the back-off starts over. */
   const HEALTHY_AFTER_MS = 60_000;
 
   /** Starts a thread; resolves once it is ready to apply. */
   const spawn = (diedApplying: string | null) => {
-    const data: ApplyThreadData = { databasePath, stripe, options, writeGate, diedApplying };
+    const data: ApplyThreadData = { database, stripe, options: threadOptions, diedApplying };
     const thread = new Worker(boot, { eval: true, workerData: data });
     let readyAt: number | null = null;
     let applying: string | null = null;
@@ -98,7 +108,7 @@ export async function startApplyThread({
     void exited.then((code) => {
       for (const d of drains.values()) d.reject(new Error("the apply thread exited"));
       drains.clear();
-      if (stopping) return;
+      if (stopping || dead) return;
       // A crash mid-event rolls that event's transaction back; the inbox still has it. Start a
       // new thread, backing off if it keeps dying — also when each one got as far as starting
       // (an event that kills the thread is met again by every new one).
@@ -123,74 +133,29 @@ export async function startApplyThread({
   const post = (m: ToApplyThread) => current.thread.postMessage(m);
 
   return {
+    holder,
     wake: () => {
-      if (!stopping) post({ type: "wake" });
+      if (!stopping && !dead) post({ type: "wake" });
     },
     drain: () =>
       new Promise<DrainResult>((resolve, reject) => {
-        if (stopping) return reject(new Error("the apply thread is stopped"));
+        if (stopping || dead) return reject(new Error("the apply thread is stopped"));
         const id = nextId++;
         drains.set(id, { resolve, reject });
         post({ type: "drain", id });
       }),
-    kill: async () => {
+    kill: async ({ restart = true } = {}) => {
+      if (!restart) dead = true;
       await current.thread.terminate();
     },
     stop: () =>
       (stopping ??= (async () => {
         const { thread, exited } = current;
+        if (dead) return;
         post({ type: "stop" });
         const timeout = setTimeout(() => void thread.terminate(), 30_000);
         await exited;
         clearTimeout(timeout);
       })()),
   };
-}
-
-/**
- * Counts the connection's write statements in progress in shared memory, so the apply thread
- * can hold back its next transaction while the main thread (acknowledging a webhook, signing
- * someone in) waits for the write lock. Returns the shared counter for `startApplyThread`.
- */
-export function gateWrites(client: Db["$client"]): SharedArrayBuffer {
-  const buffer = new SharedArrayBuffer(4);
-  const gate = new Int32Array(buffer);
-  const prepare = client.prepare.bind(client);
-  client.prepare = ((source: string) => {
-    const stmt = prepare(source);
-    if (stmt.reader) return stmt;
-    const run = stmt.run.bind(stmt);
-    stmt.run = (...params: unknown[]) => {
-      Atomics.add(gate, 0, 1);
-      try {
-        return run(...params);
-      } finally {
-        Atomics.sub(gate, 0, 1);
-        Atomics.notify(gate, 0);
-      }
-    };
-    return stmt;
-  }) as typeof client.prepare;
-  return buffer;
-}
-
-/**
- * Reuses prepared statements by SQL text. Drizzle prepares a fresh statement for every query it
- * runs; on the webhook path that preparing is a tenth of the CPU. Statements that return rows
- * are put back in object mode on reuse (drizzle switches some to raw mode per call).
- */
-export function cacheStatements(client: Db["$client"], max = 500): void {
-  const prepare = client.prepare.bind(client);
-  const cache = new Map<string, ReturnType<typeof prepare>>();
-  client.prepare = ((source: string) => {
-    const cached = cache.get(source);
-    if (cached) {
-      if (cached.reader) cached.raw(false);
-      return cached;
-    }
-    const stmt = prepare(source);
-    if (cache.size >= max) cache.clear();
-    cache.set(source, stmt);
-    return stmt;
-  }) as typeof client.prepare;
 }

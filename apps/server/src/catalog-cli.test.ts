@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "./cli.ts";
 
+// `catalog push` talks to Stripe only (the embedded emulator keeps its state beside
+// DATABASE_PATH); it never opens Folio's database, so there is nothing dialect-specific here.
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "folio-catalog-cli-"));

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ensureStripeCustomer } from "@folio/billing";
 import { orders, shippingTasks, stripeSubscriptions, subscriptionHistory, users } from "@folio/db";
 import { eq } from "drizzle-orm";
@@ -9,25 +6,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CUSTOMER_EMAIL } from "./demo.ts";
 import { startServer, type RunningServer } from "./server.ts";
 import { testEnv } from "./test/helpers.ts";
+import { dropServerTestDatabases, serverTestDatabase } from "./test/server-db.ts";
 
 // The whole path as `pnpm start` runs it: embedded emulator, endpoint registered at startup,
 // hosted checkout paid like a browser would, webhook → inbox → worker → Folio's records.
 
 let server: RunningServer;
-let dir: string;
 let stripe: Stripe;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "folio-checkout-"));
-  server = await startServer(
-    testEnv({ PORT: "0", STRIPE_EMULATOR_PORT: "0", DATABASE_PATH: join(dir, "folio.db") }),
-    { print: () => undefined },
-  );
+  const database = await serverTestDatabase();
+  server = await startServer(testEnv({ PORT: "0", STRIPE_EMULATOR_PORT: "0", ...database.env }), {
+    print: () => undefined,
+  });
   stripe = server.stripe.stripe;
-});
+}, 60_000);
 afterAll(async () => {
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  await dropServerTestDatabases();
 });
 
 async function price(lookupKey: string): Promise<string> {
@@ -58,11 +54,11 @@ async function pay(session: Stripe.Checkout.Session, shipping: boolean) {
 /** Polls the store until `check` returns a value; returns it with how long it took. */
 async function within<T>(
   ms: number,
-  check: () => T | undefined,
+  check: () => Promise<T | undefined>,
 ): Promise<{ value: T; ms: number }> {
   const start = performance.now();
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return { value, ms: performance.now() - start };
     if (performance.now() - start > ms) throw new Error(`not in the store after ${ms} ms`);
     await new Promise((r) => setTimeout(r, 10));
@@ -81,7 +77,7 @@ describe("checkout → store, through the running server", () => {
 
   it("a paid payment-mode checkout with a shipped product is an order with a shipping task within a second", async () => {
     const { db } = server;
-    const user = db.select().from(users).where(eq(users.email, DEMO_CUSTOMER_EMAIL)).get()!;
+    const user = (await db.select().from(users).where(eq(users.email, DEMO_CUSTOMER_EMAIL)).get())!;
     const customer = await ensureStripeCustomer(
       { db, stripe, clock: server.app.folio.clock },
       user,

@@ -1,28 +1,33 @@
+import { hostname, userInfo } from "node:os";
 import { pathToFileURL } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import {
   CatalogFileError,
+  createUser,
   DEMO_CATALOG_PATH,
+  emailSchema,
   SYNC_ORDER,
   formatCatalogReport,
   formatSyncSummary,
   isDomainError,
   loadCatalogFile,
+  nameSchema,
+  passwordSchema,
   pruneWebhookInbox,
   pushCatalog,
   recordHooks,
   replayUndelivered,
+  setUserDisabled,
   startWebhookWorker,
   syncAll,
   systemClock,
+  type Actor,
   type SyncProgress,
 } from "@folio/billing";
-import { createDb, ROLES, users, type Db, type Role } from "@folio/db";
-import { eq } from "drizzle-orm";
+import { closeDb, ROLES, type Db, type Role } from "@folio/db";
 import { z } from "zod";
-import { invalidateUserSessions } from "./auth/session.ts";
-import { createUser, emailSchema, nameSchema, passwordSchema } from "./auth/users.ts";
+import { DatabaseUnavailableError, describeDatabase, openDatabase } from "./database.ts";
 import { EnvError, loadEnv, type Env } from "./env.ts";
 import { connectStripe } from "./stripe.ts";
 
@@ -32,7 +37,7 @@ import { connectStripe } from "./stripe.ts";
 interface CommandContext {
   env: Env;
   /** Opens the database (applying migrations) on first use. */
-  db(): Db;
+  db(): Promise<Db>;
   print(line: string): void;
   /** Progress output (stderr), kept apart from the result. */
   progress(text: string): void;
@@ -67,15 +72,16 @@ function generatePassword(): string {
   return encodeBase32LowerCaseNoPadding(bytes); // 24 characters, 120 bits
 }
 
-function setDisabled(db: Db, email: string, disabled: boolean, now: Date): boolean {
-  const row = db
-    .update(users)
-    .set({ disabled, updatedAt: now })
-    .where(eq(users.email, email))
-    .returning({ id: users.id })
-    .get();
-  if (row && disabled) invalidateUserSessions(db, row.id);
-  return row !== undefined;
+/** The person at the command line, for the audit log. */
+function operator(): Actor {
+  let name: string;
+  try {
+    name = userInfo().username;
+  } catch {
+    // No passwd entry for this uid (some containers).
+    name = `uid:${process.getuid?.() ?? "unknown"}`;
+  }
+  return { type: "operator", name };
 }
 
 /** One line per type while it is listed (`\r`-redrawn on a terminal), then a final newline. */
@@ -98,10 +104,9 @@ export const COMMANDS: Record<string, Command> = {
     summary: "Create the database if needed and apply pending migrations.",
     usage: "folio migrate",
     options: {},
-    run(_values, ctx) {
-      ctx.db();
-      ctx.print(`Database is up to date: ${ctx.env.DATABASE_PATH}`);
-      return Promise.resolve();
+    async run(_values, ctx) {
+      await ctx.db();
+      ctx.print(`Database is up to date: ${describeDatabase(ctx.env.database)}`);
     },
   },
 
@@ -127,7 +132,14 @@ export const COMMANDS: Record<string, Command> = {
         typeof given === "string"
           ? parseWith(passwordSchema, given, "password")
           : generatePassword();
-      const user = await createUser(ctx.db(), systemClock, { email, name, role, password });
+      const user = await createUser(
+        {
+          db: await ctx.db(),
+          clock: systemClock,
+          actor: { type: "operator", name: userInfo().username },
+        },
+        { email, name, role, password },
+      );
       ctx.print(`Created ${user.role} ${user.email} (${user.name}), id ${user.id}.`);
       if (typeof given !== "string") {
         ctx.print(`Password: ${password}`);
@@ -184,7 +196,7 @@ export const COMMANDS: Record<string, Command> = {
       const connection = await connectStripe(ctx.env);
       try {
         const summary = await syncAll(
-          { db: ctx.db(), stripe: connection.stripe, clock: systemClock, hooks: recordHooks },
+          { db: await ctx.db(), stripe: connection.stripe, clock: systemClock, hooks: recordHooks },
           {
             ...(since ? { since } : {}),
             onProgress: syncProgressBar((t) => ctx.progress(t), process.stderr.isTTY),
@@ -204,9 +216,13 @@ export const COMMANDS: Record<string, Command> = {
     async run(_values, ctx) {
       const connection = await connectStripe(ctx.env);
       try {
-        const deps = { db: ctx.db(), stripe: connection.stripe, clock: systemClock };
+        const deps = { db: await ctx.db(), stripe: connection.stripe, clock: systemClock };
         const { undelivered, queued } = await replayUndelivered(deps);
-        const worker = startWebhookWorker({ ...deps, hooks: recordHooks }, { autoStart: false });
+        // Claims under its own name, so a server draining the same inbox is not disturbed.
+        const worker = startWebhookWorker(
+          { ...deps, hooks: recordHooks },
+          { autoStart: false, holder: `${hostname()}:${process.pid}:cli` },
+        );
         const result = await worker.drain();
         await worker.stop();
         ctx.print(
@@ -224,18 +240,17 @@ export const COMMANDS: Record<string, Command> = {
       "Drop the payloads of applied/ignored webhook events after N days (default 30) and their ids after M (default 90).",
     usage: "folio webhooks prune [--payload-days N] [--id-days N]",
     options: { "payload-days": { type: "string" }, "id-days": { type: "string" } },
-    run(values, ctx) {
+    async run(values, ctx) {
       const days = z.coerce.number().int().min(0, "Use a whole number of days, 0 or more.");
       const payloadRetentionDays = parseWith(days, values["payload-days"] ?? "30", "payload-days");
       const idRetentionDays = parseWith(days, values["id-days"] ?? "90", "id-days");
-      const r = pruneWebhookInbox(
-        { db: ctx.db(), clock: systemClock },
+      const r = await pruneWebhookInbox(
+        { db: await ctx.db(), clock: systemClock },
         { payloadRetentionDays, idRetentionDays },
       );
       ctx.print(
         `Pruned ${r.payloadsPruned} payload(s) older than ${payloadRetentionDays} day(s) and deleted ${r.deleted} event(s) older than ${idRetentionDays} day(s); pending, failed and dead events are untouched.`,
       );
-      return Promise.resolve();
     },
   },
 
@@ -243,13 +258,17 @@ export const COMMANDS: Record<string, Command> = {
     summary: "Disable a user: they cannot sign in and their sessions end at once.",
     usage: "folio user:disable --email <email>",
     options: { email: { type: "string" } },
-    run(values, ctx) {
+    async run(values, ctx) {
       const email = parseWith(emailSchema, requireString(values, "email"), "email");
-      if (!setDisabled(ctx.db(), email, true, systemClock.now())) {
-        throw new UsageError(`No user with email ${email}.`);
-      }
-      ctx.print(`Disabled ${email} and ended their sessions.`);
-      return Promise.resolve();
+      const result = await setUserDisabled(
+        { db: await ctx.db(), clock: systemClock, actor: operator() },
+        { user: { email }, disabled: true },
+      );
+      ctx.print(
+        result.changed
+          ? `Disabled ${email} and ended their ${result.sessionsEnded} session(s).`
+          : `${email} was already disabled${result.sessionsEnded > 0 ? `; ended ${result.sessionsEnded} leftover session(s)` : ""}.`,
+      );
     },
   },
 
@@ -257,13 +276,13 @@ export const COMMANDS: Record<string, Command> = {
     summary: "Re-enable a disabled user.",
     usage: "folio user:enable --email <email>",
     options: { email: { type: "string" } },
-    run(values, ctx) {
+    async run(values, ctx) {
       const email = parseWith(emailSchema, requireString(values, "email"), "email");
-      if (!setDisabled(ctx.db(), email, false, systemClock.now())) {
-        throw new UsageError(`No user with email ${email}.`);
-      }
-      ctx.print(`Enabled ${email}.`);
-      return Promise.resolve();
+      const result = await setUserDisabled(
+        { db: await ctx.db(), clock: systemClock, actor: operator() },
+        { user: { email }, disabled: false },
+      );
+      ctx.print(result.changed ? `Enabled ${email}.` : `${email} was already enabled.`);
     },
   },
 };
@@ -277,7 +296,7 @@ function helpText(): string {
     ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`),
     "",
     "Run `pnpm folio <command> --help` for a command's options.",
-    "Configuration comes from the environment (DATABASE_PATH, …); see the README.",
+    "Configuration comes from the environment (DATABASE_URL or DATABASE_PATH, …); see the README.",
   ].join("\n");
 }
 
@@ -317,7 +336,7 @@ export async function runCli(
   }
   const { name, command, rest } = found;
 
-  let db: Db | undefined;
+  let db: Promise<Db> | undefined;
   try {
     const { values } = parseArgs({
       args: rest,
@@ -332,7 +351,7 @@ export async function runCli(
     const env = loadEnv(source);
     await command.run(values, {
       env,
-      db: () => (db ??= createDb(env.DATABASE_PATH)),
+      db: () => (db ??= openDatabase(env.database)),
       print,
       progress,
     });
@@ -343,7 +362,7 @@ export async function runCli(
       if (err instanceof UsageError) printError(`Usage: ${command.usage}`);
       return 1;
     }
-    if (err instanceof EnvError) {
+    if (err instanceof EnvError || err instanceof DatabaseUnavailableError) {
       printError(err.message);
       return 1;
     }
@@ -358,7 +377,8 @@ export async function runCli(
     }
     throw err;
   } finally {
-    db?.$client.close();
+    // A database that failed to open has nothing to close.
+    if (db) await db.then(closeDb, () => undefined);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Clock } from "@folio/billing";
+import type { Actor, Clock } from "@folio/billing";
 import type { Db } from "@folio/db";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
 import type { FastifyBaseLogger } from "fastify";
@@ -28,6 +28,21 @@ export interface Context {
   /** Headers (Set-Cookie, Retry-After) copied onto the HTTP response, even on errors. */
   resHeaders: Headers;
   loginThrottle: LoginThrottle;
+  /**
+   * Who is acting, for the domain functions and the audit log: the signed-in user with the
+   * request's IP, or null without a session. Customer and staff procedures narrow it.
+   */
+  actor: CustomerActor | StaffActor | null;
+}
+
+export type CustomerActor = Extract<Actor, { type: "customer" }>;
+export type StaffActor = Extract<Actor, { type: "staff" }>;
+
+/** The actor a signed-in user acts as: customers as themselves, everyone else as staff. */
+export function actorFor(user: SessionUser, ip: string | null): CustomerActor | StaffActor {
+  return user.role === "customer"
+    ? { type: "customer", userId: user.id, ip }
+    : { type: "staff", userId: user.id, role: user.role, ip };
 }
 
 export interface InnerContextOptions {
@@ -46,18 +61,21 @@ export interface InnerContextOptions {
 
 /** Builds a context without HTTP; tests call procedures through `createCaller` with this. */
 export function createContextInner(opts: InnerContextOptions): Context {
+  const user = opts.user ?? null;
+  const ip = opts.ip ?? null;
   return {
     env: opts.env ?? loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent" }),
     db: opts.db,
     clock: opts.clock,
     stripe: opts.stripe,
-    user: opts.user ?? null,
+    user,
     session: opts.session ?? null,
-    ip: opts.ip ?? null,
+    ip,
     requestId: opts.requestId ?? null,
     log: opts.log ?? pino({ enabled: false }),
     resHeaders: opts.resHeaders ?? new Headers(),
     loginThrottle: opts.loginThrottle ?? new LoginThrottle(opts.clock),
+    actor: user ? actorFor(user, ip) : null,
   };
 }
 
@@ -65,38 +83,50 @@ export function usesSecureCookies(env: Env): boolean {
   return env.APP_URL.startsWith("https:");
 }
 
-/** Per-request context: resolves the session cookie, renews it when due, clears it when dead. */
-export function createContext({ req }: CreateFastifyContextOptions): Context {
-  const services = req.server.folio;
-  const { db, clock, env } = services;
-  const resHeaders = new Headers();
-  const secure = usesSecureCookies(env);
+/** What the per-request context takes from the running server (`app.folio` provides it). */
+export type ContextServices = Pick<Context, "env" | "db" | "clock" | "stripe" | "loginThrottle">;
 
-  let user: SessionUser | null = null;
-  let session: Session | null = null;
-  const token = readCookie(req.headers.cookie, SESSION_COOKIE);
-  if (token) {
-    const valid = validateSessionToken(db, clock, token);
-    if (valid) {
-      ({ user, session } = valid);
-      if (valid.renewed) {
-        resHeaders.append(
-          "set-cookie",
-          sessionCookie(token, valid.session.expiresAt, clock.now(), secure),
-        );
+/**
+ * Per-request context: resolves the session cookie, renews it when due, clears it when dead.
+ * Sessions live only in the database, so whichever instance answers sees the same one.
+ * `services` is read on every request (not copied), so later changes to it are seen.
+ */
+export function createContextFactory(services: ContextServices) {
+  return async function createContext({ req }: CreateFastifyContextOptions): Promise<Context> {
+    const { db, clock, env, stripe, loginThrottle } = services;
+    const resHeaders = new Headers();
+    const secure = usesSecureCookies(env);
+
+    let user: SessionUser | null = null;
+    let session: Session | null = null;
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    if (token) {
+      const valid = await validateSessionToken(db, clock, token);
+      if (valid) {
+        ({ user, session } = valid);
+        if (valid.renewed) {
+          resHeaders.append(
+            "set-cookie",
+            sessionCookie(token, valid.session.expiresAt, clock.now(), secure),
+          );
+        }
+      } else {
+        resHeaders.append("set-cookie", blankSessionCookie(secure));
       }
-    } else {
-      resHeaders.append("set-cookie", blankSessionCookie(secure));
     }
-  }
 
-  return createContextInner({
-    ...services,
-    user,
-    session,
-    ip: req.ip,
-    requestId: req.id,
-    log: req.log,
-    resHeaders,
-  });
+    return createContextInner({
+      env,
+      db,
+      clock,
+      stripe,
+      loginThrottle,
+      user,
+      session,
+      ip: req.ip,
+      requestId: req.id,
+      log: req.log,
+      resHeaders,
+    });
+  };
 }

@@ -1,5 +1,6 @@
 import { manualClock } from "@folio/billing";
-import { billingCustomers, createDb, users } from "@folio/db";
+import { billingCustomers, closeDb, users, type Db } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,13 +10,16 @@ let emulator: EmulatorHandle;
 beforeAll(async () => {
   emulator = await startEmulator({ deterministic: { seed: "demo" } });
 });
+let db: Db | undefined;
 afterAll(async () => {
   await emulator.stop();
+  if (db) await closeDb(db);
+  await dropTestDatabases();
 });
 
 describe("seedDemoStripe", () => {
   it("pushes the demo catalog and links the demo customer, idempotently", async () => {
-    const db = createDb(":memory:");
+    db = await createTestDb();
     const clock = manualClock();
     const stripe = emulator.stripe();
     await seedDemo({ db, clock });
@@ -24,7 +28,7 @@ describe("seedDemoStripe", () => {
     expect(first.catalog.summary.created).toBeGreaterThan(10);
     expect(first.customerId).toMatch(/^cus_/);
     const customer = await stripe.customers.retrieve(first.customerId!);
-    const user = db.select().from(users).where(eq(users.email, DEMO_CUSTOMER_EMAIL)).get();
+    const user = await db.select().from(users).where(eq(users.email, DEMO_CUSTOMER_EMAIL)).get();
     expect(customer).toMatchObject({
       email: DEMO_CUSTOMER_EMAIL,
       metadata: { folio_user_id: user?.id },
@@ -45,7 +49,7 @@ describe("seedDemoStripe", () => {
       (await stripe.subscriptions.list({ customer: first.customerId!, status: "all" })).data,
     ).toHaveLength(1);
     expect(again.catalog.summary).toMatchObject({ created: 0, updated: 0, archived: 0 });
-    expect(db.select().from(billingCustomers).all()).toHaveLength(1);
+    expect(await db.select().from(billingCustomers)).toHaveLength(1);
     expect((await stripe.customers.list({ email: DEMO_CUSTOMER_EMAIL })).data).toHaveLength(1);
   });
 });

@@ -1,6 +1,8 @@
 import {
+  createUsers,
   demoCatalog,
   ensureStripeCustomer,
+  isDomainError,
   pushCatalog,
   type CatalogPushReport,
   type Clock,
@@ -8,7 +10,6 @@ import {
 import { users, type Db, type Role } from "@folio/db";
 import { eq, inArray } from "drizzle-orm";
 import type Stripe from "stripe";
-import { newUserRow } from "./auth/users.ts";
 import type { Env } from "./env.ts";
 
 export const DEMO_PASSWORD = "folio-demo";
@@ -33,20 +34,29 @@ export interface DemoSeedResult {
   accounts: { email: string; name: string; role: Role }[];
 }
 
+/** Who seeds the demo accounts, in the audit log. */
+export const DEMO_SEED_ACTOR = { type: "job", name: "demo-seed" } as const;
+
 /** Seeds the demo accounts into a database that has no users yet; otherwise leaves it alone. */
 export async function seedDemo({ db, clock }: { db: Db; clock: Clock }): Promise<DemoSeedResult> {
-  const anyUser = db.select({ id: users.id }).from(users).limit(1).get();
+  const anyUser = await db.select({ id: users.id }).from(users).limit(1).get();
+  let seeded = false;
   if (!anyUser) {
-    // Hash first, then insert all in one transaction: a failure part-way leaves no users, so the
-    // next start seeds every account instead of finding "some users" and skipping the rest.
-    const rows = await Promise.all(
-      DEMO_ACCOUNTS.map((account) => newUserRow(clock, { ...account, password: DEMO_PASSWORD })),
-    );
-    db.transaction((tx) => {
-      for (const row of rows) tx.insert(users).values(row).run();
-    });
+    // All or nothing, in one transaction (createUsers hashes first, outside it): a failure part-way
+    // leaves no users, so the next start seeds every account instead of finding "some users" and
+    // skipping the rest. Of several instances starting together on one empty database, one
+    // seeds; the others find the addresses taken.
+    try {
+      await createUsers(
+        { db, clock, actor: DEMO_SEED_ACTOR },
+        DEMO_ACCOUNTS.map((account) => ({ ...account, password: DEMO_PASSWORD })),
+      );
+      seeded = true;
+    } catch (err) {
+      if (!(isDomainError(err) && err.code === "CONFLICT")) throw err;
+    }
   }
-  const present = db
+  const present = await db
     .select({ email: users.email, name: users.name, role: users.role })
     .from(users)
     .where(
@@ -54,11 +64,10 @@ export async function seedDemo({ db, clock }: { db: Db; clock: Clock }): Promise
         users.email,
         DEMO_ACCOUNTS.map((a) => a.email),
       ),
-    )
-    .all();
+    );
   const order = DEMO_ACCOUNTS.map((a) => a.email);
   present.sort((a, b) => order.indexOf(a.email) - order.indexOf(b.email));
-  return { seeded: !anyUser, accounts: present };
+  return { seeded, accounts: present };
 }
 
 export const DEMO_CUSTOMER_EMAIL = "customer@folio.test";
@@ -86,7 +95,7 @@ export async function seedDemoStripe({
   clock: Clock;
 }): Promise<DemoStripeSeedResult> {
   const catalog = await pushCatalog({ stripe }, demoCatalog());
-  const customer = db
+  const customer = await db
     .select({ id: users.id, email: users.email, name: users.name })
     .from(users)
     .where(eq(users.email, DEMO_CUSTOMER_EMAIL))

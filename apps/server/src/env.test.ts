@@ -46,6 +46,35 @@ describe("loadEnv", () => {
     expect(message).toMatch(/- APP_URL: .*Set APP_URL to the public origin/);
   });
 
+  it("runs on SQLite at DATABASE_PATH unless DATABASE_URL selects PostgreSQL", () => {
+    expect(loadEnv({ DATABASE_PATH: "/var/lib/folio.db" }).database).toEqual({
+      dialect: "sqlite",
+      path: "/var/lib/folio.db",
+    });
+    for (const url of [
+      "postgres://folio:s3cret@db.internal:5432/folio",
+      "postgresql://folio@localhost/folio?sslmode=require",
+    ]) {
+      expect(loadEnv({ DATABASE_URL: url }).database).toEqual({ dialect: "postgres", url });
+    }
+  });
+
+  it("refuses a malformed DATABASE_URL with a fix-it hint, never echoing the password", () => {
+    for (const url of ["mysql://folio:s3cret@db/folio", "postgres://folio:s3cret@db:port/folio"]) {
+      const message = errorOf({ DATABASE_URL: url });
+      expect(message).toMatch(/- DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+      expect(message).toContain("Set DATABASE_URL to a PostgreSQL connection URL");
+      expect(message).toContain("folio:***@");
+      expect(message).not.toContain("s3cret");
+    }
+  });
+
+  it("does not echo secret keys it refuses", () => {
+    const message = errorOf({ STRIPE_SECRET_KEY: "sk_live_oops!" });
+    expect(message).toMatch(/- STRIPE_SECRET_KEY: /);
+    expect(message).not.toContain("oops");
+  });
+
   it("parses TRUST_PROXY", () => {
     expect(loadEnv({ TRUST_PROXY: "true" }).TRUST_PROXY).toBe(true);
     expect(errorOf({ TRUST_PROXY: "yes" })).toMatch(/TRUST_PROXY/);

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
+import type { DatabaseConfig } from "@folio/db";
 import { z } from "zod";
 
 // The only module that reads process.env. Each variable's `.describe()` text is the fix-it hint
@@ -27,6 +28,13 @@ const EnvSchema = z
       .min(1)
       .default("./.data/folio.db")
       .describe("Set DATABASE_PATH to a writable SQLite file path, e.g. ./.data/folio.db."),
+    DATABASE_URL: z
+      .string()
+      .refine(isPostgresUrl, "must be a postgres:// or postgresql:// URL")
+      .optional()
+      .describe(
+        "Set DATABASE_URL to a PostgreSQL connection URL, e.g. postgres://folio:secret@db.internal:5432/folio (percent-encode special characters in the password), or unset it to use the embedded SQLite file at DATABASE_PATH.",
+      ),
     APP_URL: z
       .url({ protocol: /^https?$/ })
       .optional()
@@ -90,15 +98,48 @@ const EnvSchema = z
         ? env.DATABASE_PATH
         : resolve(base, env.DATABASE_PATH);
     const appUrl = new URL(env.APP_URL ?? `http://localhost:${env.PORT}`);
+    // DATABASE_URL selects PostgreSQL; without it Folio is embedded (SQLite at DATABASE_PATH).
+    const database: DatabaseConfig = env.DATABASE_URL
+      ? { dialect: "postgres", url: env.DATABASE_URL }
+      : { dialect: "sqlite", path: databasePath };
     return {
       ...env,
       DATABASE_PATH: databasePath,
+      database,
       // Origin only (no trailing slash or path): used for CSRF checks and links.
       APP_URL: appUrl.origin,
     };
   });
 
 export type Env = z.output<typeof EnvSchema>;
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "postgres:" || url.protocol === "postgresql:";
+  } catch {
+    return false;
+  }
+}
+
+/** `url` with its password replaced, for messages and logs. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    // Not a URL: it may still hold a password (`postgres://u:p@host:port` with a typo).
+    return value.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
+  }
+}
+
+// Invalid values are echoed back to help the fix, except secrets.
+const SHOWN: Partial<Record<string, (v: string) => string>> = {
+  DATABASE_URL: redactUrl,
+  STRIPE_SECRET_KEY: () => "…hidden…",
+  STRIPE_WEBHOOK_SECRETS: () => "…hidden…",
+};
 
 export class EnvError extends Error {
   override readonly name = "EnvError";
@@ -116,7 +157,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   const shape = EnvSchema.in.shape;
   const lines = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? "");
-    const got = key in cleaned ? ` (got ${JSON.stringify(cleaned[key])})` : "";
+    const value = cleaned[key];
+    const got =
+      value !== undefined ? ` (got ${JSON.stringify((SHOWN[key] ?? String)(value))})` : "";
     const hint = shape[key as keyof typeof shape]?.description ?? "";
     return `  - ${key || "(config)"}: ${issue.message}${got}. ${hint}`.trimEnd();
   });

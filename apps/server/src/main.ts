@@ -1,3 +1,4 @@
+import { DatabaseUnavailableError } from "./database.ts";
 import { EnvError, loadEnv } from "./env.ts";
 import { startServer } from "./server.ts";
 
@@ -36,6 +37,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof DatabaseUnavailableError) {
+    console.error(`Folio failed to start: ${err.message}`);
+    process.exit(1);
+  }
   console.error("Folio failed to start:", err instanceof Error ? err.message : err);
   if (err instanceof Error && !(err.cause instanceof Error)) console.error(err.stack);
   process.exit(1);

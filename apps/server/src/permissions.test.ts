@@ -13,6 +13,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   "webhooks.retry": ["admin"],
   "metrics.read": ["finance", "admin"],
   "staff.manage": ["admin"],
+  "audit.read": ["admin"],
 };
 
 describe("permission matrix", () => {

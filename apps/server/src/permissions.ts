@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   "webhooks.retry": ["admin"],
   "metrics.read": ["finance", "admin"],
   "staff.manage": ["admin"],
+  "audit.read": ["admin"],
 } as const satisfies Record<string, readonly Exclude<Role, "customer">[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,19 +1,22 @@
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { leases, pingDb, webhookEvents } from "@folio/db";
+import { testDialect } from "@folio/db/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "./env.ts";
 import { startServer } from "./server.ts";
 import { testEnv } from "./test/helpers.ts";
+import { dropServerTestDatabases, serverTestDatabase } from "./test/server-db.ts";
+import { until } from "./test/wait.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "folio-server-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(dropServerTestDatabases);
 
-describe("startServer", () => {
+// Each test boots a whole server (worker thread, emulator): seconds on a busy machine.
+describe("startServer", { timeout: 30_000 }, () => {
   it("migrates, seeds demo accounts, serves, and closes the database on shutdown", async () => {
     const printed: string[] = [];
-    const server = await startServer(testEnv({ PORT: "0", DATABASE_PATH: join(dir, "folio.db") }), {
+    const { env } = await serverTestDatabase();
+    const server = await startServer(testEnv({ PORT: "0", ...env }), {
       print: (s) => printed.push(s),
     });
     try {
@@ -21,40 +24,55 @@ describe("startServer", () => {
       const res = await fetch(`${server.address}/healthz`);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ ok: true, db: "ok" });
-    } finally {
-      await server.close();
-    }
-    expect(server.db.$client.open).toBe(false);
-  });
-
-  it("checkpoints the WAL from the main connection while the apply thread is down", async () => {
-    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
-    const path = join(dir, "wal.db");
-    const server = await startServer(testEnv({ PORT: "0", DATABASE_PATH: path }), {
-      print: () => {},
-    });
-    try {
-      await server.app.folio.webhookWorker?.stop();
-      const client = server.db.$client;
-      client.exec("create table wal_probe (blob blob)");
-      const before = statSync(path).size;
-      const insert = client.prepare("insert into wal_probe values (randomblob(4096))");
-      client.transaction(() => {
-        for (let i = 0; i < 256; i++) insert.run();
-      })();
-      // Nothing copies the log into the database file on its own (wal_autocheckpoint = 0)…
-      expect(statSync(path).size).toBe(before);
-      // …until the minutely fallback runs.
-      vi.advanceTimersByTime(60_000);
-      expect(statSync(path).size).toBeGreaterThanOrEqual(before + 256 * 4096);
-      expect(client.pragma("wal_checkpoint(PASSIVE)")).toEqual([
-        expect.objectContaining({ busy: 0 }),
+      // The shared periodic jobs ran at start, under leases this instance now holds.
+      const held = await until(async () => {
+        const rows = await server.db.select().from(leases).orderBy(leases.name);
+        return rows.length === 2 ? rows : undefined;
+      });
+      expect(held.map((l) => [l.name, l.holder])).toEqual([
+        ["prune-webhook-inbox", server.holder],
+        ["sweep-expired-sessions", server.holder],
       ]);
     } finally {
-      vi.useRealTimers();
       await server.close();
     }
+    await expect(pingDb(server.db)).rejects.toThrow();
   });
+
+  it.skipIf(testDialect() !== "sqlite")(
+    "checkpoints the WAL from the main connection while the apply thread is down (SQLite only: PostgreSQL checkpoints itself)",
+    async () => {
+      vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+      const { env } = await serverTestDatabase();
+      const path = env.DATABASE_PATH!;
+      const server = await startServer(testEnv({ PORT: "0", ...env }), { print: () => {} });
+      try {
+        // Stopping the thread closes its connection (which checkpoints what it had).
+        await server.app.folio.webhookWorker?.stop();
+        const before = statSync(path).size;
+        const payload = "x".repeat(4096);
+        await server.db.insert(webhookEvents).values(
+          Array.from({ length: 256 }, (_, i) => ({
+            id: `evt_wal_${i}`,
+            type: "customer.updated",
+            created: new Date(),
+            livemode: false,
+            payload,
+            status: "applied" as const,
+            receivedAt: new Date(),
+          })),
+        );
+        // Nothing copies the log into the database file on its own (wal_autocheckpoint = 0)…
+        expect(statSync(path).size).toBe(before);
+        // …until the minutely fallback runs.
+        await vi.advanceTimersByTimeAsync(60_000);
+        await until(() => (statSync(path).size >= before + 256 * 4096 ? true : undefined));
+      } finally {
+        vi.useRealTimers();
+        await server.close();
+      }
+    },
+  );
 
   it("starts beside a running `pnpm start` (the default emulator port taken)", async () => {
     const taken = createServer();
@@ -65,10 +83,10 @@ describe("startServer", () => {
       taken.listen(port, "127.0.0.1", () => resolve(true));
     });
     try {
-      const server = await startServer(
-        testEnv({ PORT: "0", DATABASE_PATH: join(dir, "beside.db") }),
-        { print: () => undefined },
-      );
+      const { env } = await serverTestDatabase();
+      const server = await startServer(testEnv({ PORT: "0", ...env }), {
+        print: () => undefined,
+      });
       await server.close();
     } finally {
       if (holding) await new Promise((resolve) => taken.close(resolve));

@@ -1,10 +1,19 @@
-import { pruneWebhookInbox, systemClock, type Clock, type WebhookWorker } from "@folio/billing";
-import { createDb, type Db } from "@folio/db";
+import { hostname } from "node:os";
+import {
+  pruneWebhookInbox,
+  systemClock,
+  type Clock,
+  type WebhookWorker,
+  type WorkerOptions,
+} from "@folio/billing";
+import { closeDb, maintainDb, type DatabaseConfig, type Db } from "@folio/db";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
-import { gateWrites, startApplyThread } from "./apply-worker.ts";
+import { startApplyThread } from "./apply-worker.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
+import { pruneRateLimitHits } from "./auth/throttle.ts";
+import { openDatabase } from "./database.ts";
 import {
   DEMO_CUSTOMER_EMAIL,
   formatDemoAccounts,
@@ -13,22 +22,12 @@ import {
   seedDemoStripe,
 } from "./demo.ts";
 import type { Env } from "./env.ts";
+import { runPeriodically, type RunningJob } from "./periodic.ts";
 import { startStripe, type StripeRuntime } from "./stripe.ts";
 
 const SESSION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const INBOX_PRUNE_INTERVAL_MS = 24 * 60 * 60 * 1000;
-const WAL_CHECKPOINT_INTERVAL_MS = 60 * 1000;
-
-/** `PRAGMA wal_checkpoint(PASSIVE)`: never waits for a lock; copies what it can of the WAL. */
-export function checkpointWal(client: Db["$client"]): {
-  busy: number;
-  log: number;
-  checkpointed: number;
-} {
-  const row = client.pragma("wal_checkpoint(PASSIVE)") as
-    [{ busy: number; log: number; checkpointed: number }] | [];
-  return row[0] ?? { busy: 0, log: 0, checkpointed: 0 };
-}
+const MAINTENANCE_INTERVAL_MS = 60 * 1000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -36,8 +35,31 @@ export interface RunningServer {
   stripe: StripeRuntime;
   /** Where the server actually listens (the real port when PORT=0). */
   address: string;
+  /** This instance's name in inbox claims and leases. */
+  holder: string;
   /** Stops accepting connections, waits for in-flight requests, then closes the database. */
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  print?: (s: string) => void;
+  /** Apply worker tuning (e.g. a short claim lease in tests). */
+  webhookWorker?: WorkerOptions;
+  /** This instance's name in inbox claims and leases; see `instanceName`. */
+  holder?: string;
+}
+
+let started = 0;
+
+/**
+ * `host:pid`, the name under which this instance claims inbox events and holds leases. It stays
+ * the same while the server runs (an apply thread restarted after a crash takes its own claims
+ * back at once); a second server in the same process gets `host:pid:2`.
+ */
+export function instanceName(): string {
+  started += 1;
+  return `${hostname()}:${process.pid}${started > 1 ? `:${started}` : ""}`;
 }
 
 /**
@@ -46,17 +68,42 @@ export interface RunningServer {
  */
 export async function startServer(
   env: Env,
-  { clock = systemClock, print = console.log }: { clock?: Clock; print?: (s: string) => void } = {},
+  {
+    clock = systemClock,
+    print = console.log,
+    webhookWorker: workerOptions = {},
+    holder = instanceName(),
+  }: StartOptions = {},
 ): Promise<RunningServer> {
-  // 1. Store: opens the file and applies committed migrations.
-  const db = createDb(env.DATABASE_PATH);
+  // Webhook events are applied on a thread of their own with its own connection (needs a
+  // database both threads can open, and the system clock); otherwise buildApp runs the worker on
+  // the main thread.
+  const sqlite = env.database.dialect === "sqlite";
+  const applyInThread =
+    clock === systemClock &&
+    !(env.database.dialect === "sqlite" && env.database.path === ":memory:");
+  // SQLite: the main thread announces its writes so the apply thread lets them go first, and
+  // leaves WAL checkpoints to the apply thread (which commits most) so that a webhook
+  // acknowledgement never pays for one. See @folio/db's driver/sqlite.ts.
+  const writes = sqlite && applyInThread ? new SharedArrayBuffer(4) : undefined;
+  const mainConfig: DatabaseConfig =
+    env.database.dialect === "sqlite" && writes
+      ? { ...env.database, announceWrites: writes, autoCheckpoint: false }
+      : env.database;
+  const threadConfig: DatabaseConfig =
+    env.database.dialect === "sqlite" && writes
+      ? { ...env.database, yieldTo: writes }
+      : env.database;
+
+  // 1. Store: opens the database and applies committed migrations (once across instances).
+  const db = await openDatabase(mainConfig);
 
   // 2. Stripe: the merchant's account, a standalone emulator, or the embedded one (demo mode).
   let stripe: StripeRuntime;
   try {
     stripe = await startStripe(env);
   } catch (err) {
-    db.$client.close();
+    await closeDb(db);
     if (err instanceof Error && "code" in err && err.code === "EADDRINUSE") {
       throw new Error(
         `Port ${env.STRIPE_EMULATOR_PORT} on 127.0.0.1 (the embedded Stripe emulator) is already in use. Stop the other Folio or set STRIPE_EMULATOR_PORT to a free port, e.g. STRIPE_EMULATOR_PORT=12112.`,
@@ -75,66 +122,64 @@ export async function startServer(
 
   // 4. HTTP app with the webhook route and the apply worker; the emulator and the database are
   // closed after Fastify has drained in-flight requests and the worker has stopped.
-  // Webhook events are applied on a thread of their own (needs a database file both threads
-  // can open, and the system clock); otherwise buildApp runs the worker on the main thread.
-  const applyInThread = clock === systemClock && env.DATABASE_PATH !== ":memory:";
   const app = await buildApp({
     env,
     db,
     clock,
+    holder,
     stripe: stripe.stripe,
     webhookSecrets: stripe.webhookSecrets,
-    ...(applyInThread ? { webhookWorker: false as const } : {}),
+    webhookWorker: applyInThread ? false : workerOptions,
   });
   let applyThread: WebhookWorker | null = null;
   if (applyInThread) {
     applyThread = await startApplyThread({
-      databasePath: env.DATABASE_PATH,
+      database: threadConfig,
       stripe: stripe.connection,
+      options: { ...workerOptions, holder },
       log: app.log,
-      writeGate: gateWrites(db.$client),
     });
     app.folio.webhookWorker = applyThread;
-    // WAL checkpoints (copying the log into the database file, with an fsync) run on whichever
-    // connection commits past the threshold. Leave them to the apply thread so that a webhook
-    // acknowledgement never waits for one.
-    db.$client.pragma("wal_autocheckpoint = 0");
   }
-  // Fallback for when the apply thread is down or idle (it checkpoints only when it commits),
-  // run unconditionally: whether it checkpointed lately is not observable from here without
-  // checkpointing, and PASSIVE takes no lock it has to wait for. With the thread healthy the WAL
-  // holds less than its 1,000-page autocheckpoint threshold, so this copies at most that once a
-  // minute; with nothing new it does no I/O at all.
-  const checkpointer = applyInThread
-    ? setInterval(() => {
-        try {
-          checkpointWal(db.$client);
-        } catch (err) {
-          app.log.warn({ err }, "WAL checkpoint failed; it is retried in a minute");
-        }
-      }, WAL_CHECKPOINT_INTERVAL_MS).unref()
+
+  // Timers. Housekeeping of this instance's own connection runs everywhere; shared work runs on
+  // one instance at a time, under a lease (see periodic.ts).
+  const maintainer = applyInThread
+    ? // SQLite fallback for when the apply thread is down or idle (it checkpoints only when it
+      // commits): a PASSIVE checkpoint takes no lock it has to wait for, and with nothing new
+      // does no I/O. A no-op on PostgreSQL.
+      setInterval(() => {
+        maintainDb(db).catch((err: unknown) =>
+          app.log.warn({ err }, "database maintenance failed; it is retried in a minute"),
+        );
+      }, MAINTENANCE_INTERVAL_MS).unref()
     : undefined;
-  const sweep = () => deleteExpiredSessions(db, clock);
-  sweep();
-  const sweeper = setInterval(sweep, SESSION_SWEEP_INTERVAL_MS).unref();
-  // Inbox retention: terminal events lose their payload after 30 days and their id after 90.
-  const prune = () => {
-    try {
-      const r = pruneWebhookInbox({ db, clock });
-      if (r.payloadsPruned + r.deleted > 0) app.log.info(r, "pruned the webhook inbox");
-    } catch (err) {
-      app.log.error({ err }, "could not prune the webhook inbox; it is retried tomorrow");
-    }
-  };
-  prune();
-  const pruner = setInterval(prune, INBOX_PRUNE_INTERVAL_MS).unref();
+  const shared = { db, clock, holder, log: app.log };
+  const jobs: RunningJob[] = [
+    runPeriodically(shared, {
+      name: "sweep-expired-sessions",
+      everyMs: SESSION_SWEEP_INTERVAL_MS,
+      run: async () => {
+        await deleteExpiredSessions(db, clock);
+        await pruneRateLimitHits(db, clock);
+      },
+    }),
+    // Inbox retention: terminal events lose their payload after 30 days and their id after 90.
+    runPeriodically(shared, {
+      name: "prune-webhook-inbox",
+      everyMs: INBOX_PRUNE_INTERVAL_MS,
+      run: async () => {
+        const r = await pruneWebhookInbox({ db, clock });
+        if (r.payloadsPruned + r.deleted > 0) app.log.info(r, "pruned the webhook inbox");
+      },
+    }),
+  ];
   app.addHook("onClose", async () => {
-    clearInterval(sweeper);
-    clearInterval(pruner);
-    clearInterval(checkpointer);
+    clearInterval(maintainer);
+    await Promise.all(jobs.map((j) => j.stop()));
     await applyThread?.stop();
     await stripe.close();
-    db.$client.close();
+    await closeDb(db);
   });
 
   // 5. Listen.
@@ -181,5 +226,5 @@ export async function startServer(
     }
   }
 
-  return { app, db, stripe, address, close: () => app.close() };
+  return { app, db, stripe, address, holder, close: () => app.close() };
 }

@@ -1,34 +1,27 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createDb, stripeCustomers, webhookEvents } from "@folio/db";
+import { closeDb, createDb, stripeCustomers, webhookEvents, type Db } from "@folio/db";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./cli.ts";
+import { dropServerTestDatabases, serverTestDatabase } from "./test/server-db.ts";
 
 let emu: EmulatorHandle;
-const dirs: string[] = [];
 beforeAll(async () => {
   emu = await startEmulator();
 });
 afterAll(async () => {
   await emu.stop();
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+  await dropServerTestDatabases();
 });
 
-function tempDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), "folio-stripe-cli-"));
-  dirs.push(dir);
-  return join(dir, "folio.db");
-}
+type TestDatabase = Awaited<ReturnType<typeof serverTestDatabase>>;
 
-async function run(argv: string[], dbPath: string) {
+async function run(argv: string[], database: TestDatabase) {
   const out: string[] = [];
   const err: string[] = [];
   const progress: string[] = [];
   const code = await runCli(argv, {
     source: {
-      DATABASE_PATH: dbPath,
+      ...database.env,
       NODE_ENV: "test",
       STRIPE_SECRET_KEY: emu.apiKey,
       STRIPE_API_URL: emu.url,
@@ -40,14 +33,24 @@ async function run(argv: string[], dbPath: string) {
   return { code, out: out.join("\n"), err: err.join("\n"), progress: progress.join("") };
 }
 
+/** Opens the CLI's database from the test, runs `fn`, closes it. */
+async function inspect<T>(database: TestDatabase, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await createDb(database.config);
+  try {
+    return await fn(db);
+  } finally {
+    await closeDb(db);
+  }
+}
+
 describe("folio stripe sync / replay", () => {
   it("backfills, prints a diff summary with progress on stderr, and is idempotent", async () => {
     const stripe = emu.stripe();
     const a = await stripe.customers.create({ email: "cli-a@example.com" });
     await stripe.customers.create({ email: "cli-b@example.com" });
-    const path = tempDb();
+    const database = await serverTestDatabase();
 
-    const first = await run(["stripe", "sync"], path);
+    const first = await run(["stripe", "sync"], database);
     expect(first.err).toBe("");
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/^type\s+created\s+updated\s+unchanged\s+tombstoned/);
@@ -55,22 +58,18 @@ describe("folio stripe sync / replay", () => {
     expect(first.progress).toContain("customer 2 done");
 
     await stripe.customers.update(a.id, { name: "Renamed" });
-    const second = await run(["stripe", "sync"], path);
+    const second = await run(["stripe", "sync"], database);
     expect(second.out).toMatch(/\ncustomer\s+0\s+1\s+1\s+0/);
 
-    const db = createDb(path);
-    expect(
-      db
-        .select()
-        .from(stripeCustomers)
-        .all()
-        .find((c) => c.id === a.id)?.name,
-    ).toBe("Renamed");
-    db.$client.close();
+    const customers = await inspect(database, (db) => db.select().from(stripeCustomers));
+    expect(customers.find((c) => c.id === a.id)?.name).toBe("Renamed");
   });
 
   it("rejects a bad --since", async () => {
-    const { code, err } = await run(["stripe", "sync", "--since", "yesterday-ish"], tempDb());
+    const { code, err } = await run(
+      ["stripe", "sync", "--since", "yesterday-ish"],
+      await serverTestDatabase(),
+    );
     expect(code).toBe(1);
     expect(err).toContain("--since must be an ISO date");
   });
@@ -80,27 +79,19 @@ describe("folio stripe sync / replay", () => {
     // An endpoint nobody listens on: every event stays undelivered.
     emu.addWebhookEndpoint({ url: "http://127.0.0.1:9/api/stripe/webhook" });
     const c = await stripe.customers.create({ email: "replay@example.com", name: "Replayed" });
-    const path = tempDb();
-    const { code, out } = await run(["stripe", "replay"], path);
+    const database = await serverTestDatabase();
+    const { code, out } = await run(["stripe", "replay"], database);
     expect(code).toBe(0);
     expect(out).toMatch(/Stripe reports \d+ undelivered event\(s\); \d+ were new to the inbox\./);
-    const db = createDb(path);
-    expect(
-      db
-        .select()
-        .from(stripeCustomers)
-        .all()
-        .map((r) => r.id),
-    ).toContain(c.id);
-    expect(
-      db
-        .select()
-        .from(webhookEvents)
-        .all()
-        .every((e) => e.status === "applied"),
-    ).toBe(true);
-    db.$client.close();
+    const [customers, events] = await inspect(database, async (db) => [
+      await db.select().from(stripeCustomers),
+      await db.select().from(webhookEvents),
+    ]);
+    expect(customers.map((r) => r.id)).toContain(c.id);
+    expect(events.every((e) => e.status === "applied")).toBe(true);
+    // Nothing is left claimed by the command once it exits.
+    expect(events.every((e) => e.claimedBy === null)).toBe(true);
     // A second run finds them all in the inbox already.
-    expect((await run(["stripe", "replay"], path)).out).toMatch(/; 0 were new to the inbox\./);
+    expect((await run(["stripe", "replay"], database)).out).toMatch(/; 0 were new to the inbox\./);
   });
 });

@@ -1,5 +1,6 @@
 import { DomainError, manualClock, type DomainErrorCode } from "@folio/billing";
-import { createDb } from "@folio/db";
+import { InvalidCursorError, type Db } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import {
   fastifyTRPCPlugin,
   type CreateFastifyContextOptions,
@@ -19,16 +20,20 @@ const testRouter = router({
       retryAfterSeconds: 42,
     });
   }),
+  cursor: publicProcedure.query(() => {
+    throw new InvalidCursorError();
+  }),
   crash: publicProcedure.query(() => {
     throw new Error("secret internal detail");
   }),
 });
 
 const app = Fastify({ logger: false });
-const db = createDb(":memory:");
 const clock = manualClock();
+let db: Db;
 
 beforeAll(async () => {
+  db = await createTestDb();
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
@@ -38,7 +43,10 @@ beforeAll(async () => {
     },
   } satisfies FastifyTRPCPluginOptions<typeof testRouter>);
 });
-afterAll(() => app.close());
+afterAll(async () => {
+  await app.close();
+  await dropTestDatabases();
+});
 
 const input = (v: unknown) => encodeURIComponent(JSON.stringify(v));
 
@@ -58,6 +66,15 @@ describe("error mapping", () => {
     expect(body.error.message).toBe(`domain said ${code}`);
     expect(body.error.data.stack).toBeUndefined();
     if (code === "TOO_MANY_REQUESTS") expect(body.error.data.retryAfterSeconds).toBe(42);
+  });
+
+  it("maps an invalid list cursor to 400 with its start-again message", async () => {
+    const res = await app.inject("/trpc/cursor");
+    expect(res.statusCode).toBe(400);
+    const body = res.json<{ error: { message: string } }>();
+    expect(body.error.message).toBe(
+      "This page link is no longer valid. Start again from the first page.",
+    );
   });
 
   it("maps DomainError for direct callers too", async () => {

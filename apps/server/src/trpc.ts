@@ -2,8 +2,8 @@ import { isDomainError } from "@folio/billing";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import type { SessionUser } from "./auth/session.ts";
-import type { Context } from "./context.ts";
-import { INTERNAL_ERROR_MESSAGE, toTRPCError } from "./errors.ts";
+import type { Context, CustomerActor, StaffActor } from "./context.ts";
+import { INTERNAL_ERROR_MESSAGE, isExpectedError, toTRPCError } from "./errors.ts";
 import { can, type Permission } from "./permissions.ts";
 
 /** Who may call a procedure. Every procedure carries one; `_app.test.ts` enforces it. */
@@ -54,10 +54,11 @@ const t = initTRPC
     },
   });
 
-// Domain functions throw DomainError; translate once, for HTTP and direct callers alike.
+// Domain functions throw DomainError (lists InvalidCursorError); translate once, for HTTP and
+// direct callers alike.
 const mapDomainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isDomainError(result.error.cause)) throw toTRPCError(result.error.cause);
+  if (!result.ok && isExpectedError(result.error.cause)) throw toTRPCError(result.error.cause);
   return result;
 });
 
@@ -104,7 +105,10 @@ const base = t.procedure.use(mapDomainErrors).use(enforceAccess);
 function signedIn(access: Exclude<Access, "public">) {
   return base.meta({ access }).use(({ ctx, next }) => {
     assertAccess(access, ctx.user);
-    return next({ ctx: { user: requireUser(ctx.user) } });
+    const user = requireUser(ctx.user);
+    // createContextInner derives the actor from the user; a signed-in context always has one.
+    if (!ctx.actor) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "No actor" });
+    return next({ ctx: { user, actor: ctx.actor } });
   });
 }
 
@@ -117,9 +121,15 @@ export const publicProcedure = base.meta({ access: "public" });
 export const protectedProcedure = signedIn("authenticated");
 
 /** Signed in as a customer; procedures act only on ctx.user's own data, never on passed ids. */
-export const customerProcedure = signedIn("customer");
+export const customerProcedure = signedIn("customer").use(({ ctx, next }) => {
+  if (ctx.actor.type !== "customer") throw new TRPCError({ code: "FORBIDDEN" });
+  return next({ ctx: { actor: ctx.actor satisfies CustomerActor } });
+});
 
 /** Signed in with a role that holds `permission` in the matrix (permissions.ts). */
 export function staffProcedure(permission: Permission) {
-  return signedIn({ permission });
+  return signedIn({ permission }).use(({ ctx, next }) => {
+    if (ctx.actor.type !== "staff") throw new TRPCError({ code: "FORBIDDEN" });
+    return next({ ctx: { actor: ctx.actor satisfies StaffActor } });
+  });
 }

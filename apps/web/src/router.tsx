@@ -23,7 +23,6 @@ import {
   RevenuePage,
 } from "@/features/admin/section-pages";
 import { sectionByPath, type AdminSection } from "@/features/admin/sections";
-import { StaffPage } from "@/features/admin/staff-page";
 import {
   ensureMe,
   forgetSession,
@@ -46,7 +45,9 @@ import {
 import { NotFoundInFrame, NotFoundPage } from "@/features/shell/not-found-page";
 import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
-import { validateWebhookSearch } from "@/features/webhooks/search";
+import { staffListSearch } from "@/features/staff/search";
+import { StaffPage } from "@/features/staff/staff-page";
+import { webhookListSearch } from "@/features/webhooks/search";
 import { WebhooksPage } from "@/features/webhooks/webhooks-page";
 import { onUnauthorized, queryClient } from "@/lib/trpc";
 
@@ -218,13 +219,14 @@ const revenueRoute = createRoute({
 const webhooksRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "webhooks",
-  validateSearch: validateWebhookSearch,
+  validateSearch: webhookListSearch.parse,
   ...sectionAccess("/admin/webhooks"),
   component: WebhooksPage,
 });
 const staffRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "staff",
+  validateSearch: staffListSearch.parse,
   ...sectionAccess("/admin/staff"),
   component: StaffPage,
 });

@@ -49,7 +49,10 @@ export {
   type CustomerSubscription,
   type CustomerSubscriptionItem,
 } from "./portal/subscriptions.ts";
-export { audit, syncActor, type AuditEntry, type Writer } from "./records/audit.ts";
+export { actorId, syncActor, type Actor } from "./audit/actor.ts";
+// Accounts (users and staff): see accounts/index.ts for the list.
+export * from "./accounts/index.ts";
+export { audit, type AuditEntry } from "./audit/audit.ts";
 export { recordHooks } from "./records/index.ts";
 export {
   fetchLineItems,
@@ -79,21 +82,22 @@ export {
   type SignatureFailure,
 } from "./webhooks/signature.ts";
 export {
+  DEFAULT_LEASE_MS,
   DEFAULT_MAX_ATTEMPTS,
+  processHolder,
   startWebhookWorker,
   type DrainResult,
   type WebhookWorker,
   type WorkerLogger,
   type WorkerOptions,
 } from "./webhooks/worker.ts";
-export { applyInboxEvent, type InboxEvent } from "./webhooks/apply.ts";
+export { applyInboxEvent, UnappliableEventError, type InboxEvent } from "./webhooks/apply.ts";
+export { replayUndelivered, type ReplayResult } from "./webhooks/replay.ts";
 export {
   SYNC_ORDER,
-  replayUndelivered,
   resyncCustomer,
   syncAll,
   formatSyncSummary,
-  type ReplayResult,
   type SyncAllOptions,
   type SyncCounts,
   type SyncProgress,
@@ -101,6 +105,8 @@ export {
 } from "./sync/backfill.ts";
 export { eventTarget } from "./sync/events.ts";
 export type { MirrorKind } from "./sync/kinds.ts";
+export { PlanConflictError } from "./sync/write.ts";
+export { storeStripeResult, type StoreStripeResultInput } from "./sync/write-path.ts";
 export {
   listWebhookEvents,
   retryWebhookEvent,
@@ -117,10 +123,9 @@ export {
 // Test support (no test-runner dependency): recorded deliveries and convergence checks.
 export {
   convergenceProblems,
-  deliver as deliverSignedEvents,
   frozenAccountClient,
   prng,
   recordEvents,
   shuffle,
-  TEST_WEBHOOK_SECRET,
 } from "./sync/testing.ts";
+export { deliver as deliverSignedEvents, TEST_WEBHOOK_SECRET } from "./webhooks/testing.ts";

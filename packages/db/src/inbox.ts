@@ -14,7 +14,7 @@ function decode(row: Record<string, unknown>): InboxEvent {
   const out: Record<string, unknown> = {};
   for (const [key, c] of columns) {
     const v = row[c.name];
-    out[key] = v === null || v === undefined ? null : c.mapFromDriverValue(v as never);
+    out[key] = v === null || v === undefined ? null : c.mapFromDriverValue(v);
   }
   return out as InboxEvent;
 }

@@ -23,7 +23,7 @@ const sqlCache = new WeakMap<Table, Map<string, string>>();
 /** SQL text per (table, statement), built once. */
 function sqlFor(table: Table, key: string, build: (name: string) => string): string {
   let byKey = sqlCache.get(table);
-  if (!byKey) sqlCache.set(table, (byKey = new Map()));
+  if (!byKey) sqlCache.set(table, (byKey = new Map<string, string>()));
   let text = byKey.get(key);
   if (text === undefined) byKey.set(key, (text = build(q(getTableName(table)))));
   return text;

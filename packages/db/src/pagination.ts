@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, or, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 
 // One keyset pagination for every list that can grow: order by a sort column with the row id as
 // tiebreak, fetch `limit + 1` to learn whether a next page exists, and hand back an opaque cursor
@@ -66,8 +66,11 @@ export async function keysetPage<Row extends object, Item>(
   let after: SQL | undefined;
   if (opts.cursor) {
     const c = decodeCursor(opts.cursor);
-    // Timestamps are stored as epoch ms: compare with the number, not a Date param.
-    after = or(beyond(sort.column, c.s), and(eq(sort.column, c.s), beyond(id.column, c.i)));
+    // Timestamps are stored as epoch ms: compare with the number as it is. `sql.param` without
+    // an encoder keeps Drizzle from passing it through the column's Date mapping.
+    const s = sql.param(c.s);
+    const i = sql.param(c.i);
+    after = or(beyond(sort.column, s), and(eq(sort.column, s), beyond(id.column, i)));
   }
   const rows = await opts.fetch({
     after,
@@ -77,7 +80,7 @@ export async function keysetPage<Row extends object, Item>(
   const shown = rows.slice(0, opts.limit);
   const last = shown[shown.length - 1];
   return {
-    items: shown.map(opts.map),
+    items: shown.map((row) => opts.map(row)),
     nextCursor:
       rows.length > opts.limit && last !== undefined
         ? encodeCursor(last[sort.key], last[id.key] as string | number)

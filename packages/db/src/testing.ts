@@ -28,6 +28,7 @@ export interface TestDatabase {
 }
 
 interface Created {
+  config: DatabaseConfig;
   db?: Db;
   drop: () => Promise<void>;
 }
@@ -43,16 +44,16 @@ export function createTestDb(): Promise<Db>;
 export function createTestDb(options: { file: true }): Promise<TestDatabase>;
 export async function createTestDb(options?: { file?: boolean }): Promise<Db | TestDatabase> {
   if (!options?.file && testDialect() === "sqlite") {
-    const db = await createDb(":memory:");
-    created.push({ db, drop: () => Promise.resolve() });
-    return db;
+    // Not tracked: nothing to drop, and holding it would keep every test's database in memory.
+    return createDb(":memory:");
   }
-  const config = await testDatabaseConfig();
-  const db = await createDb(config);
-  const entry = created[created.length - 1];
-  if (entry) entry.db = db;
-  const result = { db, config, path: config.dialect === "sqlite" ? config.path : undefined };
-  return options?.file ? result : db;
+  const entry = await newDatabase();
+  const db = await createDb(entry.config);
+  entry.db = db;
+  const { config } = entry;
+  return options?.file
+    ? { db, config, path: config.dialect === "sqlite" ? config.path : undefined }
+    : db;
 }
 
 /**
@@ -61,25 +62,35 @@ export async function createTestDb(options?: { file?: boolean }): Promise<Db | T
  * SQLite a path in a new temp directory; on PostgreSQL a new database cloned from the template.
  */
 export async function testDatabaseConfig(): Promise<DatabaseConfig> {
+  return (await newDatabase()).config;
+}
+
+async function newDatabase(): Promise<Created> {
+  let entry: Created;
   if (testDialect() === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "folio-test-db-"));
-    created.push({
+    entry = {
+      config: { dialect: "sqlite", path: join(dir, "folio.db") },
       drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
-    });
-    return { dialect: "sqlite", path: join(dir, "folio.db") };
+    };
+  } else {
+    const { url, template } = postgresTarget();
+    const name = `${template}_${randomBytes(4).toString("hex")}`;
+    await adminQuery(`create database "${name}" template "${template}"`);
+    entry = {
+      config: { dialect: "postgres", url: databaseUrl(url, name) },
+      drop: () => adminQuery(`drop database if exists "${name}" with (force)`),
+    };
   }
-  const { template } = postgresTarget();
-  const name = `${template}_${randomBytes(4).toString("hex")}`;
-  await adminQuery(`create database "${name}" template "${template}"`);
-  created.push({ drop: () => adminQuery(`drop database if exists "${name}" with (force)`) });
-  return { dialect: "postgres", url: databaseUrl(postgresTarget().url, name) };
+  created.push(entry);
+  return entry;
 }
 
 /**
- * Closes every handle `createTestDb` opened in this test file and drops the databases made by it
- * and `testDatabaseConfig` (temp files on SQLite). Use as `afterAll(dropTestDatabases)`. Optional
- * on the throwaway cluster the global setup starts, which goes away with the run; on a server
- * of your own (`FOLIO_TEST_POSTGRES_URL`) the global teardown drops what is left.
+ * Drops the databases `createTestDb` and `testDatabaseConfig` made in this test file (PostgreSQL
+ * databases, SQLite temp files), closing the handles `createTestDb` opened on them first. Use as
+ * `afterAll(dropTestDatabases)`. Optional: the throwaway cluster goes away with the run, and on a
+ * server of your own (`FOLIO_TEST_POSTGRES_URL`) the global teardown drops what is left.
  */
 export async function dropTestDatabases(): Promise<void> {
   const entries = created.splice(0);
@@ -118,11 +129,13 @@ let adminPool: pg.Pool | undefined;
 
 /** CREATE/DROP DATABASE on the server's maintenance database, one connection per test file. */
 async function adminQuery(sql: string): Promise<void> {
-  adminPool ??= new pg.Pool({
-    connectionString: postgresTarget().url,
-    max: 1,
-    allowExitOnIdle: true,
-  });
-  adminPool.on("error", () => undefined);
+  if (!adminPool) {
+    adminPool = new pg.Pool({
+      connectionString: postgresTarget().url,
+      max: 1,
+      allowExitOnIdle: true,
+    });
+    adminPool.on("error", () => undefined);
+  }
   await adminPool.query(sql);
 }

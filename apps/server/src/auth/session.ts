@@ -40,24 +40,22 @@ function hashSecret(secret: string): Uint8Array {
 }
 
 /** Creates a session for `userId`; the returned token is shown to the browser exactly once. */
-export function createSession(
+export async function createSession(
   db: Db,
   clock: Clock,
   userId: string,
-): { token: string; session: Session } {
+): Promise<{ token: string; session: Session }> {
   const id = randomPart();
   const secret = randomPart();
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  db.insert(sessions)
-    .values({
-      id,
-      secretHash: encodeHexLowerCase(hashSecret(secret)),
-      userId,
-      createdAt: now,
-      expiresAt,
-    })
-    .run();
+  await db.insert(sessions).values({
+    id,
+    secretHash: encodeHexLowerCase(hashSecret(secret)),
+    userId,
+    createdAt: now,
+    expiresAt,
+  });
   return { token: `${id}.${secret}`, session: { id, userId, expiresAt } };
 }
 
@@ -71,12 +69,17 @@ export interface ValidatedSession {
 /**
  * Returns the session and its user, or null when the token is malformed, unknown, wrong,
  * expired, or belongs to a disabled user. Expired and disabled-user sessions are deleted.
+ * Everything it needs is in the database, so any instance sharing it can answer.
  */
-export function validateSessionToken(db: Db, clock: Clock, token: string): ValidatedSession | null {
+export async function validateSessionToken(
+  db: Db,
+  clock: Clock,
+  token: string,
+): Promise<ValidatedSession | null> {
   const [id, secret, extra] = token.split(".");
   if (extra !== undefined || !id || !secret || !PART.test(id) || !PART.test(secret)) return null;
 
-  const row = db
+  const row = await db
     .select({
       id: sessions.id,
       secretHash: sessions.secretHash,
@@ -97,7 +100,7 @@ export function validateSessionToken(db: Db, clock: Clock, token: string): Valid
 
   const now = clock.now().getTime();
   if (row.expiresAt.getTime() <= now || row.disabled) {
-    invalidateSession(db, row.id);
+    await invalidateSession(db, row.id);
     return null;
   }
 
@@ -105,7 +108,7 @@ export function validateSessionToken(db: Db, clock: Clock, token: string): Valid
   let renewed = false;
   if (expiresAt.getTime() - now < RENEW_WHEN_REMAINING_MS) {
     expiresAt = new Date(now + SESSION_TTL_MS);
-    db.update(sessions).set({ expiresAt }).where(eq(sessions.id, row.id)).run();
+    await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, row.id));
     renewed = true;
   }
 
@@ -116,15 +119,24 @@ export function validateSessionToken(db: Db, clock: Clock, token: string): Valid
   };
 }
 
-export function invalidateSession(db: Db, sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+export async function invalidateSession(db: Db, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-export function invalidateUserSessions(db: Db, userId: string): number {
-  return db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+/** Ends every session of `userId`; resolves to how many there were. */
+export async function invalidateUserSessions(db: Db, userId: string): Promise<number> {
+  const ended = await db
+    .delete(sessions)
+    .where(eq(sessions.userId, userId))
+    .returning({ id: sessions.id });
+  return ended.length;
 }
 
 /** Removes sessions past their expiry that no browser came back with. */
-export function deleteExpiredSessions(db: Db, clock: Clock): number {
-  return db.delete(sessions).where(lte(sessions.expiresAt, clock.now())).run().changes;
+export async function deleteExpiredSessions(db: Db, clock: Clock): Promise<number> {
+  const swept = await db
+    .delete(sessions)
+    .where(lte(sessions.expiresAt, clock.now()))
+    .returning({ id: sessions.id });
+  return swept.length;
 }

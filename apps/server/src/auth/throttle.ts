@@ -1,35 +1,67 @@
 import type { Clock } from "@folio/billing";
+import { lockKeys, rateLimitHits, withTransaction, type Db } from "@folio/db";
+import { and, desc, eq, gt, inArray, lte } from "drizzle-orm";
 
 export interface ThrottleRule {
   maxFailures: number;
   windowMs: number;
 }
 
+export interface ThrottleKeys {
+  email: string;
+  ip: string | null;
+}
+
+export const DEFAULT_LOGIN_RULES: Record<"email" | "ip", ThrottleRule> = {
+  email: { maxFailures: 10, windowMs: 15 * 60 * 1000 },
+  // Looser per IP so one office behind NAT is not locked out by a single person.
+  ip: { maxFailures: 50, windowMs: 15 * 60 * 1000 },
+};
+
+/** Hits older than this are pruned; no rule may look back further. */
+export const RATE_LIMIT_RETENTION_MS = 60 * 60 * 1000;
+
+export interface LoginAttempt {
+  /** Seconds to wait before trying again; 0 when the attempt may go ahead (and was counted). */
+  retryAfterSeconds: number;
+  /** Takes the counted attempt back; call it once the password proved right. */
+  release(): Promise<void>;
+}
+
 /**
- * Counts failed sign-ins per key (e.g. `email:a@b.c`, `ip:1.2.3.4`) in a sliding window. In-memory
- * on purpose: Folio runs as one process, and a restart forgetting counters is acceptable.
+ * Counts failed sign-ins per key (`signin:email:a@b.c`, `signin:ip:1.2.3.4`) in a sliding window.
+ * The counts are rows in `rate_limit_hits`, so every instance sharing the database sees and
+ * enforces the same limits; the object itself only holds the rules.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-
   constructor(
     private readonly clock: Clock,
-    private readonly rules: Record<"email" | "ip", ThrottleRule> = {
-      email: { maxFailures: 10, windowMs: 15 * 60 * 1000 },
-      // Looser per IP so one office behind NAT is not locked out by a single person.
-      ip: { maxFailures: 50, windowMs: 15 * 60 * 1000 },
-    },
-  ) {}
+    private readonly rules: Record<"email" | "ip", ThrottleRule> = DEFAULT_LOGIN_RULES,
+  ) {
+    for (const rule of Object.values(rules)) {
+      if (rule.windowMs > RATE_LIMIT_RETENTION_MS) {
+        throw new Error(
+          `A sign-in throttle window of ${rule.windowMs} ms is longer than the ${RATE_LIMIT_RETENTION_MS} ms pruneRateLimitHits keeps.`,
+        );
+      }
+    }
+  }
 
   /** Seconds until the most constrained key may try again, or 0 when none is blocked. */
-  retryAfterSeconds(keys: { email: string; ip: string | null }): number {
+  async retryAfterSeconds(db: Db, keys: ThrottleKeys): Promise<number> {
     const now = this.clock.now().getTime();
     let wait = 0;
-    for (const [kind, key] of this.entries(keys)) {
+    for (const [kind, key] of entries(keys)) {
       const rule = this.rules[kind];
-      const recent = this.recent(key, rule, now);
-      if (recent.length >= rule.maxFailures) {
-        const oldestCounted = recent[recent.length - rule.maxFailures] ?? now;
+      // The newest maxFailures hits in the window; the last of them leaves it first.
+      const recent = await db
+        .select({ at: rateLimitHits.at })
+        .from(rateLimitHits)
+        .where(and(eq(rateLimitHits.key, key), gt(rateLimitHits.at, new Date(now - rule.windowMs))))
+        .orderBy(desc(rateLimitHits.at))
+        .limit(rule.maxFailures);
+      const oldestCounted = recent[rule.maxFailures - 1]?.at.getTime();
+      if (oldestCounted !== undefined) {
         wait = Math.max(wait, Math.ceil((oldestCounted + rule.windowMs - now) / 1000));
       }
     }
@@ -37,66 +69,67 @@ export class LoginThrottle {
   }
 
   /**
-   * Checks and counts a sign-in attempt in one step, before the password is verified. Argon2 is
-   * slow and asynchronous, so checking first and counting after would let a burst of parallel
-   * guesses all pass the check before the first one fails. An allowed attempt counts as a
-   * failure until `release()` takes it back (call it once the password proved right).
+   * Checks and counts a sign-in attempt in one transaction, before the password is verified.
+   * Argon2 is slow and asynchronous, so checking first and counting after would let a burst of
+   * parallel guesses all pass the check before the first one fails. The keys are locked for the
+   * transaction (PostgreSQL advisory locks; SQLite serializes write transactions anyway), so
+   * guesses sent to different instances at once are counted one after the other too. An allowed
+   * attempt counts as a failure until `release()` takes it back.
    */
-  attempt(keys: { email: string; ip: string | null }): {
-    retryAfterSeconds: number;
-    release(): void;
-  } {
-    const retryAfterSeconds = this.retryAfterSeconds(keys);
-    if (retryAfterSeconds > 0) return { retryAfterSeconds, release: () => undefined };
-    const at = this.clock.now().getTime();
-    this.count(keys, at);
-    return {
-      retryAfterSeconds: 0,
-      release: () => {
-        for (const [, key] of this.entries(keys)) {
-          const times = this.failures.get(key);
-          const i = times ? times.lastIndexOf(at) : -1;
-          if (times && i !== -1) times.splice(i, 1);
-        }
-      },
-    };
+  async attempt(db: Db, keys: ThrottleKeys): Promise<LoginAttempt> {
+    return withTransaction(db, async (tx) => {
+      await lockKeys(
+        tx,
+        entries(keys).map(([, key]) => `rate-limit:${key}`),
+      );
+      const retryAfterSeconds = await this.retryAfterSeconds(tx, keys);
+      if (retryAfterSeconds > 0) return { retryAfterSeconds, release: () => Promise.resolve() };
+      const ids = await this.count(tx, keys);
+      return {
+        retryAfterSeconds: 0,
+        release: async () => {
+          await db.delete(rateLimitHits).where(inArray(rateLimitHits.id, ids));
+        },
+      };
+    });
   }
 
-  recordFailure(keys: { email: string; ip: string | null }): void {
-    this.count(keys, this.clock.now().getTime());
-  }
-
-  private count(keys: { email: string; ip: string | null }, now: number): void {
-    for (const [kind, key] of this.entries(keys)) {
-      const rule = this.rules[kind];
-      const recent = this.recent(key, rule, now);
-      recent.push(now);
-      // Only the newest maxFailures timestamps can ever matter.
-      this.failures.set(key, recent.slice(-rule.maxFailures));
-    }
-    if (this.failures.size > 10_000) this.sweep(now);
+  async recordFailure(db: Db, keys: ThrottleKeys): Promise<void> {
+    await this.count(db, keys);
   }
 
   /** A successful sign-in clears the email's counter; the IP's stays, so one good account
    * cannot be used to reset an IP that is guessing others. */
-  recordSuccess(keys: { email: string }): void {
-    this.failures.delete(`email:${keys.email}`);
+  async recordSuccess(db: Db, keys: { email: string }): Promise<void> {
+    await db.delete(rateLimitHits).where(eq(rateLimitHits.key, emailKey(keys.email)));
   }
 
-  private entries(keys: { email: string; ip: string | null }): ["email" | "ip", string][] {
-    const out: ["email" | "ip", string][] = [["email", `email:${keys.email}`]];
-    if (keys.ip) out.push(["ip", `ip:${keys.ip}`]);
-    return out;
+  private async count(db: Db, keys: ThrottleKeys): Promise<string[]> {
+    const at = this.clock.now();
+    const rows = entries(keys).map(([, key]) => ({ id: crypto.randomUUID(), key, at }));
+    await db.insert(rateLimitHits).values(rows);
+    return rows.map((r) => r.id);
   }
+}
 
-  private recent(key: string, rule: ThrottleRule, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - rule.windowMs);
-  }
+/**
+ * Deletes rate-limit hits too old to count under any rule. The server runs it periodically
+ * (once across instances is enough, but running it on several is harmless).
+ */
+export async function pruneRateLimitHits(db: Db, clock: Clock): Promise<number> {
+  const pruned = await db
+    .delete(rateLimitHits)
+    .where(lte(rateLimitHits.at, new Date(clock.now().getTime() - RATE_LIMIT_RETENTION_MS)))
+    .returning({ id: rateLimitHits.id });
+  return pruned.length;
+}
 
-  private sweep(now: number): void {
-    const longest = Math.max(this.rules.email.windowMs, this.rules.ip.windowMs);
-    for (const [key, times] of this.failures) {
-      if (times.every((t) => t <= now - longest)) this.failures.delete(key);
-    }
-  }
+function emailKey(email: string): string {
+  return `signin:email:${email}`;
+}
+
+function entries(keys: ThrottleKeys): ["email" | "ip", string][] {
+  const out: ["email" | "ip", string][] = [["email", emailKey(keys.email)]];
+  if (keys.ip) out.push(["ip", `signin:ip:${keys.ip}`]);
+  return out;
 }

@@ -2,7 +2,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { CSRF_MESSAGE, csrfGuard } from "../auth/csrf.ts";
-import { createContext } from "../context.ts";
+import { createContextFactory } from "../context.ts";
 import { appRouter, type AppRouter } from "../routers/_app.ts";
 
 export const TRPC_PREFIX = "/api/trpc";
@@ -52,7 +52,7 @@ export async function trpcRoutes(app: FastifyInstance): Promise<void> {
   await app.register(fastifyTRPCPlugin, {
     trpcOptions: {
       router: appRouter,
-      createContext,
+      createContext: createContextFactory(app.folio),
       responseMeta: ({ ctx }) => (ctx ? { headers: ctx.resHeaders } : {}),
       onError({ error, path, req }) {
         if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "BAD_GATEWAY") {

@@ -1,15 +1,22 @@
 import { router } from "../trpc.ts";
+import { auditRouter } from "./admin/audit.ts";
+import { staffRouter } from "./admin/staff.ts";
+import { webhooksRouter } from "./admin/webhooks.ts";
 import { authRouter } from "./auth.ts";
-import { billingRouter } from "./billing.ts";
-import { staffRouter } from "./staff.ts";
-import { webhooksRouter } from "./webhooks.ts";
+import { billingRouter } from "./portal/billing.ts";
 
-// One router per domain; add new domains here.
+// Routers by audience, one file per domain: `portal.*` acts only on the signed-in customer
+// (customerProcedure, no ids taken), `admin.*` is for staff (staffProcedure + a permission).
 export const appRouter = router({
   auth: authRouter,
-  billing: billingRouter,
-  staff: staffRouter,
-  webhooks: webhooksRouter,
+  portal: router({
+    billing: billingRouter,
+  }),
+  admin: router({
+    staff: staffRouter,
+    webhooks: webhooksRouter,
+    audit: auditRouter,
+  }),
 });
 
 export type AppRouter = typeof appRouter;

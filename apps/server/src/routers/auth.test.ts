@@ -1,7 +1,8 @@
 import { sessions, users } from "@folio/db";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { dropTestDatabases } from "@folio/db/testing";
+import { afterAll, describe, expect, it } from "vitest";
 import { validateSessionToken } from "../auth/session.ts";
 import { insertUser, setup, TEST_PASSWORD } from "../test/helpers.ts";
 
@@ -9,6 +10,8 @@ function tokenFrom(headers: Headers): string | undefined {
   const cookie = headers.getSetCookie().find((c) => c.startsWith("folio_session="));
   return cookie?.split(";")[0]?.slice("folio_session=".length);
 }
+
+afterAll(dropTestDatabases);
 
 async function trpcCode(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -22,7 +25,7 @@ async function trpcCode(promise: Promise<unknown>): Promise<{ code: string; mess
 
 describe("auth.signUp", () => {
   it("creates a customer, starts a session and answers like auth.me", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const resHeaders = new Headers();
     const result = await caller(null, { resHeaders }).auth.signUp({
       email: "  New.Person@Example.COM ",
@@ -38,22 +41,22 @@ describe("auth.signUp", () => {
 
     const token = tokenFrom(resHeaders);
     expect(token).toBeDefined();
-    const valid = validateSessionToken(db, clock, token ?? "");
+    const valid = await validateSessionToken(db, clock, token ?? "");
     expect(valid?.user).toEqual(result.user);
 
-    const stored = db.select().from(users).where(eq(users.id, result.user.id)).get();
+    const stored = await db.select().from(users).where(eq(users.id, result.user.id)).get();
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
   it("refuses a taken email (any case) with CONFLICT and a clear message", async () => {
-    const { db, caller } = setup();
+    const { db, caller } = await setup();
     await insertUser(db, "customer", { email: "taken@example.com" });
     const err = await trpcCode(
       caller().auth.signUp({ email: "Taken@example.com", name: "X", password: "long-enough-pw" }),
     );
     expect(err.code).toBe("CONFLICT");
     expect(err.message).toMatch(/already exists/);
-    expect(db.select().from(users).all()).toHaveLength(1);
+    expect(await db.select().from(users)).toHaveLength(1);
   });
 
   it.each([
@@ -63,17 +66,17 @@ describe("auth.signUp", () => {
     [{ email: "a@example.com", name: "A".repeat(101), password: "long-enough-pw" }, /100/],
     [{ email: "a@example.com", name: "A", password: "x".repeat(257) }, /256/],
   ])("rejects bad input %j with BAD_REQUEST and writes nothing", async (input, message) => {
-    const { db, caller } = setup();
+    const { db, caller } = await setup();
     const err = await trpcCode(caller().auth.signUp(input));
     expect(err.code).toBe("BAD_REQUEST");
     expect(err.message).toMatch(message);
-    expect(db.select().from(users).all()).toHaveLength(0);
+    expect(await db.select().from(users)).toHaveLength(0);
   });
 });
 
 describe("auth.signIn", () => {
   it("signs in with the right password, case-insensitively by email", async () => {
-    const { db, caller } = setup();
+    const { db, caller } = await setup();
     const user = await insertUser(db, "finance", { email: "fin@example.com" });
     const resHeaders = new Headers();
     const me = await caller(null, { resHeaders }).auth.signIn({
@@ -85,7 +88,7 @@ describe("auth.signIn", () => {
   });
 
   it("answers unknown email and wrong password identically", async () => {
-    const { db, caller } = setup();
+    const { db, caller } = await setup();
     await insertUser(db, "customer", { email: "known@example.com" });
     const wrong = await trpcCode(
       caller().auth.signIn({ email: "known@example.com", password: "not-the-password" }),
@@ -98,17 +101,17 @@ describe("auth.signIn", () => {
   });
 
   it("refuses disabled users even with the right password", async () => {
-    const { db, caller } = setup();
+    const { db, caller } = await setup();
     await insertUser(db, "support", { email: "gone@example.com", disabled: true });
     const err = await trpcCode(
       caller().auth.signIn({ email: "gone@example.com", password: TEST_PASSWORD }),
     );
     expect(err.code).toBe("FORBIDDEN");
-    expect(db.select().from(sessions).all()).toHaveLength(0);
+    expect(await db.select().from(sessions)).toHaveLength(0);
   });
 
   it("locks an email after 10 failures, with retry-after, even for the right password", async () => {
-    const { db, caller } = setup();
+    const { db, caller } = await setup();
     await insertUser(db, "customer", { email: "target@example.com" });
     const codes: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -136,7 +139,7 @@ describe("auth.signIn", () => {
   });
 
   it("counts parallel guesses before checking any, so a burst cannot outrun the lock", async () => {
-    const { db, caller } = setup();
+    const { db, caller } = await setup();
     await insertUser(db, "customer", { email: "burst@example.com" });
     for (let i = 0; i < 9; i++) {
       await trpcCode(caller().auth.signIn({ email: "burst@example.com", password: `nope-${i}` }));
@@ -155,11 +158,11 @@ describe("auth.signIn", () => {
       r.status === "fulfilled" ? "SIGNED_IN" : (r.reason as TRPCError).code,
     );
     expect(codes).toEqual(Array(20).fill("TOO_MANY_REQUESTS"));
-    expect(db.select().from(sessions).all()).toHaveLength(0);
+    expect(await db.select().from(sessions)).toHaveLength(0);
   });
 
   it("does not count a successful or disabled sign-in as a failure", async () => {
-    const { db, caller } = setup();
+    const { db, caller } = await setup();
     const user = await insertUser(db, "customer", { email: "ok@example.com" });
     await insertUser(db, "support", { email: "off@example.com", disabled: true });
     for (let i = 0; i < 20; i++) {
@@ -175,33 +178,33 @@ describe("auth.signIn", () => {
   });
 
   it("replaces the session the browser arrived with", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const user = await insertUser(db, "customer", { email: "c@example.com" });
     const first = new Headers();
     await caller(null, { resHeaders: first }).auth.signIn({
       email: user.email,
       password: TEST_PASSWORD,
     });
-    const old = validateSessionToken(db, clock, tokenFrom(first) ?? "");
+    const old = await validateSessionToken(db, clock, tokenFrom(first) ?? "");
     expect(old).not.toBeNull();
 
     await caller(old?.user, { session: old?.session }).auth.signIn({
       email: user.email,
       password: TEST_PASSWORD,
     });
-    expect(validateSessionToken(db, clock, tokenFrom(first) ?? "")).toBeNull();
-    expect(db.select().from(sessions).all()).toHaveLength(1);
+    expect(await validateSessionToken(db, clock, tokenFrom(first) ?? "")).toBeNull();
+    expect(await db.select().from(sessions)).toHaveLength(1);
   });
 });
 
 describe("auth.me, signOut, signOutEverywhere", () => {
   it("me is null without a session", async () => {
-    const { caller } = setup();
+    const { caller } = await setup();
     expect(await caller().auth.me()).toBeNull();
   });
 
   it("signOut ends only the current session and clears the cookie", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const user = await insertUser(db, "customer");
     const tokens: string[] = [];
     for (let i = 0; i < 2; i++) {
@@ -212,17 +215,17 @@ describe("auth.me, signOut, signOutEverywhere", () => {
       });
       tokens.push(tokenFrom(h) ?? "");
     }
-    const current = validateSessionToken(db, clock, tokens[1] ?? "");
+    const current = await validateSessionToken(db, clock, tokens[1] ?? "");
     const resHeaders = new Headers();
     await caller(current?.user, { session: current?.session, resHeaders }).auth.signOut();
 
     expect(resHeaders.getSetCookie()[0]).toMatch(/^folio_session=; .*Max-Age=0/);
-    expect(validateSessionToken(db, clock, tokens[1] ?? "")).toBeNull();
-    expect(validateSessionToken(db, clock, tokens[0] ?? "")).not.toBeNull();
+    expect(await validateSessionToken(db, clock, tokens[1] ?? "")).toBeNull();
+    expect(await validateSessionToken(db, clock, tokens[0] ?? "")).not.toBeNull();
   });
 
   it("signOutEverywhere ends all of the user's sessions", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const user = await insertUser(db, "admin");
     const tokens: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -233,11 +236,11 @@ describe("auth.me, signOut, signOutEverywhere", () => {
       });
       tokens.push(tokenFrom(h) ?? "");
     }
-    const current = validateSessionToken(db, clock, tokens[0] ?? "");
+    const current = await validateSessionToken(db, clock, tokens[0] ?? "");
     const result = await caller(current?.user, {
       session: current?.session,
     }).auth.signOutEverywhere();
     expect(result).toEqual({ ok: true, sessionsEnded: 3 });
-    for (const token of tokens) expect(validateSessionToken(db, clock, token)).toBeNull();
+    for (const token of tokens) expect(await validateSessionToken(db, clock, token)).toBeNull();
   });
 });

@@ -1,28 +1,30 @@
-import { DomainError } from "@folio/billing";
+import {
+  createUser,
+  DomainError,
+  emailSchema,
+  findUserByEmail,
+  nameSchema,
+  PASSWORD_MAX_LENGTH,
+  passwordSchema,
+  verifyDummyPassword,
+  verifyPassword,
+} from "@folio/billing";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { blankSessionCookie, sessionCookie } from "../auth/cookies.ts";
-import { verifyDummyPassword, verifyPassword, PASSWORD_MAX_LENGTH } from "../auth/password.ts";
 import {
   createSession,
   invalidateSession,
   invalidateUserSessions,
   type SessionUser,
 } from "../auth/session.ts";
-import {
-  createUser,
-  emailSchema,
-  findUserByEmail,
-  nameSchema,
-  passwordSchema,
-} from "../auth/users.ts";
 import { usesSecureCookies, type Context } from "../context.ts";
-import { permissionsFor } from "../permissions.ts";
+import { permissionsFor, type Permission } from "../permissions.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.ts";
 
 export interface Me {
   user: SessionUser;
-  permissions: string[];
+  permissions: Permission[];
 }
 
 function me(user: SessionUser): Me {
@@ -38,10 +40,10 @@ function setSessionCookie(ctx: Context, cookie: string): void {
   ctx.resHeaders.append("set-cookie", cookie);
 }
 
-function startSession(ctx: Context, userId: string): void {
+async function startSession(ctx: Context, userId: string): Promise<void> {
   // A new sign-in never reuses the session the browser arrived with.
-  if (ctx.session) invalidateSession(ctx.db, ctx.session.id);
-  const { token, session } = createSession(ctx.db, ctx.clock, userId);
+  if (ctx.session) await invalidateSession(ctx.db, ctx.session.id);
+  const { token, session } = await createSession(ctx.db, ctx.clock, userId);
   setSessionCookie(
     ctx,
     sessionCookie(token, session.expiresAt, ctx.clock.now(), usesSecureCookies(ctx.env)),
@@ -71,8 +73,12 @@ export const authRouter = router({
   signUp: publicProcedure
     .input(z.object({ email: emailSchema, name: nameSchema, password: passwordSchema }))
     .mutation(async ({ ctx, input }): Promise<Me> => {
-      const user = await createUser(ctx.db, ctx.clock, { ...input, role: "customer" });
-      startSession(ctx, user.id);
+      // Audited as the new customer themselves (`customer.created`, with the request's IP).
+      const user = await createUser(
+        { db: ctx.db, clock: ctx.clock, actor: { type: "self", ip: ctx.ip } },
+        { ...input, role: "customer" },
+      );
+      await startSession(ctx, user.id);
       return me(user);
     }),
 
@@ -89,20 +95,20 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }): Promise<Me> => {
       const keys = { email: input.email, ip: ctx.ip };
       // Counted as a failure from here on, so parallel guesses cannot outrun the lock.
-      const attempt = ctx.loginThrottle.attempt(keys);
+      const attempt = await ctx.loginThrottle.attempt(ctx.db, keys);
       if (attempt.retryAfterSeconds > 0) throw tooManyAttempts(ctx, attempt.retryAfterSeconds);
 
-      const user = findUserByEmail(ctx.db, input.email);
+      const user = await findUserByEmail(ctx.db, input.email);
       // Unknown emails still pay for a hash so timing does not reveal which accounts exist.
       const valid = user
         ? await verifyPassword(user.passwordHash, input.password)
         : await verifyDummyPassword(input.password);
       if (!user || !valid) {
-        const nowBlockedFor = ctx.loginThrottle.retryAfterSeconds(keys);
+        const nowBlockedFor = await ctx.loginThrottle.retryAfterSeconds(ctx.db, keys);
         if (nowBlockedFor > 0) throw tooManyAttempts(ctx, nowBlockedFor);
         throw new TRPCError({ code: "UNAUTHORIZED", message: INVALID_CREDENTIALS });
       }
-      attempt.release();
+      await attempt.release();
       if (user.disabled) {
         throw new TRPCError({
           code: "FORBIDDEN",
@@ -110,21 +116,21 @@ export const authRouter = router({
         });
       }
 
-      ctx.loginThrottle.recordSuccess(keys);
-      startSession(ctx, user.id);
+      await ctx.loginThrottle.recordSuccess(ctx.db, keys);
+      await startSession(ctx, user.id);
       return me(user);
     }),
 
   /** Ends the current session; harmless when already signed out. */
-  signOut: publicProcedure.mutation(({ ctx }) => {
-    if (ctx.session) invalidateSession(ctx.db, ctx.session.id);
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.session) await invalidateSession(ctx.db, ctx.session.id);
     endSession(ctx);
     return { ok: true as const };
   }),
 
   /** Ends every session of the signed-in user, on every device. */
-  signOutEverywhere: protectedProcedure.mutation(({ ctx }) => {
-    const sessionsEnded = invalidateUserSessions(ctx.db, ctx.user.id);
+  signOutEverywhere: protectedProcedure.mutation(async ({ ctx }) => {
+    const sessionsEnded = await invalidateUserSessions(ctx.db, ctx.user.id);
     endSession(ctx);
     return { ok: true as const, sessionsEnded };
   }),

@@ -1,15 +1,17 @@
 import { convergenceProblems, manualClock, signStripePayload, systemClock } from "@folio/billing";
 import {
-  createDb,
+  closeDb,
   orders,
   shippingTasks,
   stripeCustomers,
   stripeSubscriptions,
   webhookEvents,
+  type Db,
 } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { startEmulator } from "@folio/stripe-emulator";
 import type { FastifyInstance } from "fastify";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
 import { testEnv } from "../test/helpers.ts";
 import { STRIPE_WEBHOOK_PATH } from "./stripe-webhook.ts";
@@ -22,13 +24,20 @@ const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
+afterAll(dropTestDatabases);
+
+async function testDb(): Promise<Db> {
+  const db = await createTestDb();
+  cleanups.push(() => closeDb(db));
+  return db;
+}
 
 async function makeApp(secrets = `${SECRET},${OLD}`) {
-  const db = createDb(":memory:");
+  const db = await testDb();
   const clock = manualClock(NOW);
   const app = await buildApp({ env: testEnv({ STRIPE_WEBHOOK_SECRETS: secrets }), db, clock });
   cleanups.push(() => app.close());
-  const rows = () => db.select().from(webhookEvents).all();
+  const rows = () => db.select().from(webhookEvents).orderBy(webhookEvents.id);
   return { app, db, clock, rows };
 }
 
@@ -67,7 +76,7 @@ describe("POST /api/stripe/webhook", () => {
     const res = await post(app, b, sign(b));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ received: true });
-    expect(rows()).toEqual([
+    expect(await rows()).toEqual([
       expect.objectContaining({ id: "evt_route_1", status: "pending", payload: b }),
     ]);
   });
@@ -76,7 +85,7 @@ describe("POST /api/stripe/webhook", () => {
     const { app, rows } = await makeApp();
     const b = body();
     expect((await post(app, b, sign(b, OLD))).statusCode).toBe(200);
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
   });
 
   it.each([
@@ -91,7 +100,7 @@ describe("POST /api/stripe/webhook", () => {
     const res = await post(app, b, header(b));
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ error: reason, message: expect.any(String) as unknown });
-    expect(rows()).toEqual([]);
+    expect(await rows()).toEqual([]);
   });
 
   it("answers 400 for a flipped byte or re-serialised JSON (verification is over raw bytes)", async () => {
@@ -101,7 +110,7 @@ describe("POST /api/stripe/webhook", () => {
     const flipped = b.replace("customer.updated", "customer.updatee");
     expect((await post(app, flipped, header)).statusCode).toBe(400);
     expect((await post(app, JSON.stringify(JSON.parse(b), null, 1), header)).statusCode).toBe(400);
-    expect(rows()).toEqual([]);
+    expect(await rows()).toEqual([]);
   });
 
   it("answers 400 with no secret configured, and for a body that is not an event", async () => {
@@ -122,7 +131,7 @@ describe("POST /api/stripe/webhook", () => {
     expect(
       (await post(app, "a=b", sign("a=b"), "application/x-www-form-urlencoded")).statusCode,
     ).toBe(400);
-    expect(rows()).toEqual([]);
+    expect(await rows()).toEqual([]);
   });
 
   it("acknowledges unknown and thin v1 types and records them as ignored", async () => {
@@ -136,9 +145,9 @@ describe("POST /api/stripe/webhook", () => {
       related_object: null,
     });
     for (const b of [unknown, thin]) expect((await post(app, b, sign(b))).statusCode).toBe(200);
-    expect(rows().map((r) => [r.id, r.status])).toEqual([
-      ["evt_unknown", "ignored"],
+    expect((await rows()).map((r) => [r.id, r.status])).toEqual([
       ["evt_thin", "ignored"],
+      ["evt_unknown", "ignored"],
     ]);
   });
 
@@ -149,7 +158,7 @@ describe("POST /api/stripe/webhook", () => {
       Array.from({ length: 5 }, (_, i) => post(app, b, sign(b, SECRET, NOW / 1000 - i))),
     );
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
   });
 
   it("leaves tRPC's JSON parsing alone", async () => {
@@ -173,7 +182,7 @@ describe("POST /api/stripe/webhook", () => {
 
 describe("webhook delivery end to end", () => {
   it("the emulator's signed deliveries land in the store through the worker", async () => {
-    const db = createDb(":memory:");
+    const db = await testDb();
     const emu = await startEmulator({ webhookRetrySchedule: [50, 100] });
     cleanups.push(() => emu.stop());
     const stripe = emu.stripe();
@@ -197,9 +206,9 @@ describe("webhook delivery end to end", () => {
     expect((await emu.flushWebhooks(5000)).idle).toBe(true);
     await app.folio.webhookWorker?.drain();
 
-    const row = db.select().from(stripeCustomers).get();
+    const row = await db.select().from(stripeCustomers).get();
     expect(row).toMatchObject({ id: c.id, name: "Second", email: "e2e@example.com" });
-    const events = db.select().from(webhookEvents).all();
+    const events = await db.select().from(webhookEvents);
     expect(events.map((e) => e.status)).toEqual(["applied", "applied"]);
     expect(emu.deliveries().every((d) => d.status === "succeeded")).toBe(true);
   });
@@ -207,7 +216,7 @@ describe("webhook delivery end to end", () => {
 
 describe("secret rotation with the emulator", () => {
   it("keeps accepting across a roll: both signatures during the grace period, then only the new", async () => {
-    const db = createDb(":memory:");
+    const db = await testDb();
     const emu = await startEmulator({ webhookRetrySchedule: [20, 40, 80] });
     cleanups.push(() => emu.stop());
     const stripe = emu.stripe();
@@ -239,20 +248,20 @@ describe("secret rotation with the emulator", () => {
     await emu.flushWebhooks(5000);
 
     expect(emu.deliveries().every((d) => d.status === "succeeded")).toBe(true);
-    expect(db.select().from(webhookEvents).all()).toHaveLength(3);
+    expect(await db.select().from(webhookEvents)).toHaveLength(3);
 
     // And a secret Folio does not know is refused (Stripe would retry; nothing is stored).
     secrets.splice(0, secrets.length, "whsec_someone_else");
     await stripe.customers.create({ email: "refused@example.com" });
     await new Promise((r) => setTimeout(r, 100));
-    expect(db.select().from(webhookEvents).all()).toHaveLength(3);
+    expect(await db.select().from(webhookEvents)).toHaveLength(3);
     expect(emu.deliveries({ status: "succeeded" })).toHaveLength(3);
   });
 });
 
 describe("checkout through the hosted page, webhooks over HTTP with faults", () => {
   it("lands as a subscription, and as an order with a shipping task, despite duplicates, drops and reordering", async () => {
-    const db = createDb(":memory:");
+    const db = await testDb();
     const emu = await startEmulator({ webhookRetrySchedule: [30, 60, 120] });
     cleanups.push(() => emu.stop());
     const stripe = emu.stripe();
@@ -332,29 +341,23 @@ describe("checkout through the hosted page, webhooks over HTTP with faults", () 
     expect((await emu.flushWebhooks(10_000)).idle).toBe(true);
     await app.folio.webhookWorker?.drain();
     expect(await convergenceProblems(db, stripe)).toEqual([]);
-    expect(db.select().from(stripeSubscriptions).get()?.status).toBe("active");
-    expect(db.select().from(orders).all()).toHaveLength(1);
-    expect(db.select().from(shippingTasks).all()).toHaveLength(1);
-    expect(db.select().from(orders).get()).toMatchObject({
+    expect((await db.select().from(stripeSubscriptions).get())?.status).toBe("active");
+    expect(await db.select().from(orders)).toHaveLength(1);
+    expect(await db.select().from(shippingTasks)).toHaveLength(1);
+    expect(await db.select().from(orders).get()).toMatchObject({
       checkoutSessionId: orderSession.id,
       amountTotal: 2500,
       requiresShipping: true,
       shippingLine1: "1 Navy Yard",
     });
-    const statuses = new Set(
-      db
-        .select()
-        .from(webhookEvents)
-        .all()
-        .map((e) => e.status),
-    );
+    const statuses = new Set((await db.select().from(webhookEvents)).map((e) => e.status));
     expect([...statuses].every((s) => s === "applied" || s === "ignored")).toBe(true);
     // The dropped invoice.paid never arrived; the store is right anyway.
     expect(emu.deliveries({ status: "dropped" })).toHaveLength(1);
   }, 30_000);
 
   it("a paid order is in the store well within a second of the hosted page's redirect", async () => {
-    const db = createDb(":memory:");
+    const db = await testDb();
     const emu = await startEmulator();
     cleanups.push(() => emu.stop());
     const stripe = emu.stripe();
@@ -396,11 +399,11 @@ describe("checkout through the hosted page, webhooks over HTTP with faults", () 
     });
     expect(res.status).toBe(303);
     const paidAt = Date.now();
-    while (db.select().from(orders).all().length === 0 && Date.now() - paidAt < 5000) {
+    while ((await db.select().from(orders)).length === 0 && Date.now() - paidAt < 5000) {
       await new Promise((r) => setTimeout(r, 5));
     }
     const elapsed = Date.now() - paidAt;
-    expect(db.select().from(orders).get()?.amountTotal).toBe(2700);
+    expect((await db.select().from(orders).get())?.amountTotal).toBe(2700);
     // Typically tens of ms: the route wakes the worker, nothing waits for a poll.
     expect(elapsed).toBeLessThan(1000);
   });

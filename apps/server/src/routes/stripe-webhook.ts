@@ -42,7 +42,7 @@ export function stripeWebhookRoute(
   app.post(STRIPE_WEBHOOK_PATH, async (req, reply) => {
     reply.header("cache-control", "no-store");
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const result = ingestWebhook(
+    const result = await ingestWebhook(
       { db: app.folio.db, clock: app.folio.clock },
       {
         rawBody,

@@ -1,6 +1,6 @@
-import { manualClock, type Clock } from "@folio/billing";
-import { createDb, users, type Db, type Role } from "@folio/db";
-import { hashPassword } from "../auth/password.ts";
+import { hashPassword, manualClock, type Clock } from "@folio/billing";
+import { users, type Db, type Role } from "@folio/db";
+import { createTestDb } from "@folio/db/testing";
 import { createSession, type SessionUser } from "../auth/session.ts";
 import { LoginThrottle } from "../auth/throttle.ts";
 import { createContextInner, type InnerContextOptions } from "../context.ts";
@@ -29,9 +29,12 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
 
 export const createCaller = createCallerFactory(appRouter);
 
-/** A fresh in-memory database, a steppable clock and a throttle shared by the callers. */
-export function setup() {
-  const db = createDb(":memory:");
+/**
+ * A fresh database (SQLite in memory, or PostgreSQL when FOLIO_TEST_DIALECT=postgres), a
+ * steppable clock and a throttle shared by the callers. Close it with `dropTestDatabases`.
+ */
+export async function setup(options: { db?: Db } = {}) {
+  const db = options.db ?? (await createTestDb());
   const clock = manualClock(Date.UTC(2026, 0, 1));
   const loginThrottle = new LoginThrottle(clock);
   const env = testEnv();
@@ -65,19 +68,17 @@ export async function insertUser(
     role,
   };
   const at = fields.createdAt ?? new Date(Date.UTC(2026, 0, 1));
-  db.insert(users)
-    .values({
-      ...user,
-      passwordHash: await sharedHash(),
-      disabled: fields.disabled ?? false,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .run();
+  await db.insert(users).values({
+    ...user,
+    passwordHash: await sharedHash(),
+    disabled: fields.disabled ?? false,
+    createdAt: at,
+    updatedAt: at,
+  });
   return user;
 }
 
 /** A Cookie header for a fresh session of `userId`. */
-export function sessionCookieFor(db: Db, clock: Clock, userId: string): string {
-  return `folio_session=${createSession(db, clock, userId).token}`;
+export async function sessionCookieFor(db: Db, clock: Clock, userId: string): Promise<string> {
+  return `folio_session=${(await createSession(db, clock, userId)).token}`;
 }

@@ -1,4 +1,4 @@
-import type { AppRouter } from "@folio/server";
+import type { AppRouter } from "@folio/server/api";
 import { QueryCache, QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";

@@ -1,37 +1,33 @@
-import { auditLog, type Db } from "@folio/db";
-import type { SyncTx } from "../sync/hooks.ts";
-
-/** Anything that can write: the database or a transaction on it. */
-export type Writer = Db | SyncTx;
+import { auditLog, type Tx } from "@folio/db";
+import { actorId, type Actor } from "./actor.ts";
 
 export interface AuditEntry {
-  /** `user:<id>`, `staff:<id>`, `system:<component>` or `stripe:<event id>`. */
-  actor: string;
-  /** Dotted verb, e.g. `order.created`, `refund.requested`. */
+  /** Dotted verb, e.g. `staff.disabled`, `order.created`. */
   action: string;
-  /** `<type>:<id>` of the object acted on. */
-  subject: string;
-  details?: Record<string, unknown>;
+  /** `<type>:<id>` of the object acted on, e.g. `user:usr_…`. */
+  target: string;
+  /** The fields the action changed, as they were and as they are now. */
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  /** Why, in the actor's words (staff actions ask for one). */
+  reason?: string | null;
   at: Date;
 }
 
 /**
  * Appends one audit row. Call it with the transaction that performs the action so the record
- * and the action commit or roll back together.
+ * and the action commit or roll back together. The table refuses updates and deletes.
  */
-export function audit(tx: Writer, entry: AuditEntry): void {
-  tx.insert(auditLog)
-    .values({
-      actor: entry.actor,
-      action: entry.action,
-      subject: entry.subject,
-      details: entry.details ?? {},
-      at: entry.at,
-    })
-    .run();
-}
-
-/** The actor for changes caused by a Stripe event (or by a sync/fetch when there is none). */
-export function syncActor(event: { id: string | null; type: string }): string {
-  return event.id ? `stripe:${event.id}` : `system:${event.type}`;
+export async function audit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({
+    actorType: actor.type,
+    actorId: actorId(actor),
+    action: entry.action,
+    target: entry.target,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+    reason: entry.reason ?? null,
+    ip: "ip" in actor ? (actor.ip ?? null) : null,
+    at: entry.at,
+  });
 }

@@ -1,6 +1,6 @@
 import {
   billingCustomers,
-  createDb,
+  closeDb,
   stripePrices,
   stripeProducts,
   stripeSubscriptionItems,
@@ -8,8 +8,9 @@ import {
   users,
   type Db,
 } from "@folio/db";
+import { createTestDb } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { manualClock, systemClock } from "../clock.ts";
 import { syncAll } from "../sync/backfill.ts";
 import { listCustomerSubscriptions } from "./subscriptions.ts";
@@ -17,20 +18,18 @@ import { listCustomerSubscriptions } from "./subscriptions.ts";
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2026, 5, 1);
 
-function insertUser(db: Db, id: string, stripeCustomerId?: string) {
+async function insertUser(db: Db, id: string, stripeCustomerId?: string) {
   const at = new Date(NOW);
-  db.insert(users)
-    .values({
-      id,
-      email: `${id}@example.com`,
-      name: id,
-      passwordHash: "x",
-      createdAt: at,
-      updatedAt: at,
-    })
-    .run();
+  await db.insert(users).values({
+    id,
+    email: `${id}@example.com`,
+    name: id,
+    passwordHash: "x",
+    createdAt: at,
+    updatedAt: at,
+  });
   if (stripeCustomerId) {
-    db.insert(billingCustomers).values({ userId: id, stripeCustomerId, createdAt: at }).run();
+    await db.insert(billingCustomers).values({ userId: id, stripeCustomerId, createdAt: at });
   }
 }
 
@@ -52,48 +51,44 @@ function mirrorCols(
   };
 }
 
-function seedCatalog(db: Db) {
-  db.insert(stripeProducts)
-    .values([
-      { ...mirrorCols("prod_pro", "product", NOW - 400 * DAY), name: "Pro", active: true },
-      {
-        ...mirrorCols("prod_seat", "product", NOW - 400 * DAY, { unit_label: "seat" }),
-        name: "Seat",
-        active: true,
-      },
-    ])
-    .run();
-  db.insert(stripePrices)
-    .values([
-      {
-        ...mirrorCols("price_pro", "price", NOW - 400 * DAY),
-        productId: "prod_pro",
-        active: true,
-        currency: "usd",
-        unitAmount: 1500,
-        type: "recurring",
-        recurringInterval: "month",
-        recurringIntervalCount: 1,
-        lookupKey: "pro_monthly",
-        nickname: "Pro monthly",
-      },
-      {
-        ...mirrorCols("price_seat", "price", NOW - 400 * DAY),
-        productId: "prod_seat",
-        active: true,
-        currency: "usd",
-        unitAmount: 400,
-        type: "recurring",
-        recurringInterval: "month",
-        recurringIntervalCount: 1,
-        lookupKey: "seat_monthly",
-        nickname: null,
-      },
-    ])
-    .run();
+async function seedCatalog(db: Db) {
+  await db.insert(stripeProducts).values([
+    { ...mirrorCols("prod_pro", "product", NOW - 400 * DAY), name: "Pro", active: true },
+    {
+      ...mirrorCols("prod_seat", "product", NOW - 400 * DAY, { unit_label: "seat" }),
+      name: "Seat",
+      active: true,
+    },
+  ]);
+  await db.insert(stripePrices).values([
+    {
+      ...mirrorCols("price_pro", "price", NOW - 400 * DAY),
+      productId: "prod_pro",
+      active: true,
+      currency: "usd",
+      unitAmount: 1500,
+      type: "recurring",
+      recurringInterval: "month",
+      recurringIntervalCount: 1,
+      lookupKey: "pro_monthly",
+      nickname: "Pro monthly",
+    },
+    {
+      ...mirrorCols("price_seat", "price", NOW - 400 * DAY),
+      productId: "prod_seat",
+      active: true,
+      currency: "usd",
+      unitAmount: 400,
+      type: "recurring",
+      recurringInterval: "month",
+      recurringIntervalCount: 1,
+      lookupKey: "seat_monthly",
+      nickname: null,
+    },
+  ]);
 }
 
-function seedSubscription(
+async function seedSubscription(
   db: Db,
   id: string,
   customerId: string,
@@ -103,55 +98,56 @@ function seedSubscription(
     { id: `${id}_item`, price: "pro", quantity: 1 },
   ],
 ) {
-  db.insert(stripeSubscriptions)
-    .values({
-      ...mirrorCols(id, "subscription", created, {
-        items: { object: "list", data: items.filter((i) => !i.deleted).map((i) => ({ id: i.id })) },
-      }),
-      customerId,
-      status: "active",
-      currency: "usd",
-      cancelAtPeriodEnd: false,
-      ...fields,
-    })
-    .run();
+  await db.insert(stripeSubscriptions).values({
+    ...mirrorCols(id, "subscription", created, {
+      items: { object: "list", data: items.filter((i) => !i.deleted).map((i) => ({ id: i.id })) },
+    }),
+    customerId,
+    status: "active",
+    currency: "usd",
+    cancelAtPeriodEnd: false,
+    ...fields,
+  });
   for (const item of items) {
-    db.insert(stripeSubscriptionItems)
-      .values({
-        ...mirrorCols(item.id, "subscription_item", created),
-        subscriptionId: id,
-        priceId: `price_${item.price}`,
-        productId: `prod_${item.price}`,
-        quantity: item.quantity,
-        unitAmount: item.price === "pro" ? 1500 : 400,
-        currency: "usd",
-        interval: "month",
-        intervalCount: 1,
-        currentPeriodStart: new Date(NOW - 10 * DAY),
-        currentPeriodEnd: new Date(NOW + 20 * DAY),
-        deletedAt: item.deleted ? new Date(NOW - DAY) : null,
-      })
-      .run();
+    await db.insert(stripeSubscriptionItems).values({
+      ...mirrorCols(item.id, "subscription_item", created),
+      subscriptionId: id,
+      priceId: `price_${item.price}`,
+      productId: `prod_${item.price}`,
+      quantity: item.quantity,
+      unitAmount: item.price === "pro" ? 1500 : 400,
+      currency: "usd",
+      interval: "month",
+      intervalCount: 1,
+      currentPeriodStart: new Date(NOW - 10 * DAY),
+      currentPeriodEnd: new Date(NOW + 20 * DAY),
+      deletedAt: item.deleted ? new Date(NOW - DAY) : null,
+    });
   }
 }
 
 describe("listCustomerSubscriptions (mirror rows)", () => {
   const clock = manualClock(NOW);
-
-  it("returns an empty list for a user with no Stripe customer", () => {
-    const db = createDb(":memory:");
-    insertUser(db, "nolink");
-    seedSubscription(db, "sub_other", "cus_other", NOW - DAY);
-    expect(listCustomerSubscriptions({ db, clock }, "nolink")).toEqual([]);
+  let db: Db;
+  beforeEach(async () => {
+    db = await createTestDb();
+  });
+  afterEach(async () => {
+    await closeDb(db);
   });
 
-  it("lists only the user's own live subscriptions, newest first, with their items", () => {
-    const db = createDb(":memory:");
-    seedCatalog(db);
-    insertUser(db, "ada", "cus_ada");
-    insertUser(db, "bob", "cus_bob");
-    seedSubscription(db, "sub_old", "cus_ada", NOW - 60 * DAY);
-    seedSubscription(
+  it("returns an empty list for a user with no Stripe customer", async () => {
+    await insertUser(db, "nolink");
+    await seedSubscription(db, "sub_other", "cus_other", NOW - DAY);
+    expect(await listCustomerSubscriptions({ db, clock }, "nolink")).toEqual([]);
+  });
+
+  it("lists only the user's own live subscriptions, newest first, with their items", async () => {
+    await seedCatalog(db);
+    await insertUser(db, "ada", "cus_ada");
+    await insertUser(db, "bob", "cus_bob");
+    await seedSubscription(db, "sub_old", "cus_ada", NOW - 60 * DAY);
+    await seedSubscription(
       db,
       "sub_new",
       "cus_ada",
@@ -164,15 +160,15 @@ describe("listCustomerSubscriptions (mirror rows)", () => {
         { id: "si_gone", price: "seat", quantity: 9, deleted: true },
       ],
     );
-    seedSubscription(db, "sub_bob", "cus_bob", NOW - DAY);
-    seedSubscription(db, "sub_tombstoned", "cus_ada", NOW - 2 * DAY, {
+    await seedSubscription(db, "sub_bob", "cus_bob", NOW - DAY);
+    await seedSubscription(db, "sub_tombstoned", "cus_ada", NOW - 2 * DAY, {
       deletedAt: new Date(NOW - DAY),
     });
-    seedSubscription(db, "sub_expired", "cus_ada", NOW - 3 * DAY, {
+    await seedSubscription(db, "sub_expired", "cus_ada", NOW - 3 * DAY, {
       status: "incomplete_expired",
     });
 
-    const list = listCustomerSubscriptions({ db, clock }, "ada");
+    const list = await listCustomerSubscriptions({ db, clock }, "ada");
     expect(list.map((s) => s.id)).toEqual(["sub_new", "sub_old"]);
     expect(list[0]).toEqual({
       id: "sub_new",
@@ -213,28 +209,29 @@ describe("listCustomerSubscriptions (mirror rows)", () => {
         },
       ],
     });
-    expect(listCustomerSubscriptions({ db, clock }, "bob").map((s) => s.id)).toEqual(["sub_bob"]);
+    expect((await listCustomerSubscriptions({ db, clock }, "bob")).map((s) => s.id)).toEqual([
+      "sub_bob",
+    ]);
   });
 
-  it("keeps canceled subscriptions for 90 days after they ended, labelled as ended", () => {
-    const db = createDb(":memory:");
-    seedCatalog(db);
-    insertUser(db, "ada", "cus_ada");
+  it("keeps canceled subscriptions for 90 days after they ended, labelled as ended", async () => {
+    await seedCatalog(db);
+    await insertUser(db, "ada", "cus_ada");
     const ended = (daysAgo: number) => ({
       status: "canceled",
       canceledAt: new Date(NOW - daysAgo * DAY),
       endedAt: new Date(NOW - daysAgo * DAY),
     });
-    seedSubscription(db, "sub_recent", "cus_ada", NOW - 200 * DAY, ended(10));
-    seedSubscription(db, "sub_edge", "cus_ada", NOW - 300 * DAY, ended(90));
-    seedSubscription(db, "sub_long_gone", "cus_ada", NOW - 350 * DAY, ended(91));
-    seedSubscription(db, "sub_canceling", "cus_ada", NOW - 30 * DAY, {
+    await seedSubscription(db, "sub_recent", "cus_ada", NOW - 200 * DAY, ended(10));
+    await seedSubscription(db, "sub_edge", "cus_ada", NOW - 300 * DAY, ended(90));
+    await seedSubscription(db, "sub_long_gone", "cus_ada", NOW - 350 * DAY, ended(91));
+    await seedSubscription(db, "sub_canceling", "cus_ada", NOW - 30 * DAY, {
       cancelAtPeriodEnd: true,
       cancelAt: new Date(NOW + 20 * DAY),
       canceledAt: new Date(NOW - DAY),
     });
 
-    const list = listCustomerSubscriptions({ db, clock }, "ada");
+    const list = await listCustomerSubscriptions({ db, clock }, "ada");
     expect(list.map((s) => [s.id, s.status, s.ended])).toEqual([
       ["sub_canceling", "active", false],
       ["sub_recent", "canceled", true],
@@ -273,11 +270,11 @@ describe("listCustomerSubscriptions (synced from the emulator)", () => {
       trial_period_days: 14,
     });
 
-    const db = createDb(":memory:");
+    const db = await createTestDb();
     await syncAll({ db, stripe, clock: systemClock });
-    insertUser(db, "sync", customer.id);
+    await insertUser(db, "sync", customer.id);
 
-    const list = listCustomerSubscriptions({ db, clock: systemClock }, "sync");
+    const list = await listCustomerSubscriptions({ db, clock: systemClock }, "sync");
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({
       id: sub.id,
@@ -299,5 +296,6 @@ describe("listCustomerSubscriptions (synced from the emulator)", () => {
         },
       ],
     });
+    await closeDb(db);
   });
 });

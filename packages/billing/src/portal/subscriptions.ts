@@ -5,9 +5,9 @@ import {
   stripeSubscriptions,
   type Db,
 } from "@folio/db";
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
-import { stripeCustomerIdFor } from "../customers.ts";
+import { stripeCustomerIdFor } from "../records/customer-link.ts";
 
 /** How long a canceled subscription stays on the customer's overview after it ended. */
 export const ENDED_SUBSCRIPTION_WINDOW_DAYS = 90;
@@ -49,56 +49,69 @@ export interface CustomerSubscription {
   createdAt: Date | null;
 }
 
+/** Newest first by Stripe's creation time (unknown last), then by id: the same on every dialect. */
+function byCreatedDesc(
+  a: { createdAt: Date | null; id: string },
+  b: { createdAt: Date | null; id: string },
+): number {
+  const at = a.createdAt?.getTime() ?? -Infinity;
+  const bt = b.createdAt?.getTime() ?? -Infinity;
+  return bt - at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** Item ids in the order Stripe lists them (the plan first, as it was subscribed to). */
+function itemOrderOf(raw: Record<string, unknown>): string[] {
+  const data = (raw.items as { data?: Array<{ id?: unknown }> } | undefined)?.data ?? [];
+  return data.map((i) => i.id).filter((id): id is string => typeof id === "string");
+}
+
 /**
  * The user's subscriptions as the mirror holds them, newest first: live ones, plus canceled ones
  * that ended within the last ENDED_SUBSCRIPTION_WINDOW_DAYS. Tombstoned rows and items are left
  * out. A user without a Stripe customer has none.
  */
-export function listCustomerSubscriptions(
+export async function listCustomerSubscriptions(
   { db, clock }: { db: Db; clock: Clock },
   userId: string,
-): CustomerSubscription[] {
-  const customerId = stripeCustomerIdFor(db, userId);
+): Promise<CustomerSubscription[]> {
+  const customerId = await stripeCustomerIdFor(db, userId);
   if (!customerId) return [];
 
   const endedSince = new Date(clock.now().getTime() - ENDED_SUBSCRIPTION_WINDOW_DAYS * DAY_MS);
-  const subs = db
-    .select({
-      id: stripeSubscriptions.id,
-      status: stripeSubscriptions.status,
-      currency: stripeSubscriptions.currency,
-      trialEnd: stripeSubscriptions.trialEnd,
-      cancelAtPeriodEnd: stripeSubscriptions.cancelAtPeriodEnd,
-      cancelAt: stripeSubscriptions.cancelAt,
-      canceledAt: stripeSubscriptions.canceledAt,
-      endedAt: stripeSubscriptions.endedAt,
-      createdAt: stripeSubscriptions.stripeCreated,
-      // Item ids in the order Stripe lists them (the plan first, as it was subscribed to).
-      itemOrder: sql<string | null>`(select json_group_array(json_extract(value, '$.id'))
-        from json_each(${stripeSubscriptions.raw}, '$.items.data'))`,
-    })
-    .from(stripeSubscriptions)
-    .where(
-      and(eq(stripeSubscriptions.customerId, customerId), isNull(stripeSubscriptions.deletedAt)),
-    )
-    .orderBy(desc(stripeSubscriptions.stripeCreated), desc(stripeSubscriptions.id))
-    .all()
+  const subs = (
+    await db
+      .select({
+        id: stripeSubscriptions.id,
+        status: stripeSubscriptions.status,
+        currency: stripeSubscriptions.currency,
+        trialEnd: stripeSubscriptions.trialEnd,
+        cancelAtPeriodEnd: stripeSubscriptions.cancelAtPeriodEnd,
+        cancelAt: stripeSubscriptions.cancelAt,
+        canceledAt: stripeSubscriptions.canceledAt,
+        endedAt: stripeSubscriptions.endedAt,
+        createdAt: stripeSubscriptions.stripeCreated,
+        raw: stripeSubscriptions.raw,
+      })
+      .from(stripeSubscriptions)
+      .where(
+        and(eq(stripeSubscriptions.customerId, customerId), isNull(stripeSubscriptions.deletedAt)),
+      )
+  )
     .filter((s) => {
       if (HIDDEN_STATUSES.includes(s.status)) return false;
       if (s.status !== "canceled") return true;
       const endedAt = s.endedAt ?? s.canceledAt;
       return endedAt !== null && endedAt >= endedSince;
-    });
+    })
+    .sort(byCreatedDesc);
   if (subs.length === 0) return [];
 
-  const items = db
+  const items = await db
     .select({
       id: stripeSubscriptionItems.id,
       subscriptionId: stripeSubscriptionItems.subscriptionId,
       productName: stripeProducts.name,
-      unitLabel: sql<
-        string | null
-      >`nullif(json_extract(${stripeProducts.raw}, '$.unit_label'), '')`,
+      productRaw: stripeProducts.raw,
       priceNickname: stripePrices.nickname,
       priceLookupKey: stripePrices.lookupKey,
       unitAmount: stripeSubscriptionItems.unitAmount,
@@ -107,6 +120,7 @@ export function listCustomerSubscriptions(
       intervalCount: stripeSubscriptionItems.intervalCount,
       quantity: stripeSubscriptionItems.quantity,
       currentPeriodEnd: stripeSubscriptionItems.currentPeriodEnd,
+      createdAt: stripeSubscriptionItems.stripeCreated,
     })
     .from(stripeSubscriptionItems)
     .leftJoin(stripePrices, eq(stripePrices.id, stripeSubscriptionItems.priceId))
@@ -119,12 +133,12 @@ export function listCustomerSubscriptions(
         ),
         isNull(stripeSubscriptionItems.deletedAt),
       ),
-    )
-    .orderBy(asc(stripeSubscriptionItems.stripeCreated), asc(stripeSubscriptionItems.id))
-    .all();
+    );
+  // Oldest first; items not in Stripe's list (there should be none) go last in that order.
+  items.sort((a, b) => -byCreatedDesc(a, b));
 
-  return subs.map(({ itemOrder, ...s }) => {
-    const order = itemOrder ? (JSON.parse(itemOrder) as string[]) : [];
+  return subs.map(({ raw, ...s }) => {
+    const order = itemOrderOf(raw);
     const rank = (id: string) => {
       const at = order.indexOf(id);
       return at === -1 ? order.length : at;
@@ -138,7 +152,23 @@ export function listCustomerSubscriptions(
       ...s,
       ended: s.status === "canceled",
       currentPeriodEnd: periodEnds.length > 0 ? new Date(Math.min(...periodEnds)) : null,
-      items: own.map(({ subscriptionId: _s, currentPeriodEnd: _p, ...item }) => item),
+      items: own.map((i) => ({
+        id: i.id,
+        productName: i.productName,
+        unitLabel: unitLabelOf(i.productRaw),
+        priceNickname: i.priceNickname,
+        priceLookupKey: i.priceLookupKey,
+        unitAmount: i.unitAmount,
+        currency: i.currency,
+        interval: i.interval,
+        intervalCount: i.intervalCount,
+        quantity: i.quantity,
+      })),
     };
   });
+}
+
+function unitLabelOf(raw: Record<string, unknown> | null): string | null {
+  const label = raw?.unit_label;
+  return typeof label === "string" && label !== "" ? label : null;
 }

@@ -10,17 +10,18 @@ import { idOf } from "../sync/kinds.ts";
  */
 export const creditLedgerHook: SyncHook = {
   types: ["customer_balance_transaction"],
-  write(tx, change) {
+  async write(tx, change) {
     if (change.type !== "customer_balance_transaction") return;
     const bt = change.object;
     const customerId = idOf(bt.customer);
     if (!customerId) return;
-    const link = tx
+    const link = await tx
       .select({ userId: billingCustomers.userId })
       .from(billingCustomers)
       .where(eq(billingCustomers.stripeCustomerId, customerId))
       .get();
-    tx.insert(creditLedger)
+    await tx
+      .insert(creditLedger)
       .values({
         balanceTransactionId: bt.id,
         stripeCustomerId: customerId,
@@ -39,7 +40,6 @@ export const creditLedgerHook: SyncHook = {
       .onConflictDoUpdate({
         target: creditLedger.balanceTransactionId,
         set: { description: bt.description },
-      })
-      .run();
+      });
   },
 };

@@ -1,4 +1,4 @@
-import { users, type Db } from "@folio/db";
+import { users, withTransaction, type Db } from "@folio/db";
 import type Stripe from "stripe";
 import { manualClock } from "../clock.ts";
 import type { SyncChange, SyncChangeType, SyncHook, SyncObjectMap } from "../sync/hooks.ts";
@@ -9,11 +9,15 @@ import type { SyncChange, SyncChangeType, SyncHook, SyncObjectMap } from "../syn
 let seq = 0;
 export const nextId = (prefix: string) => `${prefix}_test${(++seq).toString().padStart(8, "0")}`;
 
-export function addUser(db: Db, id = nextId("usr"), email = `${id}@example.test`) {
+export async function addUser(
+  db: Db,
+  id = nextId("usr"),
+  email = `${id}@example.test`,
+): Promise<string> {
   const now = new Date(Date.UTC(2026, 0, 1));
-  db.insert(users)
-    .values({ id, email, name: id, passwordHash: "x", createdAt: now, updatedAt: now })
-    .run();
+  await db
+    .insert(users)
+    .values({ id, email, name: id, passwordHash: "x", createdAt: now, updatedAt: now });
   return id;
 }
 
@@ -214,5 +218,5 @@ export async function runHook<K extends SyncChangeType>(
   } as SyncChange;
   if (hook.types && !hook.types.includes(type)) return;
   const prepared = hook.prepare ? await hook.prepare({ db, stripe, clock }, change) : undefined;
-  db.transaction((tx) => hook.write(tx, change, prepared));
+  await withTransaction(db, (tx) => hook.write(tx, change, prepared));
 }

@@ -1,6 +1,6 @@
-import { customerLinkHook } from "../customers.ts";
 import type { SyncHooks } from "../sync/hooks.ts";
 import { creditLedgerHook } from "./credit-ledger.ts";
+import { customerLinkHook } from "./customer-link.ts";
 import { orderHook, orderPaymentHook } from "./orders.ts";
 import { subscriptionHistoryHook } from "./subscription-history.ts";
 

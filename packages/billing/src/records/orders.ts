@@ -9,13 +9,15 @@ import {
   stripeRefunds,
   users,
   type OrderPaymentState,
+  type Tx,
 } from "@folio/db";
 import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
-import type { SyncChange, SyncDeps, SyncHook, SyncTx } from "../sync/hooks.ts";
+import { syncActor, type Actor } from "../audit/actor.ts";
+import { audit } from "../audit/audit.ts";
+import type { SyncChange, SyncDeps, SyncHook } from "../sync/hooks.ts";
 import { idOf } from "../sync/kinds.ts";
-import { audit, syncActor } from "./audit.ts";
 
 /** A checkout session that should become an order: paid, complete, one-time payment. */
 export function isPaidPaymentSession(session: Stripe.Checkout.Session): boolean {
@@ -119,35 +121,43 @@ interface Overlay {
  * the store knows for its payment intent. Derived from the full current state rather than from
  * the triggering event, so it converges whatever order the events arrive in.
  */
-export function refreshOrderPayment(
-  tx: SyncTx,
+export async function refreshOrderPayment(
+  tx: Tx,
   paymentIntentId: string,
   at: Date,
-  actor: string,
+  actor: Actor,
   overlay: Overlay = {},
-): void {
-  const order = tx.select().from(orders).where(eq(orders.paymentIntentId, paymentIntentId)).get();
+): Promise<void> {
+  const order = await tx
+    .select()
+    .from(orders)
+    .where(eq(orders.paymentIntentId, paymentIntentId))
+    .get();
   if (!order) return;
 
   const charges = new Map(
-    tx
-      .select({ id: stripeCharges.id, amountRefunded: stripeCharges.amountRefunded })
-      .from(stripeCharges)
-      .where(
-        and(eq(stripeCharges.paymentIntentId, paymentIntentId), isNull(stripeCharges.deletedAt)),
-      )
-      .all()
-      .map((c) => [c.id, c.amountRefunded]),
+    (
+      await tx
+        .select({ id: stripeCharges.id, amountRefunded: stripeCharges.amountRefunded })
+        .from(stripeCharges)
+        .where(
+          and(eq(stripeCharges.paymentIntentId, paymentIntentId), isNull(stripeCharges.deletedAt)),
+        )
+    ).map((c) => [c.id, c.amountRefunded]),
   );
   if (overlay.charge) charges.set(overlay.charge.id, overlay.charge.amount_refunded);
 
   const refunds = new Map(
-    tx
-      .select({ id: stripeRefunds.id, amount: stripeRefunds.amount, status: stripeRefunds.status })
-      .from(stripeRefunds)
-      .where(eq(stripeRefunds.paymentIntentId, paymentIntentId))
-      .all()
-      .map((r) => [r.id, r]),
+    (
+      await tx
+        .select({
+          id: stripeRefunds.id,
+          amount: stripeRefunds.amount,
+          status: stripeRefunds.status,
+        })
+        .from(stripeRefunds)
+        .where(eq(stripeRefunds.paymentIntentId, paymentIntentId))
+    ).map((r) => [r.id, r]),
   );
   if (overlay.refund) {
     const r = overlay.refund;
@@ -156,23 +166,23 @@ export function refreshOrderPayment(
 
   const chargeIds = [...charges.keys()];
   const disputes = new Map(
-    tx
-      .select({
-        id: stripeDisputes.id,
-        status: stripeDisputes.status,
-        created: stripeDisputes.stripeCreated,
-      })
-      .from(stripeDisputes)
-      .where(
-        chargeIds.length > 0
-          ? or(
-              eq(stripeDisputes.paymentIntentId, paymentIntentId),
-              inArray(stripeDisputes.chargeId, chargeIds),
-            )
-          : eq(stripeDisputes.paymentIntentId, paymentIntentId),
-      )
-      .all()
-      .map((d) => [d.id, d]),
+    (
+      await tx
+        .select({
+          id: stripeDisputes.id,
+          status: stripeDisputes.status,
+          created: stripeDisputes.stripeCreated,
+        })
+        .from(stripeDisputes)
+        .where(
+          chargeIds.length > 0
+            ? or(
+                eq(stripeDisputes.paymentIntentId, paymentIntentId),
+                inArray(stripeDisputes.chargeId, chargeIds),
+              )
+            : eq(stripeDisputes.paymentIntentId, paymentIntentId),
+        )
+    ).map((d) => [d.id, d]),
   );
   if (overlay.dispute) {
     const d = overlay.dispute;
@@ -198,25 +208,29 @@ export function refreshOrderPayment(
   ) {
     return;
   }
-  tx.update(orders)
+  await tx
+    .update(orders)
     .set({ paymentState: state, amountRefunded: refunded, disputeStatus, updatedAt: at })
-    .where(eq(orders.id, order.id))
-    .run();
+    .where(eq(orders.id, order.id));
   if (state !== order.paymentState) {
-    audit(tx, {
-      actor,
+    await audit(tx, actor, {
       action: "order.payment_state_changed",
-      subject: `order:${order.id}`,
-      details: { from: order.paymentState, to: state, amountRefunded: refunded, disputeStatus },
+      target: `order:${order.id}`,
+      before: {
+        paymentState: order.paymentState,
+        amountRefunded: order.amountRefunded,
+        disputeStatus: order.disputeStatus,
+      },
+      after: { paymentState: state, amountRefunded: refunded, disputeStatus },
       at,
     });
   }
 }
 
-function resolveUserId(tx: SyncTx, session: Stripe.Checkout.Session): string | null {
+async function resolveUserId(tx: Tx, session: Stripe.Checkout.Session): Promise<string | null> {
   const customerId = idOf(session.customer);
   if (customerId) {
-    const link = tx
+    const link = await tx
       .select({ userId: billingCustomers.userId })
       .from(billingCustomers)
       .where(eq(billingCustomers.stripeCustomerId, customerId))
@@ -225,7 +239,7 @@ function resolveUserId(tx: SyncTx, session: Stripe.Checkout.Session): string | n
   }
   const claimed = session.client_reference_id ?? session.metadata?.folio_user_id ?? null;
   if (!claimed) return null;
-  const user = tx.select({ id: users.id }).from(users).where(eq(users.id, claimed)).get();
+  const user = await tx.select({ id: users.id }).from(users).where(eq(users.id, claimed)).get();
   return user?.id ?? null;
 }
 
@@ -233,15 +247,19 @@ function resolveUserId(tx: SyncTx, session: Stripe.Checkout.Session): string | n
  * Writes the order, its items and (when anything ships) its shipping task for a paid payment-mode
  * checkout session. Keyed by the session id: redeliveries and re-fetches write nothing new.
  */
-export function writeOrder(
-  tx: SyncTx,
+export async function writeOrder(
+  tx: Tx,
   session: Stripe.Checkout.Session,
   items: PreparedLineItem[],
   event: { id: string | null; type: string; created: Date },
   now: Date,
-): string | null {
+): Promise<string | null> {
   const orderId = orderIdFor(session.id);
-  const exists = tx.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).get();
+  const exists = await tx
+    .select({ id: orders.id })
+    .from(orders)
+    .where(eq(orders.id, orderId))
+    .get();
   if (exists) return null;
 
   const shipping = session.collected_information?.shipping_details ?? null;
@@ -251,46 +269,41 @@ export function writeOrder(
   const actor = syncActor(event);
   const placedAt = event.id ? event.created : new Date(session.created * 1000);
 
-  tx.insert(orders)
-    .values({
-      id: orderId,
-      checkoutSessionId: session.id,
-      paymentIntentId,
-      stripeCustomerId: idOf(session.customer),
-      userId: resolveUserId(tx, session),
-      email: session.customer_details?.email ?? session.customer_email ?? null,
-      currency: session.currency ?? items[0]?.currency ?? "usd",
-      amountSubtotal: session.amount_subtotal ?? items.reduce((a, i) => a + i.amountSubtotal, 0),
-      amountDiscount: totals?.amount_discount ?? 0,
-      amountShipping: totals?.amount_shipping ?? 0,
-      amountTax: totals?.amount_tax ?? 0,
-      amountTotal: session.amount_total ?? items.reduce((a, i) => a + i.amountTotal, 0),
-      paymentState: "paid",
-      requiresShipping,
-      shippingName: shipping?.name ?? null,
-      shippingPhone: session.customer_details?.phone ?? null,
-      shippingLine1: shipping?.address.line1 ?? null,
-      shippingLine2: shipping?.address.line2 ?? null,
-      shippingCity: shipping?.address.city ?? null,
-      shippingState: shipping?.address.state ?? null,
-      shippingPostalCode: shipping?.address.postal_code ?? null,
-      shippingCountry: shipping?.address.country ?? null,
-      livemode: session.livemode,
-      placedAt,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  await tx.insert(orders).values({
+    id: orderId,
+    checkoutSessionId: session.id,
+    paymentIntentId,
+    stripeCustomerId: idOf(session.customer),
+    userId: await resolveUserId(tx, session),
+    email: session.customer_details?.email ?? session.customer_email ?? null,
+    currency: session.currency ?? items[0]?.currency ?? "usd",
+    amountSubtotal: session.amount_subtotal ?? items.reduce((a, i) => a + i.amountSubtotal, 0),
+    amountDiscount: totals?.amount_discount ?? 0,
+    amountShipping: totals?.amount_shipping ?? 0,
+    amountTax: totals?.amount_tax ?? 0,
+    amountTotal: session.amount_total ?? items.reduce((a, i) => a + i.amountTotal, 0),
+    paymentState: "paid",
+    requiresShipping,
+    shippingName: shipping?.name ?? null,
+    shippingPhone: session.customer_details?.phone ?? null,
+    shippingLine1: shipping?.address.line1 ?? null,
+    shippingLine2: shipping?.address.line2 ?? null,
+    shippingCity: shipping?.address.city ?? null,
+    shippingState: shipping?.address.state ?? null,
+    shippingPostalCode: shipping?.address.postal_code ?? null,
+    shippingCountry: shipping?.address.country ?? null,
+    livemode: session.livemode,
+    placedAt,
+    createdAt: now,
+    updatedAt: now,
+  });
   if (items.length > 0) {
-    tx.insert(orderItems)
-      .values(items.map((i) => ({ ...i, orderId })))
-      .run();
+    await tx.insert(orderItems).values(items.map((i) => ({ ...i, orderId })));
   }
-  audit(tx, {
-    actor,
+  await audit(tx, actor, {
     action: "order.created",
-    subject: `order:${orderId}`,
-    details: {
+    target: `order:${orderId}`,
+    after: {
       checkoutSessionId: session.id,
       amountTotal: session.amount_total,
       currency: session.currency,
@@ -300,20 +313,19 @@ export function writeOrder(
   });
   if (requiresShipping) {
     const taskId = `shp_${orderId.slice(4)}`;
-    tx.insert(shippingTasks)
+    await tx
+      .insert(shippingTasks)
       .values({ id: taskId, orderId, status: "pending", createdAt: now, updatedAt: now })
-      .onConflictDoNothing()
-      .run();
-    audit(tx, {
-      actor,
+      .onConflictDoNothing();
+    await audit(tx, actor, {
       action: "shipping_task.created",
-      subject: `shipping_task:${taskId}`,
-      details: { orderId },
+      target: `shipping_task:${taskId}`,
+      after: { orderId, status: "pending" },
       at: now,
     });
   }
   // Refunds or disputes may have been stored before the session's completion arrived.
-  if (paymentIntentId) refreshOrderPayment(tx, paymentIntentId, now, actor);
+  if (paymentIntentId) await refreshOrderPayment(tx, paymentIntentId, now, actor);
   return orderId;
 }
 
@@ -323,35 +335,45 @@ export const orderHook: SyncHook = {
   async prepare({ db, stripe }: SyncDeps, change: SyncChange) {
     if (change.type !== "checkout.session" || !isPaidPaymentSession(change.object)) return null;
     const orderId = orderIdFor(change.object.id);
-    const exists = db.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId)).get();
+    const exists = await db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(eq(orders.id, orderId))
+      .get();
     if (exists) return null;
     const embedded = change.object.line_items?.data;
     if (embedded && !change.object.line_items?.has_more) return embedded.map(toPreparedLineItem);
     return fetchLineItems(stripe, change.object.id);
   },
-  write(tx, change, prepared) {
+  async write(tx, change, prepared) {
     if (change.type !== "checkout.session" || !isPaidPaymentSession(change.object)) return;
     // null: the order already existed when prepared (the unique id still guards races).
     if (!Array.isArray(prepared)) return;
-    writeOrder(tx, change.object, prepared as PreparedLineItem[], change.event, change.clock.now());
+    await writeOrder(
+      tx,
+      change.object,
+      prepared as PreparedLineItem[],
+      change.event,
+      change.clock.now(),
+    );
   },
 };
 
 /** Charges, refunds and disputes move the payment state of the order they belong to. */
 export const orderPaymentHook: SyncHook = {
   types: ["charge", "refund", "dispute"],
-  write(tx, change) {
+  async write(tx, change) {
     const now = change.clock.now();
     const actor = syncActor(change.event);
     switch (change.type) {
       case "charge": {
         const pi = idOf(change.object.payment_intent);
-        if (pi) refreshOrderPayment(tx, pi, now, actor, { charge: change.object });
+        if (pi) await refreshOrderPayment(tx, pi, now, actor, { charge: change.object });
         return;
       }
       case "refund": {
         const pi = idOf(change.object.payment_intent);
-        if (pi) refreshOrderPayment(tx, pi, now, actor, { refund: change.object });
+        if (pi) await refreshOrderPayment(tx, pi, now, actor, { refund: change.object });
         return;
       }
       case "dispute": {
@@ -359,7 +381,7 @@ export const orderPaymentHook: SyncHook = {
         if (!pi) {
           const chargeId = idOf(change.object.charge);
           const charge = chargeId
-            ? tx
+            ? await tx
                 .select({ pi: stripeCharges.paymentIntentId })
                 .from(stripeCharges)
                 .where(eq(stripeCharges.id, chargeId))
@@ -367,7 +389,7 @@ export const orderPaymentHook: SyncHook = {
             : undefined;
           pi = charge?.pi ?? null;
         }
-        if (pi) refreshOrderPayment(tx, pi, now, actor, { dispute: change.object });
+        if (pi) await refreshOrderPayment(tx, pi, now, actor, { dispute: change.object });
         return;
       }
       default:

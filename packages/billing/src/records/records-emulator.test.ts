@@ -1,6 +1,7 @@
 import {
+  auditLog,
   billingCustomers,
-  createDb,
+  closeDb,
   orderItems,
   orders,
   shippingTasks,
@@ -9,15 +10,17 @@ import {
   users,
   type Db,
 } from "@folio/db";
+import { createTestDb } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { pushCatalog } from "../catalog/push.ts";
 import { demoCatalog } from "../catalog/schema.ts";
 import { manualClock } from "../clock.ts";
 import { ensureStripeCustomer } from "../customers.ts";
-import { convergenceProblems, deliver, prng, recordEvents, shuffle } from "../sync/testing.ts";
+import { convergenceProblems, prng, recordEvents, shuffle } from "../sync/testing.ts";
+import { deliver } from "../webhooks/testing.ts";
 import { startWebhookWorker } from "../webhooks/worker.ts";
 import { recordHooks } from "./index.ts";
 
@@ -40,8 +43,11 @@ afterAll(async () => {
 beforeEach(async () => {
   await emulator.reset();
   seen.clear();
-  db = createDb(":memory:");
+  db = await createTestDb();
   clock.set(emulator.now() * 1000);
+});
+afterEach(async () => {
+  await closeDb(db);
 });
 
 async function priceId(lookupKey: string): Promise<string> {
@@ -51,12 +57,10 @@ async function priceId(lookupKey: string): Promise<string> {
   return id;
 }
 
-function addUser(email: string): { id: string; email: string; name: string } {
+async function addUser(email: string): Promise<{ id: string; email: string; name: string }> {
   const user = { id: `usr_${email.split("@")[0]}`, email, name: "Casey Customer" };
   const at = clock.now();
-  db.insert(users)
-    .values({ ...user, passwordHash: "x", createdAt: at, updatedAt: at })
-    .run();
+  await db.insert(users).values({ ...user, passwordHash: "x", createdAt: at, updatedAt: at });
   return user;
 }
 
@@ -95,7 +99,7 @@ async function syncNewEvents(seed: number, { advance = true } = {}) {
   const copies = fresh.flatMap((e) =>
     Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
   );
-  deliver({ db, clock }, shuffle(copies, random));
+  await deliver({ db, clock }, shuffle(copies, random));
   const worker = startWebhookWorker(
     { db, stripe, clock, hooks: recordHooks },
     { autoStart: false },
@@ -110,7 +114,7 @@ async function syncNewEvents(seed: number, { advance = true } = {}) {
 describe("records from emulator flows", () => {
   it("a paid checkout with shipped goods becomes one order with items and a shipping task; refunds move its state", async () => {
     await pushCatalog({ stripe }, demoCatalog());
-    const user = addUser("casey@example.test");
+    const user = await addUser("casey@example.test");
     const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
     const session = await stripe.checkout.sessions.create({
       mode: "payment",
@@ -128,7 +132,7 @@ describe("records from emulator flows", () => {
     await syncNewEvents(1);
 
     const paid = await stripe.checkout.sessions.retrieve(session.id);
-    const all = db.select().from(orders).all();
+    const all = await db.select().from(orders);
     expect(all).toHaveLength(1);
     const order = all[0]!;
     expect(order).toMatchObject({
@@ -147,12 +151,9 @@ describe("records from emulator flows", () => {
       shippingPostalCode: "97201",
       shippingCountry: "US",
     });
-    const items = db
-      .select()
-      .from(orderItems)
-      .where(eq(orderItems.orderId, order.id))
-      .all()
-      .map((i) => [i.lookupKey, i.quantity, i.unitAmount, i.requiresShipping, i.creditsGranted]);
+    const items = (await db.select().from(orderItems).where(eq(orderItems.orderId, order.id))).map(
+      (i) => [i.lookupKey, i.quantity, i.unitAmount, i.requiresShipping, i.creditsGranted],
+    );
     expect(items).toEqual(
       expect.arrayContaining([
         ["notebook_a5_dot", 2, 2400, true, 0],
@@ -161,30 +162,40 @@ describe("records from emulator flows", () => {
       ]),
     );
     expect(items).toHaveLength(3);
-    expect(db.select().from(shippingTasks).all()).toMatchObject([
+    expect(await db.select().from(shippingTasks)).toMatchObject([
       { orderId: order.id, status: "pending" },
     ]);
 
     await stripe.refunds.create({ payment_intent: order.paymentIntentId!, amount: 1900 });
     await syncNewEvents(2);
-    expect(db.select().from(orders).get()).toMatchObject({
+    expect(await db.select().from(orders).get()).toMatchObject({
       paymentState: "partially_refunded",
       amountRefunded: 1900,
     });
 
     await stripe.refunds.create({ payment_intent: order.paymentIntentId! });
     await syncNewEvents(3);
-    expect(db.select().from(orders).get()).toMatchObject({
+    expect(await db.select().from(orders).get()).toMatchObject({
       paymentState: "refunded",
       amountRefunded: order.amountTotal,
     });
-    expect(db.select().from(orders).all()).toHaveLength(1);
-    expect(db.select().from(shippingTasks).all()).toHaveLength(1);
+    expect(await db.select().from(orders)).toHaveLength(1);
+    expect(await db.select().from(shippingTasks)).toHaveLength(1);
+    // Each payment state change audited once, by the event that caused it.
+    const changes = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "order.payment_state_changed"))
+      .orderBy(auditLog.id);
+    expect(changes.map((c) => [c.actorType, c.after?.paymentState])).toEqual([
+      ["sync", "partially_refunded"],
+      ["sync", "refunded"],
+    ]);
   });
 
   it("a subscription checkout with a trial and seats lands in the subscription history, once per material change", async () => {
     await pushCatalog({ stripe }, demoCatalog());
-    const user = addUser("sub@example.test");
+    const user = await addUser("sub@example.test");
     const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
     const session = await stripe.checkout.sessions.create({
       mode: "subscription",
@@ -206,10 +217,9 @@ describe("records from emulator flows", () => {
         .select()
         .from(subscriptionHistory)
         .where(eq(subscriptionHistory.subscriptionId, subId))
-        .orderBy(subscriptionHistory.id)
-        .all();
-    expect(db.select().from(orders).all()).toHaveLength(0);
-    const first = history().at(-1)!;
+        .orderBy(subscriptionHistory.id);
+    expect(await db.select().from(orders)).toHaveLength(0);
+    const first = (await history()).at(-1)!;
     expect(first).toMatchObject({
       stripeCustomerId: customer,
       status: "trialing",
@@ -222,7 +232,7 @@ describe("records from emulator flows", () => {
       [1, 1400],
       [3, 400],
     ]);
-    const rowsBefore = history().length;
+    const rowsBefore = (await history()).length;
 
     const sub = await stripe.subscriptions.retrieve(subId);
     const seatItem = sub.items.data.find((i) => i.quantity === 3)!;
@@ -232,7 +242,7 @@ describe("records from emulator flows", () => {
     });
     await stripe.subscriptions.update(subId, { metadata: { note: "not material" } });
     await syncNewEvents(5);
-    const after = history();
+    const after = await history();
     expect(after).toHaveLength(rowsBefore + 1);
     expect(
       after
@@ -243,13 +253,16 @@ describe("records from emulator flows", () => {
 
     await stripe.subscriptions.update(subId, { cancel_at_period_end: true });
     await syncNewEvents(6);
-    expect(history().at(-1)).toMatchObject({ cancelAtPeriodEnd: true, status: "trialing" });
-    expect(db.select().from(billingCustomers).all()).toHaveLength(1);
+    expect((await history()).at(-1)).toMatchObject({
+      cancelAtPeriodEnd: true,
+      status: "trialing",
+    });
+    expect(await db.select().from(billingCustomers)).toHaveLength(1);
   });
 
   it("a subscription discount's coupon terms reach the history (the hook fetches them)", async () => {
     await pushCatalog({ stripe }, demoCatalog());
-    const user = addUser("coupon@example.test");
+    const user = await addUser("coupon@example.test");
     const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
     const coupon = await stripe.coupons.create({ percent_off: 20, duration: "forever" });
     const sub = await stripe.subscriptions.create({
@@ -260,13 +273,13 @@ describe("records from emulator flows", () => {
     });
     await syncNewEvents(9);
 
-    const last = db
-      .select()
-      .from(subscriptionHistory)
-      .where(eq(subscriptionHistory.subscriptionId, sub.id))
-      .orderBy(subscriptionHistory.id)
-      .all()
-      .at(-1);
+    const last = (
+      await db
+        .select()
+        .from(subscriptionHistory)
+        .where(eq(subscriptionHistory.subscriptionId, sub.id))
+        .orderBy(subscriptionHistory.id)
+    ).at(-1);
     expect(last?.discounts).toEqual([
       expect.objectContaining({ couponId: coupon.id, percentOff: 20, duration: "forever" }),
     ]);
@@ -274,7 +287,7 @@ describe("records from emulator flows", () => {
 
   it("a change made in the same second as the fetches that applied the checkout is not lost", async () => {
     await pushCatalog({ stripe }, demoCatalog());
-    const user = addUser("same-second@example.test");
+    const user = await addUser("same-second@example.test");
     const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
     const session = await stripe.checkout.sessions.create({
       mode: "subscription",
@@ -289,7 +302,7 @@ describe("records from emulator flows", () => {
     await stripe.subscriptions.update(subId, { cancel_at_period_end: true });
     await syncNewEvents(8, { advance: false });
 
-    const row = db
+    const row = await db
       .select()
       .from(stripeSubscriptions)
       .where(eq(stripeSubscriptions.id, subId))
@@ -299,12 +312,12 @@ describe("records from emulator flows", () => {
   });
 
   it("a user whose Stripe customer was deleted gets a new one, not the deleted one replayed", async () => {
-    const user = addUser("again@example.test");
+    const user = await addUser("again@example.test");
     const first = await ensureStripeCustomer({ db, stripe, clock }, user);
     await syncNewEvents(9);
     await stripe.customers.del(first);
     await syncNewEvents(10);
-    expect(db.select().from(billingCustomers).all()).toEqual([]);
+    expect(await db.select().from(billingCustomers)).toEqual([]);
 
     const second = await ensureStripeCustomer({ db, stripe, clock }, user);
     expect(second).not.toBe(first);
@@ -312,11 +325,13 @@ describe("records from emulator flows", () => {
     expect(customer.deleted).toBeUndefined();
     await syncNewEvents(11);
     expect(
-      db
-        .select({ id: billingCustomers.stripeCustomerId })
-        .from(billingCustomers)
-        .where(eq(billingCustomers.userId, user.id))
-        .get()?.id,
+      (
+        await db
+          .select({ id: billingCustomers.stripeCustomerId })
+          .from(billingCustomers)
+          .where(eq(billingCustomers.userId, user.id))
+          .get()
+      )?.id,
     ).toBe(second);
   });
 });

@@ -151,13 +151,13 @@ export const subscriptionHistoryHook: SyncHook = {
     );
     return discounts.map((d) => discountDetails(d, new Map()));
   },
-  write(tx, change, prepared) {
+  async write(tx, change, prepared) {
     if (change.type !== "subscription") return;
     const known = new Map(
       ((prepared as SubscriptionHistoryDiscount[] | null) ?? []).map((d) => [d.id, d]),
     );
     const snap = snapshotSubscription(change.object, known);
-    const last = tx
+    const last = await tx
       .select({ fingerprint: subscriptionHistory.fingerprint })
       .from(subscriptionHistory)
       .where(eq(subscriptionHistory.subscriptionId, change.object.id))
@@ -175,12 +175,12 @@ export const subscriptionHistoryHook: SyncHook = {
     };
     // The same event can report a subscription twice (its payload, then a tie-break fetch):
     // the later, newer version replaces the row the event already wrote.
-    tx.insert(subscriptionHistory)
+    await tx
+      .insert(subscriptionHistory)
       .values(row)
       .onConflictDoUpdate({
         target: [subscriptionHistory.subscriptionId, subscriptionHistory.eventId],
         set: { ...snap, recordedAt: row.recordedAt },
-      })
-      .run();
+      });
   },
 };

@@ -1,16 +1,11 @@
-import { and, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, isNull, lte } from "drizzle-orm";
 import type Stripe from "stripe";
-import { stripeNowFromInbox } from "../webhooks/apply.ts";
-import { ingestEvent } from "../webhooks/ingest.ts";
+import { applySnapshots } from "./apply.ts";
+import { WRITES, type Snapshot } from "./decide.ts";
 import type { SyncDeps, SyncHooks } from "./hooks.ts";
 import { KINDS, TABLES, type MirrorKind, type StripeObject } from "./kinds.ts";
-import {
-  WRITES,
-  applySnapshots,
-  type ApplyContext,
-  type PlannedWrite,
-  type Snapshot,
-} from "./store.ts";
+import type { ApplyContext, PlannedWrite } from "./plan.ts";
+import { fetchVersionNow } from "./versions.ts";
 
 export interface SyncCounts {
   created: number;
@@ -73,27 +68,6 @@ const LISTERS: Record<Exclude<MirrorKind, "customer_balance_transaction">, Liste
   dispute: (s, p) => asObjects(s.disputes.list(p)),
   checkout_session: (s, p) => asObjects(s.checkout.sessions.list(p)),
 };
-
-/**
- * Stripe's "now" as a version for fetched objects: the second of the newest event Stripe (or our
- * inbox) knows. Events of earlier seconds are older than what we fetch next; one of that very
- * second may be newer (a change later in the second), so it ties and the object is fetched again.
- */
-export async function fetchVersionNow(deps: SyncDeps): Promise<number> {
-  let latest = 0;
-  try {
-    for await (const e of deps.stripe.events.list({ limit: 1 })) {
-      latest = e.created * 1000;
-      break;
-    }
-  } catch {
-    // Listing events is an optimisation of the version; the inbox bound still holds.
-  }
-  const inbox = stripeNowFromInbox(deps, latest);
-  // No events anywhere: nothing can conflict, our clock is as good as any.
-  const sec = inbox > 0 ? inbox : Math.floor(deps.clock.now().getTime() / 1000);
-  return sec * 1000;
-}
 
 function count(summary: SyncCounts, w: PlannedWrite | undefined) {
   if (!w) return;
@@ -225,14 +199,14 @@ async function tombstoneVanished(
   version: number,
 ): Promise<number> {
   const t = TABLES[kind] as unknown as typeof TABLES.customer;
-  const candidates = ctx.deps.db
-    .select({ id: t.id, raw: t.raw })
-    .from(t)
-    // Rows written by events newer than this sync may be missing from the listing legitimately
-    // (and the retrieve below would find them anyway).
-    .where(and(isNull(t.deletedAt), lte(t.versionTs, new Date(version))))
-    .all()
-    .filter((r) => !seen.has(r.id));
+  const candidates = (
+    await ctx.deps.db
+      .select({ id: t.id, raw: t.raw })
+      .from(t)
+      // Rows written by events newer than this sync may be missing from the listing legitimately
+      // (and the retrieve below would find them anyway).
+      .where(and(isNull(t.deletedAt), lte(t.versionTs, new Date(version))))
+  ).filter((r) => !seen.has(r.id));
   let n = 0;
   for (const row of candidates) {
     const still = await KINDS[kind].retrieve(ctx.deps.stripe, row.id, row.raw);
@@ -269,10 +243,10 @@ export async function resyncCustomer(
   const customer = await KINDS.customer.retrieve(s, stripeCustomerId);
   if (!customer) {
     const t = TABLES.customer;
-    const row = deps.db
+    const row = await deps.db
       .select({ raw: t.raw })
       .from(t)
-      .where(sql`${t.id} = ${stripeCustomerId}`)
+      .where(eq(t.id, stripeCustomerId))
       .get();
     summary.customer = empty();
     if (row) {
@@ -341,27 +315,6 @@ export async function resyncCustomer(
     }
   }
   return tally.summary;
-}
-
-export interface ReplayResult {
-  /** Events Stripe reports as not (yet) delivered. */
-  undelivered: number;
-  /** Of those, added to the inbox now (the rest were already there). */
-  queued: number;
-}
-
-/**
- * Queues every event Stripe reports with `delivery_success: false` (Stripe keeps 30 days of
- * events) that the inbox does not already hold; the worker then applies them as usual. The
- * events come from the authenticated API, so no signature is needed.
- */
-export async function replayUndelivered(deps: SyncDeps): Promise<ReplayResult> {
-  const result: ReplayResult = { undelivered: 0, queued: 0 };
-  for await (const e of deps.stripe.events.list({ delivery_success: false, limit: 100 })) {
-    result.undelivered++;
-    if (ingestEvent(deps, JSON.stringify(e))?.inserted) result.queued++;
-  }
-  return result;
 }
 
 /** The diff summary as a small table, for the CLI. */

@@ -1,21 +1,23 @@
 import {
-  createDb,
+  closeDb,
   creditLedger,
   stripeCustomerBalanceTransactions,
   stripeCustomers,
   webhookEvents,
   type Db,
 } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
 import { recordHooks } from "../records/index.ts";
+import { deliver } from "../webhooks/testing.ts";
 import { startWebhookWorker } from "../webhooks/worker.ts";
 import { syncAll } from "./backfill.ts";
 import type { SyncHooks } from "./hooks.ts";
-import { convergenceProblems, deliver, prng, recordEvents, shuffle } from "./testing.ts";
+import { convergenceProblems, prng, recordEvents, shuffle } from "./testing.ts";
 
 let emu: EmulatorHandle;
 let stripe: Stripe;
@@ -24,11 +26,19 @@ beforeAll(async () => {
   emu = await startEmulator({ deterministic: { seed: "customers-sync" } });
   stripe = emu.stripe();
 });
-afterAll(() => emu.stop());
+afterAll(async () => {
+  await emu.stop();
+  await dropTestDatabases();
+}, 120_000);
 beforeEach(() => emu.reset());
+const opened: Db[] = [];
+afterEach(async () => {
+  for (const db of opened.splice(0)) await closeDb(db).catch(() => undefined);
+});
 
-function fresh(hooks: SyncHooks = recordHooks) {
-  const db = createDb(":memory:");
+async function fresh(hooks: SyncHooks = recordHooks) {
+  const db = await createTestDb();
+  opened.push(db);
   const clock = manualClock(Date.now());
   const worker = startWebhookWorker({ db, stripe, clock, hooks }, { autoStart: false });
   return { db, clock, worker, deps: { db, stripe, clock } };
@@ -53,7 +63,8 @@ async function customerLifecycle() {
   return { deleted: c.id, kept: keep.id, events: await recordEvents(stripe) };
 }
 
-describe("customers: any order, duplicates, tombstones", () => {
+// Fresh PostgreSQL databases are cloned from a template (a few hundred ms each): allow for it.
+describe("customers: any order, duplicates, tombstones", { timeout: 60_000 }, () => {
   it("converges for 100 shuffled, duplicated deliveries and the tombstone holds", async () => {
     const { deleted, kept, events } = await customerLifecycle();
     expect(events.map((e) => e.type)).toEqual([
@@ -67,41 +78,44 @@ describe("customers: any order, duplicates, tombstones", () => {
     const cache = new Map();
     const runSeed = async (seed: number) => {
       const random = prng(seed);
-      const { db, clock, worker } = fresh();
-      const copies = events.flatMap((e) =>
-        Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
-      );
-      deliver({ db, clock }, shuffle(copies, random));
-      await worker.drain();
-      expect(await convergenceProblems(db, stripe, { cache }), `seed ${seed}`).toEqual([]);
-      expect(customerRow(db, deleted)?.deletedAt, `seed ${seed}`).not.toBeNull();
-      expect(customerRow(db, kept)?.name).toBe("Bob");
-      expect(
-        db
-          .select()
-          .from(webhookEvents)
-          .all()
-          .every((e) => e.status === "applied"),
-      ).toBe(true);
+      const { db, clock, worker } = await fresh();
+      try {
+        const copies = events.flatMap((e) =>
+          Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
+        );
+        await deliver({ db, clock }, shuffle(copies, random));
+        await worker.drain();
+        expect(await convergenceProblems(db, stripe, { cache }), `seed ${seed}`).toEqual([]);
+        expect((await customerRow(db, deleted))?.deletedAt, `seed ${seed}`).not.toBeNull();
+        expect((await customerRow(db, kept))?.name).toBe("Bob");
+        const statuses = await db.select({ status: webhookEvents.status }).from(webhookEvents);
+        expect(statuses.every((e) => e.status === "applied")).toBe(true);
+      } finally {
+        await closeDb(db);
+        opened.splice(opened.indexOf(db), 1);
+      }
     };
     // Ten fresh stores at a time: their API round trips overlap.
     for (let batch = 0; batch < 10; batch++) {
       await Promise.all(Array.from({ length: 10 }, (_, i) => runSeed(batch * 10 + i + 1)));
     }
-  }, 30_000);
+  }, 300_000);
 
   it("a replayed old update (fresh signature, inbox pruned) cannot revive a deleted customer", async () => {
     const { deleted, events } = await customerLifecycle();
-    const { db, clock, worker } = fresh();
-    deliver({ db, clock }, events);
+    const { db, clock, worker } = await fresh();
+    await deliver({ db, clock }, events);
     await worker.drain();
     // Same event redelivered: acknowledged as a duplicate.
-    expect(deliver({ db, clock }, [events[1]!])[0]).toMatchObject({ ok: true, duplicate: true });
+    expect((await deliver({ db, clock }, [events[1]!]))[0]).toMatchObject({
+      ok: true,
+      duplicate: true,
+    });
     // Even if the inbox forgot it, the version guard keeps the tombstone.
-    db.delete(webhookEvents).run();
-    deliver({ db, clock }, events.slice(0, 4));
+    await db.delete(webhookEvents);
+    await deliver({ db, clock }, events.slice(0, 4));
     await worker.drain();
-    const row = customerRow(db, deleted);
+    const row = await customerRow(db, deleted);
     expect(row?.deletedAt).not.toBeNull();
     expect(row?.raw).toMatchObject({ metadata: { plan: "pro" } });
     expect(await convergenceProblems(db, stripe)).toEqual([]);
@@ -115,10 +129,10 @@ describe("customers: any order, duplicates, tombstones", () => {
     const events = await recordEvents(stripe);
     const [created, stale, latest] = events;
     expect(stale?.created).toBe(latest?.created);
-    const { db, clock, worker } = fresh();
-    deliver({ db, clock }, [created!, latest!, stale!]);
+    const { db, clock, worker } = await fresh();
+    await deliver({ db, clock }, [created!, latest!, stale!]);
     await worker.drain();
-    const row = customerRow(db, c.id);
+    const row = await customerRow(db, c.id);
     expect(row?.name).toBe("v3");
     // Stored as fetched in that second: a later event of the same second ties and fetches again.
     expect(row?.versionEventId).toBeNull();
@@ -128,19 +142,19 @@ describe("customers: any order, duplicates, tombstones", () => {
 
   it("a fetch does not outrank a change made later in its own second", async () => {
     const c = await stripe.customers.create({ email: "same@example.com", name: "before" });
-    const { db, clock, worker, deps } = fresh();
-    deliver({ db, clock }, await recordEvents(stripe));
+    const { db, clock, worker, deps } = await fresh();
+    await deliver({ db, clock }, await recordEvents(stripe));
     await worker.drain();
     // A fetch in the same emulator second (a backfill here; a tie or parent fetch alike).
     await syncAll(deps);
-    const fetched = customerRow(db, c.id);
+    const fetched = await customerRow(db, c.id);
     expect(fetched?.versionEventId).toBeNull();
     await stripe.customers.update(c.id, { name: "after" });
     const update = (await recordEvents(stripe)).find((e) => e.type === "customer.updated")!;
     expect(update.created * 1000).toBe(fetched?.versionTs.getTime());
-    deliver({ db, clock }, [update]);
+    await deliver({ db, clock }, [update]);
     await worker.drain();
-    expect(customerRow(db, c.id)?.name).toBe("after");
+    expect((await customerRow(db, c.id))?.name).toBe("after");
     expect(await convergenceProblems(db, stripe)).toEqual([]);
   });
 
@@ -152,12 +166,12 @@ describe("customers: any order, duplicates, tombstones", () => {
     await stripe.customers.createBalanceTransaction(c.id, { amount: 1000, currency: "usd" });
     const events = await recordEvents(stripe);
     for (let seed = 1; seed <= 10; seed++) {
-      const { db, clock, worker } = fresh();
-      deliver({ db, clock }, shuffle([...events, ...events], prng(seed)));
+      const { db, clock, worker } = await fresh();
+      await deliver({ db, clock }, shuffle([...events, ...events], prng(seed)));
       await worker.drain();
-      const txns = db.select().from(stripeCustomerBalanceTransactions).all();
+      const txns = await db.select().from(stripeCustomerBalanceTransactions);
       expect(txns.map((t) => t.amount).sort()).toEqual([-2500, 1000]);
-      const ledger = db.select().from(creditLedger).all();
+      const ledger = await db.select().from(creditLedger);
       expect(ledger).toHaveLength(2);
       expect(await convergenceProblems(db, stripe)).toEqual([]);
     }
@@ -185,13 +199,13 @@ describe("customers: any order, duplicates, tombstones", () => {
       [created!, spent!, granted!, noted!],
       [created!, noted!, spent!, granted!],
     ]) {
-      const { db, clock, worker } = fresh();
+      const { db, clock, worker } = await fresh();
       // One at a time, as they arrive (the worker would otherwise sort them by creation).
       for (const e of order) {
-        deliver({ db, clock }, [e]);
+        await deliver({ db, clock }, [e]);
         await worker.drain();
       }
-      const ledger = db.select().from(creditLedger).all();
+      const ledger = await db.select().from(creditLedger);
       expect(ledger.map((l) => l.amount).sort()).toEqual([-1000, 1000]);
       expect(await convergenceProblems(db, stripe)).toEqual([]);
     }
@@ -203,13 +217,13 @@ describe("customers: any order, duplicates, tombstones", () => {
     emu.advanceClock(1);
     await stripe.customers.update(c.id, { name: "after" });
     const events = await recordEvents(stripe);
-    const { db, clock, worker, deps } = fresh();
-    deliver(
+    const { db, clock, worker, deps } = await fresh();
+    await deliver(
       { db, clock },
       events.filter((e) => e.type !== "customer.updated"),
     );
     await worker.drain();
-    expect(customerRow(db, c.id)?.name).toBe("before");
+    expect((await customerRow(db, c.id))?.name).toBe("before");
     // Deleted while we were not listening (and its event lost too).
     await stripe.customers.del(gone.id);
     const progress: string[] = [];
@@ -219,16 +233,16 @@ describe("customers: any order, duplicates, tombstones", () => {
     );
     expect(summary.customer).toEqual({ created: 0, updated: 1, unchanged: 0, tombstoned: 1 });
     expect(progress).toContain("customer:1:true");
-    expect(customerRow(db, c.id)?.name).toBe("after");
-    expect(customerRow(db, gone.id)?.deletedAt).not.toBeNull();
+    expect((await customerRow(db, c.id))?.name).toBe("after");
+    expect((await customerRow(db, gone.id))?.deletedAt).not.toBeNull();
     expect(await convergenceProblems(db, stripe)).toEqual([]);
     // A second run changes nothing.
     const again = await syncAll(deps);
     expect(again.customer).toEqual({ created: 0, updated: 0, unchanged: 1, tombstoned: 0 });
     // And the late delivery of the dropped event is now stale.
-    deliver({ db, clock }, events);
+    await deliver({ db, clock }, events);
     await worker.drain();
-    expect(customerRow(db, c.id)?.versionEventId).toBeNull();
+    expect((await customerRow(db, c.id))?.versionEventId).toBeNull();
   });
 
   it("syncAll --since lists only newer objects and never tombstones on a partial listing", async () => {
@@ -236,22 +250,16 @@ describe("customers: any order, duplicates, tombstones", () => {
     emu.advanceClock(3600);
     const since = new Date(emu.now() * 1000);
     const recent = await stripe.customers.create({ email: "new@example.com" });
-    const { db, deps } = fresh();
+    const { db, deps } = await fresh();
     const summary = await syncAll(deps, { since });
     expect(summary.customer).toEqual({ created: 1, updated: 0, unchanged: 0, tombstoned: 0 });
-    expect(
-      db
-        .select()
-        .from(stripeCustomers)
-        .all()
-        .map((c) => c.id),
-    ).toEqual([recent.id]);
+    expect((await db.select().from(stripeCustomers)).map((c) => c.id)).toEqual([recent.id]);
     // A full run picks up the rest; deleting `old` in Stripe then tombstones it only on a full run.
     await syncAll(deps);
     await stripe.customers.del(old.id);
     expect((await syncAll(deps, { since })).customer?.tombstoned).toBe(0);
-    expect(customerRow(db, old.id)?.deletedAt).toBeNull();
+    expect((await customerRow(db, old.id))?.deletedAt).toBeNull();
     expect((await syncAll(deps)).customer?.tombstoned).toBe(1);
-    expect(customerRow(db, old.id)?.deletedAt).not.toBeNull();
+    expect((await customerRow(db, old.id))?.deletedAt).not.toBeNull();
   });
 });

@@ -1,10 +1,11 @@
-import type { Db } from "@folio/db";
+import type { Db, Tx } from "@folio/db";
 import type Stripe from "stripe";
 import type { Clock } from "../clock.ts";
 
 /** The transaction handle the sync engine passes to `write`; everything written through it commits
- * (or rolls back) together with the mirror rows and the inbox event's `applied` mark. */
-export type SyncTx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+ * (or rolls back) together with the mirror rows and the inbox event's `applied` mark (or, on the
+ * write path, the caller's audit row and own records). */
+export type SyncTx = Tx;
 
 export interface SyncDeps {
   db: Db;
@@ -27,7 +28,8 @@ export interface SyncObjectMap {
 export type SyncChangeType = keyof SyncObjectMap;
 
 /** What caused the change. For webhook events `id` is the event id and `created` the event's
- * creation time; for backfills/fetches `id` is null, `type` is "sync" and `created` the fetch time. */
+ * creation time; for backfills/fetches `id` is null, `type` is "sync" and `created` the fetch time;
+ * for the Stripe write path (`storeStripeResult`) `id` is null and `type` is "api". */
 export interface SyncEventRef {
   id: string | null;
   type: string;
@@ -38,9 +40,10 @@ export interface SyncEventRef {
  * One mirror row that actually changed (created or updated; never a stale/no-op snapshot).
  * `object` is the version now stored; `previous` the version stored before (null when new).
  * Hooks are called for every changed object of a hooked type, whatever caused it: the event's
- * own object, a parent fetched because it was missing, a tie-break fetch, or a backfill. A
- * hook may therefore see the same state more than once (e.g. after a crash before commit, or a
- * backfill that finds a newer version); it must be idempotent (unique keys, upserts).
+ * own object, a parent fetched because it was missing, a tie-break fetch, a backfill, or an
+ * object a Folio command got back from Stripe (the write path). A hook may therefore see the
+ * same state more than once (a crash before commit, a backfill that finds a newer version, the
+ * webhook that follows a write-path store); it must be idempotent (unique keys, upserts).
  */
 export type SyncChange = {
   [K in SyncChangeType]: {
@@ -58,16 +61,18 @@ export type SyncChange = {
 /**
  * Derived-record writers (orders, shipping tasks, credit ledger, subscription history…).
  * `prepare` runs before the transaction and may call Stripe (e.g. list a checkout session's line
- * items); it must not write to the database. `write` runs inside the single synchronous
- * transaction that also writes the mirror rows and marks the event applied: it must be
- * synchronous and write only through `tx`. If either throws, nothing of the event is kept and
- * the event is retried with backoff.
+ * items); it must not write to the database. `write` runs inside the one transaction that also
+ * writes the mirror rows and marks the event applied (or stores a write-path result): it awaits
+ * its statements through `tx` only, and never calls Stripe or anything else over the network —
+ * on SQLite the open transaction holds the only connection, on PostgreSQL it holds row and
+ * advisory locks. If either throws, nothing of the change is kept (the event is retried with
+ * backoff). See docs/sync.md for the rules hooks keep.
  */
 export interface SyncHook {
   /** Change types this hook wants; omitted = all. */
   types?: readonly SyncChangeType[];
   prepare?(deps: SyncDeps, change: SyncChange): Promise<unknown>;
-  write(tx: SyncTx, change: SyncChange, prepared: unknown): void;
+  write(tx: SyncTx, change: SyncChange, prepared: unknown): Promise<void>;
 }
 
 export type SyncHooks = readonly SyncHook[];

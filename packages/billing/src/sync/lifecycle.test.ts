@@ -1,6 +1,7 @@
 import {
-  createDb,
+  closeDb,
   creditLedger,
+  dialectOf,
   orderItems,
   orders,
   shippingTasks,
@@ -10,23 +11,26 @@ import {
   stripeSubscriptions,
   subscriptionHistory,
   webhookEvents,
+  schema,
   type Db,
 } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, getTableColumns, getTableName, is, sql } from "drizzle-orm";
+import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type Stripe from "stripe";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
 import { recordHooks } from "../records/index.ts";
 import { snapshotSubscription } from "../records/subscription-history.ts";
 import { retryDeadWebhookEvents } from "../webhooks/admin.ts";
+import { deliver } from "../webhooks/testing.ts";
 import { startWebhookWorker } from "../webhooks/worker.ts";
 import { resyncCustomer, syncAll } from "./backfill.ts";
 import type { SyncHooks } from "./hooks.ts";
 import type { StripeObject } from "./kinds.ts";
 import {
   convergenceProblems,
-  deliver,
   frozenAccountClient,
   prng,
   recordEvents,
@@ -169,7 +173,14 @@ beforeAll(async () => {
   stripe = frozenAccountClient((config) => emu.stripe(undefined, config)).stripe;
 }, 60_000);
 
-afterAll(() => emu.stop());
+afterAll(async () => {
+  await emu.stop();
+  await dropTestDatabases();
+}, 120_000);
+const opened: Db[] = [];
+afterEach(async () => {
+  for (const db of opened.splice(0)) await closeDb(db).catch(() => undefined);
+});
 
 const TABLES_TO_DUMP = [
   "stripe_customers",
@@ -194,11 +205,21 @@ const TABLES_TO_DUMP = [
   "billing_customers",
 ];
 
-/** Every mirror and record row, by table (bookkeeping timestamps included). */
-function dump(db: Db): Record<string, unknown[]> {
-  return Object.fromEntries(
-    TABLES_TO_DUMP.map((t) => [t, db.$client.prepare(`select * from ${t} order by 1`).all()]),
-  );
+const TABLES_BY_NAME = new Map<string, SQLiteTable>(
+  (Object.values(schema) as unknown[])
+    .filter((t): t is SQLiteTable => is(t, SQLiteTable))
+    .map((t) => [getTableName(t), t]),
+);
+
+/** Every mirror and record row, by table, in id order (bookkeeping timestamps included). */
+async function dump(db: Db): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const name of TABLES_TO_DUMP) {
+    const t = TABLES_BY_NAME.get(name) as typeof schema.stripeCustomers;
+    const first = Object.values(getTableColumns(t))[0]!;
+    out[name] = await db.select().from(t).orderBy(first);
+  }
+  return out;
 }
 
 /** The same without when/why each row was last written (a replay may re-touch versions). */
@@ -208,10 +229,10 @@ function stripWrites(d: Record<string, unknown[]>) {
       t,
       rows.map((r) => {
         const {
-          synced_at: _s,
-          version_ts: _v,
-          version_event_id: _e,
-          recorded_at: _r,
+          syncedAt: _s,
+          versionTs: _v,
+          versionEventId: _e,
+          recordedAt: _r,
           ...rest
         } = r as Record<string, unknown>;
         return rest;
@@ -220,8 +241,34 @@ function stripWrites(d: Record<string, unknown[]>) {
   );
 }
 
-function fresh(hooks: SyncHooks = recordHooks) {
-  const db = createDb(":memory:");
+/**
+ * Makes every insert into stripe_invoice_line_items fail like a disk error (a trigger), until
+ * `stop`. Fault injection, so the only dialect-specific SQL outside @folio/db.
+ */
+async function failInvoiceLineInserts(db: Db): Promise<{ stop(): Promise<void> }> {
+  const run = (text: string) => db.run(sql.raw(text));
+  await run("create table fail_switch (on_ integer)");
+  await run("insert into fail_switch values (1)");
+  if (dialectOf(db) === "postgres") {
+    await run(`create function fail_lines() returns trigger language plpgsql as $$
+      begin
+        if (select on_ from fail_switch) = 1 then raise exception 'disk I/O error (simulated)'; end if;
+        return new;
+      end $$`);
+    await run(
+      "create trigger fail_lines before insert on stripe_invoice_line_items for each row execute function fail_lines()",
+    );
+  } else {
+    await run(`create trigger fail_lines before insert on stripe_invoice_line_items
+      when (select on_ from fail_switch) = 1
+      begin select raise(abort, 'disk I/O error (simulated)'); end`);
+  }
+  return { stop: async () => void (await run("update fail_switch set on_ = 0")) };
+}
+
+async function fresh(hooks: SyncHooks = recordHooks) {
+  const db = await createTestDb();
+  opened.push(db);
   const clock = manualClock(Date.now());
   const worker = startWebhookWorker({ db, stripe, clock, hooks }, { autoStart: false });
   return { db, clock, worker, deps: { db, stripe, clock } };
@@ -230,7 +277,7 @@ function fresh(hooks: SyncHooks = recordHooks) {
 /** Folio's own records exist exactly once and match the final state. */
 async function recordProblems(db: Db): Promise<string[]> {
   const problems: string[] = [];
-  const allOrders = db.select().from(orders).all();
+  const allOrders = await db.select().from(orders);
   if (allOrders.length !== 1) problems.push(`expected 1 order, got ${allOrders.length}`);
   const order = allOrders[0];
   if (order) {
@@ -242,12 +289,12 @@ async function recordProblems(db: Db): Promise<string[]> {
     if (!order.requiresShipping || order.shippingLine1 !== "1 Analytical Way")
       problems.push("order shipping address missing");
   }
-  const items = db.select().from(orderItems).all();
+  const items = await db.select().from(orderItems);
   if (items.length !== 1 || items[0]?.quantity !== 2) problems.push(`order items ${items.length}`);
-  const tasks = db.select().from(shippingTasks).all();
+  const tasks = await db.select().from(shippingTasks);
   if (tasks.length !== 1) problems.push(`expected 1 shipping task, got ${tasks.length}`);
 
-  const ledger = db.select().from(creditLedger).all();
+  const ledger = await db.select().from(creditLedger);
   const txns: Stripe.CustomerBalanceTransaction[] = [];
   for await (const t of stripe.customers.listBalanceTransactions(ids.customer)) txns.push(t);
   const ledgerIds = ledger.map((l) => l.balanceTransactionId).sort();
@@ -255,12 +302,11 @@ async function recordProblems(db: Db): Promise<string[]> {
   if (JSON.stringify(ledgerIds) !== JSON.stringify(txnIds))
     problems.push(`ledger ${JSON.stringify(ledgerIds)} vs Stripe ${JSON.stringify(txnIds)}`);
 
-  const history = db
+  const history = await db
     .select()
     .from(subscriptionHistory)
     .where(eq(subscriptionHistory.subscriptionId, ids.subscription))
-    .orderBy(asc(subscriptionHistory.effectiveAt), asc(subscriptionHistory.id))
-    .all();
+    .orderBy(asc(subscriptionHistory.effectiveAt), asc(subscriptionHistory.id));
   const finalSub = cache.get(`subscription:${ids.subscription}`) as unknown as Stripe.Subscription;
   const last = history.at(-1);
   if (!last) problems.push("no subscription history");
@@ -272,7 +318,8 @@ async function recordProblems(db: Db): Promise<string[]> {
   return problems;
 }
 
-describe("full lifecycle delivered in any order", () => {
+// Fresh PostgreSQL databases are cloned from a template (a few hundred ms each): allow for it.
+describe("full lifecycle delivered in any order", { timeout: 60_000 }, () => {
   it("recorded a lifecycle with same-second events", () => {
     const types = events.map((e) => e.type);
     for (const t of [
@@ -294,41 +341,46 @@ describe("full lifecycle delivered in any order", () => {
   });
 
   it("in order, every event applies and the store converges", async () => {
-    const { db, clock, worker } = fresh();
-    deliver({ db, clock }, events);
+    const { db, clock, worker } = await fresh();
+    await deliver({ db, clock }, events);
     const result = await worker.drain();
     expect(result.failed + result.dead).toBe(0);
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
     expect(await recordProblems(db)).toEqual([]);
-    const sub = db.select().from(stripeSubscriptions).get();
+    const sub = await db.select().from(stripeSubscriptions).get();
     expect(sub).toMatchObject({ status: "canceled", customerId: ids.customer });
-    expect(db.select().from(stripeInvoices).all().length).toBeGreaterThanOrEqual(3);
+    expect((await db.select().from(stripeInvoices)).length).toBeGreaterThanOrEqual(3);
   });
 
   it("converges for 100 seeds of shuffled deliveries, each event 1–3 times", async () => {
     const runSeed = async (seed: number) => {
       const random = prng(seed);
-      const { db, clock, worker } = fresh();
-      const copies = events.flatMap((e) =>
-        Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
-      );
-      deliver({ db, clock }, shuffle(copies, random));
-      const result = await worker.drain();
-      expect(result.failed + result.dead, `seed ${seed}`).toBe(0);
-      expect(await convergenceProblems(db, stripe, { cache }), `seed ${seed}`).toEqual([]);
-      expect(await recordProblems(db), `seed ${seed}`).toEqual([]);
-      const statuses = db.select({ s: webhookEvents.status }).from(webhookEvents).all();
-      expect(new Set(statuses.map((s) => s.s)), `seed ${seed}`).toEqual(
-        new Set(statuses.some((s) => s.s === "ignored") ? ["applied", "ignored"] : ["applied"]),
-      );
+      const { db, clock, worker } = await fresh();
+      try {
+        const copies = events.flatMap((e) =>
+          Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
+        );
+        await deliver({ db, clock }, shuffle(copies, random));
+        const result = await worker.drain();
+        expect(result.failed + result.dead, `seed ${seed}`).toBe(0);
+        expect(await convergenceProblems(db, stripe, { cache }), `seed ${seed}`).toEqual([]);
+        expect(await recordProblems(db), `seed ${seed}`).toEqual([]);
+        const statuses = await db.select({ s: webhookEvents.status }).from(webhookEvents);
+        expect(new Set(statuses.map((s) => s.s)), `seed ${seed}`).toEqual(
+          new Set(statuses.some((s) => s.s === "ignored") ? ["applied", "ignored"] : ["applied"]),
+        );
+      } finally {
+        opened.splice(opened.indexOf(db), 1);
+        await closeDb(db);
+      }
     };
     for (let batch = 0; batch < 20; batch++) {
       await Promise.all(Array.from({ length: 5 }, (_, i) => runSeed(batch * 5 + i + 1)));
     }
-  }, 120_000);
+  }, 600_000);
 
   it("delivers every event 2–5 times, some concurrently, through the worker's own loop", async () => {
-    const { db, clock } = fresh();
+    const { db, clock } = await fresh();
     const worker = startWebhookWorker(
       { db, stripe, clock, hooks: recordHooks },
       { pollMs: 1, batchSize: 3 },
@@ -340,13 +392,13 @@ describe("full lifecycle delivered in any order", () => {
     );
     // Deliveries arrive in small bursts while the worker is applying.
     for (let i = 0; i < copies.length; i += 7) {
-      deliver({ db, clock }, copies.slice(i, i + 7));
+      await deliver({ db, clock }, copies.slice(i, i + 7));
       worker.wake();
       await new Promise((r) => setTimeout(r, 1));
     }
     await worker.drain();
     await worker.stop();
-    expect(db.select().from(webhookEvents).all()).toHaveLength(events.length);
+    expect(await db.select().from(webhookEvents)).toHaveLength(events.length);
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
     expect(await recordProblems(db)).toEqual([]);
   });
@@ -356,50 +408,44 @@ describe("full lifecycle delivered in any order", () => {
     const bySecond = new Map<number, Stripe.Event[]>();
     for (const e of events) bySecond.set(e.created, [...(bySecond.get(e.created) ?? []), e]);
     const staleLast = [...bySecond.values()].flatMap((group) => [...group].reverse());
-    const { db, clock, worker } = fresh();
-    deliver({ db, clock }, staleLast);
+    const { db, clock, worker } = await fresh();
+    await deliver({ db, clock }, staleLast);
     expect((await worker.drain()).failed).toBe(0);
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
     expect(await recordProblems(db)).toEqual([]);
   });
 
   it("redelivery after commit (crash before the ack) and replays of old events change nothing", async () => {
-    const { db, clock, worker } = fresh();
-    deliver({ db, clock }, events);
+    const { db, clock, worker } = await fresh();
+    await deliver({ db, clock }, events);
     await worker.drain();
-    const before = dump(db);
+    const before = await dump(db);
     // Stripe never saw our 200: it redelivers everything, freshly signed.
-    expect(deliver({ db, clock }, events).every((r) => r.ok && r.duplicate)).toBe(true);
+    expect((await deliver({ db, clock }, events)).every((r) => r.ok && r.duplicate)).toBe(true);
     expect(await worker.drain()).toEqual({ applied: 0, ignored: 0, failed: 0, dead: 0 });
-    expect(dump(db)).toEqual(before);
+    expect(await dump(db)).toEqual(before);
     // Even with the inbox emptied, old snapshots cannot regress anything.
-    db.delete(webhookEvents).run();
-    deliver({ db, clock }, shuffle(events, prng(99)));
+    await db.delete(webhookEvents);
+    await deliver({ db, clock }, shuffle(events, prng(99)));
     await worker.drain();
-    expect(stripWrites(dump(db))).toEqual(stripWrites(before));
+    expect(stripWrites(await dump(db))).toEqual(stripWrites(before));
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
     expect(await recordProblems(db)).toEqual([]);
   });
 
   it("the database failing mid-apply rolls the event back; the retry converges", async () => {
-    const { db, clock, worker } = fresh();
+    const { db, clock, worker } = await fresh();
     // Simulated I/O failure on invoice lines: the invoice row written just before must vanish too.
-    db.$client.exec(`
-      create table fail_switch (on_ integer);
-      insert into fail_switch values (1);
-      create trigger fail_lines before insert on stripe_invoice_line_items
-      when (select on_ from fail_switch) = 1
-      begin select raise(abort, 'disk I/O error (simulated)'); end;
-    `);
-    deliver({ db, clock }, events);
+    const failing = await failInvoiceLineInserts(db);
+    await deliver({ db, clock }, events);
     const first = await worker.drain();
     expect(first.failed).toBeGreaterThan(0);
-    expect(db.select().from(stripeInvoices).all()).toEqual([]);
-    const failed = db.select().from(webhookEvents).where(eq(webhookEvents.status, "failed")).all();
+    expect(await db.select().from(stripeInvoices)).toEqual([]);
+    const failed = await db.select().from(webhookEvents).where(eq(webhookEvents.status, "failed"));
     expect(failed.every((e) => e.attempts === 1 && /disk I\/O error/.test(e.lastError ?? ""))).toBe(
       true,
     );
-    db.$client.exec("update fail_switch set on_ = 0");
+    await failing.stop();
     // Not due yet: backoff.
     expect((await worker.drain()).applied).toBe(0);
     clock.advance(60_000);
@@ -416,28 +462,29 @@ describe("full lifecycle delivered in any order", () => {
         types: ["checkout.session"],
         write: () => {
           if (broken) throw new Error("hook exploded");
+          return Promise.resolve();
         },
       },
     ];
-    const { db, clock } = fresh();
+    const { db, clock } = await fresh();
     const worker = startWebhookWorker(
       { db, stripe, clock, hooks: [...recordHooks, ...flaky] },
       { autoStart: false, maxAttempts: 3, baseBackoffMs: 1000 },
     );
-    deliver({ db, clock }, events);
+    await deliver({ db, clock }, events);
     await worker.drain();
     for (let i = 0; i < 3; i++) {
       clock.advance(10_000);
       await worker.drain();
     }
-    const dead = db.select().from(webhookEvents).where(eq(webhookEvents.status, "dead")).all();
+    const dead = await db.select().from(webhookEvents).where(eq(webhookEvents.status, "dead"));
     expect(dead.length).toBeGreaterThan(0);
     expect(dead.every((e) => e.attempts === 3 && e.lastError === "Error: hook exploded")).toBe(
       true,
     );
-    expect(db.select().from(orders).all()).toHaveLength(0);
+    expect(await db.select().from(orders)).toHaveLength(0);
     broken = false;
-    expect(retryDeadWebhookEvents(db, clock).requeued).toBe(dead.length);
+    expect((await retryDeadWebhookEvents(db, clock)).requeued).toBe(dead.length);
     expect((await worker.drain()).applied).toBe(dead.length);
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
     expect(await recordProblems(db)).toEqual([]);
@@ -447,39 +494,25 @@ describe("full lifecycle delivered in any order", () => {
     const paid = events.find(
       (e) => e.type === "invoice.paid" && e.data.object.parent?.subscription_details !== null,
     )!;
-    const { db, clock, worker } = fresh();
-    deliver({ db, clock }, [paid]);
+    const { db, clock, worker } = await fresh();
+    await deliver({ db, clock }, [paid]);
     expect(await worker.drain()).toMatchObject({ applied: 1, failed: 0 });
-    expect(
-      db
-        .select()
-        .from(stripeCustomers)
-        .all()
-        .map((c) => c.id),
-    ).toEqual([ids.customer]);
-    expect(
-      db
-        .select()
-        .from(stripeSubscriptions)
-        .all()
-        .map((s) => s.id),
-    ).toEqual([ids.subscription]);
-    expect(
-      db
-        .select()
-        .from(stripeInvoices)
-        .all()
-        .map((i) => i.id),
-    ).toEqual([(paid.data.object as Stripe.Invoice).id]);
+    expect((await db.select().from(stripeCustomers)).map((c) => c.id)).toEqual([ids.customer]);
+    expect((await db.select().from(stripeSubscriptions)).map((s) => s.id)).toEqual([
+      ids.subscription,
+    ]);
+    expect((await db.select().from(stripeInvoices)).map((i) => i.id)).toEqual([
+      (paid.data.object as Stripe.Invoice).id,
+    ]);
     // The parents are today's truth (canceled), the invoice is the event's snapshot.
-    expect(db.select().from(stripeSubscriptions).get()?.status).toBe("canceled");
+    expect((await db.select().from(stripeSubscriptions).get())?.status).toBe("canceled");
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
     // Derived records for the fetched parents, once: the subscription's history starts at the
     // state fetched, and a redelivery adds nothing.
-    expect(db.select().from(subscriptionHistory).all()).toHaveLength(1);
-    deliver({ db, clock }, [paid]);
+    expect(await db.select().from(subscriptionHistory)).toHaveLength(1);
+    await deliver({ db, clock }, [paid]);
     await worker.drain();
-    expect(db.select().from(subscriptionHistory).all()).toHaveLength(1);
+    expect(await db.select().from(subscriptionHistory)).toHaveLength(1);
   });
 
   it("a dropped customer.subscription.updated is repaired by syncAll", async () => {
@@ -499,13 +532,14 @@ describe("full lifecycle delivered in any order", () => {
         items: [{ price: price.id, quantity: 2 }],
         trial_period_days: 30,
       });
-      const db = createDb(":memory:");
+      const db = await createTestDb();
+      opened.push(db);
       const clock = manualClock(Date.now());
       const deps = { db, stripe: s, clock };
       const worker = startWebhookWorker({ ...deps, hooks: recordHooks }, { autoStart: false });
       // Live: what happened so far is delivered and applied before the update happens.
       const before = await recordEvents(s);
-      deliver({ db, clock }, before);
+      await deliver({ db, clock }, before);
       await worker.drain();
 
       other.advanceClock(5);
@@ -516,27 +550,27 @@ describe("full lifecycle delivered in any order", () => {
       const seen = new Set(before.map((e) => e.id));
       const after = (await recordEvents(s)).filter((e) => !seen.has(e.id));
       const dropped = after.find((e) => e.type === "customer.subscription.updated")!;
-      deliver(
+      await deliver(
         { db, clock },
         after.filter((e) => e !== dropped),
       );
       await worker.drain();
-      const items = () =>
-        (db.select().from(stripeSubscriptions).get()?.raw as unknown as Stripe.Subscription).items
-          .data[0]?.quantity;
-      expect(items()).toBe(2);
+      const items = async () =>
+        ((await db.select().from(stripeSubscriptions).get())?.raw as unknown as Stripe.Subscription)
+          .items.data[0]?.quantity;
+      expect(await items()).toBe(2);
 
       const summary = await syncAll({ ...deps, hooks: recordHooks });
       expect(summary.subscription).toEqual({ created: 0, updated: 1, unchanged: 0, tombstoned: 0 });
-      expect(items()).toBe(5);
+      expect(await items()).toBe(5);
       expect(await convergenceProblems(db, s)).toEqual([]);
-      const history = db.select().from(subscriptionHistory).all();
+      const history = await db.select().from(subscriptionHistory);
       expect(history.at(-1)?.items[0]?.quantity).toBe(5);
       // The late delivery of the dropped event is now older than what sync stored.
-      deliver({ db, clock }, [dropped]);
+      await deliver({ db, clock }, [dropped]);
       await worker.drain();
-      expect(items()).toBe(5);
-      expect(db.select().from(subscriptionHistory).all()).toHaveLength(history.length);
+      expect(await items()).toBe(5);
+      expect(await db.select().from(subscriptionHistory)).toHaveLength(history.length);
       // Nothing left to do on a second pass.
       const again = await syncAll({ ...deps, hooks: recordHooks });
       for (const [kind, c] of Object.entries(again)) {
@@ -548,7 +582,7 @@ describe("full lifecycle delivered in any order", () => {
   });
 
   it("resyncCustomer pulls one customer's objects fresh, and is idempotent", async () => {
-    const { db, deps } = fresh();
+    const { db, deps } = await fresh();
     const summary = await resyncCustomer({ ...deps, hooks: recordHooks }, ids.customer);
     for (const [kind, c] of Object.entries(summary)) expect(c.error, kind).toBeUndefined();
     expect(summary).toMatchObject({
@@ -559,13 +593,13 @@ describe("full lifecycle delivered in any order", () => {
     });
     expect(summary.invoice?.created).toBeGreaterThanOrEqual(3);
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
-    expect(db.select().from(orders).all()).toHaveLength(1);
+    expect(await db.select().from(orders)).toHaveLength(1);
     const again = await resyncCustomer({ ...deps, hooks: recordHooks }, ids.customer);
     for (const c of Object.values(again)) expect(c.created + c.updated + c.tombstoned).toBe(0);
   });
 
   it("resyncCustomer also pulls the refunds and disputes of the customer's charges", async () => {
-    const { deps } = fresh();
+    const { deps } = await fresh();
     const summary = await resyncCustomer({ ...deps, hooks: recordHooks }, ids.customer);
     expect(summary.refund).toMatchObject({ created: 1 });
     expect(summary.dispute).toMatchObject({ created: 1 });
@@ -574,24 +608,24 @@ describe("full lifecycle delivered in any order", () => {
   it("an event recorded under another API version is not trusted: the object is fetched", async () => {
     const e = events.find((x) => x.type === "customer.subscription.created")!;
     const foreign = { ...e, api_version: "2020-08-27" };
-    const { db, clock, worker } = fresh([]);
-    deliver({ db, clock }, [foreign]);
+    const { db, clock, worker } = await fresh([]);
+    await deliver({ db, clock }, [foreign]);
     await worker.drain();
     // The stored subscription is the API's current one (canceled), not the old-shaped snapshot.
-    const row = db.select().from(stripeSubscriptions).get();
+    const row = await db.select().from(stripeSubscriptions).get();
     expect(row?.status).toBe("canceled");
     expect(row?.versionEventId).toBeNull();
   });
 
   it("a full backfill into an empty store matches the webhook-fed store", async () => {
-    const { db, deps } = fresh();
+    const { db, deps } = await fresh();
     const summary = await syncAll({ ...deps, hooks: recordHooks });
     for (const [kind, c] of Object.entries(summary)) {
       expect(c.error, kind).toBeUndefined();
     }
     expect(summary.subscription?.created).toBe(1);
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
-    expect(db.select().from(stripeCheckoutSessions).all()).toHaveLength(2);
-    expect(db.select().from(orders).all()).toHaveLength(1);
+    expect(await db.select().from(stripeCheckoutSessions)).toHaveLength(2);
+    expect(await db.select().from(orders)).toHaveLength(1);
   });
 });

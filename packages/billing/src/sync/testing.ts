@@ -1,11 +1,9 @@
-// Test support for the sync engine: record events from the emulator, deliver them signed into an
-// inbox, and check that the store converged to what Stripe holds now.
+// Test support for the sync engine: record events from the emulator and check that the store
+// converged to what Stripe holds now. (Delivering them signed into an inbox: webhooks/testing.ts.)
 import type { Db } from "@folio/db";
 import { and, eq, isNull } from "drizzle-orm";
 import Stripe from "stripe";
-import type { Clock } from "../clock.ts";
-import { ingestWebhook, type IngestResult } from "../webhooks/ingest.ts";
-import { signStripePayload } from "../webhooks/signature.ts";
+import { canonical } from "./decide.ts";
 import {
   CHILD_TABLES,
   KINDS,
@@ -16,30 +14,11 @@ import {
   type StripeObject,
 } from "./kinds.ts";
 
-export const TEST_WEBHOOK_SECRET = "whsec_folio_sync_tests";
-
 /** Every event the account has, oldest first (Stripe lists newest first). */
 export async function recordEvents(stripe: Stripe): Promise<Stripe.Event[]> {
   const all: Stripe.Event[] = [];
   for await (const e of stripe.events.list({ limit: 100 })) all.push(e);
   return all.reverse();
-}
-
-/** Signs each event body freshly (as a redelivery would be) and feeds it to the inbox. */
-export function deliver(
-  deps: { db: Db; clock: Clock },
-  events: ReadonlyArray<Stripe.Event | string>,
-  secret = TEST_WEBHOOK_SECRET,
-): IngestResult[] {
-  return events.map((e) => {
-    const body = typeof e === "string" ? e : JSON.stringify(e);
-    const t = Math.floor(deps.clock.now().getTime() / 1000);
-    return ingestWebhook(deps, {
-      rawBody: Buffer.from(body),
-      signatureHeader: signStripePayload(body, secret, t),
-      secrets: [secret],
-    });
-  });
 }
 
 /** Deterministic PRNG (mulberry32) so a failing seed can be replayed. */
@@ -89,7 +68,7 @@ export async function convergenceProblems(
   const problems: string[] = [];
   for (const kind of kinds) {
     const t = TABLES[kind] as unknown as typeof TABLES.customer;
-    const rows = db.select().from(t).all() as unknown as Row[];
+    const rows = (await db.select().from(t)) as unknown as Row[];
     for (const row of rows) {
       const key = `${kind}:${row.id}`;
       let fetched = cache?.get(key);
@@ -107,7 +86,7 @@ export async function convergenceProblems(
       }
       const want = KINDS[kind].columns(fetched);
       const have = pick(row, Object.keys(want));
-      if (JSON.stringify(have) !== JSON.stringify(want)) {
+      if (canonical(have) !== canonical(want)) {
         problems.push(
           `${kind} ${row.id}: columns differ\n  store:  ${JSON.stringify(have)}\n  stripe: ${JSON.stringify(want)}`,
         );
@@ -115,23 +94,23 @@ export async function convergenceProblems(
       if (kind === "subscription") {
         const s = fetched as unknown as Stripe.Subscription;
         problems.push(
-          ...childProblems(
+          ...(await childProblems(
             db,
             "subscription_item",
             s.id,
             s.items.data.map((i) => ({ id: i.id, cols: subscriptionItemColumns(i, s.id) })),
-          ),
+          )),
         );
       }
       if (kind === "invoice") {
         const inv = fetched as unknown as Stripe.Invoice;
         problems.push(
-          ...childProblems(
+          ...(await childProblems(
             db,
             "invoice_line_item",
             inv.id,
             inv.lines.data.map((l) => ({ id: l.id, cols: invoiceLineColumns(l, inv.id) })),
-          ),
+          )),
         );
       }
     }
@@ -139,22 +118,21 @@ export async function convergenceProblems(
   return problems;
 }
 
-function childProblems(
+async function childProblems(
   db: Db,
   kind: keyof typeof CHILD_TABLES,
   parentId: string,
   want: Array<{ id: string; cols: Record<string, unknown> }>,
-): string[] {
+): Promise<string[]> {
   const t = CHILD_TABLES[kind] as unknown as typeof CHILD_TABLES.subscription_item;
   const parentCol =
     kind === "subscription_item"
       ? CHILD_TABLES.subscription_item.subscriptionId
       : CHILD_TABLES.invoice_line_item.invoiceId;
-  const rows = db
+  const rows = (await db
     .select()
     .from(t)
-    .where(and(eq(parentCol, parentId), isNull(t.deletedAt)))
-    .all() as unknown as Row[];
+    .where(and(eq(parentCol, parentId), isNull(t.deletedAt)))) as unknown as Row[];
   const problems: string[] = [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const w of want) {
@@ -164,7 +142,7 @@ function childProblems(
       continue;
     }
     const have = pick(row, Object.keys(w.cols));
-    if (JSON.stringify(have) !== JSON.stringify(w.cols))
+    if (canonical(have) !== canonical(w.cols))
       problems.push(
         `${kind} ${w.id}: columns differ ${JSON.stringify(have)} vs ${JSON.stringify(w.cols)}`,
       );

@@ -1,5 +1,14 @@
-import { WEBHOOK_EVENT_STATUSES, webhookEvents, type Db, type WebhookEventStatus } from "@folio/db";
-import { and, count, desc, eq, gte, inArray, lt, lte, min, or, sql, type SQL } from "drizzle-orm";
+import {
+  keysetPage,
+  WEBHOOK_EVENT_STATUSES,
+  webhookEvents,
+  withTransaction,
+  type Db,
+  type WebhookEventStatus,
+} from "@folio/db";
+import { and, count, eq, gte, inArray, lt, lte, min, sql, type SQL } from "drizzle-orm";
+import type { Actor } from "../audit/actor.ts";
+import { audit } from "../audit/audit.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { PRUNED_PAYLOAD } from "./prune.ts";
@@ -13,11 +22,6 @@ export interface WebhookEventFilter {
   /** Received at or after / before (exclusive). */
   from?: Date;
   to?: Date;
-}
-
-export interface WebhookListCursor {
-  receivedAt: number;
-  id: string;
 }
 
 const summaryColumns = {
@@ -38,46 +42,47 @@ export type WebhookEventSummary = {
   [K in keyof typeof summaryColumns]: (typeof summaryColumns)[K]["_"]["data"] | null;
 };
 
-/** Newest received first; fetches `limit + 1` so the caller can tell whether a next page exists. */
+/** One page of the inbox, newest received first (keyset pagination: `cursor` from the last page). */
 export function listWebhookEvents(
   db: Db,
-  input: WebhookEventFilter & { limit: number; after?: WebhookListCursor | null },
+  input: WebhookEventFilter & { limit: number; cursor?: string | undefined },
 ) {
   const conds: SQL[] = [];
   if (input.type) {
+    // The filter ignores case (the UI accepts `Invoice.*`). Stripe's event types are lower case,
+    // so lowering the input does it on both dialects — SQLite's LIKE ignores ASCII case,
+    // PostgreSQL's does not — and keeps the (type, received_at) index usable for exact types.
+    const type = input.type.toLowerCase();
     // Types contain underscores (payment_intent.*): LIKE's wildcards are escaped, not dropped.
-    const prefix = input.type.endsWith("*")
-      ? `${input.type.slice(0, -1).replace(/[\\%_]/g, "\\$&")}%`
-      : null;
+    const prefix = type.endsWith("*") ? `${type.slice(0, -1).replace(/[\\%_]/g, "\\$&")}%` : null;
     conds.push(
       prefix !== null
         ? sql`${webhookEvents.type} like ${prefix} escape '\\'`
-        : eq(webhookEvents.type, input.type),
+        : eq(webhookEvents.type, type),
     );
   }
   if (input.status) conds.push(eq(webhookEvents.status, input.status));
   if (input.from) conds.push(gte(webhookEvents.receivedAt, input.from));
   if (input.to) conds.push(lt(webhookEvents.receivedAt, input.to));
-  if (input.after) {
-    const at = new Date(input.after.receivedAt);
-    const keyset = or(
-      lt(webhookEvents.receivedAt, at),
-      and(eq(webhookEvents.receivedAt, at), lt(webhookEvents.id, input.after.id)),
-    );
-    if (keyset) conds.push(keyset);
-  }
-  return db
-    .select(summaryColumns)
-    .from(webhookEvents)
-    .where(and(...conds))
-    .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
-    .limit(input.limit + 1)
-    .all();
+  return keysetPage({
+    sort: { column: webhookEvents.receivedAt, key: "receivedAt", direction: "desc" },
+    id: { column: webhookEvents.id, key: "id" },
+    cursor: input.cursor,
+    limit: input.limit,
+    fetch: ({ after, orderBy, limit }) =>
+      db
+        .select(summaryColumns)
+        .from(webhookEvents)
+        .where(and(...conds, after))
+        .orderBy(...orderBy)
+        .limit(limit),
+    map: (row) => row,
+  });
 }
 
 /** One event with its payload (parsed), for the detail view; null and `payloadPruned` once pruned. */
-export function webhookEventById(db: Db, id: string) {
-  const row = db
+export async function webhookEventById(db: Db, id: string) {
+  const row = await db
     .select({
       ...summaryColumns,
       apiVersion: webhookEvents.apiVersion,
@@ -102,9 +107,12 @@ export function webhookEventById(db: Db, id: string) {
 
 const RETRYABLE: WebhookEventStatus[] = ["failed", "dead"];
 
-/** Puts one failed or dead-lettered event back in the queue, due now, with a fresh attempt budget. */
-export function retryWebhookEvent(db: Db, clock: Clock, id: string) {
-  const row = db
+/**
+ * Puts one failed or dead-lettered event back in the queue, due now, with a fresh attempt budget.
+ * With an `actor` (staff), the audit row is written in the same transaction.
+ */
+export async function retryWebhookEvent(db: Db, clock: Clock, id: string, actor?: Actor) {
+  const row = await db
     .select({ status: webhookEvents.status })
     .from(webhookEvents)
     .where(eq(webhookEvents.id, id))
@@ -116,38 +124,59 @@ export function retryWebhookEvent(db: Db, clock: Clock, id: string) {
       `Event ${id} is ${row.status}; only failed or dead-lettered events can be retried.`,
     );
   }
-  db.update(webhookEvents)
-    .set({ status: "pending", attempts: 0, nextAttemptAt: clock.now() })
-    .where(and(eq(webhookEvents.id, id), inArray(webhookEvents.status, RETRYABLE)))
-    .run();
+  await withTransaction(db, async (tx) => {
+    const requeued = await tx
+      .update(webhookEvents)
+      .set({ status: "pending", attempts: 0, nextAttemptAt: clock.now() })
+      .where(and(eq(webhookEvents.id, id), inArray(webhookEvents.status, RETRYABLE)))
+      .returning({ id: webhookEvents.id });
+    if (actor && requeued.length > 0) {
+      await audit(tx, actor, {
+        action: "webhook_event.retried",
+        target: `webhook_event:${id}`,
+        before: { status: row.status },
+        after: { status: "pending" },
+        at: clock.now(),
+      });
+    }
+  });
   return { id, status: "pending" as const };
 }
 
-/** Re-queues every dead-lettered event; returns how many. */
-export function retryDeadWebhookEvents(db: Db, clock: Clock) {
-  const res = db
-    .update(webhookEvents)
-    .set({ status: "pending", attempts: 0, nextAttemptAt: clock.now() })
-    .where(eq(webhookEvents.status, "dead"))
-    .run();
-  return { requeued: res.changes };
+/** Re-queues every dead-lettered event; returns how many. With an `actor`, one audit row. */
+export async function retryDeadWebhookEvents(db: Db, clock: Clock, actor?: Actor) {
+  return withTransaction(db, async (tx) => {
+    const requeued = await tx
+      .update(webhookEvents)
+      .set({ status: "pending", attempts: 0, nextAttemptAt: clock.now() })
+      .where(eq(webhookEvents.status, "dead"))
+      .returning({ id: webhookEvents.id });
+    if (actor && requeued.length > 0) {
+      await audit(tx, actor, {
+        action: "webhook_event.dead_retried",
+        target: "webhook_inbox:dead",
+        after: { requeued: requeued.length },
+        at: clock.now(),
+      });
+    }
+    return { requeued: requeued.length };
+  });
 }
 
 /** Counts per status, apply lag (age of the oldest due event) and failures in the last 24 hours. */
-export function webhookStats(db: Db, clock: Clock) {
+export async function webhookStats(db: Db, clock: Clock) {
   const now = clock.now();
   const byStatus = Object.fromEntries(WEBHOOK_EVENT_STATUSES.map((s) => [s, 0])) as Record<
     WebhookEventStatus,
     number
   >;
-  for (const r of db
+  for (const r of await db
     .select({ status: webhookEvents.status, n: count() })
     .from(webhookEvents)
-    .groupBy(webhookEvents.status)
-    .all()) {
+    .groupBy(webhookEvents.status)) {
     byStatus[r.status] = r.n;
   }
-  const oldest = db
+  const oldest = await db
     .select({ receivedAt: min(webhookEvents.receivedAt) })
     .from(webhookEvents)
     .where(
@@ -158,7 +187,7 @@ export function webhookStats(db: Db, clock: Clock) {
     )
     .get();
   const oldestDueAt = oldest?.receivedAt ?? null;
-  const failures = db
+  const failures = await db
     .select({ n: count() })
     .from(webhookEvents)
     .where(gte(webhookEvents.lastFailedAt, new Date(now.getTime() - 24 * 3600_000)))

@@ -1,25 +1,45 @@
-import { max } from "drizzle-orm";
-import { webhookEvents } from "@folio/db";
+import {
+  lockInboxEvent,
+  webhookEvents,
+  withTransaction,
+  type Db,
+  type InboxEvent,
+  type Tx,
+} from "@folio/db";
+import { eq, sql } from "drizzle-orm";
 import Stripe from "stripe";
-import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
+import { applySnapshots } from "../sync/apply.ts";
 import { eventTarget } from "../sync/events.ts";
+import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { KINDS, type StripeObject } from "../sync/kinds.ts";
-import { prepared } from "../sync/sql.ts";
-import { applySnapshots, type ApplyContext, type PlannedWrite } from "../sync/store.ts";
+import type { ApplyContext, PlannedWrite } from "../sync/plan.ts";
+import { stripeNowFromInbox } from "../sync/versions.ts";
 
-export type InboxEvent = typeof webhookEvents.$inferSelect;
+export type { InboxEvent };
 
-/**
- * A lower bound of Stripe's "now" in seconds: nothing Stripe had sent us can be newer than what
- * the API returns after it. Stripe's clock, not ours (the emulator's clock can be advanced).
- */
-export function stripeNowFromInbox(deps: Pick<SyncDeps, "db">, atLeastMs: number): number {
-  const row = deps.db
-    .select({ latest: max(webhookEvents.created) })
-    .from(webhookEvents)
-    .get();
-  const latest = row?.latest ? row.latest.getTime() : 0;
-  return Math.floor(Math.max(latest, atLeastMs) / 1000);
+// Runs once per applied event: built (and its SQL rendered) once per database handle. Its
+// placeholders take values as stored (appliedAt as epoch ms), the same on both dialects.
+const markStatements = new WeakMap<Db, ReturnType<typeof buildMarkStatement>>();
+function buildMarkStatement(db: Db) {
+  const p = (name: string) => sql`${sql.placeholder(name)}`;
+  return db
+    .update(webhookEvents)
+    .set({
+      status: p("status"),
+      attempts: p("attempts"),
+      appliedAt: p("appliedAt"),
+      lastError: null,
+      nextAttemptAt: null,
+      claimedBy: null,
+      claimExpiresAt: null,
+    })
+    .where(eq(webhookEvents.id, sql.placeholder("id")))
+    .prepare();
+}
+function markStatement(db: Db) {
+  let statement = markStatements.get(db);
+  if (!statement) markStatements.set(db, (statement = buildMarkStatement(db)));
+  return statement;
 }
 
 export class UnappliableEventError extends Error {
@@ -29,28 +49,41 @@ export class UnappliableEventError extends Error {
 /**
  * Applies one inbox event: snapshot (or tombstone) under the version guard, ties and unknown
  * parents fetched, hooks run — all written together with the event's `applied` mark.
- * Returns the writes (for tests/diagnostics), or null when someone else applied it meanwhile.
- * Throws on failure; the caller records it.
+ * Inside the transaction the inbox row is locked and must still be due (pending or failed) and,
+ * when `holder` is given, still claimed by it; otherwise nothing is written and null is returned
+ * (another applier — an instance that took over a lapsed claim, a CLI replay — has it).
+ * Returns the writes (for tests/diagnostics). Throws on failure; the caller records it.
  */
 export async function applyInboxEvent(
   deps: SyncDeps,
   hooks: SyncHooks,
   row: InboxEvent,
+  options: { holder?: string } = {},
 ): Promise<PlannedWrite[] | null> {
-  const client = deps.db.$client;
-  // Runs inside the apply transaction (same connection).
-  const markApplied = (status: "applied" | "ignored") =>
-    prepared(
-      client,
-      "inbox:mark-applied",
-      () =>
-        "update webhook_events set status = ?, attempts = ?, applied_at = ?, last_error = null, next_attempt_at = null where id = ?",
-    ).run(status, row.attempts + 1, deps.clock.now().getTime(), row.id);
+  const stillOurs = async (tx: Tx) => {
+    const state = await lockInboxEvent(tx, row.id);
+    return (
+      state !== null &&
+      (state.status === "pending" || state.status === "failed") &&
+      (options.holder === undefined || state.claimedBy === options.holder)
+    );
+  };
+  const markApplied = async (tx: Tx, status: "applied" | "ignored") => {
+    await markStatement(tx).run({
+      id: row.id,
+      status,
+      attempts: row.attempts + 1,
+      appliedAt: deps.clock.now().getTime(),
+    });
+  };
 
   const target = eventTarget(row.type);
   if (!target) {
-    markApplied("ignored");
-    return [];
+    return withTransaction(deps.db, async (tx) => {
+      if (!(await stillOurs(tx))) return null;
+      await markApplied(tx, "ignored");
+      return [];
+    });
   }
   let event: { data?: { object?: StripeObject; previous_attributes?: Record<string, unknown> } };
   try {
@@ -65,15 +98,13 @@ export async function applyInboxEvent(
   if (object.object !== expected)
     throw new UnappliableEventError(`expected a ${expected}, got ${String(object.object)}`);
 
-  let fetchVersion: number | undefined;
+  let fetchVersion: Promise<number> | undefined;
   const ctx: ApplyContext = {
     deps,
     hooks,
     event: { id: row.id, type: row.type, created: row.created },
-    fetchVersion: () => {
-      fetchVersion ??= stripeNowFromInbox(deps, row.created.getTime()) * 1000;
-      return Promise.resolve(fetchVersion);
-    },
+    fetchVersion: () =>
+      (fetchVersion ??= stripeNowFromInbox(deps, row.created.getTime()).then((s) => s * 1000)),
   };
   return applySnapshots(
     ctx,
@@ -90,17 +121,6 @@ export async function applyInboxEvent(
           target.kind === "customer" && "balance" in (event.data?.previous_attributes ?? {}),
       },
     ],
-    {
-      // Another applier (a CLI replay next to the server's worker) may have finished it already.
-      before: () =>
-        (
-          prepared(
-            client,
-            "inbox:status",
-            () => "select status from webhook_events where id = ?",
-          ).get(row.id) as { status: string } | undefined
-        )?.status === row.status,
-      after: () => markApplied("applied"),
-    },
+    { before: stillOurs, after: (tx) => markApplied(tx, "applied") },
   );
 }

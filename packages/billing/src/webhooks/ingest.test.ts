@@ -1,5 +1,6 @@
-import { createDb, webhookEvents } from "@folio/db";
-import { describe, expect, it } from "vitest";
+import { webhookEvents } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
+import { afterAll, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
 import { ingestWebhook } from "./ingest.ts";
 import { signStripePayload, verifyStripeSignature } from "./signature.ts";
@@ -22,10 +23,12 @@ function eventBody(over: Record<string, unknown> = {}) {
   });
 }
 
-function setup() {
-  const db = createDb(":memory:");
+afterAll(dropTestDatabases);
+
+async function setup() {
+  const db = await createTestDb();
   const clock = manualClock(NOW);
-  const count = () => db.select().from(webhookEvents).all().length;
+  const count = async () => (await db.select().from(webhookEvents)).length;
   return { db, clock, count };
 }
 
@@ -109,10 +112,10 @@ describe("verifyStripeSignature", () => {
 });
 
 describe("ingestWebhook", () => {
-  it("stores a valid event as pending with its envelope", () => {
-    const { db, clock } = setup();
+  it("stores a valid event as pending with its envelope", async () => {
+    const { db, clock } = await setup();
     const body = eventBody();
-    const res = ingestWebhook(
+    const res = await ingestWebhook(
       { db, clock },
       {
         rawBody: Buffer.from(body),
@@ -121,7 +124,7 @@ describe("ingestWebhook", () => {
       },
     );
     expect(res).toEqual({ ok: true, eventId: "evt_1", status: "pending", duplicate: false });
-    const row = db.select().from(webhookEvents).get();
+    const row = await db.select().from(webhookEvents).get();
     expect(row).toMatchObject({
       id: "evt_1",
       type: "customer.created",
@@ -139,11 +142,11 @@ describe("ingestWebhook", () => {
     expect(row?.payload).toBe(body);
   });
 
-  it("acknowledges duplicates without a second row", () => {
-    const { db, clock, count } = setup();
+  it("acknowledges duplicates without a second row", async () => {
+    const { db, clock, count } = await setup();
     const body = eventBody();
     for (let i = 0; i < 4; i++) {
-      const res = ingestWebhook(
+      const res = await ingestWebhook(
         { db, clock },
         // A redelivery is signed afresh: different timestamp, same event.
         {
@@ -154,11 +157,11 @@ describe("ingestWebhook", () => {
       );
       expect(res).toMatchObject({ ok: true, duplicate: i > 0 });
     }
-    expect(count()).toBe(1);
+    expect(await count()).toBe(1);
   });
 
-  it("records unknown and thin v1 events as ignored", () => {
-    const { db, clock } = setup();
+  it("records unknown and thin v1 events as ignored", async () => {
+    const { db, clock } = await setup();
     const unknown = eventBody({ id: "evt_u", type: "issuing_card.created" });
     const thin = JSON.stringify({
       id: "evt_thin",
@@ -170,7 +173,7 @@ describe("ingestWebhook", () => {
     });
     const lookalike = eventBody({ id: "evt_v1", type: "v1.customer.created" });
     for (const body of [unknown, thin, lookalike]) {
-      const res = ingestWebhook(
+      const res = await ingestWebhook(
         { db, clock },
         {
           rawBody: body,
@@ -180,7 +183,7 @@ describe("ingestWebhook", () => {
       );
       expect(res).toMatchObject({ ok: true, status: "ignored" });
     }
-    const rows = db.select().from(webhookEvents).all();
+    const rows = await db.select().from(webhookEvents);
     expect(rows.map((r) => [r.id, r.status, r.objectId])).toEqual([
       ["evt_u", "ignored", "cus_1"],
       ["evt_thin", "ignored", "mtr_1"],
@@ -189,8 +192,8 @@ describe("ingestWebhook", () => {
     expect(rows[1]?.created).toEqual(new Date(NOW - 1000));
   });
 
-  it("writes nothing for a bad signature, a stale or a future timestamp, or invalid JSON", () => {
-    const { db, clock, count } = setup();
+  it("writes nothing for a bad signature, a stale or a future timestamp, or invalid JSON", async () => {
+    const { db, clock, count } = await setup();
     const body = eventBody();
     const bad = [
       signStripePayload(body, "whsec_wrong", nowSec),
@@ -199,14 +202,14 @@ describe("ingestWebhook", () => {
       undefined,
     ];
     for (const header of bad) {
-      const res = ingestWebhook(
+      const res = await ingestWebhook(
         { db, clock },
         { rawBody: body, signatureHeader: header, secrets: [SECRET] },
       );
       expect(res.ok).toBe(false);
     }
     for (const junk of ["not json", "[]", JSON.stringify({ id: "evt_x" })]) {
-      const res = ingestWebhook(
+      const res = await ingestWebhook(
         { db, clock },
         {
           rawBody: junk,
@@ -216,6 +219,6 @@ describe("ingestWebhook", () => {
       );
       expect(res).toEqual({ ok: false, reason: "invalid_payload" });
     }
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 });

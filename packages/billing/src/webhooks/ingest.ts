@@ -1,7 +1,6 @@
-import { webhookEvents, type Db } from "@folio/db";
+import { insertOrIgnore, webhookEvents, type Db } from "@folio/db";
 import type { Clock } from "../clock.ts";
 import { eventTarget } from "../sync/events.ts";
-import { insertOrIgnore } from "../sync/sql.ts";
 import { verifyStripeSignature, type SignatureFailure } from "./signature.ts";
 
 export interface IngestInput {
@@ -68,7 +67,10 @@ function envelope(body: string): EventEnvelope | null {
  * its acknowledgement fast. Duplicates (same event id) are acknowledged and dropped; types Folio
  * does not apply are stored as `ignored`. Nothing is written unless the signature is valid.
  */
-export function ingestWebhook(deps: { db: Db; clock: Clock }, input: IngestInput): IngestResult {
+export async function ingestWebhook(
+  deps: { db: Db; clock: Clock },
+  input: IngestInput,
+): Promise<IngestResult> {
   const header = Array.isArray(input.signatureHeader)
     ? input.signatureHeader.join(",")
     : input.signatureHeader;
@@ -83,7 +85,7 @@ export function ingestWebhook(deps: { db: Db; clock: Clock }, input: IngestInput
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
 
   const body = typeof input.rawBody === "string" ? input.rawBody : input.rawBody.toString("utf8");
-  const stored = ingestEvent(deps, body);
+  const stored = await ingestEvent(deps, body);
   if (!stored) return { ok: false, reason: "invalid_payload" };
   return { ok: true, eventId: stored.eventId, status: stored.status, duplicate: !stored.inserted };
 }
@@ -92,17 +94,17 @@ export function ingestWebhook(deps: { db: Db; clock: Clock }, input: IngestInput
  * Stores an already-authenticated event body (verified signature, or fetched from the API) in
  * the inbox; null when it is not a Stripe event.
  */
-export function ingestEvent(
+export async function ingestEvent(
   deps: { db: Db; clock: Clock },
   body: string,
-): { eventId: string; status: "pending" | "ignored"; inserted: boolean } | null {
+): Promise<{ eventId: string; status: "pending" | "ignored"; inserted: boolean } | null> {
   const now = deps.clock.now();
   const e = envelope(body);
   if (!e) return null;
   const handled = e.objectId !== null && eventTarget(e.type) !== null;
   const status = handled ? "pending" : "ignored";
-  // A prepared statement: this runs once per delivery and is most of the route's work.
-  const inserted = insertOrIgnore(deps.db.$client, webhookEvents, {
+  // One cached statement: this runs once per delivery and is most of the route's work.
+  const inserted = await insertOrIgnore(deps.db, webhookEvents, {
     id: e.id,
     type: e.type,
     apiVersion: e.api_version,

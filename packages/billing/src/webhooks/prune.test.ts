@@ -1,8 +1,9 @@
-import { createDb, webhookEvents, type WebhookEventStatus } from "@folio/db";
+import { webhookEvents, type WebhookEventStatus } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
-import { deliver } from "../sync/testing.ts";
+import { deliver } from "./testing.ts";
 import { webhookEventById } from "./admin.ts";
 import { PRUNED_PAYLOAD, pruneWebhookInbox } from "./prune.ts";
 
@@ -21,15 +22,17 @@ function body(id: string, type = "customer.updated") {
   });
 }
 
-function setup() {
-  const db = createDb(":memory:");
+afterAll(dropTestDatabases);
+
+async function setup() {
+  const db = await createTestDb();
   const clock = manualClock(T0);
   /** Receives an event at `at` and leaves it in `status`. */
-  const receive = (id: string, status: WebhookEventStatus, at: number) => {
+  const receive = async (id: string, status: WebhookEventStatus, at: number) => {
     clock.set(at);
-    const [r] = deliver({ db, clock }, [body(id)]);
+    const [r] = await deliver({ db, clock }, [body(id)]);
     expect(r).toMatchObject({ ok: true, duplicate: false });
-    db.update(webhookEvents).set({ status }).where(eq(webhookEvents.id, id)).run();
+    await db.update(webhookEvents).set({ status }).where(eq(webhookEvents.id, id));
   };
   const row = (id: string) =>
     db
@@ -41,78 +44,79 @@ function setup() {
 }
 
 describe("pruneWebhookInbox", () => {
-  it("drops old terminal payloads, deletes very old terminal rows, never touches the rest", () => {
-    const { db, clock, receive, row } = setup();
+  it("drops old terminal payloads, deletes very old terminal rows, never touches the rest", async () => {
+    const { db, clock, receive, row } = await setup();
     const now = T0 + 100 * DAY;
     const statuses: WebhookEventStatus[] = ["applied", "ignored", "pending", "failed", "dead"];
-    for (const s of statuses) receive(`evt_old_${s}`, s, now - 95 * DAY);
-    for (const s of statuses) receive(`evt_mid_${s}`, s, now - 45 * DAY);
-    for (const s of statuses) receive(`evt_new_${s}`, s, now - 10 * DAY);
+    for (const s of statuses) await receive(`evt_old_${s}`, s, now - 95 * DAY);
+    for (const s of statuses) await receive(`evt_mid_${s}`, s, now - 45 * DAY);
+    for (const s of statuses) await receive(`evt_new_${s}`, s, now - 10 * DAY);
     // More than one batch of prunable payloads, some received in the same millisecond.
-    for (let i = 0; i < 5; i++) receive(`evt_batch_${i}`, "applied", now - 31 * DAY - (i % 2));
+    for (let i = 0; i < 5; i++)
+      await receive(`evt_batch_${i}`, "applied", now - 31 * DAY - (i % 2));
     clock.set(now);
 
-    expect(pruneWebhookInbox({ db, clock }, { batchSize: 2 })).toEqual({
+    expect(await pruneWebhookInbox({ db, clock }, { batchSize: 2 })).toEqual({
       payloadsPruned: 2 + 5,
       deleted: 2,
     });
 
-    expect(row("evt_old_applied")).toBeUndefined();
-    expect(row("evt_old_ignored")).toBeUndefined();
+    expect(await row("evt_old_applied")).toBeUndefined();
+    expect(await row("evt_old_ignored")).toBeUndefined();
     for (const s of ["pending", "failed", "dead"] as const) {
-      expect(row(`evt_old_${s}`)).toEqual({ status: s, payload: body(`evt_old_${s}`) });
-      expect(row(`evt_mid_${s}`)).toEqual({ status: s, payload: body(`evt_mid_${s}`) });
+      expect(await row(`evt_old_${s}`)).toEqual({ status: s, payload: body(`evt_old_${s}`) });
+      expect(await row(`evt_mid_${s}`)).toEqual({ status: s, payload: body(`evt_mid_${s}`) });
     }
-    expect(row("evt_mid_applied")).toEqual({ status: "applied", payload: PRUNED_PAYLOAD });
-    expect(row("evt_mid_ignored")).toEqual({ status: "ignored", payload: PRUNED_PAYLOAD });
-    for (let i = 0; i < 5; i++) expect(row(`evt_batch_${i}`)?.payload).toBe(PRUNED_PAYLOAD);
+    expect(await row("evt_mid_applied")).toEqual({ status: "applied", payload: PRUNED_PAYLOAD });
+    expect(await row("evt_mid_ignored")).toEqual({ status: "ignored", payload: PRUNED_PAYLOAD });
+    for (let i = 0; i < 5; i++) expect((await row(`evt_batch_${i}`))?.payload).toBe(PRUNED_PAYLOAD);
     for (const s of statuses) {
-      expect(row(`evt_new_${s}`)).toEqual({ status: s, payload: body(`evt_new_${s}`) });
+      expect(await row(`evt_new_${s}`)).toEqual({ status: s, payload: body(`evt_new_${s}`) });
     }
 
     // A second run finds nothing left to do.
-    expect(pruneWebhookInbox({ db, clock }, { batchSize: 2 })).toEqual({
+    expect(await pruneWebhookInbox({ db, clock }, { batchSize: 2 })).toEqual({
       payloadsPruned: 0,
       deleted: 0,
     });
     // Custom windows: ids of terminal events older than 40 days go too.
     expect(
-      pruneWebhookInbox({ db, clock }, { payloadRetentionDays: 5, idRetentionDays: 40 }),
+      await pruneWebhookInbox({ db, clock }, { payloadRetentionDays: 5, idRetentionDays: 40 }),
     ).toEqual({
       payloadsPruned: 2,
       deleted: 2,
     });
-    expect(row("evt_mid_applied")).toBeUndefined();
-    expect(row("evt_new_applied")?.payload).toBe(PRUNED_PAYLOAD);
-    expect(row("evt_mid_dead")?.payload).toBe(body("evt_mid_dead"));
+    expect(await row("evt_mid_applied")).toBeUndefined();
+    expect((await row("evt_new_applied"))?.payload).toBe(PRUNED_PAYLOAD);
+    expect((await row("evt_mid_dead"))?.payload).toBe(body("evt_mid_dead"));
   });
 
-  it("still deduplicates a redelivery of an event whose payload was pruned", () => {
-    const { db, clock, receive, row } = setup();
-    receive("evt_redelivered", "applied", T0);
+  it("still deduplicates a redelivery of an event whose payload was pruned", async () => {
+    const { db, clock, receive, row } = await setup();
+    await receive("evt_redelivered", "applied", T0);
     clock.set(T0 + 31 * DAY);
-    expect(pruneWebhookInbox({ db, clock })).toEqual({ payloadsPruned: 1, deleted: 0 });
+    expect(await pruneWebhookInbox({ db, clock })).toEqual({ payloadsPruned: 1, deleted: 0 });
 
-    const [again] = deliver({ db, clock }, [body("evt_redelivered")]);
+    const [again] = await deliver({ db, clock }, [body("evt_redelivered")]);
     expect(again).toMatchObject({ ok: true, eventId: "evt_redelivered", duplicate: true });
-    expect(row("evt_redelivered")).toEqual({ status: "applied", payload: PRUNED_PAYLOAD });
-    expect(db.select().from(webhookEvents).all()).toHaveLength(1);
+    expect(await row("evt_redelivered")).toEqual({ status: "applied", payload: PRUNED_PAYLOAD });
+    expect(await db.select().from(webhookEvents)).toHaveLength(1);
   });
 
-  it("the staff detail says a payload was pruned instead of failing on it", () => {
-    const { db, clock, receive } = setup();
-    receive("evt_pruned", "applied", T0);
-    receive("evt_kept", "applied", T0 + 20 * DAY);
+  it("the staff detail says a payload was pruned instead of failing on it", async () => {
+    const { db, clock, receive } = await setup();
+    await receive("evt_pruned", "applied", T0);
+    await receive("evt_kept", "applied", T0 + 20 * DAY);
     clock.set(T0 + 31 * DAY);
-    pruneWebhookInbox({ db, clock });
+    await pruneWebhookInbox({ db, clock });
 
-    expect(webhookEventById(db, "evt_pruned")).toMatchObject({
+    expect(await webhookEventById(db, "evt_pruned")).toMatchObject({
       id: "evt_pruned",
       status: "applied",
       payload: null,
       payloadPruned: true,
     });
-    expect(webhookEventById(db, "evt_kept")).toMatchObject({
+    expect(await webhookEventById(db, "evt_kept")).toMatchObject({
       payload: JSON.parse(body("evt_kept")) as unknown,
       payloadPruned: false,
     });

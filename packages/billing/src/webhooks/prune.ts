@@ -1,5 +1,5 @@
 import { webhookEvents, type Db, type WebhookEventStatus } from "@folio/db";
-import { and, asc, eq, gt, inArray, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lt, ne, or } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 
 /**
@@ -27,16 +27,17 @@ export interface PruneWebhookInboxResult {
 
 /**
  * Retention for the webhook inbox. Only `applied` and `ignored` events are touched; pending,
- * failed and dead-lettered events keep everything. Each batch is its own short statement.
+ * failed and dead-lettered events keep everything. Each batch is its own short statement. Run it
+ * on one instance at a time (the server holds a lease for it); two at once are merely wasteful.
  */
-export function pruneWebhookInbox(
+export async function pruneWebhookInbox(
   { db, clock }: { db: Db; clock: Clock },
   {
     payloadRetentionDays = 30,
     idRetentionDays = 90,
     batchSize = 500,
   }: PruneWebhookInboxOptions = {},
-): PruneWebhookInboxResult {
+): Promise<PruneWebhookInboxResult> {
   if (!(payloadRetentionDays >= 0) || !(idRetentionDays >= 0) || !(batchSize >= 1)) {
     throw new RangeError("Retention days must be ≥ 0 and batchSize ≥ 1.");
   }
@@ -48,14 +49,18 @@ export function pruneWebhookInbox(
 
   let deleted = 0;
   for (;;) {
-    const res = db
+    // `delete … limit` is not portable; `id in (select … limit)` is, on both dialects.
+    const batch = db
+      .select({ id: webhookEvents.id })
+      .from(webhookEvents)
+      .where(terminalBefore(idCutoff))
+      .limit(batchSize);
+    const gone = await db
       .delete(webhookEvents)
-      .where(
-        sql`rowid in (select rowid from ${webhookEvents} where ${terminalBefore(idCutoff)} limit ${batchSize})`,
-      )
-      .run();
-    deleted += res.changes;
-    if (res.changes < batchSize) break;
+      .where(inArray(webhookEvents.id, batch))
+      .returning({ id: webhookEvents.id });
+    deleted += gone.length;
+    if (gone.length < batchSize) break;
   }
 
   // Rows pruned on earlier runs stay until idCutoff, so walk forward with a cursor (reads do not
@@ -69,16 +74,15 @@ export function pruneWebhookInbox(
           and(eq(webhookEvents.receivedAt, cursor.receivedAt), gt(webhookEvents.id, cursor.id)),
         )
       : undefined;
-    const rows = db
+    const rows = await db
       .select({ id: webhookEvents.id, receivedAt: webhookEvents.receivedAt })
       .from(webhookEvents)
       .where(and(terminalBefore(payloadCutoff), ne(webhookEvents.payload, PRUNED_PAYLOAD), after))
       .orderBy(asc(webhookEvents.receivedAt), asc(webhookEvents.id))
-      .limit(batchSize)
-      .all();
+      .limit(batchSize);
     const last = rows.at(-1);
     if (!last) break;
-    const res = db
+    const pruned = await db
       .update(webhookEvents)
       .set({ payload: PRUNED_PAYLOAD })
       .where(
@@ -90,8 +94,8 @@ export function pruneWebhookInbox(
           inArray(webhookEvents.status, TERMINAL),
         ),
       )
-      .run();
-    payloadsPruned += res.changes;
+      .returning({ id: webhookEvents.id });
+    payloadsPruned += pruned.length;
     if (rows.length < batchSize) break;
     cursor = last;
   }

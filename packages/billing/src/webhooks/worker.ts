@@ -1,49 +1,10 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { claimInboxEvents, releaseInboxClaims, webhookEvents, type InboxEvent } from "@folio/db";
 import { and, eq, inArray } from "drizzle-orm";
-import { webhookEvents } from "@folio/db";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
-import { prepared } from "../sync/sql.ts";
-import { PlanConflictError } from "../sync/store.ts";
-import { applyInboxEvent, type InboxEvent } from "./apply.ts";
-
-interface InboxRow {
-  id: string;
-  type: string;
-  api_version: string | null;
-  created: number;
-  livemode: number;
-  object_id: string | null;
-  object_type: string | null;
-  payload: string;
-  status: InboxEvent["status"];
-  attempts: number;
-  next_attempt_at: number | null;
-  last_error: string | null;
-  last_failed_at: number | null;
-  received_at: number;
-  applied_at: number | null;
-}
-
-const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-
-function fromRow(r: InboxRow): InboxEvent {
-  return {
-    id: r.id,
-    type: r.type,
-    apiVersion: r.api_version,
-    created: new Date(r.created),
-    livemode: r.livemode === 1,
-    objectId: r.object_id,
-    objectType: r.object_type,
-    payload: r.payload,
-    status: r.status,
-    attempts: r.attempts,
-    nextAttemptAt: date(r.next_attempt_at),
-    lastError: r.last_error,
-    lastFailedAt: date(r.last_failed_at),
-    receivedAt: new Date(r.received_at),
-    appliedAt: date(r.applied_at),
-  };
-}
+import { PlanConflictError } from "../sync/write.ts";
+import { applyInboxEvent } from "./apply.ts";
 
 export interface WorkerLogger {
   info?(obj: object, msg?: string): void;
@@ -63,6 +24,11 @@ export interface WorkerOptions {
   /** Longest stretch of applying before the worker yields to the event loop (in-process worker:
    * webhook acks and other requests share the thread). */
   yieldEveryMs?: number;
+  /** Who claims events: unique per live worker (default: one id per process/thread). A worker
+   * restarted in place may pass its predecessor's id to take its claims back at once. */
+  holder?: string;
+  /** How long a claim lasts; a worker that dies holding claims delays their events this long. */
+  leaseMs?: number;
 }
 
 export interface DrainResult {
@@ -73,22 +39,34 @@ export interface DrainResult {
 }
 
 export interface WebhookWorker {
-  /** Applies every event that is due now (including ones that arrive meanwhile). */
+  /** Applies every event that is due now and not claimed by another worker (including ones that
+   * arrive meanwhile). */
   drain(): Promise<DrainResult>;
   /** Signals new inbox events (the webhook route calls this after a store). */
   wake(): void;
+  /** Stops after the event being applied, then gives back the claims it still holds. */
   stop(): Promise<void>;
+  /** The id this worker claims events with. */
+  readonly holder: string;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+export const DEFAULT_LEASE_MS = 2 * 60_000;
+
+/** `host:pid:random`, once per process (per thread: each has its own module instance). */
+export const processHolder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 
 export function backoffMs(attempts: number, base: number, cap: number): number {
   return Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
 }
 
 /**
- * In-process apply worker. One event at a time, oldest `created` first (then id); failures are
- * retried with exponential backoff and dead-lettered after `maxAttempts`.
+ * Apply worker. Claims batches of due events (pending, or failed and due for a retry) under a
+ * lease, oldest `created` first (then id), and applies them one at a time in that order; several
+ * workers (instances) may drain one database. An event is applied only while its row shows it
+ * still due and still claimed by this worker, so it is applied once even when a claim lapsed and
+ * another worker took it. Failures are retried with exponential backoff and dead-lettered after
+ * `maxAttempts`.
  */
 export function startWebhookWorker(
   deps: SyncDeps & { hooks?: SyncHooks; logger?: WorkerLogger },
@@ -98,7 +76,8 @@ export function startWebhookWorker(
      * supervisor knows which event a worker that died was applying. */
     onApplying?: (eventId: string | null) => void;
     /** The event a previous worker died applying: counted as a failed attempt first, so an event
-     * that kills every worker is dead-lettered instead of stalling the queue for good. */
+     * that kills every worker is dead-lettered instead of stalling the queue for good. The dead
+     * worker's other claims are given back. */
     diedApplying?: string | null;
   } = {},
 ): WebhookWorker {
@@ -110,85 +89,100 @@ export function startWebhookWorker(
   const pollMs = options.pollMs ?? 500;
   const batchSize = options.batchSize ?? 200;
   const yieldEveryMs = options.yieldEveryMs ?? 5;
+  const holder = options.holder ?? processHolder;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
 
   let stopped = false;
-  let chain: Promise<unknown> = Promise.resolve();
   let wakeUp: (() => void) | null = null;
   // A wake that arrives while a drain is running must not be lost until the next poll.
   let woken = false;
   let timer: NodeJS.Timeout | null = null;
 
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = chain.then(fn, fn);
-    chain = run.catch(() => undefined);
-    return run;
-  };
-
-  // Prepared once; this runs for every batch while the queue is busy.
-  const due = (): InboxEvent[] =>
-    (
-      prepared(
-        db.$client,
-        "inbox:due",
-        () =>
-          "select * from webhook_events indexed by webhook_events_queue where status in ('pending', 'failed') and next_attempt_at <= ? order by created, id limit ?",
-      ).all(clock.now().getTime(), batchSize) as InboxRow[]
-    ).map(fromRow);
-
-  const recordFailure = (row: InboxEvent, err: unknown) => {
+  /**
+   * Records a failed attempt and drops the claim. Only while the claim is still ours (`claim`
+   * "ours"): a worker that lost its claim leaves the event to the one that has it. Returns
+   * whether it was dead-lettered, or null when nothing was recorded.
+   */
+  const recordFailure = async (row: InboxEvent, err: unknown, claim: "ours" | "any") => {
     const attempts = row.attempts + 1;
     const dead = attempts >= maxAttempts;
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    db.update(webhookEvents)
+    const now = clock.now();
+    const recorded = await db
+      .update(webhookEvents)
       .set({
         status: dead ? "dead" : "failed",
         attempts,
         lastError: message.slice(0, 2000),
-        lastFailedAt: clock.now(),
-        nextAttemptAt: dead
-          ? null
-          : new Date(clock.now().getTime() + backoffMs(attempts, base, cap)),
+        lastFailedAt: now,
+        nextAttemptAt: dead ? null : new Date(now.getTime() + backoffMs(attempts, base, cap)),
+        claimedBy: null,
+        claimExpiresAt: null,
       })
       .where(
-        and(eq(webhookEvents.id, row.id), inArray(webhookEvents.status, ["pending", "failed"])),
+        and(
+          eq(webhookEvents.id, row.id),
+          inArray(webhookEvents.status, ["pending", "failed"]),
+          claim === "ours" ? eq(webhookEvents.claimedBy, holder) : undefined,
+        ),
       )
-      .run();
+      .returning({ id: webhookEvents.id });
+    if (recorded.length === 0) return null;
     const info = { eventId: row.id, type: row.type, attempts, err: message };
     if (dead) deps.logger?.error(info, "webhook event dead-lettered");
     else deps.logger?.warn(info, "webhook event failed; will retry");
     return dead;
   };
 
-  if (options.diedApplying) {
-    const row = db
-      .select()
-      .from(webhookEvents)
-      .where(eq(webhookEvents.id, options.diedApplying))
-      .get();
-    if (row && (row.status === "pending" || row.status === "failed")) {
-      recordFailure(row, new Error("the apply worker died while applying this event"));
-    }
-  }
+  const recoverFromDeath = async (id: string) => {
+    const row = await db.select().from(webhookEvents).where(eq(webhookEvents.id, id)).get();
+    if (!row || (row.status !== "pending" && row.status !== "failed")) return;
+    await recordFailure(row, new Error("the apply worker died while applying this event"), "any");
+    // The dead worker's other claims would block their objects until the lease lapsed.
+    if (row.claimedBy !== null && row.claimedBy !== holder)
+      await releaseInboxClaims(db, row.claimedBy);
+  };
 
-  // Another writer (a CLI sync, the admin console's resync) changed an object between planning
-  // and writing: plan again at once rather than spend an attempt and a backoff on it.
+  let chain: Promise<unknown> = options.diedApplying
+    ? recoverFromDeath(options.diedApplying).catch((err: unknown) =>
+        deps.logger?.error({ err }, "webhook worker could not record the event it died on"),
+      )
+    : Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  // Another writer (a CLI sync, the admin console's resync, a command's write path) changed an
+  // object between planning and writing: plan again at once rather than spend an attempt and a
+  // backoff on it.
   const applyOnce = async (row: InboxEvent) => {
     try {
-      return await applyInboxEvent(deps, hooks, row);
+      return await applyInboxEvent(deps, hooks, row, { holder });
     } catch (err) {
-      if (err instanceof PlanConflictError) return applyInboxEvent(deps, hooks, row);
+      if (err instanceof PlanConflictError) return applyInboxEvent(deps, hooks, row, { holder });
       throw err;
     }
   };
 
   const drainOnce = async (): Promise<DrainResult> => {
     const result: DrainResult = { applied: 0, ignored: 0, failed: 0, dead: 0 };
-    const seen = new Set<string>();
+    const done = new Set<string>();
+    // Skipped because another worker had it: claimed back later (its lease lapsed), it is tried
+    // again — a few times, so claims that keep changing hands cannot spin this loop.
+    const skipped = new Map<string, number>();
     // An event that needs no fetch applies without ever leaving the microtask queue: without a
     // macrotask yield, I/O (HTTP acks on this thread) would wait for the whole backlog.
     let since = performance.now();
     for (;;) {
-      const rows = due().filter((r) => !seen.has(r.id));
+      if (stopped) return result;
+      const claimedAt = clock.now().getTime();
+      // Claims this worker still holds come back too (renewed), so a long batch cut short below
+      // resumes where it was.
+      const rows = (
+        await claimInboxEvents(db, { holder, now: new Date(claimedAt), leaseMs, limit: batchSize })
+      ).filter((r) => !done.has(r.id) && (skipped.get(r.id) ?? 0) < 3);
       if (rows.length === 0) {
         options.onApplying?.(null);
         return result;
@@ -199,16 +193,23 @@ export function startWebhookWorker(
           since = performance.now();
         }
         if (stopped) return result;
-        seen.add(row.id);
+        // Half the lease gone: claim again (renewing) before applying more.
+        if (clock.now().getTime() - claimedAt >= leaseMs / 2) break;
         options.onApplying?.(row.id);
         try {
           const writes = await applyOnce(row);
-          if (writes === null) continue;
+          if (writes === null) {
+            skipped.set(row.id, (skipped.get(row.id) ?? 0) + 1);
+            continue;
+          }
+          done.add(row.id);
           if (writes.length === 0) result.ignored++;
           else result.applied++;
         } catch (err) {
-          if (recordFailure(row, err)) result.dead++;
-          else result.failed++;
+          done.add(row.id);
+          const dead = await recordFailure(row, err, "ours");
+          if (dead === true) result.dead++;
+          else if (dead === false) result.failed++;
         }
       }
     }
@@ -238,6 +239,7 @@ export function startWebhookWorker(
   const running = options.autoStart === false ? Promise.resolve() : loop();
 
   return {
+    holder,
     drain,
     wake: () => {
       woken = true;
@@ -248,6 +250,11 @@ export function startWebhookWorker(
       wakeUp?.();
       await running;
       await chain;
+      try {
+        await releaseInboxClaims(db, holder);
+      } catch (err) {
+        deps.logger?.warn({ err }, "webhook worker could not give back its claims");
+      }
     },
   };
 }

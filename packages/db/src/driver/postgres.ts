@@ -18,9 +18,9 @@ const types = {
   getTypeParser(oid: number, format?: "text" | "binary") {
     if (oid === 20 || oid === 1700) return (v: string) => Number(v);
     if (oid === 114 || oid === 3802) return (v: string) => v;
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (v: string) => unknown;
   },
-} as pg.CustomTypesConfig;
+};
 
 /**
  * The SQLite builder's SQL as PostgreSQL takes it: `?` placeholders become `$1…` (quoted text
@@ -113,6 +113,10 @@ export async function openPostgres(options: PostgresOptions): Promise<Driver> {
       for (let attempt = 1; ; attempt++) {
         const conn = await pool.connect();
         let broken: Error | undefined;
+        // A connection lost while checked out is also an 'error' event on the client; unheard, it
+        // would crash the process (the statement in flight rejects anyway).
+        const lost = (e: Error) => (broken = e);
+        conn.on("error", lost);
         try {
           await conn.query(begin);
           const result = await scope.run(conn, fn);
@@ -125,6 +129,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Driver> {
             continue;
           throw err;
         } finally {
+          conn.off("error", lost);
           conn.release(broken);
         }
       }

@@ -120,7 +120,7 @@ export function openSqlite(options: SqliteOptions): Driver {
       try {
         return Promise.resolve(execNow(sql, params, method));
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     },
     async rows<T>(sql: string, params: unknown[] = []) {

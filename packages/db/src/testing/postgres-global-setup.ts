@@ -1,6 +1,14 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,7 +49,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   if (!shared) {
     shared = {
       users: 0,
-      server: startServer(),
+      server: startServer().catch((err: unknown) => {
+        registry[SHARED] = undefined; // a later run (watch mode) tries again
+        throw err;
+      }),
       env: {
         FOLIO_TEST_POSTGRES_URL: process.env.FOLIO_TEST_POSTGRES_URL,
         FOLIO_TEST_POSTGRES_TEMPLATE: process.env.FOLIO_TEST_POSTGRES_TEMPLATE,
@@ -175,13 +186,39 @@ async function startCluster(): Promise<Cluster> {
   const log = join(dir, "postgres.log");
   // initdb and postgres refuse to run as root: run them as the `postgres` user instead.
   const asRoot = process.getuid?.() === 0;
+  const command = (tool: string, args: string[]): [string, string[]] =>
+    asRoot
+      ? ["runuser", ["-u", "postgres", "--", join(bin, tool), ...args]]
+      : [join(bin, tool), args];
+  const pgTool = (tool: string, args: string[]) => run(...command(tool, args), { cwd: dir });
+  const remove = () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  // If Vitest exits without tearing down (interrupted), the server must not outlive it.
+  const onExit = () => {
+    try {
+      if (existsSync(join(data, "postmaster.pid"))) {
+        execFileSync(...command("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]), {
+          cwd: dir,
+          stdio: "ignore",
+        });
+      }
+    } catch {
+      // best effort: the process is exiting
+    }
+    remove();
+  };
+  process.once("exit", onExit);
+  const stop = async () => {
+    await pgTool("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+    remove();
+    process.off("exit", onExit);
+  };
   if (asRoot) {
     const ids = await run("id", ["-u", "postgres"]).then(
       async ({ stdout }) => [Number(stdout), Number((await run("id", ["-g", "postgres"])).stdout)],
       () => undefined,
     );
     if (!ids) {
-      rmSync(dir, { recursive: true, force: true });
+      await stop();
       throw new Error(
         "Running as root, PostgreSQL must run as another user, but the `postgres` user does not " +
           `exist. ${INSTALL_HINT}`,
@@ -189,16 +226,12 @@ async function startCluster(): Promise<Cluster> {
     }
     chownSync(dir, ids[0]!, ids[1]!);
   }
-  const pgTool = (tool: string, args: string[]) => {
-    const [file, argv] = asRoot
-      ? ["runuser", ["-u", "postgres", "--", join(bin, tool), ...args]]
-      : [join(bin, tool), args];
-    return run(file, argv, { cwd: dir });
-  };
-  const fail = (what: string, err: unknown): never => {
+  const fail = async (what: string, err: unknown): Promise<never> => {
     const detail = (err as { stderr?: string }).stderr || (err as Error).message;
-    const logText = existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(-15).join("\n") : "";
-    rmSync(dir, { recursive: true, force: true });
+    const logText = existsSync(log)
+      ? readFileSync(log, "utf8").split("\n").slice(-15).join("\n")
+      : "";
+    await stop();
     throw new Error(
       `${what} (${bin}): ${detail.trim()}${logText ? `\n--- server log ---\n${logText}` : ""}\n${INSTALL_HINT}`,
     );
@@ -217,14 +250,12 @@ async function startCluster(): Promise<Cluster> {
     "--no-sync",
   ]).catch((err) => fail("initdb failed", err));
 
-  const port = await freePort();
   appendFileSync(
     join(data, "postgresql.conf"),
     [
       "",
       "# folio test cluster: throwaway, so durability is traded for speed",
       "listen_addresses = '127.0.0.1'",
-      `port = ${port}`,
       `unix_socket_directories = '${dir}'`,
       "fsync = off",
       "synchronous_commit = off",
@@ -234,15 +265,29 @@ async function startCluster(): Promise<Cluster> {
     ].join("\n"),
   );
 
-  const stop = async () => {
-    await pgTool("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  await pgTool("pg_ctl", ["-D", data, "-l", log, "-w", "-t", "60", "start"]).catch(async (err) => {
-    await pgTool("pg_ctl", ["-D", data, "-m", "immediate", "stop"]).catch(() => undefined);
-    fail("starting PostgreSQL failed", err);
-  });
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+  // The port is free when picked; another process may take it before the server binds it.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      await pgTool("pg_ctl", [
+        "-D",
+        data,
+        "-l",
+        log,
+        "-o",
+        `-p ${port}`,
+        "-w",
+        "-t",
+        "60",
+        "start",
+      ]);
+      return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+    } catch (err) {
+      const portTaken = existsSync(log) && readFileSync(log, "utf8").includes("could not bind");
+      if (!portTaken || attempt === 3) return fail("starting PostgreSQL failed", err);
+      appendFileSync(log, `\n(folio: port ${port} was taken, retrying on another)\n`);
+    }
+  }
 }
 
 function freePort(): Promise<number> {
@@ -253,7 +298,9 @@ function freePort(): Promise<number> {
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
       );
     });
   });

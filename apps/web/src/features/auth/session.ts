@@ -1,4 +1,4 @@
-import type { AppRouter, Permission } from "@folio/server";
+import type { AppRouter, Permission } from "@folio/server/api";
 import { hashKey, type QueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { trpc } from "@/lib/trpc";

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type * as React from "react";
 import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "@folio/server";
+import type { AppRouter } from "@folio/server/api";
 import { RepeatIcon } from "lucide-react";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
@@ -12,7 +12,7 @@ import { trpc } from "@/lib/trpc";
 import type { VariantProps } from "class-variance-authority";
 import { formatDate, formatMoney } from "@/features/billing/format";
 
-type Subscription = inferRouterOutputs<AppRouter>["billing"]["subscriptions"][number];
+type Subscription = inferRouterOutputs<AppRouter>["portal"]["billing"]["subscriptions"][number];
 type Item = Subscription["items"][number];
 type BadgeVariant = NonNullable<VariantProps<typeof badgeVariants>["variant"]>;
 
@@ -126,7 +126,7 @@ function SubscriptionRow({ subscription: s }: { subscription: Subscription }) {
 
 /** The customer's subscriptions as Stripe last told us, on the billing overview. */
 export function SubscriptionsCard({ className }: { className?: string }) {
-  const subscriptions = useQuery(trpc.billing.subscriptions.queryOptions());
+  const subscriptions = useQuery(trpc.portal.billing.subscriptions.queryOptions());
 
   let body: React.ReactNode;
   if (subscriptions.isPending) {

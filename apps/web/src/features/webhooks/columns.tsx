@@ -36,7 +36,13 @@ export const webhookColumns: ColumnDef<WebhookEventRow>[] = [
         >
           {row.original.type}
         </Link>
-        <span className="font-mono text-xs text-muted-foreground">{row.original.id}</span>
+        <span className="font-mono text-xs break-all whitespace-normal text-muted-foreground">
+          {row.original.id}
+        </span>
+        {/* Phones drop the Received column; keep the time with the event. */}
+        <span className="text-xs text-muted-foreground tabular-nums sm:hidden">
+          {formatDateTime(row.original.receivedAt)}
+        </span>
       </div>
     ),
   },
@@ -48,6 +54,7 @@ export const webhookColumns: ColumnDef<WebhookEventRow>[] = [
   {
     id: "object",
     header: "Object",
+    meta: { className: "hidden lg:table-cell" },
     cell: ({ row }) =>
       row.original.objectId ? (
         <div className="flex flex-col gap-0.5">
@@ -60,6 +67,7 @@ export const webhookColumns: ColumnDef<WebhookEventRow>[] = [
   },
   {
     accessorKey: "attempts",
+    meta: { className: "hidden md:table-cell" },
     header: () => <span className="block text-right">Attempts</span>,
     cell: ({ row }) => (
       <span className="block text-right tabular-nums">{row.original.attempts}</span>
@@ -68,6 +76,7 @@ export const webhookColumns: ColumnDef<WebhookEventRow>[] = [
   {
     accessorKey: "receivedAt",
     header: "Received",
+    meta: { className: "hidden sm:table-cell" },
     cell: ({ row }) => (
       <span className="text-muted-foreground tabular-nums">
         {formatDateTime(row.original.receivedAt)}
@@ -77,6 +86,7 @@ export const webhookColumns: ColumnDef<WebhookEventRow>[] = [
   {
     id: "outcome",
     header: "Applied / next step",
+    meta: { className: "hidden md:table-cell" },
     cell: ({ row }) => <Outcome event={row.original} />,
   },
 ];

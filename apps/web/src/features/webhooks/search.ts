@@ -1,9 +1,9 @@
-import type { AppRouter } from "@folio/server";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { RouterOutputs } from "@folio/server/api";
+import { z } from "zod";
+import { defineListSearch } from "@/lib/list-search";
 
-type RouterOutputs = inferRouterOutputs<AppRouter>;
-export type WebhookEventRow = RouterOutputs["webhooks"]["list"]["items"][number];
-export type WebhookEventDetail = RouterOutputs["webhooks"]["byId"];
+export type WebhookEventRow = RouterOutputs["admin"]["webhooks"]["list"]["items"][number];
+export type WebhookEventDetail = RouterOutputs["admin"]["webhooks"]["byId"];
 export type WebhookStatus = WebhookEventRow["status"];
 
 export const WEBHOOK_STATUSES = [
@@ -30,27 +30,13 @@ export function isRetryable(status: WebhookStatus): boolean {
 /** Same rule the server applies: an event type, optionally ending in `*` for a prefix. */
 export const EVENT_TYPE_PATTERN = /^[a-z0-9_.]+\*?$/i;
 
-/** The inbox view lives in the URL so it can be shared and survives reloads. */
-export interface WebhookSearch {
-  status?: WebhookStatus;
-  type?: string;
-  /** Opaque cursor of the page being shown; absent for the newest events. */
-  cursor?: string;
-  /** Event whose details are open. */
-  event?: string;
-}
+/** The inbox view in the URL: filters, page, and the event whose details are open. */
+export const webhookListSearch = defineListSearch({
+  filters: {
+    status: z.enum(WEBHOOK_STATUSES),
+    type: z.string().max(200).regex(EVENT_TYPE_PATTERN),
+  },
+  params: { event: z.string().min(1).max(255) },
+});
 
-function text(value: unknown, max: number): string | undefined {
-  return typeof value === "string" && value !== "" && value.length <= max ? value : undefined;
-}
-
-export function validateWebhookSearch(search: Record<string, unknown>): WebhookSearch {
-  const status = WEBHOOK_STATUSES.find((s) => s === search.status);
-  const type = text(search.type, 200);
-  return {
-    status,
-    type: type && EVENT_TYPE_PATTERN.test(type) ? type : undefined,
-    cursor: text(search.cursor, 512),
-    event: text(search.event, 255),
-  };
-}
+export type WebhookSearch = ReturnType<typeof webhookListSearch.parse>;

@@ -6,11 +6,11 @@ import { trpc } from "@/lib/trpc";
 /** Re-queue one event, or every dead-lettered one; refreshes the inbox, its figures and details. */
 export function useWebhookRetry() {
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries(trpc.webhooks.pathFilter());
+  const refresh = () => queryClient.invalidateQueries(trpc.admin.webhooks.pathFilter());
   const fail = (error: unknown) => toast.error(errorInfo(error).message);
 
   const retry = useMutation(
-    trpc.webhooks.retry.mutationOptions({
+    trpc.admin.webhooks.retry.mutationOptions({
       onSuccess: async ({ id }) => {
         toast.success(`${id} is back in the queue and will be applied shortly.`);
         await refresh();
@@ -19,7 +19,7 @@ export function useWebhookRetry() {
     }),
   );
   const retryDead = useMutation(
-    trpc.webhooks.retryDead.mutationOptions({
+    trpc.admin.webhooks.retryDead.mutationOptions({
       onSuccess: async ({ requeued }) => {
         toast.success(
           requeued === 0

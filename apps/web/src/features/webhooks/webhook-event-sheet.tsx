@@ -29,7 +29,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 }
 
 function EventDetails({ id, canRetry }: { id: string; canRetry: boolean }) {
-  const event = useQuery(trpc.webhooks.byId.queryOptions({ id }));
+  const event = useQuery(trpc.admin.webhooks.byId.queryOptions({ id }));
   const { retry } = useWebhookRetry();
 
   if (event.isPending) {

@@ -43,7 +43,7 @@ function Kpi({
 
 /** Health of the webhook pipeline at a glance; refreshed while the page is open. */
 export function WebhookStats() {
-  const stats = useQuery({ ...trpc.webhooks.stats.queryOptions(), refetchInterval: 15_000 });
+  const stats = useQuery({ ...trpc.admin.webhooks.stats.queryOptions(), refetchInterval: 15_000 });
 
   if (stats.isPending) {
     return (

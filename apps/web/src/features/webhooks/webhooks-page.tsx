@@ -3,9 +3,7 @@ import { getRouteApi } from "@tanstack/react-router";
 import { FilterXIcon, Loader2Icon, RotateCwIcon, WebhookIcon } from "lucide-react";
 import { useState } from "react";
 import { DataTable } from "@/components/data-table/data-table";
-import { DataTablePagination } from "@/components/data-table/data-table-pagination";
 import { EmptyState } from "@/components/empty-state";
-import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
 import {
   AlertDialog,
@@ -18,22 +16,21 @@ import {
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { sectionByPath } from "@/features/admin/sections";
 import { hasPermission } from "@/features/auth/session";
 import { webhookColumns } from "@/features/webhooks/columns";
 import { WebhooksToolbar } from "@/features/webhooks/data-table-toolbar";
+import { webhookListSearch } from "@/features/webhooks/search";
 import { useWebhookRetry } from "@/features/webhooks/use-retry";
 import { WebhookEventSheet } from "@/features/webhooks/webhook-event-sheet";
 import { WebhookStats } from "@/features/webhooks/webhook-stats";
 import { formatCount } from "@/lib/format";
 import { trpc } from "@/lib/trpc";
 
-const PAGE_SIZE = 25;
 const routeApi = getRouteApi("/admin/webhooks");
 
 function RetryDeadButton() {
-  const stats = useQuery(trpc.webhooks.stats.queryOptions());
+  const stats = useQuery(trpc.admin.webhooks.stats.queryOptions());
   const { retryDead } = useWebhookRetry();
   const [open, setOpen] = useState(false);
   const dead = stats.data?.byStatus.dead ?? 0;
@@ -80,39 +77,12 @@ export function WebhooksPage() {
   const { me } = routeApi.useRouteContext();
   const canRetry = hasPermission(me, "webhooks.retry");
 
-  // Cursors of the pages before this one, so "Previous" can walk back; scoped to the filters.
-  const filterKey = `${search.status ?? ""}|${search.type ?? ""}`;
-  const [trail, setTrail] = useState<{ key: string; cursors: (string | undefined)[] }>({
-    key: filterKey,
-    cursors: [],
-  });
-  const previousCursors = trail.key === filterKey ? trail.cursors : [];
-
   const list = useQuery({
-    ...trpc.webhooks.list.queryOptions({
-      limit: PAGE_SIZE,
-      status: search.status,
-      type: search.type,
-      cursor: search.cursor,
-    }),
+    ...trpc.admin.webhooks.list.queryOptions(webhookListSearch.queryInput(search)),
     placeholderData: keepPreviousData,
   });
-  const items = list.data?.items ?? [];
-  const filtered = search.status !== undefined || search.type !== undefined;
-  const pageNumber = previousCursors.length + 1;
-
-  const goNext = () => {
-    const next = list.data?.nextCursor;
-    if (!next) return;
-    setTrail({ key: filterKey, cursors: [...previousCursors, search.cursor] });
-    void navigate({ search: (prev) => ({ ...prev, cursor: next, event: undefined }) });
-  };
-  const goPrevious = () => {
-    // After a reload the trail is gone; "Previous" then returns to the newest events.
-    const previous = previousCursors.at(-1);
-    setTrail({ key: filterKey, cursors: previousCursors.slice(0, -1) });
-    void navigate({ search: (prev) => ({ ...prev, cursor: previous, event: undefined }) });
-  };
+  const resetFilters = () =>
+    void navigate({ search: (prev) => webhookListSearch.clearFilters(prev) });
 
   return (
     <div className="space-y-6">
@@ -122,60 +92,48 @@ export function WebhooksPage() {
         actions={canRetry ? <RetryDeadButton /> : undefined}
       />
       <WebhookStats />
-      {list.isError ? (
-        <ErrorState
-          title="Webhook events couldn't be loaded"
-          error={list.error}
-          onRetry={() => void list.refetch()}
-        />
-      ) : (
-        <Card className="gap-0 overflow-hidden py-0">
-          <WebhooksToolbar key={search.type ?? ""} search={search} />
-          <DataTable
-            columns={webhookColumns}
-            data={items}
-            getRowId={(row) => row.id}
-            isLoading={list.isPending}
-            isStale={list.isPlaceholderData}
-            empty={
-              filtered ? (
-                <EmptyState
-                  icon={FilterXIcon}
-                  title="No events match these filters"
-                  description="Try another status or event type, or reset the filters."
-                  className="m-4 border-0"
-                  action={
-                    <Button variant="outline" onClick={() => void navigate({ search: {} })}>
-                      Reset filters
-                    </Button>
-                  }
-                />
-              ) : (
-                <EmptyState
-                  icon={WebhookIcon}
-                  title="No webhook events received yet"
-                  description="Events appear here as soon as Stripe delivers them to /api/stripe/webhook."
-                  className="m-4 border-0"
-                />
-              )
-            }
-          />
-          {(items.length > 0 || search.cursor !== undefined) && (
-            <DataTablePagination
-              summary={`Page ${pageNumber} · ${formatCount(items.length)} event${items.length === 1 ? "" : "s"}, newest first`}
-              canPrevious={search.cursor !== undefined}
-              canNext={Boolean(list.data?.nextCursor)}
-              onPrevious={goPrevious}
-              onNext={goNext}
-              isFetching={list.isFetching}
+      <DataTable
+        label="Webhook events"
+        columns={webhookColumns}
+        getRowId={(row) => row.id}
+        query={list}
+        search={search}
+        onNavigate={(patch) =>
+          void navigate({ search: (prev) => webhookListSearch.apply(prev, patch) })
+        }
+        toolbar={<WebhooksToolbar search={search} />}
+        errorTitle="Webhook events couldn't be loaded"
+        noun={["event", "events"]}
+        order="newest first"
+        empty={
+          webhookListSearch.hasFilters(search) ? (
+            <EmptyState
+              icon={FilterXIcon}
+              title="No events match these filters"
+              description="Try another status or event type, or reset the filters."
+              className="m-4 border-0"
+              action={
+                <Button variant="outline" onClick={resetFilters}>
+                  Reset filters
+                </Button>
+              }
             />
-          )}
-        </Card>
-      )}
+          ) : (
+            <EmptyState
+              icon={WebhookIcon}
+              title="No webhook events received yet"
+              description="Events appear here as soon as Stripe delivers them to /api/stripe/webhook."
+              className="m-4 border-0"
+            />
+          )
+        }
+      />
       <WebhookEventSheet
         id={search.event}
         canRetry={canRetry}
-        onClose={() => void navigate({ search: (prev) => ({ ...prev, event: undefined }) })}
+        onClose={() =>
+          void navigate({ search: (prev) => webhookListSearch.apply(prev, { event: undefined }) })
+        }
       />
     </div>
   );

@@ -7,14 +7,13 @@ import {
 } from "@folio/billing";
 import { WEBHOOK_EVENT_STATUSES } from "@folio/db";
 import { z } from "zod";
-import { decodeCursor, pageInput, toPage } from "../lib/pagination.ts";
-import { router, staffProcedure } from "../trpc.ts";
+import { listInput } from "../../lib/list-input.ts";
+import { router, staffProcedure } from "../../trpc.ts";
 
-const cursorSchema = z.object({ receivedAt: z.number().int(), id: z.string() });
 const eventId = z.object({ id: z.string().min(1).max(255) });
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-const listInput = pageInput.extend({
+const webhooksListInput = listInput({
   type: z
     .string()
     .max(200)
@@ -27,22 +26,21 @@ const listInput = pageInput.extend({
 
 /** Webhook health for staff: the inbox, one event in detail, retries, lag and failures. */
 export const webhooksRouter = router({
+  /** The inbox, newest received first; the payload only in `byId`. */
   list: staffProcedure("webhooks.read")
-    .input(listInput.default({ limit: 25 }))
-    .query(({ ctx, input }) => {
-      const rows = listWebhookEvents(ctx.db, {
+    .input(webhooksListInput)
+    .query(async ({ ctx, input }) => {
+      const page = await listWebhookEvents(ctx.db, {
         limit: input.limit,
-        after: input.cursor ? decodeCursor(input.cursor, cursorSchema) : null,
+        cursor: input.cursor,
         ...(input.type ? { type: input.type } : {}),
         ...(input.status ? { status: input.status } : {}),
         ...(input.from ? { from: new Date(input.from) } : {}),
         ...(input.to ? { to: new Date(input.to) } : {}),
       });
-      return toPage(
-        rows,
-        input.limit,
-        (r) => ({ receivedAt: r.receivedAt.getTime(), id: r.id }),
-        (r) => ({
+      return {
+        nextCursor: page.nextCursor,
+        items: page.items.map((r) => ({
           id: r.id,
           type: r.type,
           status: r.status,
@@ -54,14 +52,14 @@ export const webhooksRouter = router({
           appliedAt: iso(r.appliedAt),
           nextAttemptAt: iso(r.nextAttemptAt),
           lastError: r.lastError,
-        }),
-      );
+        })),
+      };
     }),
 
   byId: staffProcedure("webhooks.read")
     .input(eventId)
-    .query(({ ctx, input }) => {
-      const e = webhookEventById(ctx.db, input.id);
+    .query(async ({ ctx, input }) => {
+      const e = await webhookEventById(ctx.db, input.id);
       return {
         id: e.id,
         type: e.type,
@@ -84,14 +82,14 @@ export const webhooksRouter = router({
 
   retry: staffProcedure("webhooks.retry")
     .input(eventId)
-    .mutation(({ ctx, input }) => retryWebhookEvent(ctx.db, ctx.clock, input.id)),
+    .mutation(({ ctx, input }) => retryWebhookEvent(ctx.db, ctx.clock, input.id, ctx.actor)),
 
   retryDead: staffProcedure("webhooks.retry").mutation(({ ctx }) =>
-    retryDeadWebhookEvents(ctx.db, ctx.clock),
+    retryDeadWebhookEvents(ctx.db, ctx.clock, ctx.actor),
   ),
 
-  stats: staffProcedure("webhooks.read").query(({ ctx }) => {
-    const s = webhookStats(ctx.db, ctx.clock);
+  stats: staffProcedure("webhooks.read").query(async ({ ctx }) => {
+    const s = await webhookStats(ctx.db, ctx.clock);
     return {
       byStatus: s.byStatus,
       oldestDueAt: iso(s.oldestDueAt),

@@ -1,9 +1,10 @@
 import { ensureStripeCustomer, syncAll, systemClock } from "@folio/billing";
+import { dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { TRPCError } from "@trpc/server";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertUser, setup } from "../test/helpers.ts";
+import { insertUser, setup } from "../../test/helpers.ts";
 
 // Real mirror rows: customers and subscriptions made in the emulator, then synced into the store.
 let emu: EmulatorHandle;
@@ -24,6 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emu.stop();
+  await dropTestDatabases();
 });
 
 async function codeOf(promise: Promise<unknown>): Promise<string | null> {
@@ -36,7 +38,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string | null> {
 }
 
 async function customerWithSubscription(
-  env: ReturnType<typeof setup>,
+  env: Awaited<ReturnType<typeof setup>>,
   quantity: number,
 ): Promise<{ user: Awaited<ReturnType<typeof insertUser>>; subscription: Stripe.Subscription }> {
   const user = await insertUser(env.db, "customer");
@@ -49,14 +51,14 @@ async function customerWithSubscription(
   return { user, subscription };
 }
 
-describe("billing.subscriptions", () => {
+describe("portal.billing.subscriptions", () => {
   it("shows each customer exactly their own subscriptions, never another's", async () => {
-    const env = setup();
+    const env = await setup();
     const a = await customerWithSubscription(env, 2);
     const b = await customerWithSubscription(env, 5);
     await syncAll({ db: env.db, stripe, clock: systemClock });
 
-    const seenByA = await env.caller(a.user).billing.subscriptions();
+    const seenByA = await env.caller(a.user).portal.billing.subscriptions();
     expect(seenByA).toEqual([
       {
         id: a.subscription.id,
@@ -89,23 +91,23 @@ describe("billing.subscriptions", () => {
       },
     ]);
 
-    const seenByB = await env.caller(b.user).billing.subscriptions();
+    const seenByB = await env.caller(b.user).portal.billing.subscriptions();
     expect(seenByB.map((s) => s.id)).toEqual([b.subscription.id]);
     expect(seenByB[0]?.items[0]?.quantity).toBe(5);
   });
 
   it("gives a customer without a Stripe customer an empty list", async () => {
-    const env = setup();
+    const env = await setup();
     await customerWithSubscription(env, 1);
     await syncAll({ db: env.db, stripe, clock: systemClock });
     const newcomer = await insertUser(env.db, "customer");
-    expect(await env.caller(newcomer).billing.subscriptions()).toEqual([]);
+    expect(await env.caller(newcomer).portal.billing.subscriptions()).toEqual([]);
   });
 
   it("refuses staff (FORBIDDEN) and callers without a session (UNAUTHORIZED)", async () => {
-    const env = setup();
+    const env = await setup();
     const admin = await insertUser(env.db, "admin");
-    expect(await codeOf(env.caller(admin).billing.subscriptions())).toBe("FORBIDDEN");
-    expect(await codeOf(env.caller().billing.subscriptions())).toBe("UNAUTHORIZED");
+    expect(await codeOf(env.caller(admin).portal.billing.subscriptions())).toBe("FORBIDDEN");
+    expect(await codeOf(env.caller().portal.billing.subscriptions())).toBe("UNAUTHORIZED");
   });
 });

@@ -2,11 +2,14 @@ import { ingestEvent } from "@folio/billing";
 import { webhookEvents, type Db } from "@folio/db";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { insertUser, setup } from "../test/helpers.ts";
+import { dropTestDatabases } from "@folio/db/testing";
+import { afterAll, describe, expect, it } from "vitest";
+import { insertUser, setup } from "../../test/helpers.ts";
 
-function event(db: Db, clock: { now(): Date }, id: string, type: string, objectId = "cus_1") {
-  ingestEvent(
+afterAll(dropTestDatabases);
+
+async function event(db: Db, clock: { now(): Date }, id: string, type: string, objectId = "cus_1") {
+  await ingestEvent(
     { db, clock },
     JSON.stringify({
       id,
@@ -20,16 +23,21 @@ function event(db: Db, clock: { now(): Date }, id: string, type: string, objectI
   );
 }
 
-function setStatus(db: Db, id: string, status: "failed" | "dead" | "applied", error?: string) {
-  db.update(webhookEvents)
+async function setStatus(
+  db: Db,
+  id: string,
+  status: "failed" | "dead" | "applied",
+  error?: string,
+) {
+  await db
+    .update(webhookEvents)
     .set({
       status,
       attempts: status === "dead" ? 8 : 1,
       lastError: error ?? null,
       ...(status === "applied" ? { appliedAt: new Date(Date.UTC(2026, 0, 1)) } : {}),
     })
-    .where(eq(webhookEvents.id, id))
-    .run();
+    .where(eq(webhookEvents.id, id));
 }
 
 async function codeOf(p: Promise<unknown>) {
@@ -43,17 +51,17 @@ async function codeOf(p: Promise<unknown>) {
 
 describe("webhooks router", () => {
   it("lists newest first with filters and an opaque cursor, without leaking the payload", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const support = await insertUser(db, "support");
     // Three in the same millisecond: the cursor must not skip or repeat any.
-    event(db, clock, "evt_a", "customer.created");
-    event(db, clock, "evt_b", "invoice.paid", "in_1");
-    event(db, clock, "evt_c", "invoice.finalized", "in_1");
+    await event(db, clock, "evt_a", "customer.created");
+    await event(db, clock, "evt_b", "invoice.paid", "in_1");
+    await event(db, clock, "evt_c", "invoice.finalized", "in_1");
     clock.advance(60_000);
-    event(db, clock, "evt_d", "radar.early_fraud_warning.created", "issfr_1");
-    setStatus(db, "evt_b", "dead", "Error: boom");
+    await event(db, clock, "evt_d", "radar.early_fraud_warning.created", "issfr_1");
+    await setStatus(db, "evt_b", "dead", "Error: boom");
 
-    const api = caller(support).webhooks;
+    const api = caller(support).admin.webhooks;
     const first = await api.list({ limit: 2 });
     expect(first.items.map((i) => i.id)).toEqual(["evt_d", "evt_c"]);
     expect(Object.keys(first.items[0]!).sort()).toEqual(
@@ -94,12 +102,12 @@ describe("webhooks router", () => {
   });
 
   it("filters by a type prefix with underscores (payment_intent.*, invoice_payment.*)", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const support = await insertUser(db, "support");
-    event(db, clock, "evt_pi", "payment_intent.succeeded", "pi_1");
-    event(db, clock, "evt_ip", "invoice_payment.paid", "inpay_1");
-    event(db, clock, "evt_in", "invoice.paid", "in_1");
-    const api = caller(support).webhooks;
+    await event(db, clock, "evt_pi", "payment_intent.succeeded", "pi_1");
+    await event(db, clock, "evt_ip", "invoice_payment.paid", "inpay_1");
+    await event(db, clock, "evt_in", "invoice.paid", "in_1");
+    const api = caller(support).admin.webhooks;
     expect((await api.list({ type: "payment_intent.*" })).items.map((i) => i.id)).toEqual([
       "evt_pi",
     ]);
@@ -107,10 +115,10 @@ describe("webhooks router", () => {
   });
 
   it("shows one event in detail and 404s an unknown one", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const admin = await insertUser(db, "admin");
-    event(db, clock, "evt_x", "customer.updated");
-    const detail = await caller(admin).webhooks.byId({ id: "evt_x" });
+    await event(db, clock, "evt_x", "customer.updated");
+    const detail = await caller(admin).admin.webhooks.byId({ id: "evt_x" });
     expect(detail).toMatchObject({
       id: "evt_x",
       type: "customer.updated",
@@ -120,27 +128,41 @@ describe("webhooks router", () => {
       apiVersion: "2026-10-28.endive",
       payload: { id: "evt_x", data: { object: { id: "cus_1" } } },
     });
-    expect(await codeOf(caller(admin).webhooks.byId({ id: "evt_missing" }))).toBe("NOT_FOUND");
+    expect(await codeOf(caller(admin).admin.webhooks.byId({ id: "evt_missing" }))).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("retries one failed or dead event, refuses others, and re-queues all dead ones", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const admin = await insertUser(db, "admin");
     const support = await insertUser(db, "support");
-    for (const id of ["evt_1", "evt_2", "evt_3", "evt_4"]) event(db, clock, id, "customer.updated");
-    setStatus(db, "evt_1", "dead");
-    setStatus(db, "evt_2", "dead");
-    setStatus(db, "evt_3", "applied");
-    setStatus(db, "evt_4", "failed");
+    for (const id of ["evt_1", "evt_2", "evt_3", "evt_4"])
+      await event(db, clock, id, "customer.updated");
+    await setStatus(db, "evt_1", "dead");
+    await setStatus(db, "evt_2", "dead");
+    await setStatus(db, "evt_3", "applied");
+    await setStatus(db, "evt_4", "failed");
 
-    expect(await codeOf(caller(support).webhooks.retry({ id: "evt_1" }))).toBe("FORBIDDEN");
-    const api = caller(admin).webhooks;
+    expect(await codeOf(caller(support).admin.webhooks.retry({ id: "evt_1" }))).toBe("FORBIDDEN");
+    const api = caller(admin).admin.webhooks;
     expect(await api.retry({ id: "evt_1" })).toEqual({ id: "evt_1", status: "pending" });
     expect(await codeOf(api.retry({ id: "evt_3" }))).toBe("PRECONDITION_FAILED");
     expect(await codeOf(api.retry({ id: "evt_nope" }))).toBe("NOT_FOUND");
     expect(await api.retry({ id: "evt_4" })).toEqual({ id: "evt_4", status: "pending" });
-    expect(await api.retryDead()).toEqual({ requeued: 1 });
-    const rows = db.select().from(webhookEvents).all();
+    expect(await caller(admin, { ip: "198.51.100.4" }).admin.webhooks.retryDead()).toEqual({
+      requeued: 1,
+    });
+    // Each retry is on the audit log as the admin who asked, read back through admin.audit.
+    const log = await caller(admin, { ip: "198.51.100.4" }).admin.audit.list({
+      actorId: admin.id,
+    });
+    expect(log.items.map((e) => [e.actorType, e.action, e.target, e.ip])).toEqual([
+      ["staff", "webhook_event.dead_retried", "webhook_inbox:dead", "198.51.100.4"],
+      ["staff", "webhook_event.retried", "webhook_event:evt_4", null],
+      ["staff", "webhook_event.retried", "webhook_event:evt_1", null],
+    ]);
+    const rows = await db.select().from(webhookEvents).orderBy(webhookEvents.id);
     expect(rows.map((r) => [r.id, r.status, r.attempts])).toEqual([
       ["evt_1", "pending", 0],
       ["evt_2", "pending", 0],
@@ -155,24 +177,24 @@ describe("webhooks router", () => {
   });
 
   it("reports counts per status, lag and failures in the last 24 hours", async () => {
-    const { db, clock, caller } = setup();
+    const { db, clock, caller } = await setup();
     const support = await insertUser(db, "support");
-    event(db, clock, "evt_old", "customer.updated");
+    await event(db, clock, "evt_old", "customer.updated");
     clock.advance(90_000);
-    event(db, clock, "evt_new", "customer.updated");
-    event(db, clock, "evt_ign", "issuing_card.created", "ic_1");
-    event(db, clock, "evt_done", "customer.updated");
-    setStatus(db, "evt_done", "applied");
-    db.update(webhookEvents)
+    await event(db, clock, "evt_new", "customer.updated");
+    await event(db, clock, "evt_ign", "issuing_card.created", "ic_1");
+    await event(db, clock, "evt_done", "customer.updated");
+    await setStatus(db, "evt_done", "applied");
+    await db
+      .update(webhookEvents)
       .set({ lastFailedAt: new Date(clock.now().getTime() - 25 * 3600_000) })
-      .where(eq(webhookEvents.id, "evt_done"))
-      .run();
-    db.update(webhookEvents)
+      .where(eq(webhookEvents.id, "evt_done"));
+    await db
+      .update(webhookEvents)
       .set({ lastFailedAt: clock.now() })
-      .where(eq(webhookEvents.id, "evt_old"))
-      .run();
+      .where(eq(webhookEvents.id, "evt_old"));
 
-    const stats = await caller(support).webhooks.stats();
+    const stats = await caller(support).admin.webhooks.stats();
     expect(stats).toEqual({
       byStatus: { pending: 2, applied: 1, ignored: 1, failed: 0, dead: 0 },
       oldestDueAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),

@@ -1,13 +1,14 @@
 import { listCustomerSubscriptions } from "@folio/billing";
-import { customerProcedure, router } from "../trpc.ts";
+import { customerProcedure, router } from "../../trpc.ts";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-/** The signed-in customer's own billing, read from the Stripe mirror. */
+/** The signed-in customer's own billing, read from the Stripe mirror. Takes no ids: ctx.user only. */
 export const billingRouter = router({
   /** Live subscriptions plus recently ended ones, newest first. */
-  subscriptions: customerProcedure.query(({ ctx }) =>
-    listCustomerSubscriptions(ctx, ctx.user.id).map((s) => ({
+  subscriptions: customerProcedure.query(async ({ ctx }) => {
+    const subscriptions = await listCustomerSubscriptions(ctx, ctx.actor.userId);
+    return subscriptions.map((s) => ({
       id: s.id,
       status: s.status,
       ended: s.ended,
@@ -20,6 +21,6 @@ export const billingRouter = router({
       canceledAt: iso(s.canceledAt),
       endedAt: iso(s.endedAt),
       createdAt: iso(s.createdAt),
-    })),
-  ),
+    }));
+  }),
 });

@@ -1,0 +1,60 @@
+import type { ColumnDef } from "@tanstack/react-table";
+import { DataTableColumnHeader } from "@/components/data-table/data-table-column-header";
+import { Badge } from "@/components/ui/badge";
+import { ROLE_LABELS } from "@/features/auth/session";
+import type { StaffMember } from "@/features/staff/search";
+import { StaffAccessCell } from "@/features/staff/staff-access-cell";
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+// Column ids that the server can order by ("email", "createdAt") enable sorting; the ids must
+// match the `sort` columns of `staffListSearch`.
+export const staffColumns: ColumnDef<StaffMember>[] = [
+  {
+    id: "email",
+    enableSorting: true,
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Email" />,
+    cell: ({ row }) => (
+      <div className="flex flex-col gap-0.5">
+        <span className="font-medium break-all whitespace-normal">{row.original.email}</span>
+        <span className="text-muted-foreground">{row.original.name}</span>
+        {/* Phones drop the Role column; keep the role with the account. */}
+        <span className="text-xs text-muted-foreground sm:hidden">
+          {ROLE_LABELS[row.original.role]}
+        </span>
+      </div>
+    ),
+  },
+  {
+    id: "role",
+    header: "Role",
+    meta: { className: "hidden sm:table-cell" },
+    cell: ({ row }) => <Badge variant="secondary">{ROLE_LABELS[row.original.role]}</Badge>,
+  },
+  {
+    id: "status",
+    header: "Status",
+    cell: ({ row }) =>
+      row.original.disabled ? (
+        <Badge variant="destructive">Disabled</Badge>
+      ) : (
+        <Badge variant="success">Active</Badge>
+      ),
+  },
+  {
+    id: "createdAt",
+    enableSorting: true,
+    meta: { className: "hidden md:table-cell" },
+    header: ({ column }) => <DataTableColumnHeader column={column} title="Added" />,
+    cell: ({ row }) => (
+      <span className="text-muted-foreground tabular-nums">
+        {dateFormat.format(new Date(row.original.createdAt))}
+      </span>
+    ),
+  },
+  {
+    id: "access",
+    header: "Access",
+    cell: ({ row }) => <StaffAccessCell member={row.original} />,
+  },
+];

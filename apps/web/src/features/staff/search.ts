@@ -1,0 +1,26 @@
+import type { RouterOutputs } from "@folio/server/api";
+import { z } from "zod";
+import { defineListSearch } from "@/lib/list-search";
+
+export type StaffMember = RouterOutputs["admin"]["staff"]["list"]["items"][number];
+type StaffRole = Exclude<StaffMember["role"], "customer">;
+
+export const STAFF_ROLES = [
+  "admin",
+  "support",
+  "fulfillment",
+  "finance",
+] as const satisfies readonly StaffRole[];
+
+/** The staff list's view in the URL: who is listed, in which order, and which page. */
+export const staffListSearch = defineListSearch({
+  filters: {
+    role: z.enum(STAFF_ROLES),
+    disabled: z.boolean(),
+    /** Part of the name or email, any case (the server matches it anywhere). */
+    search: z.string().trim().min(1).max(100),
+  },
+  sort: { columns: ["createdAt", "email"], default: "createdAt.asc" },
+});
+
+export type StaffSearch = ReturnType<typeof staffListSearch.parse>;
