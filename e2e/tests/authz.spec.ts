@@ -84,9 +84,9 @@ test.describe("authorization over raw HTTP", () => {
       expect(
         (await callProcedure(anonymous, server, "admin.staff.list", undefined, "GET")).status(),
       ).toBe(401);
-      expect((await callProcedure(customer, server, "admin.staff.list", undefined, "GET")).status()).toBe(
-        403,
-      );
+      expect(
+        (await callProcedure(customer, server, "admin.staff.list", undefined, "GET")).status(),
+      ).toBe(403);
 
       // Support reads webhooks but may not retry them: the permission, not the role, decides.
       const support = await playwrightRequest.newContext();

@@ -57,6 +57,9 @@ let started = 0;
  * the same while the server runs (an apply thread restarted after a crash takes its own claims
  * back at once); a second server in the same process gets `host:pid:2`.
  */
+/** Objects one instance applies side by side on PostgreSQL (its pool has 10 connections). */
+const POSTGRES_APPLY_CONCURRENCY = 8;
+
 export function instanceName(): string {
   started += 1;
   return `${hostname()}:${process.pid}${started > 1 ? `:${started}` : ""}`;
@@ -136,7 +139,9 @@ export async function startServer(
     applyThread = await startApplyThread({
       database: threadConfig,
       stripe: stripe.connection,
-      options: { ...workerOptions, holder },
+      // PostgreSQL commits transactions side by side (sharing WAL flushes), so several objects
+      // are applied at once there; SQLite serializes write transactions.
+      options: { concurrency: sqlite ? 1 : POSTGRES_APPLY_CONCURRENCY, ...workerOptions, holder },
       log: app.log,
     });
     app.folio.webhookWorker = applyThread;

@@ -87,15 +87,18 @@ async function twoHandles(): Promise<{ a: Db; b: Db; close: () => Promise<void> 
 
 describe("two workers, two holders, one inbox", () => {
   it.each([
-    [1, false],
-    [2, false],
-    [3, false],
-    [4, true],
-    [5, true],
-    [6, true],
+    [1, false, 1],
+    [2, false, 1],
+    [3, false, 1],
+    [4, true, 1],
+    [5, true, 1],
+    [6, true, 1],
+    // Several objects applied side by side within each worker (lanes).
+    [7, false, 3],
+    [8, true, 3],
   ])(
-    "apply every event exactly once and each object's events in order (seed %i, lapsing claims: %s)",
-    async (seed, lapsing) => {
+    "apply every event exactly once and each object's events in order (seed %i, lapsing claims: %s, lanes: %i)",
+    async (seed, lapsing, concurrency) => {
       const random = prng(seed);
       const { a, b, close } = await twoHandles();
       try {
@@ -120,7 +123,12 @@ describe("two workers, two holders, one inbox", () => {
           random,
           lapsing ? () => clock.advance(Math.floor(random() * 800)) : undefined,
         );
-        const options = { autoStart: false, batchSize: 5, leaseMs: lapsing ? 1000 : 120_000 };
+        const options = {
+          autoStart: false,
+          batchSize: 5,
+          leaseMs: lapsing ? 1000 : 120_000,
+          concurrency,
+        };
         const first = startWebhookWorker(
           { db: a, stripe: offline, clock, hooks: [hook] },
           { ...options, holder: "instance-a" },

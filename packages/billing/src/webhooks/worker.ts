@@ -29,6 +29,12 @@ export interface WorkerOptions {
   holder?: string;
   /** How long a claim lasts; a worker that dies holding claims delays their events this long. */
   leaseMs?: number;
+  /**
+   * Objects applied side by side (one lane per object, its events in order). Worth raising on
+   * PostgreSQL, where transactions commit concurrently and share WAL flushes; on SQLite write
+   * transactions serialize, so 1. With more than one, `onApplying` names the latest event started.
+   */
+  concurrency?: number;
 }
 
 export interface DrainResult {
@@ -51,6 +57,8 @@ export interface WebhookWorker {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** Re-plans in a row after a plan conflict before it counts as a failed attempt. */
+const MAX_PLAN_CONFLICTS = 5;
 export const DEFAULT_LEASE_MS = 2 * 60_000;
 
 /** `host:pid:random`, once per process (per thread: each has its own module instance). */
@@ -88,6 +96,7 @@ export function startWebhookWorker(
   const cap = options.maxBackoffMs ?? 60 * 60_000;
   const pollMs = options.pollMs ?? 500;
   const batchSize = options.batchSize ?? 200;
+  const concurrency = options.concurrency ?? 1;
   const yieldEveryMs = options.yieldEveryMs ?? 5;
   const holder = options.holder ?? processHolder;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -156,13 +165,16 @@ export function startWebhookWorker(
 
   // Another writer (a CLI sync, the admin console's resync, a command's write path) changed an
   // object between planning and writing: plan again at once rather than spend an attempt and a
-  // backoff on it.
+  // backoff on it. Several times: with instances (or lanes) applying side by side, a busy shared
+  // parent can change under a plan more than once, and a spent attempt would let the object's
+  // later events overtake this one.
   const applyOnce = async (row: InboxEvent) => {
-    try {
-      return await applyInboxEvent(deps, hooks, row, { holder });
-    } catch (err) {
-      if (err instanceof PlanConflictError) return applyInboxEvent(deps, hooks, row, { holder });
-      throw err;
+    for (let conflicts = 0; ; conflicts++) {
+      try {
+        return await applyInboxEvent(deps, hooks, row, { holder });
+      } catch (err) {
+        if (!(err instanceof PlanConflictError) || conflicts >= MAX_PLAN_CONFLICTS) throw err;
+      }
     }
   };
 
@@ -187,30 +199,56 @@ export function startWebhookWorker(
         options.onApplying?.(null);
         return result;
       }
+      // One lane per object, in claim order: an object's events apply one after another, and
+      // lanes run side by side up to `concurrency` (PostgreSQL commits concurrently; on SQLite
+      // transactions serialize anyway, so it stays 1 there).
+      const lanes = new Map<string, InboxEvent[]>();
       for (const row of rows) {
-        if (performance.now() - since >= yieldEveryMs) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          since = performance.now();
-        }
-        if (stopped) return result;
-        // Half the lease gone: claim again (renewing) before applying more.
-        if (clock.now().getTime() - claimedAt >= leaseMs / 2) break;
-        options.onApplying?.(row.id);
-        try {
-          const writes = await applyOnce(row);
-          if (writes === null) {
-            skipped.set(row.id, (skipped.get(row.id) ?? 0) + 1);
-            continue;
+        const key = row.objectId ?? row.id;
+        const lane = lanes.get(key);
+        if (lane) lane.push(row);
+        else lanes.set(key, [row]);
+      }
+      const queue = [...lanes.values()];
+      let renew = false;
+      const runLanes = async () => {
+        for (let lane = queue.shift(); lane; lane = queue.shift()) {
+          for (const row of lane) {
+            if (performance.now() - since >= yieldEveryMs) {
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              since = performance.now();
+            }
+            if (stopped || renew) return;
+            // Half the lease gone: claim again (renewing) before applying more.
+            if (clock.now().getTime() - claimedAt >= leaseMs / 2) {
+              renew = true;
+              return;
+            }
+            await applyRow(row);
           }
-          done.add(row.id);
-          if (writes.length === 0) result.ignored++;
-          else result.applied++;
-        } catch (err) {
-          done.add(row.id);
-          const dead = await recordFailure(row, err, "ours");
-          if (dead === true) result.dead++;
-          else if (dead === false) result.failed++;
         }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runLanes));
+      if (stopped) return result;
+    }
+
+    /** Applies one claimed event; a failure is recorded for a retry. */
+    async function applyRow(row: InboxEvent): Promise<void> {
+      options.onApplying?.(row.id);
+      try {
+        const writes = await applyOnce(row);
+        if (writes === null) {
+          skipped.set(row.id, (skipped.get(row.id) ?? 0) + 1);
+          return;
+        }
+        done.add(row.id);
+        if (writes.length === 0) result.ignored++;
+        else result.applied++;
+      } catch (err) {
+        done.add(row.id);
+        const dead = await recordFailure(row, err, "ours");
+        if (dead === true) result.dead++;
+        else if (dead === false) result.failed++;
       }
     }
   };
