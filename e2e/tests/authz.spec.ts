@@ -95,7 +95,9 @@ test.describe("authorization over raw HTTP", () => {
           email: "support@folio.test",
           password: DEMO_PASSWORD,
         });
-        const retry = await callProcedure(support, server, "webhooks.retry", { id: "evt_any" });
+        const retry = await callProcedure(support, server, "admin.webhooks.retry", {
+          id: "evt_any",
+        });
         expect(retry.status()).toBe(403);
         expect(await retry.json()).toMatchObject({ error: { data: { code: "FORBIDDEN" } } });
       } finally {
