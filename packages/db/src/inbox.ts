@@ -1,4 +1,4 @@
-import { getTableColumns } from "drizzle-orm";
+import { eq, getTableColumns, type SQL } from "drizzle-orm";
 import { driverOf, type Db, type Tx } from "./client.ts";
 import { webhookEvents } from "./schema/webhooks.ts";
 
@@ -6,8 +6,24 @@ import { webhookEvents } from "./schema/webhooks.ts";
 // PostgreSQL inbox: each claims a batch under a lease; claims are taken one instance at a time
 // (an advisory lock) and never include an event whose object has an unapplied event claimed by
 // another live instance, so one object's events are applied by one instance, in order.
+//
+// SQLite has one instance per database file, so claims are not recorded there: a claim is a
+// read. Recording one would rewrite every claimed row (payload included) under the write lock
+// while webhook acknowledgements wait for it. Two appliers on one file (the server and a CLI
+// replay) still apply an event once: write transactions are serialized and each re-checks the
+// event's status inside its transaction.
 
 export type InboxEvent = typeof webhookEvents.$inferSelect;
+
+/** Whether claims are written to the inbox (PostgreSQL) or only implied (SQLite; see above). */
+function claimsRecorded(db: Db): boolean {
+  return driverOf(db).dialect === "postgres";
+}
+
+/** For an update that must only happen while `holder` still holds the event's claim. */
+export function whileClaimedBy(db: Db, holder: string): SQL | undefined {
+  return claimsRecorded(db) ? eq(webhookEvents.claimedBy, holder) : undefined;
+}
 
 const columns = Object.entries(getTableColumns(webhookEvents));
 function decode(row: Record<string, unknown>): InboxEvent {
@@ -31,18 +47,30 @@ export async function claimInboxEvents(
   opts: { holder: string; now: Date; leaseMs: number; limit: number },
 ): Promise<InboxEvent[]> {
   const driver = driverOf(db);
-  const pg = driver.dialect === "postgres";
   const now = opts.now.getTime();
+  const byAge = (a: InboxEvent, b: InboxEvent) =>
+    a.created.getTime() - b.created.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  if (!claimsRecorded(db)) {
+    const due = await driver.rows<Record<string, unknown>>(
+      "select * from webhook_events indexed by webhook_events_queue where status in ('pending', 'failed') and next_attempt_at <= ? order by created, id limit ?",
+      [now, opts.limit],
+    );
+    return due.map((r) => ({
+      ...decode(r),
+      claimedBy: opts.holder,
+      claimExpiresAt: new Date(now + opts.leaseMs),
+    }));
+  }
   const text = `update webhook_events set claimed_by = ?, claim_expires_at = ?
     where id in (
-      select w.id from webhook_events as w${pg ? "" : " indexed by webhook_events_queue"}
+      select w.id from webhook_events as w
       where w.status in ('pending', 'failed') and w.next_attempt_at <= ?
         and (w.claim_expires_at is null or w.claim_expires_at <= ? or w.claimed_by = ?)
         and not exists (
           select 1 from webhook_events as o
           where o.object_id = w.object_id and o.status in ('pending', 'failed')
             and o.claimed_by <> ? and o.claim_expires_at > ?)
-      order by w.created, w.id limit ?${pg ? " for update skip locked" : ""})
+      order by w.created, w.id limit ? for update skip locked)
     returning *`;
   const params = [
     opts.holder,
@@ -55,31 +83,29 @@ export async function claimInboxEvents(
     opts.limit,
   ];
   const rows = await driver.transaction(async () => {
-    if (pg) await driver.rows("select pg_advisory_xact_lock(?)", [CLAIM_LOCK]);
+    await driver.rows("select pg_advisory_xact_lock(?)", [CLAIM_LOCK]);
     return driver.rows<Record<string, unknown>>(text, params);
   });
-  return rows
-    .map(decode)
-    .sort(
-      (a, b) =>
-        a.created.getTime() - b.created.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+  return rows.map(decode).sort(byAge);
 }
 
 /**
  * Inside an apply transaction: locks the event's inbox row (PostgreSQL) and reads its state, so
- * the caller can check it is still due and still its claim before applying it.
+ * the caller can check it is still due and still claimed by `holder` before applying it.
  */
 export async function lockInboxEvent(
   tx: Tx,
   id: string,
-): Promise<{ status: InboxEvent["status"]; claimedBy: string | null } | null> {
-  const driver = driverOf(tx);
-  const [row] = await driver.rows<{ status: InboxEvent["status"]; claimed_by: string | null }>(
-    `select status, claimed_by from webhook_events where id = ?${driver.dialect === "postgres" ? " for update" : ""}`,
-    [id],
-  );
-  return row ? { status: row.status, claimedBy: row.claimed_by } : null;
+  holder: string,
+): Promise<{ status: InboxEvent["status"]; ours: boolean } | null> {
+  const recorded = claimsRecorded(tx);
+  const [row] = await driverOf(tx).rows<{
+    status: InboxEvent["status"];
+    claimed_by: string | null;
+  }>(`select status, claimed_by from webhook_events where id = ?${recorded ? " for update" : ""}`, [
+    id,
+  ]);
+  return row ? { status: row.status, ours: !recorded || row.claimed_by === holder } : null;
 }
 
 /** Gives back `holder`'s unapplied claims (a worker stopping), so another instance can start. */

@@ -61,11 +61,11 @@ export async function applyInboxEvent(
   options: { holder?: string } = {},
 ): Promise<PlannedWrite[] | null> {
   const stillOurs = async (tx: Tx) => {
-    const state = await lockInboxEvent(tx, row.id);
+    const state = await lockInboxEvent(tx, row.id, options.holder ?? "");
     return (
       state !== null &&
       (state.status === "pending" || state.status === "failed") &&
-      (options.holder === undefined || state.claimedBy === options.holder)
+      (options.holder === undefined || state.ours)
     );
   };
   const markApplied = async (tx: Tx, status: "applied" | "ignored") => {

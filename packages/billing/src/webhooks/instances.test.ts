@@ -1,5 +1,5 @@
 import { auditLog, closeDb, createDb, webhookEvents, type Db } from "@folio/db";
-import { createTestDb, dropTestDatabases } from "@folio/db/testing";
+import { createTestDb, dropTestDatabases, testDialect } from "@folio/db/testing";
 import { asc, isNotNull } from "drizzle-orm";
 import Stripe from "stripe";
 import { afterAll, describe, expect, it } from "vitest";
@@ -85,7 +85,8 @@ async function twoHandles(): Promise<{ a: Db; b: Db; close: () => Promise<void> 
   return { a: db, b, close: async () => void (await Promise.all([closeDb(db), closeDb(b)])) };
 }
 
-describe("two workers, two holders, one inbox", () => {
+// Several instances share a database only on PostgreSQL (SQLite: one instance per file).
+describe.skipIf(testDialect() === "sqlite")("two workers, two holders, one inbox", () => {
   it.each([
     [1, false, 1],
     [2, false, 1],

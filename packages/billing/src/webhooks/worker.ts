@@ -1,6 +1,12 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { claimInboxEvents, releaseInboxClaims, webhookEvents, type InboxEvent } from "@folio/db";
+import {
+  claimInboxEvents,
+  releaseInboxClaims,
+  webhookEvents,
+  whileClaimedBy,
+  type InboxEvent,
+} from "@folio/db";
 import { and, eq, inArray } from "drizzle-orm";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { PlanConflictError } from "../sync/write.ts";
@@ -132,7 +138,7 @@ export function startWebhookWorker(
         and(
           eq(webhookEvents.id, row.id),
           inArray(webhookEvents.status, ["pending", "failed"]),
-          claim === "ours" ? eq(webhookEvents.claimedBy, holder) : undefined,
+          claim === "ours" ? whileClaimedBy(db, holder) : undefined,
         ),
       )
       .returning({ id: webhookEvents.id });
