@@ -11,7 +11,11 @@ import { driverOf, type Tx } from "./client.ts";
 export async function lockKeys(tx: Tx, keys: Iterable<string>): Promise<void> {
   const driver = driverOf(tx);
   if (driver.dialect !== "postgres") return;
-  for (const key of [...new Set(keys)].sort()) {
-    await driver.rows("select pg_advisory_xact_lock(hashtextextended(?, 0))", [key]);
-  }
+  const sorted = [...new Set(keys)].sort();
+  if (sorted.length === 0) return;
+  // One round trip; unnest yields the keys in array (sorted) order, which is the lock order.
+  await driver.rows(
+    "select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(?::text[]) as k",
+    [sorted],
+  );
 }
