@@ -47,6 +47,8 @@ test.describe("webhook inbox", () => {
     await page.getByLabel("Event type").fill("product.*");
     await page.getByLabel("Event type").press("Enter");
     await expect(page).toHaveURL(/type=product\.\*/);
+    // The previous page stays on screen, marked busy, until the filtered one arrives.
+    await expect(page.getByRole("table").locator("tbody")).toHaveAttribute("aria-busy", "false");
     const eventLinks = page.getByRole("table").getByRole("link");
     await expect(eventLinks.first()).toBeVisible();
     for (const name of await eventLinks.allTextContents()) expect(name).toMatch(/^product\./);
