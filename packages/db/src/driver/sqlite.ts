@@ -126,8 +126,12 @@ export function openSqlite(options: SqliteOptions): Driver {
     async rows<T>(sql: string, params: unknown[] = []) {
       await ready();
       const stmt = prepare(sql);
+      if (!stmt.reader) {
+        write(() => stmt.run(...params)); // a statement that returns no rows still runs
+        return [];
+      }
       stmt.raw(false);
-      return (stmt.reader ? write(() => stmt.all(...params)) : []) as T[];
+      return write(() => stmt.all(...params)) as T[];
     },
     async run(sql, params = []) {
       await ready();
