@@ -2,6 +2,9 @@ import type { Clock } from "@folio/billing";
 import { acquireLease, type Db } from "@folio/db";
 import type { FastifyBaseLogger } from "fastify";
 
+/** How many periods a lease outlives its last renewal (see runPeriodically). */
+const LEASE_PERIODS = 1.5;
+
 export interface PeriodicJob {
   /** Also the lease's name: one run per period across every instance on the database. */
   name: string;
@@ -20,10 +23,11 @@ export interface RunningJob {
 
 /**
  * Runs `job` now and then every `everyMs`, but only while this instance holds the job's lease.
- * The lease lasts one period and is not given back after a run: holding it until the next tick
- * is what keeps another instance from running the job again within the same period. The holder
- * renews it on each tick; when the holder dies its lease lapses after at most a period and the
- * next instance to tick takes over. A tick while the previous run is still going is skipped.
+ * The lease is not given back after a run and lasts a period and a half: still held at the
+ * holder's next tick (which renews it), so another instance ticking at about the same moment
+ * cannot take it and run the job a second time in the period. When the holder dies its lease
+ * lapses within a period and a half and the next instance to tick takes over (one period may go
+ * without a run). A tick while the previous run is still going is skipped.
  */
 export function runPeriodically(
   deps: { db: Db; clock: Clock; holder: string; log: FastifyBaseLogger },
@@ -34,7 +38,8 @@ export function runPeriodically(
     if (running) return running;
     running = (async () => {
       try {
-        if (await acquireLease(deps.db, job.name, deps.holder, deps.clock.now(), job.everyMs)) {
+        const ttl = job.everyMs * LEASE_PERIODS;
+        if (await acquireLease(deps.db, job.name, deps.holder, deps.clock.now(), ttl)) {
           await job.run();
         }
       } catch (err) {
