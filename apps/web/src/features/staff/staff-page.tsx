@@ -1,10 +1,10 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
-import { FilterXIcon, ShieldCheckIcon } from "lucide-react";
+import { ShieldCheckIcon } from "lucide-react";
 import { DataTable } from "@/components/data-table/data-table";
+import { DataTableNoMatches } from "@/components/data-table/data-table-no-matches";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
-import { Button } from "@/components/ui/button";
 import { sectionByPath } from "@/features/admin/sections";
 import { staffColumns } from "@/features/staff/columns";
 import { StaffToolbar } from "@/features/staff/data-table-toolbar";
@@ -55,16 +55,10 @@ export function StaffPage() {
         order={sort ? ORDER[`${sort.by}.${sort.direction}`] : undefined}
         empty={
           staffListSearch.hasFilters(search) ? (
-            <EmptyState
-              icon={FilterXIcon}
+            <DataTableNoMatches
               title="No staff accounts match these filters"
               description="Try another role, status or search, or reset the filters."
-              className="m-4 border-0"
-              action={
-                <Button variant="outline" onClick={resetFilters}>
-                  Reset filters
-                </Button>
-              }
+              onReset={resetFilters}
             />
           ) : (
             <EmptyState

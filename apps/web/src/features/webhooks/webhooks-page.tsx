@@ -1,8 +1,9 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
-import { FilterXIcon, Loader2Icon, RotateCwIcon, WebhookIcon } from "lucide-react";
+import { Loader2Icon, RotateCwIcon, WebhookIcon } from "lucide-react";
 import { useState } from "react";
 import { DataTable } from "@/components/data-table/data-table";
+import { DataTableNoMatches } from "@/components/data-table/data-table-no-matches";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import {
@@ -107,16 +108,10 @@ export function WebhooksPage() {
         order="newest first"
         empty={
           webhookListSearch.hasFilters(search) ? (
-            <EmptyState
-              icon={FilterXIcon}
+            <DataTableNoMatches
               title="No events match these filters"
               description="Try another status or event type, or reset the filters."
-              className="m-4 border-0"
-              action={
-                <Button variant="outline" onClick={resetFilters}>
-                  Reset filters
-                </Button>
-              }
+              onReset={resetFilters}
             />
           ) : (
             <EmptyState
