@@ -1,6 +1,7 @@
 export { manualClock, systemClock, type Clock } from "./clock.ts";
 export { DomainError, isDomainError, type DomainErrorCode } from "./errors.ts";
 export { formatMoney, isZeroDecimal } from "./money.ts";
+export { callStripe, isStripeError, stripeFailure } from "./stripe-errors.ts";
 export {
   noHooks,
   type SyncChange,
