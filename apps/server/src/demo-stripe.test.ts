@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe("seedDemoStripe", () => {
-  it("pushes the demo catalog and links the demo customer, idempotently", async () => {
+  it("pushes the demo catalog and gives the demo customer a subscription, credit and an order, idempotently", async () => {
     db = await createTestDb();
     const clock = manualClock();
     const stripe = emulator.stripe();
@@ -42,6 +42,13 @@ describe("seedDemoStripe", () => {
       ["quire_seat_monthly", 2],
     ]);
 
+    const credit = await stripe.customers.listBalanceTransactions(first.customerId!);
+    expect(credit.data.map((t) => [t.amount, t.currency])).toEqual([[-1500, "usd"]]);
+    const paid = await stripe.checkout.sessions.list({ customer: first.customerId! });
+    expect(paid.data.map((s) => [s.mode, s.status, s.payment_status, s.amount_total])).toEqual([
+      ["payment", "complete", "paid", 3400 + 2 * 1450],
+    ]);
+
     const again = await seedDemoStripe({ db, stripe, clock });
     expect(again.customerId).toBe(first.customerId);
     expect(again.subscriptionId).toBe(first.subscriptionId);
@@ -50,6 +57,12 @@ describe("seedDemoStripe", () => {
     ).toHaveLength(1);
     expect(again.catalog.summary).toMatchObject({ created: 0, updated: 0, archived: 0 });
     expect(await db.select().from(billingCustomers)).toHaveLength(1);
+    expect((await stripe.customers.listBalanceTransactions(first.customerId!)).data).toHaveLength(
+      1,
+    );
+    expect(
+      (await stripe.checkout.sessions.list({ customer: first.customerId! })).data,
+    ).toHaveLength(1);
     expect((await stripe.customers.list({ email: DEMO_CUSTOMER_EMAIL })).data).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import {
 import { users, type Db, type Role } from "@folio/db";
 import { eq, inArray } from "drizzle-orm";
 import type Stripe from "stripe";
+import { ensureDemoPurchases } from "./demo-purchases.ts";
 import type { Env } from "./env.ts";
 
 export const DEMO_PASSWORD = "folio-demo";
@@ -82,8 +83,8 @@ export interface DemoStripeSeedResult {
 
 /**
  * The Stripe side of the demo, run once the server listens (so the emulator's webhooks reach it
- * at once): the demo catalog pushed, and the demo customer linked to a Stripe customer. Both are
- * idempotent, so it runs on every demo start and only fills in what is missing.
+ * at once): the demo catalog pushed, and the demo customer linked to a Stripe customer with a
+ * subscription, a credit and an order (demo-purchases.ts). Each step is idempotent, so it runs on every demo start and only fills in what is missing.
  */
 export async function seedDemoStripe({
   db,
@@ -102,6 +103,7 @@ export async function seedDemoStripe({
     .get();
   const customerId = customer ? await ensureStripeCustomer({ db, stripe, clock }, customer) : null;
   const subscriptionId = customerId ? await ensureDemoSubscription(stripe, customerId) : null;
+  if (customerId) await ensureDemoPurchases(stripe, customerId);
   return { catalog, customerId, subscriptionId };
 }
 
