@@ -99,6 +99,9 @@ describe("pushCatalog against the emulator", () => {
       folio_plan_tier: "pro",
       folio_requires_shipping: "false",
     });
+    expect(proProduct.marketing_features.map((f) => f.name)).toContain("Version history");
+    const seat = (await byLookupKey("quire_seat_monthly_eur"))?.product as Stripe.Product;
+    expect(seat.metadata).toMatchObject({ folio_addon_unit: "seat", folio_addon_tiers: "pro" });
     const notebook = (await byLookupKey("notebook_a5_dot"))?.product as Stripe.Product;
     expect(notebook.metadata).toMatchObject({ folio_requires_shipping: "true" });
     const credits = (await byLookupKey("ai_credits_500"))?.product as Stripe.Product;
@@ -198,6 +201,27 @@ describe("pushCatalog against the emulator", () => {
       archived: 0,
     });
   });
+
+  it("sets, changes and clears a product's features", async () => {
+    const withFeatures = (features?: string[]) =>
+      small((c) => {
+        if (features) c.products[0]!.features = features;
+      });
+    await pushCatalog({ stripe }, withFeatures(["Sync", "Search"]));
+    const productOf = async () =>
+      ((await byLookupKey("pro_monthly"))?.product as Stripe.Product).marketing_features;
+    expect(await productOf()).toEqual([{ name: "Sync" }, { name: "Search" }]);
+
+    const changed = await pushCatalog({ stripe }, withFeatures(["Sync", "Search", "Export"]));
+    expect(changed.changes).toContainEqual(
+      expect.objectContaining({ key: "pro", action: "updated", changes: ["marketing_features"] }),
+    );
+    expect(await productOf()).toHaveLength(3);
+
+    await pushCatalog({ stripe }, withFeatures());
+    expect(await productOf()).toEqual([]);
+    expect((await pushCatalog({ stripe }, withFeatures())).summary.updated).toBe(0);
+  });
 });
 
 describe("catalog schema", () => {
@@ -217,5 +241,28 @@ describe("catalog schema", () => {
     const demo = demoCatalog();
     const kinds = new Set(demo.products.map((p) => p.kind));
     expect([...kinds].sort()).toEqual(["addon", "credits", "digital", "physical", "plan"]);
+    // Both currencies the pricing page shows, for every plan and the add-on.
+    for (const p of demo.products.filter((p) => p.kind === "plan" || p.kind === "addon")) {
+      const currencies = new Set(p.prices.map((price) => price.currency ?? demo.currency));
+      expect([p.key, [...currencies].sort()]).toEqual([p.key, ["eur", "usd"]]);
+    }
+  });
+
+  it("refuses addonTiers that name no plan tier, and on anything but an add-on", () => {
+    expect(() =>
+      small((c) => {
+        c.products[0]!.addonTiers = ["pro"];
+        c.products.push({
+          key: "seat",
+          name: "Seat",
+          kind: "addon",
+          addonUnit: "seat",
+          addonTiers: ["gold"],
+          prices: [{ lookupKey: "seat", unitAmount: 1, recurring: { interval: "month" } }],
+        });
+      }),
+    ).toThrow(
+      /products\.0\.addonTiers: only add-ons carry addonTiers[\s\S]*products\.2\.addonTiers: addonTiers must name plan tiers/,
+    );
   });
 });

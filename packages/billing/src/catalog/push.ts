@@ -41,6 +41,7 @@ export function productMetadata(p: CatalogProduct): Metadata {
   };
   if (p.planTier !== undefined) m.folio_plan_tier = p.planTier;
   if (p.addonUnit !== undefined) m.folio_addon_unit = p.addonUnit;
+  if (p.addonTiers !== undefined) m.folio_addon_tiers = p.addonTiers.join(",");
   if (p.credits !== undefined) m.folio_credits = String(p.credits);
   if (p.deliverable !== undefined) m.folio_deliverable = p.deliverable;
   return m;
@@ -175,6 +176,9 @@ export async function pushCatalog(
               name: product.name,
               ...(product.description !== undefined && { description: product.description }),
               ...(product.unitLabel !== undefined && { unit_label: product.unitLabel }),
+              ...(product.features !== undefined && {
+                marketing_features: product.features.map((name) => ({ name })),
+              }),
               active: product.active,
               metadata,
             },
@@ -207,6 +211,12 @@ export async function pushCatalog(
     if (have.active !== product.active) {
       update.active = product.active;
       fields.push("active");
+    }
+    const features = product.features ?? [];
+    const haveFeatures = (have.marketing_features ?? []).map((f) => f.name ?? "");
+    if (JSON.stringify(haveFeatures) !== JSON.stringify(features)) {
+      update.marketing_features = features.length > 0 ? features.map((name) => ({ name })) : "";
+      fields.push("marketing_features");
     }
     const patch = metadataPatch(have.metadata ?? {}, metadata);
     if (patch) {

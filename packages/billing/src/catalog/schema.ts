@@ -53,11 +53,15 @@ export const catalogProductSchema = z.strictObject({
   planTier: key.optional(),
   /** Add-ons: what one unit of quantity grants, e.g. `seat` (`folio_addon_unit`). */
   addonUnit: key.optional(),
+  /** Add-ons: the plan tiers it can be added to (`folio_addon_tiers`, comma-separated); all when absent. */
+  addonTiers: z.array(key).min(1).optional(),
   /** Credit packs: credits granted per unit purchased (`folio_credits`). */
   credits: z.number().int().positive().optional(),
   /** Digital products: the asset a purchase unlocks (`folio_deliverable`). */
   deliverable: key.optional(),
   unitLabel: z.string().max(12).optional(),
+  /** What the product includes, one short line each (Stripe's `marketing_features`). */
+  features: z.array(z.string().min(1).max(80)).max(15).optional(),
   active: z.boolean().default(true),
   metadata,
   prices: z.array(catalogPriceSchema).min(1),
@@ -74,6 +78,7 @@ export const catalogSchema = z
   .superRefine((catalog, ctx) => {
     const productKeys = new Set<string>();
     const lookupKeys = new Set<string>();
+    const tiers = new Set(catalog.products.flatMap((p) => (p.planTier ? [p.planTier] : [])));
     catalog.products.forEach((p, i) => {
       const at = (...path: (string | number)[]) => ["products", i, ...path];
       if (productKeys.has(p.key)) {
@@ -88,6 +93,9 @@ export const catalogSchema = z
       const needs = (ok: boolean, path: string, message: string) => {
         if (!ok) ctx.addIssue({ code: "custom", path: at(path), message });
       };
+      if (p.kind !== "addon") {
+        needs(p.addonTiers === undefined, "addonTiers", "only add-ons carry addonTiers");
+      }
       switch (p.kind) {
         case "plan":
           needs(p.planTier !== undefined, "planTier", "a plan needs planTier");
@@ -95,6 +103,11 @@ export const catalogSchema = z
           break;
         case "addon":
           needs(p.addonUnit !== undefined, "addonUnit", "an add-on needs addonUnit");
+          needs(
+            p.addonTiers === undefined || p.addonTiers.every((t) => tiers.has(t)),
+            "addonTiers",
+            "addonTiers must name plan tiers of this catalog",
+          );
           needs(recurring.every(Boolean), "prices", "an add-on's prices must all be recurring");
           break;
         case "credits":
