@@ -50,6 +50,37 @@ export {
   type CustomerSubscription,
   type CustomerSubscriptionItem,
 } from "./portal/subscriptions.ts";
+export {
+  RECOVERY_STATUSES,
+  billingOverview,
+  currentSubscription,
+  defaultCard,
+  nextCharge,
+  pendingChange,
+  type BillingOverview,
+  type CardSummary,
+  type CurrentSubscription,
+  type NextCharge,
+  type OpenInvoice,
+  type PendingChange,
+} from "./portal/overview.ts";
+export {
+  CANCELLATION_FEEDBACK,
+  cancelInput,
+  cancelSubscriptionAtPeriodEnd,
+  resumeInput,
+  resumeSubscription,
+  type CancellationFeedback,
+} from "./portal/cancel.ts";
+export {
+  completeCardUpdate,
+  completeCardUpdateInput,
+  payOpenInvoice,
+  payOpenInvoiceInput,
+  startCardUpdate,
+  startCardUpdateInput,
+  type PayOutcome,
+} from "./portal/recovery.ts";
 export { actorId, syncActor, type Actor } from "./audit/actor.ts";
 // Accounts (users and staff): see accounts/index.ts for the list.
 export * from "./accounts/index.ts";

@@ -4,6 +4,7 @@ import { staffRouter } from "./admin/staff.ts";
 import { webhooksRouter } from "./admin/webhooks.ts";
 import { authRouter } from "./auth.ts";
 import { billingRouter } from "./portal/billing.ts";
+import { subscriptionRouter } from "./portal/subscription.ts";
 
 // Routers by audience, one file per domain: `portal.*` acts only on the signed-in customer
 // (customerProcedure, no ids taken), `admin.*` is for staff (staffProcedure + a permission).
@@ -11,6 +12,7 @@ export const appRouter = router({
   auth: authRouter,
   portal: router({
     billing: billingRouter,
+    subscription: subscriptionRouter,
   }),
   admin: router({
     staff: staffRouter,
