@@ -81,6 +81,33 @@ export {
   startCardUpdateInput,
   type PayOutcome,
 } from "./portal/recovery.ts";
+export {
+  invoiceState,
+  listCustomerInvoices,
+  type CustomerInvoice,
+  type InvoiceState,
+} from "./portal/invoices.ts";
+export {
+  customerCreditBalance,
+  listCreditLedger,
+  type CreditLedgerEntry,
+  type CreditSource,
+  type CustomerCreditBalance,
+} from "./portal/credit.ts";
+export {
+  listCustomerOrders,
+  type CustomerOrder,
+  type CustomerOrderItem,
+  type ShipmentState,
+} from "./portal/orders.ts";
+export {
+  changePassword,
+  isWrongPassword,
+  updateProfile,
+  type ChangePasswordInput,
+  type UpdatedProfile,
+  type UpdateProfileInput,
+} from "./accounts/profile.ts";
 export { actorId, syncActor, type Actor } from "./audit/actor.ts";
 // Accounts (users and staff): see accounts/index.ts for the list.
 export * from "./accounts/index.ts";

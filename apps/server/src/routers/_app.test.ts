@@ -76,8 +76,9 @@ describe("app router access rules", () => {
 });
 
 describe("routers by audience", () => {
-  it("puts every procedure under auth, portal or admin", () => {
-    for (const { path } of procedures) expect(path).toMatch(/^(auth|portal|admin)\./);
+  it("puts every procedure under auth, account, portal or admin", () => {
+    // `account.*` is the signed-in user's own account, for customers and staff alike.
+    for (const { path } of procedures) expect(path).toMatch(/^(auth|account|portal|admin)\./);
   });
 
   const portal = procedures.filter((p) => p.path.startsWith("portal."));

@@ -2,17 +2,25 @@ import { router } from "../trpc.ts";
 import { auditRouter } from "./admin/audit.ts";
 import { staffRouter } from "./admin/staff.ts";
 import { webhooksRouter } from "./admin/webhooks.ts";
+import { accountRouter } from "./account.ts";
 import { authRouter } from "./auth.ts";
 import { billingRouter } from "./portal/billing.ts";
+import { creditRouter } from "./portal/credit.ts";
+import { invoicesRouter } from "./portal/invoices.ts";
+import { ordersRouter } from "./portal/orders.ts";
 import { subscriptionRouter } from "./portal/subscription.ts";
 
 // Routers by audience, one file per domain: `portal.*` acts only on the signed-in customer
 // (customerProcedure, no ids taken), `admin.*` is for staff (staffProcedure + a permission).
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   portal: router({
     billing: billingRouter,
     subscription: subscriptionRouter,
+    invoices: invoicesRouter,
+    credit: creditRouter,
+    orders: ordersRouter,
   }),
   admin: router({
     staff: staffRouter,
