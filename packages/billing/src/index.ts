@@ -108,6 +108,26 @@ export {
   type UpdatedProfile,
   type UpdateProfileInput,
 } from "./accounts/profile.ts";
+export {
+  listSellableCatalog,
+  type CatalogPriceView,
+  type CatalogProductView,
+  type SellableCatalog,
+} from "./portal/catalog.ts";
+export {
+  SHIPPING_COUNTRIES,
+  buyInput,
+  checkoutContext,
+  confirmCheckout,
+  confirmInput,
+  startShopCheckout,
+  startSubscriptionCheckout,
+  subscribeInput,
+  type CheckoutConfirmation,
+  type CheckoutContext,
+  type CheckoutStart,
+  type CheckoutState,
+} from "./portal/checkout.ts";
 export { actorId, syncActor, type Actor } from "./audit/actor.ts";
 // Accounts (users and staff): see accounts/index.ts for the list.
 export * from "./accounts/index.ts";

@@ -76,10 +76,21 @@ describe("app router access rules", () => {
 });
 
 describe("routers by audience", () => {
-  it("puts every procedure under auth, account, portal or admin", () => {
+  it("puts every procedure under auth, account, catalog, portal or admin", () => {
     // `account.*` is the signed-in user's own account, for customers and staff alike.
-    for (const { path } of procedures) expect(path).toMatch(/^(auth|account|portal|admin)\./);
+    for (const { path } of procedures) {
+      expect(path).toMatch(/^(auth|account|catalog|portal|admin)\./);
+    }
   });
+
+  // What Folio sells is public (the pricing page works signed out); nothing else is there.
+  it.each(procedures.filter((p) => p.path.startsWith("catalog.")))(
+    "$path is a public read",
+    ({ access, inputs }) => {
+      expect(access).toBe("public");
+      expect(inputs).toEqual([]);
+    },
+  );
 
   const portal = procedures.filter((p) => p.path.startsWith("portal."));
   const admin = procedures.filter((p) => p.path.startsWith("admin."));

@@ -4,7 +4,9 @@ import { staffRouter } from "./admin/staff.ts";
 import { webhooksRouter } from "./admin/webhooks.ts";
 import { accountRouter } from "./account.ts";
 import { authRouter } from "./auth.ts";
+import { catalogRouter } from "./catalog.ts";
 import { billingRouter } from "./portal/billing.ts";
+import { checkoutRouter } from "./portal/checkout.ts";
 import { creditRouter } from "./portal/credit.ts";
 import { invoicesRouter } from "./portal/invoices.ts";
 import { ordersRouter } from "./portal/orders.ts";
@@ -14,9 +16,11 @@ import { subscriptionRouter } from "./portal/subscription.ts";
 // (customerProcedure, no ids taken), `admin.*` is for staff (staffProcedure + a permission).
 export const appRouter = router({
   auth: authRouter,
+  catalog: catalogRouter,
   account: accountRouter,
   portal: router({
     billing: billingRouter,
+    checkout: checkoutRouter,
     subscription: subscriptionRouter,
     invoices: invoicesRouter,
     credit: creditRouter,
