@@ -128,6 +128,25 @@ export {
   type CheckoutStart,
   type CheckoutState,
 } from "./portal/checkout.ts";
+export {
+  MAX_SEATS,
+  PLAN_CHANGED,
+  PLAN_CHANGE_CANCELED,
+  PLAN_CHANGE_SCHEDULED,
+  cancelScheduledChange,
+  confirmPlanChange,
+  confirmPlanChangeSchema,
+  pendingPlanChange,
+  planChangeOptions,
+  planTargetSchema,
+  previewPlanChange,
+  type CatalogRecurringPrice,
+  type ConfirmPlanChangeInput,
+  type PendingPlanChange,
+  type PlanChangeOptions,
+  type PlanChangePreview,
+  type PlanChangeResult,
+} from "./portal/plan-change.ts";
 export { actorId, syncActor, type Actor } from "./audit/actor.ts";
 // Accounts (users and staff): see accounts/index.ts for the list.
 export * from "./accounts/index.ts";

@@ -1,0 +1,407 @@
+import { auditLog, closeDb, stripeSubscriptionItems, users, type Db } from "@folio/db";
+import { createTestDb } from "@folio/db/testing";
+import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import { and, eq, isNull, like } from "drizzle-orm";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { pushCatalog } from "../catalog/push.ts";
+import { parseCatalog } from "../catalog/schema.ts";
+import { manualClock } from "../clock.ts";
+import { DomainError } from "../errors.ts";
+import { recordHooks } from "../records/index.ts";
+import { syncAll } from "../sync/backfill.ts";
+import { storeStripeResult } from "../sync/write-path.ts";
+import {
+  cancelScheduledChange,
+  confirmPlanChange,
+  planChangeOptions,
+  previewPlanChange,
+  type PlanChangePreview,
+} from "./plan-change.ts";
+
+// Plan changes against the emulator, each customer on its own Stripe test clock (as in the
+// e2e): previews equal the invoices Stripe then creates, to the cent; downgrades wait for the
+// period end through a subscription schedule.
+
+let emulator: EmulatorHandle;
+let stripe: Stripe;
+let db: Db;
+const clock = manualClock(Date.UTC(2026, 0, 1));
+const price: Record<string, string> = {};
+
+const DAY = 86_400;
+const catalog = parseCatalog({
+  version: 1,
+  name: "Plan change test",
+  currency: "eur",
+  products: [
+    {
+      key: "plus",
+      name: "Plus",
+      kind: "plan",
+      planTier: "plus",
+      prices: [
+        { lookupKey: "plus_m", unitAmount: 600, recurring: { interval: "month" } },
+        { lookupKey: "plus_y", unitAmount: 6000, recurring: { interval: "year" } },
+      ],
+    },
+    {
+      key: "pro",
+      name: "Pro",
+      kind: "plan",
+      planTier: "pro",
+      prices: [
+        { lookupKey: "pro_m", unitAmount: 1400, recurring: { interval: "month" } },
+        { lookupKey: "pro_y", unitAmount: 14000, recurring: { interval: "year" } },
+      ],
+    },
+    {
+      key: "seat",
+      name: "Seat",
+      kind: "addon",
+      addonUnit: "seat",
+      addonTiers: ["pro"],
+      unitLabel: "seat",
+      prices: [
+        { lookupKey: "seat_m", unitAmount: 400, recurring: { interval: "month" } },
+        { lookupKey: "seat_y", unitAmount: 4000, recurring: { interval: "year" } },
+      ],
+    },
+  ],
+});
+
+beforeAll(async () => {
+  emulator = await startEmulator({ deterministic: { seed: "portal-plan-change" } });
+  stripe = emulator.stripe();
+  db = await createTestDb();
+  clock.set(emulator.now() * 1000);
+  await pushCatalog({ stripe }, catalog);
+  await syncAll({ db, stripe, clock });
+  for await (const p of stripe.prices.list({ limit: 100 })) {
+    if (p.lookup_key) price[p.lookup_key] = p.id;
+  }
+});
+afterAll(async () => {
+  await emulator.stop();
+  await closeDb(db);
+});
+
+const store = (object: { id: string; object: string }) =>
+  storeStripeResult({ db, stripe, clock, hooks: recordHooks }, { object, actor: sync });
+const sync = { type: "sync", eventId: null, source: "test" } as const;
+
+let seq = 0;
+/** A customer on its own test clock with a card, subscribed to `items`, linked and stored. */
+async function subscriber(
+  items: Array<{ price: string; quantity?: number }>,
+  card = "pm_card_visa",
+) {
+  seq += 1;
+  const id = `usr_plan${seq}`;
+  const at = clock.now();
+  await db.insert(users).values({
+    id,
+    email: `${id}@example.test`,
+    name: id,
+    passwordHash: "x",
+    createdAt: at,
+    updatedAt: at,
+  });
+  const testClock = await stripe.testHelpers.testClocks.create({ frozen_time: emulator.now() });
+  const customer = await stripe.customers.create({
+    email: `${id}@example.test`,
+    test_clock: testClock.id,
+    metadata: { folio_user_id: id },
+  });
+  const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+  await stripe.customers.update(customer.id, {
+    invoice_settings: { default_payment_method: pm.id },
+  });
+  const subscription = await stripe.subscriptions.create({ customer: customer.id, items });
+  if (card !== "pm_card_visa") {
+    // The first invoice is paid; later charges use a card that is declined.
+    const bad = await stripe.paymentMethods.attach(card, { customer: customer.id });
+    await stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: bad.id },
+    });
+  }
+  await store(await stripe.customers.retrieve(customer.id).then((c) => c as Stripe.Customer));
+  await store(subscription);
+  const deps = { db, stripe, clock, actor: { type: "customer" as const, userId: id } };
+  return { id, deps, customer, subscription, testClock };
+}
+
+async function advance(testClock: Stripe.TestHelpers.TestClock, seconds: number) {
+  const to = (await stripe.testHelpers.testClocks.retrieve(testClock.id)).frozen_time + seconds;
+  await stripe.testHelpers.testClocks.advance(testClock.id, { frozen_time: to });
+  for (let i = 0; i < 100; i++) {
+    const c = await stripe.testHelpers.testClocks.retrieve(testClock.id);
+    if (c.status === "ready") return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("test clock did not become ready");
+}
+
+const confirmOf = (p: PlanChangePreview, attemptId = crypto.randomUUID()) => ({
+  subscriptionId: p.subscriptionId,
+  priceId: p.priceId,
+  seats: p.seats,
+  prorationDate: p.prorationDate,
+  changeKey: p.changeKey,
+  attemptId,
+});
+
+async function invoicesOf(subscription: string): Promise<Stripe.Invoice[]> {
+  return (await stripe.invoices.list({ subscription, limit: 100 })).data;
+}
+
+async function mirroredItems(subscription: string) {
+  return (
+    await db
+      .select({
+        priceId: stripeSubscriptionItems.priceId,
+        quantity: stripeSubscriptionItems.quantity,
+      })
+      .from(stripeSubscriptionItems)
+      .where(
+        and(
+          eq(stripeSubscriptionItems.subscriptionId, subscription),
+          isNull(stripeSubscriptionItems.deletedAt),
+        ),
+      )
+  ).sort((a, b) => (a.priceId < b.priceId ? -1 : 1));
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string | null> {
+  try {
+    await p;
+    return null;
+  } catch (e) {
+    return e instanceof DomainError ? e.code : `not a DomainError: ${String(e)}`;
+  }
+}
+
+describe("plan change options", () => {
+  it("offers the catalog's plans and seats in the subscription's currency", async () => {
+    const a = await subscriber([{ price: price.plus_m! }]);
+    const options = await planChangeOptions(a.deps, a.id);
+    expect(options.subscription).toMatchObject({
+      id: a.subscription.id,
+      currency: "eur",
+      interval: "month",
+      plan: { priceId: price.plus_m, productName: "Plus", unitAmount: 600 },
+      seats: null,
+      amount: 600,
+    });
+    expect(options.blocked).toBeNull();
+    expect(options.pending).toBeNull();
+    expect(options.plans.map((p) => p.lookupKey)).toEqual(["plus_m", "plus_y", "pro_m", "pro_y"]);
+    expect(options.seatPrices.map((p) => [p.lookupKey, p.addonTiers])).toEqual([
+      ["seat_m", ["pro"]],
+      ["seat_y", ["pro"]],
+    ]);
+  });
+});
+
+describe("upgrades", () => {
+  it("preview equals the invoice Stripe creates, to the cent, and the change applies now", async () => {
+    const a = await subscriber([{ price: price.plus_m! }]);
+    await advance(a.testClock, 10 * DAY);
+
+    const preview = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.pro_m!,
+      seats: 2,
+    });
+    expect(preview).toMatchObject({ timing: "now", currency: "eur", newPeriodCharge: 0 });
+    expect(preview.prorationDate).toBe(
+      (await stripe.testHelpers.testClocks.retrieve(a.testClock.id)).frozen_time,
+    );
+    expect(preview.unusedTimeCredit).toBeGreaterThan(0);
+    expect(preview.dueNow).toBe(preview.remainingTimeCharge - preview.unusedTimeCredit);
+    expect(preview.nextInvoice).toEqual({
+      amount: 1400 + 2 * 400,
+      date: new Date(a.subscription.items.data[0]!.current_period_end * 1000),
+    });
+
+    // Time passes between preview and confirm: the proration date keeps the amount.
+    await advance(a.testClock, 120);
+    const result = await confirmPlanChange(a.deps, confirmOf(preview));
+    expect(result.timing).toBe("now");
+    const invoice = await stripe.invoices.retrieve(result.invoice!.id);
+    expect(invoice.status).toBe("paid");
+    expect(invoice.amount_due).toBe(preview.dueNow);
+    expect(
+      invoice.lines.data.map((l) => ({ description: l.description, amount: l.amount })),
+    ).toEqual(preview.lines.map((l) => ({ description: l.description, amount: l.amount })));
+
+    // Stored through the write path: the overview shows the new plan before any webhook.
+    expect(await mirroredItems(a.subscription.id)).toEqual(
+      [
+        { priceId: price.pro_m, quantity: 1 },
+        { priceId: price.seat_m, quantity: 2 },
+      ].sort((x, y) => (x.priceId! < y.priceId! ? -1 : 1)),
+    );
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.target, `subscription:${a.subscription.id}`));
+    expect(audits).toEqual([
+      expect.objectContaining({
+        action: "subscription.plan_changed",
+        actorType: "customer",
+        actorId: a.id,
+        before: { items: [{ price: price.plus_m, quantity: 1 }] },
+      }),
+    ]);
+  });
+
+  it("changes once and charges once under a double submit and a retry", async () => {
+    const a = await subscriber([{ price: price.plus_m! }]);
+    await advance(a.testClock, 5 * DAY);
+    const preview = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.pro_m!,
+      seats: 0,
+    });
+    const input = confirmOf(preview);
+    const update = vi.spyOn(stripe.subscriptions, "update");
+    const [first, second] = await Promise.all([
+      confirmPlanChange(a.deps, input),
+      confirmPlanChange(a.deps, input),
+    ]);
+    const retry = await confirmPlanChange(a.deps, input);
+    const keys = update.mock.calls.map((c) => (c[2] as { idempotencyKey: string }).idempotencyKey);
+    update.mockRestore();
+    expect(second.invoice?.id).toBe(first.invoice?.id);
+    expect(retry.invoice?.id).toBe(first.invoice?.id);
+    const updates = (await invoicesOf(a.subscription.id)).filter(
+      (i) => i.billing_reason === "subscription_update",
+    );
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.amount_paid).toBe(preview.dueNow);
+    // Both clicks reached Stripe with the attempt's key; the retry was answered from the audit.
+    expect(keys).toEqual([
+      `folio-plan-change-${a.id}-${input.attemptId}`,
+      `folio-plan-change-${a.id}-${input.attemptId}`,
+    ]);
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.target, `subscription:${a.subscription.id}`));
+    expect(audits.map((r) => r.action)).toEqual(["subscription.plan_changed"]);
+  });
+
+  it("a declined card changes nothing and says what to do", async () => {
+    const a = await subscriber([{ price: price.plus_m! }], "pm_card_chargeCustomerFail");
+    await advance(a.testClock, 3 * DAY);
+    const preview = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.pro_m!,
+      seats: 0,
+    });
+    const err = await confirmPlanChange(a.deps, confirmOf(preview)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({ code: "PRECONDITION_FAILED" });
+    expect((err as DomainError).message).toMatch(/^Could not change your plan: .*card/i);
+    const live = await stripe.subscriptions.retrieve(a.subscription.id);
+    expect(live.items.data.map((i) => i.price.id)).toEqual([price.plus_m]);
+    expect(await mirroredItems(a.subscription.id)).toEqual([
+      { priceId: price.plus_m, quantity: 1 },
+    ]);
+    expect(
+      (await invoicesOf(a.subscription.id)).filter(
+        (i) => i.billing_reason === "subscription_update",
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses a stale or altered preview", async () => {
+    const a = await subscriber([{ price: price.plus_m! }]);
+    await advance(a.testClock, 2 * DAY);
+    const preview = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.pro_m!,
+      seats: 0,
+    });
+    // A proration date the customer picked (later in the period = cheaper) is not this preview.
+    const later = { ...confirmOf(preview), prorationDate: preview.prorationDate! + 20 * DAY };
+    expect(await codeOf(confirmPlanChange(a.deps, later))).toBe("CONFLICT");
+    // Another target than the one previewed.
+    expect(await codeOf(confirmPlanChange(a.deps, { ...confirmOf(preview), seats: 1 }))).toBe(
+      "CONFLICT",
+    );
+    // An hour later the preview is out of date.
+    await advance(a.testClock, 3600);
+    expect(await codeOf(confirmPlanChange(a.deps, confirmOf(preview)))).toBe("CONFLICT");
+    expect((await stripe.subscriptions.retrieve(a.subscription.id)).items.data[0]!.price.id).toBe(
+      price.plus_m,
+    );
+  });
+
+  it("monthly to annual applies now: unused time credited, a new annual period billed", async () => {
+    const a = await subscriber([{ price: price.plus_m! }]);
+    await advance(a.testClock, 15 * DAY);
+    const preview = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.plus_y!,
+      seats: 0,
+    });
+    expect(preview).toMatchObject({ timing: "now", newPeriodCharge: 6000 });
+    expect(preview.unusedTimeCredit).toBeGreaterThan(0);
+    expect(preview.dueNow).toBe(6000 - preview.unusedTimeCredit);
+    expect(preview.nextInvoice.amount).toBe(6000);
+    const result = await confirmPlanChange(a.deps, confirmOf(preview));
+    const invoice = await stripe.invoices.retrieve(result.invoice!.id);
+    expect(invoice.amount_due).toBe(preview.dueNow);
+    expect(invoice.total).toBe(preview.dueNow);
+  });
+
+  it("refuses what is not a change, or not on offer", async () => {
+    const a = await subscriber([{ price: price.plus_m! }]);
+    const target = { subscriptionId: a.subscription.id, priceId: price.plus_m!, seats: 0 };
+    expect(await codeOf(previewPlanChange(a.deps, a.id, target))).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(previewPlanChange(a.deps, a.id, { ...target, priceId: "price_nope" })),
+    ).toBe("BAD_REQUEST");
+    // Seats are sold with Pro only.
+    expect(await codeOf(previewPlanChange(a.deps, a.id, { ...target, seats: 2 }))).toBe(
+      "BAD_REQUEST",
+    );
+  });
+});
+
+describe("another customer's subscription", () => {
+  it("cannot be previewed, changed or have its pending change cancelled", async () => {
+    const a = await subscriber([{ price: price.plus_m! }]);
+    const b = await subscriber([{ price: price.pro_m! }]);
+    const target = { subscriptionId: b.subscription.id, priceId: price.pro_y!, seats: 0 };
+    expect(await codeOf(previewPlanChange(a.deps, a.id, target))).toBe("NOT_FOUND");
+    const own = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.pro_m!,
+      seats: 0,
+    });
+    expect(
+      await codeOf(
+        confirmPlanChange(a.deps, { ...confirmOf(own), subscriptionId: b.subscription.id }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect(
+      await codeOf(
+        cancelScheduledChange(a.deps, {
+          subscriptionId: b.subscription.id,
+          attemptId: crypto.randomUUID(),
+        }),
+      ),
+    ).toBe("NOT_FOUND");
+    const live = await stripe.subscriptions.retrieve(b.subscription.id);
+    expect(live.items.data.map((i) => i.price.id)).toEqual([price.pro_m]);
+    expect(
+      await db
+        .select()
+        .from(auditLog)
+        .where(like(auditLog.target, `subscription:${b.subscription.id}`)),
+    ).toEqual([]);
+  });
+});
