@@ -42,6 +42,8 @@ import {
   InvoicesPage,
   OrdersPage,
 } from "@/features/billing/pages";
+import { PaymentMethodReturnPage } from "@/features/recovery/payment-method-return-page";
+import { validateReturnSearch } from "@/features/recovery/search";
 import { NotFoundInFrame, NotFoundPage } from "@/features/shell/not-found-page";
 import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
@@ -147,6 +149,12 @@ const creditRoute = createRoute({
   path: "credit",
   component: CreditPage,
 });
+const paymentMethodReturnRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "payment-method/return",
+  validateSearch: validateReturnSearch,
+  component: PaymentMethodReturnPage,
+});
 
 const adminRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -235,7 +243,13 @@ const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
   signUpRoute,
-  billingRoute.addChildren([billingIndexRoute, invoicesRoute, billingOrdersRoute, creditRoute]),
+  billingRoute.addChildren([
+    billingIndexRoute,
+    invoicesRoute,
+    billingOrdersRoute,
+    creditRoute,
+    paymentMethodReturnRoute,
+  ]),
   adminRoute.addChildren([
     adminIndexRoute,
     customersRoute,

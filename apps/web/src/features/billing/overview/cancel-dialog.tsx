@@ -1,0 +1,179 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Loader2Icon } from "lucide-react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { z } from "zod";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import {
+  Form,
+  FormControl,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/components/ui/form";
+import { Textarea } from "@/components/ui/textarea";
+import { FormAlert } from "@/features/auth/form-alert";
+import { formatDate } from "@/features/billing/format";
+import { applyServerError } from "@/lib/form-errors";
+import { trpc } from "@/lib/trpc";
+import { cn } from "@/lib/utils";
+
+// Stripe's cancellation_details.feedback values, in the customer's words.
+const REASONS = [
+  ["too_expensive", "It's too expensive"],
+  ["missing_features", "It's missing features I need"],
+  ["switched_service", "I'm switching to another service"],
+  ["unused", "I don't use it enough"],
+  ["customer_service", "Customer service fell short"],
+  ["too_complex", "It's too hard to use"],
+  ["low_quality", "The quality fell short"],
+  ["other", "Another reason"],
+] as const;
+type Reason = (typeof REASONS)[number][0];
+
+const schema = z.object({
+  feedback: z.enum(REASONS.map(([value]) => value) as [Reason, ...Reason[]], {
+    error: "Choose the reason that fits best.",
+  }),
+  comment: z.string().max(500, { error: "Keep the comment under 500 characters." }),
+});
+
+/** Cancel at the end of the period, after a one-question survey; states when access ends. */
+export function CancelDialog({ planName, endsOn }: { planName: string; endsOn: string | null }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  // One attempt per opening of the dialog: a double click or a retry replays, never repeats.
+  const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
+  const form = useForm({
+    resolver: zodResolver(schema),
+    defaultValues: { feedback: undefined as unknown as Reason, comment: "" },
+  });
+  const cancel = useMutation(
+    trpc.portal.subscription.cancel.mutationOptions({
+      onSuccess: async ({ endsAt }) => {
+        toast.success(`Your ${planName} plan will end on ${formatDate(endsAt)}.`);
+        setOpen(false);
+        await queryClient.invalidateQueries(trpc.portal.subscription.pathFilter());
+      },
+      onError: (error) => applyServerError(form, error),
+    }),
+  );
+  const date = formatDate(endsOn);
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (next) {
+          form.reset();
+          setAttemptId(crypto.randomUUID());
+        }
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button variant="outline">Cancel subscription</Button>
+      </DialogTrigger>
+      <DialogContent className="max-h-[90svh] overflow-y-auto">
+        <DialogHeader>
+          <DialogTitle>Cancel your {planName} plan?</DialogTitle>
+          <DialogDescription>
+            You keep full access until <strong className="text-foreground">{date}</strong>. After
+            that your plan ends and you won't be charged again. You can resume any time before{" "}
+            {date}.
+          </DialogDescription>
+        </DialogHeader>
+        <Form {...form}>
+          <form
+            noValidate
+            className="space-y-4"
+            onSubmit={(event) =>
+              void form.handleSubmit((values) =>
+                cancel.mutate({
+                  attemptId,
+                  feedback: values.feedback,
+                  comment: values.comment.trim() || undefined,
+                }),
+              )(event)
+            }
+          >
+            <FormAlert message={form.formState.errors.root?.server?.message} />
+            <FormField
+              control={form.control}
+              name="feedback"
+              render={({ field, fieldState }) => (
+                <FormItem>
+                  <fieldset
+                    className="space-y-2"
+                    aria-invalid={fieldState.invalid}
+                    aria-describedby={fieldState.invalid ? "cancel-reason-error" : undefined}
+                  >
+                    <legend className="mb-2 text-sm font-medium">Why are you canceling?</legend>
+                    {REASONS.map(([value, label]) => (
+                      <label
+                        key={value}
+                        className={cn(
+                          "flex cursor-pointer items-center gap-3 rounded-md border px-3 py-2 text-sm transition-colors hover:bg-accent has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50",
+                          field.value === value && "border-primary bg-accent",
+                        )}
+                      >
+                        <input
+                          type="radio"
+                          name={field.name}
+                          value={value}
+                          checked={field.value === value}
+                          onChange={() => field.onChange(value)}
+                          onBlur={field.onBlur}
+                          className="size-4 accent-primary"
+                        />
+                        {label}
+                      </label>
+                    ))}
+                  </fieldset>
+                  <FormMessage id="cancel-reason-error" />
+                </FormItem>
+              )}
+            />
+            <FormField
+              control={form.control}
+              name="comment"
+              render={({ field }) => (
+                <FormItem>
+                  <FormLabel>Anything else we should know? (optional)</FormLabel>
+                  <FormControl>
+                    <Textarea rows={3} maxLength={500} {...field} />
+                  </FormControl>
+                  <FormMessage />
+                </FormItem>
+              )}
+            />
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button type="button" variant="outline" disabled={cancel.isPending}>
+                  Keep my plan
+                </Button>
+              </DialogClose>
+              <Button type="submit" variant="destructive" disabled={cancel.isPending}>
+                {cancel.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+                Cancel on {date}
+              </Button>
+            </DialogFooter>
+          </form>
+        </Form>
+      </DialogContent>
+    </Dialog>
+  );
+}

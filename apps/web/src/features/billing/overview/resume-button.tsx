@@ -1,0 +1,32 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Loader2Icon } from "lucide-react";
+import { useState } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { errorInfo } from "@/lib/errors";
+import { trpc } from "@/lib/trpc";
+
+/** Takes back a scheduled cancellation; the plan then renews as before. */
+export function ResumeButton({ planName }: { planName: string }) {
+  const queryClient = useQueryClient();
+  const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
+  const resume = useMutation(
+    trpc.portal.subscription.resume.mutationOptions({
+      onSuccess: async () => {
+        toast.success(`Your ${planName} plan will renew as usual.`);
+        setAttemptId(crypto.randomUUID());
+        await queryClient.invalidateQueries(trpc.portal.subscription.pathFilter());
+      },
+      onError: (error) => {
+        toast.error(errorInfo(error).message);
+        setAttemptId(crypto.randomUUID());
+      },
+    }),
+  );
+  return (
+    <Button disabled={resume.isPending} onClick={() => resume.mutate({ attemptId })}>
+      {resume.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+      Resume subscription
+    </Button>
+  );
+}

@@ -1,0 +1,141 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { AlertTriangleIcon, ExternalLinkIcon, Loader2Icon } from "lucide-react";
+import { useState } from "react";
+import { toast } from "sonner";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { formatMoney } from "@/features/billing/format";
+import type { Overview } from "@/features/billing/overview/types";
+import { useCardUpdate } from "@/features/recovery/use-card-update";
+import { errorInfo } from "@/lib/errors";
+import { trpc } from "@/lib/trpc";
+
+type Owed = NonNullable<Overview["amountOwed"]>;
+type Problem = { kind: "declined"; message: string } | { kind: "verify"; url: string | null };
+
+/**
+ * A failed payment, the amount owed and the two ways out: a new card (Stripe Checkout) or paying
+ * the open invoice now. Disappears once the invoice is paid, without a reload.
+ */
+export function RecoveryBanner({ owed }: { owed: Owed }) {
+  const queryClient = useQueryClient();
+  const card = useQuery({ ...trpc.portal.subscription.card.queryOptions(), staleTime: 60_000 });
+  const update = useCardUpdate();
+  const [confirming, setConfirming] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
+  const amount = formatMoney(owed.amount, owed.currency);
+
+  const refresh = () => queryClient.invalidateQueries(trpc.portal.subscription.pathFilter());
+  const pay = useMutation(
+    trpc.portal.subscription.payOpenInvoice.mutationOptions({
+      onSuccess: async (result) => {
+        setConfirming(false);
+        setAttemptId(crypto.randomUUID());
+        if (result.outcome === "paid") {
+          toast.success(`Paid ${formatMoney(result.amountPaid, result.currency)}. Thank you!`);
+        } else if (result.outcome === "requires_action") {
+          setProblem({ kind: "verify", url: result.hostedInvoiceUrl });
+        } else {
+          toast.success("This invoice is already paid; nothing more to do.");
+        }
+        await refresh();
+      },
+      onError: async (error) => {
+        setConfirming(false);
+        // A retry is a new attempt (Stripe would replay this one's decline).
+        setAttemptId(crypto.randomUUID());
+        setProblem({ kind: "declined", message: errorInfo(error).message });
+        await refresh();
+      },
+    }),
+  );
+  const cardName = card.data ? `your card ending in ${card.data.last4}` : "your card on file";
+
+  return (
+    <section
+      aria-labelledby="recovery-title"
+      className="space-y-4 rounded-xl border border-destructive/40 bg-destructive/5 p-5"
+    >
+      <div className="flex gap-3">
+        <AlertTriangleIcon className="mt-0.5 size-5 shrink-0 text-destructive" aria-hidden="true" />
+        <div className="space-y-1">
+          <h2 id="recovery-title" className="font-semibold">
+            Your last payment failed: {amount} is due
+          </h2>
+          <p className="text-sm text-muted-foreground">
+            Pay now with {cardName}, or put in a new card first.
+            {owed.number && ` Invoice ${owed.number}.`}
+          </p>
+        </div>
+      </div>
+      {problem && (
+        <div role="alert" className="rounded-md bg-background p-3 text-sm">
+          {problem.kind === "declined" ? (
+            problem.message
+          ) : (
+            <>
+              Your bank wants you to confirm this payment.{" "}
+              {problem.url ? (
+                <>
+                  <a
+                    href={problem.url}
+                    target="_blank"
+                    rel="noreferrer"
+                    className="inline-flex items-center gap-1 font-medium text-primary underline underline-offset-4"
+                  >
+                    Complete the verification on the invoice page
+                    <ExternalLinkIcon className="size-3.5" aria-hidden="true" />
+                    <span className="sr-only">(opens in a new tab)</span>
+                  </a>
+                  , then come back here.
+                </>
+              ) : (
+                "Complete it from the invoice email, then come back here."
+              )}
+            </>
+          )}
+        </div>
+      )}
+      <div className="flex flex-wrap gap-2">
+        <AlertDialog open={confirming} onOpenChange={setConfirming}>
+          <AlertDialogTrigger asChild>
+            <Button variant="destructive" disabled={pay.isPending}>
+              {pay.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+              Pay {amount} now
+            </Button>
+          </AlertDialogTrigger>
+          <AlertDialogContent>
+            <AlertDialogHeader>
+              <AlertDialogTitle>Pay {amount} now?</AlertDialogTitle>
+              <AlertDialogDescription>
+                We charge {cardName} {amount} for the open invoice. Your plan then continues as
+                normal.
+              </AlertDialogDescription>
+            </AlertDialogHeader>
+            <AlertDialogFooter>
+              <AlertDialogCancel disabled={pay.isPending}>Not now</AlertDialogCancel>
+              <Button disabled={pay.isPending} onClick={() => pay.mutate({ attemptId })}>
+                {pay.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+                Pay {amount}
+              </Button>
+            </AlertDialogFooter>
+          </AlertDialogContent>
+        </AlertDialog>
+        <Button variant="outline" disabled={update.isPending} onClick={update.start}>
+          {update.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+          Update card
+        </Button>
+      </div>
+    </section>
+  );
+}
