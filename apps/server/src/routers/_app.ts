@@ -10,6 +10,7 @@ import { checkoutRouter } from "./portal/checkout.ts";
 import { creditRouter } from "./portal/credit.ts";
 import { invoicesRouter } from "./portal/invoices.ts";
 import { ordersRouter } from "./portal/orders.ts";
+import { planRouter } from "./portal/plan.ts";
 import { subscriptionRouter } from "./portal/subscription.ts";
 
 // Routers by audience, one file per domain: `portal.*` acts only on the signed-in customer
@@ -22,6 +23,7 @@ export const appRouter = router({
     billing: billingRouter,
     checkout: checkoutRouter,
     subscription: subscriptionRouter,
+    plan: planRouter,
     invoices: invoicesRouter,
     credit: creditRouter,
     orders: ordersRouter,

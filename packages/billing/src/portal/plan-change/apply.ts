@@ -68,7 +68,7 @@ export async function confirmPlanChange(
   const prorationDate = change.trial ? null : input.prorationDate;
   if (changeKeyOf(change, prorationDate) !== input.changeKey) throw stale();
   if (prorationDate !== null) {
-    const now = await stripeNowFor(deps, change.current.subscription);
+    const now = await stripeNowFor(deps, change);
     if (prorationDate > now + 60 || prorationDate < now - PREVIEW_FRESH_SECONDS) {
       throw new DomainError(
         "CONFLICT",

@@ -56,16 +56,27 @@ export interface PlanChangeDeps {
 
 const DOING = "preview your plan change";
 
-/** Stripe's "now" for this subscription: its test clock's time, or real time. */
-export async function stripeNowFor(
-  deps: PlanChangeDeps,
-  subscription: Stripe.Subscription,
-): Promise<number> {
+/**
+ * Stripe's "now" for this subscription: its test clock's time; else the time Stripe prorates
+ * a preview of the change at (Stripe's clock, which ours may not match); else ours.
+ */
+export async function stripeNowFor(deps: PlanChangeDeps, change: PlannedChange): Promise<number> {
+  const { subscription } = change.current;
   const clock = subscription.test_clock;
   if (clock) {
     const id = typeof clock === "string" ? clock : clock.id;
     const tc = await callStripe(DOING, () => deps.stripe.testHelpers.testClocks.retrieve(id));
     return tc.frozen_time;
+  }
+  if (!change.trial && change.timing === "now") {
+    const invoice = await callStripe(DOING, () =>
+      deps.stripe.invoices.createPreview({
+        subscription: subscription.id,
+        subscription_details: { items: change.updateItems, proration_behavior: "always_invoice" },
+      }),
+    );
+    const at = invoice.parent?.subscription_details?.subscription_proration_date;
+    if (typeof at === "number") return at;
   }
   return Math.floor(deps.clock.now().getTime() / 1000);
 }
@@ -135,7 +146,7 @@ export async function previewPlanChange(
     const sameSchedule = change.plan.interval === change.current.interval;
     const next = sameSchedule ? await preview({ proration_behavior: "none" }) : null;
     const effectiveAt = change.trial
-      ? new Date((await stripeNowFor(deps, subscription)) * 1000)
+      ? new Date((await stripeNowFor(deps, change)) * 1000)
       : periodEnd;
     return {
       ...base,
@@ -154,7 +165,7 @@ export async function previewPlanChange(
     };
   }
 
-  const prorationDate = await stripeNowFor(deps, subscription);
+  const prorationDate = await stripeNowFor(deps, change);
   const invoice = await preview({
     proration_behavior: "always_invoice",
     proration_date: prorationDate,
