@@ -27,6 +27,14 @@ export interface PreviewInput {
     | undefined;
 }
 
+/**
+ * The subscription schedule module previews a scheduled subscription's next invoice (its
+ * next phase may change the renewal) when no `subscription_details` are given.
+ */
+export const previewHooks: {
+  scheduled?: (ctx: Ctx, sub: Stripe.Subscription, p: PreviewInput) => Stripe.Invoice;
+} = {};
+
 function previewId(ctx: Ctx): string {
   return `upcoming_${ctx.ids.id("in")}`;
 }
@@ -37,7 +45,11 @@ function previewId(ctx: Ctx): string {
  * the invoice the update would create right away; otherwise it previews the next renewal
  * with the prorations it would carry.
  */
-export function createPreview(ctx: Ctx, p: PreviewInput): Stripe.Invoice {
+export function createPreview(
+  ctx: Ctx,
+  p: PreviewInput,
+  options: { ignoreSchedule?: boolean } = {},
+): Stripe.Invoice {
   if (p.subscription === undefined && p.customer === undefined) throw missingParam("customer");
   const details = p.subscription_details;
   if (p.subscription !== undefined) {
@@ -48,6 +60,8 @@ export function createPreview(ctx: Ctx, p: PreviewInput): Stripe.Invoice {
       throw invalidRequest(`No upcoming invoices for customer: ${idOf(sub.customer)}`, {
         code: "invoice_upcoming_none",
       });
+    if (sub.schedule && details === undefined && !options.ignoreSchedule && previewHooks.scheduled)
+      return previewHooks.scheduled(ctx, sub, p);
     const customer = getCustomer(ctx, idOf(sub.customer));
     const now = ctx.clockNow(clockOf(sub));
     const plan = planChange(ctx, sub, details ?? {}, {

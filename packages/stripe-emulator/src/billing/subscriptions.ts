@@ -83,7 +83,20 @@ export interface CreateSubscriptionInput {
   returnUrl?: string | undefined;
   /** Prefix for params in error messages (`subscription_data` for checkout). */
   paramPrefix?: string | undefined;
+  /** The subscription schedule creating this subscription (its `schedule` field). */
+  schedule?: string | undefined;
 }
+
+/**
+ * Reactions other billing modules (subscription schedules) attach to a subscription's life:
+ * `beforeCycle` runs at a renewal before it bills, so a schedule phase that starts at the
+ * period end applies first (job order at one instant is not guaranteed); `onEnded` runs
+ * once a subscription is canceled or expired.
+ */
+export const subscriptionHooks: {
+  beforeCycle: ((ctx: Ctx, sub: Stripe.Subscription, periodEnd: number) => void)[];
+  onEnded: ((ctx: Ctx, sub: Stripe.Subscription) => void)[];
+} = { beforeCycle: [], onEnded: [] };
 
 export interface SubscriptionPrivate {
   paymentBehavior: PaymentBehavior;
@@ -538,7 +551,7 @@ export function createSubscription(
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
-    schedule: null,
+    schedule: input.schedule ?? null,
     start_date: now,
     // A trial starts at once unless something is due today (one-off items): then, like any
     // first invoice, it waits `incomplete` for that payment.
@@ -869,6 +882,7 @@ export function cancelNow(
   scheduleSubscriptionJobs(ctx, next);
   ctx.unschedule(jobId("billing.cycle", sub.id));
   ctx.emit("customer.subscription.deleted", next);
+  for (const hook of subscriptionHooks.onEnded) hook(ctx, next);
   return next;
 }
 
@@ -1076,8 +1090,12 @@ export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): v
   let sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
   if (!sub || ["canceled", "incomplete", "incomplete_expired", "paused"].includes(sub.status))
     return;
+  if (periodOf(sub).end !== periodEnd) return; // stale job: the period changed since it was scheduled
+  for (const hook of subscriptionHooks.beforeCycle) hook(ctx, sub, periodEnd);
+  sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
+  if (!sub || ["canceled", "incomplete_expired"].includes(sub.status)) return;
   const period = periodOf(sub);
-  if (period.end !== periodEnd) return; // stale job: the period changed since it was scheduled
+  if (period.end !== periodEnd) return; // a hook restarted the period (and billed it)
   const now = ctx.clockNow(clockOf(sub));
   const resumesAt = sub.pause_collection?.resumes_at ?? null;
   if (resumesAt !== null && resumesAt <= now) {
@@ -1227,6 +1245,7 @@ export function runIncompleteExpire(ctx: Ctx, subscriptionId: string): void {
   if (latest?.status === "open") voidInvoice(ctx, latest);
   const next = saveSubscription(ctx, sub, { ...sub, status: "incomplete_expired", ended_at: now });
   scheduleSubscriptionJobs(ctx, next);
+  for (const hook of subscriptionHooks.onEnded) hook(ctx, next);
 }
 
 export function runCancelAt(ctx: Ctx, subscriptionId: string, at: number): void {

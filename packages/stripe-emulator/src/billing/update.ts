@@ -317,6 +317,11 @@ export function updateSubscription(ctx: Ctx, id: string, p: UpdateInput): Stripe
         },
       );
   }
+  if (sub.schedule && !ended && (p.cancel_at_period_end !== undefined || p.cancel_at !== undefined))
+    throw invalidRequest(
+      `The subscription is managed by the subscription schedule \`${idOf(sub.schedule)}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
+      { param: p.cancel_at_period_end !== undefined ? "cancel_at_period_end" : "cancel_at" },
+    );
   const now = ctx.clockNow(clockOf(sub));
   if (
     p.default_payment_method &&

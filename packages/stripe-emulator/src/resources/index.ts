@@ -13,6 +13,7 @@ import { eventsModule } from "./events.ts";
 import { webhookEndpointsModule } from "./webhook-endpoints.ts";
 import { subscriptionsModule } from "./subscriptions.ts";
 import { subscriptionItemsModule } from "./subscription-items.ts";
+import { subscriptionSchedulesModule } from "./subscription-schedules.ts";
 import { invoicesModule } from "./invoices.ts";
 import { testClocksModule } from "./test-clocks.ts";
 
@@ -35,6 +36,7 @@ export const resourceModules: EmulatorModule[] = [
   billingPortalModule,
   subscriptionsModule,
   subscriptionItemsModule,
+  subscriptionSchedulesModule,
   invoicesModule,
   testClocksModule,
 ];

@@ -38,10 +38,12 @@ import {
 } from "../billing/invoices.ts";
 import { clientSecretOf, paymentMethodUsable } from "../billing/payments.ts";
 import { createPreview } from "../billing/preview.ts";
+import { previewSchedule } from "../billing/schedule-preview.ts";
 import { getBillingSettings } from "../billing/settings.ts";
 import { getCustomer } from "./customers.ts";
 import { getPrice } from "./prices.ts";
 import { discountParam, retrieveRoute } from "./shared.ts";
+import { checkEndBehavior, schedulePhaseParam, toPhaseInputs } from "./subscription-schedules.ts";
 
 const itemUpdate = () =>
   obj({
@@ -59,6 +61,12 @@ const previewSchema = obj({
   discounts: emptyable(list(discountParam())).optional(),
   preview_mode: oneOf(["next", "recurring"]).optional(),
   currency: currency().optional(),
+  schedule: z.string().optional(),
+  schedule_details: obj({
+    phases: list(schedulePhaseParam()).optional(),
+    end_behavior: oneOf(["cancel", "none", "release", "renew"]).optional(),
+    proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),
+  }).optional(),
   subscription_details: obj({
     items: list(itemUpdate()).optional(),
     proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),
@@ -412,6 +420,26 @@ export const invoicesModule: EmulatorModule = {
       path: "/v1/invoices/create_preview",
       handler: (ctx, req) => {
         const p = parseParams(previewSchema, req.params);
+        if (p.schedule !== undefined || p.schedule_details !== undefined) {
+          const details = p.schedule_details;
+          return previewSchedule(ctx, {
+            customer: p.customer,
+            schedule: p.schedule,
+            subscription: p.subscription,
+            hasSubscriptionDetails: p.subscription_details !== undefined,
+            discounts: p.discounts,
+            details: details && {
+              phases: details.phases
+                ? toPhaseInputs(ctx, details.phases, "schedule_details[phases]")
+                : undefined,
+              end_behavior: checkEndBehavior(
+                details.end_behavior,
+                "schedule_details[end_behavior]",
+              ),
+              proration_behavior: details.proration_behavior,
+            },
+          });
+        }
         return createPreview(ctx, {
           customer: p.customer,
           subscription: p.subscription,

@@ -1,0 +1,580 @@
+import type Stripe from "stripe";
+import { invalidParam, invalidRequest } from "../core/errors.ts";
+import { applyMetadata } from "../core/params.ts";
+import type { Ctx } from "../core/types.ts";
+import { mustGet, previousAttributes } from "../core/util.ts";
+import { customerHooks, getCustomer } from "../resources/customers.ts";
+import { clockOf, idOf } from "./invoices.ts";
+import {
+  buildPhases,
+  itemsForPhase,
+  phaseObject,
+  type PhaseInput,
+  type ProrationBehavior,
+} from "./schedule-phases.ts";
+import {
+  cancelNow,
+  createSubscription,
+  getSubscription,
+  periodOf,
+  saveSubscription,
+  scheduleSubscriptionJobs,
+  subscriptionHooks,
+} from "./subscriptions.ts";
+import { updateSubscription } from "./update.ts";
+
+/**
+ * Subscription schedules: a schedule owns a subscription and changes it phase by phase
+ * (`subscription_schedule.advance` jobs at each phase end, on the customer's test clock),
+ * then releases or cancels it (`end_behavior`).
+ */
+
+type Schedule = Stripe.SubscriptionSchedule;
+export type EndBehavior = "cancel" | "release";
+
+export interface DefaultSettingsInput {
+  collection_method?: "charge_automatically" | "send_invoice" | undefined;
+  default_payment_method?: string | undefined;
+  description?: string | null | undefined;
+  days_until_due?: number | undefined;
+}
+
+export const LIVE = new Set(["not_started", "active"]);
+const ENDED_SUB = new Set(["canceled", "incomplete_expired"]);
+const EXPIRING_NOTICE = 7 * 86_400;
+
+function collectionOf(value: unknown): "charge_automatically" | "send_invoice" | undefined {
+  return value === "charge_automatically" || value === "send_invoice" ? value : undefined;
+}
+
+export function getSchedule(ctx: Ctx, id: string, param = "id"): Schedule {
+  return mustGet<Schedule>(ctx, "subscription_schedule", id, param, "subscription schedule");
+}
+
+export function liveSubscription(ctx: Ctx, s: Schedule): Stripe.Subscription | undefined {
+  const id = s.subscription ? idOf(s.subscription) : "";
+  const sub = id ? ctx.store.getTyped<Stripe.Subscription>("subscription", id) : undefined;
+  return sub && !ENDED_SUB.has(sub.status) ? sub : undefined;
+}
+
+function saveSchedule(ctx: Ctx, before: Schedule, next: Schedule): Schedule {
+  ctx.store.update(next);
+  const prev = previousAttributes(before, next);
+  if (prev) ctx.emit("subscription_schedule.updated", next, prev);
+  return next;
+}
+
+function defaultSettings(input: DefaultSettingsInput): Stripe.SubscriptionSchedule.DefaultSettings {
+  return {
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: "automatic",
+    billing_thresholds: null,
+    collection_method: input.collection_method ?? "charge_automatically",
+    default_payment_method: input.default_payment_method ?? null,
+    description: input.description ?? null,
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      days_until_due: input.days_until_due ?? null,
+      description: null,
+      footer: null,
+      issuer: { type: "self" },
+    },
+    on_behalf_of: null,
+    transfer_data: null,
+  };
+}
+
+function newSchedule(
+  ctx: Ctx,
+  customer: Stripe.Customer,
+  fields: Pick<Schedule, "phases" | "end_behavior" | "metadata" | "default_settings">,
+): Schedule {
+  return {
+    id: ctx.ids.id("sub_sched"),
+    object: "subscription_schedule",
+    application: null,
+    billing_mode: { flexible: null, type: "classic" },
+    canceled_at: null,
+    completed_at: null,
+    created: ctx.clockNow(clockOf(customer)),
+    current_phase: null,
+    customer: customer.id,
+    customer_account: null,
+    livemode: false,
+    pause_schedules: [],
+    released_at: null,
+    released_subscription: null,
+    status: "not_started",
+    subscription: null,
+    test_clock: clockOf(customer),
+    ...fields,
+  };
+}
+
+/** `from_subscription`: one phase mirroring the subscription's current period and items. */
+export function createFromSubscription(
+  ctx: Ctx,
+  subscriptionId: string,
+  metadata: Record<string, string> | null | undefined,
+): Schedule {
+  const sub = getSubscription(ctx, subscriptionId, "from_subscription");
+  if (sub.schedule)
+    throw invalidParam(
+      "from_subscription",
+      `You cannot migrate a subscription that is already attached to a schedule: \`${idOf(sub.schedule)}\`.`,
+    );
+  if (ENDED_SUB.has(sub.status))
+    throw invalidParam(
+      "from_subscription",
+      `You cannot create a subscription schedule from a subscription with status \`${sub.status}\`.`,
+    );
+  const now = ctx.clockNow(clockOf(sub));
+  const period = periodOf(sub);
+  // A subscription already set to cancel keeps that cancellation as the schedule's end.
+  const cancels = sub.cancel_at !== null && sub.cancel_at > now;
+  const phase = phaseObject({
+    start: period.start,
+    end: cancels ? Math.min(sub.cancel_at as number, period.end) : period.end,
+    currency: sub.currency,
+    items: sub.items.data.map((i) => ({
+      price: i.price,
+      quantity: i.quantity ?? 1,
+      metadata: { ...i.metadata },
+    })),
+    prorationBehavior: "create_prorations",
+    billingCycleAnchor: null,
+    collectionMethod: null,
+    defaultPaymentMethod: null,
+    description: null,
+    metadata: {},
+    trialEnd: sub.status === "trialing" ? sub.trial_end : null,
+  });
+  const customer = getCustomer(ctx, idOf(sub.customer));
+  const schedule: Schedule = {
+    ...newSchedule(ctx, customer, {
+      phases: [phase],
+      end_behavior: cancels ? "cancel" : "release",
+      metadata: applyMetadata({}, metadata),
+      default_settings: defaultSettings({
+        collection_method: collectionOf(sub.collection_method),
+        default_payment_method: sub.default_payment_method
+          ? idOf(sub.default_payment_method)
+          : undefined,
+        description: sub.description,
+        days_until_due: sub.days_until_due ?? undefined,
+      }),
+    }),
+    status: "active",
+    subscription: sub.id,
+    current_phase: { start_date: phase.start_date, end_date: phase.end_date },
+  };
+  ctx.store.insert(schedule);
+  ctx.emit("subscription_schedule.created", schedule);
+  saveSubscription(ctx, sub, { ...sub, schedule: schedule.id });
+  scheduleJobs(ctx, schedule);
+  return schedule;
+}
+
+/** `customer` + `phases`: starts now (creating the subscription) or waits `not_started`. */
+export function createWithPhases(
+  ctx: Ctx,
+  input: {
+    customer: string;
+    phases: PhaseInput[];
+    startDate: number | "now" | undefined;
+    endBehavior: EndBehavior | undefined;
+    metadata: Record<string, string> | null | undefined;
+    defaultSettings: DefaultSettingsInput;
+  },
+): Schedule {
+  const customer = getCustomer(ctx, input.customer, "customer");
+  const now = ctx.clockNow(clockOf(customer));
+  const start = input.startDate === undefined || input.startDate === "now" ? now : input.startDate;
+  if (start < now)
+    throw invalidParam(
+      "start_date",
+      "Backdating a subscription schedule (a start_date in the past) is not emulated; use `now` or a future time.",
+    );
+  const phases = buildPhases(ctx, input.phases, { now, defaultStart: start, param: "phases" });
+  const schedule = newSchedule(ctx, customer, {
+    phases,
+    end_behavior: input.endBehavior ?? "release",
+    metadata: applyMetadata({}, input.metadata),
+    default_settings: defaultSettings(input.defaultSettings),
+  });
+  ctx.store.insert(schedule);
+  if (start <= now) {
+    // Starting now: the subscription (and its first invoice) exist before the created event.
+    startSchedule(ctx, schedule, false);
+    syncCancelAt(ctx, getSchedule(ctx, schedule.id));
+    ctx.emit("subscription_schedule.created", getSchedule(ctx, schedule.id));
+  } else {
+    ctx.emit("subscription_schedule.created", schedule);
+  }
+  const stored = getSchedule(ctx, schedule.id);
+  scheduleJobs(ctx, stored);
+  return stored;
+}
+
+/** The first phase begins: its subscription is created. */
+function startSchedule(ctx: Ctx, s: Schedule, emit: boolean): void {
+  const phase = s.phases[0] as Stripe.SubscriptionSchedule.Phase;
+  const ds = s.default_settings;
+  const collection = collectionOf(phase.collection_method ?? ds.collection_method);
+  const pm = phase.default_payment_method ?? ds.default_payment_method;
+  const { subscription } = createSubscription(ctx, {
+    customer: idOf(s.customer),
+    items: phase.items.map((it) => ({
+      price: idOf(it.price),
+      quantity: it.quantity,
+      metadata: it.metadata,
+    })),
+    defaultPaymentMethod: pm ? idOf(pm) : undefined,
+    collectionMethod: collection,
+    daysUntilDue:
+      collection === "send_invoice" ? (ds.invoice_settings.days_until_due ?? 30) : undefined,
+    description: phase.description ?? ds.description ?? undefined,
+    metadata: phase.metadata,
+    billingCycleAnchor: undefined,
+    paramPrefix: "phases[0]",
+    schedule: s.id,
+  });
+  const next: Schedule = {
+    ...s,
+    status: "active",
+    subscription: subscription.id,
+    current_phase: { start_date: phase.start_date, end_date: phase.end_date },
+  };
+  if (emit) saveSchedule(ctx, s, next);
+  else ctx.store.update(next);
+}
+
+/**
+ * Makes the subscription match a phase: items (an unchanged price keeps its item),
+ * `billing_cycle_anchor: phase_start`, and the phase's metadata, payment method and
+ * collection method — through the same update path as `subscriptions.update`.
+ */
+function applyPhase(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  phase: Stripe.SubscriptionSchedule.Phase,
+  proration: ProrationBehavior,
+): void {
+  const items = itemsForPhase(sub, phase);
+  const resetAnchor = phase.billing_cycle_anchor === "phase_start";
+  const metadata =
+    phase.metadata && Object.keys(phase.metadata).length > 0 ? phase.metadata : undefined;
+  const pm = phase.default_payment_method ? idOf(phase.default_payment_method) : undefined;
+  // Switching to send_invoice would need days_until_due, which a phase does not carry.
+  const collection =
+    phase.collection_method === "charge_automatically"
+      ? ("charge_automatically" as const)
+      : undefined;
+  if (!items && !resetAnchor && !metadata && !pm && !collection) return;
+  updateSubscription(ctx, sub.id, {
+    ...(items ? { items } : {}),
+    ...(items || resetAnchor ? { proration_behavior: proration } : {}),
+    ...(resetAnchor ? { billing_cycle_anchor: "now" as const } : {}),
+    ...(metadata ? { metadata } : {}),
+    ...(pm ? { default_payment_method: pm } : {}),
+    ...(collection ? { collection_method: collection } : {}),
+  });
+}
+
+/**
+ * With `end_behavior: cancel` the subscription carries the schedule's end as `cancel_at`
+ * (that is what `release(preserve_cancel_date)` keeps); otherwise the schedule sets none.
+ */
+function syncCancelAt(ctx: Ctx, s: Schedule): void {
+  const sub = liveSubscription(ctx, s);
+  const last = s.phases[s.phases.length - 1];
+  if (!sub || !last || s.status !== "active") return;
+  const want = s.end_behavior === "cancel" ? last.end_date : null;
+  if (sub.cancel_at === want) return;
+  const details = sub.cancellation_details ?? {
+    comment: null,
+    feedback: null,
+    feedback_option: null,
+    reason: null,
+  };
+  const next: Stripe.Subscription = {
+    ...sub,
+    cancel_at: want,
+    cancel_at_period_end: false,
+    canceled_at: want === null ? null : ctx.clockNow(clockOf(sub)),
+    cancellation_details: { ...details, reason: want === null ? null : "cancellation_requested" },
+  };
+  saveSubscription(ctx, sub, next);
+  scheduleSubscriptionJobs(ctx, next);
+}
+
+export interface UpdateScheduleInput {
+  phases?: PhaseInput[] | undefined;
+  end_behavior?: EndBehavior | undefined;
+  metadata?: Record<string, string> | null | undefined;
+  proration_behavior?: ProrationBehavior | undefined;
+  default_settings?: DefaultSettingsInput | undefined;
+}
+
+/**
+ * New `phases` for a schedule, as an update would store them: past phases may be omitted
+ * (they are kept), and the phase running now must keep its start_date.
+ */
+export function replacePhases(
+  ctx: Ctx,
+  s: Schedule,
+  inputs: PhaseInput[],
+  param: string,
+): Pick<Schedule, "phases" | "current_phase"> {
+  const now = ctx.clockNow(clockOf(s));
+  const current = s.status === "active" ? s.current_phase : null;
+  const built = buildPhases(ctx, inputs, {
+    now,
+    currency: liveSubscription(ctx, s)?.currency,
+    pastBefore: current?.start_date,
+    param,
+  });
+  if (!current) return { phases: built, current_phase: null };
+  const live = built.find((ph) => ph.end_date > current.start_date);
+  if (!live || live.start_date !== current.start_date)
+    throw invalidRequest("You can not modify the start date of the current phase.", {
+      param: `${param}[0][start_date]`,
+    });
+  const past = s.phases.filter((ph) => ph.end_date <= current.start_date);
+  return {
+    phases: [...past, ...built.filter((ph) => ph.end_date > current.start_date)],
+    current_phase: { start_date: live.start_date, end_date: live.end_date },
+  };
+}
+
+function mustBeLive(s: Schedule, verb: string): void {
+  if (!LIVE.has(s.status))
+    throw invalidRequest(
+      `You cannot ${verb} a subscription schedule that is currently in the \`${s.status}\` status. It must be in \`not_started\` or \`active\`.`,
+    );
+}
+
+/**
+ * `POST /v1/subscription_schedules/:id`. `phases` replaces the future (past phases can be
+ * omitted and are kept); the current phase keeps its start, and a change to its items
+ * applies to the subscription now with `proration_behavior`.
+ */
+export function updateSchedule(ctx: Ctx, id: string, p: UpdateScheduleInput): Schedule {
+  const s = getSchedule(ctx, id);
+  mustBeLive(s, "update");
+  const next: Schedule = { ...s };
+  if (p.phases) Object.assign(next, replacePhases(ctx, s, p.phases, "phases"));
+  if (p.end_behavior !== undefined) next.end_behavior = p.end_behavior;
+  if (p.metadata !== undefined) next.metadata = applyMetadata(s.metadata, p.metadata);
+  if (p.default_settings !== undefined) {
+    const ds = s.default_settings;
+    next.default_settings = defaultSettings({
+      collection_method: p.default_settings.collection_method ?? collectionOf(ds.collection_method),
+      default_payment_method:
+        p.default_settings.default_payment_method ??
+        (ds.default_payment_method ? idOf(ds.default_payment_method) : undefined),
+      description:
+        p.default_settings.description !== undefined
+          ? p.default_settings.description
+          : ds.description,
+      days_until_due:
+        p.default_settings.days_until_due ?? ds.invoice_settings.days_until_due ?? undefined,
+    });
+  }
+  ctx.store.update(next);
+  const sub = liveSubscription(ctx, next);
+  const livePhase = next.phases.find((ph) => ph.start_date === next.current_phase?.start_date);
+  if (sub && livePhase && p.phases)
+    applyPhase(ctx, sub, livePhase, p.proration_behavior ?? "create_prorations");
+  syncCancelAt(ctx, next);
+  const stored = getSchedule(ctx, id);
+  const prev = previousAttributes(s, stored);
+  if (prev) ctx.emit("subscription_schedule.updated", stored, prev);
+  // A phase that now ends (`end_date: now`) or starts now takes effect at once.
+  advanceSchedule(ctx, id);
+  return getSchedule(ctx, id);
+}
+
+function endSchedule(
+  ctx: Ctx,
+  s: Schedule,
+  event: "subscription_schedule.canceled" | "subscription_schedule.aborted",
+): Schedule {
+  const next: Schedule = {
+    ...s,
+    status: "canceled",
+    canceled_at: ctx.clockNow(clockOf(s)),
+    current_phase: null,
+  };
+  ctx.store.update(next);
+  scheduleJobs(ctx, next);
+  ctx.emit(event, next, previousAttributes(s, next));
+  return next;
+}
+
+/** `POST …/release` (and `end_behavior: release` at the end): the subscription runs on alone. */
+export function releaseSchedule(
+  ctx: Ctx,
+  id: string,
+  options: { preserveCancelDate?: boolean | undefined } = {},
+): Schedule {
+  const s = getSchedule(ctx, id);
+  mustBeLive(s, "release");
+  const sub = liveSubscription(ctx, s);
+  if (sub) {
+    let next: Stripe.Subscription = { ...sub, schedule: null };
+    if (!options.preserveCancelDate && s.end_behavior === "cancel" && sub.cancel_at !== null) {
+      next = {
+        ...next,
+        cancel_at: null,
+        cancel_at_period_end: false,
+        canceled_at: null,
+        ...(next.cancellation_details
+          ? { cancellation_details: { ...next.cancellation_details, reason: null } }
+          : {}),
+      };
+    }
+    saveSubscription(ctx, sub, next);
+    scheduleSubscriptionJobs(ctx, next);
+  }
+  const next: Schedule = {
+    ...s,
+    status: "released",
+    released_at: ctx.clockNow(clockOf(s)),
+    released_subscription: s.subscription ? idOf(s.subscription) : null,
+    subscription: null,
+    current_phase: null,
+  };
+  ctx.store.update(next);
+  scheduleJobs(ctx, next);
+  ctx.emit("subscription_schedule.released", next, previousAttributes(s, next));
+  return next;
+}
+
+/** `POST …/cancel`: cancels the subscription now (final invoice, proration per the options). */
+export function cancelSchedule(
+  ctx: Ctx,
+  id: string,
+  options: { invoiceNow?: boolean | undefined; prorate?: boolean | undefined },
+): Schedule {
+  const s = getSchedule(ctx, id);
+  mustBeLive(s, "cancel");
+  const sub = liveSubscription(ctx, s);
+  // Canceling the subscription ends the schedule through the onEnded hook below.
+  if (sub)
+    cancelNow(ctx, sub, {
+      invoiceNow: options.invoiceNow ?? true,
+      prorate: options.prorate ?? true,
+      reason: "cancellation_requested",
+    });
+  const after = getSchedule(ctx, id);
+  return after.status === "canceled"
+    ? after
+    : endSchedule(ctx, after, "subscription_schedule.canceled");
+}
+
+/**
+ * Moves a schedule through every phase boundary up to `at` (default: its clock's now):
+ * starts a `not_started` schedule, applies each next phase, and at the end of the last
+ * phase releases or cancels.
+ */
+export function advanceSchedule(ctx: Ctx, id: string, at?: number): void {
+  for (let guard = 0; guard < 100; guard++) {
+    const s = ctx.store.getTyped<Schedule>("subscription_schedule", id);
+    if (!s || !LIVE.has(s.status)) return;
+    const now = at ?? ctx.clockNow(clockOf(s));
+    if (s.status === "not_started") {
+      const first = s.phases[0];
+      if (!first || first.start_date > now) break;
+      startSchedule(ctx, s, true);
+      syncCancelAt(ctx, getSchedule(ctx, id));
+      continue;
+    }
+    const current = s.current_phase;
+    if (!current || current.end_date > now) break;
+    const index = s.phases.findIndex((ph) => ph.start_date === current.start_date);
+    const nextPhase = s.phases[index + 1];
+    const sub = liveSubscription(ctx, s);
+    if (!nextPhase) {
+      if (s.end_behavior === "cancel" && sub) {
+        cancelNow(ctx, sub, { reason: "cancellation_requested", invoicePending: true });
+        const after = getSchedule(ctx, id);
+        if (after.status !== "canceled") endSchedule(ctx, after, "subscription_schedule.canceled");
+      } else if (s.end_behavior === "cancel") {
+        endSchedule(ctx, s, "subscription_schedule.canceled");
+      } else {
+        releaseSchedule(ctx, id);
+      }
+      return;
+    }
+    if (sub) applyPhase(ctx, sub, nextPhase, nextPhase.proration_behavior as ProrationBehavior);
+    saveSchedule(ctx, getSchedule(ctx, id), {
+      ...getSchedule(ctx, id),
+      current_phase: { start_date: nextPhase.start_date, end_date: nextPhase.end_date },
+    });
+  }
+  const final = ctx.store.getTyped<Schedule>("subscription_schedule", id);
+  if (final) scheduleJobs(ctx, final);
+}
+
+function scheduleJobs(ctx: Ctx, s: Schedule): void {
+  ctx.unschedule(`schedule.advance:${s.id}`);
+  ctx.unschedule(`schedule.expiring:${s.id}`);
+  if (!LIVE.has(s.status)) return;
+  const clockId = clockOf(s);
+  const runAt = s.status === "not_started" ? s.phases[0]?.start_date : s.current_phase?.end_date;
+  if (runAt === undefined) return;
+  ctx.schedule({
+    id: `schedule.advance:${s.id}`,
+    kind: "subscription_schedule.advance",
+    runAt,
+    clockId,
+    payload: { schedule: s.id },
+  });
+  const end = s.phases[s.phases.length - 1]?.end_date ?? runAt;
+  if (end - EXPIRING_NOTICE > ctx.clockNow(clockId)) {
+    ctx.schedule({
+      id: `schedule.expiring:${s.id}`,
+      kind: "subscription_schedule.expiring",
+      runAt: end - EXPIRING_NOTICE,
+      clockId,
+      payload: { schedule: s.id, end },
+    });
+  }
+}
+
+/** `subscription_schedule.expiring`, seven days before the last phase ends. */
+export function runExpiring(ctx: Ctx, id: string, end: number): void {
+  const s = ctx.store.getTyped<Schedule>("subscription_schedule", id);
+  if (!s || !LIVE.has(s.status) || s.phases[s.phases.length - 1]?.end_date !== end) return;
+  ctx.emit("subscription_schedule.expiring", s);
+}
+
+// A renewal first applies the phase that starts at that period end.
+subscriptionHooks.beforeCycle.push((ctx, sub, periodEnd) => {
+  if (sub.schedule) advanceSchedule(ctx, idOf(sub.schedule), periodEnd);
+});
+
+// A subscription that ends (canceled via the API, dunning, customer deletion) ends its schedule;
+// ending for non-payment is an abort.
+subscriptionHooks.onEnded.push((ctx, sub) => {
+  if (!sub.schedule) return;
+  const s = ctx.store.getTyped<Schedule>("subscription_schedule", idOf(sub.schedule));
+  if (!s || !LIVE.has(s.status)) return;
+  endSchedule(
+    ctx,
+    s,
+    sub.cancellation_details?.reason === "payment_failed"
+      ? "subscription_schedule.aborted"
+      : "subscription_schedule.canceled",
+  );
+});
+
+// Schedules that have not started yet go with their deleted customer.
+customerHooks.beforeDelete.push((ctx, customer) => {
+  for (const s of ctx.store.list<Schedule>("subscription_schedule", { customer: customer.id })) {
+    if (s.status === "not_started") endSchedule(ctx, s, "subscription_schedule.canceled");
+  }
+});
