@@ -297,7 +297,7 @@ describe("confirmCheckout", () => {
     expect(declined.status).toBe(402);
     expect(declined.body).toMatch(/declined/i);
     const confirmed = await confirmCheckout(deps, { sessionId: start.sessionId });
-    expect(confirmed).toMatchObject({ state: "open", subscription: null });
+    expect(confirmed).toMatchObject({ state: "open", subscription: null, checkoutUrl: start.url });
     const customer = await stripeCustomerIdFor(db, deps.actor.userId);
     expect((await stripe.subscriptions.list({ customer: customer!, status: "all" })).data).toEqual(
       [],

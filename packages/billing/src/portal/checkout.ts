@@ -322,6 +322,8 @@ export interface CheckoutConfirmation {
   orderId: string | null;
   amountTotal: number | null;
   currency: string | null;
+  /** Stripe's checkout page while the session is open: the customer can go back and pay. */
+  checkoutUrl: string | null;
 }
 
 function stateOf(
@@ -403,6 +405,7 @@ export async function confirmCheckout(
     orderId: order?.id ?? null,
     amountTotal: session.amount_total ?? null,
     currency: session.currency ?? null,
+    checkoutUrl: session.status === "open" ? (session.url ?? null) : null,
   };
 }
 
