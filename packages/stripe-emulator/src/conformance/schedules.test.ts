@@ -521,3 +521,65 @@ describe("subscription schedules: end behaviours, cancel and phases from scratch
     expect((await stripe.subscriptionSchedules.retrieve(later.id)).status).toBe("canceled");
   });
 });
+
+describe("subscription schedules: robustness", () => {
+  it("answers junk parameters with 4xx, never 500", async () => {
+    const { pro } = await catalog();
+    const { sub } = await subscribed(pro.id);
+    const schedule = await stripe.subscriptionSchedules.create({ from_subscription: sub.id });
+    const junk = ["", "x", "-1", "0", "99999999999999999999", "now", "true"];
+    const targets: [string, string, string[]][] = [
+      [
+        "POST",
+        "/v1/subscription_schedules",
+        [
+          "customer",
+          "from_subscription",
+          "start_date",
+          "phases[0][items][0][price]",
+          "end_behavior",
+        ],
+      ],
+      [
+        "POST",
+        `/v1/subscription_schedules/${schedule.id}`,
+        [
+          "phases[0][items][0][price]",
+          "phases[0][start_date]",
+          "phases[0][end_date]",
+          "phases[0][duration][interval]",
+          "proration_behavior",
+          "end_behavior",
+        ],
+      ],
+      [
+        "POST",
+        "/v1/invoices/create_preview",
+        ["schedule", "schedule_details[phases][0][items][0][price]"],
+      ],
+      ["GET", "/v1/subscription_schedules", ["customer", "scheduled", "released_at"]],
+      // Last: a valid value here ends the schedule.
+      ["POST", `/v1/subscription_schedules/${schedule.id}/release`, ["preserve_cancel_date"]],
+      ["POST", `/v1/subscription_schedules/${schedule.id}/cancel`, ["invoice_now", "prorate"]],
+    ];
+    for (const [method, path, fields] of targets) {
+      for (const field of fields) {
+        for (const value of junk) {
+          const body = new URLSearchParams({ [field]: value }).toString();
+          const res = await fetch(
+            method === "GET" ? `${emu.url}${path}?${body}` : `${emu.url}${path}`,
+            {
+              method,
+              headers: {
+                authorization: "Bearer sk_test_x",
+                "content-type": "application/x-www-form-urlencoded",
+              },
+              ...(method === "POST" ? { body } : {}),
+            },
+          );
+          expect(res.status, `${method} ${path} ${field}=${value}`).toBeLessThan(500);
+        }
+      }
+    }
+  }, 30_000);
+});
