@@ -5,8 +5,9 @@ import { z } from "zod";
 import type { Actor } from "../../audit/actor.ts";
 import { DomainError } from "../../errors.ts";
 import { recordHooks } from "../../records/index.ts";
-import { callStripe, isStripeError } from "../../stripe-errors.ts";
+import { callStripe } from "../../stripe-errors.ts";
 import { storeStripeResult } from "../../sync/write-path.ts";
+import { withInFlightRetry } from "./in-flight.ts";
 import { changeKeyOf, planTargetSchema, type PlannedChange } from "./change.ts";
 import { loadChange, stripeNowFor, type PlanChangeDeps } from "./preview.ts";
 import { PLAN_CHANGE_SCHEDULED, scheduleChange } from "./schedule.ts";
@@ -51,19 +52,32 @@ export async function confirmPlanChange(
   deps: CustomerDeps,
   input: ConfirmPlanChangeInput,
 ): Promise<PlanChangeResult> {
-  const userId = deps.actor.userId;
-  const replay = await replayed(deps, input);
-  if (replay) return replay;
-  const change = await loadChange(deps, userId, input, DOING);
+  const done = await replayed(deps, input);
+  if (done) return done;
+  try {
+    return await confirmOnce(deps, input);
+  } catch (e) {
+    // A double click's first request may have changed the subscription and still be storing
+    // it: this attempt then looks "already done". Its audit row says so shortly.
+    const reason = e instanceof DomainError ? e.details?.reason : undefined;
+    if (reason !== "unchanged" && reason !== "scheduled") throw e;
+    for (let i = 0; i < 25; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const replay = await replayed(deps, input);
+      if (replay) return replay;
+    }
+    throw e;
+  }
+}
+
+async function confirmOnce(
+  deps: CustomerDeps,
+  input: ConfirmPlanChangeInput,
+): Promise<PlanChangeResult> {
+  const change = await loadChange(deps, deps.actor.userId, input, DOING);
   if (change.timing === "period_end") {
     if (changeKeyOf(change, null) !== input.changeKey) throw stale();
     return scheduleChange(deps, change, input.attemptId);
-  }
-  if (change.current.subscription.schedule) {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      "You already have a plan change scheduled. Cancel it first to choose another change.",
-    );
   }
   const prorationDate = change.trial ? null : input.prorationDate;
   if (changeKeyOf(change, prorationDate) !== input.changeKey) throw stale();
@@ -179,23 +193,4 @@ async function replayed(
     effectiveAt: after.effectiveAt ? new Date(after.effectiveAt) : row.at,
     invoice: after.invoice ?? null,
   };
-}
-
-/**
- * Two requests of one attempt at once: Stripe answers the second with "idempotency key in
- * use" (409) while the first runs. Waiting and asking again replays the first one's result.
- */
-export async function withInFlightRetry<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (e) {
-      const code = (e as { details?: { stripeCode?: unknown } }).details?.stripeCode;
-      const inUse =
-        code === "idempotency_key_in_use" ||
-        (isStripeError(e) && e.code === "idempotency_key_in_use");
-      if (!inUse || attempt >= 5) throw e;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
-    }
-  }
 }

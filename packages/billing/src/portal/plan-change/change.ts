@@ -45,8 +45,15 @@ export interface PlannedChange {
   /** The items as they are, and as they will be: a schedule's two phases (timing "period_end"). */
   currentItems: PhaseItem[];
   newItems: PhaseItem[];
-  /** The new amount per period, before discounts and tax. */
-  newAmount: number;
+}
+
+/** Only one change at a time: a scheduled one must be cancelled before the next. */
+export function alreadyScheduled(): DomainError {
+  return new DomainError(
+    "PRECONDITION_FAILED",
+    "You already have a plan change scheduled. Cancel it first to choose another change.",
+    { reason: "scheduled" },
+  );
 }
 
 const perPeriod = (items: Array<{ unit: number | null; quantity: number }>) =>
@@ -84,6 +91,7 @@ export function planChangeFor(
     throw new DomainError(
       "BAD_REQUEST",
       "That is already your plan. Pick a different plan or number of seats.",
+      { reason: "unchanged" },
     );
   }
 
@@ -136,7 +144,6 @@ export function planChangeFor(
     updateItems,
     currentItems,
     newItems,
-    newAmount,
   };
 }
 

@@ -5,6 +5,7 @@ import { DomainError } from "../../errors.ts";
 import { callStripe } from "../../stripe-errors.ts";
 import { changeCatalog } from "./catalog.ts";
 import {
+  alreadyScheduled,
   changeKeyOf,
   planChangeFor,
   type ChangeTiming,
@@ -103,6 +104,7 @@ export async function loadChange(
   );
   const why = whyNotChangeable(subscription);
   if (why) throw new DomainError("PRECONDITION_FAILED", why);
+  if (subscription.schedule) throw alreadyScheduled();
   const catalog = await changeCatalog(deps.db, subscription.currency);
   return planChangeFor(currentPlanOf(subscription, customerId, catalog), catalog, target);
 }
@@ -119,12 +121,6 @@ export async function previewPlanChange(
 ): Promise<PlanChangePreview> {
   const change = await loadChange(deps, userId, target, DOING);
   const { subscription } = change.current;
-  if (subscription.schedule) {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      "You already have a plan change scheduled. Cancel it first to choose another change.",
-    );
-  }
   const preview = (details: Stripe.InvoiceCreatePreviewParams.SubscriptionDetails) =>
     callStripe(DOING, () =>
       deps.stripe.invoices.createPreview({
@@ -143,8 +139,30 @@ export async function previewPlanChange(
 
   if (change.timing === "period_end" || change.trial) {
     // Nothing is billed until the current period (or trial) ends; then the new items renew.
-    const sameSchedule = change.plan.interval === change.current.interval;
-    const next = sameSchedule ? await preview({ proration_behavior: "none" }) : null;
+    const sameSchedule =
+      change.plan.interval === change.current.interval &&
+      change.plan.intervalCount === change.current.intervalCount;
+    // On the same schedule, the renewal with the new items; a shorter period would restart
+    // now in that preview, so it is previewed as the schedule's phase starting at period end.
+    const next = sameSchedule
+      ? await preview({ proration_behavior: "none" })
+      : await callStripe(DOING, () =>
+          deps.stripe.invoices.createPreview({
+            customer: change.current.customerId,
+            schedule_details: {
+              phases: [
+                {
+                  items: change.newItems,
+                  start_date: change.current.periodEnd,
+                  duration: {
+                    interval: change.plan.interval,
+                    interval_count: change.plan.intervalCount,
+                  },
+                },
+              ],
+            },
+          }),
+        );
     const effectiveAt = change.trial
       ? new Date((await stripeNowFor(deps, change)) * 1000)
       : periodEnd;
@@ -159,9 +177,7 @@ export async function previewPlanChange(
       newPeriodCharge: 0,
       balanceApplied: 0,
       lines: [],
-      // A shorter period renews at the new items' price, which a preview of the subscription
-      // cannot show before the schedule exists (it would reset the period now).
-      nextInvoice: { amount: next?.total ?? change.newAmount, date: periodEnd },
+      nextInvoice: { amount: next.total, date: periodEnd },
     };
   }
 

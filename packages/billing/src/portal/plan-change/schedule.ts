@@ -8,6 +8,7 @@ import { storeStripeResult } from "../../sync/write-path.ts";
 import type { CustomerDeps, PlanChangeResult } from "./apply.ts";
 import type { PhaseItem, PlannedChange } from "./change.ts";
 import type { PlanChangeDeps } from "./preview.ts";
+import { withInFlightRetry } from "./in-flight.ts";
 import { ownedSubscription } from "./subscription.ts";
 
 // Downgrades and shorter billing periods wait for the end of the period already paid for: a
@@ -39,41 +40,42 @@ export async function scheduleChange(
   attemptId: string,
 ): Promise<PlanChangeResult> {
   const { subscription, periodEnd } = change.current;
-  if (subscription.schedule) {
-    throw new DomainError(
-      "PRECONDITION_FAILED",
-      "You already have a plan change scheduled. Cancel it first to choose another change.",
-    );
-  }
   const key = `folio-plan-schedule-${deps.actor.userId}-${attemptId}`;
-  const created = await callStripe(DOING, () =>
-    deps.stripe.subscriptionSchedules.create(
-      { from_subscription: subscription.id },
-      { idempotencyKey: `${key}-create` },
+  const created = await withInFlightRetry(() =>
+    callStripe(DOING, () =>
+      deps.stripe.subscriptionSchedules.create(
+        { from_subscription: subscription.id },
+        { idempotencyKey: `${key}-create` },
+      ),
     ),
   );
   const currentStart = created.phases[0]?.start_date ?? created.current_phase?.start_date;
-  let schedule: Stripe.SubscriptionSchedule;
+  let schedule: Stripe.Response<Stripe.SubscriptionSchedule>;
   try {
-    schedule = await deps.stripe.subscriptionSchedules.update(
-      created.id,
-      {
-        end_behavior: "release",
-        proration_behavior: "none",
-        metadata: { [ATTEMPT_KEY]: attemptId },
-        phases: [
-          {
-            items: phaseItems(change.currentItems),
-            ...(currentStart !== undefined && { start_date: currentStart }),
-            end_date: periodEnd,
-          },
-          {
-            items: phaseItems(change.newItems),
-            duration: { interval: change.plan.interval, interval_count: change.plan.intervalCount },
-          },
-        ],
-      },
-      { idempotencyKey: `${key}-phases` },
+    schedule = await withInFlightRetry(() =>
+      deps.stripe.subscriptionSchedules.update(
+        created.id,
+        {
+          end_behavior: "release",
+          proration_behavior: "none",
+          metadata: { [ATTEMPT_KEY]: attemptId },
+          phases: [
+            {
+              items: phaseItems(change.currentItems),
+              ...(currentStart !== undefined && { start_date: currentStart }),
+              end_date: periodEnd,
+            },
+            {
+              items: phaseItems(change.newItems),
+              duration: {
+                interval: change.plan.interval,
+                interval_count: change.plan.intervalCount,
+              },
+            },
+          ],
+        },
+        { idempotencyKey: `${key}-phases` },
+      ),
     );
   } catch (e) {
     // The schedule exists but does not say what the customer asked for: take it away so the
@@ -97,20 +99,25 @@ export async function scheduleChange(
   const refreshed = await callStripe(DOING, () =>
     deps.stripe.subscriptions.retrieve(subscription.id),
   );
+  // A second request of the same attempt got the first one's answers replayed: store, but
+  // do not audit the change twice.
+  const isReplay = schedule.lastResponse?.headers?.["idempotent-replayed"] === "true";
   await storeStripeResult(store(deps), {
     object: refreshed,
     actor: deps.actor,
-    audit: {
-      action: PLAN_CHANGE_SCHEDULED,
-      target: `subscription:${subscription.id}`,
-      before: { items: change.currentItems },
-      after: {
-        items: change.newItems,
-        attemptId,
-        scheduleId: schedule.id,
-        effectiveAt: effectiveAt.toISOString(),
+    ...(!isReplay && {
+      audit: {
+        action: PLAN_CHANGE_SCHEDULED,
+        target: `subscription:${subscription.id}`,
+        before: { items: change.currentItems },
+        after: {
+          items: change.newItems,
+          attemptId,
+          scheduleId: schedule.id,
+          effectiveAt: effectiveAt.toISOString(),
+        },
       },
-    },
+    }),
   });
   return { timing: "period_end", effectiveAt, invoice: null };
 }
