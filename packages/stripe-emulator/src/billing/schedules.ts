@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import { invalidParam, invalidRequest } from "../core/errors.ts";
 import { applyMetadata } from "../core/params.ts";
 import type { Ctx } from "../core/types.ts";
-import { mustGet, previousAttributes } from "../core/util.ts";
+import { isDeleted, mustGet, previousAttributes } from "../core/util.ts";
 import { customerHooks, getCustomer } from "../resources/customers.ts";
 import { clockOf, idOf } from "./invoices.ts";
 import {
@@ -54,7 +54,7 @@ export function getSchedule(ctx: Ctx, id: string, param = "id"): Schedule {
 export function liveSubscription(ctx: Ctx, s: Schedule): Stripe.Subscription | undefined {
   const id = s.subscription ? idOf(s.subscription) : "";
   const sub = id ? ctx.store.getTyped<Stripe.Subscription>("subscription", id) : undefined;
-  return sub && !ENDED_SUB.has(sub.status) ? sub : undefined;
+  return sub && !isDeleted(sub) && !ENDED_SUB.has(sub.status) ? sub : undefined;
 }
 
 function saveSchedule(ctx: Ctx, before: Schedule, next: Schedule): Schedule {

@@ -337,6 +337,66 @@ describe("subscription schedules: a downgrade at period end", () => {
   });
 });
 
+describe("subscription schedules: changes now", () => {
+  it("ending the current phase now applies the next phase at once; the preview matches", async () => {
+    const { pro, plus } = await catalog();
+    const { sub } = await subscribed(plus.id);
+    const schedule = await stripe.subscriptionSchedules.create({ from_subscription: sub.id });
+    emu.advanceClock(10 * DAY);
+    const phases: Stripe.SubscriptionScheduleUpdateParams.Phase[] = [
+      { items: [{ price: plus.id }], start_date: START, end_date: "now" },
+      { items: [{ price: pro.id }], proration_behavior: "always_invoice" },
+    ];
+    const preview = await stripe.invoices.createPreview({
+      schedule: schedule.id,
+      schedule_details: { phases },
+    });
+    const fraction = (FEB_1 - (START + 10 * DAY)) / (FEB_1 - START);
+    expect(preview.lines.data.map((l) => l.amount)).toEqual([
+      -Math.round(1000 * fraction),
+      Math.round(3000 * fraction),
+    ]);
+    const updated = await stripe.subscriptionSchedules.update(schedule.id, { phases });
+    expect(updated.current_phase).toEqual({
+      start_date: START + 10 * DAY,
+      end_date: Date.UTC(2026, 1, 11) / 1000,
+    });
+    const changed = await stripe.subscriptions.retrieve(sub.id);
+    expect(changed.items.data[0]!.price.id).toBe(pro.id);
+    const invoice = await stripe.invoices.retrieve(changed.latest_invoice as string);
+    expect(invoice).toMatchObject({ billing_reason: "subscription_update", status: "paid" });
+    expect(invoice.total).toBe(preview.total);
+    expect(invoice.lines.data.map((l) => l.amount)).toEqual(
+      preview.lines.data.map((l) => l.amount),
+    );
+  });
+
+  it("a quantity change in the current phase applies now with the update's proration_behavior", async () => {
+    const { pro } = await catalog();
+    const { sub } = await subscribed(pro.id);
+    const schedule = await stripe.subscriptionSchedules.create({ from_subscription: sub.id });
+    await stripe.subscriptionSchedules.update(schedule.id, {
+      proration_behavior: "none",
+      phases: [{ items: [{ price: pro.id, quantity: 3 }], start_date: START, end_date: FEB_1 }],
+    });
+    const changed = await stripe.subscriptions.retrieve(sub.id);
+    expect(changed.items.data.map((i) => [i.id, i.quantity])).toEqual([[sub.items.data[0]!.id, 3]]);
+    expect((await stripe.invoiceItems.list({ customer: sub.customer as string })).data).toEqual([]);
+  });
+
+  it("deleting the customer's test clock ends its schedules", async () => {
+    const { pro, plus } = await catalog();
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+    const { sub } = await subscribed(pro.id, { test_clock: clock.id });
+    const schedule = await scheduleChange(sub.id, plus.id);
+    await stripe.testHelpers.testClocks.del(clock.id);
+    expect(await stripe.subscriptionSchedules.retrieve(schedule.id)).toMatchObject({
+      status: "canceled",
+      current_phase: null,
+    });
+  });
+});
+
 describe("subscription schedules: validation", () => {
   it("rejects moving the current phase's start, gaps, mixed intervals and past end dates", async () => {
     const { pro, plus, proYearly } = await catalog();

@@ -169,6 +169,20 @@ export const testClocksModule: EmulatorModule = {
             canceled_at: sub.canceled_at ?? clock.frozen_time,
           });
         }
+        for (const schedule of ctx.store.list<Stripe.SubscriptionSchedule>(
+          "subscription_schedule",
+          {
+            where: (x) =>
+              x.test_clock === clock.id && (x.status === "active" || x.status === "not_started"),
+          },
+        )) {
+          ctx.store.update({
+            ...schedule,
+            status: "canceled",
+            canceled_at: clock.frozen_time,
+            current_phase: null,
+          });
+        }
         ctx.store.db
           .prepare("DELETE FROM jobs WHERE clock_id = ? AND status = 'scheduled'")
           .run(clock.id);
