@@ -1,14 +1,7 @@
 import type * as React from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import {
-  Card,
-  CardContent,
-  CardDescription,
-  CardFooter,
-  CardHeader,
-  CardTitle,
-} from "@/components/ui/card";
+import { Card, CardContent, CardDescription, CardFooter, CardHeader } from "@/components/ui/card";
 import { formatDate, formatMoney } from "@/features/billing/format";
 import { CancelDialog } from "@/features/billing/overview/cancel-dialog";
 import { NextCharge } from "@/features/billing/overview/next-charge";
@@ -58,12 +51,12 @@ export function SubscriptionsCard({
   const name = planName(s.items[0]);
   const canceling = isCanceling(s);
   return (
-    <Card className={className} aria-labelledby="plan-title">
+    <Card className={className} role="region" aria-labelledby="plan-title">
       <CardHeader>
         <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1.5">
-          <CardTitle id="plan-title" className="text-lg">
+          <h2 id="plan-title" className="text-lg leading-none font-semibold">
             {name}
-          </CardTitle>
+          </h2>
           <Badge variant={status.variant}>{status.label}</Badge>
         </div>
         <CardDescription>{status.meaning}</CardDescription>
@@ -93,7 +86,7 @@ export function SubscriptionsCard({
             </Fact>
           )}
           {s.trialDaysLeft !== null && (
-            <Fact label="Free trial">
+            <Fact label="Trial">
               <span className="font-medium">
                 {s.trialDaysLeft === 1 ? "1 day left" : `${s.trialDaysLeft} days left`}
               </span>{" "}

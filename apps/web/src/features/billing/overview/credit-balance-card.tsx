@@ -25,13 +25,13 @@ export function CreditBalanceCard({
         </CardDescription>
       </CardHeader>
       <CardContent>
-        <p className="text-2xl font-semibold tabular-nums">
-          {!currency
-            ? "None"
-            : credit < 0
-              ? `${formatMoney(-credit, currency)} owed`
-              : formatMoney(credit, currency)}
-        </p>
+        {!currency || credit === 0 ? (
+          <p className="text-sm font-medium">No credit on your account right now.</p>
+        ) : (
+          <p className="text-2xl font-semibold tabular-nums">
+            {credit < 0 ? `${formatMoney(-credit, currency)} owed` : formatMoney(credit, currency)}
+          </p>
+        )}
       </CardContent>
     </Card>
   );

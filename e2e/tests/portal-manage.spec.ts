@@ -1,0 +1,67 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, openDatabase, test } from "../support/fixtures.ts";
+import { screenshotBoth, signUpCustomer, subscribedCustomer } from "../support/portal-customer.ts";
+
+test.describe("portal: cancel and resume", () => {
+  test("cancel with a reason → cancels on … → resume", async ({ page, server }, testInfo) => {
+    const user = await signUpCustomer(page, server, "manage");
+    await screenshotBoth(page, testInfo, "overview-empty");
+    await expect(page.getByRole("heading", { name: "Choose a plan" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "See plans and pricing" })).toHaveAttribute(
+      "href",
+      "/pricing",
+    );
+
+    const { subscription } = await subscribedCustomer(server, user, {
+      card: "pm_card_visa",
+      trialDays: 14,
+    });
+    const periodEnd = new Date(subscription.items.data[0]!.current_period_end * 1000);
+    const endsOn = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" }).format(periodEnd);
+
+    await page.reload();
+    const plan = page.getByRole("region", { name: "Quire Pro" });
+    await expect(plan.getByText("Free trial", { exact: true })).toBeVisible();
+    await expect(plan.getByText("14 days left")).toBeVisible();
+    await expect(plan.getByText(`$14.00 on ${endsOn}`)).toBeVisible();
+    await expect(page.getByText("Visa ending in 4242")).toBeVisible();
+    await screenshotBoth(page, testInfo, "overview-trialing");
+    // The page body (the shell's account menu is checked by the a11y suite).
+    const axe = await new AxeBuilder({ page }).include("main").analyze();
+    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual(
+      [],
+    );
+
+    await plan.getByRole("button", { name: "Cancel subscription" }).click();
+    const dialog = page.getByRole("dialog", { name: "Cancel your Quire Pro plan?" });
+    await expect(dialog.getByText(`You keep full access until ${endsOn}`)).toBeVisible();
+    // The reason is required.
+    await dialog.getByRole("button", { name: `Cancel on ${endsOn}` }).click();
+    await expect(dialog.getByText("Choose the reason that fits best.")).toBeVisible();
+    await dialog.getByLabel("It's too expensive").check();
+    await dialog.getByLabel(/Anything else/).fill("Over budget this quarter");
+    await screenshotBoth(page, testInfo, "cancel-dialog");
+    await dialog.getByRole("button", { name: `Cancel on ${endsOn}` }).click();
+    await expect(dialog).toBeHidden();
+
+    await expect(plan.getByText("Canceling", { exact: true })).toBeVisible();
+    await expect(plan.getByText("Cancels on")).toBeVisible();
+    await expect(plan.getByText(endsOn, { exact: true })).toBeVisible();
+    await screenshotBoth(page, testInfo, "overview-canceling");
+
+    const db = openDatabase(server);
+    expect(
+      db
+        .prepare(
+          "select cancel_at_period_end as c, cancellation_feedback as f, cancellation_comment as m from stripe_subscriptions where id = ?",
+        )
+        .get(subscription.id),
+    ).toEqual({ c: 1, f: "too_expensive", m: "Over budget this quarter" });
+    db.close();
+
+    await plan.getByRole("button", { name: "Resume subscription" }).click();
+    await expect(plan.getByText("Free trial", { exact: true })).toBeVisible();
+    await expect(plan.getByText(`$14.00 on ${endsOn}`)).toBeVisible();
+    await expect(plan.getByRole("button", { name: "Cancel subscription" })).toBeVisible();
+  });
+});
