@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { invalidParam, invalidRequest } from "../core/errors.ts";
+import { invalidParam, invalidRequest, missingParam } from "../core/errors.ts";
 import { applyMetadata } from "../core/params.ts";
 import type { Ctx } from "../core/types.ts";
 import { isDeleted, mustGet, previousAttributes } from "../core/util.ts";
@@ -198,6 +198,9 @@ export function createWithPhases(
       "Backdating a subscription schedule (a start_date in the past) is not emulated; use `now` or a future time.",
     );
   const phases = buildPhases(ctx, input.phases, { now, defaultStart: start, param: "phases" });
+  const ds = input.defaultSettings;
+  if (ds.collection_method === "send_invoice" && ds.days_until_due === undefined)
+    throw missingParam("default_settings[invoice_settings][days_until_due]");
   const schedule = newSchedule(ctx, customer, {
     phases,
     end_behavior: input.endBehavior ?? "release",
@@ -234,7 +237,7 @@ function startSchedule(ctx: Ctx, s: Schedule, emit: boolean): void {
     defaultPaymentMethod: pm ? idOf(pm) : undefined,
     collectionMethod: collection,
     daysUntilDue:
-      collection === "send_invoice" ? (ds.invoice_settings.days_until_due ?? 30) : undefined,
+      collection === "send_invoice" ? (ds.invoice_settings.days_until_due ?? undefined) : undefined,
     description: phase.description ?? ds.description ?? undefined,
     metadata: phase.metadata,
     billingCycleAnchor: undefined,

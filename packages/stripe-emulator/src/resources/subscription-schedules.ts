@@ -98,7 +98,6 @@ const defaultSettingsParam = () =>
     default_payment_method: z.string().optional(),
     description: emptyable(str({ max: 500 })).optional(),
     invoice_settings: obj({ days_until_due: int({ min: 0 }).optional() }).optional(),
-    billing_cycle_anchor: oneOf(["automatic", "phase_start"]).optional(),
   });
 
 const createSchema = obj({
