@@ -12,6 +12,7 @@ import {
 import { toast } from "sonner";
 import { Toaster } from "@/components/ui/sonner";
 import { AccessDeniedPage } from "@/features/admin/access-denied-page";
+import { AccountPage } from "@/features/account/account-page";
 import { AdminLayout } from "@/features/admin/admin-layout";
 import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
 import { AdminOverviewPage } from "@/features/admin/overview-page";
@@ -36,14 +37,15 @@ import {
 import { SignInPage } from "@/features/auth/sign-in-page";
 import { SignUpPage } from "@/features/auth/sign-up-page";
 import { BillingLayout } from "@/features/billing/billing-layout";
-import {
-  BillingOverviewPage,
-  CreditPage,
-  InvoicesPage,
-  OrdersPage,
-} from "@/features/billing/pages";
+import { BillingOverviewPage } from "@/features/billing/pages";
 import { PaymentMethodReturnPage } from "@/features/recovery/payment-method-return-page";
 import { validateReturnSearch } from "@/features/recovery/search";
+import { CreditPage } from "@/features/credit/credit-page";
+import { creditLedgerSearch } from "@/features/credit/search";
+import { InvoicesPage } from "@/features/invoices/invoices-page";
+import { invoiceListSearch } from "@/features/invoices/search";
+import { OrdersPage } from "@/features/orders/orders-page";
+import { orderListSearch } from "@/features/orders/search";
 import { NotFoundInFrame, NotFoundPage } from "@/features/shell/not-found-page";
 import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
@@ -137,17 +139,25 @@ const billingIndexRoute = createRoute({
 const invoicesRoute = createRoute({
   getParentRoute: () => billingRoute,
   path: "invoices",
+  validateSearch: invoiceListSearch.parse,
   component: InvoicesPage,
 });
 const billingOrdersRoute = createRoute({
   getParentRoute: () => billingRoute,
   path: "orders",
+  validateSearch: orderListSearch.parse,
   component: OrdersPage,
 });
 const creditRoute = createRoute({
   getParentRoute: () => billingRoute,
   path: "credit",
+  validateSearch: creditLedgerSearch.parse,
   component: CreditPage,
+});
+const accountRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "account",
+  component: AccountPage,
 });
 const paymentMethodReturnRoute = createRoute({
   getParentRoute: () => billingRoute,
@@ -248,6 +258,7 @@ const routeTree = rootRoute.addChildren([
     invoicesRoute,
     billingOrdersRoute,
     creditRoute,
+    accountRoute,
     paymentMethodReturnRoute,
   ]),
   adminRoute.addChildren([

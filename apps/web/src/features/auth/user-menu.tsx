@@ -45,18 +45,16 @@ export function UserMenu({ me }: { me: Me }) {
     <>
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button
-            variant="ghost"
-            className="h-9 gap-2 px-1.5 sm:pr-3"
-            aria-label={`Account menu for ${user.name}`}
-          >
+          {/* Named by its text (not aria-label), so the name contains what is visible. */}
+          <Button variant="ghost" className="h-9 gap-2 px-1.5 sm:pr-3">
+            <span className="sr-only">Account menu for </span>
             <span
               aria-hidden="true"
               className="flex size-7 items-center justify-center rounded-full bg-primary text-xs font-semibold text-primary-foreground"
             >
               {initials(user.name) || "?"}
             </span>
-            <span className="hidden max-w-40 truncate text-sm font-medium sm:inline">
+            <span className="sr-only max-w-40 truncate text-sm font-medium sm:not-sr-only">
               {user.name}
             </span>
           </Button>

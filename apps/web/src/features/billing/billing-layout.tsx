@@ -1,5 +1,11 @@
 import { getRouteApi, Link, Outlet } from "@tanstack/react-router";
-import { CreditCardIcon, LayoutDashboardIcon, PackageIcon, ReceiptTextIcon } from "lucide-react";
+import {
+  CreditCardIcon,
+  LayoutDashboardIcon,
+  PackageIcon,
+  ReceiptTextIcon,
+  UserRoundIcon,
+} from "lucide-react";
 import { Logo } from "@/components/logo";
 import { SkipLink } from "@/components/skip-link";
 import { UserMenu } from "@/features/auth/user-menu";
@@ -10,6 +16,7 @@ const NAV = [
   { to: "/billing/invoices", label: "Invoices", icon: ReceiptTextIcon, exact: false },
   { to: "/billing/orders", label: "Orders", icon: PackageIcon, exact: false },
   { to: "/billing/credit", label: "Credit", icon: CreditCardIcon, exact: false },
+  { to: "/billing/account", label: "Account", icon: UserRoundIcon, exact: false },
 ] as const;
 
 const routeApi = getRouteApi("/billing");

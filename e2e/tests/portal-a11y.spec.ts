@@ -1,0 +1,48 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, signIn, test } from "../support/fixtures.ts";
+
+// axe on every customer portal page, as the demo customer (real data on each), at desktop and
+// phone widths: no serious or critical violations.
+
+const PAGES = [
+  { path: "/pricing", heading: /./ },
+  { path: "/billing", heading: /^Hi / },
+  { path: "/billing/invoices", heading: "Invoices" },
+  { path: "/billing/credit", heading: "Credit" },
+  { path: "/billing/orders", heading: "Orders" },
+  { path: "/billing/account", heading: "Account" },
+] as const;
+
+async function seriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary ?? ""}`),
+    }));
+}
+
+for (const viewport of [
+  { name: "desktop", width: 1280, height: 900 },
+  { name: "phone", width: 375, height: 812 },
+]) {
+  test.describe(`portal accessibility (${viewport.name})`, () => {
+    test.use({ viewport: { width: viewport.width, height: viewport.height } });
+
+    for (const { path, heading } of PAGES) {
+      test(`${path} has no serious or critical axe violations`, async ({ page }) => {
+        await signIn(page, "customer@folio.test");
+        await page.goto(path);
+        await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+        // Let the page's data arrive (skeletons are not what a customer reads).
+        await page.waitForLoadState("networkidle");
+        await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+        expect(await seriousViolations(page)).toEqual([]);
+      });
+    }
+  });
+}
