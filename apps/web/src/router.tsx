@@ -45,6 +45,7 @@ import { creditLedgerSearch } from "@/features/credit/search";
 import { InvoicesPage } from "@/features/invoices/invoices-page";
 import { invoiceListSearch } from "@/features/invoices/search";
 import { OrdersPage } from "@/features/orders/orders-page";
+import { PlanPage } from "@/features/plan/plan-page";
 import { orderListSearch } from "@/features/orders/search";
 import { NotFoundInFrame, NotFoundPage } from "@/features/shell/not-found-page";
 import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
@@ -147,6 +148,11 @@ const billingOrdersRoute = createRoute({
   path: "orders",
   validateSearch: orderListSearch.parse,
   component: OrdersPage,
+});
+const planRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "plan",
+  component: PlanPage,
 });
 const creditRoute = createRoute({
   getParentRoute: () => billingRoute,
@@ -258,6 +264,7 @@ const routeTree = rootRoute.addChildren([
     invoicesRoute,
     billingOrdersRoute,
     creditRoute,
+    planRoute,
     accountRoute,
     paymentMethodReturnRoute,
   ]),

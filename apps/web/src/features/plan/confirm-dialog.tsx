@@ -1,0 +1,148 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Loader2Icon } from "lucide-react";
+import { useState } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import { FormAlert } from "@/features/auth/form-alert";
+import { formatDate, formatMoney } from "@/features/billing/format";
+import { errorInfo, isClientError } from "@/lib/errors";
+import { trpc } from "@/lib/trpc";
+import type { CurrentPlan, Preview } from "./types";
+
+/** Confirms the previewed change with its exact amount and effect, once per attempt. */
+export function ConfirmDialog({
+  preview: p,
+  target,
+  current,
+  disabled,
+  onStale,
+}: {
+  preview: Preview;
+  target: string;
+  current: CurrentPlan;
+  disabled: boolean;
+  onStale: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  // One attempt per opening: a double click or a network retry replays the same Stripe
+  // request; a refused one (declined card, stale preview) gets a fresh attempt next time.
+  const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
+  const [error, setError] = useState<string>();
+  const money = (amount: number) => formatMoney(amount, p.currency);
+  const now = p.timing === "now";
+
+  const confirm = useMutation(
+    trpc.portal.plan.confirm.mutationOptions({
+      onSuccess: async (result) => {
+        setOpen(false);
+        toast.success(
+          result.timing === "now"
+            ? `You're now on ${target}.${result.invoice ? ` We charged ${money(result.invoice.amountPaid)}.` : ""}`
+            : `Your plan changes to ${target} on ${formatDate(result.effectiveAt)}.`,
+        );
+        await Promise.all([
+          queryClient.invalidateQueries(trpc.portal.plan.pathFilter()),
+          queryClient.invalidateQueries(trpc.portal.subscription.pathFilter()),
+          queryClient.invalidateQueries(trpc.portal.billing.pathFilter()),
+          queryClient.invalidateQueries(trpc.portal.invoices.pathFilter()),
+        ]);
+      },
+      onError: (e) => {
+        const info = errorInfo(e);
+        setError(info.message);
+        if (isClientError(e)) setAttemptId(crypto.randomUUID());
+        if (info.code === "CONFLICT") onStale();
+      },
+    }),
+  );
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (confirm.isPending) return;
+        setOpen(next);
+        if (next) {
+          setError(undefined);
+          setAttemptId(crypto.randomUUID());
+        }
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button disabled={disabled}>
+          {now
+            ? `Upgrade now for ${money(p.dueNow)}`
+            : `Schedule change for ${formatDate(p.effectiveAt)}`}
+        </Button>
+      </DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>
+            {now
+              ? `Switch to ${target} now?`
+              : `Switch to ${target} on ${formatDate(p.effectiveAt)}?`}
+          </DialogTitle>
+          <DialogDescription asChild>
+            <div className="space-y-2">
+              {now ? (
+                <p>
+                  Your card on file is charged{" "}
+                  <strong className="text-foreground" data-testid="confirm-amount">
+                    {money(p.dueNow)}
+                  </strong>{" "}
+                  now and {target} starts immediately. Your next invoice is{" "}
+                  {money(p.nextInvoice.amount)} on {formatDate(p.nextInvoice.date)}.
+                </p>
+              ) : (
+                <p>
+                  <strong className="text-foreground">Nothing is charged now.</strong> You keep{" "}
+                  {current.plan.productName ?? "your plan"} until {formatDate(p.effectiveAt)}; then
+                  your plan becomes {target} and that invoice is{" "}
+                  <strong className="text-foreground" data-testid="confirm-amount">
+                    {money(p.nextInvoice.amount)}
+                  </strong>
+                  . You can cancel this change before then.
+                </p>
+              )}
+            </div>
+          </DialogDescription>
+        </DialogHeader>
+        <FormAlert message={error} />
+        <DialogFooter>
+          <DialogClose asChild>
+            <Button variant="outline" disabled={confirm.isPending}>
+              Not now
+            </Button>
+          </DialogClose>
+          <Button
+            disabled={confirm.isPending}
+            onClick={() =>
+              confirm.mutate({
+                subscriptionId: p.subscriptionId,
+                priceId: p.priceId,
+                seats: p.seats,
+                prorationDate: p.prorationDate,
+                changeKey: p.changeKey,
+                attemptId,
+              })
+            }
+          >
+            {confirm.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+            {now ? `Pay ${money(p.dueNow)} and switch` : "Schedule change"}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
