@@ -93,6 +93,53 @@ describe("billing overview", () => {
     expect(await pendingChange({ db, stripe, clock }, user.id)).toBeNull();
   });
 
+  it("reads a downgrade scheduled for the period's end from the subscription's schedule", async () => {
+    const { user, subscription, actor } = await subscribedCustomer("usr_dee");
+    const solo = await stripe.prices.create({
+      currency: "eur",
+      unit_amount: 900,
+      recurring: { interval: "month" },
+      product_data: { name: "Solo" },
+    });
+    const schedule = await stripe.subscriptionSchedules.create({
+      from_subscription: subscription.id,
+    });
+    const current = schedule.phases[0]!;
+    await stripe.subscriptionSchedules.update(schedule.id, {
+      end_behavior: "release",
+      phases: [
+        {
+          items: [{ price: price.id, quantity: 2 }],
+          start_date: current.start_date,
+          end_date: current.end_date,
+        },
+        { items: [{ price: solo.id, quantity: 1 }] },
+      ],
+    });
+    await syncAll({ db, stripe, clock });
+    const deps = { db, stripe, clock, actor };
+
+    expect(await pendingChange(deps, user.id)).toEqual({
+      productName: "Solo",
+      priceNickname: null,
+      unitAmount: 900,
+      currency: "eur",
+      interval: "month",
+      quantity: 1,
+      startsAt: new Date(current.end_date * 1000),
+    });
+    // The next charge is the renewal at the new plan, as Stripe previews it.
+    expect(await nextCharge(deps, user.id)).toMatchObject({ total: 900, currency: "eur" });
+    // Canceling while a change is scheduled would leave the schedule to undo it: refused, with
+    // where to go instead.
+    const err = await cancelSubscriptionAtPeriodEnd(deps, {
+      attemptId: attempt(),
+      feedback: "other",
+    }).catch((e: unknown) => e);
+    expect((err as DomainError).code).toBe("PRECONDITION_FAILED");
+    expect((err as DomainError).message).toMatch(/Change plan/);
+  });
+
   it("is empty for a user without a Stripe customer or subscription", async () => {
     const at = clock.now();
     await db.insert(users).values({

@@ -35,7 +35,12 @@ export function RecoveryBanner({ owed }: { owed: Owed }) {
   const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
   const amount = formatMoney(owed.amount, owed.currency);
 
-  const refresh = () => queryClient.invalidateQueries(trpc.portal.subscription.pathFilter());
+  // The invoice's state shows on the overview and in the invoice list.
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries(trpc.portal.subscription.pathFilter()),
+      queryClient.invalidateQueries(trpc.portal.invoices.pathFilter()),
+    ]);
   const pay = useMutation(
     trpc.portal.subscription.payOpenInvoice.mutationOptions({
       onSuccess: async (result) => {

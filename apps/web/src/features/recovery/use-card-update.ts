@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { toast } from "sonner";
 import { errorInfo } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";
@@ -14,6 +14,15 @@ export function useCardUpdate() {
       onError: (error) => toast.error(errorInfo(error).message),
     }),
   );
+  const { reset } = start;
+  // Back from Checkout through the browser's cache: the page returns as it was left (waiting).
+  useEffect(() => {
+    const onShow = (event: PageTransitionEvent) => {
+      if (event.persisted) reset();
+    };
+    window.addEventListener("pageshow", onShow);
+    return () => window.removeEventListener("pageshow", onShow);
+  }, [reset]);
   return {
     start: () => start.mutate({ attemptId }),
     // Stays pending while the browser leaves for Checkout.
