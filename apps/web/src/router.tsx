@@ -37,6 +37,10 @@ import {
 import { SignInPage } from "@/features/auth/sign-in-page";
 import { SignUpPage } from "@/features/auth/sign-up-page";
 import { BillingLayout } from "@/features/billing/billing-layout";
+import { CheckoutReturnPage } from "@/features/checkout/checkout-return-page";
+import { validateCheckoutReturnSearch } from "@/features/checkout/search";
+import { PricingPage } from "@/features/pricing/pricing-page";
+import { validatePricingSearch } from "@/features/pricing/search";
 import { BillingOverviewPage } from "@/features/billing/pages";
 import { PaymentMethodReturnPage } from "@/features/recovery/payment-method-return-page";
 import { validateReturnSearch } from "@/features/recovery/search";
@@ -50,6 +54,8 @@ import { orderListSearch } from "@/features/orders/search";
 import { NotFoundInFrame, NotFoundPage } from "@/features/shell/not-found-page";
 import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
+import { validateShopSearch } from "@/features/shop/search";
+import { ShopPage } from "@/features/shop/shop-page";
 import { staffListSearch } from "@/features/staff/search";
 import { StaffPage } from "@/features/staff/staff-page";
 import { webhookListSearch } from "@/features/webhooks/search";
@@ -117,6 +123,14 @@ const signUpRoute = createRoute({
   component: SignUpPage,
 });
 
+/** Public: visitors see the plans and sign up; signed-in customers subscribe from here. */
+const pricingRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/pricing",
+  validateSearch: validatePricingSearch,
+  component: PricingPage,
+});
+
 const billingRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/billing",
@@ -148,6 +162,18 @@ const billingOrdersRoute = createRoute({
   path: "orders",
   validateSearch: orderListSearch.parse,
   component: OrdersPage,
+});
+const shopRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "shop",
+  validateSearch: validateShopSearch,
+  component: ShopPage,
+});
+const checkoutReturnRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "checkout/return",
+  validateSearch: validateCheckoutReturnSearch,
+  component: CheckoutReturnPage,
 });
 const planRoute = createRoute({
   getParentRoute: () => billingRoute,
@@ -259,12 +285,15 @@ const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
   signUpRoute,
+  pricingRoute,
   billingRoute.addChildren([
     billingIndexRoute,
     invoicesRoute,
     billingOrdersRoute,
     creditRoute,
     planRoute,
+    shopRoute,
+    checkoutReturnRoute,
     accountRoute,
     paymentMethodReturnRoute,
   ]),

@@ -1,9 +1,11 @@
 import { getRouteApi, Link, Outlet } from "@tanstack/react-router";
 import {
   CreditCardIcon,
+  LayersIcon,
   LayoutDashboardIcon,
   PackageIcon,
   ReceiptTextIcon,
+  StoreIcon,
   UserRoundIcon,
 } from "lucide-react";
 import { Logo } from "@/components/logo";
@@ -16,6 +18,8 @@ const NAV = [
   { to: "/billing/invoices", label: "Invoices", icon: ReceiptTextIcon, exact: false },
   { to: "/billing/orders", label: "Orders", icon: PackageIcon, exact: false },
   { to: "/billing/credit", label: "Credit", icon: CreditCardIcon, exact: false },
+  { to: "/billing/shop", label: "Shop", icon: StoreIcon, exact: false },
+  { to: "/pricing", label: "Plans", icon: LayersIcon, exact: false },
   { to: "/billing/account", label: "Account", icon: UserRoundIcon, exact: false },
 ] as const;
 
