@@ -11,13 +11,8 @@ import {
   type PhaseInput,
   type ProrationBehavior,
 } from "./schedule-phases.ts";
-import {
-  getSchedule,
-  liveSubscription,
-  LIVE,
-  replacePhases,
-  type EndBehavior,
-} from "./schedules.ts";
+import { getSchedule, liveSubscription, LIVE, type EndBehavior } from "./schedule-lifecycle.ts";
+import { replacePhases } from "./schedules.ts";
 import { periodOf } from "./subscriptions.ts";
 
 /**

@@ -21,16 +21,18 @@ import { clockOf } from "../billing/invoices.ts";
 import type { PhaseInput } from "../billing/schedule-phases.ts";
 import "../billing/schedule-preview.ts";
 import {
+  getSchedule,
+  type DefaultSettingsInput,
+  type EndBehavior,
+} from "../billing/schedule-lifecycle.ts";
+import {
   advanceSchedule,
   cancelSchedule,
   createFromSubscription,
   createWithPhases,
-  getSchedule,
   releaseSchedule,
   runExpiring,
   updateSchedule,
-  type DefaultSettingsInput,
-  type EndBehavior,
 } from "../billing/schedules.ts";
 import { itemPrice, priceDataParam } from "./subscriptions.ts";
 
