@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
 import { isDeleted, mustGet, previousAttributes } from "../core/util.ts";
+import { getCustomer } from "../resources/customers.ts";
 import { clockOf, idOf } from "./invoices.ts";
 import { itemsForPhase, type ProrationBehavior } from "./schedule-phases.ts";
 import { createSubscription, saveSubscription, scheduleSubscriptionJobs } from "./subscriptions.ts";
@@ -98,13 +99,22 @@ export function newSchedule(
   };
 }
 
-/** The first phase begins: its subscription is created. */
-export function startSchedule(ctx: Ctx, s: Schedule, emit: boolean): void {
+/**
+ * The first phase begins: its subscription is created — by the create request (`later`
+ * false: the created event follows) or when `start_date` comes (`subscription_schedule.updated`).
+ */
+export function startSchedule(ctx: Ctx, s: Schedule, later: boolean): void {
   const phase = s.phases[0] as Stripe.SubscriptionSchedule.Phase;
   const ds = s.default_settings;
   const collection = collectionOf(phase.collection_method ?? ds.collection_method);
   const pm = phase.default_payment_method ?? ds.default_payment_method;
+  // Started by the clock, nobody is there to answer an error: without a card the new
+  // subscription waits `incomplete` with its open first invoice instead.
+  const hasCard = Boolean(
+    pm || getCustomer(ctx, idOf(s.customer)).invoice_settings?.default_payment_method,
+  );
   const { subscription } = createSubscription(ctx, {
+    ...(later && !hasCard ? { paymentBehavior: "default_incomplete" as const } : {}),
     customer: idOf(s.customer),
     items: phase.items.map((it) => ({
       price: idOf(it.price),
@@ -127,7 +137,7 @@ export function startSchedule(ctx: Ctx, s: Schedule, emit: boolean): void {
     subscription: subscription.id,
     current_phase: { start_date: phase.start_date, end_date: phase.end_date },
   };
-  if (emit) saveSchedule(ctx, s, next);
+  if (later) saveSchedule(ctx, s, next);
   else ctx.store.update(next);
 }
 

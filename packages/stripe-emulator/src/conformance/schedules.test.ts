@@ -569,6 +569,24 @@ describe("subscription schedules: end behaviours, cancel and phases from scratch
     expect(startedSub).toMatchObject({ status: "active", start_date: FEB_1, schedule: later.id });
   });
 
+  it("a schedule starting later without a card leaves an incomplete subscription, not an error", async () => {
+    const { plus } = await catalog();
+    const customer = await stripe.customers.create({ email: "nocard@example.com" });
+    const later = await stripe.subscriptionSchedules.create({
+      customer: customer.id,
+      start_date: FEB_1,
+      phases: [{ items: [{ price: plus.id }] }],
+    });
+    emu.advanceClock(FEB_1 - START);
+    const started = await stripe.subscriptionSchedules.retrieve(later.id, {
+      expand: ["subscription.latest_invoice"],
+    });
+    const sub = started.subscription as Stripe.Subscription;
+    expect(started.status).toBe("active");
+    expect(sub.status).toBe("incomplete");
+    expect((sub.latest_invoice as Stripe.Invoice).status).toBe("open");
+  });
+
   it("deleting the customer cancels its schedules", async () => {
     const { plus } = await catalog();
     const customer = await stripe.customers.create({ email: "gone@example.com" });
