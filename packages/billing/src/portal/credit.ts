@@ -175,8 +175,8 @@ export async function listCreditLedger(
       return {
         id: r.balanceTransactionId,
         occurredAt: r.occurredAt,
-        creditChange: -r.amount,
-        creditAfter: -r.endingBalance,
+        creditChange: 0 - r.amount, // not -r.amount: a zero stays 0, not -0
+        creditAfter: 0 - r.endingBalance,
         currency: r.currency,
         source: sourceOf(r.reason, r.amount, orderId !== null),
         stripeType: r.reason,

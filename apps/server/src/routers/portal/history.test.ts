@@ -224,6 +224,8 @@ describe("portal.credit", () => {
     emu.advanceClock(60);
     // The next invoice uses 1,000 of it.
     const used = await invoice(a.customerId, 1000, "open");
+    // An invoice that comes out negative (a downgrade's unused time) leaves its credit behind.
+    const negative = await invoice(a.customerId, -300, "open");
     await stripe.customers.createBalanceTransaction(b.customerId, {
       amount: -9900,
       currency: "usd",
@@ -233,13 +235,20 @@ describe("portal.credit", () => {
 
     const caller = env.caller(a.user);
     expect(await caller.portal.credit.balance()).toEqual({
-      credit: 500,
+      credit: 800,
       owed: 0,
       currency: "usd",
     });
-    const ledger = await allPages((input) => caller.portal.credit.ledger(input), 1);
-    expect(ledger.map((p) => p.length)).toEqual([1, 1]);
-    const [applied, grant] = ledger.flat();
+    const ledger = await allPages((input) => caller.portal.credit.ledger(input), 2);
+    expect(ledger.map((p) => p.length)).toEqual([2, 1]);
+    const [proration, applied, grant] = ledger.flat();
+    expect(proration).toMatchObject({
+      source: "proration",
+      stripeType: "applied_to_invoice",
+      creditChange: 300,
+      creditAfter: 800,
+      invoice: { id: negative.id, number: negative.number },
+    });
     expect(grant).toMatchObject({
       source: "staff_grant",
       stripeType: "adjustment",
