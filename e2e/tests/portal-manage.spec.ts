@@ -1,6 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, openDatabase, test } from "../support/fixtures.ts";
-import { screenshotBoth, signUpCustomer, subscribedCustomer } from "../support/portal-customer.ts";
+import {
+  screenshotBoth,
+  signUpCustomer,
+  subscribedCustomer,
+  waitForRow,
+} from "../support/portal-customer.ts";
 
 test.describe("portal: cancel and resume", () => {
   test("cancel with a reason → cancels on … → resume", async ({ page, server }, testInfo) => {
@@ -48,6 +53,10 @@ test.describe("portal: cancel and resume", () => {
     await expect(plan.getByText("Cancels on")).toBeVisible();
     await expect(plan.getByText(endsOn, { exact: true })).toBeVisible();
     await screenshotBoth(page, testInfo, "overview-canceling");
+    const axeCanceling = await new AxeBuilder({ page }).include("main").analyze();
+    expect(
+      axeCanceling.violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
+    ).toEqual([]);
 
     const db = openDatabase(server);
     expect(
@@ -63,5 +72,63 @@ test.describe("portal: cancel and resume", () => {
     await expect(plan.getByText("Free trial", { exact: true })).toBeVisible();
     await expect(plan.getByText(`$14.00 on ${endsOn}`)).toBeVisible();
     await expect(plan.getByRole("button", { name: "Cancel subscription" })).toBeVisible();
+  });
+});
+
+test.describe("portal: a scheduled downgrade on the overview", () => {
+  test("shows changes to … on …, links to the plan page and keeps cancel from fighting it", async ({
+    page,
+    server,
+  }, testInfo) => {
+    const user = await signUpCustomer(page, server, "downgrade");
+    const { stripe, subscription } = await subscribedCustomer(server, user, {
+      card: "pm_card_visa",
+    });
+    // The pending change as the plan page makes it: a schedule whose next phase is Plus.
+    const { data } = await stripe.prices.list({ lookup_keys: ["quire_plus_monthly"] });
+    const schedule = await stripe.subscriptionSchedules.create({
+      from_subscription: subscription.id,
+    });
+    const current = schedule.phases[0]!;
+    await stripe.subscriptionSchedules.update(schedule.id, {
+      end_behavior: "release",
+      phases: [
+        {
+          items: current.items.map((i) => ({
+            price: typeof i.price === "string" ? i.price : i.price.id,
+            quantity: i.quantity ?? 1,
+          })),
+          start_date: current.start_date,
+          end_date: current.end_date,
+        },
+        { items: [{ price: data[0]!.id, quantity: 1 }] },
+      ],
+    });
+    await waitForRow(
+      server,
+      "select 1 as ok from stripe_subscriptions where id = ? and json_extract(raw, '$.schedule') is not null",
+      [subscription.id],
+      "the subscription's schedule",
+    );
+    const changesOn = new Intl.DateTimeFormat("en-US", { dateStyle: "medium" }).format(
+      new Date(current.end_date * 1000),
+    );
+
+    await page.goto("/billing");
+    const plan = page.getByRole("region", { name: "Quire Pro" });
+    await expect(
+      plan.getByText(`Changes to Quire Plus ($6.00 / month) on ${changesOn}`),
+    ).toBeVisible();
+    await expect(plan.getByRole("link", { name: "Review" })).toHaveAttribute(
+      "href",
+      "/billing/plan",
+    );
+    await screenshotBoth(page, testInfo, "overview-scheduled-change");
+
+    await plan.getByRole("button", { name: "Cancel subscription" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("I don't use it enough").check();
+    await dialog.getByRole("button", { name: /^Cancel on / }).click();
+    await expect(dialog.getByRole("alert")).toContainText("plan change scheduled");
   });
 });

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "../support/fixtures.ts";
 import {
   advanceTestClock,
@@ -36,6 +37,10 @@ test.describe("portal: failed payment recovery", () => {
     const plan = page.getByRole("region", { name: "Quire Pro" });
     await expect(plan.getByText("Payment failed", { exact: true })).toBeVisible();
     await screenshotBoth(page, testInfo, "overview-past-due");
+    const axe = await new AxeBuilder({ page }).include("main").analyze();
+    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual(
+      [],
+    );
 
     // Paying with the failing card again: declined, with what to do.
     await banner.getByRole("button", { name: "Pay $14.00 now" }).click();
@@ -61,5 +66,35 @@ test.describe("portal: failed payment recovery", () => {
     await expect(plan.getByText("Active", { exact: true })).toBeVisible();
     await screenshotBoth(page, testInfo, "overview-recovered");
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
+  });
+});
+
+test.describe("portal: a payment the bank wants to verify", () => {
+  test("3-D Secure card → pay now → verify on the hosted invoice page", async ({
+    page,
+    server,
+  }, testInfo) => {
+    const user = await signUpCustomer(page, server, "verify");
+    const { stripe, testClockId, subscription } = await subscribedCustomer(server, user, {
+      card: "pm_card_authenticationRequired",
+      trialDays: 1,
+      testClock: true,
+    });
+    await advanceTestClock(stripe, testClockId!, 2 * DAY);
+    await waitForRow(
+      server,
+      "select 1 as ok from stripe_subscriptions where id = ? and status = 'past_due'",
+      [subscription.id],
+      "the past_due subscription",
+    );
+
+    await page.goto("/billing");
+    const banner = page.getByRole("region", { name: "Your last payment failed: $14.00 is due" });
+    await banner.getByRole("button", { name: "Pay $14.00 now" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Pay $14.00" }).click();
+    await expect(banner.getByRole("alert")).toContainText("Your bank wants you to confirm");
+    const link = banner.getByRole("link", { name: /Complete the verification/ });
+    await expect(link).toHaveAttribute("href", /^https?:\/\//);
+    await screenshotBoth(page, testInfo, "overview-verify");
   });
 });

@@ -57,7 +57,9 @@ export function SubscriptionsCard({
           <h2 id="plan-title" className="text-lg leading-none font-semibold">
             {name}
           </h2>
-          <Badge variant={status.variant}>{status.label}</Badge>
+          <Badge variant={status.variant} className={status.className}>
+            {status.label}
+          </Badge>
         </div>
         <CardDescription>{status.meaning}</CardDescription>
       </CardHeader>

@@ -96,10 +96,13 @@ export function RecoveryBanner({ owed }: { owed: Owed }) {
                     href={problem.url}
                     target="_blank"
                     rel="noreferrer"
-                    className="inline-flex items-center gap-1 font-medium text-primary underline underline-offset-4"
+                    className="font-medium text-primary underline underline-offset-4"
                   >
                     Complete the verification on the invoice page
-                    <ExternalLinkIcon className="size-3.5" aria-hidden="true" />
+                    <ExternalLinkIcon
+                      className="ml-1 inline size-3.5 align-[-2px]"
+                      aria-hidden="true"
+                    />
                     <span className="sr-only">(opens in a new tab)</span>
                   </a>
                   , then come back here.

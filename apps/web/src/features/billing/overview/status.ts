@@ -3,11 +3,15 @@ import type { badgeVariants } from "@/components/ui/badge";
 import { formatDate } from "@/features/billing/format";
 import type { CurrentSubscription, SubscriptionItem } from "@/features/billing/overview/types";
 
+// The destructive badge's own red is too light for its 12 px text (axe color-contrast).
+const FAILED = "text-red-700 dark:text-red-300";
+
 type BadgeVariant = NonNullable<VariantProps<typeof badgeVariants>["variant"]>;
 
 export interface StatusWords {
   label: string;
   variant: BadgeVariant;
+  className?: string;
   /** What it means and what to do, in one or two sentences. */
   meaning: string;
 }
@@ -47,6 +51,7 @@ export function statusWords(s: CurrentSubscription): StatusWords {
       return {
         label: "Payment failed",
         variant: "destructive",
+        className: FAILED,
         meaning:
           "We couldn't charge your card for the latest invoice. Your plan stays on while we retry; update your card or pay now to settle it.",
       };
@@ -54,6 +59,7 @@ export function statusWords(s: CurrentSubscription): StatusWords {
       return {
         label: "Unpaid",
         variant: "destructive",
+        className: FAILED,
         meaning:
           "Several payment attempts failed and automatic retries have stopped. Pay the open invoice to keep your plan.",
       };
