@@ -50,6 +50,8 @@ export function ConfirmDialog({
           result.timing === "now"
             ? `You're now on ${target}.${result.invoice ? ` We charged ${money(result.invoice.amountPaid)}.` : ""}`
             : `Your plan changes to ${target} on ${formatDate(result.effectiveAt)}.`,
+          // A double click sends the attempt twice; the server answers both with the one change.
+          { id: attemptId },
         );
         await Promise.all([
           queryClient.invalidateQueries(trpc.portal.plan.pathFilter()),

@@ -1,5 +1,4 @@
 import { Badge } from "@/components/ui/badge";
-import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { formatMoney } from "@/features/billing/format";
 import { QuantityStepper } from "@/features/checkout/quantity-stepper";
 import { cn } from "@/lib/utils";
@@ -10,7 +9,6 @@ import {
   plansByProduct,
   priceOf,
   seatPriceOf,
-  type Interval,
   type PlanChoice,
 } from "./plan";
 import type { CurrentPlan, PlanOptions } from "./types";
@@ -50,18 +48,25 @@ export function PlanChooser({
     <fieldset disabled={disabled} className="min-w-0 space-y-5 disabled:opacity-60">
       <legend className="sr-only">Choose a plan</legend>
       {intervals.length > 1 && (
-        <Tabs
-          value={choice.interval}
-          onValueChange={(v) => onChange({ ...choice, interval: v as Interval })}
-        >
-          <TabsList aria-label="Billing period">
-            {intervals.map((i) => (
-              <TabsTrigger key={i} value={i} disabled={disabled}>
-                {PERIOD_ADJECTIVE[i]}
-              </TabsTrigger>
-            ))}
-          </TabsList>
-        </Tabs>
+        <fieldset className="inline-flex rounded-lg bg-muted p-1">
+          <legend className="sr-only">Billing period</legend>
+          {intervals.map((i) => (
+            <label
+              key={i}
+              className="cursor-pointer rounded-md px-3 py-1.5 text-sm font-medium text-muted-foreground transition-colors has-[:checked]:bg-background has-[:checked]:text-foreground has-[:checked]:shadow-sm has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50"
+            >
+              <input
+                type="radio"
+                name="period"
+                value={i}
+                className="sr-only"
+                checked={choice.interval === i}
+                onChange={() => onChange({ ...choice, interval: i })}
+              />
+              {PERIOD_ADJECTIVE[i]}
+            </label>
+          ))}
+        </fieldset>
       )}
       <div role="radiogroup" aria-label="Plans" className="space-y-3">
         {products.map(({ productId, prices }) => {

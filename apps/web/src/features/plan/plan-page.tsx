@@ -66,12 +66,14 @@ export function PlanPage() {
 }
 
 function ChangePlan({ options, current }: { options: PlanOptions; current: CurrentPlan }) {
-  // Keyed by the subscription's plan, so a change that lands resets the choice to it.
+  // A change that lands (a new plan, or a change scheduled or cancelled) starts the choice
+  // over from the subscription as it now is.
   const start = currentChoice(current, options.plans);
   const [choice, setChoice] = useState<PlanChoice>(start);
-  const [base, setBase] = useState(JSON.stringify(start));
-  if (base !== JSON.stringify(start)) {
-    setBase(JSON.stringify(start));
+  const landed = JSON.stringify([start, options.pending?.scheduleId ?? null]);
+  const [seen, setSeen] = useState(landed);
+  if (seen !== landed) {
+    setSeen(landed);
     setChoice(start);
   }
   const resolved = resolveChoice(options, choice);
