@@ -95,6 +95,7 @@ let seq = 0;
 async function subscriber(
   items: Array<{ price: string; quantity?: number }>,
   card = "pm_card_visa",
+  trialDays?: number,
 ) {
   seq += 1;
   const id = `usr_plan${seq}`;
@@ -117,7 +118,11 @@ async function subscriber(
   await stripe.customers.update(customer.id, {
     invoice_settings: { default_payment_method: pm.id },
   });
-  const subscription = await stripe.subscriptions.create({ customer: customer.id, items });
+  const subscription = await stripe.subscriptions.create({
+    customer: customer.id,
+    items,
+    ...(trialDays && { trial_period_days: trialDays }),
+  });
   if (card !== "pm_card_visa") {
     // The first invoice is paid; later charges use a card that is declined.
     const bad = await stripe.paymentMethods.attach(card, { customer: customer.id });
@@ -366,6 +371,41 @@ describe("upgrades", () => {
     expect(await codeOf(previewPlanChange(a.deps, a.id, { ...target, seats: 2 }))).toBe(
       "BAD_REQUEST",
     );
+  });
+});
+
+describe("during a free trial", () => {
+  it("changes the plan now without charging; the trial's end bills the new plan", async () => {
+    const a = await subscriber([{ price: price.plus_m! }], "pm_card_visa", 14);
+    await advance(a.testClock, 3 * DAY);
+    const trialEnd = new Date(a.subscription.trial_end! * 1000);
+    const target = { subscriptionId: a.subscription.id, priceId: price.pro_m!, seats: 1 };
+    const preview = await previewPlanChange(a.deps, a.id, target);
+    expect(preview).toMatchObject({
+      timing: "now",
+      prorationDate: null,
+      dueNow: 0,
+      unusedTimeCredit: 0,
+      nextInvoice: { amount: 1400 + 400, date: trialEnd },
+    });
+    const result = await confirmPlanChange(a.deps, confirmOf(preview));
+    expect(result.invoice).toBeNull();
+    const live = await stripe.subscriptions.retrieve(a.subscription.id);
+    expect(live.status).toBe("trialing");
+    expect(live.items.data.map((i) => [i.price.id, i.quantity])).toEqual([
+      [price.pro_m, 1],
+      [price.seat_m, 1],
+    ]);
+    // Switching to annual billing waits for the trial to end.
+    expect(
+      await codeOf(previewPlanChange(a.deps, a.id, { ...target, priceId: price.pro_y! })),
+    ).toBe("PRECONDITION_FAILED");
+
+    await advance(a.testClock, 12 * DAY);
+    const first = (await invoicesOf(a.subscription.id)).find(
+      (i) => i.billing_reason === "subscription_cycle",
+    );
+    expect(first).toMatchObject({ total: preview.nextInvoice.amount, status: "paid" });
   });
 });
 
