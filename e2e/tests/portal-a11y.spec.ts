@@ -6,8 +6,9 @@ import { expect, signIn, test } from "../support/fixtures.ts";
 // phone widths: no serious or critical violations.
 
 const PAGES = [
-  { path: "/pricing", heading: /./ },
+  { path: "/pricing", heading: "Plans and pricing" },
   { path: "/billing", heading: /^Hi / },
+  { path: "/billing/plan", heading: "Change plan" },
   { path: "/billing/invoices", heading: "Invoices" },
   { path: "/billing/credit", heading: "Credit" },
   { path: "/billing/orders", heading: "Orders" },

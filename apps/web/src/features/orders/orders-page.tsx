@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type * as React from "react";
-import { getRouteApi } from "@tanstack/react-router";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { PackageIcon } from "lucide-react";
 import { DataTablePagination } from "@/components/data-table/data-table-pagination";
 import { EmptyState } from "@/components/empty-state";
@@ -68,7 +68,7 @@ export function OrdersPage() {
         description="Notebooks, journals, template packs and credit packs you buy in the shop show up here, with their payment and delivery."
         action={
           <Button asChild>
-            <a href="/billing/shop">Visit the shop</a>
+            <Link to="/billing/shop">Visit the shop</Link>
           </Button>
         }
       />
