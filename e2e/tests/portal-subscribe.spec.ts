@@ -68,6 +68,10 @@ test.describe("subscribe through Stripe Checkout", () => {
     await expect(
       page.getByRole("group", { name: "Quire Pro" }).getByRole("link", { name: "Change plan" }),
     ).toBeVisible();
+    const basic2 = page.getByRole("group", { name: "Quire Basic" });
+    await expect(basic2.getByText("Your plan", { exact: true })).toBeVisible();
+    await expect(basic2.getByRole("link", { name: "Manage your plan" })).toBeVisible();
+    await expect(page.getByRole("button", { name: /^(Subscribe|Start trial)/ })).toHaveCount(0);
   });
 
   test("a trial price starts a trial, and the overview says when it ends", async ({

@@ -256,7 +256,11 @@ describe("confirmCheckout", () => {
 
     expect(await checkoutContext(deps)).toEqual({
       currency: "usd",
-      subscription: { id: confirmed.subscription!.id, status: "active" },
+      subscription: {
+        id: confirmed.subscription!.id,
+        status: "active",
+        productIds: [(await listSellableCatalog({ db })).plans[0]!.id],
+      },
       trialEligible: false,
     });
     const second = await errorOf(

@@ -3,11 +3,12 @@ import {
   stripeCheckoutSessions,
   stripeCustomers,
   stripeProducts,
+  stripeSubscriptionItems,
   stripeSubscriptions,
   users,
   type Db,
 } from "@folio/db";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { Actor } from "../audit/actor.ts";
@@ -424,8 +425,9 @@ async function productNameOf(db: Db, sub: Stripe.Subscription): Promise<string |
 export interface CheckoutContext {
   /** The currency the customer is billed in (their Stripe customer's), or null before any. */
   currency: string | null;
-  /** Their live subscription, when they have one: they change plan instead of subscribing. */
-  subscription: { id: string; status: string } | null;
+  /** Their live subscription, when they have one: they change plan instead of subscribing.
+   * `productIds`: the products it bills for (the plan among them), to mark the current plan. */
+  subscription: { id: string; status: string; productIds: string[] } | null;
   /** First-time subscribers get the trial a price carries. */
   trialEligible: boolean;
 }
@@ -456,9 +458,26 @@ export async function checkoutContext(deps: {
   const live = subs.find(
     (s) => s.deletedAt === null && (LIVE_STATUSES as readonly string[]).includes(s.status),
   );
+  const items = live
+    ? await deps.db
+        .select({ productId: stripeSubscriptionItems.productId })
+        .from(stripeSubscriptionItems)
+        .where(
+          and(
+            eq(stripeSubscriptionItems.subscriptionId, live.id),
+            isNull(stripeSubscriptionItems.deletedAt),
+          ),
+        )
+    : [];
   return {
     currency: customer?.currency ?? live?.currency ?? subs[0]?.currency ?? null,
-    subscription: live ? { id: live.id, status: live.status } : null,
+    subscription: live
+      ? {
+          id: live.id,
+          status: live.status,
+          productIds: [...new Set(items.map((i) => i.productId))],
+        }
+      : null,
     trialEligible: !subs.some(
       (s) => s.status !== "incomplete_expired" && s.status !== "incomplete",
     ),

@@ -39,8 +39,6 @@ import { Segmented } from "./segmented";
 
 const pricingRoute = getRouteApi("/pricing");
 const MAX_SEATS = 50;
-/** The change-plan page (features/plan): where a subscriber goes instead of a second checkout. */
-const CHANGE_PLAN_HREF = "/billing/plan";
 
 const PER: Record<Interval, string> = { month: "month", year: "year" };
 
@@ -88,7 +86,7 @@ export function PricingPage() {
               <span className="font-medium">Change plan</span>.
             </p>
             <Button asChild size="sm">
-              <a href={CHANGE_PLAN_HREF}>Change plan</a>
+              <Link to="/billing/plan">Change plan</Link>
             </Button>
           </div>
         )}
@@ -164,7 +162,7 @@ export function PricingPage() {
                   currency={currency}
                   interval={interval}
                   me={me.data ?? null}
-                  hasSubscription={Boolean(context.data?.subscription)}
+                  subscribedTo={context.data?.subscription?.productIds ?? null}
                   trialEligible={context.data?.trialEligible ?? true}
                 />
               ))}
@@ -186,7 +184,7 @@ function PlanCard({
   currency,
   interval,
   me,
-  hasSubscription,
+  subscribedTo,
   trialEligible,
 }: {
   plan: Plan;
@@ -194,11 +192,15 @@ function PlanCard({
   currency: string;
   interval: Interval;
   me: Me | null;
-  hasSubscription: boolean;
+  /** The products a live subscription bills for; null without one. */
+  subscribedTo: string[] | null;
   trialEligible: boolean;
 }) {
   const [seats, setSeats] = useState(0);
   const attemptFor = useAttemptIds();
+  const navigate = useNavigate();
+  const hasSubscription = subscribedTo !== null;
+  const current = subscribedTo?.includes(plan.id) ?? false;
   const price = priceFor(plan, currency, interval);
   const saving = annualSaving(priceFor(plan, currency, "month"), priceFor(plan, currency, "year"));
   const seat = seatPriceFor(addons, plan, currency, interval);
@@ -213,7 +215,7 @@ function PlanCard({
           ...(code === "CONFLICT" && {
             action: {
               label: "Change plan",
-              onClick: () => window.location.assign(CHANGE_PLAN_HREF),
+              onClick: () => void navigate({ to: "/billing/plan" }),
             },
           }),
         });
@@ -233,6 +235,7 @@ function PlanCard({
           <CardTitle id={headingId} className="text-lg">
             {plan.name}
           </CardTitle>
+          {current && <Badge>Your plan</Badge>}
           {offersTrial && (
             <Badge variant="outline" className="border-success/40 bg-success/10">
               <SparklesIcon className="text-success" aria-hidden="true" />
@@ -277,7 +280,7 @@ function PlanCard({
             ))}
           </ul>
         )}
-        {seat && price && (
+        {seat && price && !hasSubscription && (
           <div className="mt-auto space-y-1 rounded-lg border bg-muted/30 p-3">
             <QuantityStepper
               label={`${capitalize(seat.addon.unitLabel ?? "seat")}s`}
@@ -294,7 +297,7 @@ function PlanCard({
         )}
       </CardContent>
       <CardFooter className="flex-col items-stretch gap-2">
-        {price && (
+        {price && !hasSubscription && (
           <p className="text-sm" data-testid="plan-total">
             {offersTrial ? (
               <>
@@ -319,7 +322,12 @@ function PlanCard({
           <Button disabled>Customers only</Button>
         ) : hasSubscription ? (
           <Button asChild variant="outline">
-            <a href={CHANGE_PLAN_HREF}>Change plan</a>
+            <Link
+              to="/billing/plan"
+              aria-label={`${current ? "Manage your plan" : "Change plan"}: ${plan.name}`}
+            >
+              {current ? "Manage your plan" : "Change plan"}
+            </Link>
           </Button>
         ) : (
           <Button
