@@ -1,10 +1,11 @@
 import { expect, openDatabase, signIn, test, uniqueEmail } from "../support/fixtures.ts";
+import { screenshotBoth } from "../support/portal-customer.ts";
 
 test.describe("billing overview", () => {
   test("the demo customer sees their synced plan with its status and price", async ({
     page,
     server,
-  }) => {
+  }, testInfo) => {
     // The demo subscription is created in the emulator at start-up and reaches the store through
     // webhooks; wait for the mirror row so the page shows what Stripe holds.
     const db = openDatabase(server);
@@ -33,6 +34,8 @@ test.describe("billing overview", () => {
     // the demo customer's goodwill credit, when there is some left).
     await expect(plan.getByText(/^\$22\.00 (on |less your account credit)/)).toBeVisible();
     await expect(page.getByText("Choose a plan")).toHaveCount(0);
+    await expect(page.getByRole("status")).toHaveCount(0);
+    await screenshotBoth(page, testInfo, "overview-demo-customer");
   });
 
   test("a customer who just signed up sees the empty state", async ({ page }) => {

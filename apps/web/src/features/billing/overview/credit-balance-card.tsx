@@ -1,3 +1,4 @@
+import { Link } from "@tanstack/react-router";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { formatMoney } from "@/features/billing/format";
 
@@ -24,7 +25,7 @@ export function CreditBalanceCard({
               : "Credit from refunds or our team shows up here."}
         </CardDescription>
       </CardHeader>
-      <CardContent>
+      <CardContent className="space-y-3">
         {!currency || credit === 0 ? (
           <p className="text-sm font-medium">No credit on your account right now.</p>
         ) : (
@@ -32,6 +33,12 @@ export function CreditBalanceCard({
             {credit < 0 ? `${formatMoney(-credit, currency)} owed` : formatMoney(credit, currency)}
           </p>
         )}
+        <Link
+          to="/billing/credit"
+          className="text-sm font-medium text-primary underline-offset-4 hover:underline"
+        >
+          Credit history
+        </Link>
       </CardContent>
     </Card>
   );
