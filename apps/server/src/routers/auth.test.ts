@@ -1,4 +1,4 @@
-import { sessions, users } from "@folio/db";
+import { auditLog, sessions, users } from "@folio/db";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { dropTestDatabases } from "@folio/db/testing";
@@ -242,5 +242,12 @@ describe("auth.me, signOut, signOutEverywhere", () => {
     }).auth.signOutEverywhere();
     expect(result).toEqual({ ok: true, sessionsEnded: 3 });
     for (const token of tokens) expect(await validateSessionToken(db, clock, token)).toBeNull();
+    const trail = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.target, `user:${user.id}`));
+    expect(trail.filter((r) => r.action === "user.signed_out_everywhere")).toMatchObject([
+      { actorType: "staff", actorId: user.id, after: { sessionsEnded: 3 } },
+    ]);
   });
 });

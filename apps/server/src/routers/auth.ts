@@ -1,4 +1,5 @@
 import {
+  audit,
   createUser,
   DomainError,
   emailSchema,
@@ -9,6 +10,7 @@ import {
   verifyDummyPassword,
   verifyPassword,
 } from "@folio/billing";
+import { withTransaction } from "@folio/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { blankSessionCookie, sessionCookie } from "../auth/cookies.ts";
@@ -130,7 +132,16 @@ export const authRouter = router({
 
   /** Ends every session of the signed-in user, on every device. */
   signOutEverywhere: protectedProcedure.mutation(async ({ ctx }) => {
-    const sessionsEnded = await invalidateUserSessions(ctx.db, ctx.user.id);
+    const sessionsEnded = await withTransaction(ctx.db, async (tx) => {
+      const ended = await invalidateUserSessions(tx, ctx.user.id);
+      await audit(tx, ctx.actor, {
+        action: "user.signed_out_everywhere",
+        target: `user:${ctx.user.id}`,
+        after: { sessionsEnded: ended },
+        at: ctx.clock.now(),
+      });
+      return ended;
+    });
     endSession(ctx);
     return { ok: true as const, sessionsEnded };
   }),
