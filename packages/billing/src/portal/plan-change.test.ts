@@ -345,19 +345,36 @@ describe("upgrades", () => {
   it("monthly to annual applies now: unused time credited, a new annual period billed", async () => {
     const a = await subscriber([{ price: price.plus_m! }]);
     await advance(a.testClock, 15 * DAY);
+    // Account credit pays part of it; a pending one-off item is billed with it.
+    await stripe.customers.createBalanceTransaction(a.customer.id, {
+      amount: -500,
+      currency: "eur",
+    });
+    await stripe.invoiceItems.create({
+      customer: a.customer.id,
+      subscription: a.subscription.id,
+      amount: 250,
+      currency: "eur",
+      description: "Gift wrapping",
+    });
     const preview = await previewPlanChange(a.deps, a.id, {
       subscriptionId: a.subscription.id,
       priceId: price.plus_y!,
       seats: 0,
     });
-    expect(preview).toMatchObject({ timing: "now", newPeriodCharge: 6000 });
+    expect(preview).toMatchObject({
+      timing: "now",
+      newPeriodCharge: 6000,
+      otherCharges: 250,
+      balanceApplied: 500,
+    });
     expect(preview.unusedTimeCredit).toBeGreaterThan(0);
-    expect(preview.dueNow).toBe(6000 - preview.unusedTimeCredit);
+    expect(preview.dueNow).toBe(6000 - preview.unusedTimeCredit + 250 - 500);
     expect(preview.nextInvoice.amount).toBe(6000);
     const result = await confirmPlanChange(a.deps, confirmOf(preview));
     const invoice = await stripe.invoices.retrieve(result.invoice!.id);
     expect(invoice.amount_due).toBe(preview.dueNow);
-    expect(invoice.total).toBe(preview.dueNow);
+    expect(invoice.total).toBe(preview.dueNow + 500);
   });
 
   it("refuses what is not a change, or not on offer", async () => {

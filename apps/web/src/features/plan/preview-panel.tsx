@@ -189,6 +189,12 @@ function PreviewBody({
             value={money(p.newPeriodCharge)}
           />
         )}
+        {p.otherCharges !== 0 && (
+          <Row
+            label="Other charges and discounts"
+            value={p.otherCharges < 0 ? `−${money(-p.otherCharges)}` : money(p.otherCharges)}
+          />
+        )}
         {p.balanceApplied > 0 && (
           <Row label="Account credit used" value={`−${money(p.balanceApplied)}`} />
         )}

@@ -41,6 +41,8 @@ export interface PlanChangePreview {
   remainingTimeCharge: number;
   /** A new billing period started now (a longer interval) is billed in full. */
   newPeriodCharge: number;
+  /** Whatever else the invoice carries: pending one-off items, discounts, tax. */
+  otherCharges: number;
   /** Account credit the invoice uses. */
   balanceApplied: number;
   /** The lines of the invoice created now (empty at period end). */
@@ -175,6 +177,7 @@ export async function previewPlanChange(
       unusedTimeCredit: 0,
       remainingTimeCharge: 0,
       newPeriodCharge: 0,
+      otherCharges: 0,
       balanceApplied: 0,
       lines: [],
       nextInvoice: { amount: next.total, date: periodEnd },
@@ -191,9 +194,15 @@ export async function previewPlanChange(
     amount: l.amount,
     proration: isProration(l),
   }));
-  const sum = (pick: (l: PreviewLine) => boolean) =>
-    lines.filter(pick).reduce((s, l) => s + l.amount, 0);
-  const newPeriod = invoice.lines.data.filter((l) => !isProration(l));
+  const sum = (pick: (l: Stripe.InvoiceLineItem) => boolean) =>
+    invoice.lines.data.filter(pick).reduce((s, l) => s + l.amount, 0);
+  const unusedTimeCredit = -sum((l) => isProration(l) && l.amount < 0);
+  const remainingTimeCharge = sum((l) => isProration(l) && l.amount > 0);
+  // A longer period starts now and is billed in full; its lines belong to the plan's items.
+  const newPeriod = invoice.lines.data.filter(
+    (l) => !isProration(l) && l.parent?.type === "subscription_item_details",
+  );
+  const newPeriodCharge = newPeriod.reduce((s, l) => s + l.amount, 0);
   let nextInvoice: PlanChangePreview["nextInvoice"];
   if (newPeriod.length > 0) {
     // A longer period starts now: it renews at its end for what it costs now.
@@ -211,9 +220,10 @@ export async function previewPlanChange(
     prorationDate,
     changeKey: changeKeyOf(change, prorationDate),
     dueNow: invoice.amount_due,
-    unusedTimeCredit: -sum((l) => l.proration && l.amount < 0),
-    remainingTimeCharge: sum((l) => l.proration && l.amount > 0),
-    newPeriodCharge: sum((l) => !l.proration),
+    unusedTimeCredit,
+    remainingTimeCharge,
+    newPeriodCharge,
+    otherCharges: invoice.total - (remainingTimeCharge - unusedTimeCredit + newPeriodCharge),
     balanceApplied: Math.max(0, invoice.total - invoice.amount_due),
     lines,
     nextInvoice,
