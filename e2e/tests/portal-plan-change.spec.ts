@@ -167,8 +167,19 @@ test.describe("portal: change plan", () => {
 
   test("a scheduled change can be cancelled", async ({ page, server }) => {
     const user = await signUpCustomer(page, server, "undo");
-    const { stripe, subscription } = await subscriberOn(server, user, "quire_pro_monthly");
+    // Nothing to change yet: the page sends the customer to the plans.
     await page.goto("/billing/plan");
+    await expect(
+      page.getByRole("heading", { name: "You don't have a plan to change" }),
+    ).toBeVisible();
+    await expect(page.getByRole("link", { name: "See plans and pricing" })).toHaveAttribute(
+      "href",
+      "/pricing",
+    );
+    await shots(page, "empty");
+
+    const { stripe, subscription } = await subscriberOn(server, user, "quire_pro_monthly");
+    await page.reload();
     await page.getByRole("radio", { name: /Quire Plus/ }).check();
     await page.getByRole("button", { name: /^Schedule change for/ }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Schedule change" }).click();
