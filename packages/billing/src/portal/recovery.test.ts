@@ -164,6 +164,7 @@ describe("failed payment recovery", () => {
       .all();
     expect(audits.map((a) => a.action)).toContain("payment_method.default_changed");
     expect(audits.map((a) => a.action)).toContain("invoice.paid_by_customer");
+    expect(audits.map((a) => a.action)).toContain("invoice.payment_refused");
   });
 
   it("a card that needs 3-D Secure sends the customer to the hosted invoice page", async () => {

@@ -170,13 +170,31 @@ export type PayOutcome =
 
 const AUTH_CODES = ["invoice_payment_intent_requires_action", "authentication_required"];
 
-/** Re-reads an invoice and its subscription after a payment attempt and stores both. */
-async function refresh(deps: CommandDeps, invoiceId: string, subscriptionId: string) {
+/**
+ * After an attempt Stripe refused: re-reads the invoice and its subscription (attempt count,
+ * status) and stores them, with an audit row saying what was tried and why it did not go through.
+ */
+async function recordRefusal(
+  deps: CommandDeps,
+  ids: { invoice: string; subscription: string },
+  why: { code: string | null; declineCode: string | null },
+) {
   const [invoice, sub] = await Promise.all([
-    deps.stripe.invoices.retrieve(invoiceId),
-    deps.stripe.subscriptions.retrieve(subscriptionId),
+    deps.stripe.invoices.retrieve(ids.invoice),
+    deps.stripe.subscriptions.retrieve(ids.subscription),
   ]);
-  await store(deps, invoice);
+  await storeStripeResult(
+    { ...deps, hooks: recordHooks },
+    {
+      object: invoice,
+      actor: deps.actor,
+      audit: {
+        action: "invoice.payment_refused",
+        target: `invoice:${invoice.id}`,
+        after: { status: invoice.status, amountRemaining: invoice.amount_remaining, ...why },
+      },
+    },
+  );
   await store(deps, sub);
   return invoice;
 }
@@ -205,7 +223,12 @@ export async function payOpenInvoice(
     );
   } catch (e) {
     if (!isStripeError(e)) throw e;
-    const invoice = await refresh(deps, open.id, sub.id).catch(() => null);
+    // Best effort: the refusal is what the customer needs to hear; the webhooks converge.
+    const invoice = await recordRefusal(
+      deps,
+      { invoice: open.id, subscription: sub.id },
+      { code: e.code ?? null, declineCode: e.decline_code ?? null },
+    ).catch(() => null);
     if (e.code === "invoice_already_paid") return { outcome: "already_paid" };
     if (AUTH_CODES.includes(e.code ?? "") || AUTH_CODES.includes(e.decline_code ?? "")) {
       return {

@@ -1,3 +1,4 @@
+import { Link } from "@tanstack/react-router";
 import type * as React from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -98,12 +99,12 @@ export function SubscriptionsCard({
           {s.hasScheduledChange && (
             <Fact label="Scheduled change">
               <PendingChange />{" "}
-              <a
-                href="/billing/plan"
+              <Link
+                to="/billing/plan"
                 className="font-medium text-primary underline-offset-4 hover:underline"
               >
                 Review
-              </a>
+              </Link>
             </Fact>
           )}
         </dl>
@@ -111,7 +112,7 @@ export function SubscriptionsCard({
       <CardFooter className="flex flex-wrap gap-2 border-t pt-6">
         {!canceling && (
           <Button asChild>
-            <a href="/billing/plan">Change plan</a>
+            <Link to="/billing/plan">Change plan</Link>
           </Button>
         )}
         {canceling ? (

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { getRouteApi } from "@tanstack/react-router";
+import { getRouteApi, Link } from "@tanstack/react-router";
 import { RepeatIcon } from "lucide-react";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
@@ -46,7 +46,7 @@ function NoSubscription({ lastEnded }: { lastEnded: Overview["lastEnded"] }) {
       }
       action={
         <Button asChild>
-          <a href="/pricing">See plans and pricing</a>
+          <Link to="/pricing">See plans and pricing</Link>
         </Button>
       }
       className="md:col-span-2"
