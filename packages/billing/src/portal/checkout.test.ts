@@ -197,6 +197,12 @@ describe("startSubscriptionCheckout", () => {
       appUrl,
     });
     expect(other.sessionId).not.toBe(first.sessionId);
+    // Only the newest subscription checkout can still be paid (two would start two plans).
+    expect((await stripe.checkout.sessions.retrieve(first.sessionId)).status).toBe("expired");
+    expect(await confirmCheckout(deps, { sessionId: first.sessionId })).toMatchObject({
+      state: "expired",
+      checkoutUrl: null,
+    });
     const changed = await errorOf(
       startSubscriptionCheckout(deps, { priceId: price, seats: 3, attemptId: id, appUrl }),
     );

@@ -237,6 +237,7 @@ export async function startSubscriptionCheckout(
     ),
   );
   if (!session.url) throw new DomainError("UPSTREAM", "Stripe did not return a checkout page.");
+  await expireOtherSubscriptionCheckouts(deps, customer, session.id);
   await storeStarted(deps, session, {
     action: "checkout.subscription_started",
     after: {
@@ -248,6 +249,34 @@ export async function startSubscriptionCheckout(
     },
   });
   return { url: session.url, sessionId: session.id };
+}
+
+/**
+ * Expires the customer's other open subscription checkouts: paying two of them (two tabs, an old
+ * link) would start two subscriptions, and the live-subscription check only sees paid ones.
+ */
+async function expireOtherSubscriptionCheckouts(
+  deps: CheckoutDeps,
+  customer: string,
+  keep: string,
+): Promise<void> {
+  const open = await callStripe("start your subscription", () =>
+    deps.stripe.checkout.sessions
+      .list({ customer, status: "open", limit: 100 })
+      .autoPagingToArray({ limit: 1000 }),
+  );
+  for (const other of open) {
+    if (other.mode !== "subscription" || other.id === keep) continue;
+    let expired: Stripe.Checkout.Session;
+    try {
+      expired = await deps.stripe.checkout.sessions.expire(other.id);
+    } catch (e) {
+      // Completed or expired meanwhile: the next live-subscription check sees a completed one.
+      if (isStripeError(e) && e.statusCode === 400) continue;
+      throw stripeFailure(e, "start your subscription");
+    }
+    await store(deps, expired);
+  }
 }
 
 /**

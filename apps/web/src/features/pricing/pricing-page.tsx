@@ -19,7 +19,7 @@ import {
 import { Skeleton } from "@/components/ui/skeleton";
 import { meQueryOptions, type Me } from "@/features/auth/session";
 import { formatMoney } from "@/features/billing/format";
-import { useAttemptIds } from "@/features/checkout/attempt";
+import { useAttemptIds, useOnPageRestore } from "@/features/checkout/attempt";
 import { QuantityStepper } from "@/features/checkout/quantity-stepper";
 import { errorInfo } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";
@@ -197,7 +197,7 @@ function PlanCard({
   trialEligible: boolean;
 }) {
   const [seats, setSeats] = useState(0);
-  const attemptFor = useAttemptIds();
+  const attempts = useAttemptIds();
   const navigate = useNavigate();
   const hasSubscription = subscribedTo !== null;
   const current = subscribedTo?.includes(plan.id) ?? false;
@@ -208,7 +208,10 @@ function PlanCard({
   const offersTrial = trialDays !== null && trialEligible;
   const subscribe = useMutation(
     trpc.portal.checkout.subscribe.mutationOptions({
-      onSuccess: ({ url }) => window.location.assign(url),
+      onSuccess: ({ url }, input) => {
+        attempts.done(`${input.priceId}:${input.seats ?? 0}`);
+        window.location.assign(url);
+      },
       onError: (error) => {
         const { code, message } = errorInfo(error);
         toast.error(message, {
@@ -222,6 +225,7 @@ function PlanCard({
       },
     }),
   );
+  useOnPageRestore(subscribe.reset);
 
   const headingId = `plan-${plan.id}`;
   const total = price
@@ -336,7 +340,7 @@ function PlanCard({
             onClick={() => {
               if (!price) return;
               const choice = `${price.id}:${seats}`;
-              subscribe.mutate({ priceId: price.id, seats, attemptId: attemptFor(choice) });
+              subscribe.mutate({ priceId: price.id, seats, attemptId: attempts.idFor(choice) });
             }}
           >
             {subscribe.isPending ? "Opening checkout…" : offersTrial ? "Start trial" : "Subscribe"}

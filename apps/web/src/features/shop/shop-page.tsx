@@ -20,7 +20,7 @@ import {
 } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatMoney } from "@/features/billing/format";
-import { useAttemptIds } from "@/features/checkout/attempt";
+import { useAttemptIds, useOnPageRestore } from "@/features/checkout/attempt";
 import { QuantityStepper } from "@/features/checkout/quantity-stepper";
 import { formatCount } from "@/lib/format";
 import { errorInfo } from "@/lib/errors";
@@ -112,14 +112,18 @@ export function ShopPage() {
 
 function ProductCard({ product }: { product: Product }) {
   const [quantity, setQuantity] = useState(1);
-  const attemptFor = useAttemptIds();
+  const attempts = useAttemptIds();
   const price = product.prices[0];
   const buy = useMutation(
     trpc.portal.checkout.buy.mutationOptions({
-      onSuccess: ({ url }) => window.location.assign(url),
+      onSuccess: ({ url }, input) => {
+        attempts.done(`${input.priceId}:${input.quantity}`);
+        window.location.assign(url);
+      },
       onError: (error) => toast.error(errorInfo(error).message),
     }),
   );
+  useOnPageRestore(buy.reset);
   const headingId = `product-${product.id}`;
 
   return (
@@ -180,7 +184,7 @@ function ProductCard({ product }: { product: Product }) {
               buy.mutate({
                 priceId: price.id,
                 quantity,
-                attemptId: attemptFor(`${price.id}:${quantity}`),
+                attemptId: attempts.idFor(`${price.id}:${quantity}`),
               })
             }
           >
