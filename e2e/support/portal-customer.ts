@@ -32,7 +32,7 @@ export async function waitForRow<T>(
   sql: string,
   params: unknown[],
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const db = openDatabase(server);
   try {

@@ -81,6 +81,7 @@ test.describe("portal: a payment the bank wants to verify", () => {
       testClock: true,
     });
     await advanceTestClock(stripe, testClockId!, 2 * DAY);
+    expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("past_due");
     await waitForRow(
       server,
       "select 1 as ok from stripe_subscriptions where id = ? and status = 'past_due'",
