@@ -26,7 +26,7 @@ type Problem = { kind: "declined"; message: string } | { kind: "verify"; url: st
  * A failed payment, the amount owed and the two ways out: a new card (Stripe Checkout) or paying
  * the open invoice now. Disappears once the invoice is paid, without a reload.
  */
-export function RecoveryBanner({ owed }: { owed: Owed }) {
+export function RecoveryBanner({ owed, status }: { owed: Owed; status: string }) {
   const queryClient = useQueryClient();
   const card = useQuery({ ...trpc.portal.subscription.card.queryOptions(), staleTime: 60_000 });
   const update = useCardUpdate();
@@ -75,7 +75,9 @@ export function RecoveryBanner({ owed }: { owed: Owed }) {
         <AlertTriangleIcon className="mt-0.5 size-5 shrink-0 text-destructive" aria-hidden="true" />
         <div className="space-y-1">
           <h2 id="recovery-title" className="font-semibold">
-            Your last payment failed: {amount} is due
+            {status === "incomplete"
+              ? `Your first payment didn't go through: ${amount} is due`
+              : `Your last payment failed: ${amount} is due`}
           </h2>
           <p className="text-sm text-muted-foreground">
             Pay now with {cardName}, or put in a new card first.

@@ -74,7 +74,9 @@ export function BillingOverviewPage() {
     const { subscription, lastEnded, balance, amountOwed } = overview.data;
     body = (
       <div className="space-y-4">
-        {amountOwed && amountOwed.amount > 0 && <RecoveryBanner owed={amountOwed} />}
+        {subscription && amountOwed && amountOwed.amount > 0 && (
+          <RecoveryBanner owed={amountOwed} status={subscription.status} />
+        )}
         <div className="grid items-start gap-4 md:grid-cols-3">
           {subscription ? (
             <SubscriptionsCard subscription={subscription} className="md:col-span-2" />
