@@ -117,6 +117,11 @@ export function SubscriptionsCard({
         )}
         {canceling ? (
           <ResumeButton planName={name} />
+        ) : s.hasScheduledChange ? (
+          // Stripe's schedule would undo a cancellation at its next phase: one change at a time.
+          <p className="text-sm text-muted-foreground">
+            To cancel, first undo the scheduled change on Change plan.
+          </p>
         ) : (
           CANCELABLE.includes(s.status) && <CancelDialog planName={name} endsOn={endsOn(s)} />
         )}
