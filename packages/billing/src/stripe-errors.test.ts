@@ -4,7 +4,7 @@ import { DomainError } from "./errors.ts";
 import { callStripe, stripeFailure } from "./stripe-errors.ts";
 
 const cardError = (extra: Record<string, unknown>) =>
-  new Stripe.errors.StripeCardError({ message: "Stripe says no", ...extra } as never);
+  new Stripe.errors.StripeCardError({ message: "Stripe says no", ...extra });
 
 describe("stripeFailure", () => {
   it("turns a decline into advice the customer can act on", () => {
@@ -22,7 +22,7 @@ describe("stripeFailure", () => {
 
   it("reports Stripe being unreachable as upstream, never as the customer's fault", () => {
     const e = stripeFailure(
-      new Stripe.errors.StripeAPIError({ message: "boom" } as never),
+      new Stripe.errors.StripeAPIError({ message: "boom" }),
       "subscribe",
     ) as DomainError;
     expect(e.code).toBe("UPSTREAM");
