@@ -62,7 +62,6 @@ export {
   type CurrentSubscription,
   type NextCharge,
   type OpenInvoice,
-  type PendingChange,
 } from "./portal/overview.ts";
 export {
   CANCELLATION_FEEDBACK,

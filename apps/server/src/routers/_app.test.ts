@@ -96,7 +96,7 @@ describe("routers by audience", () => {
   const admin = procedures.filter((p) => p.path.startsWith("admin."));
 
   it("has procedures on both sides", () => {
-    expect(portal.map((p) => p.path)).toContain("portal.billing.subscriptions");
+    expect(portal.map((p) => p.path)).toContain("portal.subscription.overview");
     expect(admin.map((p) => p.path)).toContain("admin.staff.list");
   });
 

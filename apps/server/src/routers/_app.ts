@@ -5,7 +5,6 @@ import { webhooksRouter } from "./admin/webhooks.ts";
 import { accountRouter } from "./account.ts";
 import { authRouter } from "./auth.ts";
 import { catalogRouter } from "./catalog.ts";
-import { billingRouter } from "./portal/billing.ts";
 import { checkoutRouter } from "./portal/checkout.ts";
 import { creditRouter } from "./portal/credit.ts";
 import { invoicesRouter } from "./portal/invoices.ts";
@@ -14,13 +13,13 @@ import { planRouter } from "./portal/plan.ts";
 import { subscriptionRouter } from "./portal/subscription.ts";
 
 // Routers by audience, one file per domain: `portal.*` acts only on the signed-in customer
-// (customerProcedure, no ids taken), `admin.*` is for staff (staffProcedure + a permission).
+// (customerProcedure; an id it takes is checked against the caller), `admin.*` is for staff
+// (staffProcedure + a permission).
 export const appRouter = router({
   auth: authRouter,
   catalog: catalogRouter,
   account: accountRouter,
   portal: router({
-    billing: billingRouter,
     checkout: checkoutRouter,
     subscription: subscriptionRouter,
     plan: planRouter,

@@ -119,14 +119,18 @@ describe("billing overview", () => {
     await syncAll({ db, stripe, clock });
     const deps = { db, stripe, clock, actor };
 
-    expect(await pendingChange(deps, user.id)).toEqual({
-      productName: "Solo",
-      priceNickname: null,
-      unitAmount: 900,
-      currency: "eur",
-      interval: "month",
-      quantity: 1,
-      startsAt: new Date(current.end_date * 1000),
+    expect(await pendingChange(deps, user.id)).toMatchObject({
+      effectiveAt: new Date(current.end_date * 1000),
+      items: [
+        {
+          priceId: solo.id,
+          productName: "Solo",
+          unitAmount: 900,
+          currency: "eur",
+          interval: "month",
+          quantity: 1,
+        },
+      ],
     });
     // The next charge is the renewal at the new plan, as Stripe previews it.
     expect(await nextCharge(deps, user.id)).toMatchObject({ total: 900, currency: "eur" });

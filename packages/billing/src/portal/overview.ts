@@ -5,6 +5,7 @@ import type { Clock } from "../clock.ts";
 import { stripeCustomerIdFor } from "../records/customer-link.ts";
 import { callStripe } from "../stripe-errors.ts";
 import { listCustomerSubscriptions, type CustomerSubscription } from "./subscriptions.ts";
+import { pendingPlanChange, type PendingPlanChange } from "./plan-change/schedule.ts";
 
 /** Statuses whose last payment failed: the overview shows the recovery banner. */
 export const RECOVERY_STATUSES = ["past_due", "unpaid", "incomplete"];
@@ -157,48 +158,16 @@ export async function nextCharge(deps: LiveDeps, userId: string): Promise<NextCh
   };
 }
 
-export interface PendingChange {
-  productName: string | null;
-  priceNickname: string | null;
-  unitAmount: number | null;
-  currency: string;
-  interval: string | null;
-  quantity: number;
-  startsAt: Date;
-}
-
 /**
- * The change a subscription schedule will make at its next phase (e.g. a downgrade at the end of
- * the period), read live from Stripe. Null when there is no schedule or no later phase.
+ * The change the caller's subscription schedule will make next (e.g. a downgrade at the end of
+ * the period), read live from Stripe; the plan-change page shows and cancels the same one.
  */
-export async function pendingChange(deps: LiveDeps, userId: string): Promise<PendingChange | null> {
+export async function pendingChange(
+  deps: LiveDeps,
+  userId: string,
+): Promise<PendingPlanChange | null> {
   const sub = await currentSubscription(deps, userId);
-  if (!sub?.scheduleId) return null;
-  const scheduleId = sub.scheduleId;
-  const schedule = await callStripe("load your scheduled plan change", () =>
-    deps.stripe.subscriptionSchedules.retrieve(scheduleId, {
-      expand: ["phases.items.price.product"],
-    }),
-  );
-  if (schedule.status !== "active" && schedule.status !== "not_started") return null;
-  const now = Math.floor(deps.clock.now().getTime() / 1000);
-  const currentStart = schedule.current_phase?.start_date ?? now;
-  const next = schedule.phases.find((p) => p.start_date > currentStart);
-  const item = next?.items[0];
-  if (!next || !item) return null;
-  // Expanded above; a deleted price or product just leaves its name unknown.
-  const price = typeof item.price === "object" && !item.price.deleted ? item.price : null;
-  const product =
-    price && typeof price.product === "object" && !price.product.deleted ? price.product : null;
-  return {
-    productName: product?.name ?? null,
-    priceNickname: price?.nickname ?? null,
-    unitAmount: price?.unit_amount ?? null,
-    currency: price?.currency ?? sub.currency,
-    interval: price?.recurring?.interval ?? null,
-    quantity: item.quantity ?? 1,
-    startsAt: new Date(next.start_date * 1000),
-  };
+  return sub?.scheduleId ? pendingPlanChange(deps, sub.scheduleId) : null;
 }
 
 export interface CardSummary {

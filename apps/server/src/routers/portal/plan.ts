@@ -5,24 +5,13 @@ import {
   planChangeOptions,
   planTargetSchema,
   previewPlanChange,
-  type PendingPlanChange,
 } from "@folio/billing";
 import { z } from "zod";
 import { billingDeps } from "../../lib/billing-deps.ts";
 import { customerProcedure, router } from "../../trpc.ts";
+import { pendingChangeOut } from "./pending-change.ts";
 
 const iso = (d: Date) => d.toISOString();
-
-function pendingOut(p: PendingPlanChange | null) {
-  return (
-    p && {
-      scheduleId: p.scheduleId,
-      effectiveAt: iso(p.effectiveAt),
-      madeHere: p.madeHere,
-      items: p.items,
-    }
-  );
-}
 
 /**
  * Change plan or seats with an exact preview (`/billing/plan`). The subscription id the client
@@ -41,7 +30,7 @@ export const planRouter = router({
       blocked: o.blocked,
       plans: o.plans,
       seatPrices: o.seatPrices,
-      pending: pendingOut(o.pending),
+      pending: pendingChangeOut(o.pending),
     };
   }),
 

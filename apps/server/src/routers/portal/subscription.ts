@@ -17,6 +17,7 @@ import {
 } from "@folio/billing";
 import { billingDeps } from "../../lib/billing-deps.ts";
 import { customerProcedure, router } from "../../trpc.ts";
+import { pendingChangeOut } from "./pending-change.ts";
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -77,8 +78,7 @@ export const subscriptionRouter = router({
 
   /** Live from the subscription's schedule: the plan it changes to and when. */
   pendingChange: customerProcedure.query(async ({ ctx }) => {
-    const change = await pendingChange(billingDeps(ctx), ctx.actor.userId);
-    return change && { ...change, startsAt: change.startsAt.toISOString() };
+    return pendingChangeOut(await pendingChange(billingDeps(ctx), ctx.actor.userId));
   }),
 
   /** The card the next charge uses (brand, last 4, expiry). */

@@ -56,7 +56,6 @@ export function ConfirmDialog({
         await Promise.all([
           queryClient.invalidateQueries(trpc.portal.plan.pathFilter()),
           queryClient.invalidateQueries(trpc.portal.subscription.pathFilter()),
-          queryClient.invalidateQueries(trpc.portal.billing.pathFilter()),
           queryClient.invalidateQueries(trpc.portal.invoices.pathFilter()),
         ]);
       },

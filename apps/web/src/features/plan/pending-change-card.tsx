@@ -8,7 +8,8 @@ import { FormAlert } from "@/features/auth/form-alert";
 import { formatDate, formatMoney } from "@/features/billing/format";
 import { errorInfo } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";
-import { PERIOD, plural, type Interval } from "./plan";
+import { PERIOD, type Interval } from "./plan";
+import { summarizePending } from "./pending-summary";
 import type { Pending } from "./types";
 
 /** "Changes to Plus on 1 Feb": the scheduled change, and the way to call it off. */
@@ -22,11 +23,7 @@ export function PendingChangeCard({
   const queryClient = useQueryClient();
   const [attemptId] = useState(() => crypto.randomUUID());
   const [error, setError] = useState<string>();
-  const plan = pending.items.find((i) => i.kind === "plan") ?? pending.items[0];
-  const seats = pending.items.find((i) => i !== plan)?.quantity ?? 0;
-  const total = pending.items.reduce((sum, i) => sum + (i.unitAmount ?? 0) * i.quantity, 0);
-  const currency = plan?.currency ?? null;
-  const name = `${plan?.productName ?? "a new plan"}${seats > 0 ? ` + ${plural(seats, "seat")}` : ""}`;
+  const { name, total, currency, interval } = summarizePending(pending);
 
   const cancel = useMutation(
     trpc.portal.plan.cancelScheduled.mutationOptions({
@@ -53,10 +50,10 @@ export function PendingChangeCard({
         </CardTitle>
       </CardHeader>
       <CardContent className="space-y-3">
-        {currency && plan?.interval && (
+        {currency && interval && (
           <p className="text-sm text-muted-foreground">
-            From then on you pay {formatMoney(total, currency)} /{" "}
-            {PERIOD[plan.interval as Interval]}. Nothing changes until that date.
+            From then on you pay {formatMoney(total, currency)} / {PERIOD[interval as Interval]}.
+            Nothing changes until that date.
           </p>
         )}
         <FormAlert message={error} />

@@ -77,6 +77,6 @@ export async function planChangeOptions(
     blocked: whyNotChangeable(subscription),
     plans: catalog.plans,
     seatPrices: catalog.seats,
-    pending: await pendingPlanChange(deps, subscription),
+    pending: await pendingPlanChange(deps, subscription.schedule),
   };
 }

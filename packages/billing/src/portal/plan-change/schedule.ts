@@ -142,10 +142,9 @@ export interface PendingPlanChange {
 
 /** The change a subscription's schedule will make next, read live from Stripe; null if none. */
 export async function pendingPlanChange(
-  deps: PlanChangeDeps,
-  subscription: Stripe.Subscription,
+  deps: Pick<PlanChangeDeps, "db" | "stripe">,
+  ref: Stripe.Subscription["schedule"],
 ): Promise<PendingPlanChange | null> {
-  const ref = subscription.schedule;
   if (!ref) return null;
   const schedule =
     typeof ref === "string"
@@ -213,7 +212,7 @@ export async function cancelScheduledChange(
   const ref = subscription.schedule;
   if (!ref) return { canceled: false };
   const scheduleId = typeof ref === "string" ? ref : ref.id;
-  const pending = await pendingPlanChange(deps, subscription);
+  const pending = await pendingPlanChange(deps, ref);
   await callStripe(doing, () =>
     deps.stripe.subscriptionSchedules.release(
       scheduleId,

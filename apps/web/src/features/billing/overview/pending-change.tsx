@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatDate, formatMoney } from "@/features/billing/format";
 import { per } from "@/features/billing/overview/status";
+import { summarizePending } from "@/features/plan/pending-summary";
 import { trpc } from "@/lib/trpc";
 
 /** "Changes to Basic (€9.00 / month) on 1 Feb 2026", live from the subscription's schedule. */
@@ -20,16 +21,12 @@ export function PendingChange() {
     return <span className="text-muted-foreground">Couldn't load the scheduled change.</span>;
   }
   if (!change.data) return <span className="text-muted-foreground">None</span>;
-  const c = change.data;
-  const name = c.productName ?? c.priceNickname ?? "a new plan";
-  const price =
-    c.unitAmount === null
-      ? ""
-      : ` (${formatMoney(c.unitAmount * c.quantity, c.currency)}${per(c.interval)})`;
+  const { name, total, currency, interval, intervalCount } = summarizePending(change.data);
+  const price = currency ? ` (${formatMoney(total, currency)}${per(interval, intervalCount)})` : "";
   return (
     <span>
       Changes to <span className="font-medium">{name}</span>
-      {price} on {formatDate(c.startsAt)}
+      {price} on {formatDate(change.data.effectiveAt)}
     </span>
   );
 }
