@@ -1,5 +1,6 @@
 import { ensureStripeCustomer } from "@folio/billing";
 import { orders, shippingTasks, stripeSubscriptions, subscriptionHistory, users } from "@folio/db";
+import { payCheckoutPage } from "@folio/stripe-emulator";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,23 +33,8 @@ async function price(lookupKey: string): Promise<string> {
 }
 
 async function pay(session: Stripe.Checkout.Session, shipping: boolean) {
-  const form = new URLSearchParams({
-    action: "pay",
-    card_number: "4242424242424242",
-    card_expiry: "12/34",
-    card_cvc: "123",
-    cardholder_name: "Casey Customer",
-  });
-  if (shipping) {
-    form.set("shipping_name", "Casey Customer");
-    form.set("shipping_country", "US");
-    form.set("shipping_line1", "1 Paper Lane");
-    form.set("shipping_city", "Portland");
-    form.set("shipping_state", "OR");
-    form.set("shipping_postal_code", "97201");
-  }
-  const res = await fetch(session.url!, { method: "POST", body: form, redirect: "manual" });
-  expect(res.status, await res.clone().text()).toBe(303);
+  const res = await payCheckoutPage(session.url!, { shipping });
+  expect(res.status, res.html).toBe(303);
 }
 
 /** Polls the store until `check` returns a value; returns it with how long it took. */

@@ -1,3 +1,4 @@
+import { payCheckoutPage } from "@folio/stripe-emulator";
 import type Stripe from "stripe";
 
 const DEMO_MARK = { folio_demo: "true" } as const;
@@ -52,21 +53,8 @@ async function ensureDemoOrder(stripe: Stripe, customerId: string): Promise<void
   });
   if (!session.url) throw new Error(`Checkout session ${session.id} has no hosted page.`);
   // Pay on the emulator's hosted page as the customer's browser would.
-  const form = new URLSearchParams({
-    action: "pay",
-    card_number: "4242424242424242",
-    card_expiry: "12/34",
-    card_cvc: "123",
-    cardholder_name: "Casey Customer",
-    shipping_name: "Casey Customer",
-    shipping_country: "US",
-    shipping_line1: "1 Paper Lane",
-    shipping_city: "Portland",
-    shipping_state: "OR",
-    shipping_postal_code: "97201",
-  });
-  const res = await fetch(session.url, { method: "POST", body: form, redirect: "manual" });
+  const res = await payCheckoutPage(session.url, { shipping: true });
   if (res.status !== 303) {
-    throw new Error(`Paying the demo order's checkout answered ${res.status}: ${await res.text()}`);
+    throw new Error(`Paying the demo order's checkout answered ${res.status}: ${res.html}`);
   }
 }

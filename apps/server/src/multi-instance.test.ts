@@ -20,7 +20,12 @@ import {
   type Db,
 } from "@folio/db";
 import { testDialect } from "@folio/db/testing";
-import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import {
+  payCheckoutPage,
+  startEmulator,
+  type EmulatorHandle,
+  type PayCheckoutOptions,
+} from "@folio/stripe-emulator";
 import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ApplyThread } from "./apply-worker.ts";
@@ -107,21 +112,11 @@ async function drained(db: Db, total: number) {
   );
 }
 
-async function pay(url: string, extra: Record<string, string> = {}) {
-  const res = await fetch(url, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      action: "pay",
-      card_number: "4242424242424242",
-      card_expiry: "12 / 34",
-      card_cvc: "123",
-      cardholder_name: "Grace Hopper",
-      ...extra,
-    }).toString(),
-  });
-  if (res.status !== 303) throw new Error(`checkout failed: ${res.status} ${await res.text()}`);
+const NAVY_YARD = { line1: "1 Navy Yard", city: "Arlington", postal_code: "22202", country: "US" };
+
+async function pay(url: string, options: PayCheckoutOptions) {
+  const res = await payCheckoutPage(url, { name: "Grace Hopper", ...options });
+  if (res.status !== 303) throw new Error(`checkout failed: ${res.status} ${res.html}`);
 }
 
 describe.skipIf(testDialect() !== "postgres")(
@@ -170,14 +165,7 @@ describe.skipIf(testDialect() !== "postgres")(
           shipping_address_collection: { allowed_countries: ["US"] },
           success_url: "https://folio.example/thanks",
         });
-        await pay(orderSession.url ?? "", {
-          email,
-          shipping_name: "Grace Hopper",
-          shipping_line1: "1 Navy Yard",
-          shipping_city: "Arlington",
-          shipping_postal_code: "22202",
-          shipping_country: "US",
-        });
+        await pay(orderSession.url ?? "", { email, shipping: NAVY_YARD });
         emu.advanceClock(30);
         await live.subscriptions.update(subscription.id, {
           items: [{ id: subscription.items.data[0]!.id, quantity: 2 }],

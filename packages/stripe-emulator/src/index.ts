@@ -6,3 +6,9 @@ export { signPayload } from "./core/webhooks.ts";
 export type { Delivery, FaultRule } from "./core/webhooks.ts";
 export type * from "./core/types.ts";
 export type { BillingSettings } from "./billing/settings.ts";
+export { payCheckoutPage } from "./pages/form-client.ts";
+export type {
+  CheckoutShippingAddress,
+  PageResult,
+  PayCheckoutOptions,
+} from "./pages/form-client.ts";

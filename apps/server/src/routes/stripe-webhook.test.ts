@@ -9,7 +9,7 @@ import {
   type Db,
 } from "@folio/db";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
-import { startEmulator } from "@folio/stripe-emulator";
+import { payCheckoutPage, startEmulator, type PayCheckoutOptions } from "@folio/stripe-emulator";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
@@ -300,21 +300,8 @@ describe("checkout through the hosted page, webhooks over HTTP with faults", () 
     emu.addFault({ match: {}, action: "duplicate", count: 15 });
     emu.addFault({ match: {}, action: "reorder", count: 15 });
 
-    const pay = (url: string, extra: Record<string, string> = {}) =>
-      fetch(url, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          action: "pay",
-          card_number: "4242424242424242",
-          card_expiry: "12 / 34",
-          card_cvc: "123",
-          cardholder_name: "Grace Hopper",
-          email: "grace@example.com",
-          ...extra,
-        }).toString(),
-      });
+    const pay = (url: string, options: PayCheckoutOptions = {}) =>
+      payCheckoutPage(url, { name: "Grace Hopper", email: "grace@example.com", ...options });
     const subSession = await stripe.checkout.sessions.create({
       mode: "subscription",
       line_items: [{ price: plan.id, quantity: 1 }],
@@ -330,11 +317,12 @@ describe("checkout through the hosted page, webhooks over HTTP with faults", () 
     expect(
       (
         await pay(orderSession.url ?? "", {
-          shipping_name: "Grace Hopper",
-          shipping_line1: "1 Navy Yard",
-          shipping_city: "Arlington",
-          shipping_postal_code: "22202",
-          shipping_country: "US",
+          shipping: {
+            line1: "1 Navy Yard",
+            city: "Arlington",
+            postal_code: "22202",
+            country: "US",
+          },
         })
       ).status,
     ).toBe(303);
@@ -384,18 +372,9 @@ describe("checkout through the hosted page, webhooks over HTTP with faults", () 
       line_items: [{ price: price.id, quantity: 3 }],
       success_url: "https://folio.example/thanks",
     });
-    const res = await fetch(session.url ?? "", {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        action: "pay",
-        card_number: "4242424242424242",
-        card_expiry: "12 / 34",
-        card_cvc: "123",
-        cardholder_name: "Ada",
-        email: "ada@example.com",
-      }).toString(),
+    const res = await payCheckoutPage(session.url ?? "", {
+      name: "Ada",
+      email: "ada@example.com",
     });
     expect(res.status).toBe(303);
     const paidAt = Date.now();

@@ -9,7 +9,7 @@ import {
   type Db,
 } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
-import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import { payCheckoutPage, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,33 +69,6 @@ async function priceOf(lookupKey: string): Promise<string> {
 }
 
 const attempt = () => crypto.randomUUID();
-
-/** Submits the hosted checkout form the way a browser would; returns the HTTP status. */
-async function payHostedCheckout(
-  url: string,
-  { card = "4242 4242 4242 4242", shipping = false } = {},
-): Promise<{ status: number; body: string }> {
-  const form = new URLSearchParams({
-    action: "pay",
-    card_number: card,
-    card_expiry: "12 / 34",
-    card_cvc: "123",
-    cardholder_name: "Casey Customer",
-  });
-  if (shipping) {
-    for (const [k, v] of Object.entries({
-      shipping_name: "Casey Customer",
-      shipping_country: "US",
-      shipping_line1: "1 Paper Lane",
-      shipping_city: "Portland",
-      shipping_state: "OR",
-      shipping_postal_code: "97201",
-    }))
-      form.set(k, v);
-  }
-  const res = await fetch(url, { method: "POST", body: form, redirect: "manual" });
-  return { status: res.status, body: await res.text() };
-}
 
 async function errorOf(promise: Promise<unknown>): Promise<DomainError> {
   try {
@@ -242,7 +215,7 @@ describe("confirmCheckout", () => {
       attemptId: attempt(),
       appUrl,
     });
-    const paid = await payHostedCheckout(start.url);
+    const paid = await payCheckoutPage(start.url);
     expect(paid.status).toBe(303);
 
     const confirmed = await confirmCheckout(deps, { sessionId: start.sessionId });
@@ -287,7 +260,7 @@ describe("confirmCheckout", () => {
       attemptId: attempt(),
       appUrl,
     });
-    expect((await payHostedCheckout(start.url)).status).toBe(303);
+    expect((await payCheckoutPage(start.url)).status).toBe(303);
     const confirmed = await confirmCheckout(deps, { sessionId: start.sessionId });
     expect(confirmed.state).toBe("subscribed");
     expect(confirmed.subscription?.status).toBe("trialing");
@@ -303,9 +276,9 @@ describe("confirmCheckout", () => {
       attemptId: attempt(),
       appUrl,
     });
-    const declined = await payHostedCheckout(start.url, { card: "4000000000000002" });
+    const declined = await payCheckoutPage(start.url, { card: "4000000000000002" });
     expect(declined.status).toBe(402);
-    expect(declined.body).toMatch(/declined/i);
+    expect(declined.html).toMatch(/declined/i);
     const confirmed = await confirmCheckout(deps, { sessionId: start.sessionId });
     expect(confirmed).toMatchObject({ state: "open", subscription: null, checkoutUrl: start.url });
     const customer = await stripeCustomerIdFor(db, deps.actor.userId);
@@ -352,7 +325,7 @@ describe("startShopCheckout", () => {
     expect(session.shipping_address_collection?.allowed_countries).toContain("US");
     expect(session.cancel_url).toBe(`${appUrl}/billing/shop?checkout=canceled`);
 
-    expect((await payHostedCheckout(start.url, { shipping: true })).status).toBe(303);
+    expect((await payCheckoutPage(start.url, { shipping: true })).status).toBe(303);
     const confirmed = await confirmCheckout(deps, { sessionId: start.sessionId });
     expect(confirmed).toMatchObject({ state: "paid", mode: "payment", amountTotal: 4800 });
     const order = await db.select().from(orders).where(eq(orders.id, confirmed.orderId!)).get();

@@ -1,6 +1,6 @@
 import { auditLog, billingCustomers, closeDb, users, type Db } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
-import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import { payCheckoutPage, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -90,16 +90,9 @@ async function pastDueCustomer(id: string, card = "pm_card_chargeCustomerFail") 
 }
 
 async function completeSetupCheckout(url: string, card: string) {
-  const form = new URLSearchParams({
-    action: "pay",
-    card_number: card,
-    card_expiry: "12/34",
-    card_cvc: "123",
-    cardholder_name: "Casey Customer",
-  });
-  const res = await fetch(url, { method: "POST", body: form, redirect: "manual" });
-  expect(res.status, await res.clone().text()).toBe(303);
-  return new URL(res.headers.get("location")!).searchParams.get("session_id")!;
+  const res = await payCheckoutPage(url, { card });
+  expect(res.status, res.html).toBe(303);
+  return new URL(res.location!).searchParams.get("session_id")!;
 }
 
 const attempt = () => crypto.randomUUID();

@@ -49,3 +49,60 @@ function decode(s: string): string {
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
 }
+
+/** A shipping address as the hosted checkout page's fields take it. */
+export type CheckoutShippingAddress = {
+  line1: string;
+  city: string;
+  state?: string;
+  postal_code: string;
+  country: string;
+};
+
+export interface PayCheckoutOptions {
+  /** The card number typed; spaces are fine. Default 4242… (always succeeds). */
+  card?: string;
+  /** Name on the card and on the parcel. Default "Casey Customer". */
+  name?: string;
+  /** The e-mail the page asks for when the session has no customer. */
+  email?: string;
+  /**
+   * Fills the shipping fields (needed when the session collects an address): `true` for the
+   * default test address (1 Paper Lane, Portland, OR 97201, US), or an address of your own.
+   */
+  shipping?: boolean | CheckoutShippingAddress;
+}
+
+const DEFAULT_SHIPPING: CheckoutShippingAddress = {
+  line1: "1 Paper Lane",
+  city: "Portland",
+  state: "OR",
+  postal_code: "97201",
+  country: "US",
+};
+
+/**
+ * Pays a hosted Checkout page (`session.url`) the way a customer's browser submits it: one
+ * form POST with the card (and shipping) fields, the redirect not followed. A 303 is success
+ * (`location` is the session's success URL); a 4xx re-renders the page with an alert.
+ */
+export async function payCheckoutPage(
+  url: string,
+  {
+    card: number = "4242424242424242",
+    name = "Casey Customer",
+    email,
+    shipping,
+  }: PayCheckoutOptions = {},
+): Promise<PageResult> {
+  const fields = card(number, { cardholder_name: name });
+  if (email) fields.email = email;
+  if (shipping) {
+    const address = shipping === true ? DEFAULT_SHIPPING : shipping;
+    fields.shipping_name = name;
+    for (const [key, value] of Object.entries<string | undefined>(address)) {
+      if (value) fields[`shipping_${key}`] = value;
+    }
+  }
+  return postForm(url, fields);
+}

@@ -1,6 +1,6 @@
 import { demoCatalog, pushCatalog, syncAll, systemClock } from "@folio/billing";
 import { dropTestDatabases } from "@folio/db/testing";
-import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import { payCheckoutPage, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { TRPCError } from "@trpc/server";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,18 +44,6 @@ async function priceId(lookupKey: string): Promise<string> {
   return price.id;
 }
 
-async function pay(url: string, card = "4242 4242 4242 4242"): Promise<number> {
-  const form = new URLSearchParams({
-    action: "pay",
-    card_number: card,
-    card_expiry: "12 / 34",
-    card_cvc: "123",
-    cardholder_name: "Casey Customer",
-  });
-  const res = await fetch(url, { method: "POST", body: form, redirect: "manual" });
-  return res.status;
-}
-
 describe("catalog", () => {
   it("is readable signed out: plans in both currencies, add-ons and shop products", async () => {
     const pricing = await env.caller().catalog.pricing();
@@ -85,7 +73,7 @@ describe("portal.checkout", () => {
     expect(session.success_url).toBe(
       `${env.env.APP_URL}/billing/checkout/return?session_id={CHECKOUT_SESSION_ID}`,
     );
-    expect(await pay(start.url)).toBe(303);
+    expect((await payCheckoutPage(start.url)).status).toBe(303);
 
     const confirmed = await caller.portal.checkout.confirm({ sessionId: start.sessionId });
     expect(confirmed).toMatchObject({ state: "subscribed", subscription: { status: "active" } });
@@ -131,7 +119,7 @@ describe("portal.checkout", () => {
       quantity: 1,
       attemptId: crypto.randomUUID(),
     });
-    expect(await pay(start.url)).toBe(303);
+    expect((await payCheckoutPage(start.url)).status).toBe(303);
     const stolen = await errorOf(b.portal.checkout.confirm({ sessionId: start.sessionId }));
     expect(stolen.code).toBe("NOT_FOUND");
     // A's own confirm writes the order; B's attempt wrote nothing for B.
