@@ -1,30 +1,19 @@
-import { mkdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import type Stripe from "stripe";
 import { expect, test } from "../support/fixtures.ts";
 import type { ServerInfo } from "../support/server-info.ts";
+import { saveScreenshots } from "../support/screenshots.ts";
 import { advanceTestClock, signUpCustomer, waitForRow } from "../support/portal-customer.ts";
 import { emulatorStripe, pollUntil } from "../support/stripe.ts";
 
 // Change plan with a preview: an upgrade is charged now exactly as previewed; a downgrade
 // waits for the period end (on the customer's own test clock) and then renews on the new plan.
 
-const SHOTS = "/tmp/shots/plan";
 const DAY = 86_400;
 const date = (unix: number) =>
   new Intl.DateTimeFormat("en-US", { dateStyle: "medium" }).format(new Date(unix * 1000));
 const usd = (cents: number) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(cents / 100);
-
-async function shots(page: Page, name: string) {
-  mkdirSync(SHOTS, { recursive: true });
-  const desktop = page.viewportSize() ?? { width: 1280, height: 800 };
-  await page.screenshot({ path: `${SHOTS}/${name}-desktop.png`, fullPage: true });
-  await page.setViewportSize({ width: 375, height: 812 });
-  await page.screenshot({ path: `${SHOTS}/${name}-375.png`, fullPage: true });
-  await page.setViewportSize(desktop);
-}
 
 /** A customer on its own test clock with a Visa, subscribed to the demo catalog's `lookupKey`. */
 async function subscriberOn(
@@ -91,7 +80,7 @@ test.describe("portal: change plan", () => {
     await expect(page.getByTestId("plan-change-effect")).toContainText("Applies now.");
     await expect(preview.getByText("Credit for unused time")).toBeVisible();
     const dueNow = (await preview.getByText("Due now").locator("..").locator("dd").textContent())!;
-    await shots(page, "upgrade-preview");
+    await saveScreenshots(page, "plan-upgrade-preview");
     const axe = await new AxeBuilder({ page }).include("main").analyze();
     expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual(
       [],
@@ -100,7 +89,7 @@ test.describe("portal: change plan", () => {
     await page.getByRole("button", { name: `Upgrade now for ${dueNow}` }).click();
     const dialog = page.getByRole("dialog", { name: "Switch to Quire Pro now?" });
     await expect(dialog.getByTestId("confirm-amount")).toHaveText(dueNow);
-    await shots(page, "upgrade-confirm");
+    await saveScreenshots(page, "plan-upgrade-confirm");
     // A double click on the confirm button: one change, one charge.
     await dialog.getByRole("button", { name: `Pay ${dueNow} and switch` }).dblclick();
     await expect(page.getByText(`You're now on Quire Pro. We charged ${dueNow}.`)).toBeVisible();
@@ -112,7 +101,7 @@ test.describe("portal: change plan", () => {
     );
     expect(invoices).toHaveLength(1);
     expect(usd(invoices[0]!.amount_paid)).toBe(dueNow);
-    await shots(page, "upgrade-done");
+    await saveScreenshots(page, "plan-upgrade-done");
   });
 
   test("downgrade: changes on the period end, then renews on the new plan", async ({
@@ -130,7 +119,7 @@ test.describe("portal: change plan", () => {
       `Changes on ${date(periodEnd)}.`,
     );
     await expect(page.getByTestId("plan-preview").getByText("Due now")).toBeVisible();
-    await shots(page, "downgrade-preview");
+    await saveScreenshots(page, "plan-downgrade-preview");
     await page.getByRole("button", { name: `Schedule change for ${date(periodEnd)}` }).click();
     const dialog = page.getByRole("dialog", {
       name: `Switch to Quire Plus on ${date(periodEnd)}?`,
@@ -140,7 +129,7 @@ test.describe("portal: change plan", () => {
     await expect(dialog).toBeHidden();
     const pending = page.getByTestId("pending-change");
     await expect(pending.getByText(`Changes to Quire Plus on ${date(periodEnd)}`)).toBeVisible();
-    await shots(page, "downgrade-scheduled");
+    await saveScreenshots(page, "plan-downgrade-scheduled");
 
     // The customer's own clock to the end of the period.
     const now = (await stripe.testHelpers.testClocks.retrieve(clock)).frozen_time;
@@ -162,7 +151,7 @@ test.describe("portal: change plan", () => {
     await page.reload();
     await expect(page.getByRole("radio", { name: /Quire Plus.*Current plan/ })).toBeChecked();
     await expect(page.getByTestId("pending-change")).toBeHidden();
-    await shots(page, "downgrade-applied");
+    await saveScreenshots(page, "plan-downgrade-applied");
   });
 
   test("a scheduled change can be cancelled", async ({ page, server }) => {
@@ -176,7 +165,7 @@ test.describe("portal: change plan", () => {
       "href",
       "/pricing",
     );
-    await shots(page, "empty");
+    await saveScreenshots(page, "plan-empty");
 
     const { stripe, subscription } = await subscriberOn(server, user, "quire_pro_monthly");
     await page.reload();

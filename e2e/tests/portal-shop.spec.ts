@@ -5,12 +5,11 @@ import {
   seriousAxeViolations,
 } from "../support/checkout.ts";
 import { expect, openDatabase, test, uniqueEmail } from "../support/fixtures.ts";
+import { saveScreenshot } from "../support/screenshots.ts";
 import type { ServerInfo } from "../support/server-info.ts";
 
 // Issue 8, item 9 (buying): a customer buys a shipped product in the emulator's hosted checkout,
 // enters an address, and finds the order awaiting shipment as soon as they are back.
-
-const SHOTS = "/tmp/shots/h2";
 
 function ordersOf(server: ServerInfo, email: string) {
   const db = openDatabase(server);
@@ -39,7 +38,7 @@ test.describe("shop", () => {
     await completeSignUp(page, "Sasha Shopper", email);
     await expect(page).toHaveURL(/\/billing\/shop$/);
     await expect(page.getByRole("heading", { name: "Paper goods" })).toBeVisible();
-    await page.screenshot({ path: `${SHOTS}/shop-desktop.png`, fullPage: true });
+    await saveScreenshot(page, "shop-desktop");
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     const notebook = page.getByRole("group", { name: "A5 Dot-Grid Notebook" });
@@ -67,12 +66,12 @@ test.describe("shop", () => {
       }),
     ]);
     await expect(page.getByRole("main")).toContainText("Awaiting shipment");
-    await page.screenshot({ path: `${SHOTS}/shop-orders-after.png`, fullPage: true });
+    await saveScreenshot(page, "shop-orders-after");
 
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto("/billing/shop");
     await expect(page.getByRole("heading", { name: "Paper goods" })).toBeVisible();
-    await page.screenshot({ path: `${SHOTS}/shop-375.png`, fullPage: true });
+    await saveScreenshot(page, "shop-375");
     expect(await seriousAxeViolations(page)).toEqual([]);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
@@ -92,7 +91,7 @@ test.describe("shop", () => {
     });
     await page.goto("/billing/checkout/return?session_id=cs_test_unknown");
     await expect(page.getByRole("status")).toContainText("Confirming your payment…");
-    await page.screenshot({ path: `${SHOTS}/checkout-return-confirming.png`, fullPage: true });
+    await saveScreenshot(page, "checkout-return-confirming");
     await expect(page.getByText("We could not confirm this checkout")).toBeVisible({
       timeout: 10_000,
     });

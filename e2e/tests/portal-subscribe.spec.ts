@@ -1,14 +1,13 @@
 import type { Page } from "@playwright/test";
 import { completeSignUp, fillHostedCard, seriousAxeViolations } from "../support/checkout.ts";
 import { expect, openDatabase, test, uniqueEmail } from "../support/fixtures.ts";
+import { saveScreenshot } from "../support/screenshots.ts";
 import type { ServerInfo } from "../support/server-info.ts";
 import { pollUntil } from "../support/stripe.ts";
 
 // Issue 8, item 2: a new customer finds the plans, subscribes in the emulator's hosted checkout
 // and lands on an overview that already shows the subscription (confirmed by Folio fetching the
 // session, not by waiting for the webhook).
-
-const SHOTS = "/tmp/shots/h2";
 
 /** The user's subscriptions as the store holds them. */
 function subscriptionsOf(server: ServerInfo, email: string) {
@@ -64,7 +63,7 @@ test.describe("subscribe through Stripe Checkout", () => {
     // Back on the plans, a subscriber is sent to change plan, not to a second checkout.
     await page.goto("/pricing");
     await expect(page.getByText("You already have a subscription")).toBeVisible();
-    await page.screenshot({ path: `${SHOTS}/pricing-subscriber.png`, fullPage: true });
+    await saveScreenshot(page, "pricing-subscriber");
     await expect(
       page.getByRole("group", { name: "Quire Pro" }).getByRole("link", { name: "Change plan" }),
     ).toBeVisible();
@@ -123,7 +122,7 @@ test.describe("subscribe through Stripe Checkout", () => {
       page.getByRole("heading", { name: "Your payment was not completed" }),
     ).toBeVisible();
     await expect(page.getByText(/Nothing was charged/)).toBeVisible();
-    await page.screenshot({ path: `${SHOTS}/checkout-return-declined.png`, fullPage: true });
+    await saveScreenshot(page, "checkout-return-declined");
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByRole("link", { name: "Return to checkout" }).click();
     await expect(page.getByRole("heading", { name: "Subscribe to Quire Basic" })).toBeVisible();
@@ -144,7 +143,7 @@ test.describe("pricing page", () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto("/pricing");
     await expect(page.getByRole("group", { name: "Quire Pro" })).toContainText("$14.00");
-    await page.screenshot({ path: `${SHOTS}/pricing-desktop.png`, fullPage: true });
+    await saveScreenshot(page, "pricing-desktop");
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole("button", { name: "EUR" }).click();
@@ -154,12 +153,12 @@ test.describe("pricing page", () => {
     await pro.getByRole("button", { name: "More (Seats)" }).click();
     await pro.getByRole("button", { name: "More (Seats)" }).click();
     await expect(pro.getByTestId("plan-total")).toContainText("€20.00");
-    await page.screenshot({ path: `${SHOTS}/pricing-desktop-eur.png`, fullPage: true });
+    await saveScreenshot(page, "pricing-desktop-eur");
 
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto("/pricing");
     await expect(page.getByRole("group", { name: "Quire Basic" })).toBeVisible();
-    await page.screenshot({ path: `${SHOTS}/pricing-375.png`, fullPage: true });
+    await saveScreenshot(page, "pricing-375");
     expect(await seriousAxeViolations(page)).toEqual([]);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
