@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { ApiError } from "./errors.ts";
 import { EmulatorClock, type ClockOptions } from "./clock.ts";
+import { eventPayloadObject } from "./event-payload.ts";
 import { createIdGenerator, type IdGenerator } from "./ids.ts";
 import { Store, type StoredObject } from "./store.ts";
 import type {
@@ -274,7 +275,7 @@ export class EmulatorCore {
       api_version: this.apiVersion,
       created: this.timeOf(ctx, object),
       data: {
-        object: structuredClone(object),
+        object: eventPayloadObject(object),
         ...(previousAttributes ? { previous_attributes: previousAttributes } : {}),
       },
       livemode: false,
