@@ -1,11 +1,11 @@
-import { and, eq, isNull, lte } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import { applySnapshots } from "./apply.ts";
 import { WRITES, type Snapshot } from "./decide.ts";
 import type { SyncDeps, SyncHooks } from "./hooks.ts";
 import { KINDS, TABLES, type MirrorKind, type StripeObject } from "./kinds.ts";
 import type { ApplyContext, PlannedWrite } from "./plan.ts";
-import { fetchVersionNow } from "./versions.ts";
+import { FetchVersions } from "./versions.ts";
 
 export interface SyncCounts {
   created: number;
@@ -107,18 +107,20 @@ async function applyFetched(
   ctx: ApplyContext,
   kind: MirrorKind,
   objects: StripeObject[],
-  version: number,
   tally: Tally,
 ) {
   if (objects.length === 0) return;
-  const snaps: Snapshot[] = objects.map((object) => ({
-    kind,
-    object,
-    version,
-    eventId: null,
-    tombstone: false,
-    fromFetch: true,
-  }));
+  const snaps: Snapshot[] = [];
+  for (const object of objects) {
+    snaps.push({
+      kind,
+      object,
+      version: await ctx.fetchVersion(kind, object),
+      eventId: null,
+      tombstone: false,
+      fromFetch: true,
+    });
+  }
   const writes = (await applySnapshots(ctx, snaps)) ?? [];
   for (const w of writes) if (w.decision !== "touch" && WRITES.has(w.decision)) tally.add(w);
   for (const o of objects) tally.unchanged(kind, o.id);
@@ -127,20 +129,15 @@ async function applyFetched(
 /**
  * Backfill / reconcile: lists every synced type from Stripe (subscriptions with `status: "all"`),
  * upserts under the same version guard as webhooks (a fetched object outranks events of earlier
- * seconds; one of its own second ties and is fetched again), and — on a full run — tombstones live rows of deletable types that
- * Stripe no longer has. Returns created/updated/unchanged/tombstoned per type.
+ * seconds in its own time; one of its own second ties and is fetched again), and — on a full run —
+ * tombstones live rows of deletable types that Stripe no longer has. Returns
+ * created/updated/unchanged/tombstoned per type.
  */
 export async function syncAll(
   deps: SyncDeps & { hooks?: SyncHooks },
   options: SyncAllOptions = {},
 ): Promise<SyncSummary> {
-  const version = await fetchVersionNow(deps);
-  const ctx: ApplyContext = {
-    deps,
-    hooks: deps.hooks ?? [],
-    event: { id: null, type: "sync", created: new Date(version) },
-    fetchVersion: () => Promise.resolve(version),
-  };
+  const ctx = await fetchContext(deps);
   const pageSize = options.pageSize ?? 100;
   const created = options.since ? { gte: Math.floor(options.since.getTime() / 1000) } : undefined;
   const tally = new Tally();
@@ -162,16 +159,16 @@ export async function syncAll(
         if (kind === "customer") customerIds.push(o.id);
         page.push(o);
         if (page.length >= pageSize) {
-          await applyFetched(ctx, kind, page, version, tally);
+          await applyFetched(ctx, kind, page, tally);
           done += page.length;
           page = [];
           options.onProgress?.({ kind, done, finished: false });
         }
       }
-      await applyFetched(ctx, kind, page, version, tally);
+      await applyFetched(ctx, kind, page, tally);
       done += page.length;
       if (!options.since && KINDS[kind].deletable) {
-        counts.tombstoned += await tombstoneVanished(ctx, kind, seen, version);
+        counts.tombstoned += await tombstoneVanished(ctx, kind, seen);
       }
     } catch (err) {
       counts.error = err instanceof Error ? err.message : String(err);
@@ -191,24 +188,36 @@ async function* balanceTransactions(
   }
 }
 
-/** Live rows missing from a full listing; each is confirmed gone with a retrieve first. */
+/**
+ * Versions come per object, in the object's own time (its test clock's, or Stripe's): every test
+ * clock's time is read before anything is listed, as is Stripe's own.
+ */
+async function fetchContext(deps: SyncDeps & { hooks?: SyncHooks }): Promise<ApplyContext> {
+  const versions = new FetchVersions(deps, { askStripe: true });
+  await versions.preloadClocks();
+  const now = await versions.stripeNow();
+  return {
+    deps,
+    hooks: deps.hooks ?? [],
+    event: { id: null, type: "sync", created: new Date(now) },
+    fetchVersion: (kind, o) => versions.of(kind, o),
+  };
+}
+
+/** Live rows missing from a full listing; each is confirmed gone with a retrieve first (rows
+ * stored since the listing began are missing legitimately, and the retrieve finds them). */
 async function tombstoneVanished(
   ctx: ApplyContext,
   kind: MirrorKind,
   seen: ReadonlySet<string>,
-  version: number,
 ): Promise<number> {
   const t = TABLES[kind] as unknown as typeof TABLES.customer;
   const candidates = (
-    await ctx.deps.db
-      .select({ id: t.id, raw: t.raw })
-      .from(t)
-      // Rows written by events newer than this sync may be missing from the listing legitimately
-      // (and the retrieve below would find them anyway).
-      .where(and(isNull(t.deletedAt), lte(t.versionTs, new Date(version))))
+    await ctx.deps.db.select({ id: t.id, raw: t.raw }).from(t).where(isNull(t.deletedAt))
   ).filter((r) => !seen.has(r.id));
   let n = 0;
   for (const row of candidates) {
+    const version = await ctx.fetchVersion(kind, row.raw);
     const still = await KINDS[kind].retrieve(ctx.deps.stripe, row.id, row.raw);
     if (still) continue;
     const writes = await applySnapshots(ctx, [
@@ -231,13 +240,7 @@ export async function resyncCustomer(
   deps: SyncDeps & { hooks?: SyncHooks },
   stripeCustomerId: string,
 ): Promise<SyncSummary> {
-  const version = await fetchVersionNow(deps);
-  const ctx: ApplyContext = {
-    deps,
-    hooks: deps.hooks ?? [],
-    event: { id: null, type: "sync", created: new Date(version) },
-    fetchVersion: () => Promise.resolve(version),
-  };
+  const ctx = await fetchContext(deps);
   const summary: SyncSummary = {};
   const s = deps.stripe;
   const customer = await KINDS.customer.retrieve(s, stripeCustomerId);
@@ -254,7 +257,7 @@ export async function resyncCustomer(
         {
           kind: "customer",
           object: row.raw,
-          version,
+          version: await ctx.fetchVersion("customer", row.raw),
           eventId: null,
           tombstone: true,
           fromFetch: true,
@@ -309,7 +312,7 @@ export async function resyncCustomer(
       const objects: StripeObject[] = [];
       for await (const o of list()) objects.push(o);
       if (kind === "charge") charges.push(...(objects as unknown as Stripe.Charge[]));
-      await applyFetched(ctx, kind, objects, version, tally);
+      await applyFetched(ctx, kind, objects, tally);
     } catch (err) {
       counts.error = err instanceof Error ? err.message : String(err);
     }

@@ -2,7 +2,7 @@ import { readVersion, rowExists, type StoredVersion, type StripeRaw } from "@fol
 import type Stripe from "stripe";
 import { CHANGES, WRITES, decide, mustFetch, type Decision, type Snapshot } from "./decide.ts";
 import type { SyncChange, SyncDeps, SyncEventRef, SyncHooks } from "./hooks.ts";
-import { KINDS, TABLES, isMissing, type StripeObject } from "./kinds.ts";
+import { KINDS, TABLES, isMissing, type MirrorKind, type StripeObject } from "./kinds.ts";
 
 // Before the transaction: read what is stored, decide, and make every Stripe call the writes
 // will need. Nothing here writes.
@@ -11,8 +11,10 @@ export interface ApplyContext {
   deps: SyncDeps;
   hooks: SyncHooks;
   event: SyncEventRef;
-  /** Version (ms) to give objects fetched now: the current Stripe second (a lower bound). */
-  fetchVersion: () => Promise<number>;
+  /** Version (ms) to give `object` fetched now: a lower bound of the current second in the
+   * object's own time (its test clock's, or Stripe's) — see `FetchVersions`. Called before the
+   * fetch when the object is known already. */
+  fetchVersion: (kind: MirrorKind, object: StripeObject) => Promise<number>;
   /** Fetch unknown parents (customer, subscription, invoice, charge, price, product). */
   fetchParents?: boolean;
 }
@@ -87,7 +89,7 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
   const fetched = async (kind: Snapshot["kind"], object: StripeObject): Promise<Snapshot> => ({
     kind,
     object,
-    version: await ctx.fetchVersion(),
+    version: await ctx.fetchVersion(kind, object),
     eventId: null,
     tombstone: false,
     fromFetch: true,
@@ -101,8 +103,9 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
     const stored = await readVersion(db, TABLES[snap.kind], snap.object.id);
     let decision = decide(stored, snap);
     if (mustFetch(decision, snap)) {
+      // The version first: a bound read before the fetch is one the fetch has seen.
+      const version = await ctx.fetchVersion(snap.kind, snap.object);
       const fresh = await KINDS[snap.kind].retrieve(stripe, snap.object.id, snap.object);
-      const version = await ctx.fetchVersion();
       // Read `stored` before fetching: the fetch has seen it (afterStored).
       const asFetched = { version, eventId: null, fromFetch: true, afterStored: true };
       if (fresh) {
@@ -122,8 +125,11 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
         await addBalanceTransactions(ctx, snap.object.id, add, depth);
       return;
     }
+    // Complete a partial child list first: the items beyond the first page have parents too.
+    const children = decision === "tombstone" ? undefined : await completeChildren(stripe, snap);
     if (ctx.fetchParents !== false && !snap.tombstone && depth < 4) {
-      for (const parent of KINDS[snap.kind].parents(snap.object)) {
+      const whole = children ? withChildren({ snap, children }) : snap.object;
+      for (const parent of KINDS[snap.kind].parents(whole)) {
         if (
           planned.has(`${parent.kind}:${parent.id}`) ||
           (await rowExists(db, TABLES[parent.kind], parent.id))
@@ -133,7 +139,6 @@ export async function plan(ctx: ApplyContext, snaps: Snapshot[]): Promise<Planne
         if (object) await add(await fetched(parent.kind, object), depth + 1);
       }
     }
-    const children = decision === "tombstone" ? undefined : await completeChildren(stripe, snap);
     out.push(plannedWrite(snap, decision, stored, children));
 
     if (decision === "insert" || decision === "update") {
@@ -162,7 +167,7 @@ async function addBalanceTransactions(
   add: (s: Snapshot, depth: number) => Promise<void>,
   depth: number,
 ) {
-  const version = await ctx.fetchVersion();
+  const version = await ctx.fetchVersion("customer", { id: customerId, object: "customer" });
   const txns: StripeObject[] = [];
   try {
     for await (const t of ctx.deps.stripe.customers.listBalanceTransactions(customerId, {
@@ -190,7 +195,7 @@ async function addBalanceTransactions(
 }
 
 /** The object hooks see: with its complete child list when the snapshot's was partial. */
-function withChildren(w: PlannedWrite): StripeObject {
+function withChildren(w: Pick<PlannedWrite, "snap" | "children">): StripeObject {
   if (!w.children) return w.snap.object;
   const field = w.snap.kind === "subscription" ? "items" : "lines";
   const list = childList(w.snap.object, field);

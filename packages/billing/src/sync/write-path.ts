@@ -7,7 +7,7 @@ import type { Snapshot } from "./decide.ts";
 import type { SyncDeps, SyncHooks } from "./hooks.ts";
 import { KINDS, TABLES, type MirrorKind } from "./kinds.ts";
 import type { ApplyContext } from "./plan.ts";
-import { fetchVersionNow } from "./versions.ts";
+import { FetchVersions } from "./versions.ts";
 import { PlanConflictError } from "./write.ts";
 
 // The Stripe write path: a Folio command calls Stripe, then stores the object Stripe returned
@@ -51,12 +51,13 @@ export async function storeStripeResult(
   }
   const kind = KIND_OF_OBJECT.get(input.object.object);
   if (!kind) throw new Error(`storeStripeResult: Folio does not mirror "${input.object.object}"`);
-  const version = await fetchVersionNow(deps);
+  const versions = new FetchVersions(deps, { askStripe: true });
+  const version = await versions.of(kind, input.object);
   const ctx: ApplyContext = {
     deps,
     hooks: deps.hooks,
     event: { id: null, type: "api", created: new Date(version) },
-    fetchVersion: () => Promise.resolve(version),
+    fetchVersion: (k, o) => versions.of(k, o),
   };
   const inTx = {
     after: async (tx: Tx) => {

@@ -13,7 +13,7 @@ import { eventTarget } from "../sync/events.ts";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { KINDS, type StripeObject } from "../sync/kinds.ts";
 import type { ApplyContext, PlannedWrite } from "../sync/plan.ts";
-import { stripeNowFromInbox } from "../sync/versions.ts";
+import { FetchVersions } from "../sync/versions.ts";
 
 export type { InboxEvent };
 
@@ -98,13 +98,13 @@ export async function applyInboxEvent(
   if (object.object !== expected)
     throw new UnappliableEventError(`expected a ${expected}, got ${String(object.object)}`);
 
-  let fetchVersion: Promise<number> | undefined;
+  // Everything Stripe sent before this event is in the inbox: it bounds the versions of fetches.
+  const versions = new FetchVersions(deps);
   const ctx: ApplyContext = {
     deps,
     hooks,
     event: { id: row.id, type: row.type, created: row.created },
-    fetchVersion: () =>
-      (fetchVersion ??= stripeNowFromInbox(deps, row.created.getTime()).then((s) => s * 1000)),
+    fetchVersion: (kind, o) => versions.of(kind, o),
   };
   return applySnapshots(
     ctx,
