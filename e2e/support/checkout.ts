@@ -1,4 +1,3 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect } from "./fixtures.ts";
 
@@ -28,15 +27,4 @@ export async function completeSignUp(page: Page, name: string, email: string) {
   await page.getByLabel("Password").fill("a-long-enough-password");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).not.toHaveURL(/\/sign-up/);
-}
-
-/**
- * axe's serious and critical violations on the page as it is now (empty is the goal). Toasts are
- * left out: they are transient and belong to the shared toaster, not to the page under test.
- */
-export async function seriousAxeViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).exclude("[data-sonner-toaster]").analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
 }

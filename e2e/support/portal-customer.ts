@@ -1,4 +1,4 @@
-import type { Page, TestInfo } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import type Stripe from "stripe";
 import { expect, openDatabase, uniqueEmail } from "./fixtures.ts";
 import type { ServerInfo } from "./server-info.ts";
@@ -115,19 +115,4 @@ export async function advanceTestClock(stripe: Stripe, testClockId: string, seco
     { timeoutMs: 20_000, intervalMs: 100 },
   );
   if (!ready) throw new Error(`Test clock ${testClockId} never became ready`);
-}
-
-/** Full-page screenshots at desktop width and at 375 px, attached to the test. */
-export async function screenshotBoth(page: Page, testInfo: TestInfo, name: string) {
-  const desktop = page.viewportSize() ?? { width: 1280, height: 800 };
-  for (const [suffix, size] of [
-    ["desktop", desktop],
-    ["375", { width: 375, height: 812 }],
-  ] as const) {
-    await page.setViewportSize(size);
-    const path = testInfo.outputPath(`${name}-${suffix}.png`);
-    await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(`${name}-${suffix}`, { path, contentType: "image/png" });
-  }
-  await page.setViewportSize(desktop);
 }

@@ -1,11 +1,11 @@
 import { expect, openDatabase, signIn, test, uniqueEmail } from "../support/fixtures.ts";
-import { screenshotBoth } from "../support/portal-customer.ts";
+import { saveScreenshots } from "../support/screenshots.ts";
 
 test.describe("billing overview", () => {
   test("the demo customer sees their synced plan with its status and price", async ({
     page,
     server,
-  }, testInfo) => {
+  }) => {
     // The demo subscription is created in the emulator at start-up and reaches the store through
     // webhooks; wait for the mirror row so the page shows what Stripe holds.
     const db = openDatabase(server);
@@ -35,7 +35,7 @@ test.describe("billing overview", () => {
     await expect(plan.getByText(/^\$22\.00 (on |less your account credit)/)).toBeVisible();
     await expect(page.getByText("Choose a plan")).toHaveCount(0);
     await expect(page.getByRole("status")).toHaveCount(0);
-    await screenshotBoth(page, testInfo, "overview-demo-customer");
+    await saveScreenshots(page, "overview-demo-customer");
   });
 
   test("a customer who just signed up sees the empty state", async ({ page }) => {

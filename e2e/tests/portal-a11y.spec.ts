@@ -1,5 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import { seriousAxeViolations } from "../support/axe.ts";
 import { expect, signIn, test } from "../support/fixtures.ts";
 
 // axe on every customer portal page, as the demo customer (real data on each), at desktop and
@@ -14,18 +13,6 @@ const PAGES = [
   { path: "/billing/orders", heading: "Orders" },
   { path: "/billing/account", heading: "Account" },
 ] as const;
-
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary ?? ""}`),
-    }));
-}
 
 for (const viewport of [
   { name: "desktop", width: 1280, height: 900 },
@@ -42,7 +29,7 @@ for (const viewport of [
         // Let the page's data arrive (skeletons are not what a customer reads).
         await page.waitForLoadState("networkidle");
         await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-        expect(await seriousViolations(page)).toEqual([]);
+        expect(await seriousAxeViolations(page)).toEqual([]);
       });
     }
   });

@@ -1,16 +1,12 @@
-import AxeBuilder from "@axe-core/playwright";
+import { seriousAxeViolations } from "../support/axe.ts";
+import { saveScreenshots } from "../support/screenshots.ts";
 import { expect, openDatabase, test } from "../support/fixtures.ts";
-import {
-  screenshotBoth,
-  signUpCustomer,
-  subscribedCustomer,
-  waitForRow,
-} from "../support/portal-customer.ts";
+import { signUpCustomer, subscribedCustomer, waitForRow } from "../support/portal-customer.ts";
 
 test.describe("portal: cancel and resume", () => {
-  test("cancel with a reason → cancels on … → resume", async ({ page, server }, testInfo) => {
+  test("cancel with a reason → cancels on … → resume", async ({ page, server }) => {
     const user = await signUpCustomer(page, server, "manage");
-    await screenshotBoth(page, testInfo, "overview-empty");
+    await saveScreenshots(page, "overview-empty");
     await expect(page.getByRole("heading", { name: "Choose a plan" })).toBeVisible();
     await expect(page.getByRole("link", { name: "See plans and pricing" })).toHaveAttribute(
       "href",
@@ -30,12 +26,9 @@ test.describe("portal: cancel and resume", () => {
     await expect(plan.getByText("14 days left")).toBeVisible();
     await expect(plan.getByText(`$14.00 on ${endsOn}`)).toBeVisible();
     await expect(page.getByText("Visa ending in 4242")).toBeVisible();
-    await screenshotBoth(page, testInfo, "overview-trialing");
+    await saveScreenshots(page, "overview-trialing");
     // The page body (the shell's account menu is checked by the a11y suite).
-    const axe = await new AxeBuilder({ page }).include("main").analyze();
-    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual(
-      [],
-    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await plan.getByRole("button", { name: "Cancel subscription" }).click();
     const dialog = page.getByRole("dialog", { name: "Cancel your Quire Pro plan?" });
@@ -45,18 +38,15 @@ test.describe("portal: cancel and resume", () => {
     await expect(dialog.getByText("Choose the reason that fits best.")).toBeVisible();
     await dialog.getByLabel("It's too expensive").check();
     await dialog.getByLabel(/Anything else/).fill("Over budget this quarter");
-    await screenshotBoth(page, testInfo, "cancel-dialog");
+    await saveScreenshots(page, "cancel-dialog");
     await dialog.getByRole("button", { name: `Cancel on ${endsOn}` }).click();
     await expect(dialog).toBeHidden();
 
     await expect(plan.getByText("Canceling", { exact: true })).toBeVisible();
     await expect(plan.getByText("Cancels on")).toBeVisible();
     await expect(plan.getByText(endsOn, { exact: true })).toBeVisible();
-    await screenshotBoth(page, testInfo, "overview-canceling");
-    const axeCanceling = await new AxeBuilder({ page }).include("main").analyze();
-    expect(
-      axeCanceling.violations.filter((v) => v.impact === "serious" || v.impact === "critical"),
-    ).toEqual([]);
+    await saveScreenshots(page, "overview-canceling");
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     const db = openDatabase(server);
     expect(
@@ -79,7 +69,7 @@ test.describe("portal: a scheduled downgrade on the overview", () => {
   test("shows changes to … on …, links to the plan page and holds cancel until it is undone", async ({
     page,
     server,
-  }, testInfo) => {
+  }) => {
     const user = await signUpCustomer(page, server, "downgrade");
     const { stripe, subscription } = await subscribedCustomer(server, user, {
       card: "pm_card_visa",
@@ -123,7 +113,7 @@ test.describe("portal: a scheduled downgrade on the overview", () => {
       "href",
       "/billing/plan",
     );
-    await screenshotBoth(page, testInfo, "overview-scheduled-change");
+    await saveScreenshots(page, "overview-scheduled-change");
 
     // One change at a time: the schedule would undo a cancellation, so cancel waits for it.
     await expect(plan.getByRole("button", { name: "Cancel subscription" })).toHaveCount(0);

@@ -1,4 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
+import { seriousAxeViolations } from "../support/axe.ts";
 import type Stripe from "stripe";
 import { expect, test } from "../support/fixtures.ts";
 import type { ServerInfo } from "../support/server-info.ts";
@@ -81,10 +81,7 @@ test.describe("portal: change plan", () => {
     await expect(preview.getByText("Credit for unused time")).toBeVisible();
     const dueNow = (await preview.getByText("Due now").locator("..").locator("dd").textContent())!;
     await saveScreenshots(page, "plan-upgrade-preview");
-    const axe = await new AxeBuilder({ page }).include("main").analyze();
-    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual(
-      [],
-    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.getByRole("button", { name: `Upgrade now for ${dueNow}` }).click();
     const dialog = page.getByRole("dialog", { name: "Switch to Quire Pro now?" });

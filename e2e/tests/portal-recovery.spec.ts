@@ -1,8 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
+import { seriousAxeViolations } from "../support/axe.ts";
+import { saveScreenshots } from "../support/screenshots.ts";
 import { expect, test } from "../support/fixtures.ts";
 import {
   advanceTestClock,
-  screenshotBoth,
   signUpCustomer,
   subscribedCustomer,
   waitForRow,
@@ -14,7 +14,7 @@ test.describe("portal: failed payment recovery", () => {
   test("4000000000000341 + clock → past_due banner → update card → pay → active", async ({
     page,
     server,
-  }, testInfo) => {
+  }) => {
     const user = await signUpCustomer(page, server, "recovery");
     // Attaches fine, fails every charge: the first charge after the trial fails.
     const { stripe, testClockId, subscription } = await subscribedCustomer(server, user, {
@@ -36,17 +36,14 @@ test.describe("portal: failed payment recovery", () => {
     await expect(banner).toBeVisible();
     const plan = page.getByRole("region", { name: "Quire Pro" });
     await expect(plan.getByText("Payment failed", { exact: true })).toBeVisible();
-    await screenshotBoth(page, testInfo, "overview-past-due");
-    const axe = await new AxeBuilder({ page }).include("main").analyze();
-    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual(
-      [],
-    );
+    await saveScreenshots(page, "overview-past-due");
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     // Paying with the failing card again: declined, with what to do.
     await banner.getByRole("button", { name: "Pay $14.00 now" }).click();
     await page.getByRole("alertdialog").getByRole("button", { name: "Pay $14.00" }).click();
     await expect(banner.getByRole("alert")).toContainText("declined");
-    await screenshotBoth(page, testInfo, "overview-declined");
+    await saveScreenshots(page, "overview-declined");
 
     // A new card through Checkout in setup mode; back on Folio it becomes the default.
     await banner.getByRole("button", { name: "Update card" }).click();
@@ -64,7 +61,7 @@ test.describe("portal: failed payment recovery", () => {
     await page.getByRole("alertdialog").getByRole("button", { name: "Pay $14.00" }).click();
     await expect(banner).toBeHidden();
     await expect(plan.getByText("Active", { exact: true })).toBeVisible();
-    await screenshotBoth(page, testInfo, "overview-recovered");
+    await saveScreenshots(page, "overview-recovered");
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe("active");
   });
 });
@@ -73,7 +70,7 @@ test.describe("portal: a payment the bank wants to verify", () => {
   test("3-D Secure card → pay now → verify on the hosted invoice page", async ({
     page,
     server,
-  }, testInfo) => {
+  }) => {
     const user = await signUpCustomer(page, server, "verify");
     const { stripe, testClockId, subscription } = await subscribedCustomer(server, user, {
       card: "pm_card_authenticationRequired",
@@ -96,6 +93,6 @@ test.describe("portal: a payment the bank wants to verify", () => {
     await expect(banner.getByRole("alert")).toContainText("Your bank wants you to confirm");
     const link = banner.getByRole("link", { name: /Complete the verification/ });
     await expect(link).toHaveAttribute("href", /^https?:\/\//);
-    await screenshotBoth(page, testInfo, "overview-verify");
+    await saveScreenshots(page, "overview-verify");
   });
 });

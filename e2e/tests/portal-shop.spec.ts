@@ -1,9 +1,5 @@
-import {
-  completeSignUp,
-  fillHostedCard,
-  fillHostedShipping,
-  seriousAxeViolations,
-} from "../support/checkout.ts";
+import { seriousAxeViolations } from "../support/axe.ts";
+import { completeSignUp, fillHostedCard, fillHostedShipping } from "../support/checkout.ts";
 import { expect, openDatabase, test, uniqueEmail } from "../support/fixtures.ts";
 import { saveScreenshot } from "../support/screenshots.ts";
 import type { ServerInfo } from "../support/server-info.ts";
@@ -90,7 +86,10 @@ test.describe("shop", () => {
       await route.continue();
     });
     await page.goto("/billing/checkout/return?session_id=cs_test_unknown");
-    await expect(page.getByRole("status")).toContainText("Confirming your payment…");
+    // (The route's own loading skeleton is a status too, until the page renders.)
+    await expect(
+      page.getByRole("status").filter({ hasText: "Confirming your payment…" }),
+    ).toBeVisible();
     await saveScreenshot(page, "checkout-return-confirming");
     await expect(page.getByText("We could not confirm this checkout")).toBeVisible({
       timeout: 10_000,

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
-import { completeSignUp, fillHostedCard, seriousAxeViolations } from "../support/checkout.ts";
+import { seriousAxeViolations } from "../support/axe.ts";
+import { completeSignUp, fillHostedCard } from "../support/checkout.ts";
 import { expect, openDatabase, test, uniqueEmail } from "../support/fixtures.ts";
 import { saveScreenshot } from "../support/screenshots.ts";
 import type { ServerInfo } from "../support/server-info.ts";
