@@ -226,3 +226,4 @@ export {
   shuffle,
 } from "./sync/testing.ts";
 export { deliver as deliverSignedEvents, TEST_WEBHOOK_SECRET } from "./webhooks/testing.ts";
+export { attachDefaultCard, priceIdsByLookupKey } from "./portal/testing.ts";

@@ -10,6 +10,7 @@ import { DomainError } from "../errors.ts";
 import { syncAll } from "../sync/backfill.ts";
 import { cancelSubscriptionAtPeriodEnd, resumeSubscription } from "./cancel.ts";
 import { billingOverview, defaultCard, nextCharge, pendingChange } from "./overview.ts";
+import { attachDefaultCard, insertCustomerUser } from "./testing.ts";
 
 // The overview's numbers and the cancel/resume round trip, against the emulator: what the
 // commands store through the write path is in the mirror as soon as they return.
@@ -43,12 +44,9 @@ afterEach(async () => {
 });
 
 async function subscribedCustomer(id: string, opts: { trialDays?: number } = {}) {
-  const at = clock.now();
-  const user = { id, email: `${id}@example.test`, name: id };
-  await db.insert(users).values({ ...user, passwordHash: "x", createdAt: at, updatedAt: at });
+  const user = await insertCustomerUser(db, clock, id);
   const customer = await ensureStripeCustomer({ db, stripe, clock }, user);
-  const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer });
-  await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+  await attachDefaultCard(stripe, customer);
   const subscription = await stripe.subscriptions.create({
     customer,
     items: [{ price: price.id, quantity: 2 }],

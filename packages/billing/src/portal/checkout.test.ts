@@ -5,7 +5,6 @@ import {
   shippingTasks,
   stripeCheckoutSessions,
   stripeSubscriptions,
-  users,
   type Db,
 } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
@@ -27,6 +26,7 @@ import {
   startSubscriptionCheckout,
   type CheckoutDeps,
 } from "./checkout.ts";
+import { insertCustomerUser } from "./testing.ts";
 
 // Checkout against the emulator's hosted pages. No webhook is ever delivered in this file:
 // everything the customer sees on return comes from `confirmCheckout` fetching through the
@@ -54,9 +54,7 @@ afterAll(async () => {
 let seq = 0;
 async function newCustomer(): Promise<CheckoutDeps> {
   seq += 1;
-  const user = { id: `usr_buyer${seq}`, email: `buyer${seq}@example.test`, name: `Buyer ${seq}` };
-  const at = clock.now();
-  await db.insert(users).values({ ...user, passwordHash: "x", createdAt: at, updatedAt: at });
+  const user = await insertCustomerUser(db, clock, `usr_buyer${seq}`);
   return { db, stripe, clock, actor: { type: "customer", userId: user.id } };
 }
 

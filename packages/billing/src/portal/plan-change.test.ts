@@ -1,4 +1,4 @@
-import { auditLog, closeDb, stripeSubscriptionItems, users, type Db } from "@folio/db";
+import { auditLog, closeDb, stripeSubscriptionItems, type Db } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { and, eq, isNull, like } from "drizzle-orm";
@@ -18,6 +18,13 @@ import {
   previewPlanChange,
   type PlanChangePreview,
 } from "./plan-change.ts";
+import {
+  advanceTestClock,
+  attachDefaultCard,
+  customerOnTestClock,
+  insertCustomerUser,
+  priceIdsByLookupKey,
+} from "./testing.ts";
 
 // Plan changes against the emulator, each customer on its own Stripe test clock (as in the
 // e2e): previews equal the invoices Stripe then creates, to the cent; downgrades wait for the
@@ -77,9 +84,7 @@ beforeAll(async () => {
   clock.set(emulator.now() * 1000);
   await pushCatalog({ stripe }, catalog);
   await syncAll({ db, stripe, clock });
-  for await (const p of stripe.prices.list({ limit: 100 })) {
-    if (p.lookup_key) price[p.lookup_key] = p.id;
-  }
+  Object.assign(price, await priceIdsByLookupKey(stripe));
 });
 afterAll(async () => {
   await emulator.stop();
@@ -99,25 +104,9 @@ async function subscriber(
 ) {
   seq += 1;
   const id = `usr_plan${seq}`;
-  const at = clock.now();
-  await db.insert(users).values({
-    id,
-    email: `${id}@example.test`,
-    name: id,
-    passwordHash: "x",
-    createdAt: at,
-    updatedAt: at,
-  });
-  const testClock = await stripe.testHelpers.testClocks.create({ frozen_time: emulator.now() });
-  const customer = await stripe.customers.create({
-    email: `${id}@example.test`,
-    test_clock: testClock.id,
-    metadata: { folio_user_id: id },
-  });
-  const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-  await stripe.customers.update(customer.id, {
-    invoice_settings: { default_payment_method: pm.id },
-  });
+  await insertCustomerUser(db, clock, id);
+  const { customer, testClock } = await customerOnTestClock(stripe, emulator.now(), id);
+  await attachDefaultCard(stripe, customer.id);
   const subscription = await stripe.subscriptions.create({
     customer: customer.id,
     items,
@@ -125,10 +114,7 @@ async function subscriber(
   });
   if (card !== "pm_card_visa") {
     // The first invoice is paid; later charges use a card that is declined.
-    const bad = await stripe.paymentMethods.attach(card, { customer: customer.id });
-    await stripe.customers.update(customer.id, {
-      invoice_settings: { default_payment_method: bad.id },
-    });
+    await attachDefaultCard(stripe, customer.id, card);
   }
   await store(await stripe.customers.retrieve(customer.id).then((c) => c as Stripe.Customer));
   await store(subscription);
@@ -136,16 +122,8 @@ async function subscriber(
   return { id, deps, customer, subscription, testClock };
 }
 
-async function advance(testClock: Stripe.TestHelpers.TestClock, seconds: number) {
-  const to = (await stripe.testHelpers.testClocks.retrieve(testClock.id)).frozen_time + seconds;
-  await stripe.testHelpers.testClocks.advance(testClock.id, { frozen_time: to });
-  for (let i = 0; i < 100; i++) {
-    const c = await stripe.testHelpers.testClocks.retrieve(testClock.id);
-    if (c.status === "ready") return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("test clock did not become ready");
-}
+const advance = (testClock: Stripe.TestHelpers.TestClock, seconds: number) =>
+  advanceTestClock(stripe, testClock.id, seconds);
 
 const confirmOf = (p: PlanChangePreview, attemptId = crypto.randomUUID()) => ({
   subscriptionId: p.subscriptionId,

@@ -1,4 +1,4 @@
-import { auditLog, billingCustomers, closeDb, users, type Db } from "@folio/db";
+import { auditLog, billingCustomers, closeDb, type Db } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
 import { payCheckoutPage, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { eq } from "drizzle-orm";
@@ -9,6 +9,12 @@ import { DomainError } from "../errors.ts";
 import { syncAll } from "../sync/backfill.ts";
 import { billingOverview, defaultCard } from "./overview.ts";
 import { completeCardUpdate, payOpenInvoice, startCardUpdate } from "./recovery.ts";
+import {
+  advanceTestClock,
+  attachDefaultCard,
+  customerOnTestClock,
+  insertCustomerUser,
+} from "./testing.ts";
 
 // Failed-payment recovery against the emulator: a card that attaches but fails every charge
 // (4000000000000341) leaves the subscription past_due after its trial; the customer puts in a
@@ -43,48 +49,20 @@ afterEach(async () => {
   await closeDb(db);
 });
 
-async function advance(testClock: string, seconds: number) {
-  const tc = await stripe.testHelpers.testClocks.retrieve(testClock);
-  await stripe.testHelpers.testClocks.advance(testClock, {
-    frozen_time: tc.frozen_time + seconds,
-  });
-  for (let i = 0; i < 200; i++) {
-    if ((await stripe.testHelpers.testClocks.retrieve(testClock)).status === "ready") return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("test clock did not settle");
-}
-
 /** A customer on their own test clock whose card fails every charge, past_due after a trial. */
 async function pastDueCustomer(id: string, card = "pm_card_chargeCustomerFail") {
-  const at = clock.now();
-  await db.insert(users).values({
-    id,
-    email: `${id}@example.test`,
-    name: id,
-    passwordHash: "x",
-    createdAt: at,
-    updatedAt: at,
-  });
-  const testClock = await stripe.testHelpers.testClocks.create({ frozen_time: emulator.now() });
-  const customer = await stripe.customers.create({
-    email: `${id}@example.test`,
-    test_clock: testClock.id,
-    metadata: { folio_user_id: id },
-  });
+  await insertCustomerUser(db, clock, id);
+  const { customer, testClock } = await customerOnTestClock(stripe, emulator.now(), id);
   await db
     .insert(billingCustomers)
-    .values({ userId: id, stripeCustomerId: customer.id, createdAt: at });
-  const pm = await stripe.paymentMethods.attach(card, { customer: customer.id });
-  await stripe.customers.update(customer.id, {
-    invoice_settings: { default_payment_method: pm.id },
-  });
+    .values({ userId: id, stripeCustomerId: customer.id, createdAt: clock.now() });
+  await attachDefaultCard(stripe, customer.id, card);
   const subscription = await stripe.subscriptions.create({
     customer: customer.id,
     items: [{ price: price.id }],
     trial_period_days: 3,
   });
-  await advance(testClock.id, 4 * DAY);
+  await advanceTestClock(stripe, testClock.id, 4 * DAY);
   await syncAll({ db, stripe, clock });
   return { subscription, actor: { type: "customer" as const, userId: id } };
 }

@@ -1,19 +1,12 @@
-import {
-  demoCatalog,
-  ensureStripeCustomer,
-  pushCatalog,
-  recordHooks,
-  syncAll,
-  systemClock,
-} from "@folio/billing";
+import { demoCatalog, pushCatalog, recordHooks, syncAll, systemClock } from "@folio/billing";
 import { shippingTasks, type Db } from "@folio/db";
 import { dropTestDatabases } from "@folio/db/testing";
 import { payCheckoutPage, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertUser, setup } from "../../test/helpers.ts";
+import { codeOf, customerWithCard } from "../../test/portal.ts";
 
 // Invoices, credit and orders as a customer sees them, from real mirror rows: objects made in the
 // emulator, synced into the store with Folio's record hooks (credit ledger, orders).
@@ -32,31 +25,13 @@ afterAll(async () => {
 });
 
 type Env = Awaited<ReturnType<typeof setup>>;
-type User = Awaited<ReturnType<typeof insertUser>>;
-
-async function codeOf(promise: Promise<unknown>): Promise<string | null> {
-  try {
-    await promise;
-    return null;
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : "NOT_A_TRPC_ERROR";
-  }
-}
 
 async function price(lookupKey: string): Promise<string> {
   const { data } = await stripe.prices.list({ lookup_keys: [lookupKey] });
   return data[0]!.id;
 }
 
-async function customerFor(env: Env): Promise<{ user: User; customerId: string }> {
-  const user = await insertUser(env.db, "customer");
-  const customerId = await ensureStripeCustomer({ db: env.db, stripe, clock: env.clock }, user);
-  const card = await stripe.paymentMethods.attach("pm_card_visa", { customer: customerId });
-  await stripe.customers.update(customerId, {
-    invoice_settings: { default_payment_method: card.id },
-  });
-  return { user, customerId };
-}
+const customerFor = (env: Env) => customerWithCard(env, stripe);
 
 /** A one-off invoice of `amount` cents, finalized; then paid, voided or left as asked. */
 async function invoice(

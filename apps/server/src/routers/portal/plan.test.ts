@@ -1,12 +1,12 @@
-import { ensureStripeCustomer, parseCatalog, pushCatalog, syncAll } from "@folio/billing";
+import { parseCatalog, priceIdsByLookupKey, pushCatalog, syncAll } from "@folio/billing";
 import { auditLog } from "@folio/db";
 import { dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertUser, setup } from "../../test/helpers.ts";
+import { codeOf, customerWithCard } from "../../test/portal.ts";
 
 // portal.plan.* through the router: thin procedures over the billing plan change, on the
 // caller's own subscription only. The billing tests cover the money in depth.
@@ -42,31 +42,17 @@ beforeAll(async () => {
       ],
     }),
   );
-  for await (const p of stripe.prices.list({ limit: 100 })) {
-    if (p.lookup_key) price[p.lookup_key] = p.id;
-  }
+  Object.assign(price, await priceIdsByLookupKey(stripe));
 });
 afterAll(async () => {
   await emu.stop();
   await dropTestDatabases();
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string | null> {
-  try {
-    await promise;
-    return null;
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : "NOT_A_TRPC_ERROR";
-  }
-}
-
 async function subscriber(env: Awaited<ReturnType<typeof setup>>, lookupKey: string) {
-  const user = await insertUser(env.db, "customer");
-  const customer = await ensureStripeCustomer({ db: env.db, stripe, clock: env.clock }, user);
-  const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer });
-  await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+  const { user, customerId } = await customerWithCard(env, stripe);
   const subscription = await stripe.subscriptions.create({
-    customer,
+    customer: customerId,
     items: [{ price: price[lookupKey]! }],
   });
   return { user, subscription };

@@ -1,10 +1,10 @@
-import { ensureStripeCustomer, syncAll, systemClock } from "@folio/billing";
+import { syncAll, systemClock } from "@folio/billing";
 import { dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
-import { TRPCError } from "@trpc/server";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertUser, setup } from "../../test/helpers.ts";
+import { codeOf, customerWithCard } from "../../test/portal.ts";
 
 let emu: EmulatorHandle;
 let stripe: Stripe;
@@ -25,22 +25,10 @@ afterAll(async () => {
   await dropTestDatabases();
 });
 
-async function codeOf(promise: Promise<unknown>): Promise<string | null> {
-  try {
-    await promise;
-    return null;
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : "NOT_A_TRPC_ERROR";
-  }
-}
-
 type Env = Awaited<ReturnType<typeof setup>>;
 
 async function subscriber(env: Env) {
-  const user = await insertUser(env.db, "customer");
-  const customer = await ensureStripeCustomer({ db: env.db, stripe, clock: env.clock }, user);
-  const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer });
-  await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+  const { user, customerId: customer } = await customerWithCard(env, stripe);
   const subscription = await stripe.subscriptions.create({
     customer,
     items: [{ price: price.id }],
