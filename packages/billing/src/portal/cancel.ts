@@ -1,21 +1,9 @@
-import type { Db } from "@folio/db";
 import type Stripe from "stripe";
 import { z } from "zod";
-import type { Actor } from "../audit/actor.ts";
-import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
-import { recordHooks } from "../records/index.ts";
 import { callStripe } from "../stripe-errors.ts";
-import { storeStripeResult } from "../sync/write-path.ts";
+import { attemptIdSchema, storeForCustomer, type CustomerCommandDeps } from "./command.ts";
 import { currentSubscription, type CurrentSubscription } from "./overview.ts";
-
-type CustomerActor = Extract<Actor, { type: "customer" }>;
-interface CommandDeps {
-  db: Db;
-  stripe: Stripe;
-  clock: Clock;
-  actor: CustomerActor;
-}
 
 /** Stripe's `cancellation_details.feedback` values, in the order the survey lists them. */
 export const CANCELLATION_FEEDBACK = [
@@ -30,11 +18,8 @@ export const CANCELLATION_FEEDBACK = [
 ] as const satisfies readonly Stripe.SubscriptionUpdateParams.CancellationDetails.Feedback[];
 export type CancellationFeedback = (typeof CANCELLATION_FEEDBACK)[number];
 
-/** A uuid the web makes once per dialog: the same attempt replays instead of acting twice. */
-const attemptId = z.uuid({ message: "Reload the page and try again." });
-
 export const cancelInput = z.object({
-  attemptId,
+  attemptId: attemptIdSchema,
   feedback: z.enum(CANCELLATION_FEEDBACK, { message: "Choose a reason from the list." }),
   comment: z
     .string()
@@ -43,12 +28,12 @@ export const cancelInput = z.object({
     .optional()
     .transform((c) => (c ? c : undefined)),
 });
-export const resumeInput = z.object({ attemptId });
+export const resumeInput = z.object({ attemptId: attemptIdSchema });
 
 // Statuses a customer may end at the period's end (an incomplete one has no period yet).
 const CANCELABLE = ["active", "trialing", "past_due", "unpaid", "paused"];
 
-async function liveSubscriptionOf(deps: CommandDeps): Promise<CurrentSubscription> {
+async function liveSubscriptionOf(deps: CustomerCommandDeps): Promise<CurrentSubscription> {
   const sub = await currentSubscription(deps, deps.actor.userId);
   if (!sub) throw new DomainError("NOT_FOUND", "You have no subscription to change.");
   return sub;
@@ -72,7 +57,7 @@ const stateOf = (s: Stripe.Subscription | CurrentSubscription) =>
  * changes (a second click is a no-op); the same attempt id replays Stripe's first answer.
  */
 export async function cancelSubscriptionAtPeriodEnd(
-  deps: CommandDeps,
+  deps: CustomerCommandDeps,
   input: z.input<typeof cancelInput>,
 ): Promise<{ endsAt: Date | null }> {
   const { attemptId, feedback, comment } = cancelInput.parse(input);
@@ -100,20 +85,15 @@ export async function cancelSubscriptionAtPeriodEnd(
       { idempotencyKey: `folio-cancel-${deps.actor.userId}-${attemptId}` },
     ),
   );
-  await storeStripeResult(
-    { ...deps, hooks: recordHooks },
-    {
-      object: updated,
-      actor: deps.actor,
-      audit: {
-        action: "subscription.cancel_scheduled",
-        target: `subscription:${sub.id}`,
-        before: stateOf(sub),
-        after: { ...stateOf(updated), feedback, comment: comment ?? null },
-        reason: comment ?? feedback,
-      },
+  await storeForCustomer(deps, updated, {
+    audit: {
+      action: "subscription.cancel_scheduled",
+      target: `subscription:${sub.id}`,
+      before: stateOf(sub),
+      after: { ...stateOf(updated), feedback, comment: comment ?? null },
+      reason: comment ?? feedback,
     },
-  );
+  });
   return {
     endsAt: updated.cancel_at ? new Date(updated.cancel_at * 1000) : endOf(sub),
   };
@@ -124,7 +104,7 @@ export async function cancelSubscriptionAtPeriodEnd(
  * Not set to end: nothing changes.
  */
 export async function resumeSubscription(
-  deps: CommandDeps,
+  deps: CustomerCommandDeps,
   input: z.input<typeof resumeInput>,
 ): Promise<{ resumed: boolean }> {
   const { attemptId } = resumeInput.parse(input);
@@ -138,18 +118,13 @@ export async function resumeSubscription(
       { idempotencyKey: `folio-resume-${deps.actor.userId}-${attemptId}` },
     ),
   );
-  await storeStripeResult(
-    { ...deps, hooks: recordHooks },
-    {
-      object: updated,
-      actor: deps.actor,
-      audit: {
-        action: "subscription.resumed",
-        target: `subscription:${sub.id}`,
-        before: stateOf(sub),
-        after: stateOf(updated),
-      },
+  await storeForCustomer(deps, updated, {
+    audit: {
+      action: "subscription.resumed",
+      target: `subscription:${sub.id}`,
+      before: stateOf(sub),
+      after: stateOf(updated),
     },
-  );
+  });
   return { resumed: true };
 }

@@ -24,8 +24,8 @@ import {
   confirmCheckout,
   startShopCheckout,
   startSubscriptionCheckout,
-  type CheckoutDeps,
 } from "./checkout.ts";
+import type { CustomerCommandDeps } from "./command.ts";
 import { insertCustomerUser } from "./testing.ts";
 
 // Checkout against the emulator's hosted pages. No webhook is ever delivered in this file:
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 let seq = 0;
-async function newCustomer(): Promise<CheckoutDeps> {
+async function newCustomer(): Promise<CustomerCommandDeps> {
   seq += 1;
   const user = await insertCustomerUser(db, clock, `usr_buyer${seq}`);
   return { db, stripe, clock, actor: { type: "customer", userId: user.id } };

@@ -11,26 +11,18 @@ import {
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
-import type { Actor } from "../audit/actor.ts";
-import type { Clock } from "../clock.ts";
 import { ensureStripeCustomer, stripeCustomerIdFor } from "../customers.ts";
 import { DomainError } from "../errors.ts";
-import { recordHooks } from "../records/index.ts";
 import { orderIdFor } from "../records/orders.ts";
 import { callStripe, isStripeError, stripeFailure } from "../stripe-errors.ts";
-import type { SyncHooks } from "../sync/hooks.ts";
 import { idOf } from "../sync/kinds.ts";
-import { storeStripeResult } from "../sync/write-path.ts";
+import {
+  attemptIdSchema,
+  storeForCustomer,
+  type CustomerActor,
+  type CustomerCommandDeps,
+} from "./command.ts";
 import { listSellableCatalog, type CatalogPriceView, type CatalogProductView } from "./catalog.ts";
-
-type CustomerActor = Extract<Actor, { type: "customer" }>;
-export interface CheckoutDeps {
-  db: Db;
-  stripe: Stripe;
-  clock: Clock;
-  actor: CustomerActor;
-  hooks?: SyncHooks;
-}
 
 /** Subscriptions that still bill (or will bill) the customer: a second checkout would double up. */
 const LIVE_STATUSES: readonly Stripe.Subscription.Status[] = [
@@ -64,19 +56,18 @@ export const SHIPPING_COUNTRIES = [
   "NZ",
 ] as const satisfies readonly Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[];
 
-const attemptId = z.uuid({ message: "Reload the page and try again." });
 const priceId = z.string().regex(/^price_\w+$/, { message: "Choose a price from the list." });
 
 export const subscribeInput = z.object({
   priceId,
   /** Units of the plan's per-seat add-on (0 for none). */
   seats: z.number().int().min(0).max(100, { message: "At most 100 seats." }).default(0),
-  attemptId,
+  attemptId: attemptIdSchema,
 });
 export const buyInput = z.object({
   priceId,
   quantity: z.number().int().min(1).max(20, { message: "At most 20 at a time." }),
-  attemptId,
+  attemptId: attemptIdSchema,
 });
 export const confirmInput = z.object({
   sessionId: z
@@ -90,16 +81,10 @@ export interface CheckoutStart {
   sessionId: string;
 }
 
-const store = (deps: CheckoutDeps, object: { id: string; object: string }, extra = {}) =>
-  storeStripeResult(
-    { ...deps, hooks: deps.hooks ?? recordHooks },
-    { object, actor: deps.actor, ...extra },
-  );
-
 /** Stores a session a create call returned, audited once: a replayed create (same attempt id,
  * Stripe answers with the first session) is not a second action. */
 async function storeStarted(
-  deps: CheckoutDeps,
+  deps: CustomerCommandDeps,
   session: Stripe.Checkout.Session,
   audit: { action: string; after: Record<string, unknown> },
 ): Promise<void> {
@@ -108,14 +93,14 @@ async function storeStarted(
     .from(stripeCheckoutSessions)
     .where(eq(stripeCheckoutSessions.id, session.id))
     .get();
-  await store(
+  await storeForCustomer(
     deps,
     session,
     seen ? {} : { audit: { ...audit, target: `checkout_session:${session.id}` } },
   );
 }
 
-async function callerStripeCustomer(deps: CheckoutDeps): Promise<string> {
+async function callerStripeCustomer(deps: CustomerCommandDeps): Promise<string> {
   const user = await deps.db
     .select({ id: users.id, email: users.email, name: users.name })
     .from(users)
@@ -134,7 +119,7 @@ interface Standing {
 }
 
 /** The customer's subscriptions and currency as Stripe has them now (the mirror may lag). */
-async function standingOf(deps: CheckoutDeps, customerId: string): Promise<Standing> {
+async function standingOf(deps: CustomerCommandDeps, customerId: string): Promise<Standing> {
   const [subs, customer] = await callStripe("check your subscriptions", () =>
     Promise.all([
       deps.stripe.subscriptions
@@ -178,7 +163,7 @@ function find(
  * customer; a first-time subscriber gets the trial the price carries. One session per attempt id.
  */
 export async function startSubscriptionCheckout(
-  deps: CheckoutDeps,
+  deps: CustomerCommandDeps,
   input: z.input<typeof subscribeInput> & { appUrl: string },
 ): Promise<CheckoutStart> {
   const { priceId, seats, attemptId } = subscribeInput.parse(input);
@@ -256,7 +241,7 @@ export async function startSubscriptionCheckout(
  * link) would start two subscriptions, and the live-subscription check only sees paid ones.
  */
 async function expireOtherSubscriptionCheckouts(
-  deps: CheckoutDeps,
+  deps: CustomerCommandDeps,
   customer: string,
   keep: string,
 ): Promise<void> {
@@ -275,7 +260,7 @@ async function expireOtherSubscriptionCheckouts(
       if (isStripeError(e) && e.statusCode === 400) continue;
       throw stripeFailure(e, "start your subscription");
     }
-    await store(deps, expired);
+    await storeForCustomer(deps, expired);
   }
 }
 
@@ -285,7 +270,7 @@ async function expireOtherSubscriptionCheckouts(
  * attempt id.
  */
 export async function startShopCheckout(
-  deps: CheckoutDeps,
+  deps: CustomerCommandDeps,
   input: z.input<typeof buyInput> & { appUrl: string },
 ): Promise<CheckoutStart> {
   const { priceId, quantity, attemptId } = buyInput.parse(input);
@@ -384,7 +369,7 @@ function stateOf(
  * Safe to call repeatedly (the page polls it until the state settles).
  */
 export async function confirmCheckout(
-  deps: CheckoutDeps,
+  deps: CustomerCommandDeps,
   input: z.input<typeof confirmInput>,
 ): Promise<CheckoutConfirmation> {
   const { sessionId } = confirmInput.parse(input);
@@ -412,9 +397,9 @@ export async function confirmCheckout(
     session.subscription && typeof session.subscription !== "string" ? session.subscription : null;
   // The subscription first, so the session's parent is current; the session is stored as Stripe
   // sends it in events (subscription as an id), and a paid one becomes an order here.
-  if (sub) await store(deps, sub);
+  if (sub) await storeForCustomer(deps, sub);
   const asSent: Stripe.Checkout.Session = { ...session, subscription: idOf(session.subscription) };
-  await store(deps, asSent);
+  await storeForCustomer(deps, asSent);
 
   const orderId = orderIdFor(session.id);
   const order =

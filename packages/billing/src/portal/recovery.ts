@@ -1,43 +1,25 @@
-import type { Db } from "@folio/db";
 import type Stripe from "stripe";
 import { z } from "zod";
-import type { Actor } from "../audit/actor.ts";
-import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { stripeCustomerIdFor } from "../records/customer-link.ts";
-import { recordHooks } from "../records/index.ts";
 import { callStripe, isStripeError, stripeFailure } from "../stripe-errors.ts";
-import { storeStripeResult } from "../sync/write-path.ts";
+import { idOf } from "../sync/kinds.ts";
+import { attemptIdSchema, storeForCustomer, type CustomerCommandDeps } from "./command.ts";
 import { currentSubscription, openInvoiceOf, type CardSummary } from "./overview.ts";
 
-type CustomerActor = Extract<Actor, { type: "customer" }>;
-interface CommandDeps {
-  db: Db;
-  stripe: Stripe;
-  clock: Clock;
-  actor: CustomerActor;
-}
-
-const attemptId = z.uuid({ message: "Reload the page and try again." });
-export const startCardUpdateInput = z.object({ attemptId });
+export const startCardUpdateInput = z.object({ attemptId: attemptIdSchema });
 export const completeCardUpdateInput = z.object({
   sessionId: z
     .string()
     .regex(/^cs_\w+$/, { message: "This link is not a card update; start again from Billing." }),
 });
-export const payOpenInvoiceInput = z.object({ attemptId });
+export const payOpenInvoiceInput = z.object({ attemptId: attemptIdSchema });
 
-const idOf = (ref: string | { id: string } | null | undefined): string | null =>
-  ref == null ? null : typeof ref === "string" ? ref : ref.id;
-
-async function customerIdOf(deps: CommandDeps): Promise<string> {
+async function customerIdOf(deps: CustomerCommandDeps): Promise<string> {
   const id = await stripeCustomerIdFor(deps.db, deps.actor.userId);
   if (!id) throw new DomainError("NOT_FOUND", "You have no billing account yet.");
   return id;
 }
-
-const store = (deps: CommandDeps, object: { id: string; object: string }) =>
-  storeStripeResult({ ...deps, hooks: recordHooks }, { object, actor: deps.actor });
 
 /**
  * Starts Stripe Checkout in setup mode so the caller can enter a new card; Stripe sends them back
@@ -45,7 +27,7 @@ const store = (deps: CommandDeps, object: { id: string; object: string }) =>
  * default. One session per attempt id.
  */
 export async function startCardUpdate(
-  deps: CommandDeps,
+  deps: CustomerCommandDeps,
   input: z.input<typeof startCardUpdateInput> & { appUrl: string },
 ): Promise<{ url: string }> {
   const { attemptId } = startCardUpdateInput.parse(input);
@@ -66,7 +48,7 @@ export async function startCardUpdate(
     ),
   );
   if (!session.url) throw new DomainError("UPSTREAM", "Stripe did not return a checkout page.");
-  await store(deps, session);
+  await storeForCustomer(deps, session);
   return { url: session.url };
 }
 
@@ -76,7 +58,7 @@ export async function startCardUpdate(
  * (which would otherwise keep charging its own default). Safe to call again for the same session.
  */
 export async function completeCardUpdate(
-  deps: CommandDeps,
+  deps: CustomerCommandDeps,
   input: z.input<typeof completeCardUpdateInput>,
 ): Promise<{ card: CardSummary | null; amountOwed: number; currency: string | null }> {
   const { sessionId } = completeCardUpdateInput.parse(input);
@@ -119,22 +101,17 @@ export async function completeCardUpdate(
     ),
   );
   const sub = await currentSubscription(deps, deps.actor.userId);
-  await storeStripeResult(
-    { ...deps, hooks: recordHooks },
-    {
-      object: customer,
-      actor: deps.actor,
-      audit: {
-        action: "payment_method.default_changed",
-        target: `customer:${customerId}`,
-        after: {
-          paymentMethod: pm.id,
-          brand: pm.card?.brand ?? null,
-          last4: pm.card?.last4 ?? null,
-        },
+  await storeForCustomer(deps, customer, {
+    audit: {
+      action: "payment_method.default_changed",
+      target: `customer:${customerId}`,
+      after: {
+        paymentMethod: pm.id,
+        brand: pm.card?.brand ?? null,
+        last4: pm.card?.last4 ?? null,
       },
     },
-  );
+  });
   if (sub) {
     const updated = await callStripe("make the new card your subscription's default", () =>
       deps.stripe.subscriptions.update(
@@ -143,9 +120,9 @@ export async function completeCardUpdate(
         { idempotencyKey: `folio-subscription-card-${session.id}` },
       ),
     );
-    await store(deps, updated);
+    await storeForCustomer(deps, updated);
   }
-  await store(deps, session);
+  await storeForCustomer(deps, session);
   const open = sub ? await openInvoiceOf(deps.db, sub.id) : null;
   return {
     card: pm.card
@@ -175,7 +152,7 @@ const AUTH_CODES = ["invoice_payment_intent_requires_action", "authentication_re
  * status) and stores them, with an audit row saying what was tried and why it did not go through.
  */
 async function recordRefusal(
-  deps: CommandDeps,
+  deps: CustomerCommandDeps,
   ids: { invoice: string; subscription: string },
   why: { code: string | null; declineCode: string | null },
 ) {
@@ -183,19 +160,14 @@ async function recordRefusal(
     deps.stripe.invoices.retrieve(ids.invoice),
     deps.stripe.subscriptions.retrieve(ids.subscription),
   ]);
-  await storeStripeResult(
-    { ...deps, hooks: recordHooks },
-    {
-      object: invoice,
-      actor: deps.actor,
-      audit: {
-        action: "invoice.payment_refused",
-        target: `invoice:${invoice.id}`,
-        after: { status: invoice.status, amountRemaining: invoice.amount_remaining, ...why },
-      },
+  await storeForCustomer(deps, invoice, {
+    audit: {
+      action: "invoice.payment_refused",
+      target: `invoice:${invoice.id}`,
+      after: { status: invoice.status, amountRemaining: invoice.amount_remaining, ...why },
     },
-  );
-  await store(deps, sub);
+  });
+  await storeForCustomer(deps, sub);
   return invoice;
 }
 
@@ -205,7 +177,7 @@ async function recordRefusal(
  * saying what to do; a bank asking for verification and an invoice paid meanwhile are outcomes.
  */
 export async function payOpenInvoice(
-  deps: CommandDeps,
+  deps: CustomerCommandDeps,
   input: z.input<typeof payOpenInvoiceInput>,
 ): Promise<PayOutcome> {
   const { attemptId } = payOpenInvoiceInput.parse(input);
@@ -238,23 +210,18 @@ export async function payOpenInvoice(
     }
     throw stripeFailure(e, "pay your invoice");
   }
-  await storeStripeResult(
-    { ...deps, hooks: recordHooks },
-    {
-      object: paid,
-      actor: deps.actor,
-      audit: {
-        action: "invoice.paid_by_customer",
-        target: `invoice:${paid.id}`,
-        before: { status: "open", amountRemaining: open.amountRemaining },
-        after: { status: paid.status, amountPaid: paid.amount_paid },
-      },
+  await storeForCustomer(deps, paid, {
+    audit: {
+      action: "invoice.paid_by_customer",
+      target: `invoice:${paid.id}`,
+      before: { status: "open", amountRemaining: open.amountRemaining },
+      after: { status: paid.status, amountPaid: paid.amount_paid },
     },
-  );
+  });
   // The money moved: a failed re-read must not turn that into an error (the webhook converges).
   await deps.stripe.subscriptions
     .retrieve(sub.id)
-    .then((s) => store(deps, s))
+    .then((s) => storeForCustomer(deps, s))
     .catch(() => undefined);
   return { outcome: "paid", amountPaid: paid.amount_paid, currency: paid.currency };
 }
