@@ -6,11 +6,12 @@ import {
   type Db,
   type WebhookEventStatus,
 } from "@folio/db";
-import { and, count, eq, gte, inArray, lt, lte, min, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, gte, inArray, like, lt, lte, min, sql, type SQL } from "drizzle-orm";
 import type { Actor } from "../audit/actor.ts";
 import { audit } from "../audit/audit.ts";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
+import { UNREACHABLE_ERROR_LIKE, unreachableSince } from "./outage.ts";
 import { PRUNED_PAYLOAD } from "./prune.ts";
 
 // Staff-facing webhook health: plain functions the tRPC router wraps.
@@ -163,7 +164,11 @@ export async function retryDeadWebhookEvents(db: Db, clock: Clock, actor?: Actor
   });
 }
 
-/** Counts per status, apply lag (age of the oldest due event) and failures in the last 24 hours. */
+/**
+ * Counts per status, apply lag (age of the oldest due event), failures in the last 24 hours, and
+ * since when Stripe has been unreachable: the start of the oldest streak of such failures among
+ * events still waiting for a retry (null when none is).
+ */
 export async function webhookStats(db: Db, clock: Clock) {
   const now = clock.now();
   const byStatus = Object.fromEntries(WEBHOOK_EVENT_STATUSES.map((s) => [s, 0])) as Record<
@@ -192,9 +197,20 @@ export async function webhookStats(db: Db, clock: Clock) {
     .from(webhookEvents)
     .where(gte(webhookEvents.lastFailedAt, new Date(now.getTime() - 24 * 3600_000)))
     .get();
+  const outage = await db
+    .select({ error: min(webhookEvents.lastError) })
+    .from(webhookEvents)
+    .where(
+      and(
+        eq(webhookEvents.status, "failed"),
+        like(webhookEvents.lastError, UNREACHABLE_ERROR_LIKE),
+      ),
+    )
+    .get();
   return {
     byStatus,
     oldestDueAt,
+    stripeUnreachableSince: unreachableSince(outage?.error ?? null),
     lagSeconds: oldestDueAt ? Math.max(0, (now.getTime() - oldestDueAt.getTime()) / 1000) : 0,
     failedLast24h: failures?.n ?? 0,
   };

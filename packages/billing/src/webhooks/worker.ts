@@ -7,10 +7,11 @@ import {
   whileClaimedBy,
   type InboxEvent,
 } from "@folio/db";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray } from "drizzle-orm";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { PlanConflictError } from "../sync/write.ts";
 import { applyInboxEvent } from "./apply.ts";
+import { stripeUnreachable, unreachableError, unreachableSince } from "./outage.ts";
 
 export interface WorkerLogger {
   info?(obj: object, msg?: string): void;
@@ -19,8 +20,12 @@ export interface WorkerLogger {
 }
 
 export interface WorkerOptions {
-  /** Failures before an event is dead-lettered. */
+  /** Failures before an event is dead-lettered (for Stripe being unreachable, also
+   * `deadLetterAfterMs`). */
   maxAttempts?: number;
+  /** How long an event may keep failing because Stripe is unreachable before it is
+   * dead-lettered: Stripe's own retry window (three days) by default. */
+  deadLetterAfterMs?: number;
   /** First retry delay; doubles per failure up to `maxBackoffMs`. */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
@@ -63,6 +68,8 @@ export interface WebhookWorker {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** Stripe retries a delivery for three days; an outage that long is worth a person's look. */
+export const DEFAULT_DEAD_LETTER_AFTER_MS = 3 * 24 * 60 * 60_000;
 /** Re-plans in a row after a plan conflict before it counts as a failed attempt. */
 const MAX_PLAN_CONFLICTS = 5;
 export const DEFAULT_LEASE_MS = 2 * 60_000;
@@ -79,8 +86,11 @@ export function backoffMs(attempts: number, base: number, cap: number): number {
  * lease, oldest `created` first (then id), and applies them one at a time in that order; several
  * workers (instances) may drain one database. An event is applied only while its row shows it
  * still due and still claimed by this worker, so it is applied once even when a claim lapsed and
- * another worker took it. Failures are retried with exponential backoff and dead-lettered after
- * `maxAttempts`.
+ * another worker took it. Failures are retried with exponential backoff, per object: an object's
+ * later events wait behind its failed one (they would overtake it), other objects' events go on —
+ * so a Stripe outage stalls only the objects whose events need a fetch. A failure is dead-lettered
+ * after `maxAttempts`, or, when Stripe was unreachable, only once that has lasted
+ * `deadLetterAfterMs` (an outage is not the event's fault; Stripe itself retries for days).
  */
 export function startWebhookWorker(
   deps: SyncDeps & { hooks?: SyncHooks; logger?: WorkerLogger },
@@ -98,6 +108,7 @@ export function startWebhookWorker(
   const { db, clock } = deps;
   const hooks = deps.hooks ?? [];
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const deadLetterAfterMs = options.deadLetterAfterMs ?? DEFAULT_DEAD_LETTER_AFTER_MS;
   const base = options.baseBackoffMs ?? 2_000;
   const cap = options.maxBackoffMs ?? 60 * 60_000;
   const pollMs = options.pollMs ?? 500;
@@ -120,9 +131,15 @@ export function startWebhookWorker(
    */
   const recordFailure = async (row: InboxEvent, err: unknown, claim: "ours" | "any") => {
     const attempts = row.attempts + 1;
-    const dead = attempts >= maxAttempts;
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const now = clock.now();
+    let message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    let dead = attempts >= maxAttempts;
+    if (stripeUnreachable(err)) {
+      // The streak started at this event's first failure of the kind (kept in its last error).
+      const since = unreachableSince(row.lastError) ?? now;
+      dead &&= now.getTime() - since.getTime() >= deadLetterAfterMs;
+      message = unreachableError(since, message);
+    }
     const recorded = await db
       .update(webhookEvents)
       .set({
@@ -187,6 +204,9 @@ export function startWebhookWorker(
   const drainOnce = async (): Promise<DrainResult> => {
     const result: DrainResult = { applied: 0, ignored: 0, failed: 0, dead: 0 };
     const done = new Set<string>();
+    // Waiting behind an earlier event of their object that failed: applied in a later drain,
+    // after it.
+    const held = new Set<string>();
     // Skipped because another worker had it: claimed back later (its lease lapsed), it is tried
     // again — a few times, so claims that keep changing hands cannot spin this loop.
     const skipped = new Map<string, number>();
@@ -200,8 +220,10 @@ export function startWebhookWorker(
       // resumes where it was.
       const rows = (
         await claimInboxEvents(db, { holder, now: new Date(claimedAt), leaseMs, limit: batchSize })
-      ).filter((r) => !done.has(r.id) && (skipped.get(r.id) ?? 0) < 3);
-      if (rows.length === 0) {
+      ).filter((r) => !done.has(r.id) && !held.has(r.id) && (skipped.get(r.id) ?? 0) < 3);
+      for (const row of await behindFailures(rows, claimedAt)) held.add(row.id);
+      const ready = rows.filter((r) => !held.has(r.id));
+      if (ready.length === 0) {
         options.onApplying?.(null);
         return result;
       }
@@ -209,7 +231,7 @@ export function startWebhookWorker(
       // lanes run side by side up to `concurrency` (PostgreSQL commits concurrently; on SQLite
       // transactions serialize anyway, so it stays 1 there).
       const lanes = new Map<string, InboxEvent[]>();
-      for (const row of rows) {
+      for (const row of ready) {
         const key = row.objectId ?? row.id;
         const lane = lanes.get(key);
         if (lane) lane.push(row);
@@ -219,7 +241,7 @@ export function startWebhookWorker(
       let renew = false;
       const runLanes = async () => {
         for (let lane = queue.shift(); lane; lane = queue.shift()) {
-          for (const row of lane) {
+          for (const [i, row] of lane.entries()) {
             if (performance.now() - since >= yieldEveryMs) {
               await new Promise<void>((resolve) => setImmediate(resolve));
               since = performance.now();
@@ -230,7 +252,10 @@ export function startWebhookWorker(
               renew = true;
               return;
             }
-            await applyRow(row);
+            if (!(await applyRow(row))) {
+              for (const later of lane.slice(i + 1)) held.add(later.id);
+              break;
+            }
           }
         }
       };
@@ -238,25 +263,54 @@ export function startWebhookWorker(
       if (stopped) return result;
     }
 
-    /** Applies one claimed event; a failure is recorded for a retry. */
-    async function applyRow(row: InboxEvent): Promise<void> {
+    /** Applies one claimed event; a failure is recorded for a retry. False when it failed and
+     * its object's later events must wait. */
+    async function applyRow(row: InboxEvent): Promise<boolean> {
       options.onApplying?.(row.id);
       try {
         const writes = await applyOnce(row);
         if (writes === null) {
           skipped.set(row.id, (skipped.get(row.id) ?? 0) + 1);
-          return;
+          return true;
         }
         done.add(row.id);
         if (writes.length === 0) result.ignored++;
         else result.applied++;
+        return true;
       } catch (err) {
         done.add(row.id);
         const dead = await recordFailure(row, err, "ours");
         if (dead === true) result.dead++;
         else if (dead === false) result.failed++;
+        // Dead-lettered, it no longer holds its object back (it waits for a person).
+        return dead !== false;
       }
     }
+  };
+
+  /** Claimed events whose object has an earlier event waiting for its retry. */
+  const behindFailures = async (rows: InboxEvent[], now: number): Promise<InboxEvent[]> => {
+    const objects = [...new Set(rows.flatMap((r) => (r.objectId ? [r.objectId] : [])))];
+    if (objects.length === 0) return [];
+    const waiting = await db
+      .select({
+        id: webhookEvents.id,
+        objectId: webhookEvents.objectId,
+        created: webhookEvents.created,
+      })
+      .from(webhookEvents)
+      .where(
+        and(
+          eq(webhookEvents.status, "failed"),
+          gt(webhookEvents.nextAttemptAt, new Date(now)),
+          inArray(webhookEvents.objectId, objects),
+        ),
+      );
+    if (waiting.length === 0) return [];
+    const before = (a: { created: Date; id: string }, b: { created: Date; id: string }) =>
+      a.created.getTime() < b.created.getTime() ||
+      (a.created.getTime() === b.created.getTime() && a.id < b.id);
+    return rows.filter((r) => waiting.some((w) => w.objectId === r.objectId && before(w, r)));
   };
 
   const drain = () => exclusive(drainOnce);

@@ -200,6 +200,27 @@ describe("webhooks router", () => {
       oldestDueAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
       lagSeconds: 90,
       failedLast24h: 1,
+      stripeUnreachableSince: null,
     });
+  });
+
+  it("says since when Stripe has been unreachable while events wait on it", async () => {
+    const { db, clock, caller } = await setup();
+    const support = await insertUser(db, "support");
+    await event(db, clock, "evt_late", "invoice.paid", "in_1");
+    await event(db, clock, "evt_early", "invoice.paid", "in_2");
+    await event(db, clock, "evt_bug", "customer.updated");
+    const since = (iso: string) =>
+      `Stripe unreachable since ${iso}: StripeConnectionError: An error occurred with our connection to Stripe.`;
+    await setStatus(db, "evt_late", "failed", since("2026-01-01T00:10:00.000Z"));
+    await setStatus(db, "evt_early", "failed", since("2026-01-01T00:02:30.000Z"));
+    await setStatus(db, "evt_bug", "failed", "Error: ledger unavailable");
+    expect((await caller(support).admin.webhooks.stats()).stripeUnreachableSince).toBe(
+      "2026-01-01T00:02:30.000Z",
+    );
+    // Applied since (Stripe answered again): no longer waiting on it.
+    await setStatus(db, "evt_early", "applied");
+    await setStatus(db, "evt_late", "applied");
+    expect((await caller(support).admin.webhooks.stats()).stripeUnreachableSince).toBeNull();
   });
 });

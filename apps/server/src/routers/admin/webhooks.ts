@@ -95,6 +95,7 @@ export const webhooksRouter = router({
       oldestDueAt: iso(s.oldestDueAt),
       lagSeconds: s.lagSeconds,
       failedLast24h: s.failedLast24h,
+      stripeUnreachableSince: iso(s.stripeUnreachableSince),
     };
   }),
 });

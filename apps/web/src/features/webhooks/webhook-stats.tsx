@@ -1,9 +1,15 @@
 import { useQuery } from "@tanstack/react-query";
 import type { LucideIcon } from "lucide-react";
-import { AlertTriangleIcon, CheckCircle2Icon, ClockIcon, SkullIcon } from "lucide-react";
+import {
+  AlertTriangleIcon,
+  CheckCircle2Icon,
+  ClockIcon,
+  CloudOffIcon,
+  SkullIcon,
+} from "lucide-react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatCount, formatDuration } from "@/lib/format";
+import { formatCount, formatDateTime, formatDuration } from "@/lib/format";
 import { trpc } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 
@@ -41,6 +47,27 @@ function Kpi({
   );
 }
 
+/** Stripe's API stopped answering the worker: say since when and what it means for the inbox. */
+function StripeUnreachable({ since }: { since: string }) {
+  return (
+    <div
+      role="alert"
+      className="flex items-start gap-3 rounded-xl border border-destructive/40 bg-destructive/5 p-4 text-sm sm:col-span-2 xl:col-span-4"
+    >
+      <CloudOffIcon className="mt-0.5 size-4 shrink-0 text-destructive" aria-hidden="true" />
+      <div className="space-y-1">
+        <p className="font-medium">
+          Stripe unreachable since <time dateTime={since}>{formatDateTime(since)}</time>
+        </p>
+        <p className="text-muted-foreground">
+          Events that need to fetch from Stripe are waiting and retried with backoff; the rest keep
+          applying. Nothing is dead-lettered for the outage until it has lasted three days.
+        </p>
+      </div>
+    </div>
+  );
+}
+
 /** Health of the webhook pipeline at a glance; refreshed while the page is open. */
 export function WebhookStats() {
   const stats = useQuery({ ...trpc.admin.webhooks.stats.queryOptions(), refetchInterval: 15_000 });
@@ -57,9 +84,10 @@ export function WebhookStats() {
   // The inbox below shows the error with a retry; the figures just stay out of the way.
   if (stats.isError) return null;
 
-  const { byStatus, lagSeconds, oldestDueAt, failedLast24h } = stats.data;
+  const { byStatus, lagSeconds, oldestDueAt, failedLast24h, stripeUnreachableSince } = stats.data;
   return (
     <section aria-label="Webhook health" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+      {stripeUnreachableSince && <StripeUnreachable since={stripeUnreachableSince} />}
       <Kpi
         label="Applied"
         value={formatCount(byStatus.applied)}
