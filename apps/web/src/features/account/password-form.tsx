@@ -1,34 +1,20 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
-import { Loader2Icon } from "lucide-react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import {
-  Form,
-  FormControl,
-  FormDescription,
-  FormField,
-  FormItem,
-  FormLabel,
-  FormMessage,
-} from "@/components/ui/form";
-import { Input } from "@/components/ui/input";
+import { Form } from "@/components/ui/form";
+import { newPasswordField, PASSWORD_MIN_LENGTH } from "@/features/auth/fields";
 import { FormAlert } from "@/features/auth/form-alert";
+import { SubmitButton, TextField } from "@/features/auth/form-fields";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
-
-const MIN = 10;
 
 const passwordSchema = z
   .object({
     currentPassword: z.string().min(1, { error: "Enter your current password." }),
-    newPassword: z
-      .string()
-      .min(MIN, { error: `Use at least ${MIN} characters for your password.` })
-      .max(256, { error: "Passwords can be at most 256 characters." }),
+    newPassword: newPasswordField,
     confirmPassword: z.string(),
   })
   .refine((v) => v.newPassword === v.confirmPassword, {
@@ -82,50 +68,31 @@ export function PasswordForm() {
             }
           >
             <FormAlert message={form.formState.errors.root?.server?.message} />
-            <FormField
+            <TextField
               control={form.control}
               name="currentPassword"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Current password</FormLabel>
-                  <FormControl>
-                    <Input type="password" autoComplete="current-password" {...field} />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="Current password"
+              type="password"
+              autoComplete="current-password"
             />
-            <FormField
+            <TextField
               control={form.control}
               name="newPassword"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>New password</FormLabel>
-                  <FormControl>
-                    <Input type="password" autoComplete="new-password" {...field} />
-                  </FormControl>
-                  <FormDescription>At least {MIN} characters.</FormDescription>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="New password"
+              type="password"
+              autoComplete="new-password"
+              description={`At least ${PASSWORD_MIN_LENGTH} characters.`}
             />
-            <FormField
+            <TextField
               control={form.control}
               name="confirmPassword"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>New password again</FormLabel>
-                  <FormControl>
-                    <Input type="password" autoComplete="new-password" {...field} />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="New password again"
+              type="password"
+              autoComplete="new-password"
             />
-            <Button type="submit" disabled={change.isPending}>
-              {change.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
-              {change.isPending ? "Changing…" : "Change password"}
-            </Button>
+            <SubmitButton pending={change.isPending} pendingLabel="Changing…">
+              Change password
+            </SubmitButton>
           </form>
         </Form>
       </CardContent>

@@ -1,39 +1,22 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "@tanstack/react-router";
-import { Loader2Icon } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import {
-  Form,
-  FormControl,
-  FormDescription,
-  FormField,
-  FormItem,
-  FormLabel,
-  FormMessage,
-} from "@/components/ui/form";
-import { Input } from "@/components/ui/input";
+import { Form } from "@/components/ui/form";
+import { emailField, nameField } from "@/features/auth/fields";
 import { FormAlert } from "@/features/auth/form-alert";
+import { SubmitButton, TextField } from "@/features/auth/form-fields";
 import { meQueryKey, type Me } from "@/features/auth/session";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
 
 const profileSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, { error: "Enter your name." })
-    .max(100, { error: "Names can be at most 100 characters." }),
-  email: z
-    .string()
-    .trim()
-    .min(1, { error: "Enter your email address." })
-    .pipe(z.email({ error: "Enter a valid email address, like name@example.com." })),
+  name: nameField,
+  email: emailField,
   currentPassword: z.string().min(1, { error: "Enter your current password to confirm." }),
 });
 
@@ -91,50 +74,25 @@ export function ProfileForm({ me }: { me: Me }) {
             }
           >
             <FormAlert message={form.formState.errors.root?.server?.message} />
-            <FormField
-              control={form.control}
-              name="name"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Name</FormLabel>
-                  <FormControl>
-                    <Input autoComplete="name" {...field} />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
-            />
-            <FormField
+            <TextField control={form.control} name="name" label="Name" autoComplete="name" />
+            <TextField
               control={form.control}
               name="email"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Email</FormLabel>
-                  <FormControl>
-                    <Input type="email" autoComplete="email" {...field} />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="Email"
+              type="email"
+              autoComplete="email"
             />
-            <FormField
+            <TextField
               control={form.control}
               name="currentPassword"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Current password</FormLabel>
-                  <FormControl>
-                    <Input type="password" autoComplete="current-password" {...field} />
-                  </FormControl>
-                  <FormDescription>Confirms it's you making the change.</FormDescription>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="Current password"
+              type="password"
+              autoComplete="current-password"
+              description="Confirms it's you making the change."
             />
-            <Button type="submit" disabled={save.isPending}>
-              {save.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
-              {save.isPending ? "Saving…" : "Save name and email"}
-            </Button>
+            <SubmitButton pending={save.isPending} pendingLabel="Saving…">
+              Save name and email
+            </SubmitButton>
           </form>
         </Form>
       </CardContent>

@@ -1,33 +1,21 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link, useRouter } from "@tanstack/react-router";
-import { Loader2Icon } from "lucide-react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
 import { DocumentTitle } from "@/components/document-title";
-import { Button } from "@/components/ui/button";
-import {
-  Form,
-  FormControl,
-  FormField,
-  FormItem,
-  FormLabel,
-  FormMessage,
-} from "@/components/ui/form";
-import { Input } from "@/components/ui/input";
+import { Form } from "@/components/ui/form";
 import { AuthLayout } from "@/features/auth/auth-layout";
+import { emailField } from "@/features/auth/fields";
 import { FormAlert } from "@/features/auth/form-alert";
+import { SubmitButton, TextField } from "@/features/auth/form-fields";
 import { homeFor, rememberSession } from "@/features/auth/session";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
 
 const signInSchema = z.object({
-  email: z
-    .string()
-    .trim()
-    .min(1, { error: "Enter your email address." })
-    .pipe(z.email({ error: "Enter a valid email address, like name@example.com." })),
+  email: emailField,
   password: z.string().min(1, { error: "Enter your password." }),
 });
 
@@ -75,42 +63,25 @@ export function SignInPage() {
             onSubmit={(event) => void form.handleSubmit((values) => signIn.mutate(values))(event)}
           >
             <FormAlert message={form.formState.errors.root?.server?.message} />
-            <FormField
+            <TextField
               control={form.control}
               name="email"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Email</FormLabel>
-                  <FormControl>
-                    <Input
-                      type="email"
-                      autoComplete="email"
-                      placeholder="you@company.com"
-                      autoFocus
-                      {...field}
-                    />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="Email"
+              type="email"
+              autoComplete="email"
+              placeholder="you@company.com"
+              autoFocus
             />
-            <FormField
+            <TextField
               control={form.control}
               name="password"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Password</FormLabel>
-                  <FormControl>
-                    <Input type="password" autoComplete="current-password" {...field} />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="Password"
+              type="password"
+              autoComplete="current-password"
             />
-            <Button type="submit" className="w-full" disabled={signIn.isPending}>
-              {signIn.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
-              {signIn.isPending ? "Signing in…" : "Sign in"}
-            </Button>
+            <SubmitButton className="w-full" pending={signIn.isPending} pendingLabel="Signing in…">
+              Sign in
+            </SubmitButton>
           </form>
         </Form>
         <p className="text-center text-sm text-muted-foreground">

@@ -1,49 +1,28 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link, useRouter } from "@tanstack/react-router";
-import { Loader2Icon } from "lucide-react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
 import { DocumentTitle } from "@/components/document-title";
-import { Button } from "@/components/ui/button";
-import {
-  Form,
-  FormControl,
-  FormDescription,
-  FormField,
-  FormItem,
-  FormLabel,
-  FormMessage,
-} from "@/components/ui/form";
-import { Input } from "@/components/ui/input";
+import { Form } from "@/components/ui/form";
 import { AuthLayout } from "@/features/auth/auth-layout";
+import {
+  emailField,
+  nameField,
+  newPasswordField,
+  PASSWORD_MIN_LENGTH,
+} from "@/features/auth/fields";
 import { FormAlert } from "@/features/auth/form-alert";
+import { SubmitButton, TextField } from "@/features/auth/form-fields";
 import { homeFor, rememberSession } from "@/features/auth/session";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
 
-const PASSWORD_MIN_LENGTH = 10;
-
-// Mirrors the server's rules so most mistakes are caught before a round trip; the server
-// still decides, and its messages land on the same fields.
 const signUpSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, { error: "Enter your name." })
-    .max(100, { error: "Names can be at most 100 characters." }),
-  email: z
-    .string()
-    .trim()
-    .min(1, { error: "Enter your email address." })
-    .pipe(z.email({ error: "Enter a valid email address, like name@example.com." })),
-  password: z
-    .string()
-    .min(PASSWORD_MIN_LENGTH, {
-      error: `Use at least ${PASSWORD_MIN_LENGTH} characters for your password.`,
-    })
-    .max(256, { error: "Passwords can be at most 256 characters." }),
+  name: nameField,
+  email: emailField,
+  password: newPasswordField,
 });
 
 const routeApi = getRouteApi("/sign-up");
@@ -87,55 +66,37 @@ export function SignUpPage() {
             onSubmit={(event) => void form.handleSubmit((values) => signUp.mutate(values))(event)}
           >
             <FormAlert message={form.formState.errors.root?.server?.message} />
-            <FormField
+            <TextField
               control={form.control}
               name="name"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Name</FormLabel>
-                  <FormControl>
-                    <Input autoComplete="name" placeholder="Jane Doe" autoFocus {...field} />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="Name"
+              autoComplete="name"
+              placeholder="Jane Doe"
+              autoFocus
             />
-            <FormField
+            <TextField
               control={form.control}
               name="email"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Email</FormLabel>
-                  <FormControl>
-                    <Input
-                      type="email"
-                      autoComplete="email"
-                      placeholder="you@company.com"
-                      {...field}
-                    />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="Email"
+              type="email"
+              autoComplete="email"
+              placeholder="you@company.com"
             />
-            <FormField
+            <TextField
               control={form.control}
               name="password"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Password</FormLabel>
-                  <FormControl>
-                    <Input type="password" autoComplete="new-password" {...field} />
-                  </FormControl>
-                  <FormDescription>At least {PASSWORD_MIN_LENGTH} characters.</FormDescription>
-                  <FormMessage />
-                </FormItem>
-              )}
+              label="Password"
+              type="password"
+              autoComplete="new-password"
+              description={`At least ${PASSWORD_MIN_LENGTH} characters.`}
             />
-            <Button type="submit" className="w-full" disabled={signUp.isPending}>
-              {signUp.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
-              {signUp.isPending ? "Creating account…" : "Create account"}
-            </Button>
+            <SubmitButton
+              className="w-full"
+              pending={signUp.isPending}
+              pendingLabel="Creating account…"
+            >
+              Create account
+            </SubmitButton>
           </form>
         </Form>
         <p className="text-center text-sm text-muted-foreground">

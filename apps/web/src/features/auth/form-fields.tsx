@@ -1,0 +1,72 @@
+import { Loader2Icon } from "lucide-react";
+import type { ComponentProps, ReactNode } from "react";
+import type { ControllerProps, FieldPath, FieldValues } from "react-hook-form";
+import { Button } from "@/components/ui/button";
+import {
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+} from "@/components/ui/form";
+import { Input } from "@/components/ui/input";
+
+// The pieces every auth and account form is made of, so they look and behave alike.
+
+type TextFieldProps<T extends FieldValues, N extends FieldPath<T>> = Omit<
+  ComponentProps<typeof Input>,
+  "name"
+> & {
+  control: ControllerProps<T, N>["control"];
+  name: N;
+  label: string;
+  /** A hint under the input (linked to it for screen readers). */
+  description?: ReactNode;
+};
+
+/** A labelled input bound to a react-hook-form field, with its hint and error message. */
+export function TextField<T extends FieldValues, N extends FieldPath<T>>({
+  control,
+  name,
+  label,
+  description,
+  ...input
+}: TextFieldProps<T, N>) {
+  return (
+    <FormField
+      control={control}
+      name={name}
+      render={({ field }) => (
+        <FormItem>
+          <FormLabel>{label}</FormLabel>
+          <FormControl>
+            <Input {...input} {...field} />
+          </FormControl>
+          {description && <FormDescription>{description}</FormDescription>}
+          <FormMessage />
+        </FormItem>
+      )}
+    />
+  );
+}
+
+/** A form's submit button: disabled with a spinner and `pendingLabel` while the request runs. */
+export function SubmitButton({
+  pending,
+  pendingLabel,
+  children,
+  className,
+}: {
+  pending: boolean;
+  pendingLabel: string;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <Button type="submit" className={className} disabled={pending}>
+      {pending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+      {pending ? pendingLabel : children}
+    </Button>
+  );
+}
