@@ -22,7 +22,7 @@ async function ensureDemoCredit(stripe: Stripe, customerId: string): Promise<voi
     {
       amount: -1500,
       currency: "usd",
-      description: "Goodwill credit: sorry about the late shipment in March",
+      description: "Goodwill credit from the Quire team",
       metadata: DEMO_MARK,
     },
     { idempotencyKey: `folio-demo-credit-${customerId}` },
