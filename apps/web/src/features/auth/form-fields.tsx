@@ -1,7 +1,6 @@
-import { Loader2Icon } from "lucide-react";
 import type { ComponentProps, ReactNode } from "react";
 import type { ControllerProps, FieldPath, FieldValues } from "react-hook-form";
-import { Button } from "@/components/ui/button";
+import { PendingButton } from "@/components/pending-button";
 import {
   FormControl,
   FormDescription,
@@ -64,9 +63,8 @@ export function SubmitButton({
   className?: string;
 }) {
   return (
-    <Button type="submit" className={className} disabled={pending}>
-      {pending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+    <PendingButton type="submit" className={className} pending={pending}>
       {pending ? pendingLabel : children}
-    </Button>
+    </PendingButton>
   );
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Loader2Icon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { PendingButton } from "@/components/pending-button";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -126,8 +126,8 @@ export function ConfirmDialog({
               Not now
             </Button>
           </DialogClose>
-          <Button
-            disabled={confirm.isPending}
+          <PendingButton
+            pending={confirm.isPending}
             onClick={() =>
               confirm.mutate({
                 subscriptionId: p.subscriptionId,
@@ -139,9 +139,8 @@ export function ConfirmDialog({
               })
             }
           >
-            {confirm.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
             {now ? `Pay ${money(p.dueNow)} and switch` : "Schedule change"}
-          </Button>
+          </PendingButton>
         </DialogFooter>
       </DialogContent>
     </Dialog>

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { CalendarClockIcon, Loader2Icon } from "lucide-react";
+import { CalendarClockIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { Button } from "@/components/ui/button";
+import { PendingButton } from "@/components/pending-button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { FormAlert } from "@/features/auth/form-alert";
 import { formatDate, formatMoney } from "@/features/billing/format";
@@ -57,17 +57,16 @@ export function PendingChangeCard({
           </p>
         )}
         <FormAlert message={error} />
-        <Button
+        <PendingButton
           variant="outline"
-          disabled={cancel.isPending}
+          pending={cancel.isPending}
           onClick={() => {
             setError(undefined);
             cancel.mutate({ subscriptionId, attemptId });
           }}
         >
-          {cancel.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
           Cancel scheduled change
-        </Button>
+        </PendingButton>
       </CardContent>
     </Card>
   );

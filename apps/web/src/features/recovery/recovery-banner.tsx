@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { AlertTriangleIcon, ExternalLinkIcon, Loader2Icon } from "lucide-react";
+import { AlertTriangleIcon, ExternalLinkIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { PendingButton } from "@/components/pending-button";
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -12,7 +13,6 @@ import {
   AlertDialogTitle,
   AlertDialogTrigger,
 } from "@/components/ui/alert-dialog";
-import { Button } from "@/components/ui/button";
 import { formatMoney } from "@/features/billing/format";
 import type { Overview } from "@/features/billing/overview/types";
 import { useCardUpdate } from "@/features/recovery/use-card-update";
@@ -119,10 +119,9 @@ export function RecoveryBanner({ owed, status }: { owed: Owed; status: string })
       <div className="flex flex-wrap gap-2">
         <AlertDialog open={confirming} onOpenChange={setConfirming}>
           <AlertDialogTrigger asChild>
-            <Button variant="destructive" disabled={pay.isPending}>
-              {pay.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+            <PendingButton variant="destructive" pending={pay.isPending}>
               Pay {amount} now
-            </Button>
+            </PendingButton>
           </AlertDialogTrigger>
           <AlertDialogContent>
             <AlertDialogHeader>
@@ -134,17 +133,15 @@ export function RecoveryBanner({ owed, status }: { owed: Owed; status: string })
             </AlertDialogHeader>
             <AlertDialogFooter>
               <AlertDialogCancel disabled={pay.isPending}>Not now</AlertDialogCancel>
-              <Button disabled={pay.isPending} onClick={() => pay.mutate({ attemptId })}>
-                {pay.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+              <PendingButton pending={pay.isPending} onClick={() => pay.mutate({ attemptId })}>
                 Pay {amount}
-              </Button>
+              </PendingButton>
             </AlertDialogFooter>
           </AlertDialogContent>
         </AlertDialog>
-        <Button variant="outline" disabled={update.isPending} onClick={update.start}>
-          {update.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+        <PendingButton variant="outline" pending={update.isPending} onClick={update.start}>
           Update card
-        </Button>
+        </PendingButton>
       </div>
     </section>
   );

@@ -1,10 +1,10 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Loader2Icon } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
+import { PendingButton } from "@/components/pending-button";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
@@ -166,10 +166,9 @@ export function CancelDialog({ planName, endsOn }: { planName: string; endsOn: s
                   Keep my plan
                 </Button>
               </DialogClose>
-              <Button type="submit" variant="destructive" disabled={cancel.isPending}>
-                {cancel.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+              <PendingButton type="submit" variant="destructive" pending={cancel.isPending}>
                 Cancel on {date}
-              </Button>
+              </PendingButton>
             </DialogFooter>
           </form>
         </Form>

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { CreditCardIcon, Loader2Icon } from "lucide-react";
-import { Button } from "@/components/ui/button";
+import { CreditCardIcon } from "lucide-react";
+import { PendingButton } from "@/components/pending-button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useCardUpdate } from "@/features/recovery/use-card-update";
@@ -54,10 +54,14 @@ export function PaymentMethodCard({ className }: { className?: string }) {
       </CardHeader>
       <CardContent className="space-y-4">
         {body}
-        <Button variant="outline" size="sm" disabled={update.isPending} onClick={update.start}>
-          {update.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+        <PendingButton
+          variant="outline"
+          size="sm"
+          pending={update.isPending}
+          onClick={update.start}
+        >
           {card.data ? "Replace card" : "Add a card"}
-        </Button>
+        </PendingButton>
       </CardContent>
     </Card>
   );

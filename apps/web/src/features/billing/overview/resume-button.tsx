@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Loader2Icon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { Button } from "@/components/ui/button";
+import { PendingButton } from "@/components/pending-button";
 import { errorInfo } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";
 
@@ -24,9 +23,8 @@ export function ResumeButton({ planName }: { planName: string }) {
     }),
   );
   return (
-    <Button disabled={resume.isPending} onClick={() => resume.mutate({ attemptId })}>
-      {resume.isPending && <Loader2Icon className="animate-spin" aria-hidden="true" />}
+    <PendingButton pending={resume.isPending} onClick={() => resume.mutate({ attemptId })}>
       Resume subscription
-    </Button>
+    </PendingButton>
   );
 }
