@@ -1,5 +1,5 @@
 import { stripeCustomers, stripeInvoices, webhookEvents } from "@folio/db";
-import { desc, eq, max } from "drizzle-orm";
+import { desc, eq, gt, max } from "drizzle-orm";
 import type { SyncDeps } from "./hooks.ts";
 import { idOf, type MirrorKind, type StripeObject } from "./kinds.ts";
 
@@ -13,6 +13,14 @@ import { idOf, type MirrorKind, type StripeObject } from "./kinds.ts";
 // and the object's own later events (stamped in that same time) still order after the fetch.
 
 const SCAN = 100;
+
+/** Which clock a customer or invoice is on never changes: remembered per Stripe client (one
+ * account) across units of work, so applying an event rarely asks Stripe. */
+const knownClocks = new WeakMap<object, Map<string, string | null>>();
+
+/** Per database: the newest inbox event seen by the last scan, and the newest of Stripe's own
+ * time among them. */
+const inboxScans = new WeakMap<object, { newest: number; own: number }>();
 
 /** Whose time stamps an object's events: a test clock's id, null for Stripe's own clock, or
  * undefined when that cannot be told now (its customer is unknown here and Stripe unreachable). */
@@ -70,41 +78,76 @@ export class FetchVersions {
 
   /** A lower bound of Stripe's own "now": the newest event of an object on no test clock. */
   stripeNow(): Promise<number> {
-    return (this.stripeNowMs ??= this.computeStripeNow());
+    // No events of Stripe's own time anywhere: nothing can conflict, our clock is as good as any.
+    return (this.stripeNowMs ??= this.computeStripeNow().then(
+      (latest) => latest || this.deps.clock.now().getTime(),
+    ));
   }
 
   private async computeStripeNow(): Promise<number> {
-    let latest = 0;
-    if (this.options.askStripe) {
-      try {
-        let seen = 0;
-        for await (const e of this.deps.stripe.events.list({ limit: 20 })) {
+    const [api, inbox] = await Promise.all([
+      this.options.askStripe ? this.stripeNowFromApi() : 0,
+      this.stripeNowFromInbox(),
+    ]);
+    return Math.max(api, inbox);
+  }
+
+  /** The newest event Stripe lists that is of its own time (one small page, usually). */
+  private async stripeNowFromApi(): Promise<number> {
+    try {
+      let page = await this.deps.stripe.events.list({ limit: 1 });
+      for (let seen = 0; ;) {
+        for (const e of page.data) {
           const o = e.data.object as unknown as StripeObject;
-          if ((await this.domainOf(null, o)) === null) {
-            latest = e.created * 1000;
-            break;
-          }
-          if (++seen >= SCAN) break;
+          if ((await this.domainOf(null, o)) === null) return e.created * 1000;
         }
-      } catch {
-        // Listing events is an optimisation of the version; the inbox bound still holds.
+        seen += page.data.length;
+        const last = page.data.at(-1);
+        if (!page.has_more || !last || seen >= SCAN) return 0;
+        page = await this.deps.stripe.events.list({ limit: 20, starting_after: last.id });
       }
+    } catch {
+      // Listing events is an optimisation of the version; the inbox bound still holds.
+      return 0;
     }
-    const rows = await this.deps.db
-      .select({ created: webhookEvents.created, payload: webhookEvents.payload })
+  }
+
+  /**
+   * The newest inbox event of Stripe's own time. Remembered per database: only events newer than
+   * the last scan are looked at again (one that arrived late, older than that, can only make
+   * the bound weaker — it stays a lower bound).
+   */
+  private async stripeNowFromInbox(): Promise<number> {
+    const { db } = this.deps;
+    const row = await db
+      .select({ latest: max(webhookEvents.created) })
       .from(webhookEvents)
-      .orderBy(desc(webhookEvents.created))
-      .limit(SCAN);
-    for (const row of rows) {
-      if (row.created.getTime() <= latest) break;
-      const o = objectOf(row.payload);
-      if (o && (await this.domainOf(null, o)) === null) {
-        latest = row.created.getTime();
-        break;
+      .get();
+    const newest = row?.latest ? row.latest.getTime() : 0;
+    const known = inboxScans.get(db);
+    if (known && known.newest >= newest) return known.own;
+    let own = known?.own ?? 0;
+    const after = new Date(known?.newest ?? -1);
+    // Newest first, a few rows at a time: the newest is usually of Stripe's own time already.
+    scan: for (let offset = 0, size = 1; offset < SCAN; offset += size, size = 20) {
+      const rows = await db
+        .select({ created: webhookEvents.created, payload: webhookEvents.payload })
+        .from(webhookEvents)
+        .where(gt(webhookEvents.created, after))
+        .orderBy(desc(webhookEvents.created), desc(webhookEvents.id))
+        .limit(size)
+        .offset(offset);
+      for (const r of rows) {
+        const o = objectOf(r.payload);
+        if (o && (await this.domainOf(null, o)) === null) {
+          own = Math.max(own, r.created.getTime());
+          break scan;
+        }
       }
+      if (rows.length < size) break;
     }
-    // No events of Stripe's own time anywhere: nothing can conflict, our clock is as good as any.
-    return latest > 0 ? latest : this.deps.clock.now().getTime();
+    inboxScans.set(db, { newest, own });
+    return own;
   }
 
   private clockNow(clockId: string): Promise<number> {
@@ -175,11 +218,17 @@ export class FetchVersions {
     id: string,
     retrieve: () => Promise<StripeObject>,
   ): Promise<TimeDomain> {
+    let known = knownClocks.get(this.deps.stripe);
+    if (!known) knownClocks.set(this.deps.stripe, (known = new Map<string, string | null>()));
+    const hit = known.get(id);
+    if (hit !== undefined) return hit;
     const row = await this.deps.db.select({ raw: t.raw }).from(t).where(eq(t.id, id)).get();
     const raw = row?.raw ?? (await retrieve().catch(() => undefined));
     if (raw === undefined) return undefined;
-    const clock = (raw as { test_clock?: string | { id: string } | null }).test_clock;
-    return idOf(clock ?? null);
+    const clock = idOf((raw as { test_clock?: string | { id: string } | null }).test_clock ?? null);
+    if (known.size > 10_000) known.clear();
+    known.set(id, clock);
+    return clock;
   }
 }
 
