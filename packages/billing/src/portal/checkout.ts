@@ -18,6 +18,7 @@ import { callStripe, isStripeError, stripeFailure } from "../stripe-errors.ts";
 import { idOf } from "../sync/kinds.ts";
 import {
   attemptIdSchema,
+  customersCheckoutSession,
   storeForCustomer,
   type CustomerActor,
   type CustomerCommandDeps,
@@ -380,18 +381,12 @@ export async function confirmCheckout(
   const customerId = await stripeCustomerIdFor(deps.db, deps.actor.userId);
   if (!customerId) throw notFound;
 
-  let session: Stripe.Checkout.Session;
-  try {
-    session = await deps.stripe.checkout.sessions.retrieve(sessionId, {
-      expand: ["subscription"],
-    });
-  } catch (e) {
-    if (isStripeError(e) && e.statusCode === 404) throw notFound;
-    throw stripeFailure(e, "confirm your checkout");
-  }
-  if (idOf(session.customer) !== customerId) throw notFound;
-  const mode = session.mode;
-  if (mode !== "subscription" && mode !== "payment") throw notFound;
+  const session = await customersCheckoutSession(deps.stripe, customerId, sessionId, {
+    modes: ["subscription", "payment"],
+    expand: ["subscription"],
+    doing: "confirm your checkout",
+    notFound,
+  });
 
   const sub =
     session.subscription && typeof session.subscription !== "string" ? session.subscription : null;
@@ -408,7 +403,8 @@ export async function confirmCheckout(
       : undefined;
   return {
     state: stateOf(session, sub, order !== undefined),
-    mode: mode as CheckoutConfirmation["mode"],
+    // customersCheckoutSession let only these two modes through.
+    mode: session.mode as CheckoutConfirmation["mode"],
     subscription: sub
       ? {
           id: sub.id,

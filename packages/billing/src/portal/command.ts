@@ -3,7 +3,10 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import type { Actor } from "../audit/actor.ts";
 import type { Clock } from "../clock.ts";
+import type { DomainError } from "../errors.ts";
 import { recordHooks } from "../records/index.ts";
+import { isStripeError, stripeFailure } from "../stripe-errors.ts";
+import { idOf } from "../sync/kinds.ts";
 import { storeStripeResult, type StoreStripeResultInput } from "../sync/write-path.ts";
 
 // What the customer portal's commands share: who may call them, the attempt id that makes a
@@ -36,4 +39,33 @@ export function storeForCustomer(
     { ...deps, hooks: recordHooks },
     { object, actor: deps.actor, ...extra },
   );
+}
+
+/**
+ * The Checkout session `sessionId` from Stripe, if it is `customerId`'s and in one of `modes`.
+ * Another customer's session, one in another mode and one Stripe does not know all throw
+ * `notFound`: from outside they look exactly alike. Other Stripe failures say what `doing` was.
+ */
+export async function customersCheckoutSession(
+  stripe: Stripe,
+  customerId: string,
+  sessionId: string,
+  opts: {
+    modes: readonly Stripe.Checkout.Session.Mode[];
+    expand: string[];
+    doing: string;
+    notFound: DomainError;
+  },
+): Promise<Stripe.Checkout.Session> {
+  let session: Stripe.Checkout.Session;
+  try {
+    session = await stripe.checkout.sessions.retrieve(sessionId, { expand: opts.expand });
+  } catch (e) {
+    if (isStripeError(e) && e.statusCode === 404) throw opts.notFound;
+    throw stripeFailure(e, opts.doing);
+  }
+  if (idOf(session.customer) !== customerId || !opts.modes.includes(session.mode)) {
+    throw opts.notFound;
+  }
+  return session;
 }

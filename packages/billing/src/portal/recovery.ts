@@ -3,8 +3,12 @@ import { z } from "zod";
 import { DomainError } from "../errors.ts";
 import { stripeCustomerIdFor } from "../records/customer-link.ts";
 import { callStripe, isStripeError, stripeFailure } from "../stripe-errors.ts";
-import { idOf } from "../sync/kinds.ts";
-import { attemptIdSchema, storeForCustomer, type CustomerCommandDeps } from "./command.ts";
+import {
+  attemptIdSchema,
+  customersCheckoutSession,
+  storeForCustomer,
+  type CustomerCommandDeps,
+} from "./command.ts";
 import { currentSubscription, openInvoiceOf, type CardSummary } from "./overview.ts";
 
 export const startCardUpdateInput = z.object({ attemptId: attemptIdSchema });
@@ -67,17 +71,12 @@ export async function completeCardUpdate(
     "NOT_FOUND",
     "We could not find this card update. Start again from Billing.",
   );
-  let session: Stripe.Checkout.Session;
-  try {
-    session = await deps.stripe.checkout.sessions.retrieve(sessionId, {
-      expand: ["setup_intent.payment_method"],
-    });
-  } catch (e) {
-    if (isStripeError(e) && e.statusCode === 404) throw notYours;
-    throw stripeFailure(e, "check your new card");
-  }
-  // Another customer's session looks exactly like one that does not exist.
-  if (idOf(session.customer) !== customerId || session.mode !== "setup") throw notYours;
+  const session = await customersCheckoutSession(deps.stripe, customerId, sessionId, {
+    modes: ["setup"],
+    expand: ["setup_intent.payment_method"],
+    doing: "check your new card",
+    notFound: notYours,
+  });
   if (session.status !== "complete") {
     throw new DomainError(
       "PRECONDITION_FAILED",
