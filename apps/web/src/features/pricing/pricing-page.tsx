@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
-import { CheckIcon, InfoIcon, LayersIcon, SparklesIcon } from "lucide-react";
+import { CheckIcon, LayersIcon, SparklesIcon } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { EmptyState } from "@/components/empty-state";
@@ -20,6 +20,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { meQueryOptions, type Me } from "@/features/auth/session";
 import { formatMoney } from "@/features/billing/format";
 import { useAttemptIds, useOnPageRestore } from "@/features/checkout/attempt";
+import { CheckoutCanceledNotice } from "@/features/checkout/canceled-notice";
 import { QuantityStepper } from "@/features/checkout/quantity-stepper";
 import { errorInfo } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";
@@ -71,13 +72,7 @@ export function PricingPage() {
           description="Start with a free trial where offered, change plans or cancel any time."
         />
         {search.checkout === "canceled" && (
-          <p
-            role="status"
-            className="flex items-start gap-2 rounded-lg border bg-muted/50 px-4 py-3 text-sm"
-          >
-            <InfoIcon className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
-            Checkout was canceled and nothing was charged. Choose a plan to try again.
-          </p>
+          <CheckoutCanceledNotice next="Choose a plan to try again." />
         )}
         {context.data?.subscription && (
           <div className="flex flex-col gap-3 rounded-lg border border-primary/30 bg-primary/5 px-4 py-3 text-sm sm:flex-row sm:items-center sm:justify-between">

@@ -1,7 +1,7 @@
 import type { AppRouter } from "@folio/server/api";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
-import { DownloadIcon, InfoIcon, SparklesIcon, StoreIcon, TruckIcon } from "lucide-react";
+import { DownloadIcon, SparklesIcon, StoreIcon, TruckIcon } from "lucide-react";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
 import { toast } from "sonner";
@@ -21,6 +21,7 @@ import {
 import { Skeleton } from "@/components/ui/skeleton";
 import { formatMoney } from "@/features/billing/format";
 import { useAttemptIds, useOnPageRestore } from "@/features/checkout/attempt";
+import { CheckoutCanceledNotice } from "@/features/checkout/canceled-notice";
 import { QuantityStepper } from "@/features/checkout/quantity-stepper";
 import { formatCount } from "@/lib/format";
 import { errorInfo } from "@/lib/errors";
@@ -57,15 +58,7 @@ export function ShopPage() {
         title="Shop"
         description="Notebooks, templates and AI credits, paid once through Stripe's secure checkout."
       />
-      {search.checkout === "canceled" && (
-        <p
-          role="status"
-          className="flex items-start gap-2 rounded-lg border bg-muted/50 px-4 py-3 text-sm"
-        >
-          <InfoIcon className="mt-0.5 size-4 shrink-0" aria-hidden="true" />
-          Checkout was canceled and nothing was charged.
-        </p>
-      )}
+      {search.checkout === "canceled" && <CheckoutCanceledNotice />}
       {shop.isPending ? (
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-busy="true">
           {[0, 1, 2].map((i) => (
