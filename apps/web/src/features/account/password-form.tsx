@@ -4,10 +4,8 @@ import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Form } from "@/components/ui/form";
 import { newPasswordField, PASSWORD_MIN_LENGTH } from "@/features/auth/fields";
-import { FormAlert } from "@/features/auth/form-alert";
-import { SubmitButton, TextField } from "@/features/auth/form-fields";
+import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
 
@@ -57,44 +55,38 @@ export function PasswordForm() {
         </CardDescription>
       </CardHeader>
       <CardContent>
-        <Form {...form}>
-          <form
-            noValidate
-            className="space-y-4"
-            onSubmit={(event) =>
-              void form.handleSubmit(({ currentPassword, newPassword }) =>
-                change.mutate({ currentPassword, newPassword }),
-              )(event)
-            }
-          >
-            <FormAlert message={form.formState.errors.root?.server?.message} />
-            <TextField
-              control={form.control}
-              name="currentPassword"
-              label="Current password"
-              type="password"
-              autoComplete="current-password"
-            />
-            <TextField
-              control={form.control}
-              name="newPassword"
-              label="New password"
-              type="password"
-              autoComplete="new-password"
-              description={`At least ${PASSWORD_MIN_LENGTH} characters.`}
-            />
-            <TextField
-              control={form.control}
-              name="confirmPassword"
-              label="New password again"
-              type="password"
-              autoComplete="new-password"
-            />
-            <SubmitButton pending={change.isPending} pendingLabel="Changing…">
-              Change password
-            </SubmitButton>
-          </form>
-        </Form>
+        <FormWithAlert
+          form={form}
+          onSubmit={({ currentPassword, newPassword }) =>
+            change.mutate({ currentPassword, newPassword })
+          }
+        >
+          <TextField
+            control={form.control}
+            name="currentPassword"
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+          />
+          <TextField
+            control={form.control}
+            name="newPassword"
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            description={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+          />
+          <TextField
+            control={form.control}
+            name="confirmPassword"
+            label="New password again"
+            type="password"
+            autoComplete="new-password"
+          />
+          <SubmitButton pending={change.isPending} pendingLabel="Changing…">
+            Change password
+          </SubmitButton>
+        </FormWithAlert>
       </CardContent>
     </Card>
   );

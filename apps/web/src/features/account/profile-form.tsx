@@ -6,10 +6,8 @@ import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Form } from "@/components/ui/form";
 import { emailField, nameField } from "@/features/auth/fields";
-import { FormAlert } from "@/features/auth/form-alert";
-import { SubmitButton, TextField } from "@/features/auth/form-fields";
+import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
 import { meQueryKey, type Me } from "@/features/auth/session";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
@@ -65,36 +63,27 @@ export function ProfileForm({ me }: { me: Me }) {
         </CardDescription>
       </CardHeader>
       <CardContent>
-        <Form {...form}>
-          <form
-            noValidate
-            className="space-y-4"
-            onSubmit={(event) =>
-              void form.handleSubmit((values) => save.mutate({ ...values, attemptId }))(event)
-            }
-          >
-            <FormAlert message={form.formState.errors.root?.server?.message} />
-            <TextField control={form.control} name="name" label="Name" autoComplete="name" />
-            <TextField
-              control={form.control}
-              name="email"
-              label="Email"
-              type="email"
-              autoComplete="email"
-            />
-            <TextField
-              control={form.control}
-              name="currentPassword"
-              label="Current password"
-              type="password"
-              autoComplete="current-password"
-              description="Confirms it's you making the change."
-            />
-            <SubmitButton pending={save.isPending} pendingLabel="Saving…">
-              Save name and email
-            </SubmitButton>
-          </form>
-        </Form>
+        <FormWithAlert form={form} onSubmit={(values) => save.mutate({ ...values, attemptId })}>
+          <TextField control={form.control} name="name" label="Name" autoComplete="name" />
+          <TextField
+            control={form.control}
+            name="email"
+            label="Email"
+            type="email"
+            autoComplete="email"
+          />
+          <TextField
+            control={form.control}
+            name="currentPassword"
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            description="Confirms it's you making the change."
+          />
+          <SubmitButton pending={save.isPending} pendingLabel="Saving…">
+            Save name and email
+          </SubmitButton>
+        </FormWithAlert>
       </CardContent>
     </Card>
   );

@@ -1,7 +1,8 @@
 import type { ComponentProps, ReactNode } from "react";
-import type { ControllerProps, FieldPath, FieldValues } from "react-hook-form";
+import type { ControllerProps, FieldPath, FieldValues, UseFormReturn } from "react-hook-form";
 import { PendingButton } from "@/components/pending-button";
 import {
+  Form,
   FormControl,
   FormDescription,
   FormField,
@@ -10,8 +11,36 @@ import {
   FormMessage,
 } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
+import { FormAlert } from "@/features/auth/form-alert";
 
 // The pieces every auth and account form is made of, so they look and behave alike.
+
+/**
+ * A react-hook-form form validated in the browser (`noValidate`: the zod messages, not the
+ * browser's), with the server's form-level error (`errors.root.server`) announced at the top.
+ */
+export function FormWithAlert<TIn extends FieldValues, TOut>({
+  form,
+  onSubmit,
+  children,
+}: {
+  form: UseFormReturn<TIn, unknown, TOut>;
+  onSubmit: (values: TOut) => void;
+  children: ReactNode;
+}) {
+  return (
+    <Form {...form}>
+      <form
+        noValidate
+        className="space-y-4"
+        onSubmit={(event) => void form.handleSubmit(onSubmit)(event)}
+      >
+        <FormAlert message={form.formState.errors.root?.server?.message} />
+        {children}
+      </form>
+    </Form>
+  );
+}
 
 type TextFieldProps<T extends FieldValues, N extends FieldPath<T>> = Omit<
   ComponentProps<typeof Input>,

@@ -5,11 +5,9 @@ import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
 import { DocumentTitle } from "@/components/document-title";
-import { Form } from "@/components/ui/form";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import { emailField } from "@/features/auth/fields";
-import { FormAlert } from "@/features/auth/form-alert";
-import { SubmitButton, TextField } from "@/features/auth/form-fields";
+import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
 import { homeFor, rememberSession } from "@/features/auth/session";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
@@ -56,34 +54,27 @@ export function SignInPage() {
             Use the email and password of your Folio account.
           </p>
         </div>
-        <Form {...form}>
-          <form
-            noValidate
-            className="space-y-4"
-            onSubmit={(event) => void form.handleSubmit((values) => signIn.mutate(values))(event)}
-          >
-            <FormAlert message={form.formState.errors.root?.server?.message} />
-            <TextField
-              control={form.control}
-              name="email"
-              label="Email"
-              type="email"
-              autoComplete="email"
-              placeholder="you@company.com"
-              autoFocus
-            />
-            <TextField
-              control={form.control}
-              name="password"
-              label="Password"
-              type="password"
-              autoComplete="current-password"
-            />
-            <SubmitButton className="w-full" pending={signIn.isPending} pendingLabel="Signing in…">
-              Sign in
-            </SubmitButton>
-          </form>
-        </Form>
+        <FormWithAlert form={form} onSubmit={(values) => signIn.mutate(values)}>
+          <TextField
+            control={form.control}
+            name="email"
+            label="Email"
+            type="email"
+            autoComplete="email"
+            placeholder="you@company.com"
+            autoFocus
+          />
+          <TextField
+            control={form.control}
+            name="password"
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+          />
+          <SubmitButton className="w-full" pending={signIn.isPending} pendingLabel="Signing in…">
+            Sign in
+          </SubmitButton>
+        </FormWithAlert>
         <p className="text-center text-sm text-muted-foreground">
           New to Folio?{" "}
           <Link

@@ -5,7 +5,6 @@ import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
 import { DocumentTitle } from "@/components/document-title";
-import { Form } from "@/components/ui/form";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import {
   emailField,
@@ -13,8 +12,7 @@ import {
   newPasswordField,
   PASSWORD_MIN_LENGTH,
 } from "@/features/auth/fields";
-import { FormAlert } from "@/features/auth/form-alert";
-import { SubmitButton, TextField } from "@/features/auth/form-fields";
+import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
 import { homeFor, rememberSession } from "@/features/auth/session";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
@@ -59,46 +57,39 @@ export function SignUpPage() {
             Manage your subscriptions, invoices and orders in one place.
           </p>
         </div>
-        <Form {...form}>
-          <form
-            noValidate
-            className="space-y-4"
-            onSubmit={(event) => void form.handleSubmit((values) => signUp.mutate(values))(event)}
+        <FormWithAlert form={form} onSubmit={(values) => signUp.mutate(values)}>
+          <TextField
+            control={form.control}
+            name="name"
+            label="Name"
+            autoComplete="name"
+            placeholder="Jane Doe"
+            autoFocus
+          />
+          <TextField
+            control={form.control}
+            name="email"
+            label="Email"
+            type="email"
+            autoComplete="email"
+            placeholder="you@company.com"
+          />
+          <TextField
+            control={form.control}
+            name="password"
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            description={`At least ${PASSWORD_MIN_LENGTH} characters.`}
+          />
+          <SubmitButton
+            className="w-full"
+            pending={signUp.isPending}
+            pendingLabel="Creating account…"
           >
-            <FormAlert message={form.formState.errors.root?.server?.message} />
-            <TextField
-              control={form.control}
-              name="name"
-              label="Name"
-              autoComplete="name"
-              placeholder="Jane Doe"
-              autoFocus
-            />
-            <TextField
-              control={form.control}
-              name="email"
-              label="Email"
-              type="email"
-              autoComplete="email"
-              placeholder="you@company.com"
-            />
-            <TextField
-              control={form.control}
-              name="password"
-              label="Password"
-              type="password"
-              autoComplete="new-password"
-              description={`At least ${PASSWORD_MIN_LENGTH} characters.`}
-            />
-            <SubmitButton
-              className="w-full"
-              pending={signUp.isPending}
-              pendingLabel="Creating account…"
-            >
-              Create account
-            </SubmitButton>
-          </form>
-        </Form>
+            Create account
+          </SubmitButton>
+        </FormWithAlert>
         <p className="text-center text-sm text-muted-foreground">
           Already have an account?{" "}
           <Link

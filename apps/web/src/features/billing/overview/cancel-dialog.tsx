@@ -16,16 +16,9 @@ import {
   DialogTitle,
   DialogTrigger,
 } from "@/components/ui/dialog";
-import {
-  Form,
-  FormControl,
-  FormField,
-  FormItem,
-  FormLabel,
-  FormMessage,
-} from "@/components/ui/form";
+import { FormControl, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
 import { Textarea } from "@/components/ui/textarea";
-import { FormAlert } from "@/features/auth/form-alert";
+import { FormWithAlert } from "@/features/auth/form-fields";
 import { formatDate } from "@/features/billing/format";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
@@ -96,82 +89,76 @@ export function CancelDialog({ planName, endsOn }: { planName: string; endsOn: s
             {date}.
           </DialogDescription>
         </DialogHeader>
-        <Form {...form}>
-          <form
-            noValidate
-            className="space-y-4"
-            onSubmit={(event) =>
-              void form.handleSubmit((values) =>
-                cancel.mutate({
-                  attemptId,
-                  feedback: values.feedback,
-                  comment: values.comment.trim() || undefined,
-                }),
-              )(event)
-            }
-          >
-            <FormAlert message={form.formState.errors.root?.server?.message} />
-            <FormField
-              control={form.control}
-              name="feedback"
-              render={({ field, fieldState }) => (
-                <FormItem>
-                  <fieldset
-                    className="space-y-2"
-                    aria-invalid={fieldState.invalid}
-                    aria-describedby={fieldState.invalid ? "cancel-reason-error" : undefined}
-                  >
-                    <legend className="mb-2 text-sm font-medium">Why are you canceling?</legend>
-                    {REASONS.map(([value, label]) => (
-                      <label
-                        key={value}
-                        className={cn(
-                          "flex cursor-pointer items-center gap-3 rounded-md border px-3 py-2 text-sm transition-colors hover:bg-accent has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50",
-                          field.value === value && "border-primary bg-accent",
-                        )}
-                      >
-                        <input
-                          type="radio"
-                          name={field.name}
-                          value={value}
-                          checked={field.value === value}
-                          onChange={() => field.onChange(value)}
-                          onBlur={field.onBlur}
-                          className="size-4 accent-primary"
-                        />
-                        {label}
-                      </label>
-                    ))}
-                  </fieldset>
-                  <FormMessage id="cancel-reason-error" />
-                </FormItem>
-              )}
-            />
-            <FormField
-              control={form.control}
-              name="comment"
-              render={({ field }) => (
-                <FormItem>
-                  <FormLabel>Anything else we should know? (optional)</FormLabel>
-                  <FormControl>
-                    <Textarea rows={3} maxLength={500} {...field} />
-                  </FormControl>
-                  <FormMessage />
-                </FormItem>
-              )}
-            />
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button type="button" variant="outline" disabled={cancel.isPending}>
-                  Keep my plan
-                </Button>
-              </DialogClose>
-              <PendingButton type="submit" variant="destructive" pending={cancel.isPending}>
-                Cancel on {date}
-              </PendingButton>
-            </DialogFooter>
-          </form>
-        </Form>
+        <FormWithAlert
+          form={form}
+          onSubmit={(values) =>
+            cancel.mutate({
+              attemptId,
+              feedback: values.feedback,
+              comment: values.comment.trim() || undefined,
+            })
+          }
+        >
+          <FormField
+            control={form.control}
+            name="feedback"
+            render={({ field, fieldState }) => (
+              <FormItem>
+                <fieldset
+                  className="space-y-2"
+                  aria-invalid={fieldState.invalid}
+                  aria-describedby={fieldState.invalid ? "cancel-reason-error" : undefined}
+                >
+                  <legend className="mb-2 text-sm font-medium">Why are you canceling?</legend>
+                  {REASONS.map(([value, label]) => (
+                    <label
+                      key={value}
+                      className={cn(
+                        "flex cursor-pointer items-center gap-3 rounded-md border px-3 py-2 text-sm transition-colors hover:bg-accent has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50",
+                        field.value === value && "border-primary bg-accent",
+                      )}
+                    >
+                      <input
+                        type="radio"
+                        name={field.name}
+                        value={value}
+                        checked={field.value === value}
+                        onChange={() => field.onChange(value)}
+                        onBlur={field.onBlur}
+                        className="size-4 accent-primary"
+                      />
+                      {label}
+                    </label>
+                  ))}
+                </fieldset>
+                <FormMessage id="cancel-reason-error" />
+              </FormItem>
+            )}
+          />
+          <FormField
+            control={form.control}
+            name="comment"
+            render={({ field }) => (
+              <FormItem>
+                <FormLabel>Anything else we should know? (optional)</FormLabel>
+                <FormControl>
+                  <Textarea rows={3} maxLength={500} {...field} />
+                </FormControl>
+                <FormMessage />
+              </FormItem>
+            )}
+          />
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button type="button" variant="outline" disabled={cancel.isPending}>
+                Keep my plan
+              </Button>
+            </DialogClose>
+            <PendingButton type="submit" variant="destructive" pending={cancel.isPending}>
+              Cancel on {date}
+            </PendingButton>
+          </DialogFooter>
+        </FormWithAlert>
       </DialogContent>
     </Dialog>
   );
