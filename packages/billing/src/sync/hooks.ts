@@ -59,6 +59,20 @@ export type SyncChange = {
 }[SyncChangeType];
 
 /**
+ * A webhook event as delivered, told to hooks whatever the version guard made of it: a stale or
+ * duplicate event changes nothing stored, yet still says what its object was at its own time.
+ */
+export type SyncObservation = {
+  [K in SyncChangeType]: {
+    type: K;
+    /** The object as the event carried it. */
+    object: SyncObjectMap[K];
+    event: { id: string; type: string; created: Date };
+    clock: Clock;
+  };
+}[SyncChangeType];
+
+/**
  * Derived-record writers (orders, shipping tasks, credit ledger, subscription history…).
  * `prepare` runs before the transaction and may call Stripe (e.g. list a checkout session's line
  * items); it must not write to the database. `write` runs inside the one transaction that also
@@ -73,6 +87,9 @@ export interface SyncHook {
   types?: readonly SyncChangeType[];
   prepare?(deps: SyncDeps, change: SyncChange): Promise<unknown>;
   write(tx: SyncTx, change: SyncChange, prepared: unknown): Promise<void>;
+  /** Inbox events only: runs in the apply transaction after the event is marked applied (so it
+   * reads as applied there), for every event of the hook's types. Same rules as `write`. */
+  observe?(tx: SyncTx, observation: SyncObservation): Promise<void>;
 }
 
 export type SyncHooks = readonly SyncHook[];

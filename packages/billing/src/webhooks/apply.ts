@@ -10,7 +10,7 @@ import { eq, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import { applySnapshots } from "../sync/apply.ts";
 import { eventTarget } from "../sync/events.ts";
-import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
+import type { SyncDeps, SyncHooks, SyncObservation } from "../sync/hooks.ts";
 import { KINDS, type StripeObject } from "../sync/kinds.ts";
 import type { ApplyContext, PlannedWrite } from "../sync/plan.ts";
 import { FetchVersions } from "../sync/versions.ts";
@@ -98,6 +98,24 @@ export async function applyInboxEvent(
   if (object.object !== expected)
     throw new UnappliableEventError(`expected a ${expected}, got ${String(object.object)}`);
 
+  // Hooks that keep what each event said (not only what is stored) see every event of their types.
+  const hookType = KINDS[target.kind].hookType;
+  const observation = hookType
+    ? ({
+        type: hookType,
+        object,
+        event: { id: row.id, type: row.type, created: row.created },
+        clock: deps.clock,
+      } as unknown as SyncObservation)
+    : null;
+  const observe = async (tx: Tx) => {
+    if (!observation) return;
+    for (const hook of hooks) {
+      if (!hook.observe || (hook.types && !hook.types.includes(observation.type))) continue;
+      await hook.observe(tx, observation);
+    }
+  };
+
   // Everything Stripe sent before this event is in the inbox: it bounds the versions of fetches.
   const versions = new FetchVersions(deps);
   const ctx: ApplyContext = {
@@ -121,6 +139,12 @@ export async function applyInboxEvent(
           target.kind === "customer" && "balance" in (event.data?.previous_attributes ?? {}),
       },
     ],
-    { before: stillOurs, after: (tx) => markApplied(tx, "applied") },
+    {
+      before: stillOurs,
+      after: async (tx) => {
+        await markApplied(tx, "applied");
+        await observe(tx);
+      },
+    },
   );
 }
