@@ -7,11 +7,16 @@ import {
   whileClaimedBy,
   type InboxEvent,
 } from "@folio/db";
-import { and, eq, gt, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, like } from "drizzle-orm";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { PlanConflictError } from "../sync/write.ts";
 import { applyInboxEvent } from "./apply.ts";
-import { stripeUnreachable, unreachableError, unreachableSince } from "./outage.ts";
+import {
+  stripeUnreachable,
+  UNREACHABLE_ERROR_LIKE,
+  unreachableError,
+  unreachableSince,
+} from "./outage.ts";
 
 export interface WorkerLogger {
   info?(obj: object, msg?: string): void;
@@ -40,6 +45,9 @@ export interface WorkerOptions {
   holder?: string;
   /** How long a claim lasts; a worker that dies holding claims delays their events this long. */
   leaseMs?: number;
+  /** While events wait because Stripe was unreachable, how often to ask Stripe whether it is back;
+   * once it answers they are retried at once rather than at their backed-off time. */
+  probeStripeEveryMs?: number;
   /**
    * Objects applied side by side (one lane per object, its events in order). Worth raising on
    * PostgreSQL, where transactions commit concurrently and share WAL flushes; on SQLite write
@@ -115,6 +123,7 @@ export function startWebhookWorker(
   const batchSize = options.batchSize ?? 200;
   const concurrency = options.concurrency ?? 1;
   const yieldEveryMs = options.yieldEveryMs ?? 5;
+  const probeEveryMs = options.probeStripeEveryMs ?? 30_000;
   const holder = options.holder ?? processHolder;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
 
@@ -201,7 +210,35 @@ export function startWebhookWorker(
     }
   };
 
+  // An outage's retries back off to an hour apart: when Stripe answers again, they are due now.
+  let lastProbe = -Infinity;
+  const retryIfStripeIsBack = async () => {
+    const now = clock.now();
+    if (now.getTime() - lastProbe < probeEveryMs) return;
+    lastProbe = now.getTime();
+    const waitingOnStripe = and(
+      eq(webhookEvents.status, "failed"),
+      like(webhookEvents.lastError, UNREACHABLE_ERROR_LIKE),
+      gt(webhookEvents.nextAttemptAt, now),
+    );
+    const waiting = await db
+      .select({ id: webhookEvents.id })
+      .from(webhookEvents)
+      .where(waitingOnStripe)
+      .limit(1)
+      .get();
+    if (!waiting) return;
+    try {
+      // Short and without the SDK's retries: a hanging Stripe must not hold up the drain.
+      await deps.stripe.events.list({ limit: 1 }, { timeout: 3_000, maxNetworkRetries: 0 });
+    } catch {
+      return;
+    }
+    await db.update(webhookEvents).set({ nextAttemptAt: now }).where(waitingOnStripe);
+  };
+
   const drainOnce = async (): Promise<DrainResult> => {
+    await retryIfStripeIsBack();
     const result: DrainResult = { applied: 0, ignored: 0, failed: 0, dead: 0 };
     const done = new Set<string>();
     // Waiting behind an earlier event of their object that failed: applied in a later drain,
