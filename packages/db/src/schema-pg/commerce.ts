@@ -159,8 +159,9 @@ export const creditLedger = pgTable(
 );
 
 /**
- * Every material change of a subscription, appended in the order the store saw the versions.
- * Revenue metrics read this: the state at time T is the last row with effective_at ≤ T.
+ * Every material change of a subscription, when Stripe made it — the same whatever order the
+ * events came in (records/subscription-history.ts rebuilds it). Revenue metrics read this: the
+ * state at time T is the last row with effective_at ≤ T (same second: the highest id).
  */
 export const subscriptionHistory = pgTable(
   "subscription_history",
