@@ -1,10 +1,9 @@
 import { ROLES, type Db } from "@folio/db";
-import { TRPCError } from "@trpc/server";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { PERMISSIONS, can } from "../permissions.ts";
-import { setup } from "../test/helpers.ts";
+import { codeOf, setup } from "../test/helpers.ts";
 import type { Access, Meta } from "../trpc.ts";
 import { appRouter } from "./_app.ts";
 
@@ -32,15 +31,6 @@ function isValidAccess(access: Access | undefined): boolean {
 async function call(caller: unknown, path: string): Promise<unknown> {
   const fn = path.split(".").reduce<unknown>((node, key) => (node as never)[key], caller);
   return (fn as (input?: unknown) => Promise<unknown>)(undefined);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | null> {
-  try {
-    await promise;
-    return null;
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : "NOT_A_TRPC_ERROR";
-  }
 }
 
 describe("app router access rules", () => {

@@ -1,4 +1,5 @@
 import { hashPassword, manualClock, type Clock } from "@folio/billing";
+import { TRPCError } from "@trpc/server";
 import { users, type Db, type Role } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
 import { createSession, type SessionUser } from "../auth/session.ts";
@@ -81,4 +82,14 @@ export async function insertUser(
 /** A Cookie header for a fresh session of `userId`. */
 export async function sessionCookieFor(db: Db, clock: Clock, userId: string): Promise<string> {
   return `folio_session=${(await createSession(db, clock, userId)).token}`;
+}
+
+/** The tRPC code a call failed with, null if it succeeded. */
+export async function codeOf(promise: Promise<unknown>): Promise<string | null> {
+  try {
+    await promise;
+    return null;
+  } catch (err) {
+    return err instanceof TRPCError ? err.code : "NOT_A_TRPC_ERROR";
+  }
 }

@@ -1,21 +1,10 @@
 import { attachDefaultCard, ensureStripeCustomer } from "@folio/billing";
-import { TRPCError } from "@trpc/server";
 import type Stripe from "stripe";
 import { insertUser, type setup } from "./helpers.ts";
 
 // Setup the portal router suites share.
 
 type Env = Awaited<ReturnType<typeof setup>>;
-
-/** The tRPC code a call failed with, null if it succeeded. */
-export async function codeOf(promise: Promise<unknown>): Promise<string | null> {
-  try {
-    await promise;
-    return null;
-  } catch (err) {
-    return err instanceof TRPCError ? err.code : "NOT_A_TRPC_ERROR";
-  }
-}
 
 /** A signed-up customer with their Stripe customer (linked in the store) and a Visa as default. */
 export async function customerWithCard(env: Env, stripe: Stripe) {

@@ -1,10 +1,9 @@
 import { ingestEvent } from "@folio/billing";
 import { webhookEvents, type Db } from "@folio/db";
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { dropTestDatabases } from "@folio/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { insertUser, setup } from "../../test/helpers.ts";
+import { codeOf, insertUser, setup } from "../../test/helpers.ts";
 
 afterAll(dropTestDatabases);
 
@@ -38,15 +37,6 @@ async function setStatus(
       ...(status === "applied" ? { appliedAt: new Date(Date.UTC(2026, 0, 1)) } : {}),
     })
     .where(eq(webhookEvents.id, id));
-}
-
-async function codeOf(p: Promise<unknown>) {
-  try {
-    await p;
-    return null;
-  } catch (e) {
-    return e instanceof TRPCError ? e.code : "OTHER";
-  }
 }
 
 describe("webhooks router", () => {

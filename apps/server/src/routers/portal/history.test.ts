@@ -5,8 +5,8 @@ import { payCheckoutPage, startEmulator, type EmulatorHandle } from "@folio/stri
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertUser, setup } from "../../test/helpers.ts";
-import { codeOf, customerWithCard } from "../../test/portal.ts";
+import { codeOf, insertUser, setup } from "../../test/helpers.ts";
+import { customerWithCard } from "../../test/portal.ts";
 
 // Invoices, credit and orders as a customer sees them, from real mirror rows: objects made in the
 // emulator, synced into the store with Folio's record hooks (credit ledger, orders).

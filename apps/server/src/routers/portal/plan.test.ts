@@ -5,8 +5,8 @@ import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertUser, setup } from "../../test/helpers.ts";
-import { codeOf, customerWithCard } from "../../test/portal.ts";
+import { codeOf, insertUser, setup } from "../../test/helpers.ts";
+import { customerWithCard } from "../../test/portal.ts";
 
 // portal.plan.* through the router: thin procedures over the billing plan change, on the
 // caller's own subscription only. The billing tests cover the money in depth.

@@ -3,8 +3,8 @@ import { dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertUser, setup } from "../../test/helpers.ts";
-import { codeOf, customerWithCard } from "../../test/portal.ts";
+import { codeOf, insertUser, setup } from "../../test/helpers.ts";
+import { customerWithCard } from "../../test/portal.ts";
 
 let emu: EmulatorHandle;
 let stripe: Stripe;
