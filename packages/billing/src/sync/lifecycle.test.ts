@@ -15,7 +15,12 @@ import {
   type Db,
 } from "@folio/db";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
-import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
+import {
+  payCheckoutPage,
+  startEmulator,
+  type CheckoutShippingAddress,
+  type EmulatorHandle,
+} from "@folio/stripe-emulator";
 import { asc, eq, getTableColumns, getTableName, is, sql } from "drizzle-orm";
 import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type Stripe from "stripe";
@@ -53,22 +58,13 @@ const ids = {} as {
   subscriptionSession: string;
 };
 
-async function pay(url: string, extra: Record<string, string> = {}) {
-  const res = await fetch(url, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      action: "pay",
-      card_number: "4242424242424242",
-      card_expiry: "12 / 34",
-      card_cvc: "123",
-      cardholder_name: "Ada Lovelace",
-      email: "ada@example.com",
-      ...extra,
-    }).toString(),
+async function pay(url: string, shipping?: CheckoutShippingAddress) {
+  const res = await payCheckoutPage(url, {
+    name: "Ada Lovelace",
+    email: "ada@example.com",
+    ...(shipping && { shipping }),
   });
-  if (res.status !== 303) throw new Error(`checkout failed: ${res.status} ${await res.text()}`);
+  if (res.status !== 303) throw new Error(`checkout failed: ${res.status} ${res.html}`);
 }
 
 beforeAll(async () => {
@@ -121,11 +117,10 @@ beforeAll(async () => {
     success_url: "https://folio.example/thanks",
   });
   await pay(orderSession.url ?? "", {
-    shipping_name: "Ada Lovelace",
-    shipping_line1: "1 Analytical Way",
-    shipping_city: "London",
-    shipping_postal_code: "10001",
-    shipping_country: "US",
+    line1: "1 Analytical Way",
+    city: "London",
+    postal_code: "10001",
+    country: "US",
   });
   ids.orderSession = orderSession.id;
   emu.advanceClock(60);
