@@ -3,7 +3,8 @@ import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { sectionByPath, type AdminSection } from "@/features/admin/sections";
 
-// Sections whose data arrives with later features: each says plainly what it will show.
+// Sections not built yet (the admin console and revenue issues build them). Each says so plainly,
+// rather than looking like an empty list, and what it is going to show.
 
 function UpcomingSection({
   to,
@@ -29,8 +30,8 @@ export function CustomersPage() {
   return (
     <UpcomingSection
       to="/admin/customers"
-      title="Customer records will appear here"
-      description="Every customer account with its Stripe subscriptions, invoices and credit balance, searchable by name or email."
+      title="Not built yet"
+      description="Coming: every customer account with its Stripe subscriptions, invoices and credit balance, searchable by name or email."
     />
   );
 }
@@ -39,8 +40,8 @@ export function AdminOrdersPage() {
   return (
     <UpcomingSection
       to="/admin/orders"
-      title="Orders will appear here"
-      description="Each order paid through Stripe, with its items, payment status, refunds and delivery status."
+      title="Not built yet"
+      description="Coming: each order paid through Stripe, with its items, payment status, refunds and delivery status."
     />
   );
 }
@@ -49,8 +50,8 @@ export function FulfilmentPage() {
   return (
     <UpcomingSection
       to="/admin/fulfilment"
-      title="The fulfilment queue will appear here"
-      description="Paid orders waiting to be shipped or delivered, oldest first, ready to be marked as fulfilled."
+      title="Not built yet"
+      description="Coming: paid orders waiting to be shipped or delivered, oldest first, ready to be marked as fulfilled."
     />
   );
 }
@@ -59,8 +60,8 @@ export function RevenuePage() {
   return (
     <UpcomingSection
       to="/admin/revenue"
-      title="Revenue metrics will appear here"
-      description="Monthly recurring revenue, churn and revenue by plan, computed from your Stripe subscriptions."
+      title="Not built yet"
+      description="Coming: monthly recurring revenue, churn and revenue by plan, computed from your Stripe subscriptions."
     />
   );
 }
