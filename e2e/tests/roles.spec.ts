@@ -7,8 +7,8 @@ const SIDEBAR_BY_ROLE = [
     entries: ["Customers", "Orders", "Fulfilment", "Revenue", "Webhooks", "Staff"],
   },
   { email: "support@folio.test", entries: ["Customers", "Orders", "Webhooks"] },
-  { email: "fulfillment@folio.test", entries: ["Orders", "Fulfilment"] },
-  { email: "finance@folio.test", entries: ["Customers", "Revenue"] },
+  { email: "fulfillment@folio.test", entries: ["Fulfilment"] },
+  { email: "finance@folio.test", entries: ["Customers", "Orders", "Revenue"] },
 ] as const;
 
 test.describe("staff roles", () => {
