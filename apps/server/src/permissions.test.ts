@@ -12,6 +12,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   "webhooks.read": ["support", "admin"],
   "webhooks.retry": ["admin"],
   "metrics.read": ["finance", "admin"],
+  "metrics.close": ["finance", "admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
 };
@@ -34,7 +35,12 @@ describe("permission matrix", () => {
   });
 
   it("lists a role's permissions in matrix order", () => {
-    expect(permissionsFor("finance")).toEqual(["customers.read", "orders.read", "metrics.read"]);
+    expect(permissionsFor("finance")).toEqual([
+      "customers.read",
+      "orders.read",
+      "metrics.read",
+      "metrics.close",
+    ]);
     expect(permissionsFor("fulfillment")).toEqual(["orders.fulfill"]);
   });
 });

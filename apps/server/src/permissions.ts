@@ -13,6 +13,9 @@ export const PERMISSIONS = {
   "webhooks.read": ["support", "admin"],
   "webhooks.retry": ["admin"],
   "metrics.read": ["finance", "admin"],
+  // Closing a month freezes the figures finance reports; kept apart from reading them so a
+  // read-only role can be given the dashboard without the books.
+  "metrics.close": ["finance", "admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
 } as const satisfies Record<string, readonly Exclude<Role, "customer">[]>;

@@ -83,7 +83,10 @@ describe("auth.signIn", () => {
       email: "FIN@example.com",
       password: TEST_PASSWORD,
     });
-    expect(me).toEqual({ user, permissions: ["customers.read", "metrics.read"] });
+    expect(me).toEqual({
+      user,
+      permissions: ["customers.read", "orders.read", "metrics.read", "metrics.close"],
+    });
     expect(tokenFrom(resHeaders)).toBeDefined();
   });
 
