@@ -47,6 +47,12 @@ export const orders = pgTable(
     paymentState: text("payment_state", { enum: ORDER_PAYMENT_STATES }).notNull(),
     /** Status of the latest dispute on the payment, if any (Stripe's dispute status). */
     disputeStatus: text("dispute_status"),
+    /**
+     * The order's shipping task status, null when nothing ships. Kept equal to
+     * shipping_tasks.status by triggers (the `shipping_queue` migrations) whoever writes the task,
+     * so the orders list filters and sorts on one table and one index at a million orders.
+     */
+    fulfilmentState: text("fulfilment_state", { enum: SHIPPING_STATUSES }),
     requiresShipping: boolean("requires_shipping").notNull(),
     shippingName: text("shipping_name"),
     shippingPhone: text("shipping_phone"),
@@ -66,7 +72,15 @@ export const orders = pgTable(
     uniqueIndex("orders_by_checkout_session").on(t.checkoutSessionId),
     index("orders_by_payment_intent").on(t.paymentIntentId),
     index("orders_by_user_placed").on(t.userId, t.placedAt),
-    index("orders_by_placed").on(t.placedAt),
+    // The admin orders list: newest first (id breaks ties), one index per filter it pages on.
+    index("orders_by_placed_id").on(t.placedAt, t.id),
+    index("orders_by_fulfilment_placed").on(t.fulfilmentState, t.placedAt, t.id),
+    index("orders_by_payment_state_placed").on(t.paymentState, t.placedAt, t.id),
+    index("orders_by_amount").on(t.amountTotal, t.id),
+    // Search: Stripe customer id exactly, e-mail and ship-to name by case-insensitive prefix.
+    index("orders_by_stripe_customer").on(t.stripeCustomerId),
+    index("orders_by_email_lower").on(sql`lower(${t.email})`),
+    index("orders_by_shipping_name_lower").on(sql`lower(${t.shippingName})`),
   ],
 );
 
@@ -97,10 +111,17 @@ export const orderItems = pgTable(
     productKind: text("product_kind"),
     deliverable: text("deliverable"),
   },
-  (t) => [uniqueIndex("order_items_by_order_line").on(t.orderId, t.lineItemId)],
+  (t) => [
+    uniqueIndex("order_items_by_order_line").on(t.orderId, t.lineItemId),
+    // The orders list's product filter.
+    index("order_items_by_product").on(t.productId, t.orderId),
+  ],
 );
 
-/** Fulfilment work for an order with physical items: pending → packed → shipped → delivered. */
+/**
+ * Fulfilment work for an order with physical items: pending → picking → packed → shipped →
+ * delivered, or canceled before it ships (rules in packages/billing/src/admin/fulfilment).
+ */
 export const shippingTasks = pgTable(
   "shipping_tasks",
   {
@@ -116,15 +137,21 @@ export const shippingTasks = pgTable(
     packedAt: epochMs("packed_at"),
     shippedAt: epochMs("shipped_at"),
     deliveredAt: epochMs("delivered_at"),
+    pickingAt: epochMs("picking_at"),
+    assignedAt: epochMs("assigned_at"),
+    canceledAt: epochMs("canceled_at"),
+    /** Why the task was canceled (a refund before shipping, or staff's words). */
+    cancelReason: text("cancel_reason"),
+    /** Notes for whoever packs the order (gift wrap, fragile, …); shown on the packing slip. */
+    notes: text("notes"),
     createdAt: epochMs("created_at").notNull(),
     updatedAt: epochMs("updated_at").notNull(),
   },
   (t) => [
     uniqueIndex("shipping_tasks_by_order").on(t.orderId),
-    // The fulfilment queue: open tasks oldest first.
-    index("shipping_tasks_open_queue")
-      .on(t.status, t.createdAt)
-      .where(sql`${t.status} in ('pending', 'packed')`),
+    // The fulfilment queue by state, oldest first; and one person's tasks.
+    index("shipping_tasks_by_status_created").on(t.status, t.createdAt, t.id),
+    index("shipping_tasks_by_assignee").on(t.assignedTo, t.status, t.createdAt),
   ],
 );
 

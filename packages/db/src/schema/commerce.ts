@@ -21,6 +21,16 @@ export const billingCustomers = sqliteTable(
 export const ORDER_PAYMENT_STATES = ["paid", "partially_refunded", "refunded", "disputed"] as const;
 export type OrderPaymentState = (typeof ORDER_PAYMENT_STATES)[number];
 
+export const SHIPPING_STATUSES = [
+  "pending",
+  "picking",
+  "packed",
+  "shipped",
+  "delivered",
+  "canceled",
+] as const;
+export type ShippingStatus = (typeof SHIPPING_STATUSES)[number];
+
 /** A paid checkout session in payment mode. Exactly one per session. */
 export const orders = sqliteTable(
   "orders",
@@ -41,6 +51,12 @@ export const orders = sqliteTable(
     paymentState: text("payment_state", { enum: ORDER_PAYMENT_STATES }).notNull(),
     /** Status of the latest dispute on the payment, if any (Stripe's dispute status). */
     disputeStatus: text("dispute_status"),
+    /**
+     * The order's shipping task status, null when nothing ships. Kept equal to
+     * shipping_tasks.status by triggers (the `shipping_queue` migrations) whoever writes the task,
+     * so the orders list filters and sorts on one table and one index at a million orders.
+     */
+    fulfilmentState: text("fulfilment_state", { enum: SHIPPING_STATUSES }),
     requiresShipping: integer("requires_shipping", { mode: "boolean" }).notNull(),
     shippingName: text("shipping_name"),
     shippingPhone: text("shipping_phone"),
@@ -60,7 +76,15 @@ export const orders = sqliteTable(
     uniqueIndex("orders_by_checkout_session").on(t.checkoutSessionId),
     index("orders_by_payment_intent").on(t.paymentIntentId),
     index("orders_by_user_placed").on(t.userId, t.placedAt),
-    index("orders_by_placed").on(t.placedAt),
+    // The admin orders list: newest first (id breaks ties), one index per filter it pages on.
+    index("orders_by_placed_id").on(t.placedAt, t.id),
+    index("orders_by_fulfilment_placed").on(t.fulfilmentState, t.placedAt, t.id),
+    index("orders_by_payment_state_placed").on(t.paymentState, t.placedAt, t.id),
+    index("orders_by_amount").on(t.amountTotal, t.id),
+    // Search: Stripe customer id exactly, e-mail and ship-to name by case-insensitive prefix.
+    index("orders_by_stripe_customer").on(t.stripeCustomerId),
+    index("orders_by_email_lower").on(sql`lower(${t.email})`),
+    index("orders_by_shipping_name_lower").on(sql`lower(${t.shippingName})`),
   ],
 );
 
@@ -91,13 +115,17 @@ export const orderItems = sqliteTable(
     productKind: text("product_kind"),
     deliverable: text("deliverable"),
   },
-  (t) => [uniqueIndex("order_items_by_order_line").on(t.orderId, t.lineItemId)],
+  (t) => [
+    uniqueIndex("order_items_by_order_line").on(t.orderId, t.lineItemId),
+    // The orders list's product filter.
+    index("order_items_by_product").on(t.productId, t.orderId),
+  ],
 );
 
-export const SHIPPING_STATUSES = ["pending", "packed", "shipped", "delivered", "canceled"] as const;
-export type ShippingStatus = (typeof SHIPPING_STATUSES)[number];
-
-/** Fulfilment work for an order with physical items: pending → packed → shipped → delivered. */
+/**
+ * Fulfilment work for an order with physical items: pending → picking → packed → shipped →
+ * delivered, or canceled before it ships (rules in packages/billing/src/admin/fulfilment).
+ */
 export const shippingTasks = sqliteTable(
   "shipping_tasks",
   {
@@ -113,15 +141,21 @@ export const shippingTasks = sqliteTable(
     packedAt: integer("packed_at", { mode: "timestamp_ms" }),
     shippedAt: integer("shipped_at", { mode: "timestamp_ms" }),
     deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+    pickingAt: integer("picking_at", { mode: "timestamp_ms" }),
+    assignedAt: integer("assigned_at", { mode: "timestamp_ms" }),
+    canceledAt: integer("canceled_at", { mode: "timestamp_ms" }),
+    /** Why the task was canceled (a refund before shipping, or staff's words). */
+    cancelReason: text("cancel_reason"),
+    /** Notes for whoever packs the order (gift wrap, fragile, …); shown on the packing slip. */
+    notes: text("notes"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [
     uniqueIndex("shipping_tasks_by_order").on(t.orderId),
-    // The fulfilment queue: open tasks oldest first.
-    index("shipping_tasks_open_queue")
-      .on(t.status, t.createdAt)
-      .where(sql`${t.status} in ('pending', 'packed')`),
+    // The fulfilment queue by state, oldest first; and one person's tasks.
+    index("shipping_tasks_by_status_created").on(t.status, t.createdAt, t.id),
+    index("shipping_tasks_by_assignee").on(t.assignedTo, t.status, t.createdAt),
   ],
 );
 
