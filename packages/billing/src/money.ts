@@ -28,6 +28,12 @@ export function isZeroDecimal(currency: string): boolean {
   return ZERO_DECIMAL.has(currency.toLowerCase());
 }
 
+/** Digits after the decimal point in Stripe's minor unit: 0 (JPY), 3 (KWD) or 2. */
+export function minorUnitDigits(currency: string): 0 | 2 | 3 {
+  const lower = currency.toLowerCase();
+  return ZERO_DECIMAL.has(lower) ? 0 : THREE_DECIMAL.has(lower) ? 3 : 2;
+}
+
 const formats = new Map<string, Intl.NumberFormat>();
 
 /**
@@ -42,7 +48,5 @@ export function formatMoney(amount: number, currency: string, locale?: string): 
     format = new Intl.NumberFormat(locale, { style: "currency", currency: code });
     formats.set(key, format);
   }
-  const lower = currency.toLowerCase();
-  const divisor = ZERO_DECIMAL.has(lower) ? 1 : THREE_DECIMAL.has(lower) ? 1000 : 100;
-  return format.format(amount / divisor);
+  return format.format(amount / 10 ** minorUnitDigits(currency));
 }
