@@ -212,6 +212,9 @@ export const subscriptionHistory = pgTable(
     endedAt: epochMs("ended_at"),
     trialEnd: epochMs("trial_end"),
     paused: boolean("paused").notNull(),
+    /** The subscription's MRR (minor units of `currency`) in this state, by metrics/mrr.ts's
+     * subscriptionMrr at `effective_at` with the default recognition settings. */
+    mrr: int("mrr").notNull().default(0),
     /** sha256 of the material fields above; equal fingerprints mean nothing material changed. */
     fingerprint: text("fingerprint").notNull(),
     effectiveAt: epochMs("effective_at").notNull(),
@@ -221,6 +224,8 @@ export const subscriptionHistory = pgTable(
     uniqueIndex("subscription_history_by_subscription_event").on(t.subscriptionId, t.eventId),
     index("subscription_history_by_subscription").on(t.subscriptionId, t.id),
     index("subscription_history_by_effective").on(t.effectiveAt),
+    // A customer's subscriptions' history, for recomputing its MRR movements.
+    index("subscription_history_by_customer").on(t.stripeCustomerId, t.effectiveAt),
   ],
 );
 

@@ -198,6 +198,9 @@ export interface SubscriptionHistoryItem {
   unitAmount: number | null;
   interval: string;
   intervalCount: number;
+  /** Stripe's `recurring.usage_type`; metered items bill usage, which is not MRR. Absent on rows
+   * written before it was recorded (read as licensed). */
+  usageType?: "licensed" | "metered";
 }
 
 export interface SubscriptionHistoryDiscount {
@@ -237,6 +240,9 @@ export const subscriptionHistory = sqliteTable(
     endedAt: integer("ended_at", { mode: "timestamp_ms" }),
     trialEnd: integer("trial_end", { mode: "timestamp_ms" }),
     paused: integer("paused", { mode: "boolean" }).notNull(),
+    /** The subscription's MRR (minor units of `currency`) in this state, by metrics/mrr.ts's
+     * subscriptionMrr at `effective_at` with the default recognition settings. */
+    mrr: integer("mrr").notNull().default(0),
     /** sha256 of the material fields above; equal fingerprints mean nothing material changed. */
     fingerprint: text("fingerprint").notNull(),
     effectiveAt: integer("effective_at", { mode: "timestamp_ms" }).notNull(),
@@ -246,6 +252,8 @@ export const subscriptionHistory = sqliteTable(
     uniqueIndex("subscription_history_by_subscription_event").on(t.subscriptionId, t.eventId),
     index("subscription_history_by_subscription").on(t.subscriptionId, t.id),
     index("subscription_history_by_effective").on(t.effectiveAt),
+    // A customer's subscriptions' history, for recomputing its MRR movements.
+    index("subscription_history_by_customer").on(t.stripeCustomerId, t.effectiveAt),
   ],
 );
 

@@ -1,0 +1,84 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Revenue metrics' derived tables (packages/billing/src/metrics). Everything here is computed
+// from subscription_history and can be rebuilt from it; money is integer minor units beside its
+// currency, times are epoch ms.
+
+export const MRR_MOVEMENT_KINDS = [
+  "new",
+  "expansion",
+  "contraction",
+  "churn",
+  "reactivation",
+] as const;
+export type MrrMovementKind = (typeof MRR_MOVEMENT_KINDS)[number];
+
+/**
+ * One change of a customer's MRR in one currency: changes within the same hour are netted into
+ * one row. A customer's rows are recomputed whenever one of its subscriptions' history changes,
+ * so the MRR series is an aggregate over this table rather than a replay of history.
+ * `amount` is signed (contraction and churn < 0); MRR at T = Σ amount of rows with at ≤ T.
+ */
+export const mrrMovements = sqliteTable(
+  "mrr_movements",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    stripeCustomerId: text("stripe_customer_id").notNull(),
+    currency: text("currency").notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    kind: text("kind", { enum: MRR_MOVEMENT_KINDS }).notNull(),
+    amount: integer("amount").notNull(),
+    mrrBefore: integer("mrr_before").notNull(),
+    mrrAfter: integer("mrr_after").notNull(),
+    /** Subscriptions whose MRR changed in this movement. */
+    subscriptionIds: text("subscription_ids", { mode: "json" }).$type<string[]>().notNull(),
+    /** Subscriptions making up `mrr_after` (MRR > 0 after the movement). */
+    subscriptionsAfter: text("subscriptions_after", { mode: "json" }).$type<string[]>().notNull(),
+  },
+  (t) => [
+    // Series and KPIs: a covering range scan per currency.
+    index("mrr_movements_by_currency_at").on(t.currency, t.at, t.kind, t.amount),
+    // Recomputing one customer; a customer's MRR at T.
+    index("mrr_movements_by_customer").on(t.stripeCustomerId, t.currency, t.at),
+  ],
+);
+
+/** A month finance closed: its figures per currency as they were at close. */
+export const metricMonthCloses = sqliteTable(
+  "metric_month_closes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** "YYYY-MM", UTC. */
+    month: text("month").notNull(),
+    currency: text("currency").notNull(),
+    mrr: integer("mrr").notNull(),
+    customers: integer("customers").notNull(),
+    newMrr: integer("new_mrr").notNull(),
+    expansionMrr: integer("expansion_mrr").notNull(),
+    contractionMrr: integer("contraction_mrr").notNull(),
+    churnedMrr: integer("churned_mrr").notNull(),
+    reactivationMrr: integer("reactivation_mrr").notNull(),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }).notNull(),
+    /** Audit actor type and id of who closed it. */
+    closedByType: text("closed_by_type").notNull(),
+    closedById: text("closed_by_id"),
+  },
+  (t) => [uniqueIndex("metric_month_closes_by_month_currency").on(t.month, t.currency)],
+);
+
+/** Each customer's figures in a closed month, to say later which customers a restatement moved. */
+export const metricCloseCustomers = sqliteTable(
+  "metric_close_customers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    closeId: integer("close_id")
+      .notNull()
+      .references(() => metricMonthCloses.id, { onDelete: "cascade" }),
+    stripeCustomerId: text("stripe_customer_id").notNull(),
+    /** MRR at the month's end. */
+    mrr: integer("mrr").notNull(),
+    /** Σ of the customer's movements in the month. */
+    netNewMrr: integer("net_new_mrr").notNull(),
+  },
+  (t) => [uniqueIndex("metric_close_customers_by_close").on(t.closeId, t.stripeCustomerId)],
+);
