@@ -59,8 +59,10 @@ export interface CustomerOrder {
   } | null;
 }
 
+// Picking is the warehouse's own step; to the customer the goods still await shipment.
 const TASK_STATE = {
   pending: "awaiting_shipment",
+  picking: "awaiting_shipment",
   packed: "packed",
   shipped: "shipped",
   delivered: "delivered",
