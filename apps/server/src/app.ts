@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
+import fastifyCompress from "@fastify/compress";
 import fastifyStatic from "@fastify/static";
 import {
   recordHooks,
@@ -22,7 +24,10 @@ import type Stripe from "stripe";
 import { LoginThrottle } from "./auth/throttle.ts";
 import type { Env } from "./env.ts";
 import { INTERNAL_ERROR_MESSAGE } from "./errors.ts";
+import { guardApiRequests } from "./http/api-guard.ts";
+import { MAX_API_URL_LENGTH } from "./http/limits.ts";
 import { inlineScriptHashes, securityHeaders } from "./http/security.ts";
+import { EXPORT_PREFIX, csvExportRoutes } from "./http/csv-export/route.ts";
 import { TRPC_PREFIX, trpcRoutes } from "./http/trpc-plugin.ts";
 import { stripeWebhookRoute } from "./routes/stripe-webhook.ts";
 
@@ -115,6 +120,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // every X-Forwarded-For entry and take the leftmost, which the client writes itself.
     trustProxy: env.TRUST_PROXY ? (_address: string, hop: number) => hop < 1 : false,
     genReqId: () => randomUUID(),
+    // tRPC batches put every procedure name in one path segment (`/api/trpc/a.b,c.d,…`);
+    // Fastify's default 100-character limit answered bigger batches with 414.
+    maxParamLength: MAX_API_URL_LENGTH,
     // Fastify's default logs two lines per request; Stripe alone sends thousands. One line per
     // request instead, at debug for routine successes (see the onResponse hook below).
     logController: new LogController({ disableRequestLogging: true }),
@@ -174,7 +182,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
+  // Dynamic responses (tRPC JSON, index.html) compressed per request; built assets are sent
+  // from the .br/.gz files written at build time (see apps/web/build/precompress.ts).
+  await app.register(fastifyCompress, {
+    encodings: ["br", "gzip"],
+    threshold: 1024,
+    // Quality 4 keeps brotli about as cheap as gzip for per-request work.
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
+  app.addHook("onRequest", guardApiRequests);
+
   await app.register(trpcRoutes, { prefix: TRPC_PREFIX });
+  await app.register(csvExportRoutes, { prefix: EXPORT_PREFIX });
 
   if (deps.stripe && deps.webhookWorker !== false) {
     const worker = startWebhookWorker(
@@ -197,9 +216,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Routes for the files present at start; anything else falls to the handler below.
       wildcard: false,
       index: false,
+      preCompressed: true,
       cacheControl: false,
       setHeaders(res, path) {
         // Vite fingerprints everything under assets/, so it can be cached for good.
+        // Each file may be sent as its .br or .gz twin (preCompressed), so caches must key on it.
+        res.setHeader("vary", "accept-encoding");
         res.setHeader(
           "cache-control",
           path.startsWith(join(web.dir, "assets") + sep)

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { CSRF_MESSAGE, csrfGuard } from "../auth/csrf.ts";
 import { createContextFactory } from "../context.ts";
 import { appRouter, type AppRouter } from "../routers/_app.ts";
+import { MAX_TRPC_BATCH_SIZE } from "./limits.ts";
 
 export const TRPC_PREFIX = "/api/trpc";
 
@@ -52,6 +53,7 @@ export async function trpcRoutes(app: FastifyInstance): Promise<void> {
   await app.register(fastifyTRPCPlugin, {
     trpcOptions: {
       router: appRouter,
+      maxBatchSize: MAX_TRPC_BATCH_SIZE,
       createContext: createContextFactory(app.folio),
       responseMeta: ({ ctx }) => (ctx ? { headers: ctx.resHeaders } : {}),
       onError({ error, path, req }) {
