@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DomainError } from "../errors.ts";
+import { isCommonPassword } from "./common-passwords.ts";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password.ts";
 
 // Input rules shared by sign-up, staff screens, the CLI and demo seeding, so every path accepts
@@ -25,6 +26,13 @@ export const passwordSchema = z
   })
   .max(PASSWORD_MAX_LENGTH, {
     error: `Passwords can be at most ${PASSWORD_MAX_LENGTH} characters.`,
+  })
+  .refine((password) => password.trim() !== "", {
+    error: "A password cannot be only spaces. Use words, letters, numbers or symbols.",
+  })
+  .refine((password) => !isCommonPassword(password), {
+    error:
+      "This password is one of the first that attackers try. Choose a less common one, such as a few unrelated words.",
   });
 
 export function normalizeEmail(email: string): string {
