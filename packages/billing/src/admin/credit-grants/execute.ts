@@ -1,0 +1,87 @@
+import { creditGrants, withTransaction } from "@folio/db";
+import { and, eq } from "drizzle-orm";
+import { audit } from "../../audit/audit.ts";
+import { DomainError } from "../../errors.ts";
+import { recordHooks } from "../../records/index.ts";
+import { isStripeError, stripeFailure } from "../../stripe-errors.ts";
+import { storeStripeResult } from "../../sync/write-path.ts";
+import type { StaffCommandDeps } from "../approvals/policy.ts";
+
+export type CreditGrantRow = typeof creditGrants.$inferSelect;
+
+/**
+ * Sends a `processing` grant to Stripe as a customer balance transaction (Stripe's sign: a
+ * negative amount is credit for the customer), with the grant's idempotency key so any number of
+ * sends is one transaction. The ledger row comes from the write path's credit-ledger hook, so the
+ * customer's portal shows it at once. A refusal marks the grant failed; no answer leaves it
+ * processing, to be sent again.
+ */
+export async function executeCreditGrant(
+  deps: StaffCommandDeps,
+  row: CreditGrantRow,
+): Promise<CreditGrantRow> {
+  let txn;
+  try {
+    txn = await deps.stripe.customers.createBalanceTransaction(
+      row.stripeCustomerId,
+      {
+        amount: -row.amount,
+        currency: row.currency,
+        description: row.reason,
+        metadata: { folio_credit_grant_id: row.id },
+      },
+      { idempotencyKey: `folio-credit-${row.idempotencyKey}` },
+    );
+  } catch (e) {
+    throw await failed(deps, row, e);
+  }
+  const now = deps.clock.now();
+  await storeStripeResult(
+    { ...deps, hooks: recordHooks },
+    {
+      object: txn,
+      actor: deps.actor,
+      also: async (tx) => {
+        await tx
+          .update(creditGrants)
+          .set({ status: "succeeded", balanceTransactionId: txn.id, updatedAt: now })
+          .where(and(eq(creditGrants.id, row.id), eq(creditGrants.status, "processing")));
+      },
+    },
+  );
+  return (await deps.db.select().from(creditGrants).where(eq(creditGrants.id, row.id)).get())!;
+}
+
+async function failed(deps: StaffCommandDeps, row: CreditGrantRow, e: unknown): Promise<unknown> {
+  const err = stripeFailure(e, "change the credit balance");
+  const refused =
+    isStripeError(e) && e.type === "StripeInvalidRequestError" && e.statusCode !== 409;
+  if (!refused) {
+    if (err instanceof DomainError && err.code === "UPSTREAM") {
+      return new DomainError(
+        "UPSTREAM",
+        "Stripe did not confirm the credit change. It is saved as processing: send it again (it cannot apply twice).",
+        err.details,
+      );
+    }
+    return err;
+  }
+  const reason = (e as { message: string }).message;
+  const now = deps.clock.now();
+  await withTransaction(deps.db, async (tx) => {
+    const changed = await tx
+      .update(creditGrants)
+      .set({ status: "failed", failureReason: reason, updatedAt: now })
+      .where(and(eq(creditGrants.id, row.id), eq(creditGrants.status, "processing")))
+      .returning({ id: creditGrants.id });
+    if (changed.length === 0) return;
+    await audit(tx, deps.actor, {
+      action: "credit_grant.failed",
+      target: `credit_grant:${row.id}`,
+      before: { status: row.status },
+      after: { status: "failed", failureReason: reason },
+      at: now,
+    });
+  });
+  return new DomainError("PRECONDITION_FAILED", `Stripe refused the credit change: ${reason}`);
+}

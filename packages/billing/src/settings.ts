@@ -1,0 +1,112 @@
+import { settings, withTransaction, type Db } from "@folio/db";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor } from "./audit/actor.ts";
+import { audit } from "./audit/audit.ts";
+import type { Clock } from "./clock.ts";
+import { DomainError } from "./errors.ts";
+
+// Settings staff change at run time, one row per key in `settings`. Each key has a zod schema
+// and a default here; a key nobody saved yet reads as its default. To add a setting, add an
+// entry to SETTINGS: reads, writes, validation and the audit row come with it.
+
+/** A three-letter ISO currency code as Stripe writes it (lower case). */
+export const currencyCode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z]{3}$/, { message: "Use a three-letter currency code, e.g. usd or eur." });
+
+/** Largest amount in minor units a setting or command accepts (Stripe's own ceiling is 99,999,999). */
+export const MAX_MINOR_AMOUNT = 99_999_999;
+
+export const SETTINGS = {
+  /**
+   * Per currency, the largest refund or credit grant (minor units) support may make alone;
+   * above it, or in a currency not listed, the action waits for finance or an admin to approve.
+   */
+  "approvals.support_limits": {
+    schema: z.record(currencyCode, z.number().int().min(0).max(MAX_MINOR_AMOUNT)),
+    default: { usd: 10_000, eur: 10_000, gbp: 10_000 } as Record<string, number>,
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]["schema"]>;
+export const SETTING_KEYS = Object.keys(SETTINGS) as [SettingKey, ...SettingKey[]];
+
+/**
+ * The value of `key`, or its default when never saved. A stored value that no longer fits the
+ * schema (an older release wrote it) reads as the default rather than failing every caller.
+ */
+export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K>> {
+  const row = await db
+    .select({ value: settings.value })
+    .from(settings)
+    .where(eq(settings.key, key))
+    .get();
+  const def = SETTINGS[key];
+  if (!row) return def.default as SettingValue<K>;
+  const parsed = def.schema.safeParse(row.value);
+  return (parsed.success ? parsed.data : def.default) as SettingValue<K>;
+}
+
+export interface SettingRow<K extends SettingKey = SettingKey> {
+  key: K;
+  value: SettingValue<K>;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+/** Every setting with its value (saved or default) and who saved it last. */
+export async function listSettings(db: Db): Promise<SettingRow[]> {
+  const rows = await db.select().from(settings);
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  return SETTING_KEYS.map((key) => {
+    const row = byKey.get(key);
+    const parsed = row ? SETTINGS[key].schema.safeParse(row.value) : null;
+    return {
+      key,
+      value: parsed?.success ? parsed.data : SETTINGS[key].default,
+      updatedBy: row?.updatedBy ?? null,
+      updatedAt: row?.updatedAt ?? null,
+    };
+  });
+}
+
+/** Validates and saves `value` for `key`, audited as `setting.updated` with before and after. */
+export async function updateSetting<K extends SettingKey>(
+  deps: { db: Db; clock: Clock; actor: Extract<Actor, { type: "staff" }> },
+  key: K,
+  value: unknown,
+  reason?: string | null,
+): Promise<SettingValue<K>> {
+  const parsed = SETTINGS[key].schema.safeParse(value);
+  if (!parsed.success) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      `Invalid value for ${key}: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
+    );
+  }
+  const next = parsed.data as SettingValue<K>;
+  const now = deps.clock.now();
+  await withTransaction(deps.db, async (tx) => {
+    const before = await getSetting(tx, key);
+    await tx
+      .insert(settings)
+      .values({ key, value: next, updatedBy: deps.actor.userId, updatedAt: now })
+      .onConflictDoUpdate({
+        target: settings.key,
+        set: { value: next, updatedBy: deps.actor.userId, updatedAt: now },
+      });
+    await audit(tx, deps.actor, {
+      action: "setting.updated",
+      target: `setting:${key}`,
+      before: { value: before },
+      after: { value: next },
+      reason: reason ?? null,
+      at: now,
+    });
+  });
+  return next;
+}
