@@ -149,6 +149,20 @@ export {
 export { actorId, syncActor, type Actor } from "./audit/actor.ts";
 // Accounts (users and staff): see accounts/index.ts for the list.
 export * from "./accounts/index.ts";
+export * from "./admin/refunds/index.ts";
+export * from "./admin/credit-grants/index.ts";
+export * from "./admin/approvals/index.ts";
+export {
+  SETTINGS,
+  SETTING_KEYS,
+  currencyCode,
+  getSetting,
+  listSettings,
+  updateSetting,
+  type SettingKey,
+  type SettingRow,
+  type SettingValue,
+} from "./settings.ts";
 export { audit, type AuditEntry } from "./audit/audit.ts";
 export { recordHooks } from "./records/index.ts";
 export {
