@@ -5,6 +5,7 @@ import { can, PERMISSION_NAMES, permissionsFor, type Permission } from "./permis
 // The matrix written out independently of PERMISSIONS, so a change to either is a visible diff.
 const EXPECTED: Record<Permission, Role[]> = {
   "customers.read": ["support", "finance", "admin"],
+  "customers.resync": ["support", "finance", "admin"],
   "orders.read": ["support", "finance", "admin"],
   "orders.fulfill": ["fulfillment", "admin"],
   "refunds.create": ["support", "admin"],
@@ -37,6 +38,7 @@ describe("permission matrix", () => {
   it("lists a role's permissions in matrix order", () => {
     expect(permissionsFor("finance")).toEqual([
       "customers.read",
+      "customers.resync",
       "orders.read",
       "metrics.read",
       "metrics.close",

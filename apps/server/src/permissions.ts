@@ -4,6 +4,9 @@ import type { Role } from "@folio/db";
 // Admin is listed explicitly everywhere so the table reads as the whole truth.
 export const PERMISSIONS = {
   "customers.read": ["support", "finance", "admin"],
+  // Resync only realigns Folio's mirror with Stripe (nothing changes in Stripe), so whoever can
+  // read a customer may refresh a stale view; a separate permission because it writes.
+  "customers.resync": ["support", "finance", "admin"],
   // Orders carry amounts, e-mails and payment data: not for fulfilment, which works from the
   // shipping queue (orders.fulfill) and sees items and the ship-to address only.
   "orders.read": ["support", "finance", "admin"],

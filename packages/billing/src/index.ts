@@ -149,6 +149,7 @@ export {
 export { actorId, syncActor, type Actor } from "./audit/actor.ts";
 // Accounts (users and staff): see accounts/index.ts for the list.
 export * from "./accounts/index.ts";
+export * from "./admin/customers/index.ts";
 export * from "./admin/refunds/index.ts";
 export * from "./admin/credit-grants/index.ts";
 export * from "./admin/approvals/index.ts";

@@ -1,5 +1,6 @@
 import { router } from "../trpc.ts";
 import { auditRouter } from "./admin/audit.ts";
+import { customersRouter } from "./admin/customers.ts";
 import { staffRouter } from "./admin/staff.ts";
 import { webhooksRouter } from "./admin/webhooks.ts";
 import { accountRouter } from "./account.ts";
@@ -28,6 +29,7 @@ export const appRouter = router({
     orders: ordersRouter,
   }),
   admin: router({
+    customers: customersRouter,
     staff: staffRouter,
     webhooks: webhooksRouter,
     audit: auditRouter,

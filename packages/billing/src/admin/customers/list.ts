@@ -1,0 +1,203 @@
+import {
+  billingCustomers,
+  keysetPage,
+  stripeCustomers,
+  stripeSubscriptions,
+  users,
+  type Db,
+  type KeysetOptions,
+  type Page,
+} from "@folio/db";
+import { and, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
+
+// The customers list for staff: Folio's customer accounts, each with its Stripe customer (when it
+// has one), credit balance and current subscription status. Server-paged by keyset; every
+// filter and order is served by an index (users_by_role_created, users_email_unique,
+// users_by_lower_name, billing_customers_by_stripe_customer) so a page costs the same at
+// 100,000 customers as at ten.
+
+/** Stripe's subscription statuses, plus "none" for customers who never had one. */
+export const CUSTOMER_SUBSCRIPTION_FILTERS = [
+  "active",
+  "trialing",
+  "past_due",
+  "unpaid",
+  "paused",
+  "incomplete",
+  "canceled",
+  "none",
+] as const;
+export type CustomerSubscriptionFilter = (typeof CUSTOMER_SUBSCRIPTION_FILTERS)[number];
+
+export const CUSTOMER_SORTS = ["createdAt", "email"] as const;
+export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+
+export interface CustomerListFilters {
+  /**
+   * A Stripe customer id (`cus_…`, exact), or the start of an e-mail or of a name, any case.
+   */
+  search?: string | undefined;
+  /** Customers with a subscription in this status ("none": without any subscription). */
+  subscription?: CustomerSubscriptionFilter | undefined;
+  /** true: customers holding credit (a negative Stripe balance); false: those who do not. */
+  hasCredit?: boolean | undefined;
+}
+
+export interface CustomerListOrder {
+  by: CustomerSort;
+  direction: "asc" | "desc";
+}
+
+export interface CustomerListItem {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+  disabled: boolean;
+  stripeCustomerId: string | null;
+  /** Credit the customer holds, minor units (Stripe's negative balance, turned positive). */
+  credit: number;
+  /** What the customer owes on their balance (a positive Stripe balance). */
+  owed: number;
+  currency: string | null;
+  delinquent: boolean;
+  /** Status of the customer's current subscription (a live one before ended ones), if any. */
+  subscriptionStatus: string | null;
+}
+
+/** Values of `column` that start with `prefix` (already lower-case). */
+function prefixRange(column: SQL | typeof users.email, prefix: string): SQL {
+  // A range instead of LIKE so the index serves it on both dialects; the LIKE keeps the result
+  // exact under any collation the range might not match bytewise.
+  const pattern = `${prefix.replace(/[\\%_]/g, "\\$&")}%`;
+  const matches = sql`${column} like ${pattern} escape '\\'`;
+  const chars = [...prefix];
+  const last = chars.pop()!.codePointAt(0)!;
+  if (last >= 0xffff) return matches;
+  const upper = chars.join("") + String.fromCodePoint(last + 1);
+  return sql`(${column} >= ${prefix} and ${column} < ${upper} and ${matches})`;
+}
+
+const lowerName = sql`lower(${users.name})`;
+
+const ENDED = sql`('canceled', 'incomplete_expired')`;
+
+/** The current subscription's status: a live one first, then the newest. */
+const currentStatus = sql<string | null>`(
+  select ${stripeSubscriptions.status} from ${stripeSubscriptions}
+  where ${stripeSubscriptions.customerId} = ${billingCustomers.stripeCustomerId}
+    and ${stripeSubscriptions.deletedAt} is null
+  order by case when ${stripeSubscriptions.status} in ${ENDED} then 1 else 0 end,
+    ${stripeSubscriptions.stripeCreated} desc, ${stripeSubscriptions.id} desc
+  limit 1)`;
+
+function subscriptionFilter(status: CustomerSubscriptionFilter): SQL {
+  const any = sql`select 1 from ${stripeSubscriptions}
+    where ${stripeSubscriptions.customerId} = ${billingCustomers.stripeCustomerId}
+      and ${stripeSubscriptions.deletedAt} is null`;
+  if (status === "none") return sql`not exists (${any})`;
+  return sql`exists (${any} and ${stripeSubscriptions.status} = ${status})`;
+}
+
+function filtersOf(f: CustomerListFilters): SQL[] {
+  const where: SQL[] = [eq(users.role, "customer")];
+  const search = f.search?.trim();
+  if (search) {
+    if (/^cus_[A-Za-z0-9]+$/.test(search)) {
+      where.push(eq(billingCustomers.stripeCustomerId, search));
+    } else {
+      const text = search.toLowerCase();
+      // E-mails are stored lower-case (accounts/input.ts normalizeEmail).
+      where.push(
+        text.includes("@")
+          ? prefixRange(users.email, text)
+          : or(prefixRange(users.email, text), prefixRange(lowerName, text))!,
+      );
+    }
+  }
+  if (f.subscription) where.push(subscriptionFilter(f.subscription));
+  if (f.hasCredit === true) where.push(lt(stripeCustomers.balance, 0));
+  if (f.hasCredit === false) {
+    where.push(or(sql`${stripeCustomers.id} is null`, gte(stripeCustomers.balance, 0))!);
+  }
+  return where;
+}
+
+const SORT_COLUMNS = { createdAt: users.createdAt, email: users.email } as const;
+
+interface Row {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+  disabled: boolean;
+  stripeCustomerId: string | null;
+  balance: number | null;
+  currency: string | null;
+  delinquent: boolean | null;
+  subscriptionStatus: string | null;
+}
+
+/**
+ * The keyset query for customers matching `filters` in `order`: pass it to `keysetPage` (or a
+ * wrapper that tags cursors with the order) with a cursor and a limit.
+ */
+export function customerListQuery(
+  db: Db,
+  filters: CustomerListFilters,
+  order: CustomerListOrder,
+): Omit<KeysetOptions<Row, CustomerListItem>, "cursor" | "limit"> {
+  const where = filtersOf(filters);
+  return {
+    sort: { column: SORT_COLUMNS[order.by], key: order.by, direction: order.direction },
+    id: { column: users.id, key: "id" },
+    fetch: ({ after, orderBy, limit }) =>
+      db
+        .select({
+          id: users.id,
+          email: users.email,
+          name: users.name,
+          createdAt: users.createdAt,
+          disabled: users.disabled,
+          stripeCustomerId: billingCustomers.stripeCustomerId,
+          balance: stripeCustomers.balance,
+          currency: stripeCustomers.currency,
+          delinquent: stripeCustomers.delinquent,
+          subscriptionStatus: currentStatus,
+        })
+        .from(users)
+        .leftJoin(billingCustomers, eq(billingCustomers.userId, users.id))
+        .leftJoin(stripeCustomers, eq(stripeCustomers.id, billingCustomers.stripeCustomerId))
+        .where(and(...where, after))
+        .orderBy(...orderBy)
+        .limit(limit),
+    map: (r) => {
+      const balance = r.balance ?? 0;
+      return {
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        createdAt: r.createdAt,
+        disabled: r.disabled,
+        stripeCustomerId: r.stripeCustomerId,
+        credit: Math.max(0, 0 - balance),
+        owed: Math.max(0, balance),
+        currency: r.currency,
+        delinquent: r.delinquent ?? false,
+        subscriptionStatus: r.subscriptionStatus,
+      };
+    },
+  };
+}
+
+/** One page of customers (for callers that do not need the order tagged in the cursor). */
+export function listCustomers(
+  db: Db,
+  input: CustomerListFilters & { order: CustomerListOrder; cursor?: string; limit: number },
+): Promise<Page<CustomerListItem>> {
+  return keysetPage({
+    ...customerListQuery(db, input, input.order),
+    cursor: input.cursor,
+    limit: input.limit,
+  });
+}

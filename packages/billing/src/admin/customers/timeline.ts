@@ -1,0 +1,610 @@
+import {
+  auditLog,
+  billingCustomers,
+  creditLedger,
+  InvalidCursorError,
+  orders,
+  shippingTasks,
+  stripeCharges,
+  stripeCheckoutSessions,
+  stripeInvoices,
+  stripePaymentIntents,
+  stripeProducts,
+  stripeRefunds,
+  stripeSubscriptions,
+  subscriptionHistory,
+  users,
+  webhookEvents,
+  type ActorType,
+  type Db,
+  type Page,
+} from "@folio/db";
+import {
+  and,
+  desc,
+  eq,
+  inArray,
+  isNotNull,
+  ne,
+  or,
+  sql,
+  type AnyColumn,
+  type SQL,
+} from "drizzle-orm";
+import { DomainError } from "../../errors.ts";
+
+// One timeline per customer, newest first, merging what Stripe told Folio (webhook events on the
+// customer's objects, subscription changes), what Folio recorded (orders, shipments, refunds,
+// credit movements) and what people did (the audit log, sync rows excluded: those are the
+// records above). Each source is read with its own index, `limit + 1` rows past the cursor, and
+// the sources are merged in memory: a page costs the same however long the history is.
+//
+// Order: time desc, then source name desc, then the source's own id desc. The cursor names the
+// last entry shown (time, source, id), so each source knows exactly where to resume — even among
+// entries of the same millisecond.
+
+export const TIMELINE_KINDS = [
+  "stripe_event",
+  "subscription_change",
+  "order",
+  "shipment",
+  "refund",
+  "credit",
+  "action",
+] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+interface Base {
+  /** Unique within the timeline; stable across pages. */
+  key: string;
+  at: Date;
+}
+
+export interface MoneyDelta {
+  /** Minor units; for credit, positive is credit given to the customer. */
+  amount: number;
+  currency: string;
+}
+
+export type TimelineEntry = Base &
+  (
+    | {
+        kind: "stripe_event";
+        eventId: string;
+        type: string;
+        status: string;
+        objectId: string | null;
+        objectType: string | null;
+      }
+    | {
+        kind: "subscription_change";
+        subscriptionId: string;
+        status: string;
+        /** The Stripe event that carried the change, or "sync"/"api" for a fetch. */
+        eventType: string;
+        items: { productName: string | null; priceId: string; quantity: number }[];
+        cancelAtPeriodEnd: boolean;
+      }
+    | {
+        kind: "order";
+        orderId: string;
+        paymentState: string;
+        money: MoneyDelta;
+      }
+    | {
+        kind: "shipment";
+        orderId: string;
+        state: "packed" | "shipped" | "delivered" | "canceled";
+        carrier: string | null;
+        trackingNumber: string | null;
+      }
+    | {
+        kind: "refund";
+        refundId: string;
+        status: string | null;
+        reason: string | null;
+        /** Money back to the customer (negative: it left the merchant). */
+        money: MoneyDelta;
+      }
+    | {
+        kind: "credit";
+        balanceTransactionId: string;
+        /** Stripe's balance transaction type (adjustment, applied_to_invoice, credit_note…). */
+        type: string;
+        description: string | null;
+        /** Credit given (positive) or used (negative). */
+        money: MoneyDelta;
+        creditAfter: number;
+      }
+    | {
+        kind: "action";
+        auditId: number;
+        action: string;
+        target: string;
+        actor: { type: ActorType; id: string | null; name: string | null; email: string | null };
+        reason: string | null;
+        /** The amount the action moved, when its audit row records one. */
+        money: MoneyDelta | null;
+        before: Record<string, unknown> | null;
+        after: Record<string, unknown> | null;
+      }
+  );
+
+interface Cursor {
+  a: number;
+  s: string;
+  i: string | number;
+}
+
+function encode(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+
+function decode(cursor: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Partial<Cursor>;
+    if (
+      typeof c.a === "number" &&
+      Number.isFinite(c.a) &&
+      typeof c.s === "string" &&
+      (typeof c.i === "string" || (typeof c.i === "number" && Number.isFinite(c.i)))
+    ) {
+      return c as Cursor;
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
+}
+
+/** Rows of `source` that come after the cursor in timeline order. */
+function pastCursor(cursor: Cursor | null, source: string, at: AnyColumn, id: AnyColumn) {
+  if (!cursor) return undefined;
+  const t = sql.param(cursor.a);
+  if (source > cursor.s) return sql`${at} < ${t}`;
+  if (source < cursor.s) return sql`${at} <= ${t}`;
+  return sql`(${at} < ${t} or (${at} = ${t} and ${id} < ${sql.param(cursor.i)}))`;
+}
+
+interface Candidate {
+  source: string;
+  id: string | number;
+  entry: TimelineEntry;
+}
+
+const compareIds = (a: string | number, b: string | number) =>
+  typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : 1;
+
+function newestFirst(x: Candidate, y: Candidate): number {
+  const dt = y.entry.at.getTime() - x.entry.at.getTime();
+  if (dt !== 0) return dt;
+  if (x.source !== y.source) return x.source < y.source ? 1 : -1;
+  return x.id === y.id ? 0 : -compareIds(x.id, y.id);
+}
+
+/** Everything of the customer's that events, refunds and audit rows can point at. */
+async function customerObjects(db: Db, userId: string, stripeCustomerId: string | null) {
+  const ordersOf = await db
+    .select({
+      id: orders.id,
+      checkoutSessionId: orders.checkoutSessionId,
+      paymentIntentId: orders.paymentIntentId,
+      taskId: shippingTasks.id,
+    })
+    .from(orders)
+    .leftJoin(shippingTasks, eq(shippingTasks.orderId, orders.id))
+    .where(eq(orders.userId, userId));
+  const byCustomer = async (
+    table:
+      | typeof stripeSubscriptions
+      | typeof stripeInvoices
+      | typeof stripePaymentIntents
+      | typeof stripeCharges
+      | typeof stripeCheckoutSessions,
+  ): Promise<string[]> => {
+    if (!stripeCustomerId) return [];
+    const rows = await db
+      .select({ id: table.id })
+      .from(table)
+      .where(eq(table.customerId, stripeCustomerId));
+    return rows.map((r) => r.id);
+  };
+  const subscriptions = await byCustomer(stripeSubscriptions);
+  const invoices = await byCustomer(stripeInvoices);
+  const paymentIntents = await byCustomer(stripePaymentIntents);
+  const charges = await byCustomer(stripeCharges);
+  const sessions = await byCustomer(stripeCheckoutSessions);
+  const pis = [
+    ...new Set([...paymentIntents, ...ordersOf.flatMap((o) => o.paymentIntentId ?? [])]),
+  ];
+  const refunds =
+    pis.length + charges.length === 0
+      ? []
+      : (
+          await db
+            .select({ id: stripeRefunds.id })
+            .from(stripeRefunds)
+            .where(refundsOf(pis, charges))
+        ).map((r) => r.id);
+  return {
+    orderIds: ordersOf.map((o) => o.id),
+    taskIds: ordersOf.flatMap((o) => o.taskId ?? []),
+    subscriptions,
+    invoices,
+    paymentIntents: pis,
+    charges,
+    sessions: [...new Set([...sessions, ...ordersOf.map((o) => o.checkoutSessionId)])],
+    refunds,
+  };
+}
+
+function refundsOf(paymentIntents: string[], charges: string[]): SQL {
+  const parts: SQL[] = [];
+  if (paymentIntents.length) parts.push(inArray(stripeRefunds.paymentIntentId, paymentIntents));
+  if (charges.length) parts.push(inArray(stripeRefunds.chargeId, charges));
+  return or(...parts)!;
+}
+
+function moneyOf(after: Record<string, unknown> | null): MoneyDelta | null {
+  if (!after) return null;
+  const amount = after["amount"];
+  const currency = after["currency"];
+  return typeof amount === "number" && typeof currency === "string" ? { amount, currency } : null;
+}
+
+/**
+ * One page of the customer's timeline (`customerId` is the Folio user id), newest first. Throws
+ * NOT_FOUND for an id that is not a customer's, InvalidCursorError for a cursor it did not make.
+ */
+export async function customerTimeline(
+  db: Db,
+  customerId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<TimelineEntry>> {
+  const cursor = page.cursor ? decode(page.cursor) : null;
+  const customer = await db
+    .select({ id: users.id, stripeCustomerId: billingCustomers.stripeCustomerId })
+    .from(users)
+    .leftJoin(billingCustomers, eq(billingCustomers.userId, users.id))
+    .where(and(eq(users.id, customerId), eq(users.role, "customer")))
+    .get();
+  if (!customer) throw new DomainError("NOT_FOUND", "There is no customer with this id.");
+  const stripeId = customer.stripeCustomerId;
+  const objects = await customerObjects(db, customerId, stripeId);
+  const n = page.limit + 1;
+  const sources: Promise<Candidate[]>[] = [];
+
+  sources.push(
+    db
+      .select({
+        id: orders.id,
+        at: orders.placedAt,
+        amountTotal: orders.amountTotal,
+        currency: orders.currency,
+        paymentState: orders.paymentState,
+      })
+      .from(orders)
+      .where(
+        and(eq(orders.userId, customerId), pastCursor(cursor, "order", orders.placedAt, orders.id)),
+      )
+      .orderBy(desc(orders.placedAt), desc(orders.id))
+      .limit(n)
+      .then((rows) =>
+        rows.map((r) => ({
+          source: "order",
+          id: r.id,
+          entry: {
+            kind: "order",
+            key: `order:${r.id}`,
+            at: r.at,
+            orderId: r.id,
+            paymentState: r.paymentState,
+            money: { amount: r.amountTotal, currency: r.currency },
+          },
+        })),
+      ),
+  );
+
+  const shipmentStates = [
+    ["packed", shippingTasks.packedAt],
+    ["shipped", shippingTasks.shippedAt],
+    ["delivered", shippingTasks.deliveredAt],
+    ["canceled", shippingTasks.updatedAt],
+  ] as const;
+  if (objects.taskIds.length) {
+    for (const [state, column] of shipmentStates) {
+      const source = `shipment.${state}`;
+      sources.push(
+        db
+          .select({
+            id: shippingTasks.id,
+            at: column,
+            orderId: shippingTasks.orderId,
+            carrier: shippingTasks.carrier,
+            trackingNumber: shippingTasks.trackingNumber,
+          })
+          .from(shippingTasks)
+          .where(
+            and(
+              inArray(shippingTasks.id, objects.taskIds),
+              state === "canceled" ? eq(shippingTasks.status, "canceled") : isNotNull(column),
+              pastCursor(cursor, source, column, shippingTasks.id),
+            ),
+          )
+          .orderBy(desc(column), desc(shippingTasks.id))
+          .limit(n)
+          .then((rows) =>
+            rows.map((r) => ({
+              source,
+              id: r.id,
+              entry: {
+                kind: "shipment",
+                key: `${source}:${r.id}`,
+                at: r.at!,
+                orderId: r.orderId,
+                state,
+                carrier: r.carrier,
+                trackingNumber: r.trackingNumber,
+              },
+            })),
+          ),
+      );
+    }
+  }
+
+  if (objects.paymentIntents.length + objects.charges.length) {
+    sources.push(
+      db
+        .select({
+          id: stripeRefunds.id,
+          at: stripeRefunds.stripeCreated,
+          amount: stripeRefunds.amount,
+          currency: stripeRefunds.currency,
+          status: stripeRefunds.status,
+          reason: stripeRefunds.reason,
+        })
+        .from(stripeRefunds)
+        .where(
+          and(
+            refundsOf(objects.paymentIntents, objects.charges),
+            isNotNull(stripeRefunds.stripeCreated),
+            pastCursor(cursor, "refund", stripeRefunds.stripeCreated, stripeRefunds.id),
+          ),
+        )
+        .orderBy(desc(stripeRefunds.stripeCreated), desc(stripeRefunds.id))
+        .limit(n)
+        .then((rows) =>
+          rows.map((r) => ({
+            source: "refund",
+            id: r.id,
+            entry: {
+              kind: "refund",
+              key: `refund:${r.id}`,
+              at: r.at!,
+              refundId: r.id,
+              status: r.status,
+              reason: r.reason,
+              money: { amount: 0 - r.amount, currency: r.currency },
+            },
+          })),
+        ),
+    );
+  }
+
+  if (stripeId) {
+    sources.push(
+      db
+        .select({
+          id: creditLedger.id,
+          at: creditLedger.occurredAt,
+          balanceTransactionId: creditLedger.balanceTransactionId,
+          amount: creditLedger.amount,
+          currency: creditLedger.currency,
+          endingBalance: creditLedger.endingBalance,
+          type: creditLedger.reason,
+          description: creditLedger.description,
+        })
+        .from(creditLedger)
+        .where(
+          and(
+            eq(creditLedger.stripeCustomerId, stripeId),
+            pastCursor(cursor, "credit", creditLedger.occurredAt, creditLedger.id),
+          ),
+        )
+        .orderBy(desc(creditLedger.occurredAt), desc(creditLedger.id))
+        .limit(n)
+        .then((rows) =>
+          rows.map((r) => ({
+            source: "credit",
+            id: r.id,
+            entry: {
+              kind: "credit",
+              key: `credit:${r.balanceTransactionId}`,
+              at: r.at,
+              balanceTransactionId: r.balanceTransactionId,
+              type: r.type,
+              description: r.description,
+              // Stripe's sign is the customer's debt; the timeline shows credit given as +.
+              money: { amount: 0 - r.amount, currency: r.currency },
+              creditAfter: 0 - r.endingBalance,
+            },
+          })),
+        ),
+      subscriptionChanges(db, stripeId, cursor, n),
+    );
+  }
+
+  const eventObjects = [
+    ...(stripeId ? [stripeId] : []),
+    ...objects.subscriptions,
+    ...objects.invoices,
+    ...objects.paymentIntents,
+    ...objects.charges,
+    ...objects.sessions,
+    ...objects.refunds,
+  ];
+  if (eventObjects.length) {
+    sources.push(
+      db
+        .select({
+          id: webhookEvents.id,
+          at: webhookEvents.created,
+          type: webhookEvents.type,
+          status: webhookEvents.status,
+          objectId: webhookEvents.objectId,
+          objectType: webhookEvents.objectType,
+        })
+        .from(webhookEvents)
+        .where(
+          and(
+            inArray(webhookEvents.objectId, eventObjects),
+            pastCursor(cursor, "stripe_event", webhookEvents.created, webhookEvents.id),
+          ),
+        )
+        .orderBy(desc(webhookEvents.created), desc(webhookEvents.id))
+        .limit(n)
+        .then((rows) =>
+          rows.map((r) => ({
+            source: "stripe_event",
+            id: r.id,
+            entry: {
+              kind: "stripe_event",
+              key: `stripe_event:${r.id}`,
+              at: r.at,
+              eventId: r.id,
+              type: r.type,
+              status: r.status,
+              objectId: r.objectId,
+              objectType: r.objectType,
+            },
+          })),
+        ),
+    );
+  }
+
+  const targets = [
+    `user:${customerId}`,
+    ...(stripeId ? [`customer:${stripeId}`] : []),
+    ...objects.orderIds.map((id) => `order:${id}`),
+    ...objects.taskIds.map((id) => `shipping_task:${id}`),
+    ...objects.subscriptions.map((id) => `subscription:${id}`),
+    ...objects.invoices.map((id) => `invoice:${id}`),
+    ...objects.sessions.map((id) => `checkout_session:${id}`),
+    ...objects.refunds.map((id) => `refund:${id}`),
+  ];
+  sources.push(
+    db
+      .select({
+        id: auditLog.id,
+        at: auditLog.at,
+        actorType: auditLog.actorType,
+        actorId: auditLog.actorId,
+        actorName: users.name,
+        actorEmail: users.email,
+        action: auditLog.action,
+        target: auditLog.target,
+        before: auditLog.before,
+        after: auditLog.after,
+        reason: auditLog.reason,
+      })
+      .from(auditLog)
+      .leftJoin(users, eq(users.id, auditLog.actorId))
+      .where(
+        and(
+          inArray(auditLog.target, targets),
+          // Sync rows are the orders, refunds and credit above, said again.
+          ne(auditLog.actorType, "sync"),
+          pastCursor(cursor, "action", auditLog.at, auditLog.id),
+        ),
+      )
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(n)
+      .then((rows) =>
+        rows.map((r) => ({
+          source: "action",
+          id: r.id,
+          entry: {
+            kind: "action",
+            key: `action:${r.id}`,
+            at: r.at,
+            auditId: r.id,
+            action: r.action,
+            target: r.target,
+            actor: { type: r.actorType, id: r.actorId, name: r.actorName, email: r.actorEmail },
+            reason: r.reason,
+            money: moneyOf(r.after),
+            before: r.before,
+            after: r.after,
+          },
+        })),
+      ),
+  );
+
+  const merged = (await Promise.all(sources)).flat().sort(newestFirst);
+  const shown = merged.slice(0, page.limit);
+  const last = shown.at(-1);
+  return {
+    items: shown.map((c) => c.entry),
+    nextCursor:
+      merged.length > page.limit && last
+        ? encode({ a: last.entry.at.getTime(), s: last.source, i: last.id })
+        : null,
+  };
+}
+
+async function subscriptionChanges(
+  db: Db,
+  stripeCustomerId: string,
+  cursor: Cursor | null,
+  n: number,
+): Promise<Candidate[]> {
+  const source = "subscription_change";
+  const rows = await db
+    .select({
+      id: subscriptionHistory.id,
+      at: subscriptionHistory.effectiveAt,
+      subscriptionId: subscriptionHistory.subscriptionId,
+      status: subscriptionHistory.status,
+      eventType: subscriptionHistory.eventType,
+      items: subscriptionHistory.items,
+      cancelAtPeriodEnd: subscriptionHistory.cancelAtPeriodEnd,
+    })
+    .from(subscriptionHistory)
+    .where(
+      and(
+        eq(subscriptionHistory.stripeCustomerId, stripeCustomerId),
+        pastCursor(cursor, source, subscriptionHistory.effectiveAt, subscriptionHistory.id),
+      ),
+    )
+    .orderBy(desc(subscriptionHistory.effectiveAt), desc(subscriptionHistory.id))
+    .limit(n);
+  const productIds = [...new Set(rows.flatMap((r) => r.items.map((i) => i.productId)))];
+  const names = new Map(
+    productIds.length
+      ? (
+          await db
+            .select({ id: stripeProducts.id, name: stripeProducts.name })
+            .from(stripeProducts)
+            .where(inArray(stripeProducts.id, productIds))
+        ).map((p) => [p.id, p.name])
+      : [],
+  );
+  return rows.map((r) => ({
+    source,
+    id: r.id,
+    entry: {
+      kind: "subscription_change",
+      key: `${source}:${r.id}`,
+      at: r.at,
+      subscriptionId: r.subscriptionId,
+      status: r.status,
+      eventType: r.eventType,
+      items: r.items.map((i) => ({
+        productName: names.get(i.productId) ?? null,
+        priceId: i.priceId,
+        quantity: i.quantity,
+      })),
+      cancelAtPeriodEnd: r.cancelAtPeriodEnd,
+    },
+  }));
+}
