@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { ROLES } from "../schema/auth.ts";
 import { epochMs } from "./columns.ts";
@@ -16,7 +17,13 @@ export const users = pgTable(
     createdAt: epochMs("created_at").notNull(),
     updatedAt: epochMs("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    // The admin customers and staff lists: one role, newest (or oldest) first.
+    index("users_by_role_created").on(t.role, t.createdAt, t.id),
+    // Customer search by the start of a name, any case.
+    index("users_by_lower_name").on(sql`lower(${t.name})`),
+  ],
 );
 
 export const sessions = pgTable(

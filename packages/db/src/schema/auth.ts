@@ -1,4 +1,4 @@
-import { relations } from "drizzle-orm";
+import { relations, sql } from "drizzle-orm";
 import { index, integer, uniqueIndex, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["customer", "support", "fulfillment", "finance", "admin"] as const;
@@ -16,7 +16,13 @@ export const users = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    // The admin customers and staff lists: one role, newest (or oldest) first.
+    index("users_by_role_created").on(t.role, t.createdAt, t.id),
+    // Customer search by the start of a name, any case.
+    index("users_by_lower_name").on(sql`lower(${t.name})`),
+  ],
 );
 
 // Lucia-style sessions: the id is public, only a SHA-256 hash of the secret half is stored.
