@@ -149,6 +149,8 @@ export {
 export { actorId, syncActor, type Actor } from "./audit/actor.ts";
 // Accounts (users and staff): see accounts/index.ts for the list.
 export * from "./accounts/index.ts";
+export * from "./admin/orders/index.ts";
+export * from "./admin/fulfilment/index.ts";
 export * from "./admin/customers/index.ts";
 export * from "./admin/refunds/index.ts";
 export * from "./admin/credit-grants/index.ts";

@@ -16,6 +16,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { syncActor, type Actor } from "../audit/actor.ts";
 import { audit } from "../audit/audit.ts";
+import { cancelFulfilmentIn } from "../admin/fulfilment/cancel.ts";
 import type { SyncChange, SyncDeps, SyncHook } from "../sync/hooks.ts";
 import { idOf } from "../sync/kinds.ts";
 
@@ -223,6 +224,15 @@ export async function refreshOrderPayment(
       },
       after: { paymentState: state, amountRefunded: refunded, disputeStatus },
       at,
+    });
+  }
+  // Fully refunded before it shipped: nothing is left to send, whoever refunded it (Folio's
+  // refund flow, or the Stripe dashboard). Shipped goods are left alone (a return, not a cancel).
+  if (state === "refunded" && order.paymentState !== "refunded") {
+    await cancelFulfilmentIn(tx, actor, at, {
+      orderId: order.id,
+      reason: "Refunded in full before it shipped.",
+      whenShipped: "keep",
     });
   }
 }
