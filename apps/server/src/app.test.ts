@@ -7,7 +7,7 @@ import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
-import { LoginThrottle } from "./auth/throttle.ts";
+import { AUTH_RULES, LoginThrottle } from "./auth/throttle.ts";
 import { insertUser, sessionCookieFor, testEnv, TEST_PASSWORD } from "./test/helpers.ts";
 
 const apps: FastifyInstance[] = [];
@@ -227,30 +227,44 @@ describe("authorization over HTTP", () => {
   });
 });
 
-describe("sign-in throttling over HTTP", () => {
-  it("answers 429 with Retry-After on the tenth wrong password for one email", async () => {
+describe("throttling over HTTP", () => {
+  it("answers 429 with Retry-After once one address has guessed 5 times", async () => {
     const { app, db } = await makeApp();
     await insertUser(db, "customer", { email: "victim@example.com" });
     const statuses: number[] = [];
     let last;
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 5; i++) {
       last = await post(app, "auth.signIn", {
         email: "victim@example.com",
         password: `wrong-${i}`,
       });
       statuses.push(last.statusCode);
     }
-    expect(statuses).toEqual([...Array<number>(9).fill(401), 429]);
-    expect(last?.headers["retry-after"]).toBe("900");
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    expect(last?.headers["retry-after"]).toBe("2");
     expect(last?.json()).toMatchObject({
-      error: { data: { code: "TOO_MANY_REQUESTS", retryAfterSeconds: 900 } },
+      error: { data: { code: "TOO_MANY_REQUESTS", retryAfterSeconds: 2 } },
     });
-
+    // The right password waits too: it is not checked until the wait is over.
     const right = await post(app, "auth.signIn", {
       email: "victim@example.com",
       password: TEST_PASSWORD,
     });
     expect(right.statusCode).toBe(429);
+  });
+
+  it("limits sign-ups per address while each one still takes one step", async () => {
+    const { app } = await makeApp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await post(app, "auth.signUp", {
+        email: `new${i}@example.com`,
+        name: `New ${i}`,
+        password: "long-enough-pw",
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
   });
 });
 
@@ -259,8 +273,8 @@ describe("client IP behind a proxy (TRUST_PROXY)", () => {
     const db = await testDb();
     const clock = manualClock(Date.UTC(2026, 0, 1));
     const loginThrottle = new LoginThrottle(clock, {
-      email: { maxFailures: 10, windowMs: 15 * 60_000 },
-      ip: { maxFailures: 3, windowMs: 15 * 60_000 },
+      ...AUTH_RULES,
+      signInIp: { free: 3, windowMs: 15 * 60_000, firstDelayMs: 60_000, maxDelayMs: 60_000 },
     });
     const app = await buildApp({ env: testEnv({ TRUST_PROXY: "true" }), db, clock, loginThrottle });
     apps.push(app);

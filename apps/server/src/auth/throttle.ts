@@ -2,87 +2,141 @@ import type { Clock } from "@folio/billing";
 import { lockKeys, rateLimitHits, withTransaction, type Db } from "@folio/db";
 import { and, desc, eq, gt, inArray, lte } from "drizzle-orm";
 
+/**
+ * A few attempts free in the window, then a wait after each further one that doubles up to a
+ * cap. Nothing is ever locked outright: the wait is counted from the newest attempt, so a
+ * patient person always gets through, while guessing slows to a handful of tries per window.
+ */
 export interface ThrottleRule {
-  maxFailures: number;
+  free: number;
   windowMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
 }
+
+const MIN = 60 * 1000;
+
+export const AUTH_RULES = {
+  // Per (account, address): a person mistyping their password. Keyed with the address, so
+  // someone guessing at an account from elsewhere never slows its owner down.
+  signInAccountIp: { free: 5, windowMs: 15 * MIN, firstDelayMs: 2_000, maxDelayMs: 15 * MIN },
+  // Per address across accounts: one machine trying many accounts. Looser, for offices on NAT.
+  signInIp: { free: 30, windowMs: 15 * MIN, firstDelayMs: 5_000, maxDelayMs: 15 * MIN },
+  // Per address: new accounts (and probing which e-mails have one). A household or an office
+  // signs up a few people in an hour without noticing.
+  signUpIp: { free: 5, windowMs: 60 * MIN, firstDelayMs: 60_000, maxDelayMs: 30 * MIN },
+  // Per address: password-reset requests (same reasoning as sign-up).
+  passwordResetIp: { free: 5, windowMs: 60 * MIN, firstDelayMs: 60_000, maxDelayMs: 30 * MIN },
+} satisfies Record<string, ThrottleRule>;
+
+export type AuthRules = Record<keyof typeof AUTH_RULES, ThrottleRule>;
+
+/** Hits older than this are pruned; no rule may look back further. */
+export const RATE_LIMIT_RETENTION_MS = 60 * MIN;
+
+/** Hits read per key: enough for the longest doubling any rule can reach before its cap. */
+const MAX_COUNTED_OVER_FREE = 20;
 
 export interface ThrottleKeys {
   email: string;
   ip: string | null;
 }
 
-export const DEFAULT_LOGIN_RULES: Record<"email" | "ip", ThrottleRule> = {
-  email: { maxFailures: 10, windowMs: 15 * 60 * 1000 },
-  // Looser per IP so one office behind NAT is not locked out by a single person.
-  ip: { maxFailures: 50, windowMs: 15 * 60 * 1000 },
-};
+interface RuleKey {
+  rule: ThrottleRule;
+  key: string;
+}
 
-/** Hits older than this are pruned; no rule may look back further. */
-export const RATE_LIMIT_RETENTION_MS = 60 * 60 * 1000;
-
-export interface LoginAttempt {
+export interface ThrottledAttempt {
   /** Seconds to wait before trying again; 0 when the attempt may go ahead (and was counted). */
   retryAfterSeconds: number;
   /** Takes the counted attempt back; call it once the password proved right. */
   release(): Promise<void>;
 }
 
+/** The wait a rule imposes given the key's hits in its window, newest first. */
+export function waitMs(rule: ThrottleRule, hitsNewestFirst: readonly Date[], now: number): number {
+  // With `free` attempts in the window, the next one waits firstDelayMs; each more doubles it.
+  const over = hitsNewestFirst.length - rule.free + 1;
+  const newest = hitsNewestFirst[0];
+  if (over <= 0 || !newest) return 0;
+  const delay = Math.min(rule.maxDelayMs, rule.firstDelayMs * 2 ** (over - 1));
+  return Math.max(0, newest.getTime() + delay - now);
+}
+
 /**
- * Counts failed sign-ins per key (`signin:email:a@b.c`, `signin:ip:1.2.3.4`) in a sliding window.
- * The counts are rows in `rate_limit_hits`, so every instance sharing the database sees and
- * enforces the same limits; the object itself only holds the rules.
+ * Throttles sign-in, sign-up and reset requests. The counts are rows in `rate_limit_hits`, so
+ * every instance sharing the database sees and enforces the same limits; the object holds only
+ * the rules.
  */
 export class LoginThrottle {
   constructor(
     private readonly clock: Clock,
-    private readonly rules: Record<"email" | "ip", ThrottleRule> = DEFAULT_LOGIN_RULES,
+    private readonly rules: AuthRules = AUTH_RULES,
   ) {
-    for (const rule of Object.values(rules)) {
+    for (const [name, rule] of Object.entries(rules)) {
       if (rule.windowMs > RATE_LIMIT_RETENTION_MS) {
         throw new Error(
-          `A sign-in throttle window of ${rule.windowMs} ms is longer than the ${RATE_LIMIT_RETENTION_MS} ms pruneRateLimitHits keeps.`,
+          `The ${name} throttle window of ${rule.windowMs} ms is longer than the ${RATE_LIMIT_RETENTION_MS} ms pruneRateLimitHits keeps.`,
         );
       }
     }
   }
 
-  /** Seconds until the most constrained key may try again, or 0 when none is blocked. */
-  async retryAfterSeconds(db: Db, keys: ThrottleKeys): Promise<number> {
-    const now = this.clock.now().getTime();
-    let wait = 0;
-    for (const [kind, key] of entries(keys)) {
-      const rule = this.rules[kind];
-      // The newest maxFailures hits in the window; the last of them leaves it first.
-      const recent = await db
-        .select({ at: rateLimitHits.at })
-        .from(rateLimitHits)
-        .where(and(eq(rateLimitHits.key, key), gt(rateLimitHits.at, new Date(now - rule.windowMs))))
-        .orderBy(desc(rateLimitHits.at))
-        .limit(rule.maxFailures);
-      const oldestCounted = recent[rule.maxFailures - 1]?.at.getTime();
-      if (oldestCounted !== undefined) {
-        wait = Math.max(wait, Math.ceil((oldestCounted + rule.windowMs - now) / 1000));
-      }
-    }
-    return wait;
+  /** Seconds until a sign-in for these keys may go ahead, or 0. */
+  retryAfterSeconds(db: Db, keys: ThrottleKeys): Promise<number> {
+    return this.wait(db, this.signInKeys(keys));
   }
 
   /**
    * Checks and counts a sign-in attempt in one transaction, before the password is verified.
    * Argon2 is slow and asynchronous, so checking first and counting after would let a burst of
-   * parallel guesses all pass the check before the first one fails. The keys are locked for the
-   * transaction (PostgreSQL advisory locks; SQLite serializes write transactions anyway), so
-   * guesses sent to different instances at once are counted one after the other too. An allowed
-   * attempt counts as a failure until `release()` takes it back.
+   * parallel guesses all pass the check before the first one fails. An allowed attempt counts
+   * as a failure until `release()` takes it back.
    */
-  async attempt(db: Db, keys: ThrottleKeys): Promise<LoginAttempt> {
+  attempt(db: Db, keys: ThrottleKeys): Promise<ThrottledAttempt> {
+    return this.attemptKeys(db, this.signInKeys(keys));
+  }
+
+  /** Counts a sign-up from this address; every one counts, successful or not. */
+  attemptSignUp(db: Db, ip: string | null): Promise<ThrottledAttempt> {
+    return this.attemptKeys(db, [{ rule: this.rules.signUpIp, key: `signup:ip:${ip ?? "-"}` }]);
+  }
+
+  /** Counts a password-reset request from this address. */
+  attemptPasswordReset(db: Db, ip: string | null): Promise<ThrottledAttempt> {
+    return this.attemptKeys(db, [
+      { rule: this.rules.passwordResetIp, key: `reset:ip:${ip ?? "-"}` },
+    ]);
+  }
+
+  async recordFailure(db: Db, keys: ThrottleKeys): Promise<void> {
+    await this.count(db, this.signInKeys(keys));
+  }
+
+  /** A successful sign-in clears the (account, address) count; the address's own count stays,
+   * so one good account cannot be used to reset an address that is guessing others. */
+  async recordSuccess(db: Db, keys: ThrottleKeys): Promise<void> {
+    const [accountIp] = this.signInKeys(keys);
+    if (accountIp) await db.delete(rateLimitHits).where(eq(rateLimitHits.key, accountIp.key));
+  }
+
+  private signInKeys({ email, ip }: ThrottleKeys): RuleKey[] {
+    const keys = [{ rule: this.rules.signInAccountIp, key: `signin:acct:${email}|${ip ?? "-"}` }];
+    if (ip) keys.push({ rule: this.rules.signInIp, key: `signin:ip:${ip}` });
+    return keys;
+  }
+
+  /** The keys are locked for the transaction (PostgreSQL advisory locks; SQLite serializes
+   * write transactions anyway), so attempts sent to different instances at once are counted
+   * one after the other. */
+  private attemptKeys(db: Db, keys: RuleKey[]): Promise<ThrottledAttempt> {
     return withTransaction(db, async (tx) => {
       await lockKeys(
         tx,
-        entries(keys).map(([, key]) => `rate-limit:${key}`),
+        keys.map(({ key }) => `rate-limit:${key}`),
       );
-      const retryAfterSeconds = await this.retryAfterSeconds(tx, keys);
+      const retryAfterSeconds = await this.wait(tx, keys);
       if (retryAfterSeconds > 0) return { retryAfterSeconds, release: () => Promise.resolve() };
       const ids = await this.count(tx, keys);
       return {
@@ -94,19 +148,31 @@ export class LoginThrottle {
     });
   }
 
-  async recordFailure(db: Db, keys: ThrottleKeys): Promise<void> {
-    await this.count(db, keys);
+  private async wait(db: Db, keys: RuleKey[]): Promise<number> {
+    const now = this.clock.now().getTime();
+    let wait = 0;
+    for (const { rule, key } of keys) {
+      const hits = await db
+        .select({ at: rateLimitHits.at })
+        .from(rateLimitHits)
+        .where(and(eq(rateLimitHits.key, key), gt(rateLimitHits.at, new Date(now - rule.windowMs))))
+        .orderBy(desc(rateLimitHits.at))
+        .limit(rule.free + MAX_COUNTED_OVER_FREE);
+      wait = Math.max(
+        wait,
+        waitMs(
+          rule,
+          hits.map((h) => h.at),
+          now,
+        ),
+      );
+    }
+    return Math.ceil(wait / 1000);
   }
 
-  /** A successful sign-in clears the email's counter; the IP's stays, so one good account
-   * cannot be used to reset an IP that is guessing others. */
-  async recordSuccess(db: Db, keys: { email: string }): Promise<void> {
-    await db.delete(rateLimitHits).where(eq(rateLimitHits.key, emailKey(keys.email)));
-  }
-
-  private async count(db: Db, keys: ThrottleKeys): Promise<string[]> {
+  private async count(db: Db, keys: RuleKey[]): Promise<string[]> {
     const at = this.clock.now();
-    const rows = entries(keys).map(([, key]) => ({ id: crypto.randomUUID(), key, at }));
+    const rows = keys.map(({ key }) => ({ id: crypto.randomUUID(), key, at }));
     await db.insert(rateLimitHits).values(rows);
     return rows.map((r) => r.id);
   }
@@ -122,14 +188,4 @@ export async function pruneRateLimitHits(db: Db, clock: Clock): Promise<number> 
     .where(lte(rateLimitHits.at, new Date(clock.now().getTime() - RATE_LIMIT_RETENTION_MS)))
     .returning({ id: rateLimitHits.id });
   return pruned.length;
-}
-
-function emailKey(email: string): string {
-  return `signin:email:${email}`;
-}
-
-function entries(keys: ThrottleKeys): ["email" | "ip", string][] {
-  const out: ["email" | "ip", string][] = [["email", emailKey(keys.email)]];
-  if (keys.ip) out.push(["ip", `signin:ip:${keys.ip}`]);
-  return out;
 }

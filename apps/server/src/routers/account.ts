@@ -1,6 +1,5 @@
 import {
   changePassword,
-  DomainError,
   emailSchema,
   isWrongPassword,
   nameSchema,
@@ -9,6 +8,7 @@ import {
   updateProfile,
 } from "@folio/billing";
 import { z } from "zod";
+import { tooManyAttempts } from "../auth/too-many.ts";
 import type { Context } from "../context.ts";
 import { protectedProcedure, router } from "../trpc.ts";
 
@@ -22,13 +22,16 @@ const currentPassword = z
  * counts as a failed sign-in for the account's email and the client's IP, so an open session
  * cannot be used to guess it faster than the sign-in form allows.
  */
+const PASSWORD_THROTTLED = "Too many incorrect passwords.";
+
 async function withPasswordThrottle<T>(
   ctx: Context & { user: NonNullable<Context["user"]> },
   run: () => Promise<T>,
 ): Promise<T> {
   const keys = { email: ctx.user.email, ip: ctx.ip };
   const attempt = await ctx.loginThrottle.attempt(ctx.db, keys);
-  if (attempt.retryAfterSeconds > 0) throw tooManyAttempts(ctx, attempt.retryAfterSeconds);
+  if (attempt.retryAfterSeconds > 0)
+    throw tooManyAttempts(ctx, PASSWORD_THROTTLED, attempt.retryAfterSeconds);
   try {
     const result = await run();
     await attempt.release();
@@ -40,19 +43,9 @@ async function withPasswordThrottle<T>(
       throw e;
     }
     const blockedFor = await ctx.loginThrottle.retryAfterSeconds(ctx.db, keys);
-    if (blockedFor > 0) throw tooManyAttempts(ctx, blockedFor);
+    if (blockedFor > 0) throw tooManyAttempts(ctx, PASSWORD_THROTTLED, blockedFor);
     throw e;
   }
-}
-
-function tooManyAttempts(ctx: Context, retryAfterSeconds: number): DomainError {
-  ctx.resHeaders.set("retry-after", String(retryAfterSeconds));
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  return new DomainError(
-    "TOO_MANY_REQUESTS",
-    `Too many incorrect passwords. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-    { retryAfterSeconds },
-  );
 }
 
 /** The signed-in user's own account (customers and staff): acts on ctx.user only. */

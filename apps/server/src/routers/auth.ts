@@ -1,7 +1,6 @@
 import {
   audit,
   createUser,
-  DomainError,
   emailSchema,
   findUserByEmail,
   nameSchema,
@@ -20,6 +19,7 @@ import {
   invalidateUserSessions,
   type SessionUser,
 } from "../auth/session.ts";
+import { tooManyAttempts } from "../auth/too-many.ts";
 import { usesSecureCookies, type Context } from "../context.ts";
 import { permissionsFor, type Permission } from "../permissions.ts";
 import { protectedProcedure, publicProcedure, router } from "../trpc.ts";
@@ -56,17 +56,8 @@ function endSession(ctx: Context): void {
   setSessionCookie(ctx, blankSessionCookie(usesSecureCookies(ctx.env)));
 }
 
-function tooManyAttempts(ctx: Context, retryAfterSeconds: number): DomainError {
-  ctx.resHeaders.set("retry-after", String(retryAfterSeconds));
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  return new DomainError(
-    "TOO_MANY_REQUESTS",
-    `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
-    { retryAfterSeconds },
-  );
-}
-
 const INVALID_CREDENTIALS = "Incorrect email or password.";
+const SIGN_IN_THROTTLED = "Too many failed sign-in attempts from this address.";
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }): Me | null => (ctx.user ? me(ctx.user) : null)),
@@ -75,6 +66,14 @@ export const authRouter = router({
   signUp: publicProcedure
     .input(z.object({ email: emailSchema, name: nameSchema, password: passwordSchema }))
     .mutation(async ({ ctx, input }): Promise<Me> => {
+      const attempt = await ctx.loginThrottle.attemptSignUp(ctx.db, ctx.ip);
+      if (attempt.retryAfterSeconds > 0) {
+        throw tooManyAttempts(
+          ctx,
+          "Too many accounts were created from this address.",
+          attempt.retryAfterSeconds,
+        );
+      }
       // Audited as the new customer themselves (`customer.created`, with the request's IP).
       const user = await createUser(
         { db: ctx.db, clock: ctx.clock, actor: { type: "self", ip: ctx.ip } },
@@ -98,7 +97,8 @@ export const authRouter = router({
       const keys = { email: input.email, ip: ctx.ip };
       // Counted as a failure from here on, so parallel guesses cannot outrun the lock.
       const attempt = await ctx.loginThrottle.attempt(ctx.db, keys);
-      if (attempt.retryAfterSeconds > 0) throw tooManyAttempts(ctx, attempt.retryAfterSeconds);
+      if (attempt.retryAfterSeconds > 0)
+        throw tooManyAttempts(ctx, SIGN_IN_THROTTLED, attempt.retryAfterSeconds);
 
       const user = await findUserByEmail(ctx.db, input.email);
       // Unknown emails still pay for a hash so timing does not reveal which accounts exist.
@@ -107,7 +107,7 @@ export const authRouter = router({
         : await verifyDummyPassword(input.password);
       if (!user || !valid) {
         const nowBlockedFor = await ctx.loginThrottle.retryAfterSeconds(ctx.db, keys);
-        if (nowBlockedFor > 0) throw tooManyAttempts(ctx, nowBlockedFor);
+        if (nowBlockedFor > 0) throw tooManyAttempts(ctx, SIGN_IN_THROTTLED, nowBlockedFor);
         throw new TRPCError({ code: "UNAUTHORIZED", message: INVALID_CREDENTIALS });
       }
       await attempt.release();
