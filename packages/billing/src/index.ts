@@ -151,6 +151,7 @@ export { actorId, syncActor, type Actor } from "./audit/actor.ts";
 export * from "./accounts/index.ts";
 export * from "./admin/orders/index.ts";
 export * from "./admin/fulfilment/index.ts";
+export * from "./admin/audit/index.ts";
 export * from "./admin/customers/index.ts";
 export * from "./admin/refunds/index.ts";
 export * from "./admin/credit-grants/index.ts";

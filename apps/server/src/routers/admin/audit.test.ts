@@ -2,7 +2,7 @@ import { auditLog, type ActorType, type Db } from "@folio/db";
 import { dropTestDatabases } from "@folio/db/testing";
 import type { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { insertUser, setup } from "../../test/helpers.ts";
+import { codeOf, insertUser, setup } from "../../test/helpers.ts";
 
 afterAll(dropTestDatabases);
 
@@ -64,6 +64,8 @@ describe("admin.audit.list", () => {
       id: expect.any(Number) as unknown,
       actorType: "sync",
       actorId: "evt_1",
+      actorName: null,
+      actorEmail: null,
       action: "order.created",
       target: "order:o_1",
       before: { disabled: false },
@@ -83,7 +85,7 @@ describe("admin.audit.list", () => {
     const actionsOf = async (input: Parameters<typeof api.list>[0]) =>
       (await api.list(input)).items.map((i) => i.action).sort();
     expect(await actionsOf({ actorType: "staff" })).toEqual(["staff.disabled", "staff.enabled"]);
-    expect(await actionsOf({ actorId: "root" })).toEqual(["staff.created"]);
+    expect(await actionsOf({ actor: "root" })).toEqual(["staff.created"]);
     expect(await actionsOf({ action: "staff.*" })).toEqual([
       "staff.created",
       "staff.disabled",
@@ -94,6 +96,67 @@ describe("admin.audit.list", () => {
     expect(await actionsOf({ target: "order:" })).toEqual(["order.created"]);
     // `_` in a target prefix is a character, not LIKE's any-one wildcard.
     expect(await actionsOf({ target: "user_" })).toEqual([]);
+  });
+
+  it("names user actors, finds them by e-mail, and keeps to a date range (UTC days, inclusive)", async () => {
+    const { db, caller } = await setup();
+    const admin = await insertUser(db, "admin", { email: "ada@folio.test", name: "Ada" });
+    const DAY = 24 * 60 * 60 * 1000;
+    await row(db, {
+      actorType: "staff",
+      actorId: admin.id,
+      action: "a.first",
+      target: "t:1",
+      atMs: T0 - 1,
+    });
+    await row(db, {
+      actorType: "staff",
+      actorId: admin.id,
+      action: "a.second",
+      target: "t:1",
+      atMs: T0,
+    });
+    await row(db, {
+      actorType: "staff",
+      actorId: admin.id,
+      action: "a.third",
+      target: "t:1",
+      atMs: T0 + DAY - 1,
+    });
+    await row(db, {
+      actorType: "staff",
+      actorId: admin.id,
+      action: "a.fourth",
+      target: "t:1",
+      atMs: T0 + DAY,
+    });
+    // An operator whose OS user name happens to equal a user id is not that user.
+    await row(db, {
+      actorType: "operator",
+      actorId: admin.id,
+      action: "a.cli",
+      target: "t:1",
+      atMs: T0,
+    });
+
+    const api = caller(admin).admin.audit;
+    const all = await api.list({ actor: "ADA@folio.test" });
+    expect(all.items.map((i) => [i.action, i.actorName, i.actorEmail])).toEqual([
+      ["a.fourth", "Ada", "ada@folio.test"],
+      ["a.third", "Ada", "ada@folio.test"],
+      ["a.cli", null, null],
+      ["a.second", "Ada", "ada@folio.test"],
+      ["a.first", "Ada", "ada@folio.test"],
+    ]);
+    expect((await api.list({ actor: "nobody@folio.test" })).items).toEqual([]);
+    const day = await api.list({ actorType: "staff", from: "2026-01-01", to: "2026-01-01" });
+    expect(day.items.map((i) => i.action)).toEqual(["a.third", "a.second"]);
+    expect((await api.list({ from: "2026-01-02" })).items.map((i) => i.action)).toEqual([
+      "a.fourth",
+    ]);
+
+    expect(await codeOf(api.list({ from: "2026-01-02", to: "2026-01-01" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.list({ from: "yesterday" }))).toBe("BAD_REQUEST");
   });
 
   it("is for admins only", async () => {

@@ -145,7 +145,7 @@ describe("webhooks router", () => {
     });
     // Each retry is on the audit log as the admin who asked, read back through admin.audit.
     const log = await caller(admin, { ip: "198.51.100.4" }).admin.audit.list({
-      actorId: admin.id,
+      actor: admin.id,
     });
     expect(log.items.map((e) => [e.actorType, e.action, e.target, e.ip])).toEqual([
       ["staff", "webhook_event.dead_retried", "webhook_inbox:dead", "198.51.100.4"],
