@@ -21,7 +21,7 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import type Stripe from "stripe";
-import { LoginThrottle } from "./auth/throttle.ts";
+import { AUTH_RULES, LoginThrottle } from "./auth/throttle.ts";
 import type { Env } from "./env.ts";
 import { INTERNAL_ERROR_MESSAGE } from "./errors.ts";
 import { guardApiRequests } from "./http/api-guard.ts";
@@ -30,6 +30,7 @@ import { inlineScriptHashes, securityHeaders } from "./http/security.ts";
 import { EXPORT_PREFIX, csvExportRoutes } from "./http/csv-export/route.ts";
 import { TRPC_PREFIX, trpcRoutes } from "./http/trpc-plugin.ts";
 import { stripeWebhookRoute } from "./routes/stripe-webhook.ts";
+import { demoHealth } from "./demo/status.ts";
 
 export interface AppDeps {
   env: Env;
@@ -133,7 +134,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db,
     clock: deps.clock,
     stripe: deps.stripe,
-    loginThrottle: deps.loginThrottle ?? new LoginThrottle(deps.clock),
+    loginThrottle:
+      deps.loginThrottle ??
+      new LoginThrottle(deps.clock, {
+        ...AUTH_RULES,
+        signUpIp: { ...AUTH_RULES.signUpIp, free: env.SIGN_UPS_PER_ADDRESS_PER_HOUR },
+      }),
     webhookWorker: null,
   } satisfies AppServices);
 
@@ -175,7 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // is unreachable and back in once it answers again; the server itself keeps running.
     try {
       await withTimeout(pingDb(db), HEALTH_TIMEOUT_MS);
-      return { ok: true, db: "ok", version: VERSION };
+      return { ok: true, db: "ok", version: VERSION, ...demoHealth() };
     } catch (err) {
       req.log.error({ err }, "health check: the database does not answer");
       return reply.code(503).send({ ok: false, db: "down", version: VERSION });

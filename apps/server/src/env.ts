@@ -52,6 +52,14 @@ const EnvSchema = z
       .describe(
         "Set TRUST_PROXY=true only behind one reverse proxy that appends the client address to X-Forwarded-For (login throttling keys on the client IP).",
       ),
+    SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe(
+        "Set SIGN_UPS_PER_ADDRESS_PER_HOUR to how many accounts one IP address may create in an hour before each further one waits, e.g. 5 (raise it for test suites that sign up many accounts from one machine).",
+      ),
     STRIPE_SECRET_KEY: z
       .string()
       .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, "must look like sk_test_… or sk_live_…")
@@ -87,6 +95,12 @@ const EnvSchema = z
       .describe(
         "Set STRIPE_EMULATOR_PORT to a free TCP port for the embedded Stripe emulator (demo mode), e.g. 12111.",
       ),
+    FOLIO_DEMO_SIZE: z
+      .enum(["none", "small", "full"])
+      .optional()
+      .describe(
+        "Set FOLIO_DEMO_SIZE to full (the demo business: 300+ customers over 19 months, the default), small (the same story with fewer customers, for tests) or none (demo accounts only; the default when NODE_ENV=test).",
+      ),
     // pnpm sets INIT_CWD to the directory the command was typed in; relative paths are resolved
     // from there so `DATABASE_PATH=./x.db pnpm start` at the repo root means the repo root.
     INIT_CWD: z.string().optional(),
@@ -104,6 +118,8 @@ const EnvSchema = z
       : { dialect: "sqlite", path: databasePath };
     return {
       ...env,
+      // Demo mode's business history (demo/): tests opt in, since seeding it takes a while.
+      FOLIO_DEMO_SIZE: env.FOLIO_DEMO_SIZE ?? (env.NODE_ENV === "test" ? "none" : "full"),
       DATABASE_PATH: databasePath,
       database,
       // Origin only (no trailing slash or path): used for CSRF checks and links.
