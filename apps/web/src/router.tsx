@@ -13,16 +13,14 @@ import { toast } from "sonner";
 import { Toaster } from "@/components/ui/sonner";
 import { AccessDeniedPage } from "@/features/admin/access-denied-page";
 import { AccountPage } from "@/features/account/account-page";
+import { CustomerPage } from "@/features/admin-customers/customer-page";
+import { CustomersPage } from "@/features/admin-customers/customers-page";
+import { customerListSearch } from "@/features/admin-customers/search";
 import { AdminLayout } from "@/features/admin/admin-layout";
 import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
 import { AdminOverviewPage } from "@/features/admin/overview-page";
 import { SectionDenied } from "@/features/admin/section-denied";
-import {
-  AdminOrdersPage,
-  CustomersPage,
-  FulfilmentPage,
-  RevenuePage,
-} from "@/features/admin/section-pages";
+import { AdminOrdersPage, FulfilmentPage, RevenuePage } from "@/features/admin/section-pages";
 import { sectionByPath, type AdminSection } from "@/features/admin/sections";
 import {
   ensureMe,
@@ -56,6 +54,8 @@ import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
 import { validateShopSearch } from "@/features/shop/search";
 import { ShopPage } from "@/features/shop/shop-page";
+import { auditListSearch } from "@/features/audit/search";
+import { AuditPage } from "@/features/audit/audit-page";
 import { staffListSearch } from "@/features/staff/search";
 import { StaffPage } from "@/features/staff/staff-page";
 import { webhookListSearch } from "@/features/webhooks/search";
@@ -246,7 +246,17 @@ const customersRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "customers",
   ...sectionAccess("/admin/customers"),
+});
+const customersIndexRoute = createRoute({
+  getParentRoute: () => customersRoute,
+  path: "/",
+  validateSearch: customerListSearch.parse,
   component: CustomersPage,
+});
+const customerRoute = createRoute({
+  getParentRoute: () => customersRoute,
+  path: "$customerId",
+  component: CustomerPage,
 });
 const adminOrdersRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -280,6 +290,13 @@ const staffRoute = createRoute({
   ...sectionAccess("/admin/staff"),
   component: StaffPage,
 });
+const auditRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "audit",
+  validateSearch: auditListSearch.parse,
+  ...sectionAccess("/admin/audit"),
+  component: AuditPage,
+});
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -299,12 +316,13 @@ const routeTree = rootRoute.addChildren([
   ]),
   adminRoute.addChildren([
     adminIndexRoute,
-    customersRoute,
+    customersRoute.addChildren([customersIndexRoute, customerRoute]),
     adminOrdersRoute,
     fulfilmentRoute,
     revenueRoute,
     webhooksRoute,
     staffRoute,
+    auditRoute,
   ]),
 ]);
 

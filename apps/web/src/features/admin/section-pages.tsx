@@ -26,16 +26,6 @@ function UpcomingSection({
   );
 }
 
-export function CustomersPage() {
-  return (
-    <UpcomingSection
-      to="/admin/customers"
-      title="Not built yet"
-      description="Coming: every customer account with its Stripe subscriptions, invoices and credit balance, searchable by name or email."
-    />
-  );
-}
-
 export function AdminOrdersPage() {
   return (
     <UpcomingSection
