@@ -1,6 +1,7 @@
 import {
   LineChartIcon,
   PackageCheckIcon,
+  ScrollTextIcon,
   ShieldCheckIcon,
   ShoppingBagIcon,
   UsersIcon,
@@ -16,7 +17,8 @@ export interface AdminSection {
     | "/admin/fulfilment"
     | "/admin/revenue"
     | "/admin/webhooks"
-    | "/admin/staff";
+    | "/admin/staff"
+    | "/admin/audit";
   label: string;
   permission: Permission;
   icon: LucideIcon;
@@ -67,6 +69,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     permission: "staff.manage",
     icon: ShieldCheckIcon,
     summary: "Staff accounts and their roles.",
+  },
+  {
+    to: "/admin/audit",
+    label: "Audit log",
+    permission: "audit.read",
+    icon: ScrollTextIcon,
+    summary: "Who changed what, when, from where and why.",
   },
 ];
 
