@@ -1,5 +1,7 @@
 import { router } from "../trpc.ts";
 import { auditRouter } from "./admin/audit.ts";
+import { fulfilmentRouter } from "./admin/fulfilment.ts";
+import { adminOrdersRouter } from "./admin/orders.ts";
 import { customersRouter } from "./admin/customers.ts";
 import { staffRouter } from "./admin/staff.ts";
 import { webhooksRouter } from "./admin/webhooks.ts";
@@ -33,6 +35,8 @@ export const appRouter = router({
     staff: staffRouter,
     webhooks: webhooksRouter,
     audit: auditRouter,
+    orders: adminOrdersRouter,
+    fulfilment: fulfilmentRouter,
   }),
 });
 

@@ -1,0 +1,51 @@
+import { adminOrderById, listAdminOrders, ORDER_SORTS, orderListFilters } from "@folio/billing";
+import { stripeProducts } from "@folio/db";
+import { asc, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { listInput, sortInput } from "../../lib/list-input.ts";
+import { router, staffProcedure } from "../../trpc.ts";
+import { withIsoDates } from "./dates.ts";
+
+export const orderListInput = listInput({
+  ...orderListFilters,
+  sort: sortInput(ORDER_SORTS, { by: "placedAt", direction: "desc" }),
+});
+
+/** Orders for support, finance and admins (orders.read): amounts, e-mails and payments. */
+export const adminOrdersRouter = router({
+  /** Filtered, searched and sorted on the server; newest first by default. */
+  list: staffProcedure("orders.read")
+    .input(orderListInput)
+    .query(async ({ ctx, input }) => {
+      const page = await listAdminOrders(ctx.db, input);
+      return {
+        nextCursor: page.nextCursor,
+        items: page.items.map((o) => ({
+          id: o.id,
+          placedAt: o.placedAt.toISOString(),
+          email: o.email,
+          customerName: o.customerName,
+          currency: o.currency,
+          amountTotal: o.amountTotal,
+          amountRefunded: o.amountRefunded,
+          paymentState: o.paymentState,
+          fulfilmentState: o.fulfilmentState,
+        })),
+      };
+    }),
+
+  /** One order: items, totals, payment, ship-to, shipment, refunds, disputes and timeline. */
+  byId: staffProcedure("orders.read")
+    .input(z.object({ orderId: z.string().trim().min(1).max(100) }))
+    .query(async ({ ctx, input }) => withIsoDates(await adminOrderById(ctx.db, input.orderId))),
+
+  /** Products to filter by (from the Stripe mirror), by name. */
+  products: staffProcedure("orders.read").query(({ ctx }) =>
+    ctx.db
+      .select({ id: stripeProducts.id, name: stripeProducts.name, active: stripeProducts.active })
+      .from(stripeProducts)
+      .where(isNull(stripeProducts.deletedAt))
+      .orderBy(asc(stripeProducts.name))
+      .limit(500),
+  ),
+});
