@@ -12,6 +12,7 @@ import { audit } from "../../audit/audit.ts";
 import { DomainError } from "../../errors.ts";
 import { attemptIdSchema } from "../../portal/command.ts";
 import { MAX_MINOR_AMOUNT, currencyCode } from "../../settings.ts";
+import { isStalled } from "../refunds/create.ts";
 import { assertCanMoveMoney, needsApproval, type StaffCommandDeps } from "../approvals/policy.ts";
 import { assertBalanceCurrency } from "./currency.ts";
 import { executeCreditGrant, type CreditGrantRow } from "./execute.ts";
@@ -135,5 +136,5 @@ async function repeat(
       "This credit form was already sent with other details. Close it and open it again.",
     );
   }
-  return row.status === "processing" ? executeCreditGrant(deps, row) : row;
+  return isStalled(deps, row) ? executeCreditGrant(deps, row) : row;
 }

@@ -1,6 +1,8 @@
 import type Stripe from "stripe";
+import type { Actor } from "../../audit/actor.ts";
 import { DomainError } from "../../errors.ts";
 import { isStripeError, stripeFailure } from "../../stripe-errors.ts";
+import { storeStripeResult } from "../../sync/write-path.ts";
 
 /**
  * Refuses a balance movement in a currency the customer's Stripe credit balance cannot hold.
@@ -32,4 +34,23 @@ export async function assertBalanceCurrency(
       { balanceCurrency: own },
     );
   }
+}
+
+/**
+ * Stores the customer's current balance after a balance transaction, so the portal and the
+ * admin pages show it at once rather than when `customer.updated` arrives. Best effort: the
+ * webhook converges if Stripe does not answer now.
+ */
+export async function refreshStoredCustomer(
+  deps: Parameters<typeof storeStripeResult>[0],
+  actor: Actor,
+  customerId: string,
+): Promise<void> {
+  let customer;
+  try {
+    customer = await deps.stripe.customers.retrieve(customerId);
+  } catch {
+    return;
+  }
+  await storeStripeResult(deps, { object: customer, actor });
 }

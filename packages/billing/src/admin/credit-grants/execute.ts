@@ -6,6 +6,7 @@ import { recordHooks } from "../../records/index.ts";
 import { isStripeError, stripeFailure } from "../../stripe-errors.ts";
 import { storeStripeResult } from "../../sync/write-path.ts";
 import type { StaffCommandDeps } from "../approvals/policy.ts";
+import { refreshStoredCustomer } from "./currency.ts";
 
 export type CreditGrantRow = typeof creditGrants.$inferSelect;
 
@@ -49,6 +50,7 @@ export async function executeCreditGrant(
       },
     },
   );
+  await refreshStoredCustomer({ ...deps, hooks: recordHooks }, deps.actor, row.stripeCustomerId);
   return (await deps.db.select().from(creditGrants).where(eq(creditGrants.id, row.id)).get())!;
 }
 

@@ -167,7 +167,26 @@ async function repeat(
       "This refund form was already sent with other details. Close it and open a new refund.",
     );
   }
-  return row.status === "processing" ? executeRefund(deps, row) : row;
+  return isStalled(deps, row) ? executeRefund(deps, row) : row;
+}
+
+/** How long a send may stay unconfirmed before a repeat of the form sends it again. */
+export const RESEND_AFTER_MS = 10_000;
+
+/**
+ * A processing request whose send has gone quiet (the server died, Stripe did not answer). A
+ * repeat while the first send is still in flight just reports it, so fifty double clicks are not
+ * fifty calls to Stripe; a later repeat sends again with the same key, which Stripe answers with
+ * the refund it already made, if it made one.
+ */
+export function isStalled(
+  deps: Pick<StaffCommandDeps, "clock">,
+  row: { status: string; updatedAt: Date },
+): boolean {
+  return (
+    row.status === "processing" &&
+    deps.clock.now().getTime() - row.updatedAt.getTime() >= RESEND_AFTER_MS
+  );
 }
 
 export function overRefund(amount: number, refundable: number, currency: string): DomainError {

@@ -8,6 +8,7 @@ import { recordHooks } from "../../records/index.ts";
 import { isStripeError, stripeFailure } from "../../stripe-errors.ts";
 import { storeStripeResult } from "../../sync/write-path.ts";
 import type { StaffCommandDeps } from "../approvals/policy.ts";
+import { refreshStoredCustomer } from "../credit-grants/currency.ts";
 import { statusOfStripeRefund } from "./status.ts";
 
 export type RefundRow = typeof refunds.$inferSelect;
@@ -106,6 +107,9 @@ export async function executeRefund(deps: StaffCommandDeps, row: RefundRow): Pro
       },
     },
   );
+  if (stored.object === "customer_balance_transaction") {
+    await refreshStoredCustomer({ ...deps, hooks: recordHooks }, deps.actor, row.stripeCustomerId!);
+  }
   return (await deps.db.select().from(refunds).where(eq(refunds.id, row.id)).get())!;
 }
 

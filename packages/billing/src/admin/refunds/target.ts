@@ -159,24 +159,21 @@ export async function refundableAmount(
   except?: string,
 ): Promise<number> {
   const pi = target.paymentIntentId;
-  // One statement at a time: they share the transaction's connection.
-  const byRefunds = await tx
-    .select({ sum: sql<number | null>`sum(${stripeRefunds.amount})` })
+  const byRefunds = tx
+    .select({ sum: sql`coalesce(sum(${stripeRefunds.amount}), 0)` })
     .from(stripeRefunds)
     .where(
       and(
         eq(stripeRefunds.paymentIntentId, pi),
         or(isNull(stripeRefunds.status), notInArray(stripeRefunds.status, ["failed", "canceled"])),
       ),
-    )
-    .get();
-  const byCharges = await tx
-    .select({ sum: sql<number | null>`sum(${stripeCharges.amountRefunded})` })
+    );
+  const byCharges = tx
+    .select({ sum: sql`coalesce(sum(${stripeCharges.amountRefunded}), 0)` })
     .from(stripeCharges)
-    .where(eq(stripeCharges.paymentIntentId, pi))
-    .get();
-  const inFlight = await tx
-    .select({ sum: sql<number | null>`sum(${refunds.amount})` })
+    .where(eq(stripeCharges.paymentIntentId, pi));
+  const inFlight = tx
+    .select({ sum: sql`coalesce(sum(${refunds.amount}), 0)` })
     .from(refunds)
     .where(
       and(
@@ -194,8 +191,18 @@ export async function refundableAmount(
           ),
         ),
       ),
-    )
+    );
+  // One statement, so one snapshot: on PostgreSQL (READ COMMITTED) three statements could each
+  // see a different moment, and miss a refund that moved from "in flight" to "at Stripe" between
+  // them (the write path stores it without this lock).
+  const row = await tx
+    .select({
+      byRefunds: sql<number | string>`(${byRefunds})`,
+      byCharges: sql<number | string>`(${byCharges})`,
+      inFlight: sql<number | string>`(${inFlight})`,
+    })
+    .from(sql`(select 1) as one`)
     .get();
-  const atStripe = Math.max(Number(byRefunds?.sum ?? 0), Number(byCharges?.sum ?? 0));
-  return Math.max(0, target.paid - atStripe - Number(inFlight?.sum ?? 0));
+  const atStripe = Math.max(Number(row?.byRefunds ?? 0), Number(row?.byCharges ?? 0));
+  return Math.max(0, target.paid - atStripe - Number(row?.inFlight ?? 0));
 }
