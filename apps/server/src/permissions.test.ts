@@ -8,14 +8,17 @@ const EXPECTED: Record<Permission, Role[]> = {
   "customers.resync": ["support", "finance", "admin"],
   "orders.read": ["support", "finance", "admin"],
   "orders.fulfill": ["fulfillment", "admin"],
-  "refunds.create": ["support", "admin"],
-  "credits.grant": ["support", "admin"],
+  "refunds.read": ["support", "finance", "admin"],
+  "refunds.create": ["support", "finance", "admin"],
+  "credits.grant": ["support", "finance", "admin"],
+  "approvals.decide": ["finance", "admin"],
   "webhooks.read": ["support", "admin"],
   "webhooks.retry": ["admin"],
   "metrics.read": ["finance", "admin"],
   "metrics.close": ["finance", "admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
+  "settings.manage": ["admin"],
 };
 
 describe("permission matrix", () => {
@@ -40,6 +43,10 @@ describe("permission matrix", () => {
       "customers.read",
       "customers.resync",
       "orders.read",
+      "refunds.read",
+      "refunds.create",
+      "credits.grant",
+      "approvals.decide",
       "metrics.read",
       "metrics.close",
     ]);

@@ -11,8 +11,13 @@ export const PERMISSIONS = {
   // shipping queue (orders.fulfill) and sees items and the ship-to address only.
   "orders.read": ["support", "finance", "admin"],
   "orders.fulfill": ["fulfillment", "admin"],
-  "refunds.create": ["support", "admin"],
-  "credits.grant": ["support", "admin"],
+  // Support refunds and grants credit up to its per-currency limit (setting
+  // approvals.support_limits); above it the action waits for approvals.decide. Finance has no limit.
+  "refunds.read": ["support", "finance", "admin"],
+  "refunds.create": ["support", "finance", "admin"],
+  "credits.grant": ["support", "finance", "admin"],
+  // Maker/checker: never one's own request (checked in billing/admin/approvals).
+  "approvals.decide": ["finance", "admin"],
   "webhooks.read": ["support", "admin"],
   "webhooks.retry": ["admin"],
   "metrics.read": ["finance", "admin"],
@@ -21,6 +26,7 @@ export const PERMISSIONS = {
   "metrics.close": ["finance", "admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
+  "settings.manage": ["admin"],
 } as const satisfies Record<string, readonly Exclude<Role, "customer">[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,5 +1,9 @@
 import { router } from "../trpc.ts";
+import { approvalsRouter } from "./admin/approvals.ts";
 import { auditRouter } from "./admin/audit.ts";
+import { creditGrantsRouter } from "./admin/credit-grants.ts";
+import { refundsRouter } from "./admin/refunds.ts";
+import { settingsRouter } from "./admin/settings.ts";
 import { fulfilmentRouter } from "./admin/fulfilment.ts";
 import { adminOrdersRouter } from "./admin/orders.ts";
 import { customersRouter } from "./admin/customers.ts";
@@ -35,6 +39,10 @@ export const appRouter = router({
     staff: staffRouter,
     webhooks: webhooksRouter,
     audit: auditRouter,
+    refunds: refundsRouter,
+    creditGrants: creditGrantsRouter,
+    approvals: approvalsRouter,
+    settings: settingsRouter,
     orders: adminOrdersRouter,
     fulfilment: fulfilmentRouter,
   }),
