@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_id);
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status) WHERE status = 'pending';
+-- The dispatcher walks pending deliveries in order and stops at the first one per endpoint, and
+-- asks when the next retry is due: both stay cheap with thousands pending (a seeded demo).
+CREATE INDEX IF NOT EXISTS deliveries_pending_seq ON deliveries (seq) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS deliveries_pending_due ON deliveries (next_attempt_at_ms) WHERE status = 'pending';
 CREATE TABLE IF NOT EXISTS jobs (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   id TEXT NOT NULL UNIQUE,

@@ -291,6 +291,13 @@ export class WebhookDispatcher {
     return rows.filter((r) => !this.isHeld(r.id) && !this.inFlight.has(r.id)).length;
   }
 
+  private endpointCount(): number {
+    const row = this.store.db
+      .prepare("SELECT COUNT(*) AS n FROM objects WHERE type = 'webhook_endpoint'")
+      .get() as { n: number };
+    return row.n;
+  }
+
   private isIdle(): boolean {
     return this.inFlight.size === 0 && this.pendingCount() === 0;
   }
@@ -323,12 +330,23 @@ export class WebhookDispatcher {
       .prepare(
         "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY seq ASC",
       )
-      .all(now) as DeliveryRow[];
+      .iterate(now) as IterableIterator<DeliveryRow>;
+    // One delivery in flight per endpoint: once every endpoint is busy, the rest of the queue
+    // (thousands of rows while a demo is seeded) need not be read.
+    const endpoints = this.endpointCount();
+    const rows: DeliveryRow[] = [];
+    const claimed = new Set(this.busyEndpoints);
     for (const row of due) {
+      if (claimed.size >= endpoints) break;
       if (this.inFlight.has(row.id) || this.isHeld(row.id)) continue;
-      if (this.busyEndpoints.has(row.endpoint_id)) continue;
-      this.start(row);
+      if (claimed.has(row.endpoint_id)) continue;
+      claimed.add(row.endpoint_id);
+      rows.push(row);
     }
+    // Started after the scan: a delivery that fails at once writes to the table.
+    for (const row of rows) this.start(row);
+    // A delivery held back by a reorder fault frees its endpoint for the next one.
+    if (rows.some((row) => this.isHeld(row.id))) this.armTimer(0);
     const next = this.store.db
       .prepare(
         "SELECT MIN(next_attempt_at_ms) AS at FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms > ?",
