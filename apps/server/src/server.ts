@@ -10,6 +10,8 @@ import { closeDb, maintainDb, type DatabaseConfig, type Db } from "@folio/db";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
+import { ProgressBar } from "./demo/progress.ts";
+import { seedDemoBusiness } from "./demo/index.ts";
 import { startApplyThread } from "./apply-worker.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
 import { pruneRateLimitHits } from "./auth/throttle.ts";
@@ -228,6 +230,29 @@ export async function startServer(
       );
     } catch (err) {
       app.log.error({ err }, "could not seed the demo Stripe data; the app runs without it");
+    }
+    // The demo business (demo/): months of customers played through the emulator, once.
+    const emulator = stripe.emulator;
+    if (env.FOLIO_DEMO_SIZE !== "none" && emulator) {
+      try {
+        const business = await seedDemoBusiness(
+          {
+            db,
+            stripe: stripe.stripe,
+            clock,
+            flushWebhooks: async () => void (await emulator.flushWebhooks(30 * 60_000)),
+            progress: new ProgressBar(),
+          },
+          env.FOLIO_DEMO_SIZE,
+        );
+        if (!business.seeded && business.reason !== "already seeded") {
+          print(`Demo business not seeded: ${business.reason}.`);
+        } else if (business.seeded && business.failures.length > 0) {
+          app.log.warn({ failures: business.failures }, "some demo business steps failed");
+        }
+      } catch (err) {
+        app.log.error({ err }, "could not seed the demo business; the app runs without it");
+      }
     }
   }
 

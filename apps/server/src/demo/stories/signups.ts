@@ -1,0 +1,53 @@
+import type { CastMember } from "../cast.ts";
+import { DAY } from "../cast.ts";
+import {
+  attachCard,
+  DEMO_METADATA,
+  planKey,
+  priceId,
+  seatKey,
+  type Customer,
+  type StoryContext,
+} from "./context.ts";
+
+/**
+ * A sign-up: the customer, their card (unless their trial will lapse for want of one) and
+ * their first subscription — a trial, a coupon, seats, monthly or annual, USD or EUR.
+ */
+export async function signUp(
+  ctx: StoryContext,
+  member: CastMember,
+  clockId: string,
+): Promise<Customer> {
+  const customer = await ctx.stripe.customers.create({
+    name: member.name,
+    email: member.email,
+    test_clock: clockId,
+    metadata: DEMO_METADATA,
+  });
+  const card = member.trial === "lapses" ? null : await attachCard(ctx, customer.id);
+  const items = [
+    { price: priceId(ctx, planKey(member.tier, member.interval, member.currency)), quantity: 1 },
+  ];
+  if (member.seats > 0) {
+    items.push({
+      price: priceId(ctx, seatKey(member.interval, member.currency)),
+      quantity: member.seats,
+    });
+  }
+  const sub = await ctx.stripe.subscriptions.create({
+    customer: customer.id,
+    items,
+    ...(card && { default_payment_method: card }),
+    ...(member.trial !== "none" && {
+      trial_period_days: 14,
+      trial_settings: { end_behavior: { missing_payment_method: "cancel" } },
+    }),
+    ...(member.coupon && { discounts: [{ coupon: member.coupon }] }),
+    metadata: DEMO_METADATA,
+  });
+  return { member, customerId: customer.id, clockId, subscriptionId: sub.id, orders: [] };
+}
+
+/** How long after sign-up the clock must run for a trial to have converted or lapsed. */
+export const TRIAL_SETTLES_AFTER = 15 * DAY;
