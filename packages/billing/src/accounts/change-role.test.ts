@@ -1,9 +1,10 @@
 import { auditLog, closeDb, users, type Db } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DomainError } from "../errors.ts";
 import { changeUserRole } from "./change-role.ts";
+import { setUserDisabled } from "./set-disabled.ts";
 import { clock, insertAccount, operator, staffActor } from "./testing.ts";
 
 let db: Db;
@@ -97,4 +98,40 @@ describe("changeUserRole", () => {
     );
     expect(await roleOf("usr_a1")).toBe("support");
   });
+
+  // Two admins, each taking the other's admin role (or account) at the same moment: the
+  // accounts lock serializes them, so the second sees the first's change and refuses.
+  it.each([
+    ["demote each other", "role", "role"],
+    ["one demotes while the other disables", "role", "disable"],
+  ] as const)(
+    "never leaves zero admins when two admins %s at once",
+    async (_name, first, second) => {
+      await insertAccount(db, "usr_a1", "admin");
+      await insertAccount(db, "usr_a2", "admin");
+      const act = (how: "role" | "disable", by: string, target: string) =>
+        how === "role"
+          ? changeUserRole(
+              { db, clock, actor: staffActor(by) },
+              { user: { id: target }, role: "support", staffOnly: true },
+            )
+          : setUserDisabled(
+              { db, clock, actor: staffActor(by) },
+              { user: { id: target }, disabled: true, staffOnly: true },
+            );
+      const results = await Promise.allSettled([
+        act(first, "usr_a1", "usr_a2"),
+        act(second, "usr_a2", "usr_a1"),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+      const refused = results.find((r) => r.status === "rejected")!;
+      expect(code(refused.reason)).toBe("PRECONDITION_FAILED");
+      const admins = await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.role, "admin"), eq(users.disabled, false)));
+      expect(admins).toHaveLength(1);
+      expect(await db.select().from(auditLog)).toHaveLength(1);
+    },
+  );
 });

@@ -203,3 +203,58 @@ describe("admin.staff.setRole", () => {
     expect(customerRole.code).toBe("BAD_REQUEST");
   });
 });
+
+describe("admin.staff.create", () => {
+  it("creates a staff account that can sign in with its role, audited as the admin", async () => {
+    const { db, caller } = await setup();
+    const admin = await insertUser(db, "admin");
+    const api = caller(admin, { ip: "198.51.100.9" }).admin;
+    const created = await api.staff.create({
+      email: " Flo@Folio.Test ",
+      name: "Flo Fulfilment",
+      role: "fulfillment",
+      password: "a-long-initial-password",
+    });
+    expect(created).toEqual({
+      id: expect.any(String) as string,
+      email: "flo@folio.test",
+      name: "Flo Fulfilment",
+      role: "fulfillment",
+    });
+    const signedIn = await caller(null).auth.signIn({
+      email: "flo@folio.test",
+      password: "a-long-initial-password",
+    });
+    expect(signedIn.user).toMatchObject({ id: created.id, role: "fulfillment" });
+    const [entry] = (await api.audit.list({ action: "staff.created" })).items;
+    expect(entry).toMatchObject({
+      actorId: admin.id,
+      target: `user:${created.id}`,
+      before: null,
+      after: { email: "flo@folio.test", name: "Flo Fulfilment", role: "fulfillment" },
+      ip: "198.51.100.9",
+    });
+  });
+
+  it("refuses a taken e-mail, a short password and the customer role, writing nothing", async () => {
+    const { db, caller } = await setup();
+    const admin = await insertUser(db, "admin", { email: "ada@folio.test" });
+    const api = caller(admin).admin.staff;
+    const base = { email: "new@folio.test", name: "New", role: "support" as const };
+    const taken = await codeOf(
+      api.create({ ...base, email: "ADA@folio.test", password: "long-enough-pw" }),
+    );
+    expect(taken).toMatchObject({
+      code: "CONFLICT",
+      message: "An account with ada@folio.test already exists.",
+    });
+    const short = await codeOf(api.create({ ...base, password: "short" }));
+    expect(short.code).toBe("BAD_REQUEST");
+    expect(short.message).toMatch(/Use at least 10 characters/);
+    const customer = await codeOf(
+      api.create({ ...base, role: "customer" as never, password: "long-enough-pw" }),
+    );
+    expect(customer.code).toBe("BAD_REQUEST");
+    expect(await db.select().from(users)).toHaveLength(1);
+  });
+});
