@@ -1,5 +1,5 @@
 import { demoCatalog, pushCatalog, recordHooks, syncAll, systemClock } from "@folio/billing";
-import { auditLog, orders, refunds, type Db } from "@folio/db";
+import { auditLog, orders, refunds, shippingTasks, type Db } from "@folio/db";
 import { dropTestDatabases } from "@folio/db/testing";
 import { payCheckoutPage, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { TRPCError } from "@trpc/server";
@@ -291,7 +291,6 @@ describe("admin.refunds.create", { timeout: 30_000 }, () => {
     const env = await setup();
     const { order } = await paidOrder(env);
     const { caller } = await staff(env, "admin");
-    const { shippingTasks } = await import("@folio/db");
     await env.db.insert(shippingTasks).values({
       id: `shp_${order.id}`,
       orderId: order.id,
@@ -305,6 +304,38 @@ describe("admin.refunds.create", { timeout: 30_000 }, () => {
     const ok = await caller.admin.refunds.create({ ...form(order.id, 100), goodsReturned: true });
     const row = await env.db.select().from(refunds).where(eq(refunds.id, ok.id)).get();
     expect(row?.goodsReturned).toBe(true);
+    // Its fulfilment cannot be canceled any more.
+    expect(
+      (
+        await failure(
+          caller.admin.refunds.create({
+            ...form(order.id, 100),
+            goodsReturned: false,
+            cancelFulfilment: true,
+          }),
+        )
+      ).code,
+    ).toBe("BAD_REQUEST");
+  });
+
+  it("cancels an unshipped order's fulfilment with its refund", async () => {
+    const env = await setup();
+    const { order } = await paidOrder(env);
+    const { caller } = await staff(env, "admin");
+    await env.db.insert(shippingTasks).values({
+      id: `shp_${order.id}`,
+      orderId: order.id,
+      status: "pending",
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    await caller.admin.refunds.create({ ...form(order.id, 500), cancelFulfilment: true });
+    const task = await env.db
+      .select()
+      .from(shippingTasks)
+      .where(eq(shippingTasks.orderId, order.id))
+      .get();
+    expect(task?.status).toBe("canceled");
   });
 });
 

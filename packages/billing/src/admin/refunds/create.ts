@@ -15,6 +15,7 @@ import { formatMoney } from "../../money.ts";
 import { attemptIdSchema } from "../../portal/command.ts";
 import { MAX_MINOR_AMOUNT } from "../../settings.ts";
 import { assertBalanceCurrency } from "../credit-grants/currency.ts";
+import { cancelFulfilmentIn } from "../fulfilment/cancel.ts";
 import { assertCanMoveMoney, needsApproval, type StaffCommandDeps } from "../approvals/policy.ts";
 import { executeRefund, type RefundRow } from "./execute.ts";
 import { refundableAmount, resolveRefundTarget } from "./target.ts";
@@ -36,6 +37,8 @@ export const createRefundInput = z.object({
   note: z.string().trim().max(1000).optional(),
   /** Required when the order has shipped: did the goods come back? */
   goodsReturned: z.boolean().optional(),
+  /** An order not shipped yet: cancel its fulfilment with the refund (same transaction). */
+  cancelFulfilment: z.boolean().optional(),
 });
 export type CreateRefundInput = z.input<typeof createRefundInput>;
 
@@ -79,6 +82,12 @@ export async function createRefund(
     }
     await assertBalanceCurrency(deps.stripe, target.stripeCustomerId, target.currency);
   }
+  if (input.cancelFulfilment && (!target.orderId || target.shipping === null || shipped)) {
+    throw new DomainError(
+      "BAD_REQUEST",
+      "Only an order that has not shipped has a fulfilment to cancel.",
+    );
+  }
   const approval = await needsApproval(deps.db, deps.actor, input.amount, target.currency);
   const now = deps.clock.now();
 
@@ -116,6 +125,13 @@ export async function createRefund(
         updatedAt: now,
       };
       await tx.insert(refunds).values(row);
+      if (input.cancelFulfilment && row.orderId) {
+        // Stop the box from leaving while the refund (or its approval) is under way.
+        await cancelFulfilmentIn(tx, deps.actor, now, {
+          orderId: row.orderId,
+          reason: `Refund ${row.id}${row.note ? `: ${row.note}` : ""}`.slice(0, 500),
+        });
+      }
       await audit(tx, deps.actor, {
         action: approval ? "refund.requested" : "refund.created",
         target: `refund:${row.id}`,
