@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { ROLE_LABELS } from "@/features/auth/session";
 import type { StaffMember } from "@/features/staff/search";
 import { StaffAccessCell } from "@/features/staff/staff-access-cell";
+import { StaffRoleCell } from "@/features/staff/staff-role-cell";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
@@ -29,7 +30,7 @@ export const staffColumns: ColumnDef<StaffMember>[] = [
     id: "role",
     header: "Role",
     meta: { className: "hidden sm:table-cell" },
-    cell: ({ row }) => <Badge variant="secondary">{ROLE_LABELS[row.original.role]}</Badge>,
+    cell: ({ row }) => <StaffRoleCell member={row.original} />,
   },
   {
     id: "status",

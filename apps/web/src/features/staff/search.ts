@@ -12,6 +12,14 @@ export const STAFF_ROLES = [
   "finance",
 ] as const satisfies readonly StaffRole[];
 
+/** What each role may do, in a few words (the permission matrix says it exactly). */
+export const ROLE_SUMMARIES: Record<StaffRole, string> = {
+  admin: "everything, including staff",
+  support: "customers, orders, refunds and credit",
+  fulfillment: "shipping tasks only",
+  finance: "customers, revenue and approvals",
+};
+
 /** The staff list's view in the URL: who is listed, in which order, and which page. */
 export const staffListSearch = defineListSearch({
   filters: {

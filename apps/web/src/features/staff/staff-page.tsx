@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { sectionByPath } from "@/features/admin/sections";
 import { staffColumns } from "@/features/staff/columns";
+import { CreateStaffDialog } from "@/features/staff/create-staff-dialog";
 import { StaffToolbar } from "@/features/staff/data-table-toolbar";
 import { staffListSearch } from "@/features/staff/search";
 import { trpc } from "@/lib/trpc";
@@ -20,7 +21,7 @@ const ORDER = {
   "email.desc": "by email, Z to A",
 } as const;
 
-/** Staff accounts (every non-customer user): filter, sort, page, and disable or enable them. */
+/** Staff accounts (every non-customer user): add, filter, sort, page, change roles, disable or enable. */
 export function StaffPage() {
   const section = sectionByPath("/admin/staff");
   const search = routeApi.useSearch();
@@ -35,7 +36,11 @@ export function StaffPage() {
 
   return (
     <div className="space-y-6">
-      <PageHeader title={section.label} description={section.summary} />
+      <PageHeader
+        title={section.label}
+        description={section.summary}
+        actions={<CreateStaffDialog />}
+      />
       <DataTable
         label="Staff accounts"
         columns={staffColumns}
@@ -64,7 +69,7 @@ export function StaffPage() {
             <EmptyState
               icon={ShieldCheckIcon}
               title="No staff accounts"
-              description="Operators create staff accounts with the command line: folio user:create --email <email> --role <role>."
+              description="Add a staff member above, or from the command line: folio user:create --email <email> --role <role>."
               className="m-4 border-0"
             />
           )
