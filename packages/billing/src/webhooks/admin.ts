@@ -192,6 +192,14 @@ export async function webhookStats(db: Db, clock: Clock) {
     )
     .get();
   const oldestDueAt = oldest?.receivedAt ?? null;
+  // Lag as a person means it: how long the oldest event not yet applied has been waiting,
+  // whether it is due now or backing off after a failure.
+  const unapplied = await db
+    .select({ receivedAt: min(webhookEvents.receivedAt) })
+    .from(webhookEvents)
+    .where(inArray(webhookEvents.status, ["pending", "failed"]))
+    .get();
+  const oldestUnappliedAt = unapplied?.receivedAt ?? null;
   const failures = await db
     .select({ n: count() })
     .from(webhookEvents)
@@ -212,6 +220,12 @@ export async function webhookStats(db: Db, clock: Clock) {
     oldestDueAt,
     stripeUnreachableSince: unreachableSince(outage?.error ?? null),
     lagSeconds: oldestDueAt ? Math.max(0, (now.getTime() - oldestDueAt.getTime()) / 1000) : 0,
+    /** Events received but not applied yet (pending, or failed and retrying). */
+    waiting: byStatus.pending + byStatus.failed,
+    oldestUnappliedAt,
+    unappliedLagSeconds: oldestUnappliedAt
+      ? Math.max(0, (now.getTime() - oldestUnappliedAt.getTime()) / 1000)
+      : 0,
     failedLast24h: failures?.n ?? 0,
   };
 }

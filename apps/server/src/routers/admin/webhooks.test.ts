@@ -189,9 +189,26 @@ describe("webhooks router", () => {
       byStatus: { pending: 2, applied: 1, ignored: 1, failed: 0, dead: 0 },
       oldestDueAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
       lagSeconds: 90,
+      waiting: 2,
+      oldestUnappliedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+      unappliedLagSeconds: 90,
       failedLast24h: 1,
       stripeUnreachableSince: null,
     });
+
+    // An older event backing off after a failure is not due, but it is the lag: it waits too.
+    await event(db, clock, "evt_retrying", "customer.updated", "cus_9");
+    await db
+      .update(webhookEvents)
+      .set({
+        status: "failed",
+        receivedAt: new Date(Date.UTC(2025, 11, 31, 23, 59)),
+        nextAttemptAt: new Date(clock.now().getTime() + 3600_000),
+      })
+      .where(eq(webhookEvents.id, "evt_retrying"));
+    const later = await caller(support).admin.webhooks.stats();
+    expect(later).toMatchObject({ lagSeconds: 90, waiting: 3, unappliedLagSeconds: 150 });
+    expect(later.oldestUnappliedAt).toBe(new Date(Date.UTC(2025, 11, 31, 23, 59)).toISOString());
   });
 
   it("says since when Stripe has been unreachable while events wait on it", async () => {

@@ -94,6 +94,9 @@ export const webhooksRouter = router({
       byStatus: s.byStatus,
       oldestDueAt: iso(s.oldestDueAt),
       lagSeconds: s.lagSeconds,
+      waiting: s.waiting,
+      oldestUnappliedAt: iso(s.oldestUnappliedAt),
+      unappliedLagSeconds: s.unappliedLagSeconds,
       failedLast24h: s.failedLast24h,
       stripeUnreachableSince: iso(s.stripeUnreachableSince),
     };

@@ -84,7 +84,15 @@ export function WebhookStats() {
   // The inbox below shows the error with a retry; the figures just stay out of the way.
   if (stats.isError) return null;
 
-  const { byStatus, lagSeconds, oldestDueAt, failedLast24h, stripeUnreachableSince } = stats.data;
+  const {
+    byStatus,
+    lagSeconds,
+    oldestDueAt,
+    waiting,
+    unappliedLagSeconds,
+    failedLast24h,
+    stripeUnreachableSince,
+  } = stats.data;
   return (
     <section aria-label="Webhook health" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
       {stripeUnreachableSince && <StripeUnreachable since={stripeUnreachableSince} />}
@@ -95,10 +103,15 @@ export function WebhookStats() {
         icon={CheckCircle2Icon}
       />
       <Kpi
-        label="Waiting to apply"
-        value={formatCount(byStatus.pending)}
-        detail={oldestDueAt ? `Oldest due for ${formatDuration(lagSeconds)}` : "Nothing is overdue"}
+        label="Lag"
+        value={waiting === 0 ? "Up to date" : formatDuration(unappliedLagSeconds)}
+        detail={
+          waiting === 0
+            ? "Every event received is applied"
+            : `${formatCount(waiting)} waiting to apply${oldestDueAt ? `; oldest due for ${formatDuration(lagSeconds)}` : "; none due yet"}`
+        }
         icon={ClockIcon}
+        tone={unappliedLagSeconds > 300 ? "warning" : undefined}
       />
       <Kpi
         label="Failing"
