@@ -245,3 +245,5 @@ export {
 } from "./sync/testing.ts";
 export { deliver as deliverSignedEvents, TEST_WEBHOOK_SECRET } from "./webhooks/testing.ts";
 export { attachDefaultCard, priceIdsByLookupKey } from "./portal/testing.ts";
+// Revenue metrics (issue 10): see metrics/api.ts and docs/METRICS.md.
+export * from "./metrics/index.ts";

@@ -10,7 +10,15 @@ import type Stripe from "stripe";
 import type { SyncChange, SyncDeps, SyncHook, SyncTx } from "../sync/hooks.ts";
 import { idOf, orNull } from "../sync/kinds.ts";
 import { FetchVersions } from "../sync/versions.ts";
-import { collapse, fetchedStateAt, type Observation } from "./subscription-timeline.ts";
+import { refreshCustomerMovements } from "../metrics/store.ts";
+import { subscriptionMrr } from "../metrics/mrr.ts";
+import { INFERRED, inferredPast } from "./subscription-history-backfill.ts";
+import {
+  collapse,
+  fetchedStateAt,
+  inTimeOrder,
+  type Observation,
+} from "./subscription-timeline.ts";
 
 const ms = (seconds: number | null | undefined) =>
   seconds == null ? null : new Date(seconds * 1000);
@@ -112,6 +120,10 @@ export function snapshotSubscription(
       unitAmount: item.price.unit_amount,
       interval: item.price.recurring?.interval ?? "month",
       intervalCount: item.price.recurring?.interval_count ?? 1,
+      usageType:
+        item.price.recurring?.usage_type === "metered"
+          ? ("metered" as const)
+          : ("licensed" as const),
     }))
     .sort((a, b) => a.subscriptionItemId.localeCompare(b.subscriptionItemId));
   const state = {
@@ -210,8 +222,12 @@ const discountTerms = (ds: SubscriptionHistoryDiscount[]) =>
 
 /** Does the stored row (matched by event, or by time and state) already say what `w` says?
  * Not compared as JSON text: PostgreSQL's jsonb reorders keys. */
-const sameRow = (row: HistoryRow, w: SubscriptionSnapshot & { eventType: string }): boolean =>
+const sameRow = (
+  row: HistoryRow,
+  w: SubscriptionSnapshot & { eventType: string; mrr: number },
+): boolean =>
   row.fingerprint === w.fingerprint &&
+  row.mrr === w.mrr &&
   row.eventType === w.eventType &&
   row.stripeCustomerId === w.stripeCustomerId &&
   discountTerms(row.discounts) === discountTerms(w.discounts);
@@ -230,6 +246,7 @@ async function rebuildHistory(
   extra: Observation[],
   prepared: ReadonlyMap<string, SubscriptionHistoryDiscount>,
   now: Date,
+  origin: Stripe.Subscription,
 ): Promise<void> {
   const rows = await tx
     .select()
@@ -252,6 +269,8 @@ async function rebuildHistory(
     told.add(o.eventId);
   }
   for (const r of rows) {
+    // Inferred states are derived again below from what is known now.
+    if (r.eventType === INFERRED) continue;
     if (r.eventId !== null && told.has(r.eventId)) continue;
     observations.push({
       at: r.effectiveAt.getTime(),
@@ -259,6 +278,25 @@ async function rebuildHistory(
       eventId: r.eventId,
       eventType: r.eventType,
     });
+  }
+
+  if (!observations.some((o) => o.eventType === "customer.subscription.created")) {
+    const earliest = inTimeOrder(observations)[0];
+    if (earliest)
+      observations.push(
+        ...inferredPast(
+          {
+            startDate: origin.start_date * 1000,
+            trialStart: ms(origin.trial_start)?.getTime() ?? null,
+          },
+          earliest,
+          (state) => ({
+            stripeCustomerId: earliest.snap.stripeCustomerId,
+            ...state,
+            fingerprint: fingerprintOf(state),
+          }),
+        ),
+      );
   }
 
   const existing = new Map(
@@ -269,6 +307,7 @@ async function rebuildHistory(
     eventId: o.eventId,
     eventType: o.eventType,
     ...o.snap,
+    mrr: subscriptionMrr(o.snap, o.at),
     effectiveAt: new Date(o.at),
   }));
   // Rows of one second read in id order: one that must come after a row written now is
@@ -333,12 +372,38 @@ async function isEventsOwn({ db }: SyncDeps, change: SyncChange): Promise<boolea
   }
 }
 
+/** Discounts Stripe no longer shows on the subscription (a repeating coupon ran out, or it was
+ * removed) are found in the `customer.discount.*` events Folio received for them. */
+async function discountsFromInbox(
+  { db }: SyncDeps,
+  ids: string[],
+): Promise<Map<string, Stripe.Discount>> {
+  const out = new Map<string, Stripe.Discount>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select({ type: webhookEvents.type, payload: webhookEvents.payload })
+    .from(webhookEvents)
+    .where(inArray(webhookEvents.objectId, ids));
+  for (const row of rows) {
+    if (!row.type.startsWith("customer.discount.")) continue;
+    try {
+      const d = (JSON.parse(row.payload) as { data?: { object?: Stripe.Discount } }).data?.object;
+      if (d?.object === "discount") out.set(d.id, d);
+    } catch {
+      // Pruned payload: the terms stay unknown.
+    }
+  }
+  return out;
+}
+
 async function couponTerms(
-  stripe: Stripe,
+  deps: SyncDeps,
   sub: Stripe.Subscription,
 ): Promise<SubscriptionHistoryDiscount[]> {
+  const { stripe } = deps;
   // Webhook payloads carry discounts as ids; MRR needs the coupon terms behind them.
-  if (!allDiscounts(sub).some((d) => typeof d === "string")) return [];
+  const asIds = allDiscounts(sub).filter((d): d is string => typeof d === "string");
+  if (asIds.length === 0) return [];
   // Stripe expands at most four levels: item discounts' coupons would be five, so they are
   // retrieved separately, once per coupon.
   const full = await stripe.subscriptions.retrieve(sub.id, {
@@ -354,11 +419,12 @@ async function couponTerms(
     const coupon = await retrieved;
     return coupon ? { ...d, source: { ...d.source, coupon } } : d;
   };
-  const discounts = await Promise.all(
-    allDiscounts(full)
-      .filter((d): d is Stripe.Discount => typeof d !== "string")
-      .map(withCoupon),
+  const current = allDiscounts(full).filter((d): d is Stripe.Discount => typeof d !== "string");
+  const gone = await discountsFromInbox(
+    deps,
+    asIds.filter((id) => !current.some((d) => d.id === id)),
   );
+  const discounts = await Promise.all([...current, ...gone.values()].map(withCoupon));
   return discounts.map((d) => discountDetails(d, new Map()));
 }
 
@@ -374,7 +440,7 @@ export const subscriptionHistoryHook: SyncHook = {
   types: ["subscription"],
   async prepare(deps: SyncDeps, change: SyncChange): Promise<Prepared | null> {
     if (change.type !== "subscription") return null;
-    const discounts = await couponTerms(deps.stripe, change.object);
+    const discounts = await couponTerms(deps, change.object);
     if (await isEventsOwn(deps, change)) return { discounts, fetchedAt: null };
     // Backfills and the write path pass the fetch's version; while applying an event, ask
     // Stripe how far its time (the object's test clock's, or its own) has got since the fetch.
@@ -401,10 +467,20 @@ export const subscriptionHistoryHook: SyncHook = {
       ],
       new Map(p.discounts.map((d) => [d.id, d])),
       change.clock.now(),
+      change.object,
     );
+    await refreshCustomerMovements(tx, idOf(change.object.customer) ?? "");
   },
   async observe(tx, observation) {
     if (observation.type !== "subscription") return;
-    await rebuildHistory(tx, observation.object.id, [], new Map(), observation.clock.now());
+    await rebuildHistory(
+      tx,
+      observation.object.id,
+      [],
+      new Map(),
+      observation.clock.now(),
+      observation.object,
+    );
+    await refreshCustomerMovements(tx, idOf(observation.object.customer) ?? "");
   },
 };

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { INFERRED } from "./subscription-history-backfill.ts";
 import type { SubscriptionSnapshot } from "./subscription-history.ts";
 
 // A subscription's history as a pure function of what Folio has been told about it, so the same
@@ -134,7 +135,10 @@ export function collapse(observations: Observation[]): Observation[] {
   for (const o of inTimeOrder(observations)) {
     const current = out.at(-1);
     if (!current || current.snap.fingerprint !== o.snap.fingerprint) out.push(o);
-    else if (current.eventId === null && o.eventId !== null) out[out.length - 1] = o;
+    // An event dates the state better than a fetch's bound — not better than a time Stripe
+    // recorded for it (an inferred start, see subscription-history-backfill.ts).
+    else if (current.eventId === null && current.eventType !== INFERRED && o.eventId !== null)
+      out[out.length - 1] = o;
   }
   return out;
 }

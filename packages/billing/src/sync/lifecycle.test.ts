@@ -506,12 +506,18 @@ describe("full lifecycle delivered in any order", { timeout: 60_000 }, () => {
     // The parents are today's truth (canceled), the invoice is the event's snapshot.
     expect((await db.select().from(stripeSubscriptions).get())?.status).toBe("canceled");
     expect(await convergenceProblems(db, stripe, { cache })).toEqual([]);
-    // Derived records for the fetched parents, once: the subscription's history starts at the
-    // state fetched, and a redelivery adds nothing.
-    expect(await db.select().from(subscriptionHistory)).toHaveLength(1);
+    // Derived records for the fetched parents, once: the subscription's history ends at the
+    // state fetched, preceded by the states Stripe's recorded times imply (no created event was
+    // seen: records/subscription-history-backfill.ts), and a redelivery adds nothing.
+    const rows = await db
+      .select()
+      .from(subscriptionHistory)
+      .orderBy(subscriptionHistory.effectiveAt);
+    expect(rows.at(-1)).toMatchObject({ status: "canceled", eventType: "sync" });
+    expect(rows.slice(0, -1).every((r) => r.eventType === "inferred")).toBe(true);
     await deliver({ db, clock }, [paid]);
     await worker.drain();
-    expect(await db.select().from(subscriptionHistory)).toHaveLength(1);
+    expect(await db.select().from(subscriptionHistory)).toHaveLength(rows.length);
   });
 
   it("a dropped customer.subscription.updated is repaired by syncAll", async () => {
