@@ -1,4 +1,5 @@
 import { auditCsvExport } from "../../routers/admin/audit.ts";
+import { customersCsvExport } from "../../routers/admin/customers.ts";
 import { ordersCsvExport } from "../../routers/admin/orders.ts";
 import type { CsvExport } from "./define.ts";
 
@@ -11,4 +12,8 @@ import type { CsvExport } from "./define.ts";
  * The web's <ExportCsvButton kind="…" input={listSearch.queryInput(search)} /> links to it.
  * `csv-export.test.ts` checks every export here refuses roles the matrix does not allow.
  */
-export const CSV_EXPORTS: readonly CsvExport[] = [auditCsvExport, ordersCsvExport];
+export const CSV_EXPORTS: readonly CsvExport[] = [
+  auditCsvExport,
+  ordersCsvExport,
+  customersCsvExport,
+];

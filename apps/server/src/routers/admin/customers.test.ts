@@ -15,7 +15,8 @@ import {
 import { dropTestDatabases } from "@folio/db/testing";
 import { startEmulator } from "@folio/stripe-emulator";
 import { afterAll, describe, expect, it } from "vitest";
-import { codeOf, insertUser, setup } from "../../test/helpers.ts";
+import { buildApp } from "../../app.ts";
+import { codeOf, insertUser, sessionCookieFor, setup } from "../../test/helpers.ts";
 
 afterAll(dropTestDatabases);
 
@@ -394,6 +395,44 @@ describe("admin.customers.resync", () => {
       await expect(api.resync({ customerId: user.id })).rejects.toThrow(/no Stripe customer/);
     } finally {
       await emu.stop();
+    }
+  });
+});
+
+describe("customers CSV export", () => {
+  it("streams every customer matching the list's filters, in its order; fulfilment is refused", async () => {
+    const env = await setup();
+    const { db, clock } = env;
+    await customer(db, { email: "a@example.com", name: "A", created: 2, balance: -250 });
+    await customer(db, { email: "b@example.com", name: "B", created: 3 });
+    await customer(db, { email: "c@example.com", name: "C, Jr.", created: 4, balance: -10 });
+    const app = await buildApp({ env: env.env, db, clock });
+    try {
+      const support = await sessionCookieFor(db, clock, (await insertUser(db, "support")).id);
+      const input = encodeURIComponent(JSON.stringify({ hasCredit: true }));
+      const res = await app.inject({
+        url: `/api/export/customers.csv?input=${input}`,
+        headers: { cookie: support },
+      });
+      expect(res.statusCode).toBe(200);
+      const lines = res.body.trim().split(/\r?\n/);
+      expect(lines[0]).toContain("E-mail");
+      // Newest first, like the list; the comma in a name is quoted.
+      expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual([
+        "c@example.com",
+        "a@example.com",
+      ]);
+      expect(lines[1]).toContain('"C, Jr."');
+      expect(lines[2]).toContain(",250,");
+
+      const packer = await sessionCookieFor(db, clock, (await insertUser(db, "fulfillment")).id);
+      const refused = await app.inject({
+        url: "/api/export/customers.csv",
+        headers: { cookie: packer },
+      });
+      expect(refused.statusCode).toBe(403);
+    } finally {
+      await app.close();
     }
   });
 });

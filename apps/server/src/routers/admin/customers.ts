@@ -9,6 +9,7 @@ import {
   type TimelineEntry,
 } from "@folio/billing";
 import { z } from "zod";
+import { defineCsvExport } from "../../http/csv-export/define.ts";
 import { billingDeps } from "../../lib/billing-deps.ts";
 import { listInput, sortedKeysetPage, sortInput } from "../../lib/list-input.ts";
 import { router, staffProcedure } from "../../trpc.ts";
@@ -27,6 +28,31 @@ export const customerFilters = {
 export const customerSort = sortInput(CUSTOMER_SORTS, { by: "createdAt", direction: "desc" });
 
 const customersListInput = listInput({ ...customerFilters, sort: customerSort });
+
+/** Every customer matching the list's filters, in its order, streamed as CSV. */
+export const customersCsvExport = defineCsvExport<
+  z.output<typeof customersListInput>,
+  CustomerListItem
+>({
+  kind: "customers",
+  permission: "customers.read",
+  input: customersListInput,
+  fetchPage: (ctx, input, page) =>
+    sortedKeysetPage(input.sort, { ...customerListQuery(ctx.db, input, input.sort), ...page }),
+  columns: [
+    { header: "Customer", value: (c) => c.id },
+    { header: "E-mail", value: (c) => c.email },
+    { header: "Name", value: (c) => c.name },
+    { header: "Signed up (UTC)", value: (c) => c.createdAt },
+    { header: "Disabled", value: (c) => c.disabled },
+    { header: "Stripe customer", value: (c) => c.stripeCustomerId },
+    { header: "Subscription", value: (c) => c.subscriptionStatus },
+    { header: "Currency", value: (c) => c.currency },
+    { header: "Credit (minor units)", value: (c) => c.credit },
+    { header: "Owed (minor units)", value: (c) => c.owed },
+    { header: "Delinquent", value: (c) => c.delinquent },
+  ],
+});
 
 export function customerRowOut(c: CustomerListItem) {
   return { ...c, createdAt: c.createdAt.toISOString() };

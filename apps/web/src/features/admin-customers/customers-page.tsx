@@ -4,6 +4,7 @@ import { UsersIcon } from "lucide-react";
 import { DataTable } from "@/components/data-table/data-table";
 import { DataTableNoMatches } from "@/components/data-table/data-table-no-matches";
 import { EmptyState } from "@/components/empty-state";
+import { ExportCsvButton } from "@/components/export-csv-button";
 import { PageHeader } from "@/components/page-header";
 import { customerColumns } from "@/features/admin-customers/columns";
 import { CustomersToolbar } from "@/features/admin-customers/data-table-toolbar";
@@ -36,7 +37,11 @@ export function CustomersPage() {
 
   return (
     <div className="space-y-6">
-      <PageHeader title={section.label} description={section.summary} />
+      <PageHeader
+        title={section.label}
+        description={section.summary}
+        actions={<ExportCsvButton kind="customers" input={input} />}
+      />
       <DataTable
         label="Customers"
         columns={customerColumns}

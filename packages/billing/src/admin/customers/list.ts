@@ -8,7 +8,7 @@ import {
   type KeysetOptions,
   type Page,
 } from "@folio/db";
-import { and, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 
 // The customers list for staff: Folio's customer accounts, each with its Stripe customer (when it
 // has one), credit balance and current subscription status. Server-paged by keyset; every
@@ -151,8 +151,20 @@ export function customerListQuery(
   return {
     sort: { column: SORT_COLUMNS[order.by], key: order.by, direction: order.direction },
     id: { column: users.id, key: "id" },
-    fetch: ({ after, orderBy, limit }) =>
-      db
+    // Two steps: the page's ids by the filters and order (index-served), then what each row
+    // shows. The current subscription is a subquery per row: in one statement a sort would run it
+    // for every matching customer before the limit.
+    fetch: async ({ after, orderBy, limit }) => {
+      const page = await db
+        .select({ id: users.id })
+        .from(users)
+        .leftJoin(billingCustomers, eq(billingCustomers.userId, users.id))
+        .leftJoin(stripeCustomers, eq(stripeCustomers.id, billingCustomers.stripeCustomerId))
+        .where(and(...where, after))
+        .orderBy(...orderBy)
+        .limit(limit);
+      if (page.length === 0) return [];
+      const rows = await db
         .select({
           id: users.id,
           email: users.email,
@@ -168,9 +180,15 @@ export function customerListQuery(
         .from(users)
         .leftJoin(billingCustomers, eq(billingCustomers.userId, users.id))
         .leftJoin(stripeCustomers, eq(stripeCustomers.id, billingCustomers.stripeCustomerId))
-        .where(and(...where, after))
-        .orderBy(...orderBy)
-        .limit(limit),
+        .where(
+          inArray(
+            users.id,
+            page.map((p) => p.id),
+          ),
+        );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return page.flatMap((p) => byId.get(p.id) ?? []);
+    },
     map: (r) => {
       const balance = r.balance ?? 0;
       return {

@@ -309,7 +309,7 @@ export async function customerTimeline(
     ["packed", shippingTasks.packedAt],
     ["shipped", shippingTasks.shippedAt],
     ["delivered", shippingTasks.deliveredAt],
-    ["canceled", shippingTasks.updatedAt],
+    ["canceled", shippingTasks.canceledAt],
   ] as const;
   if (objects.taskIds.length) {
     for (const [state, column] of shipmentStates) {
@@ -327,7 +327,7 @@ export async function customerTimeline(
           .where(
             and(
               inArray(shippingTasks.id, objects.taskIds),
-              state === "canceled" ? eq(shippingTasks.status, "canceled") : isNotNull(column),
+              isNotNull(column),
               pastCursor(cursor, source, column, shippingTasks.id),
             ),
           )
