@@ -1,9 +1,12 @@
 import {
+  ClipboardCheckIcon,
   LineChartIcon,
   PackageCheckIcon,
   ScrollTextIcon,
+  SettingsIcon,
   ShieldCheckIcon,
   ShoppingBagIcon,
+  Undo2Icon,
   UsersIcon,
   WebhookIcon,
   type LucideIcon,
@@ -18,7 +21,10 @@ export interface AdminSection {
     | "/admin/revenue"
     | "/admin/webhooks"
     | "/admin/staff"
-    | "/admin/audit";
+    | "/admin/audit"
+    | "/admin/refunds"
+    | "/admin/approvals"
+    | "/admin/settings";
   label: string;
   permission: Permission;
   icon: LucideIcon;
@@ -50,6 +56,20 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     summary: "Paid orders waiting to be shipped, oldest first.",
   },
   {
+    to: "/admin/refunds",
+    label: "Refunds",
+    permission: "refunds.read",
+    icon: Undo2Icon,
+    summary: "Every refund staff made or asked for, with its state at Stripe.",
+  },
+  {
+    to: "/admin/approvals",
+    label: "Approvals",
+    permission: "approvals.decide",
+    icon: ClipboardCheckIcon,
+    summary: "Refunds and credit changes above support's limit, waiting for a second person.",
+  },
+  {
     to: "/admin/revenue",
     label: "Revenue",
     permission: "metrics.read",
@@ -76,6 +96,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     permission: "audit.read",
     icon: ScrollTextIcon,
     summary: "Who changed what, when, from where and why.",
+  },
+  {
+    to: "/admin/settings",
+    label: "Settings",
+    permission: "settings.manage",
+    icon: SettingsIcon,
+    summary: "Approval limits for support, per currency.",
   },
 ];
 
