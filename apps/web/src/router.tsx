@@ -54,6 +54,10 @@ import { FrameSkeleton, PageSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
 import { validateShopSearch } from "@/features/shop/search";
 import { ShopPage } from "@/features/shop/shop-page";
+import { ApprovalsPage } from "@/features/approvals/approvals-page";
+import { RefundsPage } from "@/features/refunds/refunds-page";
+import { refundListSearch } from "@/features/refunds/search";
+import { SettingsPage } from "@/features/settings/settings-page";
 import { auditListSearch } from "@/features/audit/search";
 import { AuditPage } from "@/features/audit/audit-page";
 import { staffListSearch } from "@/features/staff/search";
@@ -297,6 +301,25 @@ const auditRoute = createRoute({
   ...sectionAccess("/admin/audit"),
   component: AuditPage,
 });
+const refundsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "refunds",
+  validateSearch: refundListSearch.parse,
+  ...sectionAccess("/admin/refunds"),
+  component: RefundsPage,
+});
+const approvalsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "approvals",
+  ...sectionAccess("/admin/approvals"),
+  component: ApprovalsPage,
+});
+const settingsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "settings",
+  ...sectionAccess("/admin/settings"),
+  component: SettingsPage,
+});
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -323,6 +346,9 @@ const routeTree = rootRoute.addChildren([
     webhooksRoute,
     staffRoute,
     auditRoute,
+    refundsRoute,
+    approvalsRoute,
+    settingsRoute,
   ]),
 ]);
 
