@@ -8,6 +8,7 @@ import type { Meta } from "./trpc.ts";
 
 // The matrix written out independently of PERMISSIONS, so a change to either is a visible diff.
 const EXPECTED: Record<Permission, Role[]> = {
+  "home.read": ["support", "fulfillment", "finance", "admin"],
   "customers.read": ["support", "finance", "admin"],
   "customers.resync": ["support", "finance", "admin"],
   "orders.read": ["support", "finance", "admin"],
@@ -44,6 +45,7 @@ describe("permission matrix", () => {
 
   it("lists a role's permissions in matrix order", () => {
     expect(permissionsFor("finance")).toEqual([
+      "home.read",
       "customers.read",
       "customers.resync",
       "orders.read",
@@ -54,7 +56,7 @@ describe("permission matrix", () => {
       "metrics.read",
       "metrics.close",
     ]);
-    expect(permissionsFor("fulfillment")).toEqual(["orders.fulfill"]);
+    expect(permissionsFor("fulfillment")).toEqual(["home.read", "orders.fulfill"]);
   });
 });
 

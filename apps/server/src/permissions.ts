@@ -3,6 +3,8 @@ import type { Role } from "@folio/db";
 // The one permission matrix. Procedures name a permission; only this table says who holds it.
 // Admin is listed explicitly everywhere so the table reads as the whole truth.
 export const PERMISSIONS = {
+  // The console's home page; what it shows is narrowed by the permissions below.
+  "home.read": ["support", "fulfillment", "finance", "admin"],
   "customers.read": ["support", "finance", "admin"],
   // Resync only realigns Folio's mirror with Stripe (nothing changes in Stripe), so whoever can
   // read a customer may refresh a stale view; a separate permission because it writes.

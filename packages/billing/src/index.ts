@@ -152,6 +152,7 @@ export * from "./accounts/index.ts";
 export * from "./admin/orders/index.ts";
 export * from "./admin/fulfilment/index.ts";
 export * from "./admin/audit/index.ts";
+export * from "./admin/home/index.ts";
 export * from "./admin/customers/index.ts";
 export * from "./admin/refunds/index.ts";
 export * from "./admin/credit-grants/index.ts";

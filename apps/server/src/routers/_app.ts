@@ -1,6 +1,7 @@
 import { router } from "../trpc.ts";
 import { approvalsRouter } from "./admin/approvals.ts";
 import { auditRouter } from "./admin/audit.ts";
+import { homeRouter } from "./admin/home.ts";
 import { creditGrantsRouter } from "./admin/credit-grants.ts";
 import { refundsRouter } from "./admin/refunds.ts";
 import { settingsRouter } from "./admin/settings.ts";
@@ -35,6 +36,7 @@ export const appRouter = router({
     orders: ordersRouter,
   }),
   admin: router({
+    home: homeRouter,
     customers: customersRouter,
     staff: staffRouter,
     webhooks: webhooksRouter,
