@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import type Stripe from "stripe";
+import type { Statement } from "better-sqlite3";
 import type { Store } from "./store.ts";
 
 /** Stripe's schedule is roughly exponential over three days; tests compress it to ms. */
@@ -103,11 +104,23 @@ export class WebhookDispatcher {
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
+  /** Prepared once: a delivery runs several statements, and a seeded demo makes thousands. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(
     private readonly store: Store,
     private readonly options: WebhookOptions,
     private readonly renderEvent: (eventId: string) => Stripe.Event | undefined,
   ) {}
+
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.store.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   /** Called inside the emitting transaction: one pending row per matching endpoint. */
   createDeliveries(
@@ -116,7 +129,7 @@ export class WebhookDispatcher {
     newId: () => string,
   ): number {
     const now = Date.now();
-    const insert = this.store.db.prepare(
+    const insert = this.sql(
       "INSERT INTO deliveries (id, event_id, endpoint_id, status, next_attempt_at_ms, created_ms) VALUES (?, ?, ?, 'pending', ?, ?)",
     );
     for (const endpoint of endpoints) insert.run(newId(), event.id, endpoint.id, now, now);
@@ -125,9 +138,9 @@ export class WebhookDispatcher {
 
   /** Number of deliveries for an event not (yet) successful: Stripe's `pending_webhooks`. */
   pendingFor(eventId: string): number {
-    const row = this.store.db
-      .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ? AND status != 'succeeded'")
-      .get(eventId) as { n: number };
+    const row = this.sql(
+      "SELECT COUNT(*) AS n FROM deliveries WHERE event_id = ? AND status != 'succeeded'",
+    ).get(eventId) as { n: number };
     return row.n;
   }
 
@@ -188,17 +201,18 @@ export class WebhookDispatcher {
   }
 
   redeliver(id: string): Delivery | undefined {
-    const row = this.store.db.prepare("SELECT id FROM deliveries WHERE id = ?").get(id);
+    const row = this.sql("SELECT id FROM deliveries WHERE id = ?").get(id);
     if (!row) return undefined;
-    this.store.db
-      .prepare("UPDATE deliveries SET status = 'pending', next_attempt_at_ms = ? WHERE id = ?")
-      .run(Date.now(), id);
+    this.sql("UPDATE deliveries SET status = 'pending', next_attempt_at_ms = ? WHERE id = ?").run(
+      Date.now(),
+      id,
+    );
     this.kick();
     return this.getDelivery(id);
   }
 
   getDelivery(id: string): Delivery | undefined {
-    const row = this.store.db.prepare("SELECT * FROM deliveries WHERE id = ?").get(id) as
+    const row = this.sql("SELECT * FROM deliveries WHERE id = ?").get(id) as
       DeliveryRow | undefined;
     return row ? this.toDelivery(row) : undefined;
   }
@@ -219,38 +233,32 @@ export class WebhookDispatcher {
       args.push(filter.status);
     }
     const where = clauses.length ? `WHERE ${clauses.join(" AND ")}` : "";
-    const rows = this.store.db
-      .prepare(`SELECT * FROM deliveries ${where} ORDER BY seq ASC`)
-      .all(...args) as DeliveryRow[];
+    const rows = this.sql(`SELECT * FROM deliveries ${where} ORDER BY seq ASC`).all(
+      ...args,
+    ) as DeliveryRow[];
     return rows.map((r) => this.toDelivery(r));
   }
 
   /** Secrets valid now for an endpoint, newest first. */
   activeSecrets(endpointId: string): string[] {
-    const rows = this.store.db
-      .prepare(
-        "SELECT secret FROM webhook_secrets WHERE endpoint_id = ? AND (expires_at_ms IS NULL OR expires_at_ms > ?) ORDER BY expires_at_ms IS NULL DESC, expires_at_ms DESC",
-      )
-      .all(endpointId, Date.now()) as { secret: string }[];
+    const rows = this.sql(
+      "SELECT secret FROM webhook_secrets WHERE endpoint_id = ? AND (expires_at_ms IS NULL OR expires_at_ms > ?) ORDER BY expires_at_ms IS NULL DESC, expires_at_ms DESC",
+    ).all(endpointId, Date.now()) as { secret: string }[];
     return rows.map((r) => r.secret);
   }
 
   addSecret(endpointId: string, secret: string): void {
-    this.store.db
-      .prepare(
-        "INSERT INTO webhook_secrets (endpoint_id, secret, expires_at_ms) VALUES (?, ?, NULL)",
-      )
-      .run(endpointId, secret);
+    this.sql(
+      "INSERT INTO webhook_secrets (endpoint_id, secret, expires_at_ms) VALUES (?, ?, NULL)",
+    ).run(endpointId, secret);
   }
 
   /** New secret; the current ones stay valid for `graceMs` (Stripe's "expire old secret in …"). */
   rollSecret(endpointId: string, newSecret: string, graceMs = this.options.rollGraceMs): void {
     const expires = Date.now() + graceMs;
-    this.store.db
-      .prepare(
-        "UPDATE webhook_secrets SET expires_at_ms = ? WHERE endpoint_id = ? AND (expires_at_ms IS NULL OR expires_at_ms > ?)",
-      )
-      .run(expires, endpointId, expires);
+    this.sql(
+      "UPDATE webhook_secrets SET expires_at_ms = ? WHERE endpoint_id = ? AND (expires_at_ms IS NULL OR expires_at_ms > ?)",
+    ).run(expires, endpointId, expires);
     this.addSecret(endpointId, newSecret);
   }
 
@@ -276,30 +284,31 @@ export class WebhookDispatcher {
 
   private pendingCount(): number {
     return (
-      this.store.db
-        .prepare("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'")
-        .get() as {
+      this.sql("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'pending'").get() as {
         n: number;
       }
     ).n;
   }
 
   private duePendingCount(): number {
-    const rows = this.store.db
-      .prepare("SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ?")
-      .all(Date.now()) as { id: string }[];
+    const rows = this.sql(
+      "SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ?",
+    ).all(Date.now()) as { id: string }[];
     return rows.filter((r) => !this.isHeld(r.id) && !this.inFlight.has(r.id)).length;
   }
 
   private endpointCount(): number {
-    const row = this.store.db
-      .prepare("SELECT COUNT(*) AS n FROM objects WHERE type = 'webhook_endpoint'")
-      .get() as { n: number };
+    const row = this.sql(
+      "SELECT COUNT(*) AS n FROM objects WHERE type = 'webhook_endpoint'",
+    ).get() as { n: number };
     return row.n;
   }
 
   private isIdle(): boolean {
-    return this.inFlight.size === 0 && this.pendingCount() === 0;
+    return (
+      this.inFlight.size === 0 &&
+      this.sql("SELECT 1 FROM deliveries WHERE status = 'pending' LIMIT 1").get() === undefined
+    );
   }
 
   private isHeld(id: string): boolean {
@@ -326,11 +335,9 @@ export class WebhookDispatcher {
   private pump(): void {
     if (this.stopped || !this.store.db.open) return;
     const now = Date.now();
-    const due = this.store.db
-      .prepare(
-        "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY seq ASC",
-      )
-      .iterate(now) as IterableIterator<DeliveryRow>;
+    const due = this.sql(
+      "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY seq ASC",
+    ).iterate(now) as IterableIterator<DeliveryRow>;
     // One delivery in flight per endpoint: once every endpoint is busy, the rest of the queue
     // (thousands of rows while a demo is seeded) need not be read.
     const endpoints = this.endpointCount();
@@ -347,11 +354,9 @@ export class WebhookDispatcher {
     for (const row of rows) this.start(row);
     // A delivery held back by a reorder fault frees its endpoint for the next one.
     if (rows.some((row) => this.isHeld(row.id))) this.armTimer(0);
-    const next = this.store.db
-      .prepare(
-        "SELECT MIN(next_attempt_at_ms) AS at FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms > ?",
-      )
-      .get(now) as { at: number | null };
+    const next = this.sql(
+      "SELECT MIN(next_attempt_at_ms) AS at FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms > ?",
+    ).get(now) as { at: number | null };
     if (next.at !== null) this.armTimer(next.at - now);
     this.notifyIfIdle();
   }
@@ -389,9 +394,7 @@ export class WebhookDispatcher {
     if (fault?.action === "delay") {
       this.delayed.add(row.id);
       const at = Date.now() + (fault.delayMs ?? 1000);
-      this.store.db
-        .prepare("UPDATE deliveries SET next_attempt_at_ms = ? WHERE id = ?")
-        .run(at, row.id);
+      this.sql("UPDATE deliveries SET next_attempt_at_ms = ? WHERE id = ?").run(at, row.id);
       this.armTimer(at - Date.now());
       return;
     }
@@ -426,7 +429,7 @@ export class WebhookDispatcher {
     this.busyEndpoints.delete(row.endpoint_id);
     if (!this.store.db.open || this.stopped) return;
     const ok = results.some((r) => r.status !== null && r.status >= 200 && r.status < 300);
-    const current = this.store.db.prepare("SELECT * FROM deliveries WHERE id = ?").get(row.id) as
+    const current = this.sql("SELECT * FROM deliveries WHERE id = ?").get(row.id) as
       DeliveryRow | undefined;
     if (!current) return;
     const log = (JSON.parse(current.log) as DeliveryAttempt[]).concat(
@@ -434,26 +437,20 @@ export class WebhookDispatcher {
     );
     const attempts = current.attempts + 1;
     if (ok) {
-      this.store.db
-        .prepare(
-          "UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?",
-        )
-        .run(attempts, JSON.stringify(log), row.id);
+      this.sql(
+        "UPDATE deliveries SET status = 'succeeded', attempts = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?",
+      ).run(attempts, JSON.stringify(log), row.id);
     } else {
       const wait = this.options.retryScheduleMs[attempts - 1];
       if (wait === undefined) {
-        this.store.db
-          .prepare(
-            "UPDATE deliveries SET status = 'failed', attempts = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?",
-          )
-          .run(attempts, JSON.stringify(log), row.id);
+        this.sql(
+          "UPDATE deliveries SET status = 'failed', attempts = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?",
+        ).run(attempts, JSON.stringify(log), row.id);
       } else {
         const at = Date.now() + wait;
-        this.store.db
-          .prepare(
-            "UPDATE deliveries SET attempts = ?, next_attempt_at_ms = ?, log = ? WHERE id = ?",
-          )
-          .run(attempts, at, JSON.stringify(log), row.id);
+        this.sql(
+          "UPDATE deliveries SET attempts = ?, next_attempt_at_ms = ?, log = ? WHERE id = ?",
+        ).run(attempts, at, JSON.stringify(log), row.id);
         this.armTimer(wait);
       }
     }
@@ -520,16 +517,16 @@ export class WebhookDispatcher {
     status: Delivery["status"],
     attempt: Omit<DeliveryAttempt, "at" | "durationMs">,
   ): void {
-    const current = this.store.db.prepare("SELECT log FROM deliveries WHERE id = ?").get(row.id) as
+    const current = this.sql("SELECT log FROM deliveries WHERE id = ?").get(row.id) as
       { log: string } | undefined;
     const log = (JSON.parse(current?.log ?? "[]") as DeliveryAttempt[]).concat({
       ...attempt,
       at: new Date().toISOString(),
       durationMs: 0,
     });
-    this.store.db
-      .prepare("UPDATE deliveries SET status = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?")
-      .run(status, JSON.stringify(log), row.id);
+    this.sql(
+      "UPDATE deliveries SET status = ?, next_attempt_at_ms = NULL, log = ? WHERE id = ?",
+    ).run(status, JSON.stringify(log), row.id);
     this.notifyIfIdle();
   }
 
