@@ -1,4 +1,6 @@
 import { auditCsvExport } from "../../routers/admin/audit.ts";
+import { creditLedgerCsvExport } from "../../routers/admin/credit-grants.ts";
+import { refundsCsvExport } from "../../routers/admin/refunds.ts";
 import { customersCsvExport } from "../../routers/admin/customers.ts";
 import { ordersCsvExport } from "../../routers/admin/orders.ts";
 import type { CsvExport } from "./define.ts";
@@ -16,4 +18,6 @@ export const CSV_EXPORTS: readonly CsvExport[] = [
   auditCsvExport,
   ordersCsvExport,
   customersCsvExport,
+  refundsCsvExport,
+  creditLedgerCsvExport,
 ];

@@ -9,6 +9,7 @@ import {
   type RefundRow,
 } from "@folio/billing";
 import { z } from "zod";
+import { defineCsvExport } from "../../http/csv-export/define.ts";
 import { billingDeps } from "../../lib/billing-deps.ts";
 import { listInput } from "../../lib/list-input.ts";
 import { router, staffProcedure } from "../../trpc.ts";
@@ -74,4 +75,32 @@ export const refundsRouter = router({
   create: staffProcedure("refunds.create")
     .input(createRefundInput)
     .mutation(async ({ ctx, input }) => refundResult(await createRefund(billingDeps(ctx), input))),
+});
+
+/** `GET /api/export/refunds.csv`: the refunds list's rows for its filters. */
+export const refundsCsvExport = defineCsvExport<RefundListInput, RefundListItem>({
+  kind: "refunds",
+  permission: "refunds.read",
+  input: refundListInput,
+  fetchPage: (ctx, input, page) => listRefunds(ctx.db, refundFiltersOf(input), page),
+  columns: [
+    { header: "Refund id", value: (r) => r.id },
+    { header: "Requested at (UTC)", value: (r) => r.createdAt },
+    { header: "Status", value: (r) => r.status },
+    { header: "Amount (minor units)", value: (r) => r.amount },
+    { header: "Currency", value: (r) => r.currency },
+    { header: "Destination", value: (r) => r.destination },
+    { header: "Order", value: (r) => r.orderId },
+    { header: "Invoice", value: (r) => r.invoiceId },
+    { header: "Stripe customer", value: (r) => r.stripeCustomerId },
+    { header: "Stripe refund", value: (r) => r.stripeRefundId },
+    { header: "Reason", value: (r) => r.reason },
+    { header: "Note", value: (r) => r.note },
+    { header: "Goods returned", value: (r) => r.goodsReturned },
+    { header: "Failure reason", value: (r) => r.failureReason },
+    { header: "Requested by", value: (r) => r.requestedBy?.email ?? null },
+    { header: "Decided by", value: (r) => r.decidedBy?.name ?? null },
+    { header: "Decided at (UTC)", value: (r) => r.decidedAt },
+    { header: "Decision note", value: (r) => r.decisionNote },
+  ],
 });

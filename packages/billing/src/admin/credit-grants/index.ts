@@ -6,3 +6,9 @@ export {
 } from "./create.ts";
 export { executeCreditGrant, type CreditGrantRow } from "./execute.ts";
 export { listCreditGrants, type CreditGrantItem } from "./list.ts";
+export {
+  creditLedgerFilters,
+  listAllCreditLedger,
+  type CreditLedgerFilters,
+  type CreditLedgerRow,
+} from "./ledger.ts";
