@@ -20,7 +20,10 @@ import { AdminLayout } from "@/features/admin/admin-layout";
 import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
 import { AdminOverviewPage } from "@/features/admin/overview-page";
 import { SectionDenied } from "@/features/admin/section-denied";
-import { AdminOrdersPage, FulfilmentPage, RevenuePage } from "@/features/admin/section-pages";
+import { FulfilmentPage, RevenuePage } from "@/features/admin/section-pages";
+import { AdminOrderPage } from "@/features/admin-orders/order-page";
+import { AdminOrdersPage } from "@/features/admin-orders/orders-page";
+import { adminOrderListSearch } from "@/features/admin-orders/search";
 import { sectionByPath, type AdminSection } from "@/features/admin/sections";
 import {
   ensureMe,
@@ -266,7 +269,17 @@ const adminOrdersRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "orders",
   ...sectionAccess("/admin/orders"),
+});
+const adminOrdersIndexRoute = createRoute({
+  getParentRoute: () => adminOrdersRoute,
+  path: "/",
+  validateSearch: adminOrderListSearch.parse,
   component: AdminOrdersPage,
+});
+const adminOrderRoute = createRoute({
+  getParentRoute: () => adminOrdersRoute,
+  path: "$orderId",
+  component: AdminOrderPage,
 });
 const fulfilmentRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -340,7 +353,7 @@ const routeTree = rootRoute.addChildren([
   adminRoute.addChildren([
     adminIndexRoute,
     customersRoute.addChildren([customersIndexRoute, customerRoute]),
-    adminOrdersRoute,
+    adminOrdersRoute.addChildren([adminOrdersIndexRoute, adminOrderRoute]),
     fulfilmentRoute,
     revenueRoute,
     webhooksRoute,

@@ -26,16 +26,6 @@ function UpcomingSection({
   );
 }
 
-export function AdminOrdersPage() {
-  return (
-    <UpcomingSection
-      to="/admin/orders"
-      title="Not built yet"
-      description="Coming: each order paid through Stripe, with its items, payment status, refunds and delivery status."
-    />
-  );
-}
-
 export function FulfilmentPage() {
   return (
     <UpcomingSection
