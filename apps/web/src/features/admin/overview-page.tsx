@@ -2,12 +2,16 @@ import { getRouteApi, Link } from "@tanstack/react-router";
 import { ArrowRightIcon } from "lucide-react";
 import { PageHeader } from "@/components/page-header";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { HomeCards } from "@/features/admin/home-cards";
 import { sectionsFor } from "@/features/admin/sections";
 import { ROLE_LABELS } from "@/features/auth/session";
 
 const adminRoute = getRouteApi("/admin");
 
-/** Landing page of the console: the sections this role can open, with what each is for. */
+/**
+ * Landing page of the console: what needs this role's attention now, then the sections it can
+ * open, with what each is for.
+ */
 export function AdminOverviewPage() {
   const { me } = adminRoute.useRouteContext();
   const sections = sectionsFor(me.permissions);
@@ -16,8 +20,10 @@ export function AdminOverviewPage() {
       <PageHeader
         title={`Welcome, ${me.user.name}`}
         documentTitle="Admin console"
-        description={`You're signed in with the ${ROLE_LABELS[me.user.role]} role. These are the parts of the console it opens.`}
+        description={`You're signed in with the ${ROLE_LABELS[me.user.role]} role.`}
       />
+      <HomeCards canFulfil={me.permissions.includes("orders.fulfill")} />
+      <h2 className="text-lg font-semibold tracking-tight">Your sections</h2>
       <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
         {sections.map(({ to, label, icon: Icon, summary }) => (
           <li key={to}>
