@@ -20,8 +20,11 @@ import { AdminLayout } from "@/features/admin/admin-layout";
 import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
 import { AdminOverviewPage } from "@/features/admin/overview-page";
 import { SectionDenied } from "@/features/admin/section-denied";
-import { FulfilmentPage, RevenuePage } from "@/features/admin/section-pages";
+import { RevenuePage } from "@/features/admin/section-pages";
 import { AdminOrderPage } from "@/features/admin-orders/order-page";
+import { FulfilmentPage } from "@/features/fulfilment/fulfilment-page";
+import { PackingSlipPage } from "@/features/fulfilment/packing-slip-page";
+import { fulfilmentListSearch } from "@/features/fulfilment/search";
 import { AdminOrdersPage } from "@/features/admin-orders/orders-page";
 import { adminOrderListSearch } from "@/features/admin-orders/search";
 import { sectionByPath, type AdminSection } from "@/features/admin/sections";
@@ -284,8 +287,21 @@ const adminOrderRoute = createRoute({
 const fulfilmentRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "fulfilment",
+  validateSearch: fulfilmentListSearch.parse,
   ...sectionAccess("/admin/fulfilment"),
   component: FulfilmentPage,
+});
+/** A packing slip prints best without the console around it: its own page, same permission. */
+const packingSlipRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/packing-slip/$taskId",
+  beforeLoad: async ({ context, location }) => {
+    const me = await ensureMe(context.queryClient);
+    if (!me) throw toSignIn(location);
+    // The queue says why when the role may not see it.
+    if (!hasPermission(me, "orders.fulfill")) throw redirect({ to: "/admin/fulfilment" });
+  },
+  component: PackingSlipPage,
 });
 const revenueRoute = createRoute({
   getParentRoute: () => adminRoute,
@@ -339,6 +355,7 @@ const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
   pricingRoute,
+  packingSlipRoute,
   billingRoute.addChildren([
     billingIndexRoute,
     invoicesRoute,

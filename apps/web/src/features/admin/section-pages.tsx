@@ -26,16 +26,6 @@ function UpcomingSection({
   );
 }
 
-export function FulfilmentPage() {
-  return (
-    <UpcomingSection
-      to="/admin/fulfilment"
-      title="Not built yet"
-      description="Coming: paid orders waiting to be shipped or delivered, oldest first, ready to be marked as fulfilled."
-    />
-  );
-}
-
 export function RevenuePage() {
   return (
     <UpcomingSection
