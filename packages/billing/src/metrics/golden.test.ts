@@ -10,6 +10,7 @@ import { recordHooks } from "../records/index.ts";
 import { frozenAccountClient, prng, recordEvents, shuffle } from "../sync/testing.ts";
 import { deliver } from "../webhooks/testing.ts";
 import { startWebhookWorker } from "../webhooks/worker.ts";
+import { closeMonth, closedMonths, restatements } from "./close.ts";
 import { explainMovements, explainMrr } from "./explain.ts";
 import { metricKpis } from "./kpis.ts";
 import { reconcileMrr } from "./reconcile.ts";
@@ -322,5 +323,95 @@ describe("revenue metrics from a recorded Stripe account", { timeout: 300_000 },
     expect(got["churns"]![1]![2]).toBeCloseTo(31 + 7, 0);
     await rebuildMovements({ db, clock: manualClock(NOW), settings: DEFAULT_METRIC_SETTINGS });
     expect(await movements(db)).toEqual(golden);
+  });
+});
+
+describe("closed months", { timeout: 300_000 }, () => {
+  it("a late webhook does not rewrite a closed month; the restatement says what and why", async () => {
+    // Its own account, applied as it happens (a fetch must not see the future).
+    const own = await startEmulator({
+      deterministic: { seed: "folio-metrics-close", start: new Date(T0) },
+    });
+    try {
+      const s = own.stripe();
+      const basic = await s.prices.create({
+        currency: "usd",
+        unit_amount: 1000,
+        recurring: { interval: "month" },
+        product_data: { name: "Basic" },
+      });
+      const subscribeNew = async (email: string) => {
+        const c = await s.customers.create({ email });
+        await attachDefaultCard(s, c.id);
+        return s.subscriptions.create({ customer: c.id, items: [{ price: basic.id }] });
+      };
+      await subscribeNew("stays@example.test");
+      const leaving = await subscribeNew("leaves@example.test");
+      const db = await createTestDb();
+      const clock = manualClock(T0);
+      const worker = startWebhookWorker(
+        { db, stripe: s, clock, hooks: recordHooks },
+        { autoStart: false },
+      );
+      const seen = new Set<string>();
+      const fresh = async () => (await recordEvents(s)).filter((e) => !seen.has(e.id));
+      const apply = async (list: Stripe.Event[]) => {
+        list.forEach((e) => seen.add(e.id));
+        await deliver({ db, clock }, list);
+        expect(await worker.drain()).toMatchObject({ failed: 0, dead: 0 });
+      };
+      await apply(await fresh());
+      // Day 10 the second customer cancels; Stripe's webhooks for it are delayed past the close.
+      own.setClock(T0 / 1000 + 10 * DAY);
+      await s.subscriptions.cancel(leaving.id);
+      const late = await fresh();
+      late.forEach((e) => seen.add(e.id));
+      own.setClock(T0 / 1000 + 35 * DAY);
+      clock.set(T0 + 35 * 86_400_000);
+      await apply(await fresh());
+
+      const actor = { type: "staff", userId: "usr_finance", role: "finance" } as const;
+      const [closed] = await closeMonth({ db, clock, actor }, { month: "2026-01" });
+      expect(closed).toMatchObject({
+        currency: "usd",
+        mrr: 2000,
+        customers: 2,
+        new: 2000,
+        churn: 0,
+      });
+      await expect(closeMonth({ db, clock, actor }, { month: "2026-01" })).rejects.toMatchObject({
+        code: "CONFLICT",
+      });
+      await expect(closeMonth({ db, clock, actor }, { month: "2026-02" })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+      });
+
+      clock.advance(60_000);
+      await apply(late);
+      // The snapshot stands; the live figures moved, and the restatement says who and why.
+      expect(await closedMonths({ db, clock })).toEqual([closed]);
+      const [restated] = await restatements({ db, clock }, { month: "2026-01" });
+      expect(restated!.figures).toEqual({
+        mrr: { closed: 2000, now: 1000 },
+        customers: { closed: 2, now: 1 },
+        churn: { closed: 0, now: -1000 },
+      });
+      expect(restated!.customers).toMatchObject([
+        {
+          customer: { email: "leaves@example.test" },
+          closedMrr: 1000,
+          nowMrr: 0,
+          causes: [
+            {
+              subscriptionId: leaving.id,
+              eventType: "customer.subscription.deleted",
+              eventId: late.find((e) => e.type === "customer.subscription.deleted")!.id,
+            },
+          ],
+        },
+      ]);
+    } finally {
+      await own.stop();
+    }
   });
 });
