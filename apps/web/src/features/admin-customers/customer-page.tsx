@@ -17,6 +17,7 @@ import {
   TableRow,
 } from "@/components/ui/table";
 import { CustomerActions } from "@/features/admin-customers/customer-actions";
+import { RefundDialog } from "@/features/refunds/refund-dialog";
 import type { Customer } from "@/features/admin-customers/search";
 import { SubscriptionBadge } from "@/features/admin-customers/subscription-badge";
 import { CustomerTimeline } from "@/features/admin-customers/timeline";
@@ -281,6 +282,9 @@ function Invoices({ customer: c }: { customer: Customer }) {
           <TableHead>Date</TableHead>
           <TableHead>State</TableHead>
           <TableHead className="text-right">Total</TableHead>
+          <TableHead>
+            <span className="sr-only">Actions</span>
+          </TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -304,6 +308,15 @@ function Invoices({ customer: c }: { customer: Customer }) {
             <TableCell>{words(i.state)}</TableCell>
             <TableCell className="text-right tabular-nums">
               {formatMoney(i.total, i.currency)}
+            </TableCell>
+            <TableCell className="text-right">
+              {i.state === "paid" && i.amountPaid > 0 && (
+                <RefundDialog
+                  target={{ invoiceId: i.id }}
+                  size="sm"
+                  accessibleLabel={`Refund invoice ${i.number ?? i.id}`}
+                />
+              )}
             </TableCell>
           </TableRow>
         ))}

@@ -45,7 +45,18 @@ const SHIPPED = new Set(["shipped", "delivered"]);
  * a double click, a retry after a timeout or a second tab sends the same refund, which the
  * server makes once. Above support's limit the refund becomes a request for approval.
  */
-export function RefundDialog({ target, label = "Refund" }: { target: Target; label?: string }) {
+export function RefundDialog({
+  target,
+  label = "Refund",
+  accessibleLabel,
+  size,
+}: {
+  target: Target;
+  label?: string;
+  /** The button's name for screen readers when `label` alone is ambiguous (one per table row). */
+  accessibleLabel?: string;
+  size?: "sm";
+}) {
   const [open, setOpen] = useState(false);
   const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
   const options = useQuery({ ...trpc.admin.refunds.options.queryOptions(target), enabled: open });
@@ -60,7 +71,7 @@ export function RefundDialog({ target, label = "Refund" }: { target: Target; lab
       }}
     >
       <DialogTrigger asChild>
-        <Button variant="outline">
+        <Button variant="outline" size={size} aria-label={accessibleLabel}>
           <Undo2Icon aria-hidden="true" />
           {label}
         </Button>
