@@ -4,6 +4,7 @@ import {
   billingCustomers,
   creditLedger,
   orders,
+  refunds,
   shippingTasks,
   stripeCustomers,
   stripeRefunds,
@@ -205,6 +206,31 @@ describe("admin.customers.timeline", () => {
       currency: "usd",
       reason: "requested_by_customer",
     });
+    // A refund Folio made (shown once, as Folio's) beside one made in Stripe's dashboard.
+    await db.insert(stripeRefunds).values({
+      ...mirror("re_2", "refund", day(5, 1)),
+      paymentIntentId: "pi_1",
+      status: "succeeded",
+      amount: 500,
+      currency: "usd",
+    });
+    await db.insert(refunds).values({
+      id: "rf_1",
+      idempotencyKey: "k1",
+      orderId: "ord_1",
+      paymentIntentId: "pi_1",
+      stripeCustomerId: cus,
+      amount: 500,
+      currency: "usd",
+      destination: "card",
+      reason: "requested_by_customer",
+      note: "Box arrived damaged",
+      status: "succeeded",
+      stripeRefundId: "re_2",
+      requestedBy: finance.id,
+      createdAt: day(5, 2),
+      updatedAt: day(5, 2),
+    });
     await db.insert(creditLedger).values({
       balanceTransactionId: "cbtxn_1",
       stripeCustomerId: cus,
@@ -282,6 +308,7 @@ describe("admin.customers.timeline", () => {
       ["credit", "2026-01-06"],
       ["action", "2026-01-06"],
       ["refund", "2026-01-05"],
+      ["refund", "2026-01-05"],
       ["shipment", "2026-01-04"],
       ["shipment", "2026-01-03"],
       ["order", "2026-01-02"],
@@ -299,8 +326,18 @@ describe("admin.customers.timeline", () => {
       money: { amount: 700, currency: "usd" },
       creditAfter: 700,
     });
-    expect(all.items[2]).toMatchObject({ money: { amount: -1000, currency: "usd" } });
-    expect(all.items[3]).toMatchObject({ state: "shipped", carrier: "UPS", trackingNumber: "1Z1" });
+    expect(all.items[2]).toMatchObject({
+      refundId: "rf_1",
+      origin: "folio",
+      note: "Box arrived damaged",
+      money: { amount: -500, currency: "usd" },
+    });
+    expect(all.items[3]).toMatchObject({
+      refundId: "re_1",
+      origin: "stripe",
+      money: { amount: -1000, currency: "usd" },
+    });
+    expect(all.items[4]).toMatchObject({ state: "shipped", carrier: "UPS", trackingNumber: "1Z1" });
 
     // Pages of every size list the same entries once each, in the same order.
     for (const limit of [1, 2, 3]) {

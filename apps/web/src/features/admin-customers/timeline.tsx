@@ -85,8 +85,17 @@ function describe(e: TimelineEntry): { title: string; details: string[]; money: 
       };
     case "refund":
       return {
-        title: `Refund ${e.status ?? "requested"}`,
-        details: [e.refundId, e.reason ? words(e.reason) : ""],
+        title: `Refund ${words(e.status ?? "requested")}${e.origin === "stripe" ? " (made in Stripe)" : ""}`,
+        details: [
+          e.refundId,
+          [
+            e.reason ? words(e.reason) : "",
+            e.destination === "customer_balance" ? "to credit balance" : "",
+          ]
+            .filter(Boolean)
+            .join(" · "),
+          e.note ? `“${e.note}”` : "",
+        ],
         money: signed(e.money.amount, e.money.currency),
       };
     case "credit":

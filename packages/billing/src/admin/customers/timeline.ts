@@ -1,9 +1,10 @@
 import {
   auditLog,
   billingCustomers,
+  creditGrants,
   creditLedger,
-  InvalidCursorError,
   orders,
+  refunds as folioRefunds,
   shippingTasks,
   stripeCharges,
   stripeCheckoutSessions,
@@ -19,19 +20,17 @@ import {
   type Db,
   type Page,
 } from "@folio/db";
-import {
-  and,
-  desc,
-  eq,
-  inArray,
-  isNotNull,
-  ne,
-  or,
-  sql,
-  type AnyColumn,
-  type SQL,
-} from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, ne } from "drizzle-orm";
 import { DomainError } from "../../errors.ts";
+import {
+  decode,
+  encode,
+  newestFirst,
+  pastCursor,
+  type Candidate,
+  type Cursor,
+} from "./timeline-cursor.ts";
+import { refundSources, refundsOf } from "./timeline-refunds.ts";
 
 // One timeline per customer, newest first, merging what Stripe told Folio (webhook events on the
 // customer's objects, subscription changes), what Folio recorded (orders, shipments, refunds,
@@ -100,9 +99,14 @@ export type TimelineEntry = Base &
       }
     | {
         kind: "refund";
+        /** Folio's refund id (`origin` folio) or Stripe's (a refund made outside Folio). */
         refundId: string;
+        origin: "folio" | "stripe";
         status: string | null;
         reason: string | null;
+        /** Folio refunds: the internal note, and where the money went. */
+        note: string | null;
+        destination: "card" | "customer_balance" | null;
         /** Money back to the customer (negative: it left the merchant). */
         money: MoneyDelta;
       }
@@ -129,58 +133,6 @@ export type TimelineEntry = Base &
         after: Record<string, unknown> | null;
       }
   );
-
-interface Cursor {
-  a: number;
-  s: string;
-  i: string | number;
-}
-
-function encode(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString("base64url");
-}
-
-function decode(cursor: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as Partial<Cursor>;
-    if (
-      typeof c.a === "number" &&
-      Number.isFinite(c.a) &&
-      typeof c.s === "string" &&
-      (typeof c.i === "string" || (typeof c.i === "number" && Number.isFinite(c.i)))
-    ) {
-      return c as Cursor;
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidCursorError();
-}
-
-/** Rows of `source` that come after the cursor in timeline order. */
-function pastCursor(cursor: Cursor | null, source: string, at: AnyColumn, id: AnyColumn) {
-  if (!cursor) return undefined;
-  const t = sql.param(cursor.a);
-  if (source > cursor.s) return sql`${at} < ${t}`;
-  if (source < cursor.s) return sql`${at} <= ${t}`;
-  return sql`(${at} < ${t} or (${at} = ${t} and ${id} < ${sql.param(cursor.i)}))`;
-}
-
-interface Candidate {
-  source: string;
-  id: string | number;
-  entry: TimelineEntry;
-}
-
-const compareIds = (a: string | number, b: string | number) =>
-  typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : 1;
-
-function newestFirst(x: Candidate, y: Candidate): number {
-  const dt = y.entry.at.getTime() - x.entry.at.getTime();
-  if (dt !== 0) return dt;
-  if (x.source !== y.source) return x.source < y.source ? 1 : -1;
-  return x.id === y.id ? 0 : -compareIds(x.id, y.id);
-}
 
 /** Everything of the customer's that events, refunds and audit rows can point at. */
 async function customerObjects(db: Db, userId: string, stripeCustomerId: string | null) {
@@ -226,7 +178,22 @@ async function customerObjects(db: Db, userId: string, stripeCustomerId: string 
             .from(stripeRefunds)
             .where(refundsOf(pis, charges))
         ).map((r) => r.id);
+  // Folio's refunds and credit grants, whose audit rows name them.
+  const requests = stripeCustomerId
+    ? await Promise.all([
+        db
+          .select({ id: folioRefunds.id })
+          .from(folioRefunds)
+          .where(eq(folioRefunds.stripeCustomerId, stripeCustomerId)),
+        db
+          .select({ id: creditGrants.id })
+          .from(creditGrants)
+          .where(eq(creditGrants.stripeCustomerId, stripeCustomerId)),
+      ])
+    : [[], []];
   return {
+    folioRefunds: requests[0].map((r) => r.id),
+    creditGrants: requests[1].map((r) => r.id),
     orderIds: ordersOf.map((o) => o.id),
     taskIds: ordersOf.flatMap((o) => o.taskId ?? []),
     subscriptions,
@@ -236,13 +203,6 @@ async function customerObjects(db: Db, userId: string, stripeCustomerId: string 
     sessions: [...new Set([...sessions, ...ordersOf.map((o) => o.checkoutSessionId)])],
     refunds,
   };
-}
-
-function refundsOf(paymentIntents: string[], charges: string[]): SQL {
-  const parts: SQL[] = [];
-  if (paymentIntents.length) parts.push(inArray(stripeRefunds.paymentIntentId, paymentIntents));
-  if (charges.length) parts.push(inArray(stripeRefunds.chargeId, charges));
-  return or(...parts)!;
 }
 
 function moneyOf(after: Record<string, unknown> | null): MoneyDelta | null {
@@ -352,44 +312,7 @@ export async function customerTimeline(
     }
   }
 
-  if (objects.paymentIntents.length + objects.charges.length) {
-    sources.push(
-      db
-        .select({
-          id: stripeRefunds.id,
-          at: stripeRefunds.stripeCreated,
-          amount: stripeRefunds.amount,
-          currency: stripeRefunds.currency,
-          status: stripeRefunds.status,
-          reason: stripeRefunds.reason,
-        })
-        .from(stripeRefunds)
-        .where(
-          and(
-            refundsOf(objects.paymentIntents, objects.charges),
-            isNotNull(stripeRefunds.stripeCreated),
-            pastCursor(cursor, "refund", stripeRefunds.stripeCreated, stripeRefunds.id),
-          ),
-        )
-        .orderBy(desc(stripeRefunds.stripeCreated), desc(stripeRefunds.id))
-        .limit(n)
-        .then((rows) =>
-          rows.map((r) => ({
-            source: "refund",
-            id: r.id,
-            entry: {
-              kind: "refund",
-              key: `refund:${r.id}`,
-              at: r.at!,
-              refundId: r.id,
-              status: r.status,
-              reason: r.reason,
-              money: { amount: 0 - r.amount, currency: r.currency },
-            },
-          })),
-        ),
-    );
-  }
+  sources.push(...refundSources(db, { ...objects, stripeCustomerId: stripeId }, cursor, n));
 
   if (stripeId) {
     sources.push(
@@ -490,7 +413,8 @@ export async function customerTimeline(
     ...objects.subscriptions.map((id) => `subscription:${id}`),
     ...objects.invoices.map((id) => `invoice:${id}`),
     ...objects.sessions.map((id) => `checkout_session:${id}`),
-    ...objects.refunds.map((id) => `refund:${id}`),
+    ...objects.folioRefunds.map((id) => `refund:${id}`),
+    ...objects.creditGrants.map((id) => `credit_grant:${id}`),
   ];
   sources.push(
     db
