@@ -60,7 +60,8 @@ export async function openingAt(
 
 /** Σ movements per UTC day and kind in [from, to). */
 async function dailyMovements(db: Db, { currency, from, to }: MetricsRange) {
-  const day = sql<number>`(${mrrMovements.at} / ${DAY_MS})`;
+  // Inlined, not a parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
+  const day = sql<number>`(${mrrMovements.at} / ${sql.raw(String(DAY_MS))})`;
   const rows = await db
     .select({
       day,
