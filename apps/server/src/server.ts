@@ -241,7 +241,11 @@ export async function startServer(
             stripe: stripe.stripe,
             clock,
             flushWebhooks: async () => void (await emulator.flushWebhooks(30 * 60_000)),
-            progress: new ProgressBar(),
+            // Redrawn in place on a terminal; printed lines otherwise (and in tests).
+            progress: new ProgressBar(
+              print,
+              print === console.log && process.stdout.isTTY ? process.stdout : undefined,
+            ),
           },
           env.FOLIO_DEMO_SIZE,
         );

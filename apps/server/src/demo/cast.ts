@@ -210,7 +210,8 @@ function member(
   // A growing business: more sign-ups lately (density rising over time), some from the start.
   // Showcased behaviours need time to play out, so those customers joined in the first half.
   const u = random.next();
-  const position = forced ? u * 0.5 : random.chance(0.3) ? u : Math.sqrt(u);
+  // The first customer opens the history on its first day.
+  const position = index === 0 ? 0 : forced ? u * 0.5 : random.chance(0.25) ? u : Math.cbrt(u);
   const signupAt = start + Math.floor(position * (span - 3 * DAY)) + random.int(8, 20) * 3600;
   const shops = showcase === "order" || showcase === "refund";
   const currency: Currency = !(forced && shops) && random.chance(0.25) ? "eur" : "usd";
@@ -224,13 +225,26 @@ function member(
   if (forced && showcase === "downgrade") tier = "pro";
   const monthlyOnly =
     forced && (showcase === "card_fails" || showcase === "upgrade" || showcase === "downgrade");
-  const interval: Interval = !monthlyOnly && random.chance(0.3) ? "year" : "month";
+  const interval: Interval =
+    !monthlyOnly &&
+    random.chance(0.4) &&
+    index !== SHOWCASE.length * 2 &&
+    index !== SHOWCASE.length * 2 + 1
+      ? "year"
+      : "month";
+  // After the showcased behaviours, one trial that lapses and one that converts, in every size.
+  const showTrial = index - SHOWCASE.length * 2;
+  if (showTrial === 0 || showTrial === 1) tier = "plus";
   const trial =
-    tier === "basic" || interval === "year" || forced || !random.chance(0.5)
-      ? "none"
-      : random.chance(0.35)
-        ? "lapses"
-        : "converts";
+    showTrial === 0
+      ? "lapses"
+      : showTrial === 1
+        ? "converts"
+        : tier === "basic" || interval === "year" || forced || !random.chance(0.5)
+          ? "none"
+          : random.chance(0.35)
+            ? "lapses"
+            : "converts";
   const coupon = random.chance(0.15) ? random.pick(COUPONS).id : null;
   const m: CastMember = {
     index,

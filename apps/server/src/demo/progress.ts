@@ -1,36 +1,35 @@
 /**
- * The seeding progress bar: redrawn in place on a terminal, a line every few seconds in a log.
+ * The seeding progress bar: redrawn in place on a terminal, otherwise a line every few seconds
+ * through `printLine` (logs, tests).
  */
 export class ProgressBar {
   private lastLine = 0;
-  private readonly tty: boolean;
 
   constructor(
-    private readonly out: NodeJS.WriteStream = process.stdout,
+    private readonly printLine: (line: string) => void,
+    private readonly tty?: NodeJS.WriteStream,
     private readonly width = 30,
-  ) {
-    this.tty = Boolean(out.isTTY);
-  }
+  ) {}
 
   update(fraction: number, label: string): void {
     const clamped = Math.max(0, Math.min(1, fraction));
     const filled = Math.round(clamped * this.width);
-    const line = `Preparing demo data [${"#".repeat(filled)}${"-".repeat(this.width - filled)}] ${String(Math.floor(clamped * 100)).padStart(3)}% ${label}`;
+    const bar = `${"#".repeat(filled)}${"-".repeat(this.width - filled)}`;
+    const line = `Preparing demo data [${bar}] ${String(Math.floor(clamped * 100)).padStart(3)}% ${label}`;
     if (this.tty) {
-      this.out.write(
-        `\r${line.slice(0, (this.out.columns || 120) - 1).padEnd(Math.min(this.out.columns || 120, 120) - 1)}`,
-      );
+      this.tty.write(`\r${line.slice(0, this.columns()).padEnd(this.columns())}`);
     } else if (Date.now() - this.lastLine >= 5000) {
       this.lastLine = Date.now();
-      this.out.write(`${line}\n`);
+      this.printLine(line);
     }
   }
 
   done(message: string): void {
-    this.out.write(
-      this.tty
-        ? `\r${message.padEnd(Math.min(this.out.columns || 120, 120) - 1)}\n`
-        : `${message}\n`,
-    );
+    if (this.tty) this.tty.write(`\r${message.padEnd(this.columns())}\n`);
+    else this.printLine(message);
+  }
+
+  private columns(): number {
+    return Math.min(this.tty?.columns ?? 120, 120) - 1;
   }
 }

@@ -1,0 +1,180 @@
+import { systemClock } from "@folio/billing";
+import {
+  auditLog,
+  creditLedger,
+  orderItems,
+  orders,
+  shippingTasks,
+  stripeCustomers,
+  stripeRefunds,
+  stripeSubscriptions,
+  subscriptionHistory,
+  webhookEvents,
+} from "@folio/db";
+import { count, eq, isNotNull, min, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../server.ts";
+import { testEnv } from "../test/helpers.ts";
+import { dropServerTestDatabases, serverTestDatabase } from "../test/server-db.ts";
+import { DEMO_BUSINESS_ACTION, SIZES, seedDemoBusiness } from "./index.ts";
+
+// The small demo business seeded the way `pnpm start` seeds the full one: through the embedded
+// emulator, its webhooks and Folio's apply worker, then read back from Folio's own store.
+
+let server: RunningServer;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  const database = await serverTestDatabase();
+  server = await startServer(
+    testEnv({ PORT: "0", STRIPE_EMULATOR_PORT: "0", FOLIO_DEMO_SIZE: "small", ...database.env }),
+    { print: (line) => void lines.push(line) },
+  );
+}, 900_000);
+afterAll(async () => {
+  await server.close();
+  await dropServerTestDatabases();
+});
+
+const DAY_MS = 86_400_000;
+
+async function countOf(query: Promise<{ n: number } | undefined>): Promise<number> {
+  return Number((await query)?.n ?? 0);
+}
+
+describe("the demo business (small)", () => {
+  it("is seeded once, with every webhook applied", async () => {
+    const { db } = server;
+    expect(lines.some((l) => l.startsWith("Demo business ready:"))).toBe(true);
+    const markers = await db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.action, DEMO_BUSINESS_ACTION));
+    expect(markers).toHaveLength(1);
+    expect(
+      await countOf(
+        db
+          .select({ n: count() })
+          .from(webhookEvents)
+          .where(eq(webhookEvents.status, "pending"))
+          .get(),
+      ),
+    ).toBe(0);
+  });
+
+  it("has the cast's customers, with at least 18 months of subscription history up to today", async () => {
+    const { db } = server;
+    const demo = sql`${stripeCustomers.metadata} like '%"folio_demo":"business"%'`;
+    expect(await countOf(db.select({ n: count() }).from(stripeCustomers).where(demo).get())).toBe(
+      SIZES.small,
+    );
+    const first = await db
+      .select({ at: min(subscriptionHistory.effectiveAt) })
+      .from(subscriptionHistory)
+      .get();
+    const now = Date.now();
+    expect(first?.at).toBeInstanceOf(Date);
+    expect(now - first!.at!.getTime()).toBeGreaterThan(18 * 30.4 * DAY_MS);
+    const latest = await db
+      .select({ at: sql<number>`max(${subscriptionHistory.effectiveAt})` })
+      .from(subscriptionHistory)
+      .get();
+    // Renewals and trial ends reach today: the clocks were advanced to now.
+    expect(now - Number(latest?.at)).toBeLessThan(3 * DAY_MS);
+  });
+
+  it("shows every behaviour of the story", async () => {
+    const { db } = server;
+    const subs = await db.select().from(stripeSubscriptions);
+    const history = await db.select().from(subscriptionHistory);
+    const statuses = new Set(history.map((h) => h.status));
+    // Trials, and both outcomes of a failed payment (past due, then recovered or churned).
+    for (const status of ["trialing", "active", "past_due", "canceled"]) {
+      expect(statuses.has(status), status).toBe(true);
+    }
+    expect(new Set(subs.map((s) => s.currency))).toEqual(new Set(["usd", "eur"]));
+    expect(history.some((h) => h.interval === "year")).toBe(true);
+    expect(history.some((h) => h.discounts.length > 0)).toBe(true);
+    // Seat changes: a subscription whose total quantity changed.
+    const quantities = new Map<string, Set<number>>();
+    for (const h of history) {
+      const set = quantities.get(h.subscriptionId) ?? new Set<number>();
+      set.add(h.items.reduce((n, i) => n + i.quantity, 0));
+      quantities.set(h.subscriptionId, set);
+    }
+    expect([...quantities.values()].some((s) => s.size > 1)).toBe(true);
+    // Plan changes: a subscription whose plan price changed (upgrades and scheduled downgrades).
+    const plans = new Map<string, Set<string>>();
+    for (const h of history) {
+      const set = plans.get(h.subscriptionId) ?? new Set<string>();
+      for (const i of h.items) set.add(i.priceId);
+      plans.set(h.subscriptionId, set);
+    }
+    expect([...plans.values()].filter((s) => s.size > 1).length).toBeGreaterThanOrEqual(2);
+    // Cancellations with the survey's reason; a lapsed trial; a reactivation.
+    expect(subs.some((s) => s.cancellationFeedback !== null)).toBe(true);
+    expect(
+      subs.some(
+        (s) => s.status === "canceled" && s.trialEnd && s.endedAt && s.endedAt <= s.trialEnd,
+      ),
+    ).toBe(true);
+    const perCustomer = new Map<string, number>();
+    for (const s of subs) perCustomer.set(s.customerId, (perCustomer.get(s.customerId) ?? 0) + 1);
+    expect([...perCustomer.values()].some((n) => n > 1)).toBe(true);
+  });
+
+  it("has orders with shipments, credit packs, refunds and credit grants", async () => {
+    const { db } = server;
+    expect(await countOf(db.select({ n: count() }).from(orders).get())).toBeGreaterThan(3);
+    // The fulfilment queue was worked through by the demo staff: open work in several states.
+    const tasks = await db.select({ status: shippingTasks.status }).from(shippingTasks);
+    const states = new Set(tasks.map((t) => t.status));
+    expect(states.has("pending") && states.has("picking") && states.has("packed")).toBe(true);
+    expect(states.has("shipped") || states.has("delivered")).toBe(true);
+    expect(
+      await countOf(
+        db
+          .select({ n: count() })
+          .from(orderItems)
+          .where(sql`${orderItems.creditsGranted} > 0`)
+          .get(),
+      ),
+    ).toBeGreaterThan(0);
+    expect(await countOf(db.select({ n: count() }).from(stripeRefunds).get())).toBeGreaterThan(0);
+    expect(
+      await countOf(
+        db
+          .select({ n: count() })
+          .from(creditLedger)
+          .where(sql`${creditLedger.amount} < 0 and ${creditLedger.reason} = 'adjustment'`)
+          .get(),
+      ),
+    ).toBeGreaterThan(1);
+    expect(
+      await countOf(
+        db.select({ n: count() }).from(orders).where(isNotNull(orders.stripeCustomerId)).get(),
+      ),
+    ).toBeGreaterThan(3);
+  });
+
+  it("does nothing when seeded again", async () => {
+    const { db } = server;
+    const before = await countOf(db.select({ n: count() }).from(webhookEvents).get());
+    const clocks = (await server.stripe.stripe.testHelpers.testClocks.list({ limit: 100 })).data
+      .length;
+    const again = await seedDemoBusiness(
+      {
+        db,
+        stripe: server.stripe.stripe,
+        clock: systemClock,
+        flushWebhooks: async () => void (await server.stripe.emulator!.flushWebhooks()),
+      },
+      "small",
+    );
+    expect(again).toEqual({ seeded: false, reason: "already seeded" });
+    expect(
+      (await server.stripe.stripe.testHelpers.testClocks.list({ limit: 100 })).data,
+    ).toHaveLength(clocks);
+    expect(await countOf(db.select({ n: count() }).from(webhookEvents).get())).toBe(before);
+  });
+});
