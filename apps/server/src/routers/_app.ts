@@ -4,6 +4,7 @@ import { auditRouter } from "./admin/audit.ts";
 import { homeRouter } from "./admin/home.ts";
 import { creditGrantsRouter } from "./admin/credit-grants.ts";
 import { refundsRouter } from "./admin/refunds.ts";
+import { revenueRouter } from "./admin/revenue.ts";
 import { settingsRouter } from "./admin/settings.ts";
 import { fulfilmentRouter } from "./admin/fulfilment.ts";
 import { adminOrdersRouter } from "./admin/orders.ts";
@@ -47,6 +48,7 @@ export const appRouter = router({
     settings: settingsRouter,
     orders: adminOrdersRouter,
     fulfilment: fulfilmentRouter,
+    revenue: revenueRouter,
   }),
 });
 
