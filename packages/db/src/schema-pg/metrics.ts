@@ -24,6 +24,18 @@ export const mrrMovements = pgTable(
   ],
 );
 
+export const mrrDaily = pgTable(
+  "mrr_daily",
+  {
+    currency: text("currency").notNull(),
+    day: epochMs("day").notNull(),
+    kind: text("kind", { enum: MRR_MOVEMENT_KINDS }).notNull(),
+    amount: int("amount").notNull(),
+    movements: int("movements").notNull(),
+  },
+  (t) => [uniqueIndex("mrr_daily_by_currency_day_kind").on(t.currency, t.day, t.kind)],
+);
+
 export const metricMonthCloses = pgTable(
   "metric_month_closes",
   {

@@ -43,6 +43,23 @@ export const mrrMovements = sqliteTable(
   ],
 );
 
+/**
+ * Σ of mrr_movements per currency, UTC day and kind, kept in step by the same transaction that
+ * rewrites a customer's movements (deltas), so a 24-month series reads at most 730 × 5 rows.
+ */
+export const mrrDaily = sqliteTable(
+  "mrr_daily",
+  {
+    currency: text("currency").notNull(),
+    /** 00:00 UTC of the day. */
+    day: integer("day", { mode: "timestamp_ms" }).notNull(),
+    kind: text("kind", { enum: MRR_MOVEMENT_KINDS }).notNull(),
+    amount: integer("amount").notNull(),
+    movements: integer("movements").notNull(),
+  },
+  (t) => [uniqueIndex("mrr_daily_by_currency_day_kind").on(t.currency, t.day, t.kind)],
+);
+
 /** A month finance closed: its figures per currency as they were at close. */
 export const metricMonthCloses = sqliteTable(
   "metric_month_closes",
