@@ -20,7 +20,6 @@ import { AdminLayout } from "@/features/admin/admin-layout";
 import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
 import { AdminOverviewPage } from "@/features/admin/overview-page";
 import { SectionDenied } from "@/features/admin/section-denied";
-import { RevenuePage } from "@/features/admin/section-pages";
 import { AdminOrderPage } from "@/features/admin-orders/order-page";
 import { FulfilmentPage } from "@/features/fulfilment/fulfilment-page";
 import { PackingSlipPage } from "@/features/fulfilment/packing-slip-page";
@@ -48,6 +47,8 @@ import { validatePricingSearch } from "@/features/pricing/search";
 import { BillingOverviewPage } from "@/features/billing/pages";
 import { PaymentMethodReturnPage } from "@/features/recovery/payment-method-return-page";
 import { validateReturnSearch } from "@/features/recovery/search";
+import { RevenuePage } from "@/features/revenue/revenue-page";
+import { parseRevenueSearch } from "@/features/revenue/search";
 import { CreditPage } from "@/features/credit/credit-page";
 import { creditLedgerSearch } from "@/features/credit/search";
 import { InvoicesPage } from "@/features/invoices/invoices-page";
@@ -306,6 +307,7 @@ const packingSlipRoute = createRoute({
 const revenueRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "revenue",
+  validateSearch: parseRevenueSearch,
   ...sectionAccess("/admin/revenue"),
   component: RevenuePage,
 });

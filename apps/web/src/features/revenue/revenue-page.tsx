@@ -1,0 +1,244 @@
+import { useQuery } from "@tanstack/react-query";
+import { getRouteApi } from "@tanstack/react-router";
+import { LineChartIcon } from "lucide-react";
+import { useState } from "react";
+import type * as React from "react";
+import { EmptyState } from "@/components/empty-state";
+import { ErrorState } from "@/components/error-state";
+import { PageHeader } from "@/components/page-header";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { sectionByPath } from "@/features/admin/sections";
+import { hasPermission } from "@/features/auth/session";
+import { ChurnReasonsCard, PlanMixCard, TrialPipelineCard } from "@/features/revenue/breakdowns";
+import { ClosedMonthsTab } from "@/features/revenue/closed-months";
+import { clickedFigure } from "@/features/revenue/explain";
+import { ExplainSheet } from "@/features/revenue/explain-sheet";
+import { KpiCards } from "@/features/revenue/kpi-cards";
+import { MovementsChart } from "@/features/revenue/movements-chart";
+import { MrrChart } from "@/features/revenue/mrr-chart";
+import { ReconcileTab } from "@/features/revenue/reconcile";
+import {
+  BUCKETS,
+  chartWindow,
+  KPI_PERIODS,
+  kpiWindow,
+  parseRevenueSearch,
+  RANGES,
+  REVENUE_TABS,
+  viewOf,
+  type ExplainTarget,
+  type RevenueSearch,
+  type RevenueTab,
+} from "@/features/revenue/search";
+import { trpc } from "@/lib/trpc";
+
+const routeApi = getRouteApi("/admin/revenue");
+
+const TAB_LABELS: Record<RevenueTab, string> = {
+  overview: "Overview",
+  months: "Closed months",
+  reconcile: "Reconcile with Stripe",
+};
+const BUCKET_LABELS = { day: "Daily", week: "Weekly", month: "Monthly" } as const;
+const KPI_LABELS = { 30: "Last 30 days", 90: "Last 90 days", 365: "Last 365 days" } as const;
+
+/** A labelled select over a fixed list of values (Radix values are strings). */
+function Choice<T extends string | number>({
+  label,
+  value,
+  options,
+  onChange,
+  className,
+}: {
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T) => void;
+  className?: string;
+}) {
+  return (
+    <Select
+      value={String(value)}
+      onValueChange={(next) => {
+        const option = options.find((o) => String(o.value) === next);
+        if (option) onChange(option.value);
+      }}
+    >
+      <SelectTrigger aria-label={label} className={className ?? "w-36"}>
+        <SelectValue />
+      </SelectTrigger>
+      <SelectContent>
+        {options.map((o) => (
+          <SelectItem key={String(o.value)} value={String(o.value)}>
+            {o.label}
+          </SelectItem>
+        ))}
+      </SelectContent>
+    </Select>
+  );
+}
+
+function Overview({
+  currency,
+  search,
+  now,
+  onChange,
+}: {
+  currency: string;
+  search: RevenueSearch;
+  now: number;
+  onChange: (patch: Partial<RevenueSearch>) => void;
+}) {
+  const { range, bucket, kpi } = viewOf(search);
+  const chart = chartWindow(now, range, bucket);
+  const kpiRange = kpiWindow(now, kpi);
+  const series = useQuery(trpc.admin.revenue.series.queryOptions({ currency, ...chart, bucket }));
+  const kpis = useQuery(trpc.admin.revenue.kpis.queryOptions({ currency, ...kpiRange }));
+  const explain = (target: ExplainTarget) => onChange({ explain: target });
+
+  return (
+    <div className="space-y-6">
+      <div className="space-y-3">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2 className="text-lg font-semibold">Key figures</h2>
+          <Choice
+            label="Key figures period"
+            value={kpi}
+            options={KPI_PERIODS.map((value) => ({ value, label: KPI_LABELS[value] }))}
+            onChange={(value) => onChange({ kpi: value })}
+          />
+        </div>
+        <KpiCards currency={currency} window={kpiRange} days={kpi} onExplain={explain} />
+      </div>
+
+      <div className="space-y-3">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2 className="text-lg font-semibold">Over time</h2>
+          <div className="flex flex-wrap gap-2">
+            <Choice
+              label="Chart range"
+              value={range}
+              options={RANGES.map((value) => ({ value, label: `${value} months` }))}
+              onChange={(value) => onChange({ range: value })}
+            />
+            <Choice
+              label="Chart buckets"
+              value={bucket}
+              options={BUCKETS.map((value) => ({ value, label: BUCKET_LABELS[value] }))}
+              onChange={(value) => onChange({ bucket: value })}
+            />
+          </div>
+        </div>
+        <MrrChart query={series} onExplain={explain} />
+        <MovementsChart query={series} onExplain={explain} />
+        <div className="grid gap-6 lg:grid-cols-2 2xl:grid-cols-3">
+          <PlanMixCard currency={currency} />
+          <ChurnReasonsCard currency={currency} window={chart} />
+          <TrialPipelineCard currency={currency} window={chart} />
+        </div>
+      </div>
+
+      <ExplainSheet
+        currency={currency}
+        target={search.explain}
+        clicked={search.explain ? clickedFigure(search.explain, series.data, kpis.data) : null}
+        onClose={() => onChange({ explain: undefined })}
+      />
+    </div>
+  );
+}
+
+/** Finance's revenue dashboard: figures, charts that explain themselves, closes, reconciliation. */
+export function RevenuePage() {
+  const section = sectionByPath("/admin/revenue");
+  const search = routeApi.useSearch();
+  const navigate = routeApi.useNavigate();
+  const { me } = routeApi.useRouteContext();
+  // One "now" per visit, so every figure on the page is for the same window.
+  const [now] = useState(() => Date.now());
+  const currencies = useQuery(trpc.admin.revenue.currencies.queryOptions());
+  const change = (patch: Partial<RevenueSearch>) =>
+    void navigate({ search: (prev) => parseRevenueSearch({ ...prev, ...patch }) });
+  const { tab } = viewOf(search);
+
+  const list = currencies.data ?? [];
+  const currency = search.currency && list.includes(search.currency) ? search.currency : list[0];
+
+  let body: React.ReactNode;
+  if (currencies.isPending) {
+    body = <Skeleton className="h-96 w-full" role="status" aria-label="Loading revenue" />;
+  } else if (currencies.isError) {
+    body = (
+      <ErrorState
+        title="Revenue couldn't be loaded"
+        error={currencies.error}
+        onRetry={() => void currencies.refetch()}
+      />
+    );
+  } else if (!currency) {
+    body = (
+      <EmptyState
+        icon={LineChartIcon}
+        title="No recurring revenue yet"
+        description="MRR appears here as soon as a customer pays for a subscription in Stripe."
+      />
+    );
+  } else {
+    body = (
+      <Tabs
+        value={tab}
+        onValueChange={(value) => change({ tab: value as RevenueTab, explain: undefined })}
+      >
+        <TabsList className="max-w-full overflow-x-auto">
+          {REVENUE_TABS.map((t) => (
+            <TabsTrigger key={t} value={t}>
+              {TAB_LABELS[t]}
+            </TabsTrigger>
+          ))}
+        </TabsList>
+        <TabsContent value="overview" className="pt-4">
+          <Overview currency={currency} search={search} now={now} onChange={change} />
+        </TabsContent>
+        <TabsContent value="months" className="pt-4">
+          <ClosedMonthsTab
+            currency={currency}
+            canClose={hasPermission(me, "metrics.close")}
+            now={now}
+          />
+        </TabsContent>
+        <TabsContent value="reconcile" className="pt-4">
+          <ReconcileTab />
+        </TabsContent>
+      </Tabs>
+    );
+  }
+
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title={section.label}
+        description="MRR and its movements, computed from Stripe subscriptions. Each currency is reported on its own."
+        actions={
+          list.length > 1 && currency ? (
+            <Choice
+              label="Currency"
+              value={currency}
+              options={list.map((c) => ({ value: c, label: c.toUpperCase() }))}
+              onChange={(value) => change({ currency: value, explain: undefined })}
+              className="w-28"
+            />
+          ) : undefined
+        }
+      />
+      {body}
+    </div>
+  );
+}
