@@ -1,4 +1,4 @@
-import { mrrMovements, type Db } from "@folio/db";
+import { mrrDaily, mrrMovements, type Db } from "@folio/db";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { asc } from "drizzle-orm";
@@ -170,6 +170,22 @@ async function movements(db: Db) {
   return rows.map(({ id: _id, ...r }) => r);
 }
 
+/** mrr_daily, kept by deltas event after event, equals the movements summed per day. */
+async function expectDailyInStep(db: Db) {
+  const sums = new Map<string, [number, number]>();
+  for (const m of await db.select().from(mrrMovements)) {
+    const key = `${m.currency}|${Math.floor(m.at.getTime() / 86_400_000) * 86_400_000}|${m.kind}`;
+    const [a, n] = sums.get(key) ?? [0, 0];
+    sums.set(key, [a + m.amount, n + 1]);
+  }
+  const daily = new Map(
+    (await db.select().from(mrrDaily))
+      .filter((d) => d.amount !== 0 || d.movements !== 0)
+      .map((d) => [`${d.currency}|${d.day.getTime()}|${d.kind}`, [d.amount, d.movements]]),
+  );
+  expect(daily).toEqual(sums);
+}
+
 const byName = (rows: Awaited<ReturnType<typeof movements>>) => {
   const names = new Map(Object.entries(ids).map(([n, id]) => [id, n]));
   const out: Record<string, Array<[string, number, number]>> = {};
@@ -185,6 +201,7 @@ describe("revenue metrics from a recorded Stripe account", { timeout: 300_000 },
   it("derives the hand-computed movements for each case", async () => {
     db = await applied(events);
     golden = await movements(db);
+    await expectDailyInStep(db);
     const got = byName(golden);
     const churnDay = (name: string) =>
       day(
@@ -260,7 +277,9 @@ describe("revenue metrics from a recorded Stripe account", { timeout: 300_000 },
   it("the same events delivered shuffled (and twice) give identical movements", async () => {
     for (const seed of [1, 2]) {
       const list = shuffle(seed === 1 ? events : [...events, ...events], prng(seed));
-      expect(await movements(await applied(list)), `seed ${seed}`).toEqual(golden);
+      const shuffled = await applied(list);
+      expect(await movements(shuffled), `seed ${seed}`).toEqual(golden);
+      await expectDailyInStep(shuffled);
     }
   });
 
@@ -323,6 +342,7 @@ describe("revenue metrics from a recorded Stripe account", { timeout: 300_000 },
     expect(got["churns"]![1]![2]).toBeCloseTo(31 + 7, 0);
     await rebuildMovements({ db, clock: manualClock(NOW), settings: DEFAULT_METRIC_SETTINGS });
     expect(await movements(db)).toEqual(golden);
+    await expectDailyInStep(db);
   });
 });
 

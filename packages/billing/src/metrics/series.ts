@@ -1,4 +1,4 @@
-import { mrrMovements, type Db } from "@folio/db";
+import { mrrDaily, mrrMovements, type Db } from "@folio/db";
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
@@ -41,25 +41,61 @@ export const seriesInput = z.intersection(
 
 const num = (v: unknown) => Number(v ?? 0);
 
-/** Customer count change a movement makes. */
+/** Customer count change of movements (new and reactivation +1, churn −1). */
 const headcount = sql<number>`sum(case when ${mrrMovements.kind} in ('new', 'reactivation') then 1 when ${mrrMovements.kind} = 'churn' then -1 else 0 end)`;
+const dailyHeadcount = sql<number>`sum(case when ${mrrDaily.kind} in ('new', 'reactivation') then ${mrrDaily.movements} when ${mrrDaily.kind} = 'churn' then -${mrrDaily.movements} else 0 end)`;
 
-/** MRR and paying customers just before `at`. */
+const floorDay = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
+const ceilDay = (t: number) => Math.ceil(t / DAY_MS) * DAY_MS;
+
+/** MRR and paying customers just before `at`: whole days from mrr_daily, the rest of `at`'s
+ * own day from mrr_movements. */
 export async function openingAt(
   db: Db,
   currency: string,
   at: Date,
 ): Promise<{ mrr: number; customers: number }> {
-  const row = await db
-    .select({ mrr: sql<number>`sum(${mrrMovements.amount})`, customers: headcount })
-    .from(mrrMovements)
-    .where(and(eq(mrrMovements.currency, currency), lt(mrrMovements.at, at)))
+  const day = floorDay(at.getTime());
+  const days = await db
+    .select({ mrr: sql<number>`sum(${mrrDaily.amount})`, customers: dailyHeadcount })
+    .from(mrrDaily)
+    .where(and(eq(mrrDaily.currency, currency), lt(mrrDaily.day, new Date(day))))
     .get();
-  return { mrr: num(row?.mrr), customers: num(row?.customers) };
+  const partial =
+    day === at.getTime()
+      ? null
+      : await db
+          .select({ mrr: sql<number>`sum(${mrrMovements.amount})`, customers: headcount })
+          .from(mrrMovements)
+          .where(
+            and(
+              eq(mrrMovements.currency, currency),
+              gte(mrrMovements.at, new Date(day)),
+              lt(mrrMovements.at, at),
+            ),
+          )
+          .get();
+  return {
+    mrr: num(days?.mrr) + num(partial?.mrr),
+    customers: num(days?.customers) + num(partial?.customers),
+  };
 }
 
-/** Σ movements per UTC day and kind in [from, to). */
-async function dailyMovements(db: Db, { currency, from, to }: MetricsRange) {
+interface DayTotals {
+  day: number;
+  kind: MovementKind;
+  amount: number;
+  count: number;
+}
+
+/** Σ movements per UTC day and kind in [from, to) from mrr_movements (for partial days). */
+async function movementsByDay(
+  db: Db,
+  currency: string,
+  from: number,
+  to: number,
+): Promise<DayTotals[]> {
+  if (from >= to) return [];
   // Inlined, not a parameter: PostgreSQL must see the same expression in SELECT and GROUP BY.
   const day = sql<number>`(${mrrMovements.at} / ${sql.raw(String(DAY_MS))})`;
   const rows = await db
@@ -71,7 +107,11 @@ async function dailyMovements(db: Db, { currency, from, to }: MetricsRange) {
     })
     .from(mrrMovements)
     .where(
-      and(eq(mrrMovements.currency, currency), gte(mrrMovements.at, from), lt(mrrMovements.at, to)),
+      and(
+        eq(mrrMovements.currency, currency),
+        gte(mrrMovements.at, new Date(from)),
+        lt(mrrMovements.at, new Date(to)),
+      ),
     )
     .groupBy(day, mrrMovements.kind);
   return rows.map((r) => ({
@@ -80,6 +120,40 @@ async function dailyMovements(db: Db, { currency, from, to }: MetricsRange) {
     amount: num(r.amount),
     count: num(r.count),
   }));
+}
+
+/** Σ movements per UTC day and kind in [from, to): whole days from mrr_daily, partial days at
+ * either edge from mrr_movements. */
+async function dailyMovements(db: Db, { currency, from, to }: MetricsRange): Promise<DayTotals[]> {
+  const f = from.getTime();
+  const t = to.getTime();
+  const first = ceilDay(f);
+  const last = floorDay(t);
+  if (first >= last) return movementsByDay(db, currency, f, t);
+  const [head, whole, tail] = await Promise.all([
+    movementsByDay(db, currency, f, first),
+    db
+      .select()
+      .from(mrrDaily)
+      .where(
+        and(
+          eq(mrrDaily.currency, currency),
+          gte(mrrDaily.day, new Date(first)),
+          lt(mrrDaily.day, new Date(last)),
+        ),
+      ),
+    movementsByDay(db, currency, last, t),
+  ]);
+  return [
+    ...head,
+    ...whole.map((d) => ({
+      day: d.day.getTime(),
+      kind: d.kind,
+      amount: d.amount,
+      count: d.movements,
+    })),
+    ...tail,
+  ];
 }
 
 export async function mrrSeries(deps: MetricsDeps, input: SeriesInput): Promise<MrrSeries> {

@@ -1,4 +1,5 @@
 import {
+  mrrDaily,
   mrrMovements,
   settings as settingsTable,
   subscriptionHistory,
@@ -6,7 +7,7 @@ import {
   type Db,
   type Tx,
 } from "@folio/db";
-import { asc, eq, inArray, notInArray } from "drizzle-orm";
+import { asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { MetricSettings, MetricsDeps } from "./api.ts";
 import { customerMovements, type HistoryState, type Movement } from "./movements.ts";
@@ -130,6 +131,56 @@ const sameMovements = (
   });
 
 const INSERT_CHUNK = 500;
+const DAY_MS = 86_400_000;
+
+/** Adds the difference between `before` and `after` movements to mrr_daily (same transaction). */
+async function applyDailyDeltas(
+  tx: Tx,
+  before: Array<Pick<typeof mrrMovements.$inferSelect, "currency" | "at" | "kind" | "amount">>,
+  after: Array<Pick<typeof mrrMovements.$inferInsert, "currency" | "at" | "kind" | "amount">>,
+) {
+  const deltas = new Map<string, typeof mrrDaily.$inferInsert>();
+  const add = (m: (typeof after)[number], sign: 1 | -1) => {
+    const day = Math.floor(m.at.getTime() / DAY_MS) * DAY_MS;
+    const key = `${m.currency}|${day}|${m.kind}`;
+    const d = deltas.get(key) ?? {
+      currency: m.currency,
+      day: new Date(day),
+      kind: m.kind,
+      amount: 0,
+      movements: 0,
+    };
+    d.amount += sign * m.amount;
+    d.movements += sign;
+    deltas.set(key, d);
+  };
+  for (const m of before) add(m, -1);
+  for (const m of after) add(m, 1);
+  for (const d of deltas.values()) {
+    if (d.amount === 0 && d.movements === 0) continue;
+    await tx
+      .insert(mrrDaily)
+      .values(d)
+      .onConflictDoUpdate({
+        target: [mrrDaily.currency, mrrDaily.day, mrrDaily.kind],
+        set: {
+          amount: sql`${mrrDaily.amount} + excluded.amount`,
+          movements: sql`${mrrDaily.movements} + excluded.movements`,
+        },
+      });
+  }
+}
+
+/** mrr_daily recomputed from mrr_movements. */
+async function recomputeDaily(db: Db) {
+  const day = sql.raw(`("at" / ${DAY_MS}) * ${DAY_MS}`);
+  await withTransaction(db, async (tx) => {
+    await tx.delete(mrrDaily);
+    await tx.run(
+      sql`insert into mrr_daily (currency, day, kind, amount, movements) select currency, ${day}, kind, sum(amount), count(*) from mrr_movements group by currency, ${day}, kind`,
+    );
+  });
+}
 
 async function insertMovements(tx: Tx, rows: Array<typeof mrrMovements.$inferInsert>) {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK)
@@ -161,6 +212,7 @@ export async function refreshCustomerMovements(
   if (sameMovements(stored, wanted)) return;
   await tx.delete(mrrMovements).where(eq(mrrMovements.stripeCustomerId, stripeCustomerId));
   await insertMovements(tx, wanted);
+  await applyDailyDeltas(tx, stored, wanted);
 }
 
 /**
@@ -206,5 +258,6 @@ export async function rebuildMovements(
           .from(subscriptionHistory),
       ),
     );
+  await recomputeDaily(deps.db);
   return { customers: customers.length, movements };
 }
