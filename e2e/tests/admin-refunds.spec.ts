@@ -50,7 +50,7 @@ async function openRefundDialog(page: Page, orderId: string) {
 
 test.describe("admin refunds", () => {
   // Each test signs up and pays in the hosted checkout before the part it is about.
-  test.describe.configure({ timeout: 120_000 });
+  test.describe.configure({ timeout: 240_000 });
 
   test("support refunds part of an order → partially refunded", async ({ page, server }) => {
     const { orderId } = await customerWithOrder(page, server, "partial-refund");
