@@ -1,7 +1,7 @@
 import { router } from "../trpc.ts";
 import { approvalsRouter } from "./admin/approvals.ts";
 import { auditRouter } from "./admin/audit.ts";
-import { homeRouter } from "./admin/home.ts";
+import { homeProcedure } from "./admin/home.ts";
 import { creditGrantsRouter } from "./admin/credit-grants.ts";
 import { refundsRouter } from "./admin/refunds.ts";
 import { revenueRouter } from "./admin/revenue.ts";
@@ -37,7 +37,7 @@ export const appRouter = router({
     orders: ordersRouter,
   }),
   admin: router({
-    home: homeRouter,
+    home: homeProcedure,
     customers: customersRouter,
     staff: staffRouter,
     webhooks: webhooksRouter,

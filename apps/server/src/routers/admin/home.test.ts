@@ -74,7 +74,7 @@ async function seed(db: Db) {
   );
 }
 
-describe("admin.home.summary", () => {
+describe("admin.home", () => {
   // What each role's home shows: only the cards for pages it can act on.
   const visible: Record<Exclude<Role, "customer">, string[]> = {
     fulfillment: ["shipping"],
@@ -88,7 +88,7 @@ describe("admin.home.summary", () => {
     await seed(db);
     clock.advance(120_000);
     const user = await insertUser(db, role as Role);
-    const home = await caller(user).admin.home.summary();
+    const home = await caller(user).admin.home();
     const shown = Object.entries(home)
       .filter(([, card]) => card !== null)
       .map(([name]) => name);

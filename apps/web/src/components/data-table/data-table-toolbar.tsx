@@ -28,7 +28,7 @@ export function DataTableToolbar({
     <div className="flex flex-col gap-3 border-b p-4 sm:flex-row sm:flex-wrap sm:items-start">
       {children}
       {filtered && (
-        <Button variant="ghost" onClick={onReset} aria-label="Clear filters" className="self-start">
+        <Button variant="ghost" onClick={onReset} aria-label="Reset filters" className="self-start">
           <XIcon aria-hidden="true" />
           Reset
         </Button>

@@ -77,7 +77,7 @@ function HomeCard({
  */
 export function HomeCards({ canFulfil }: { canFulfil: boolean }) {
   const home = useQuery({
-    ...trpc.admin.home.summary.queryOptions(),
+    ...trpc.admin.home.queryOptions(),
     refetchInterval: 30_000,
   });
 

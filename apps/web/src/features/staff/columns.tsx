@@ -37,7 +37,8 @@ export const staffColumns: ColumnDef<StaffMember>[] = [
     header: "Status",
     cell: ({ row }) =>
       row.original.disabled ? (
-        <Badge variant="destructive">Disabled</Badge>
+        // Outline, not red: the tinted destructive badge is below 4.5:1 at this size.
+        <Badge variant="outline">Disabled</Badge>
       ) : (
         <Badge variant="success">Active</Badge>
       ),
