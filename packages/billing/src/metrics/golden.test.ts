@@ -320,6 +320,16 @@ describe("revenue metrics from a recorded Stripe account", { timeout: 300_000 },
     });
     expect(kpis.mrr.previous).toBe(27150);
     expect(kpis.mrr.value).toBe(series.buckets[1]!.mrr);
+    // February: 13 customers paying on Feb 1; "period-end" and "churns" churn (−2000), "two-subs"
+    // contracts (−1000), nothing is added.
+    expect(kpis.mrr.value).toBe(24150);
+    expect(kpis.activeSubscribers).toEqual({ value: 11, previous: 13 });
+    expect(kpis.customerChurnRate.value).toBeCloseTo(2 / 13);
+    expect(kpis.grossMrrChurnRate.value).toBeCloseTo(3000 / 27150);
+    expect(kpis.netRevenueRetention.value).toBeCloseTo(24150 / 27150);
+    expect(kpis.arpa.value).toBe(Math.round(24150 / 11));
+    // January's trials: "trial" converted (day 14), "lapse" was canceled while trialing (day 3).
+    expect(kpis.trialConversionRate.previous).toBe(0.5);
     // Stripe's subscriptions today, valued by the same definition, agree customer by customer.
     const rec = await reconcileMrr({ ...deps, stripe }, {});
     expect(rec.differences).toEqual([]);

@@ -1,7 +1,13 @@
 import { mrrMovements, stripeCharges, stripeRefunds, type Db } from "@folio/db";
-import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import type { Kpi, MetricKpis, MetricsDeps, MetricsRange } from "./api.ts";
-import { openingAt, rangeInput } from "./series.ts";
+import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import {
+  MOVEMENT_KINDS,
+  type Kpi,
+  type MetricKpis,
+  type MetricsDeps,
+  type MetricsRange,
+} from "./api.ts";
+import { movementTotals, openingAt, rangeInput } from "./series.ts";
 import { trialOutcomes } from "./trials.ts";
 
 // KPIs for a range and the same-length range before it. Everything MRR-based is read from
@@ -25,50 +31,58 @@ interface PeriodFigures {
   retainedChange: number;
 }
 
-/** Figures of consecutive periods from their movements (ordered by customer, then time). */
-function periodFigures(
+/**
+ * Σ of the range's movements of customers paying when it began (a customer's first movement in
+ * the range starts from MRR > 0), reactivations left out. Window function: no rows leave the
+ * database.
+ */
+async function retainedChange(db: Db, { currency, from, to }: MetricsRange): Promise<number> {
+  const inRange = db
+    .select({
+      amount: mrrMovements.amount,
+      kind: mrrMovements.kind,
+      firstBefore:
+        sql<number>`first_value(${mrrMovements.mrrBefore}) over (partition by ${mrrMovements.stripeCustomerId} order by ${mrrMovements.at}, ${mrrMovements.id})`.as(
+          "first_before",
+        ),
+    })
+    .from(mrrMovements)
+    .where(
+      and(eq(mrrMovements.currency, currency), gte(mrrMovements.at, from), lt(mrrMovements.at, to)),
+    )
+    .as("in_range");
+  const row = await db
+    .select({ sum: sql<number>`sum(${inRange.amount})` })
+    .from(inRange)
+    .where(and(sql`${inRange.firstBefore} > 0`, sql`${inRange.kind} <> 'reactivation'`))
+    .get();
+  return num(row?.sum);
+}
+
+async function periodFigures(
+  db: Db,
   opening: { mrr: number; customers: number },
-  bounds: number[],
-  rows: Array<{ customer: string; at: Date; kind: string; amount: number; mrrBefore: number }>,
-): PeriodFigures[] {
-  const periods: PeriodFigures[] = [];
-  let mrr = opening.mrr;
-  let customers = opening.customers;
-  for (let p = 0; p + 1 < bounds.length; p++) {
-    const [from, to] = [bounds[p]!, bounds[p + 1]!];
-    const f: PeriodFigures = {
-      mrrStart: mrr,
-      mrrEnd: mrr,
-      customersStart: customers,
-      customersEnd: customers,
-      new: 0,
-      expansion: 0,
-      contraction: 0,
-      churn: 0,
-      reactivation: 0,
-      churnedCustomers: 0,
-      retainedChange: 0,
-    };
-    // Whether each customer was paying when the period began: its first movement in it says.
-    const payingAtStart = new Map<string, boolean>();
-    for (const r of rows) {
-      const t = r.at.getTime();
-      if (t < from || t >= to) continue;
-      if (!payingAtStart.has(r.customer)) payingAtStart.set(r.customer, r.mrrBefore > 0);
-      const kind = r.kind as "new" | "expansion" | "contraction" | "churn" | "reactivation";
-      f[kind] += r.amount;
-      f.mrrEnd += r.amount;
-      if (kind === "churn") {
-        f.churnedCustomers++;
-        f.customersEnd--;
-      } else if (kind === "new" || kind === "reactivation") f.customersEnd++;
-      if (payingAtStart.get(r.customer) && kind !== "reactivation") f.retainedChange += r.amount;
-    }
-    periods.push(f);
-    mrr = f.mrrEnd;
-    customers = f.customersEnd;
-  }
-  return periods;
+  range: MetricsRange,
+): Promise<PeriodFigures> {
+  const [totals, retained] = await Promise.all([
+    movementTotals(db, range),
+    retainedChange(db, range),
+  ]);
+  const net = MOVEMENT_KINDS.reduce((sum, k) => sum + totals[k].amount, 0);
+  const heads = totals.new.count + totals.reactivation.count - totals.churn.count;
+  return {
+    mrrStart: opening.mrr,
+    mrrEnd: opening.mrr + net,
+    customersStart: opening.customers,
+    customersEnd: opening.customers + heads,
+    new: totals.new.amount,
+    expansion: totals.expansion.amount,
+    contraction: totals.contraction.amount,
+    churn: totals.churn.amount,
+    reactivation: totals.reactivation.amount,
+    churnedCustomers: totals.churn.count,
+    retainedChange: retained,
+  };
 }
 
 async function cash(db: Db, currency: string, from: Date, to: Date) {
@@ -103,35 +117,19 @@ async function cash(db: Db, currency: string, from: Date, to: Date) {
 export async function metricKpis(deps: MetricsDeps, input: MetricsRange): Promise<MetricKpis> {
   const { currency, from, to } = rangeInput.parse(input);
   const prevFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
-  const [opening, rows, cashNow, cashPrev, trialsNow, trialsPrev] = await Promise.all([
+  const [opening, cashNow, cashPrev, trialsNow, trialsPrev] = await Promise.all([
     openingAt(deps.db, currency, prevFrom),
-    deps.db
-      .select({
-        customer: mrrMovements.stripeCustomerId,
-        at: mrrMovements.at,
-        kind: mrrMovements.kind,
-        amount: mrrMovements.amount,
-        mrrBefore: mrrMovements.mrrBefore,
-      })
-      .from(mrrMovements)
-      .where(
-        and(
-          eq(mrrMovements.currency, currency),
-          gte(mrrMovements.at, prevFrom),
-          lt(mrrMovements.at, to),
-        ),
-      )
-      .orderBy(asc(mrrMovements.at), asc(mrrMovements.id)),
     cash(deps.db, currency, from, to),
     cash(deps.db, currency, prevFrom, from),
     trialOutcomes(deps.db, { currency, from, to }),
     trialOutcomes(deps.db, { currency, from: prevFrom, to: from }),
   ]);
-  const [prev, cur] = periodFigures(
-    opening,
-    [prevFrom.getTime(), from.getTime(), to.getTime()],
-    rows,
-  ) as [PeriodFigures, PeriodFigures];
+  const prev = await periodFigures(deps.db, opening, { currency, from: prevFrom, to: from });
+  const cur = await periodFigures(
+    deps.db,
+    { mrr: prev.mrrEnd, customers: prev.customersEnd },
+    { currency, from, to },
+  );
   const kpi = (f: (p: PeriodFigures) => number | null): Kpi => ({
     value: f(cur),
     previous: f(prev),
