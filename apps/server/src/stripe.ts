@@ -135,6 +135,9 @@ export async function startStripe(env: Env): Promise<StripeRuntime> {
     host: "127.0.0.1",
     port: env.STRIPE_EMULATOR_PORT,
     dbPath: emulatorDbPath(env.DATABASE_PATH),
+    // Like Stripe, several deliveries at once: Folio's intake does not depend on their order, and
+    // seeding the demo business makes thousands.
+    webhookConcurrency: 4,
   });
   const connection: StripeClientOptions = { apiKey: DEFAULT_TEST_KEY, apiUrl: emulator.url };
   const stripe = createStripeClient(connection);

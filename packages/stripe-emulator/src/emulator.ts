@@ -35,6 +35,8 @@ export interface StartOptions {
   /** Delays between webhook attempts in ms (attempt n+1 waits schedule[n]). */
   webhookRetrySchedule?: number[];
   webhookTimeoutMs?: number;
+  /** Deliveries in flight per endpoint (default 1: in event order; Stripe sends concurrently). */
+  webhookConcurrency?: number;
   /** Grace period for the old secret after a roll, ms (default 24h). */
   webhookRollGraceMs?: number;
   /** Extra modules (tests, plugins) on top of the built-in ones. */
@@ -88,6 +90,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
       : {}),
     ...(options.webhookTimeoutMs !== undefined
       ? { webhookTimeoutMs: options.webhookTimeoutMs }
+      : {}),
+    ...(options.webhookConcurrency !== undefined
+      ? { webhookConcurrency: options.webhookConcurrency }
       : {}),
     ...(options.webhookRollGraceMs !== undefined
       ? { webhookRollGraceMs: options.webhookRollGraceMs }

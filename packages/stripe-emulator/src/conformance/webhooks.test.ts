@@ -249,3 +249,28 @@ describe("fault injection", () => {
     expect((res.body.error as { param: string }).param).toBe("action");
   });
 });
+
+describe("webhook delivery with webhookConcurrency", () => {
+  it("keeps several deliveries in flight to a slow endpoint and delivers each event once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const { emu, stripe, receiver } = await setup(
+      {
+        delayMs: () => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          setTimeout(() => (inFlight -= 1), 40);
+          return 40;
+        },
+      },
+      { webhookConcurrency: 4 },
+    );
+    for (let i = 0; i < 12; i++) await stripe.customers.create({ email: `c${i}@example.com` });
+    await emu.flushWebhooks();
+    const ids = receiver.received.map((r) => r.event.id);
+    expect(new Set(ids).size).toBe(12);
+    expect(ids).toHaveLength(12);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+  });
+});

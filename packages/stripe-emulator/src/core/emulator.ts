@@ -28,6 +28,7 @@ export interface CoreOptions {
   webhookRetryScheduleMs?: number[];
   webhookTimeoutMs?: number;
   webhookRollGraceMs?: number;
+  webhookConcurrency?: number;
   modules: EmulatorModule[];
 }
 
@@ -155,6 +156,7 @@ export class EmulatorCore {
         retryScheduleMs: options.webhookRetryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS,
         timeoutMs: options.webhookTimeoutMs ?? 10_000,
         rollGraceMs: options.webhookRollGraceMs ?? 24 * 3_600_000,
+        concurrency: options.webhookConcurrency ?? 1,
       },
       (id) => this.renderEvent(id),
     );

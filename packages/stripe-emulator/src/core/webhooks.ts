@@ -63,6 +63,11 @@ export interface WebhookOptions {
   timeoutMs: number;
   /** Default grace period for the previous secret after a roll. */
   rollGraceMs: number;
+  /**
+   * Deliveries in flight per endpoint (default 1, so arrival order follows event order). Stripe
+   * itself delivers concurrently and does not guarantee order; more keeps a busy receiver fed.
+   */
+  concurrency?: number;
 }
 
 /** `t=<ts>,v1=<sig>[,v1=<sig>…]` — one v1 per active secret, as during a Stripe secret roll. */
@@ -94,8 +99,8 @@ export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private readonly inFlight = new Set<string>();
-  /** One delivery in flight per endpoint, so arrival order follows event order unless a fault says otherwise. */
-  private readonly busyEndpoints = new Set<string>();
+  /** Deliveries in flight per endpoint (at most `concurrency`; 1 keeps event order unless a fault says otherwise). */
+  private readonly busyEndpoints = new Map<string, number>();
   private readonly delayed = new Set<string>();
   private readonly reordered = new Set<string>();
   private readonly held = new Map<string, string[]>();
@@ -297,6 +302,12 @@ export class WebhookDispatcher {
     return rows.filter((r) => !this.isHeld(r.id) && !this.inFlight.has(r.id)).length;
   }
 
+  private release(endpointId: string): void {
+    const busy = (this.busyEndpoints.get(endpointId) ?? 1) - 1;
+    if (busy > 0) this.busyEndpoints.set(endpointId, busy);
+    else this.busyEndpoints.delete(endpointId);
+  }
+
   private endpointCount(): number {
     const row = this.sql(
       "SELECT COUNT(*) AS n FROM objects WHERE type = 'webhook_endpoint'",
@@ -338,16 +349,20 @@ export class WebhookDispatcher {
     const due = this.sql(
       "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms <= ? ORDER BY seq ASC",
     ).iterate(now) as IterableIterator<DeliveryRow>;
-    // One delivery in flight per endpoint: once every endpoint is busy, the rest of the queue
-    // (thousands of rows while a demo is seeded) need not be read.
+    // At most `concurrency` deliveries in flight per endpoint: once every endpoint is full, the
+    // rest of the queue (thousands of rows while a demo is seeded) need not be read.
     const endpoints = this.endpointCount();
+    const limit = this.options.concurrency ?? 1;
     const rows: DeliveryRow[] = [];
-    const claimed = new Set(this.busyEndpoints);
+    const claimed = new Map(this.busyEndpoints);
+    let full = [...claimed.values()].filter((n) => n >= limit).length;
     for (const row of due) {
-      if (claimed.size >= endpoints) break;
+      if (full >= endpoints) break;
       if (this.inFlight.has(row.id) || this.isHeld(row.id)) continue;
-      if (claimed.has(row.endpoint_id)) continue;
-      claimed.add(row.endpoint_id);
+      const busy = claimed.get(row.endpoint_id) ?? 0;
+      if (busy >= limit) continue;
+      claimed.set(row.endpoint_id, busy + 1);
+      if (busy + 1 >= limit) full += 1;
       rows.push(row);
     }
     // Started after the scan: a delivery that fails at once writes to the table.
@@ -407,12 +422,12 @@ export class WebhookDispatcher {
       return;
     }
     this.inFlight.add(row.id);
-    this.busyEndpoints.add(row.endpoint_id);
+    this.busyEndpoints.set(row.endpoint_id, (this.busyEndpoints.get(row.endpoint_id) ?? 0) + 1);
     const copies = fault?.action === "duplicate" ? 2 : 1;
     this.send(row, endpoint.url, event, copies).catch((error: unknown) => {
       // Only reachable when the store closed mid-flight (stop/reset); nothing to record.
       this.inFlight.delete(row.id);
-      this.busyEndpoints.delete(row.endpoint_id);
+      this.release(row.endpoint_id);
       if (!this.stopped) console.error("[stripe-emulator] webhook delivery failed:", error);
     });
   }
@@ -426,7 +441,7 @@ export class WebhookDispatcher {
     const results: DeliveryAttempt[] = [];
     for (let i = 0; i < copies; i++) results.push(await this.post(row.endpoint_id, url, event));
     this.inFlight.delete(row.id);
-    this.busyEndpoints.delete(row.endpoint_id);
+    this.release(row.endpoint_id);
     if (!this.store.db.open || this.stopped) return;
     const ok = results.some((r) => r.status !== null && r.status >= 200 && r.status < 300);
     const current = this.sql("SELECT * FROM deliveries WHERE id = ?").get(row.id) as
