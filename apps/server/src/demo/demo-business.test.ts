@@ -64,8 +64,8 @@ describe("the demo business (small)", () => {
 
   it("has the cast's customers, with at least 18 months of subscription history up to today", async () => {
     const { db } = server;
-    const demo = sql`${stripeCustomers.metadata} like '%"folio_demo":"business"%'`;
-    expect(await countOf(db.select({ n: count() }).from(stripeCustomers).where(demo).get())).toBe(
+    const customers = await db.select({ metadata: stripeCustomers.metadata }).from(stripeCustomers);
+    expect(customers.filter((c) => c.metadata?.folio_demo === "business")).toHaveLength(
       SIZES.small,
     );
     const first = await db
