@@ -11,7 +11,7 @@ const adminNav = (page: Page) => page.getByRole("navigation", { name: "Admin" })
 test.describe("admin: staff, audit log and home", () => {
   // Several sign-ins, two browser contexts and axe per test: more than the default budget when
   // the machine is busy.
-  test.describe.configure({ timeout: 120_000 });
+  test.describe.configure({ timeout: 240_000 });
 
   test("an admin adds a staff member, who signs in and sees their role's sections", async ({
     page,
