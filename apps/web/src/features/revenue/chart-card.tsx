@@ -64,14 +64,14 @@ export function ChartCard({
   return (
     <Card className={className} aria-labelledby={titleId} role="region">
       <CardHeader className="flex flex-wrap items-start justify-between gap-2">
-        <div className="space-y-1.5">
+        <div className="min-w-0 flex-1 basis-48 space-y-1.5">
           <CardTitle id={titleId} className="text-base">
             {title}
           </CardTitle>
           <CardDescription>{description}</CardDescription>
         </div>
         {ready && (
-          <div className="flex gap-1">
+          <div className="flex shrink-0 gap-1">
             {table && (
               <Button
                 variant="ghost"

@@ -121,7 +121,11 @@ export function MovementsChart({
                   />
                 }
               />
-              <ChartLegend content={<ChartLegendContent />} />
+              <ChartLegend
+                // Gains then losses, as stacked, rather than alphabetical.
+                itemSorter={(item) => MOVEMENT_ORDER.indexOf(item.dataKey as MovementKind)}
+                content={<ChartLegendContent className="flex-wrap gap-x-4 gap-y-1" />}
+              />
               {MOVEMENT_ORDER.map((kind) => (
                 <Bar
                   key={kind}
