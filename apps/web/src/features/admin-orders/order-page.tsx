@@ -21,6 +21,7 @@ import { OrderTimeline } from "@/features/admin-orders/order-timeline";
 import type { AdminOrder } from "@/features/admin-orders/search";
 import { FulfilmentStateBadge, PaymentStateBadge } from "@/features/admin-orders/states";
 import { formatMoney } from "@/features/billing/format";
+import { addressLines } from "@/features/fulfilment/address";
 import { errorInfo } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { trpc } from "@/lib/trpc";
@@ -130,7 +131,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="flex justify-between gap-4 text-sm">
-      <dt className="text-muted-foreground">{label}</dt>
+      <dt className="shrink-0 text-muted-foreground">{label}</dt>
       <dd className="text-right break-all">{children}</dd>
     </div>
   );
@@ -222,20 +223,11 @@ function ShippingCard({ order: o }: { order: AdminOrder }) {
   return (
     <Section title="Shipping">
       <address className="text-sm not-italic">
-        {[
-          a.name,
-          a.line1,
-          a.line2,
-          [a.postalCode, a.city].filter(Boolean).join(" "),
-          a.state,
-          a.country,
-        ]
-          .filter(Boolean)
-          .map((line) => (
-            <span key={line} className="block">
-              {line}
-            </span>
-          ))}
+        {addressLines(a).map((line) => (
+          <span key={line} className="block">
+            {line}
+          </span>
+        ))}
         {a.phone && <span className="block text-muted-foreground">{a.phone}</span>}
       </address>
       {s && (

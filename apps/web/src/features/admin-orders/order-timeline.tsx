@@ -59,7 +59,11 @@ function describe(e: Entry): { icon: LucideIcon; title: string; details: string[
       return {
         icon: e.action.startsWith("shipping_task.") ? PackageIcon : UserCogIcon,
         title: `${ACTIONS[e.action] ?? e.action} · ${actorOf(e)}`,
-        details: [...changes(e), ...(e.reason ? [`Reason: ${e.reason}`] : [])],
+        // A creation's "after" is the whole new record, shown on the page already.
+        details: [
+          ...(e.action.endsWith(".created") ? [] : changes(e)),
+          ...(e.reason ? [`Reason: ${e.reason}`] : []),
+        ],
       };
     case "charge":
       return {

@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
+import { addressLines } from "@/features/fulfilment/address";
 import { errorInfo } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { trpc } from "@/lib/trpc";
@@ -66,7 +67,6 @@ export function PackingSlipPage() {
 
 function Slip({ task: t }: { task: RouterOutputs["admin"]["fulfilment"]["byId"] }) {
   const s = t.shipTo;
-  const place = [s.postalCode, s.city].filter(Boolean).join(" ");
   return (
     <article className="space-y-6 rounded-lg border bg-card p-6 text-card-foreground print:border-0 print:bg-white print:p-0 print:text-black">
       <DocumentTitle title={`Packing slip ${t.orderId}`} />
@@ -82,7 +82,7 @@ function Slip({ task: t }: { task: RouterOutputs["admin"]["fulfilment"]["byId"] 
           Ship to
         </h2>
         <address className="text-base not-italic">
-          {[s.name, s.line1, s.line2, place, s.state, s.country].filter(Boolean).map((line) => (
+          {addressLines(s).map((line) => (
             <span key={line} className="block">
               {line}
             </span>
