@@ -18,8 +18,9 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex("users_email_unique").on(t.email),
-    // The admin customers and staff lists: one role, newest (or oldest) first.
+    // The admin customers and staff lists: one role, by sign-up time or by e-mail.
     index("users_by_role_created").on(t.role, t.createdAt, t.id),
+    index("users_by_role_email").on(t.role, t.email, t.id),
     // Customer search by the start of a name, any case.
     index("users_by_lower_name").on(sql`lower(${t.name})`),
   ],

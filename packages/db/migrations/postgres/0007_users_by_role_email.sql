@@ -1,0 +1,1 @@
+CREATE INDEX "users_by_role_email" ON "users" USING btree ("role","email","id");
