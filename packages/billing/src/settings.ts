@@ -5,6 +5,8 @@ import type { Actor } from "./audit/actor.ts";
 import { audit } from "./audit/audit.ts";
 import type { Clock } from "./clock.ts";
 import { DomainError } from "./errors.ts";
+import { DEFAULT_METRIC_SETTINGS } from "./metrics/settings.ts";
+import { METRIC_SETTINGS_KEY, metricSettingsSchema } from "./metrics/store.ts";
 
 // Settings staff change at run time, one row per key in `settings`. Each key has a zod schema
 // and a default here; a key nobody saved yet reads as its default. To add a setting, add an
@@ -28,6 +30,16 @@ export const SETTINGS = {
   "approvals.support_limits": {
     schema: z.record(currencyCode, z.number().int().min(0).max(MAX_MINOR_AMOUNT)),
     default: { usd: 10_000, eur: 10_000, gbp: 10_000 } as Record<string, number>,
+  },
+  /**
+   * How revenue metrics recognise churn (docs/METRICS.md, "Recognition settings"): a past_due
+   * subscription stops counting N days after it went past_due (null: when Stripe ends it), and
+   * churn at the cancellation request instead of at the end. MRR movements are derived with
+   * the settings in force: after saving, call metrics' `rebuildMovements`.
+   */
+  [METRIC_SETTINGS_KEY]: {
+    schema: metricSettingsSchema,
+    default: DEFAULT_METRIC_SETTINGS as z.output<typeof metricSettingsSchema>,
   },
 } as const;
 

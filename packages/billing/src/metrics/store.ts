@@ -19,7 +19,7 @@ import { DEFAULT_METRIC_SETTINGS } from "./settings.ts";
 // after the recognition settings change. Series and KPIs only aggregate it.
 
 /** The settings key the recognition settings are saved under (one JSON value). */
-export const METRIC_SETTINGS_KEY = "metrics.recognition";
+export const METRIC_SETTINGS_KEY = "metrics.recognition" as const;
 
 export const metricSettingsSchema = z.object({
   pastDueChurnDays: z.number().int().min(1).max(365).nullable(),
