@@ -39,7 +39,7 @@ export const SETTINGS = {
    */
   [METRIC_SETTINGS_KEY]: {
     schema: metricSettingsSchema,
-    default: DEFAULT_METRIC_SETTINGS as z.output<typeof metricSettingsSchema>,
+    default: DEFAULT_METRIC_SETTINGS,
   },
 } as const;
 
