@@ -6,6 +6,8 @@ test.describe("admin customers", () => {
   test("support finds the demo customer, opens their page and reads the timeline; resync shows what changed", async ({
     page,
   }) => {
+    // A long journey (three axe passes, a resync against the emulator): triple the timeout.
+    test.slow();
     await signIn(page, "support@folio.test");
     await page
       .getByRole("navigation", { name: "Admin" })
