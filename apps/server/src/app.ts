@@ -167,6 +167,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify's default handler sends an unexpected error's own message (a SQLite path, a Node
   // internals message) to the client. Refusals (4xx) keep theirs; failures read like tRPC's.
   app.setErrorHandler<FastifyError>(async (err, req, reply) => {
+    // The client went away mid-response (a cancelled query, a closed tab): a compressed body's
+    // stream then ends early. Nobody is left to answer; it is not a server failure.
+    if (err.code === "ERR_STREAM_PREMATURE_CLOSE" || reply.raw.destroyed) {
+      req.log.debug({ code: err.code }, "client closed the connection before the response ended");
+      return;
+    }
     const status = err.statusCode !== undefined && err.statusCode >= 400 ? err.statusCode : 500;
     if (status < 500) return reply.code(status).send(err);
     req.log.error({ err }, "request failed");
