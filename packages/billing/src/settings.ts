@@ -63,27 +63,30 @@ export async function getSetting<K extends SettingKey>(db: Db, key: K): Promise<
   return (parsed.success ? parsed.data : def.default) as SettingValue<K>;
 }
 
-export interface SettingRow<K extends SettingKey = SettingKey> {
-  key: K;
-  value: SettingValue<K>;
-  updatedBy: string | null;
-  updatedAt: Date | null;
+/** One row per key: a union discriminated by `key`, so checking the key narrows the value. */
+export type SettingRow<K extends SettingKey = SettingKey> = {
+  [P in K]: { key: P; value: SettingValue<P>; updatedBy: string | null; updatedAt: Date | null };
+}[K];
+
+function settingRow<K extends SettingKey>(
+  key: K,
+  row: { value: unknown; updatedBy: string | null; updatedAt: Date | null } | undefined,
+): SettingRow<K> {
+  const parsed = row ? SETTINGS[key].schema.safeParse(row.value) : null;
+  // TypeScript cannot tie a generic key to its member of the union; the schema lookup does.
+  return {
+    key,
+    value: parsed?.success ? parsed.data : SETTINGS[key].default,
+    updatedBy: row?.updatedBy ?? null,
+    updatedAt: row?.updatedAt ?? null,
+  } as SettingRow<K>;
 }
 
 /** Every setting with its value (saved or default) and who saved it last. */
 export async function listSettings(db: Db): Promise<SettingRow[]> {
   const rows = await db.select().from(settings);
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  return SETTING_KEYS.map((key) => {
-    const row = byKey.get(key);
-    const parsed = row ? SETTINGS[key].schema.safeParse(row.value) : null;
-    return {
-      key,
-      value: parsed?.success ? parsed.data : SETTINGS[key].default,
-      updatedBy: row?.updatedBy ?? null,
-      updatedAt: row?.updatedAt ?? null,
-    };
-  });
+  return SETTING_KEYS.map((key) => settingRow(key, byKey.get(key)));
 }
 
 /** Validates and saves `value` for `key`, audited as `setting.updated` with before and after. */

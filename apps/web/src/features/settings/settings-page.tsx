@@ -21,7 +21,11 @@ import { trpc } from "@/lib/trpc";
 export function SettingsPage() {
   const section = sectionByPath("/admin/settings");
   const settings = useQuery(trpc.admin.settings.list.queryOptions());
-  const limits = settings.data?.find((s) => s.key === "approvals.support_limits");
+  type Setting = NonNullable<typeof settings.data>[number];
+  const limits = settings.data?.find(
+    (s): s is Extract<Setting, { key: "approvals.support_limits" }> =>
+      s.key === "approvals.support_limits",
+  );
 
   return (
     <div className="space-y-6">

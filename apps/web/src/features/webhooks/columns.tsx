@@ -30,6 +30,7 @@ export const webhookColumns: ColumnDef<WebhookEventRow>[] = [
     cell: ({ row }) => (
       <div className="flex flex-col gap-0.5">
         <Link
+          from="/admin/webhooks"
           to="/admin/webhooks"
           search={(prev) => ({ ...prev, event: row.original.id })}
           className="font-medium underline-offset-4 outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
