@@ -25,7 +25,10 @@ async function makeApp(env: Record<string, string> = {}, webDistDir?: string) {
     clock: manualClock(Date.UTC(2026, 0, 1)),
     webDistDir,
   });
-  cleanups.push(() => app.close(), () => closeDb(db));
+  cleanups.push(
+    () => app.close(),
+    () => closeDb(db),
+  );
   return app;
 }
 
