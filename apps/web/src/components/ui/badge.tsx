@@ -10,7 +10,8 @@ export const badgeVariants = cva(
       variant: {
         default: "border-transparent bg-primary text-primary-foreground",
         secondary: "border-transparent bg-secondary text-secondary-foreground",
-        destructive: "border-transparent bg-destructive/10 text-destructive dark:bg-destructive/20",
+        destructive:
+          "border-transparent bg-destructive/10 text-red-800 dark:bg-destructive/20 dark:text-red-200",
         success: "border-transparent bg-success/12 text-success",
         warning: "border-transparent bg-warning/15 text-warning",
         outline: "text-foreground",
