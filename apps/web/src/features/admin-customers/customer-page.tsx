@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { getRouteApi, Link } from "@tanstack/react-router";
-import { ArrowLeftIcon, UserXIcon } from "lucide-react";
+import { getRouteApi } from "@tanstack/react-router";
+import { UserXIcon } from "lucide-react";
 import type * as React from "react";
+import { BackLink, DetailSection, Fact } from "@/components/detail-page";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
@@ -29,18 +30,6 @@ import { trpc } from "@/lib/trpc";
 const routeApi = getRouteApi("/admin/customers/$customerId");
 const words = (s: string) => s.replaceAll("_", " ");
 
-function BackLink() {
-  return (
-    <Link
-      to="/admin/customers"
-      className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
-    >
-      <ArrowLeftIcon className="size-4" aria-hidden="true" />
-      All customers
-    </Link>
-  );
-}
-
 /** One customer: account, Stripe customer, credit, subscriptions, invoices, orders, timeline. */
 export function CustomerPage() {
   const { customerId } = routeApi.useParams();
@@ -61,7 +50,7 @@ export function CustomerPage() {
   if (customer.isError) {
     return (
       <div className="space-y-6">
-        <BackLink />
+        <BackLink to="/admin/customers">All customers</BackLink>
         {errorInfo(customer.error).code === "NOT_FOUND" ? (
           <EmptyState
             icon={UserXIcon}
@@ -81,7 +70,7 @@ export function CustomerPage() {
   const c = customer.data;
   return (
     <div className="space-y-6">
-      <BackLink />
+      <BackLink to="/admin/customers">All customers</BackLink>
       <PageHeader
         title={c.name}
         documentTitle={`${c.name} — Customers`}
@@ -93,57 +82,26 @@ export function CustomerPage() {
         <StripeCard customer={c} />
         <CreditCard customer={c} />
       </div>
-      <Section title="Subscriptions">
+      <DetailSection title="Subscriptions">
         <Subscriptions customer={c} />
-      </Section>
+      </DetailSection>
       <div className="grid gap-6 xl:grid-cols-2">
-        <Section
+        <DetailSection
           title="Recent invoices"
           note={c.moreInvoices ? "Older ones are in the timeline." : null}
         >
           <Invoices customer={c} />
-        </Section>
-        <Section
+        </DetailSection>
+        <DetailSection
           title="Recent orders"
           note={c.moreOrders ? "Older ones are in the timeline." : null}
         >
           <Orders customer={c} />
-        </Section>
+        </DetailSection>
       </div>
-      <Section title="Timeline">
+      <DetailSection title="Timeline">
         <CustomerTimeline customerId={c.id} />
-      </Section>
-    </div>
-  );
-}
-
-function Section({
-  title,
-  note,
-  children,
-}: {
-  title: string;
-  note?: string | null;
-  children: React.ReactNode;
-}) {
-  return (
-    <Card>
-      <CardHeader>
-        <CardTitle>
-          <h2>{title}</h2>
-        </CardTitle>
-        {note && <p className="text-sm text-muted-foreground">{note}</p>}
-      </CardHeader>
-      <CardContent>{children}</CardContent>
-    </Card>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex justify-between gap-4 text-sm">
-      <dt className="text-muted-foreground">{label}</dt>
-      <dd className="text-right break-all">{children}</dd>
+      </DetailSection>
     </div>
   );
 }

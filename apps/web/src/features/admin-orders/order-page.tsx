@@ -1,12 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
-import { ArrowLeftIcon, PackageXIcon } from "lucide-react";
+import { PackageXIcon } from "lucide-react";
 import type * as React from "react";
+import { BackLink, DetailSection, Fact } from "@/components/detail-page";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
 import { Badge } from "@/components/ui/badge";
-import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import {
   Table,
@@ -29,18 +29,6 @@ import { trpc } from "@/lib/trpc";
 const routeApi = getRouteApi("/admin/orders/$orderId");
 const words = (s: string) => s.replaceAll("_", " ");
 
-function BackLink() {
-  return (
-    <Link
-      to="/admin/orders"
-      className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
-    >
-      <ArrowLeftIcon className="size-4" aria-hidden="true" />
-      All orders
-    </Link>
-  );
-}
-
 /** One order: items, totals, payment, ship-to and shipment, refunds and its timeline. */
 export function AdminOrderPage() {
   const { orderId } = routeApi.useParams();
@@ -62,7 +50,7 @@ export function AdminOrderPage() {
   if (order.isError) {
     return (
       <div className="space-y-6">
-        <BackLink />
+        <BackLink to="/admin/orders">All orders</BackLink>
         {errorInfo(order.error).code === "NOT_FOUND" ? (
           <EmptyState
             icon={PackageXIcon}
@@ -82,7 +70,7 @@ export function AdminOrderPage() {
   const o = order.data;
   return (
     <div className="space-y-6">
-      <BackLink />
+      <BackLink to="/admin/orders">All orders</BackLink>
       <PageHeader
         title={<span className="font-mono text-xl">{o.id}</span>}
         documentTitle={`Order ${o.id}`}
@@ -100,39 +88,17 @@ export function AdminOrderPage() {
         <PaymentCard order={o} />
         <ShippingCard order={o} />
       </div>
-      <Section title="Items">
+      <DetailSection title="Items">
         <Items order={o} />
-      </Section>
+      </DetailSection>
       <div className="grid gap-6 xl:grid-cols-2">
-        <Section title="Refunds">
+        <DetailSection title="Refunds">
           <Refunds order={o} />
-        </Section>
-        <Section title="Timeline">
+        </DetailSection>
+        <DetailSection title="Timeline">
           <OrderTimeline entries={o.timeline} />
-        </Section>
+        </DetailSection>
       </div>
-    </div>
-  );
-}
-
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <Card>
-      <CardHeader>
-        <CardTitle>
-          <h2>{title}</h2>
-        </CardTitle>
-      </CardHeader>
-      <CardContent>{children}</CardContent>
-    </Card>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex justify-between gap-4 text-sm">
-      <dt className="shrink-0 text-muted-foreground">{label}</dt>
-      <dd className="text-right break-all">{children}</dd>
     </div>
   );
 }
@@ -140,7 +106,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 function CustomerCard({ order: o }: { order: AdminOrder }) {
   const c = o.customer;
   return (
-    <Section title="Customer">
+    <DetailSection title="Customer">
       <dl className="space-y-2">
         <Fact label="E-mail">{c.email ?? "—"}</Fact>
         {c.userId ? (
@@ -160,7 +126,7 @@ function CustomerCard({ order: o }: { order: AdminOrder }) {
           {c.stripeCustomerId ? <code className="text-xs">{c.stripeCustomerId}</code> : "—"}
         </Fact>
       </dl>
-    </Section>
+    </DetailSection>
   );
 }
 
@@ -169,7 +135,7 @@ function PaymentCard({ order: o }: { order: AdminOrder }) {
   const pi = o.payment.paymentIntent;
   const charge = o.payment.charges[0];
   return (
-    <Section title="Payment">
+    <DetailSection title="Payment">
       <dl className="space-y-2">
         <Fact label="Subtotal">{formatMoney(t.subtotal, t.currency)}</Fact>
         {t.discount > 0 && <Fact label="Discount">−{formatMoney(t.discount, t.currency)}</Fact>}
@@ -206,7 +172,7 @@ function PaymentCard({ order: o }: { order: AdminOrder }) {
           </Fact>
         )}
       </dl>
-    </Section>
+    </DetailSection>
   );
 }
 
@@ -215,13 +181,13 @@ function ShippingCard({ order: o }: { order: AdminOrder }) {
   const s = o.shipment;
   if (!a) {
     return (
-      <Section title="Shipping">
+      <DetailSection title="Shipping">
         <p className="text-sm text-muted-foreground">Nothing to ship: delivered digitally.</p>
-      </Section>
+      </DetailSection>
     );
   }
   return (
-    <Section title="Shipping">
+    <DetailSection title="Shipping">
       <address className="text-sm not-italic">
         {addressLines(a).map((line) => (
           <span key={line} className="block">
@@ -258,7 +224,7 @@ function ShippingCard({ order: o }: { order: AdminOrder }) {
           {s.notes && <Fact label="Notes">{s.notes}</Fact>}
         </dl>
       )}
-    </Section>
+    </DetailSection>
   );
 }
 
