@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { dropTestDatabases } from "@folio/db/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { validateSessionToken } from "../auth/session.ts";
+import { permissionsFor } from "../permissions.ts";
 import { insertUser, setup, TEST_PASSWORD } from "../test/helpers.ts";
 
 function tokenFrom(headers: Headers): string | undefined {
@@ -85,7 +86,7 @@ describe("auth.signIn", () => {
     });
     expect(me).toEqual({
       user,
-      permissions: ["customers.read", "orders.read", "metrics.read", "metrics.close"],
+      permissions: permissionsFor("finance"),
     });
     expect(tokenFrom(resHeaders)).toBeDefined();
   });
