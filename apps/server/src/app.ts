@@ -123,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     // tRPC batches put every procedure name in one path segment (`/api/trpc/a.b,c.d,…`);
     // Fastify's default 100-character limit answered bigger batches with 414.
-    maxParamLength: MAX_API_URL_LENGTH,
+    routerOptions: { maxParamLength: MAX_API_URL_LENGTH },
     // Fastify's default logs two lines per request; Stripe alone sends thousands. One line per
     // request instead, at debug for routine successes (see the onResponse hook below).
     logController: new LogController({ disableRequestLogging: true }),
