@@ -367,8 +367,9 @@ export class WebhookDispatcher {
     }
     // Started after the scan: a delivery that fails at once writes to the table.
     for (const row of rows) this.start(row);
-    // A delivery held back by a reorder fault frees its endpoint for the next one.
-    if (rows.some((row) => this.isHeld(row.id))) this.armTimer(0);
+    // A delivery that did not go out (held by a reorder fault, dropped, delayed, or failed at
+    // once) frees its endpoint for the next one; nothing else would wake the pump for it.
+    if (rows.some((row) => !this.inFlight.has(row.id))) this.armTimer(0);
     const next = this.sql(
       "SELECT MIN(next_attempt_at_ms) AS at FROM deliveries WHERE status = 'pending' AND next_attempt_at_ms > ?",
     ).get(now) as { at: number | null };
