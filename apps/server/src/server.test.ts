@@ -12,7 +12,7 @@ import { until } from "./test/wait.ts";
 afterAll(dropServerTestDatabases);
 
 // Each test boots a whole server (worker thread, emulator): seconds on a busy machine.
-describe("startServer", { timeout: 30_000 }, () => {
+describe("startServer", { timeout: 60_000 }, () => {
   it("migrates, seeds demo accounts, serves, and closes the database on shutdown", async () => {
     const printed: string[] = [];
     const { env } = await serverTestDatabase();
