@@ -4,11 +4,25 @@ import { expect, signIn, test } from "../support/fixtures.ts";
 const SIDEBAR_BY_ROLE = [
   {
     email: "admin@folio.test",
-    entries: ["Customers", "Orders", "Fulfilment", "Revenue", "Webhooks", "Staff"],
+    entries: [
+      "Customers",
+      "Orders",
+      "Fulfilment",
+      "Refunds",
+      "Approvals",
+      "Revenue",
+      "Webhooks",
+      "Staff",
+      "Audit log",
+      "Settings",
+    ],
   },
-  { email: "support@folio.test", entries: ["Customers", "Orders", "Webhooks"] },
+  { email: "support@folio.test", entries: ["Customers", "Orders", "Refunds", "Webhooks"] },
   { email: "fulfillment@folio.test", entries: ["Fulfilment"] },
-  { email: "finance@folio.test", entries: ["Customers", "Orders", "Revenue"] },
+  {
+    email: "finance@folio.test",
+    entries: ["Customers", "Orders", "Refunds", "Approvals", "Revenue"],
+  },
 ] as const;
 
 test.describe("staff roles", () => {
