@@ -116,8 +116,13 @@ describe("failed payment recovery", () => {
       payOpenInvoice(deps, { attemptId: payAttempt }),
       payOpenInvoice(deps, { attemptId: payAttempt }),
     ]);
-    expect(first).toEqual({ outcome: "paid", amountPaid: 1500, currency: "usd" });
-    expect(second).toEqual(first);
+    // A double submit pays once. The call that lost the race replays Stripe's answer, or — if the
+    // winner already stored the paid invoice when it looked — finds nothing left to pay.
+    const paid = { outcome: "paid", amountPaid: 1500, currency: "usd" };
+    expect([first, second]).toContainEqual(paid);
+    for (const outcome of [first, second]) {
+      expect([paid, { outcome: "nothing_due" }]).toContainEqual(outcome);
+    }
     const charges = await stripe.charges.list({ customer: live.customer as string });
     expect(charges.data.filter((c) => c.paid).map((c) => c.amount)).toEqual([1500]);
 
