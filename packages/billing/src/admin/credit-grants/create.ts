@@ -1,19 +1,12 @@
-import {
-  billingCustomers,
-  creditGrants,
-  isUniqueViolation,
-  lockKeys,
-  withTransaction,
-  type Db,
-} from "@folio/db";
+import { billingCustomers, creditGrants, type Db } from "@folio/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../../audit/audit.ts";
 import { DomainError } from "../../errors.ts";
 import { attemptIdSchema } from "../../portal/command.ts";
 import { MAX_MINOR_AMOUNT, currencyCode } from "../../settings.ts";
-import { isStalled } from "../refunds/create.ts";
 import { assertCanMoveMoney, needsApproval, type StaffCommandDeps } from "../approvals/policy.ts";
+import { requestOnce } from "../approvals/request-once.ts";
 import { assertBalanceCurrency } from "./currency.ts";
 import { executeCreditGrant, type CreditGrantRow } from "./execute.ts";
 
@@ -48,9 +41,19 @@ export async function createCreditGrant(
 ): Promise<CreditGrantRow> {
   assertCanMoveMoney(deps.actor);
   const input = createCreditGrantInput.parse(raw);
-  const existing = await byKey(deps.db, input.attemptId);
-  if (existing) return repeat(deps, existing, input);
+  return requestOnce(deps, {
+    find: (db) =>
+      db.select().from(creditGrants).where(eq(creditGrants.idempotencyKey, input.attemptId)).get(),
+    assertSame: (row) => assertSameGrant(row, input),
+    execute: (row) => executeCreditGrant(deps, row),
+    prepare: () => prepareCreditGrant(deps, input),
+  });
+}
 
+async function prepareCreditGrant(
+  deps: StaffCommandDeps,
+  input: z.output<typeof createCreditGrantInput>,
+) {
   const link = await deps.db
     .select({ stripeCustomerId: billingCustomers.stripeCustomerId })
     .from(billingCustomers)
@@ -66,66 +69,45 @@ export async function createCreditGrant(
   const approval = await needsApproval(deps.db, deps.actor, input.amount, input.currency);
   const now = deps.clock.now();
 
-  let created: { row: CreditGrantRow; isNew: boolean };
-  try {
-    created = await withTransaction(deps.db, async (tx) => {
-      await lockKeys(tx, [creditLockKey(link.stripeCustomerId)]);
-      const again = await byKey(tx, input.attemptId);
-      if (again) return { row: again, isNew: false };
-      const row: CreditGrantRow = {
-        id: `cgr_${crypto.randomUUID()}`,
-        idempotencyKey: input.attemptId,
-        stripeCustomerId: link.stripeCustomerId,
-        userId: input.userId,
-        amount: input.amount,
-        currency: input.currency,
-        reason: input.reason,
-        status: approval ? "awaiting_approval" : "processing",
-        failureReason: null,
-        balanceTransactionId: null,
-        requestedBy: deps.actor.userId,
-        decidedBy: null,
-        decidedAt: null,
-        decisionNote: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await tx.insert(creditGrants).values(row);
-      await audit(tx, deps.actor, {
-        action: approval ? "credit_grant.requested" : "credit_grant.created",
-        target: `credit_grant:${row.id}`,
-        after: {
-          userId: row.userId,
-          stripeCustomerId: row.stripeCustomerId,
-          amount: row.amount,
-          currency: row.currency,
-          status: row.status,
-        },
-        reason: row.reason,
-        at: now,
-      });
-      return { row, isNew: true };
+  const reserve = async (tx: Db): Promise<CreditGrantRow> => {
+    const row: CreditGrantRow = {
+      id: `cgr_${crypto.randomUUID()}`,
+      idempotencyKey: input.attemptId,
+      stripeCustomerId: link.stripeCustomerId,
+      userId: input.userId,
+      amount: input.amount,
+      currency: input.currency,
+      reason: input.reason,
+      status: approval ? "awaiting_approval" : "processing",
+      failureReason: null,
+      balanceTransactionId: null,
+      requestedBy: deps.actor.userId,
+      decidedBy: null,
+      decidedAt: null,
+      decisionNote: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insert(creditGrants).values(row);
+    await audit(tx, deps.actor, {
+      action: approval ? "credit_grant.requested" : "credit_grant.created",
+      target: `credit_grant:${row.id}`,
+      after: {
+        userId: row.userId,
+        stripeCustomerId: row.stripeCustomerId,
+        amount: row.amount,
+        currency: row.currency,
+        status: row.status,
+      },
+      reason: row.reason,
+      at: now,
     });
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const winner = await byKey(deps.db, input.attemptId);
-    if (!winner) throw e;
-    return repeat(deps, winner, input);
-  }
-  if (!created.isNew) return repeat(deps, created.row, input);
-  if (created.row.status === "awaiting_approval") return created.row;
-  return executeCreditGrant(deps, created.row);
+    return row;
+  };
+  return { lockKey: creditLockKey(link.stripeCustomerId), reserve };
 }
 
-async function byKey(db: Db, key: string): Promise<CreditGrantRow | undefined> {
-  return db.select().from(creditGrants).where(eq(creditGrants.idempotencyKey, key)).get();
-}
-
-async function repeat(
-  deps: StaffCommandDeps,
-  row: CreditGrantRow,
-  input: z.output<typeof createCreditGrantInput>,
-): Promise<CreditGrantRow> {
+function assertSameGrant(row: CreditGrantRow, input: z.output<typeof createCreditGrantInput>) {
   if (
     row.userId !== input.userId ||
     row.amount !== input.amount ||
@@ -136,5 +118,4 @@ async function repeat(
       "This credit form was already sent with other details. Close it and open it again.",
     );
   }
-  return isStalled(deps, row) ? executeCreditGrant(deps, row) : row;
 }

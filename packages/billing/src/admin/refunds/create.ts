@@ -1,12 +1,4 @@
-import {
-  REFUND_DESTINATIONS,
-  REFUND_REASONS,
-  isUniqueViolation,
-  lockKeys,
-  refunds,
-  withTransaction,
-  type Db,
-} from "@folio/db";
+import { REFUND_DESTINATIONS, REFUND_REASONS, refunds, type Db } from "@folio/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../../audit/audit.ts";
@@ -17,6 +9,7 @@ import { MAX_MINOR_AMOUNT } from "../../settings.ts";
 import { assertBalanceCurrency } from "../credit-grants/currency.ts";
 import { cancelFulfilmentIn } from "../fulfilment/cancel.ts";
 import { assertCanMoveMoney, needsApproval, type StaffCommandDeps } from "../approvals/policy.ts";
+import { requestOnce } from "../approvals/request-once.ts";
 import { executeRefund, type RefundRow } from "./execute.ts";
 import { refundableAmount, resolveRefundTarget } from "./target.ts";
 
@@ -62,9 +55,16 @@ export async function createRefund(
 ): Promise<RefundRow> {
   assertCanMoveMoney(deps.actor);
   const input = createRefundInput.parse(raw);
-  const existing = await byKey(deps.db, input.attemptId);
-  if (existing) return repeat(deps, existing, input);
+  return requestOnce(deps, {
+    find: (db) =>
+      db.select().from(refunds).where(eq(refunds.idempotencyKey, input.attemptId)).get(),
+    assertSame: (row) => assertSameRefund(row, input),
+    execute: (row) => executeRefund(deps, row),
+    prepare: () => prepareRefund(deps, input),
+  });
+}
 
+async function prepareRefund(deps: StaffCommandDeps, input: z.output<typeof createRefundInput>) {
   const target = await resolveRefundTarget(deps.db, input.target);
   const shipped = target.shipping !== null && SHIPPED.has(target.shipping);
   if (shipped && input.goodsReturned === undefined) {
@@ -91,88 +91,65 @@ export async function createRefund(
   const approval = await needsApproval(deps.db, deps.actor, input.amount, target.currency);
   const now = deps.clock.now();
 
-  let created: { row: RefundRow; isNew: boolean };
-  try {
-    created = await withTransaction(deps.db, async (tx) => {
-      await lockKeys(tx, [refundLockKey(target.paymentIntentId)]);
-      const again = await byKey(tx, input.attemptId);
-      if (again) return { row: again, isNew: false };
-      const refundable = await refundableAmount(tx, target);
-      if (input.amount > refundable) throw overRefund(input.amount, refundable, target.currency);
-      const row: RefundRow = {
-        id: `rfd_${crypto.randomUUID()}`,
-        idempotencyKey: input.attemptId,
-        orderId: target.orderId,
-        invoiceId: target.invoiceId,
-        paymentIntentId: target.paymentIntentId,
-        chargeId: target.chargeId,
-        stripeCustomerId: target.stripeCustomerId,
-        amount: input.amount,
-        currency: target.currency,
-        destination: input.destination,
-        reason: input.reason,
-        note: input.note || null,
-        goodsReturned: shipped ? (input.goodsReturned ?? null) : null,
-        status: approval ? "awaiting_approval" : "processing",
-        failureReason: null,
-        stripeRefundId: null,
-        balanceTransactionId: null,
-        requestedBy: deps.actor.userId,
-        decidedBy: null,
-        decidedAt: null,
-        decisionNote: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await tx.insert(refunds).values(row);
-      if (input.cancelFulfilment && row.orderId) {
-        // Stop the box from leaving while the refund (or its approval) is under way.
-        await cancelFulfilmentIn(tx, deps.actor, now, {
-          orderId: row.orderId,
-          reason: `Refund ${row.id}${row.note ? `: ${row.note}` : ""}`.slice(0, 500),
-        });
-      }
-      await audit(tx, deps.actor, {
-        action: approval ? "refund.requested" : "refund.created",
-        target: `refund:${row.id}`,
-        after: {
-          orderId: row.orderId,
-          invoiceId: row.invoiceId,
-          amount: row.amount,
-          currency: row.currency,
-          destination: row.destination,
-          reason: row.reason,
-          goodsReturned: row.goodsReturned,
-          status: row.status,
-        },
-        reason: row.note,
-        at: now,
+  const reserve = async (tx: Db): Promise<RefundRow> => {
+    const refundable = await refundableAmount(tx, target);
+    if (input.amount > refundable) throw overRefund(input.amount, refundable, target.currency);
+    const row: RefundRow = {
+      id: `rfd_${crypto.randomUUID()}`,
+      idempotencyKey: input.attemptId,
+      orderId: target.orderId,
+      invoiceId: target.invoiceId,
+      paymentIntentId: target.paymentIntentId,
+      chargeId: target.chargeId,
+      stripeCustomerId: target.stripeCustomerId,
+      amount: input.amount,
+      currency: target.currency,
+      destination: input.destination,
+      reason: input.reason,
+      note: input.note || null,
+      goodsReturned: shipped ? (input.goodsReturned ?? null) : null,
+      status: approval ? "awaiting_approval" : "processing",
+      failureReason: null,
+      stripeRefundId: null,
+      balanceTransactionId: null,
+      requestedBy: deps.actor.userId,
+      decidedBy: null,
+      decidedAt: null,
+      decisionNote: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insert(refunds).values(row);
+    if (input.cancelFulfilment && row.orderId) {
+      // Stop the box from leaving while the refund (or its approval) is under way.
+      await cancelFulfilmentIn(tx, deps.actor, now, {
+        orderId: row.orderId,
+        reason: `Refund ${row.id}${row.note ? `: ${row.note}` : ""}`.slice(0, 500),
       });
-      return { row, isNew: true };
+    }
+    await audit(tx, deps.actor, {
+      action: approval ? "refund.requested" : "refund.created",
+      target: `refund:${row.id}`,
+      after: {
+        orderId: row.orderId,
+        invoiceId: row.invoiceId,
+        amount: row.amount,
+        currency: row.currency,
+        destination: row.destination,
+        reason: row.reason,
+        goodsReturned: row.goodsReturned,
+        status: row.status,
+      },
+      reason: row.note,
+      at: now,
     });
-  } catch (e) {
-    // PostgreSQL: a twin with the same key on another payment lock got in first.
-    if (!isUniqueViolation(e)) throw e;
-    const winner = await byKey(deps.db, input.attemptId);
-    if (!winner) throw e;
-    return repeat(deps, winner, input);
-  }
-  if (!created.isNew) return repeat(deps, created.row, input);
-  // A request awaiting approval reaches Stripe only when finance or an admin approves it.
-  if (created.row.status === "awaiting_approval") return created.row;
-  return executeRefund(deps, created.row);
+    return row;
+  };
+  return { lockKey: refundLockKey(target.paymentIntentId), reserve };
 }
 
-async function byKey(db: Db, key: string): Promise<RefundRow | undefined> {
-  return db.select().from(refunds).where(eq(refunds.idempotencyKey, key)).get();
-}
-
-/** A repeat of an attempt: the same refund, or a clear refusal if the form changed meanwhile. */
-async function repeat(
-  deps: StaffCommandDeps,
-  row: RefundRow,
-  input: z.output<typeof createRefundInput>,
-): Promise<RefundRow> {
+/** A repeat of an attempt is the same refund, or a clear refusal if the form changed meanwhile. */
+function assertSameRefund(row: RefundRow, input: z.output<typeof createRefundInput>): void {
   const sameTarget =
     "orderId" in input.target
       ? row.orderId === input.target.orderId
@@ -183,26 +160,6 @@ async function repeat(
       "This refund form was already sent with other details. Close it and open a new refund.",
     );
   }
-  return isStalled(deps, row) ? executeRefund(deps, row) : row;
-}
-
-/** How long a send may stay unconfirmed before a repeat of the form sends it again. */
-export const RESEND_AFTER_MS = 10_000;
-
-/**
- * A processing request whose send has gone quiet (the server died, Stripe did not answer). A
- * repeat while the first send is still in flight just reports it, so fifty double clicks are not
- * fifty calls to Stripe; a later repeat sends again with the same key, which Stripe answers with
- * the refund it already made, if it made one.
- */
-export function isStalled(
-  deps: Pick<StaffCommandDeps, "clock">,
-  row: { status: string; updatedAt: Date },
-): boolean {
-  return (
-    row.status === "processing" &&
-    deps.clock.now().getTime() - row.updatedAt.getTime() >= RESEND_AFTER_MS
-  );
 }
 
 export function overRefund(amount: number, refundable: number, currency: string): DomainError {
