@@ -219,6 +219,30 @@ describe("admin.refunds.create", { timeout: 30_000 }, () => {
     expect(await stripeRefundsOf(order.paymentIntentId!)).toHaveLength(1);
   });
 
+  it("marks a refund Stripe refuses failed, audited, and frees its amount", async () => {
+    const env = await setup();
+    const { order } = await paidOrder(env);
+    const { caller } = await staff(env, "admin");
+    // Refunded in full from Stripe's dashboard; Folio has not heard of it yet.
+    await stripe.refunds.create({ payment_intent: order.paymentIntentId! });
+
+    const refused = await failure(caller.admin.refunds.create(form(order.id, 100)));
+    expect(refused.code).toBe("PRECONDITION_FAILED");
+    expect(refused.message).toMatch(/^Stripe refused to refund: /);
+    const [row] = await caller.admin.refunds.forTarget({ orderId: order.id });
+    expect(row).toMatchObject({ status: "failed", amount: 100 });
+    expect(row!.failureReason).toBeTruthy();
+    const actions = await env.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.target, `refund:${row!.id}`));
+    expect(actions.map((a) => a.action).sort()).toEqual(["refund.created", "refund.failed"]);
+    // A failed request reserves nothing: the full amount is refundable as far as Folio knows.
+    expect(await caller.admin.refunds.options({ orderId: order.id })).toMatchObject({
+      refundable: order.amountTotal,
+    });
+  });
+
   it("refuses to refund an invoice that is not paid", async () => {
     const env = await setup();
     const { customerId } = await customerWithCard(env, stripe);

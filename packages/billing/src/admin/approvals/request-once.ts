@@ -1,4 +1,7 @@
 import { isUniqueViolation, lockKeys, withTransaction, type Db } from "@folio/db";
+import { audit } from "../../audit/audit.ts";
+import { DomainError } from "../../errors.ts";
+import { isStripeError, stripeFailure } from "../../stripe-errors.ts";
 import type { StaffCommandDeps } from "./policy.ts";
 
 /** What a money request row (a refund, a credit grant) has that the shared flow reads. */
@@ -73,4 +76,52 @@ export function isStalled(deps: Pick<StaffCommandDeps, "clock">, row: MoneyReque
     row.status === "processing" &&
     deps.clock.now().getTime() - row.updatedAt.getTime() >= RESEND_AFTER_MS
   );
+}
+
+export interface SendFailure {
+  /** "refund", "change the credit balance": what the Stripe call was for, in words. */
+  doing: string;
+  /** What the caller hears when Stripe may or may not have acted (the row stays processing). */
+  unconfirmed: string;
+  /** Moves the row from processing to failed with Stripe's reason; false if it had moved on. */
+  markFailed: (tx: Db, reason: string, at: Date) => Promise<boolean>;
+  /** The audit entry of the failure: `<kind>.failed` on `<kind>:<id>`. */
+  kind: string;
+  id: string;
+  status: string;
+}
+
+/**
+ * What to tell the caller when a money request's Stripe call threw. A refusal (4xx: the charge
+ * is disputed, the balance is in another currency, …) is final: the row is marked failed with
+ * Stripe's reason, and audited. Anything else may or may not have reached Stripe, so the row
+ * stays processing and the caller is told it can send it again.
+ */
+export async function sendFailure(
+  deps: Pick<StaffCommandDeps, "db" | "clock" | "actor">,
+  e: unknown,
+  failure: SendFailure,
+): Promise<unknown> {
+  const err = stripeFailure(e, failure.doing);
+  const refused =
+    isStripeError(e) && e.type === "StripeInvalidRequestError" && e.statusCode !== 409;
+  if (!refused) {
+    if (err instanceof DomainError && err.code === "UPSTREAM") {
+      return new DomainError("UPSTREAM", failure.unconfirmed, err.details);
+    }
+    return err;
+  }
+  const reason = (e as { message: string }).message;
+  const now = deps.clock.now();
+  await withTransaction(deps.db, async (tx) => {
+    if (!(await failure.markFailed(tx, reason, now))) return;
+    await audit(tx, deps.actor, {
+      action: `${failure.kind}.failed`,
+      target: `${failure.kind}:${failure.id}`,
+      before: { status: failure.status },
+      after: { status: "failed", failureReason: reason },
+      at: now,
+    });
+  });
+  return new DomainError("PRECONDITION_FAILED", `Stripe refused to ${failure.doing}: ${reason}`);
 }

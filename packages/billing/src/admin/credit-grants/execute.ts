@@ -1,11 +1,9 @@
-import { creditGrants, withTransaction } from "@folio/db";
+import { creditGrants } from "@folio/db";
 import { and, eq } from "drizzle-orm";
-import { audit } from "../../audit/audit.ts";
-import { DomainError } from "../../errors.ts";
 import { recordHooks } from "../../records/index.ts";
-import { isStripeError, stripeFailure } from "../../stripe-errors.ts";
 import { storeStripeResult } from "../../sync/write-path.ts";
 import type { StaffCommandDeps } from "../approvals/policy.ts";
+import { sendFailure } from "../approvals/request-once.ts";
 import { refreshStoredCustomer } from "./currency.ts";
 
 export type CreditGrantRow = typeof creditGrants.$inferSelect;
@@ -54,36 +52,21 @@ export async function executeCreditGrant(
   return (await deps.db.select().from(creditGrants).where(eq(creditGrants.id, row.id)).get())!;
 }
 
-async function failed(deps: StaffCommandDeps, row: CreditGrantRow, e: unknown): Promise<unknown> {
-  const err = stripeFailure(e, "change the credit balance");
-  const refused =
-    isStripeError(e) && e.type === "StripeInvalidRequestError" && e.statusCode !== 409;
-  if (!refused) {
-    if (err instanceof DomainError && err.code === "UPSTREAM") {
-      return new DomainError(
-        "UPSTREAM",
-        "Stripe did not confirm the credit change. It is saved as processing: send it again (it cannot apply twice).",
-        err.details,
-      );
-    }
-    return err;
-  }
-  const reason = (e as { message: string }).message;
-  const now = deps.clock.now();
-  await withTransaction(deps.db, async (tx) => {
-    const changed = await tx
-      .update(creditGrants)
-      .set({ status: "failed", failureReason: reason, updatedAt: now })
-      .where(and(eq(creditGrants.id, row.id), eq(creditGrants.status, "processing")))
-      .returning({ id: creditGrants.id });
-    if (changed.length === 0) return;
-    await audit(tx, deps.actor, {
-      action: "credit_grant.failed",
-      target: `credit_grant:${row.id}`,
-      before: { status: row.status },
-      after: { status: "failed", failureReason: reason },
-      at: now,
-    });
+function failed(deps: StaffCommandDeps, row: CreditGrantRow, e: unknown): Promise<unknown> {
+  return sendFailure(deps, e, {
+    doing: "change the credit balance",
+    unconfirmed:
+      "Stripe did not confirm the credit change. It is saved as processing: send it again (it cannot apply twice).",
+    markFailed: async (tx, reason, at) => {
+      const changed = await tx
+        .update(creditGrants)
+        .set({ status: "failed", failureReason: reason, updatedAt: at })
+        .where(and(eq(creditGrants.id, row.id), eq(creditGrants.status, "processing")))
+        .returning({ id: creditGrants.id });
+      return changed.length > 0;
+    },
+    kind: "credit_grant",
+    id: row.id,
+    status: row.status,
   });
-  return new DomainError("PRECONDITION_FAILED", `Stripe refused the credit change: ${reason}`);
 }

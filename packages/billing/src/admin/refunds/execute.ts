@@ -1,13 +1,10 @@
 import { refunds, stripeRefunds } from "@folio/db";
-import { withTransaction } from "@folio/db";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { audit } from "../../audit/audit.ts";
-import { DomainError } from "../../errors.ts";
 import { recordHooks } from "../../records/index.ts";
-import { isStripeError, stripeFailure } from "../../stripe-errors.ts";
 import { storeStripeResult } from "../../sync/write-path.ts";
 import type { StaffCommandDeps } from "../approvals/policy.ts";
+import { sendFailure } from "../approvals/request-once.ts";
 import { refreshStoredCustomer } from "../credit-grants/currency.ts";
 import { statusOfStripeRefund } from "./status.ts";
 
@@ -113,45 +110,21 @@ export async function executeRefund(deps: StaffCommandDeps, row: RefundRow): Pro
   return (await deps.db.select().from(refunds).where(eq(refunds.id, row.id)).get())!;
 }
 
-/**
- * What to tell the caller when the Stripe call threw. A refusal (4xx: the charge is disputed,
- * already refunded elsewhere, …) is final: the row is marked failed, with Stripe's reason, and
- * audited. Anything else may or may not have reached Stripe, so the row stays processing.
- */
-async function failedAtStripe(
-  deps: StaffCommandDeps,
-  row: RefundRow,
-  e: unknown,
-): Promise<unknown> {
-  const err = stripeFailure(e, "refund");
-  const refused =
-    isStripeError(e) && e.type === "StripeInvalidRequestError" && e.statusCode !== 409;
-  if (!refused) {
-    if (err instanceof DomainError && err.code === "UPSTREAM") {
-      return new DomainError(
-        "UPSTREAM",
-        "Stripe did not confirm the refund. It is saved as processing: send it again (it cannot refund twice) or retry it from the refunds list.",
-        err.details,
-      );
-    }
-    return err;
-  }
-  const reason = (e as { message: string }).message;
-  const now = deps.clock.now();
-  await withTransaction(deps.db, async (tx) => {
-    const changed = await tx
-      .update(refunds)
-      .set({ status: "failed", failureReason: reason, updatedAt: now })
-      .where(and(eq(refunds.id, row.id), inArray(refunds.status, ["processing"])))
-      .returning({ id: refunds.id });
-    if (changed.length === 0) return;
-    await audit(tx, deps.actor, {
-      action: "refund.failed",
-      target: `refund:${row.id}`,
-      before: { status: row.status },
-      after: { status: "failed", failureReason: reason },
-      at: now,
-    });
+function failedAtStripe(deps: StaffCommandDeps, row: RefundRow, e: unknown): Promise<unknown> {
+  return sendFailure(deps, e, {
+    doing: "refund",
+    unconfirmed:
+      "Stripe did not confirm the refund. It is saved as processing: send it again (it cannot refund twice) or retry it from the refunds list.",
+    markFailed: async (tx, reason, at) => {
+      const changed = await tx
+        .update(refunds)
+        .set({ status: "failed", failureReason: reason, updatedAt: at })
+        .where(and(eq(refunds.id, row.id), eq(refunds.status, "processing")))
+        .returning({ id: refunds.id });
+      return changed.length > 0;
+    },
+    kind: "refund",
+    id: row.id,
+    status: row.status,
   });
-  return new DomainError("PRECONDITION_FAILED", `Stripe refused the refund: ${reason}`);
 }
