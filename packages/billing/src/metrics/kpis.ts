@@ -1,5 +1,6 @@
 import { mrrMovements, stripeCharges, stripeRefunds, type Db } from "@folio/db";
-import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, ne, sql, type Column } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import {
   MOVEMENT_KINDS,
   type Kpi,
@@ -11,7 +12,8 @@ import { movementTotals, openingAt, rangeInput } from "./series.ts";
 import { trialOutcomes } from "./trials.ts";
 
 // KPIs for a range and the same-length range before it. Everything MRR-based is read from
-// mrr_movements: one aggregate for the opening figures, one scan of the two ranges' movements.
+// mrr_movements: one aggregate for the opening figures, index range scans of the two ranges'
+// movements (totals per kind, and net revenue retention through each movement's paying_since).
 
 const num = (v: unknown) => Number(v ?? 0);
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
@@ -32,31 +34,36 @@ interface PeriodFigures {
 }
 
 /**
- * Σ of the range's movements of customers paying when it began (a customer's first movement in
- * the range starts from MRR > 0), reactivations left out. Window function: no rows leave the
- * database.
+ * Σ of the range's movements of customers paying when it began, reactivations left out. A
+ * movement whose paying spell began before `from` is one of theirs (the spell ran through
+ * `from`); so are the later spells' movements of a customer whose spell that ran through `from`
+ * churned in the range. Two index range scans: no per-customer sort.
  */
 async function retainedChange(db: Db, { currency, from, to }: MetricsRange): Promise<number> {
-  const inRange = db
-    .select({
-      amount: mrrMovements.amount,
-      kind: mrrMovements.kind,
-      firstBefore:
-        sql<number>`first_value(${mrrMovements.mrrBefore}) over (partition by ${mrrMovements.stripeCustomerId} order by ${mrrMovements.at}, ${mrrMovements.id})`.as(
-          "first_before",
-        ),
-    })
+  const inRange = (m: { currency: Column; at: Column }) =>
+    and(eq(m.currency, currency), gte(m.at, from), lt(m.at, to));
+  const sameSpell = await db
+    .select({ sum: sql<number>`sum(${mrrMovements.amount})` })
     .from(mrrMovements)
-    .where(
-      and(eq(mrrMovements.currency, currency), gte(mrrMovements.at, from), lt(mrrMovements.at, to)),
-    )
-    .as("in_range");
-  const row = await db
-    .select({ sum: sql<number>`sum(${inRange.amount})` })
-    .from(inRange)
-    .where(and(sql`${inRange.firstBefore} > 0`, sql`${inRange.kind} <> 'reactivation'`))
+    .where(and(inRange(mrrMovements), lt(mrrMovements.payingSince, from)))
     .get();
-  return num(row?.sum);
+  const churned = alias(mrrMovements, "churned");
+  const later = alias(mrrMovements, "later");
+  const laterSpells = await db
+    .select({ sum: sql<number>`sum(${later.amount})` })
+    .from(churned)
+    .innerJoin(later, and(eq(later.stripeCustomerId, churned.stripeCustomerId), inRange(later)))
+    .where(
+      and(
+        inRange(churned),
+        eq(churned.kind, "churn"),
+        lt(churned.payingSince, from),
+        gte(later.payingSince, from),
+        ne(later.kind, "reactivation"),
+      ),
+    )
+    .get();
+  return num(sameSpell?.sum) + num(laterSpells?.sum);
 }
 
 async function periodFigures(

@@ -64,6 +64,8 @@ export interface Movement {
   amount: number;
   mrrBefore: number;
   mrrAfter: number;
+  /** When this paying spell began: the latest new or reactivation movement, this one included. */
+  payingSince: number;
   subscriptionIds: string[];
   subscriptionsAfter: string[];
 }
@@ -90,6 +92,7 @@ export function customerMovements(
     const current = new Map<string, number>();
     const total = () => [...current.values()].reduce((s, v) => s + v, 0);
     let everPaid = false;
+    let payingSince = 0;
     for (let i = 0; i < changes.length;) {
       const hour = Math.floor(changes[i]!.step.at / HOUR);
       const before = new Map(current);
@@ -113,6 +116,7 @@ export function customerMovements(
               ? "expansion"
               : "contraction";
       everPaid = true;
+      if (mrrBefore === 0) payingSince = last;
       const changed = [...current.keys()].filter((s) => (before.get(s) ?? 0) !== current.get(s));
       out.push({
         currency,
@@ -121,6 +125,7 @@ export function customerMovements(
         amount: mrrAfter - mrrBefore,
         mrrBefore,
         mrrAfter,
+        payingSince,
         subscriptionIds: changed.sort(),
         subscriptionsAfter: [...current.entries()]
           .filter(([, v]) => v > 0)

@@ -108,6 +108,7 @@ const toRow = (customer: string, m: Movement): typeof mrrMovements.$inferInsert 
   amount: m.amount,
   mrrBefore: m.mrrBefore,
   mrrAfter: m.mrrAfter,
+  payingSince: new Date(m.payingSince),
   subscriptionIds: m.subscriptionIds,
   subscriptionsAfter: m.subscriptionsAfter,
 });
@@ -125,6 +126,7 @@ const sameMovements = (
       s.kind === w.kind &&
       s.amount === w.amount &&
       s.mrrBefore === w.mrrBefore &&
+      s.payingSince.getTime() === w.payingSince.getTime() &&
       s.subscriptionIds.join() === w.subscriptionIds.join() &&
       s.subscriptionsAfter.join() === w.subscriptionsAfter.join()
     );

@@ -15,11 +15,12 @@ export const mrrMovements = pgTable(
     amount: int("amount").notNull(),
     mrrBefore: int("mrr_before").notNull(),
     mrrAfter: int("mrr_after").notNull(),
+    payingSince: epochMs("paying_since").notNull(),
     subscriptionIds: jsonb("subscription_ids").$type<string[]>().notNull(),
     subscriptionsAfter: jsonb("subscriptions_after").$type<string[]>().notNull(),
   },
   (t) => [
-    index("mrr_movements_by_currency_at").on(t.currency, t.at, t.kind, t.amount),
+    index("mrr_movements_by_currency_at").on(t.currency, t.at, t.kind, t.amount, t.payingSince),
     index("mrr_movements_by_customer").on(t.stripeCustomerId, t.currency, t.at),
   ],
 );
@@ -35,6 +36,16 @@ export const mrrDaily = pgTable(
   },
   (t) => [uniqueIndex("mrr_daily_by_currency_day_kind").on(t.currency, t.day, t.kind)],
 );
+
+export const metricRebuilds = pgTable("metric_rebuilds", {
+  name: text("name").primaryKey(),
+  generation: int("generation").notNull(),
+  cursor: text("cursor"),
+  customersDone: int("customers_done").notNull(),
+  customersTotal: int("customers_total"),
+  requestedAt: epochMs("requested_at").notNull(),
+  finishedAt: epochMs("finished_at"),
+});
 
 export const metricMonthCloses = pgTable(
   "metric_month_closes",

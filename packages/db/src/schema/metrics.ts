@@ -30,14 +30,20 @@ export const mrrMovements = sqliteTable(
     amount: integer("amount").notNull(),
     mrrBefore: integer("mrr_before").notNull(),
     mrrAfter: integer("mrr_after").notNull(),
+    /**
+     * When the customer's paying spell this movement belongs to began (its latest new or
+     * reactivation movement, this one included). A movement in [from, to) with
+     * paying_since < from is one of a customer paying at `from`: NRR without a per-customer sort.
+     */
+    payingSince: integer("paying_since", { mode: "timestamp_ms" }).notNull(),
     /** Subscriptions whose MRR changed in this movement. */
     subscriptionIds: text("subscription_ids", { mode: "json" }).$type<string[]>().notNull(),
     /** Subscriptions making up `mrr_after` (MRR > 0 after the movement). */
     subscriptionsAfter: text("subscriptions_after", { mode: "json" }).$type<string[]>().notNull(),
   },
   (t) => [
-    // Series and KPIs: a covering range scan per currency.
-    index("mrr_movements_by_currency_at").on(t.currency, t.at, t.kind, t.amount),
+    // Series, KPIs and NRR: a covering range scan per currency.
+    index("mrr_movements_by_currency_at").on(t.currency, t.at, t.kind, t.amount, t.payingSince),
     // Recomputing one customer; a customer's MRR at T.
     index("mrr_movements_by_customer").on(t.stripeCustomerId, t.currency, t.at),
   ],
@@ -59,6 +65,25 @@ export const mrrDaily = sqliteTable(
   },
   (t) => [uniqueIndex("mrr_daily_by_currency_day_kind").on(t.currency, t.day, t.kind)],
 );
+
+/**
+ * A rebuild of mrr_movements (and mrr_daily) for every customer, asked for when the recognition
+ * settings are saved and carried out in chunks of customers in the background (one row per
+ * rebuild kind: `movements`). Saving again while one runs bumps `generation`: the rebuild starts
+ * over with the new settings and a chunk of the old one cannot commit.
+ */
+export const metricRebuilds = sqliteTable("metric_rebuilds", {
+  name: text("name").primaryKey(),
+  generation: integer("generation").notNull(),
+  /** Last stripe_customer_id rebuilt (customers go in id order); null before the first chunk. */
+  cursor: text("cursor"),
+  customersDone: integer("customers_done").notNull(),
+  /** Customers with history when the rebuild started; null before the first chunk. */
+  customersTotal: integer("customers_total"),
+  requestedAt: integer("requested_at", { mode: "timestamp_ms" }).notNull(),
+  /** Null while the rebuild is pending or running. */
+  finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+});
 
 /** A month finance closed: its figures per currency as they were at close. */
 export const metricMonthCloses = sqliteTable(
