@@ -133,6 +133,8 @@ test.describe("admin refunds", () => {
       .getByRole("navigation", { name: "Admin" })
       .getByRole("link", { name: "Refunds" })
       .click();
+    // The order page (two tables) stays up until the refunds route has loaded.
+    await expect(page.getByRole("heading", { level: 1, name: "Refunds" })).toBeVisible();
     const table = page.getByRole("table");
     await expect(table).toContainText("$114.00");
     expect(await seriousAxeViolations(page)).toEqual([]);

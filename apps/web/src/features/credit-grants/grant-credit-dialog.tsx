@@ -1,7 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { CoinsIcon } from "lucide-react";
-import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
@@ -32,6 +31,7 @@ import { parseMoneyInput } from "@/features/refunds/money-input";
 import { NativeSelect } from "@/features/refunds/native-select";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
+import { useAttemptDialog } from "@/lib/use-attempt-dialog";
 
 /**
  * Grants credit to (or takes it from) a customer's Stripe credit balance: their next invoices
@@ -48,16 +48,9 @@ export function GrantCreditDialog({
   /** The customer's balance currency once Stripe fixed one; any currency before that. */
   currency: string | null;
 }) {
-  const [open, setOpen] = useState(false);
-  const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
+  const { open, onOpenChange, attemptId, close } = useAttemptDialog();
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) setAttemptId(crypto.randomUUID());
-      }}
-    >
+    <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
         <Button variant="outline" disabled={!hasStripe}>
           <CoinsIcon aria-hidden="true" />
@@ -77,7 +70,7 @@ export function GrantCreditDialog({
           userId={userId}
           fixedCurrency={currency}
           attemptId={attemptId}
-          onDone={() => setOpen(false)}
+          onDone={close}
         />
       </DialogContent>
     </Dialog>

@@ -17,6 +17,7 @@ import { FormAlert } from "@/features/auth/form-alert";
 import { formatDate, formatMoney } from "@/features/billing/format";
 import { errorInfo, isClientError } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";
+import { useAttemptDialog } from "@/lib/use-attempt-dialog";
 import type { CurrentPlan, Preview } from "./types";
 
 /** Confirms the previewed change with its exact amount and effect, once per attempt. */
@@ -34,18 +35,19 @@ export function ConfirmDialog({
   onStale: () => void;
 }) {
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
-  // One attempt per opening: a double click or a network retry replays the same Stripe
-  // request; a refused one (declined card, stale preview) gets a fresh attempt next time.
-  const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
   const [error, setError] = useState<string>();
+  // A double click or a network retry replays the same Stripe request; a refused one (declined
+  // card, stale preview) gets a fresh attempt next time.
+  const { open, onOpenChange, attemptId, close, renewAttempt } = useAttemptDialog({
+    onOpen: () => setError(undefined),
+  });
   const money = (amount: number) => formatMoney(amount, p.currency);
   const now = p.timing === "now";
 
   const confirm = useMutation(
     trpc.portal.plan.confirm.mutationOptions({
       onSuccess: async (result) => {
-        setOpen(false);
+        close();
         toast.success(
           result.timing === "now"
             ? `You're now on ${target}.${result.invoice ? ` We charged ${money(result.invoice.amountPaid)}.` : ""}`
@@ -62,7 +64,7 @@ export function ConfirmDialog({
       onError: (e) => {
         const info = errorInfo(e);
         setError(info.message);
-        if (isClientError(e)) setAttemptId(crypto.randomUUID());
+        if (isClientError(e)) renewAttempt();
         if (info.code === "CONFLICT") onStale();
       },
     }),
@@ -71,14 +73,8 @@ export function ConfirmDialog({
   return (
     <Dialog
       open={open}
-      onOpenChange={(next) => {
-        if (confirm.isPending) return;
-        setOpen(next);
-        if (next) {
-          setError(undefined);
-          setAttemptId(crypto.randomUUID());
-        }
-      }}
+      // Stays open while the change is in flight.
+      onOpenChange={(next) => !confirm.isPending && onOpenChange(next)}
     >
       <DialogTrigger asChild>
         <Button disabled={disabled}>

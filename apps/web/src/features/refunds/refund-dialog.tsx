@@ -1,7 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Undo2Icon } from "lucide-react";
-import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
@@ -27,6 +26,7 @@ import { NativeSelect } from "@/features/refunds/native-select";
 import { errorInfo } from "@/lib/errors";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
+import { useAttemptDialog } from "@/lib/use-attempt-dialog";
 import type { RouterInputs, RouterOutputs } from "@folio/server/api";
 
 type Target = RouterInputs["admin"]["refunds"]["options"];
@@ -57,19 +57,11 @@ export function RefundDialog({
   accessibleLabel?: string;
   size?: "sm";
 }) {
-  const [open, setOpen] = useState(false);
-  const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
+  const { open, onOpenChange, attemptId, close } = useAttemptDialog();
   const options = useQuery({ ...trpc.admin.refunds.options.queryOptions(target), enabled: open });
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        // A new opening is a new refund.
-        if (next) setAttemptId(crypto.randomUUID());
-      }}
-    >
+    <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
         <Button variant="outline" size={size} aria-label={accessibleLabel}>
           <Undo2Icon aria-hidden="true" />
@@ -105,7 +97,7 @@ export function RefundDialog({
             target={target}
             options={options.data}
             attemptId={attemptId}
-            onDone={() => setOpen(false)}
+            onDone={close}
           />
         )}
       </DialogContent>

@@ -1,6 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
@@ -22,6 +21,7 @@ import { FormWithAlert } from "@/features/auth/form-fields";
 import { formatDate } from "@/features/billing/format";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
+import { useAttemptDialog } from "@/lib/use-attempt-dialog";
 import { cn } from "@/lib/utils";
 
 // Stripe's cancellation_details.feedback values, in the customer's words.
@@ -47,18 +47,16 @@ const schema = z.object({
 /** Cancel at the end of the period, after a one-question survey; states when access ends. */
 export function CancelDialog({ planName, endsOn }: { planName: string; endsOn: string | null }) {
   const queryClient = useQueryClient();
-  const [open, setOpen] = useState(false);
-  // One attempt per opening of the dialog: a double click or a retry replays, never repeats.
-  const [attemptId, setAttemptId] = useState(() => crypto.randomUUID());
   const form = useForm({
     resolver: zodResolver(schema),
     defaultValues: { feedback: undefined as unknown as Reason, comment: "" },
   });
+  const { open, onOpenChange, attemptId, close } = useAttemptDialog({ onOpen: () => form.reset() });
   const cancel = useMutation(
     trpc.portal.subscription.cancel.mutationOptions({
       onSuccess: async ({ endsAt }) => {
         toast.success(`Your ${planName} plan will end on ${formatDate(endsAt)}.`);
-        setOpen(false);
+        close();
         await queryClient.invalidateQueries(trpc.portal.subscription.pathFilter());
       },
       onError: (error) => applyServerError(form, error),
@@ -67,16 +65,7 @@ export function CancelDialog({ planName, endsOn }: { planName: string; endsOn: s
   const date = formatDate(endsOn);
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) {
-          form.reset();
-          setAttemptId(crypto.randomUUID());
-        }
-      }}
-    >
+    <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
         <Button variant="outline">Cancel subscription</Button>
       </DialogTrigger>
