@@ -96,10 +96,10 @@ const EnvSchema = z
         "Set STRIPE_EMULATOR_PORT to a free TCP port for the embedded Stripe emulator (demo mode), e.g. 12111.",
       ),
     FOLIO_DEMO_SIZE: z
-      .enum(["none", "small", "full"])
+      .enum(["none", "tiny", "small", "full"])
       .optional()
       .describe(
-        "Set FOLIO_DEMO_SIZE to full (the demo business: 300+ customers over 19 months, the default), small (the same story with fewer customers, for tests) or none (demo accounts only; the default when NODE_ENV=test).",
+        "Set FOLIO_DEMO_SIZE to full (the demo business: 300+ customers over 19 months, the default), small (the same story with fewer customers, for e2e), tiny (a dozen customers, one per story, for server tests) or none (demo accounts only; the default when NODE_ENV=test).",
       ),
     // pnpm sets INIT_CWD to the directory the command was typed in; relative paths are resolved
     // from there so `DATABASE_PATH=./x.db pnpm start` at the repo root means the repo root.

@@ -3,6 +3,7 @@ import { auditLog, webhookEvents, withTransaction, type Db } from "@folio/db";
 import { and, count, eq, inArray } from "drizzle-orm";
 import type Stripe from "stripe";
 import { castFor, COUPONS, type DemoSize } from "./cast.ts";
+import { createCastUsers } from "./customers.ts";
 import type { ProgressBar } from "./progress.ts";
 import { setDemoProgress } from "./status.ts";
 import { playCast, plannedSteps } from "./runner.ts";
@@ -91,10 +92,11 @@ async function seed(
   const prices = await pricesByLookupKey(stripe);
   const now = Math.floor(clock.now().getTime() / 1000);
   const cast = castFor(size, now);
+  const users = await createCastUsers(db, cast);
   const planned = plannedSteps(cast);
   let done = 0;
   // Playing the story is the first half of the bar, Folio applying its events the second.
-  const report = await playCast({ stripe, prices }, cast, {
+  const report = await playCast({ stripe, prices, users }, cast, {
     until: now,
     concurrency: concurrency ?? 12,
     onStep: () => {

@@ -1,10 +1,10 @@
 import type { Step } from "../cast.ts";
 import {
   attachCard,
-  DEMO_METADATA,
   liveSubscription,
   planKey,
   priceId,
+  userMetadata,
   type Story,
 } from "./context.ts";
 
@@ -41,7 +41,7 @@ export const reactivate: Story<Of<"reactivate">> = async (ctx, customer, step) =
     customer: customer.customerId,
     items: [{ price: priceId(ctx, planKey(step.tier, step.interval, customer.member.currency)) }],
     default_payment_method: card,
-    metadata: { ...DEMO_METADATA, folio_demo_reactivation: "true" },
+    metadata: { ...userMetadata(customer), folio_demo_reactivation: "true" },
   });
   customer.subscriptionId = sub.id;
 };

@@ -1,15 +1,20 @@
 import type Stripe from "stripe";
 import type { CastMember, Interval, Step, Tier } from "../cast.ts";
 
-/** What every story needs: the Stripe client and the catalog's prices by lookup key. */
+/**
+ * What every story needs: the Stripe client, the catalog's prices by lookup key and each cast
+ * member's Folio user id (by index).
+ */
 export interface StoryContext {
   stripe: Stripe;
   prices: ReadonlyMap<string, string>;
+  users: ReadonlyMap<number, string>;
 }
 
 /** A cast member once they exist in Stripe. */
 export interface Customer {
   member: CastMember;
+  userId: string;
   customerId: string;
   clockId: string;
   /** The subscription the stories act on (the latest one). */
@@ -26,6 +31,11 @@ export type Story<S extends Step> = (
 ) => Promise<Step[] | void>;
 
 export const DEMO_METADATA = { folio_demo: "business" } as const;
+
+/** What Folio's own checkout puts on the objects it creates for a user (it links them). */
+export function userMetadata(customer: Customer) {
+  return { ...DEMO_METADATA, folio_user_id: customer.userId };
+}
 
 export function priceId(ctx: StoryContext, lookupKey: string): string {
   const id = ctx.prices.get(lookupKey);

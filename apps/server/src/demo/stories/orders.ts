@@ -1,6 +1,6 @@
 import { payCheckoutPage } from "@folio/stripe-emulator";
 import type { Step } from "../cast.ts";
-import { DEMO_METADATA, priceId, type Story } from "./context.ts";
+import { DEMO_METADATA, priceId, userMetadata, type Story } from "./context.ts";
 
 type Of<K extends Step["kind"]> = Extract<Step, { kind: K }>;
 
@@ -16,10 +16,12 @@ export const order: Story<Of<"order">> = async (ctx, customer, step) => {
   const session = await ctx.stripe.checkout.sessions.create({
     mode: "payment",
     customer: customer.customerId,
+    client_reference_id: customer.userId,
     line_items: step.items.map(([key, quantity]) => ({ price: priceId(ctx, key), quantity })),
     ...(ships && { shipping_address_collection: { allowed_countries: ["US"] } }),
     success_url: "http://localhost/billing/orders",
-    metadata: DEMO_METADATA,
+    metadata: userMetadata(customer),
+    payment_intent_data: { metadata: userMetadata(customer) },
   });
   if (!session.url) throw new Error(`Checkout session ${session.id} has no hosted page.`);
   const res = await payCheckoutPage(session.url, { name: customer.member.name, shipping: ships });

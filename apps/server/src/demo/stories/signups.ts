@@ -19,11 +19,16 @@ export async function signUp(
   member: CastMember,
   clockId: string,
 ): Promise<Customer> {
+  const userId = ctx.users.get(member.index);
+  if (!userId) throw new Error(`Cast member ${member.email} has no Folio account.`);
+  // The user's id in the metadata: the webhook mirror links the Stripe customer to the account,
+  // as for a customer who signed up in Folio.
+  const metadata = { ...DEMO_METADATA, folio_user_id: userId };
   const customer = await ctx.stripe.customers.create({
     name: member.name,
     email: member.email,
     test_clock: clockId,
-    metadata: DEMO_METADATA,
+    metadata,
   });
   const card = member.trial === "lapses" ? null : await attachCard(ctx, customer.id);
   const items = [
@@ -44,9 +49,9 @@ export async function signUp(
       trial_settings: { end_behavior: { missing_payment_method: "cancel" } },
     }),
     ...(member.coupon && { discounts: [{ coupon: member.coupon }] }),
-    metadata: DEMO_METADATA,
+    metadata,
   });
-  return { member, customerId: customer.id, clockId, subscriptionId: sub.id, orders: [] };
+  return { member, userId, customerId: customer.id, clockId, subscriptionId: sub.id, orders: [] };
 }
 
 /** How long after sign-up the clock must run for a trial to have converted or lapsed. */
