@@ -166,24 +166,27 @@ export function CustomerTimeline({ customerId }: { customerId: string }) {
               <div className="mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-full bg-accent text-accent-foreground">
                 <Icon className="size-4" aria-hidden="true" />
               </div>
-              <div className="min-w-0 flex-1 space-y-0.5">
-                <div className="flex flex-wrap items-center gap-2">
-                  <Badge variant="outline">{KIND_LABELS[e.kind]}</Badge>
-                  <span className="font-medium break-all">{title}</span>
+              {/* Side by side from sm up; on a phone the money and time go under the text. */}
+              <div className="min-w-0 flex-1 gap-3 sm:flex">
+                <div className="min-w-0 flex-1 space-y-0.5">
+                  <div className="flex flex-wrap items-center gap-2">
+                    <Badge variant="outline">{KIND_LABELS[e.kind]}</Badge>
+                    <span className="font-medium wrap-anywhere">{title}</span>
+                  </div>
+                  {details
+                    .filter((d) => d !== "")
+                    .map((d) => (
+                      <p key={d} className="text-sm wrap-anywhere text-muted-foreground">
+                        {d}
+                      </p>
+                    ))}
                 </div>
-                {details
-                  .filter((d) => d !== "")
-                  .map((d) => (
-                    <p key={d} className="text-sm break-all text-muted-foreground">
-                      {d}
-                    </p>
-                  ))}
-              </div>
-              <div className="flex shrink-0 flex-col items-end gap-0.5 text-right">
-                {money && <span className="font-medium tabular-nums">{money}</span>}
-                <time dateTime={e.at} className="text-xs text-muted-foreground tabular-nums">
-                  {formatDateTime(e.at)}
-                </time>
+                <div className="mt-1 flex items-baseline gap-2 sm:mt-0 sm:shrink-0 sm:flex-col sm:items-end sm:gap-0.5 sm:text-right">
+                  {money && <span className="font-medium tabular-nums">{money}</span>}
+                  <time dateTime={e.at} className="text-xs text-muted-foreground tabular-nums">
+                    {formatDateTime(e.at)}
+                  </time>
+                </div>
               </div>
             </li>
           );
