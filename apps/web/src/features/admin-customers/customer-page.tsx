@@ -85,7 +85,8 @@ export function CustomerPage() {
       <DetailSection title="Subscriptions">
         <Subscriptions customer={c} />
       </DetailSection>
-      <div className="grid gap-6 xl:grid-cols-2">
+      {/* Side by side only where the invoices table (with its Refund buttons) fits. */}
+      <div className="grid gap-6 2xl:grid-cols-2">
         <DetailSection
           title="Recent invoices"
           note={c.moreInvoices ? "Older ones are in the timeline." : null}
