@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import {
+  continueMovementsRebuild,
   pruneWebhookInbox,
   systemClock,
   type Clock,
@@ -30,6 +31,9 @@ import { startStripe, type StripeRuntime } from "./stripe.ts";
 const SESSION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const INBOX_PRUNE_INTERVAL_MS = 24 * 60 * 60 * 1000;
 const MAINTENANCE_INTERVAL_MS = 60 * 1000;
+const MOVEMENTS_REBUILD_INTERVAL_MS = 10 * 1000;
+/** A run stops after this (plus its last chunk), well inside its lease of 1.5 intervals. */
+const MOVEMENTS_REBUILD_BUDGET_MS = 8 * 1000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -178,6 +182,15 @@ export async function startServer(
       run: async () => {
         const r = await pruneWebhookInbox({ db, clock });
         if (r.payloadsPruned + r.deleted > 0) app.log.info(r, "pruned the webhook inbox");
+      },
+    }),
+    // After the revenue recognition settings are saved: every customer's MRR movements again,
+    // a chunk of customers per transaction, so requests and webhooks go on in between.
+    runPeriodically(shared, {
+      name: "rebuild-mrr-movements",
+      everyMs: MOVEMENTS_REBUILD_INTERVAL_MS,
+      run: async () => {
+        await continueMovementsRebuild({ db, clock }, { maxMs: MOVEMENTS_REBUILD_BUDGET_MS });
       },
     }),
   ];

@@ -6,6 +6,7 @@ import { audit } from "./audit/audit.ts";
 import type { Clock } from "./clock.ts";
 import { DomainError } from "./errors.ts";
 import { DEFAULT_METRIC_SETTINGS } from "./metrics/settings.ts";
+import { requestMovementsRebuild } from "./metrics/rebuild.ts";
 import { METRIC_SETTINGS_KEY, metricSettingsSchema } from "./metrics/store.ts";
 
 // Settings staff change at run time, one row per key in `settings`. Each key has a zod schema
@@ -35,7 +36,8 @@ export const SETTINGS = {
    * How revenue metrics recognise churn (docs/METRICS.md, "Recognition settings"): a past_due
    * subscription stops counting N days after it went past_due (null: when Stripe ends it), and
    * churn at the cancellation request instead of at the end. MRR movements are derived with
-   * the settings in force: after saving, call metrics' `rebuildMovements`.
+   * the settings in force: saving a different value asks for every customer's movements to be
+   * recomputed in the background (metrics/rebuild.ts).
    */
   [METRIC_SETTINGS_KEY]: {
     schema: metricSettingsSchema,
@@ -122,6 +124,8 @@ export async function updateSetting<K extends SettingKey>(
       reason: reason ?? null,
       at: now,
     });
+    if (key === METRIC_SETTINGS_KEY && JSON.stringify(before) !== JSON.stringify(next))
+      await requestMovementsRebuild(tx, now);
   });
   return next;
 }

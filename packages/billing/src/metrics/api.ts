@@ -132,19 +132,33 @@ export interface ExplainRow {
   subscriptionIds: string[];
 }
 
-/** Σ rows.amount = total = the figure shown on the chart. */
+/** One page of the list behind a figure: Σ rows.amount over every page = total = the figure
+ * shown on the chart. */
 export interface Explanation {
   currency: string;
+  /** Σ amount over the whole list (computed by the database, not from this page). */
   total: number;
+  /** Rows in the whole list. */
+  count: number;
   rows: ExplainRow[];
+  /** Opaque cursor of the next page; null on the last. */
+  nextCursor: string | null;
 }
 
-export interface ExplainMovementsInput extends MetricsRange {
+/** Keyset paging of an explanation. */
+export interface ExplainPage {
+  /** Rows per page; omitted: the whole list in one page. */
+  limit?: number;
+  /** `nextCursor` of the page before. */
+  cursor?: string;
+}
+
+export interface ExplainMovementsInput extends MetricsRange, ExplainPage {
   /** Omitted: every kind (total = net new MRR). */
   kind?: MovementKind;
 }
 
-export interface ExplainMrrInput {
+export interface ExplainMrrInput extends ExplainPage {
   currency: string;
   /** MRR as of this instant (a bucket's `end` gives that bucket's MRR). */
   at: Date;

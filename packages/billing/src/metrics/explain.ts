@@ -1,11 +1,14 @@
 import {
+  decodeCursor,
+  encodeCursor,
+  keysetPage,
   mrrMovements,
   stripeProducts,
   stripeSubscriptions,
   subscriptionHistory,
   type Db,
 } from "@folio/db";
-import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import {
   MOVEMENT_KINDS,
@@ -20,7 +23,7 @@ import {
 } from "./api.ts";
 import { customerRefs } from "./customers.ts";
 import { subscriptionMrrByProduct } from "./mrr.ts";
-import { rangeInput } from "./series.ts";
+import { openingAt, rangeInput } from "./series.ts";
 import { resolveSettings } from "./store.ts";
 
 // "Explain any number": the rows behind a figure, read from the same table the figure is an
@@ -32,38 +35,65 @@ const currencyCode = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z]{3}$/, { message: "Use a three-letter currency code, e.g. usd." });
+const page = {
+  /** Omitted: the whole list in one page (internal callers). */
+  limit: z.number().int().min(1).max(10_000).optional(),
+  cursor: z.string().min(1).max(512).optional(),
+};
 const explainMovementsInput = z.intersection(
   rangeInput,
-  z.object({ kind: z.enum(MOVEMENT_KINDS).optional() }),
+  z.object({ kind: z.enum(MOVEMENT_KINDS).optional(), ...page }),
 );
-const explainMrrInput = z.object({ currency: currencyCode, at: z.coerce.date() });
+const explainMrrInput = z.object({ currency: currencyCode, at: z.coerce.date(), ...page });
 
 const jsonList = (v: unknown): string[] =>
   Array.isArray(v) ? (v as string[]) : typeof v === "string" ? (JSON.parse(v) as string[]) : [];
+const num = (v: unknown) => Number(v ?? 0);
+/** A page size no list reaches: the whole list as one page. */
+const WHOLE_LIST = 2 ** 31;
 
-/** The movements behind a bar: every customer's change of the kind (or all kinds) in the range. */
+/**
+ * The movements behind a bar: every customer's change of the kind (or all kinds) in the range,
+ * newest first, a page at a time. `total` and `count` cover the whole list (one covering-index
+ * aggregate), so the page can say what the full list adds up to.
+ */
 export async function explainMovements(
   deps: MetricsDeps,
   input: ExplainMovementsInput,
 ): Promise<Explanation> {
-  const { currency, from, to, kind } = explainMovementsInput.parse(input);
-  const rows = await deps.db
-    .select()
-    .from(mrrMovements)
-    .where(
-      and(
-        eq(mrrMovements.currency, currency),
-        gte(mrrMovements.at, from),
-        lt(mrrMovements.at, to),
-        kind ? eq(mrrMovements.kind, kind) : undefined,
-      ),
-    )
-    .orderBy(desc(mrrMovements.at), desc(mrrMovements.id));
+  const { currency, from, to, kind, limit, cursor } = explainMovementsInput.parse(input);
+  const where = and(
+    eq(mrrMovements.currency, currency),
+    gte(mrrMovements.at, from),
+    lt(mrrMovements.at, to),
+    kind ? eq(mrrMovements.kind, kind) : undefined,
+  );
+  const [whole, shown] = await Promise.all([
+    deps.db
+      .select({ total: sql<number>`sum(${mrrMovements.amount})`, count: sql<number>`count(*)` })
+      .from(mrrMovements)
+      .where(where)
+      .get(),
+    keysetPage({
+      sort: { column: mrrMovements.at, key: "at", direction: "desc" },
+      id: { column: mrrMovements.id, key: "id" },
+      cursor,
+      limit: limit ?? WHOLE_LIST,
+      fetch: ({ after, orderBy, limit: n }) =>
+        deps.db
+          .select()
+          .from(mrrMovements)
+          .where(and(where, after))
+          .orderBy(...orderBy)
+          .limit(n),
+      map: (r) => r,
+    }),
+  ]);
   const refs = await customerRefs(
     deps.db,
-    rows.map((r) => r.stripeCustomerId),
+    shown.items.map((r) => r.stripeCustomerId),
   );
-  const out: ExplainRow[] = rows.map((r) => ({
+  const rows: ExplainRow[] = shown.items.map((r) => ({
     customer: refs.get(r.stripeCustomerId)!,
     kind: r.kind,
     amount: r.amount,
@@ -72,12 +102,18 @@ export async function explainMovements(
     at: r.at,
     subscriptionIds: r.subscriptionIds,
   }));
-  return { currency, total: out.reduce((s, r) => s + r.amount, 0), rows: out };
+  return {
+    currency,
+    total: num(whole?.total),
+    count: num(whole?.count),
+    rows,
+    nextCursor: shown.nextCursor,
+  };
 }
 
-/** Each paying customer's MRR just before `at`: its latest movement before then. */
-async function payingCustomersAt(db: Db, currency: string, at: Date) {
-  const ranked = db
+/** Each paying customer's latest movement before `at` (its MRR then). */
+function latestMovements(db: Db, currency: string, at: Date) {
+  return db
     .select({
       customer: mrrMovements.stripeCustomerId,
       at: mrrMovements.at,
@@ -91,10 +127,30 @@ async function payingCustomersAt(db: Db, currency: string, at: Date) {
     .from(mrrMovements)
     .where(and(eq(mrrMovements.currency, currency), lt(mrrMovements.at, at)))
     .as("ranked");
-  const rows = await db
+}
+
+/**
+ * Paying customers just before `at`, most MRR first (ties by customer id), from after `cursor`
+ * (the last row shown: its MRR and customer id), at most `limit`.
+ */
+async function payingCustomersAt(
+  db: Db,
+  currency: string,
+  at: Date,
+  page: { limit?: number; cursor?: string } = {},
+) {
+  const ranked = latestMovements(db, currency, at);
+  let after: SQL | undefined;
+  if (page.cursor) {
+    const c = decodeCursor(page.cursor);
+    after = sql`(${ranked.mrrAfter} < ${c.s} or (${ranked.mrrAfter} = ${c.s} and ${ranked.customer} > ${c.i}))`;
+  }
+  const query = db
     .select()
     .from(ranked)
-    .where(and(eq(ranked.rn, 1), sql`${ranked.mrrAfter} > 0`));
+    .where(and(eq(ranked.rn, 1), sql`${ranked.mrrAfter} > 0`, after))
+    .orderBy(desc(ranked.mrrAfter), asc(ranked.customer));
+  const rows = await (page.limit === undefined ? query : query.limit(page.limit));
   return rows.map((r) => ({
     customer: r.customer,
     at: new Date(Number(r.at instanceof Date ? r.at.getTime() : r.at)),
@@ -104,30 +160,42 @@ async function payingCustomersAt(db: Db, currency: string, at: Date) {
   }));
 }
 
-/** The customers making up MRR at an instant (a point on the MRR line). */
+/**
+ * The customers making up MRR at an instant (a point on the MRR line), most MRR first, a page at
+ * a time. `total` and `count` are the MRR and paying customers at `at` as the series reports
+ * them; Σ of every page's rows equals them (each customer's MRR is Σ of its movements).
+ */
 export async function explainMrr(deps: MetricsDeps, input: ExplainMrrInput): Promise<Explanation> {
-  const { currency, at } = explainMrrInput.parse(input);
-  const paying = await payingCustomersAt(deps.db, currency, at);
+  const { currency, at, limit, cursor } = explainMrrInput.parse(input);
+  const [whole, paying] = await Promise.all([
+    openingAt(deps.db, currency, at),
+    payingCustomersAt(deps.db, currency, at, {
+      cursor,
+      limit: limit === undefined ? undefined : limit + 1,
+    }),
+  ]);
+  const shown = limit === undefined ? paying : paying.slice(0, limit);
+  const last = shown.at(-1);
   const refs = await customerRefs(
     deps.db,
-    paying.map((p) => p.customer),
+    shown.map((p) => p.customer),
   );
-  const rows: ExplainRow[] = paying
-    .map((p) => ({
-      customer: refs.get(p.customer)!,
-      kind: null,
-      amount: p.mrr,
-      mrrBefore: p.mrrBefore,
-      mrrAfter: p.mrr,
-      at: p.at,
-      subscriptionIds: p.subscriptionIds,
-    }))
-    .sort(
-      (a, b) =>
-        b.amount - a.amount ||
-        a.customer.stripeCustomerId.localeCompare(b.customer.stripeCustomerId),
-    );
-  return { currency, total: rows.reduce((s, r) => s + r.amount, 0), rows };
+  const rows: ExplainRow[] = shown.map((p) => ({
+    customer: refs.get(p.customer)!,
+    kind: null,
+    amount: p.mrr,
+    mrrBefore: p.mrrBefore,
+    mrrAfter: p.mrr,
+    at: p.at,
+    subscriptionIds: p.subscriptionIds,
+  }));
+  return {
+    currency,
+    total: whole.mrr,
+    count: whole.customers,
+    rows,
+    nextCursor: paying.length > shown.length && last ? encodeCursor(last.mrr, last.customer) : null,
+  };
 }
 
 /** Each paying subscription's latest state before `at`. */

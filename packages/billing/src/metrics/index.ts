@@ -16,6 +16,12 @@ export {
   rebuildMovements,
   refreshCustomerMovements,
 } from "./store.ts";
+export {
+  continueMovementsRebuild,
+  movementsRebuildStatus,
+  requestMovementsRebuild,
+  type RebuildStatus,
+} from "./rebuild.ts";
 export { mrrSeries, rangeInput, seriesInput } from "./series.ts";
 export { metricKpis } from "./kpis.ts";
 export { trialPipeline } from "./trials.ts";

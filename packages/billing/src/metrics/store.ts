@@ -1,4 +1,5 @@
 import {
+  lockKeys,
   mrrDaily,
   mrrMovements,
   settings as settingsTable,
@@ -189,6 +190,48 @@ async function insertMovements(tx: Tx, rows: Array<typeof mrrMovements.$inferIns
     await tx.insert(mrrMovements).values(rows.slice(i, i + INSERT_CHUNK));
 }
 
+/** Serializes writers of one customer's movements (PostgreSQL; SQLite serializes writers). */
+const movementsLockKey = (customer: string) => `mrr_movements:${customer}`;
+
+/**
+ * Recomputes the movements of `customers` from their subscriptions' history (customers without
+ * history keep none), rewrites the customers whose movements differ and adds the difference to
+ * mrr_daily. Call inside a transaction; returns how many movements the customers have now.
+ */
+export async function rewriteCustomerMovements(
+  tx: Tx,
+  customers: string[],
+  settings: MetricSettings,
+): Promise<number> {
+  await lockKeys(tx, customers.map(movementsLockKey));
+  const rows = await tx
+    .select(historyColumns)
+    .from(subscriptionHistory)
+    .where(inArray(subscriptionHistory.stripeCustomerId, customers));
+  const wanted = new Map(
+    movementsByCustomer(rows, settings).map(({ customer, movements }) => [
+      customer,
+      movements.map((m) => toRow(customer, m)),
+    ]),
+  );
+  const stored = new Map<string, Array<typeof mrrMovements.$inferSelect>>();
+  for (const m of await tx
+    .select()
+    .from(mrrMovements)
+    .where(inArray(mrrMovements.stripeCustomerId, customers))
+    .orderBy(asc(mrrMovements.at), asc(mrrMovements.currency), asc(mrrMovements.id)))
+    stored.set(m.stripeCustomerId, [...(stored.get(m.stripeCustomerId) ?? []), m]);
+  const changed = customers.filter((c) => !sameMovements(stored.get(c) ?? [], wanted.get(c) ?? []));
+  if (changed.length > 0) {
+    const before = changed.flatMap((c) => stored.get(c) ?? []);
+    const after = changed.flatMap((c) => wanted.get(c) ?? []);
+    await tx.delete(mrrMovements).where(inArray(mrrMovements.stripeCustomerId, changed));
+    await insertMovements(tx, after);
+    await applyDailyDeltas(tx, before, after);
+  }
+  return [...wanted.values()].reduce((n, ms) => n + ms.length, 0);
+}
+
 /**
  * Recomputes one customer's movements from its subscriptions' history; writes only when they
  * differ. Call inside the transaction that changed the history.
@@ -198,23 +241,11 @@ export async function refreshCustomerMovements(
   stripeCustomerId: string,
   settings?: MetricSettings,
 ): Promise<void> {
-  const resolved = settings ?? (await loadMetricSettings(tx));
-  const rows = await tx
-    .select(historyColumns)
-    .from(subscriptionHistory)
-    .where(eq(subscriptionHistory.stripeCustomerId, stripeCustomerId));
-  const wanted = (movementsByCustomer(rows, resolved)[0]?.movements ?? []).map((m) =>
-    toRow(stripeCustomerId, m),
+  await rewriteCustomerMovements(
+    tx,
+    [stripeCustomerId],
+    settings ?? (await loadMetricSettings(tx)),
   );
-  const stored = await tx
-    .select()
-    .from(mrrMovements)
-    .where(eq(mrrMovements.stripeCustomerId, stripeCustomerId))
-    .orderBy(asc(mrrMovements.at), asc(mrrMovements.currency), asc(mrrMovements.id));
-  if (sameMovements(stored, wanted)) return;
-  await tx.delete(mrrMovements).where(eq(mrrMovements.stripeCustomerId, stripeCustomerId));
-  await insertMovements(tx, wanted);
-  await applyDailyDeltas(tx, stored, wanted);
 }
 
 /**

@@ -40,15 +40,23 @@ export const seriesInput = z
   .object({ ...rangeShape, bucket: z.enum(["day", "week", "month"]) })
   .superRefine(checkRange);
 
+/** Rows per page of an explanation; its total always covers every page. */
+export const EXPLAIN_PAGE_SIZE = 100;
+const explainPage = {
+  limit: z.number().int().min(1).max(500).default(EXPLAIN_PAGE_SIZE),
+  cursor: z.string().min(1).max(512).optional(),
+};
+
 /** Without `kind`, every movement (the total is net new MRR). */
 export const explainMovementsInput = z
   .object({
     ...rangeShape,
     kind: z.enum(["new", "expansion", "contraction", "churn", "reactivation"]).optional(),
+    ...explainPage,
   })
   .superRefine(checkRange);
 
-export const explainMrrInput = z.object({ currency, at: day });
+export const explainMrrInput = z.object({ currency, at: day, ...explainPage });
 
 export const planMixInput = z.object({ currency, at: day.optional() });
 

@@ -1,4 +1,4 @@
-import { recordHooks, syncAll } from "@folio/billing";
+import { continueMovementsRebuild, recordHooks, syncAll } from "@folio/billing";
 import { auditLog } from "@folio/db";
 import { dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
@@ -168,6 +168,36 @@ describe("admin.revenue figures", () => {
     expect(mrr.rows.map((r) => [r.customer.stripeCustomerId, r.amount])).toEqual([[usd.a, 6000]]);
   });
 
+  it("pages an explanation while its total and count cover the whole list", async () => {
+    const api = await finance();
+    const seen: Array<[string, number]> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.admin.revenue.explainMovements({
+        currency: "usd",
+        ...Q1,
+        limit: 1,
+        cursor,
+      });
+      expect([page.total, page.count]).toEqual([6000, 4]);
+      expect(page.rows).toHaveLength(1);
+      seen.push(...page.rows.map((r): [string, number] => [r.at, r.amount]));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    // Newest first, each row once: churn (Mar 15), expansion (Feb 10), the two sign-ups (Jan 5).
+    expect(seen.map(([, amount]) => amount)).toEqual([-2000, 4000, 2000, 2000]);
+    expect(seen.reduce((sum, [, amount]) => sum + amount, 0)).toBe(6000);
+
+    const feb = { currency: "usd", at: "2026-03-01", limit: 1 };
+    const first = await api.admin.revenue.explainMrr(feb);
+    expect([first.total, first.count, first.rows.map((r) => r.amount)]).toEqual([8000, 2, [6000]]);
+    const second = await api.admin.revenue.explainMrr({ ...feb, cursor: first.nextCursor! });
+    expect([second.rows.map((r) => r.amount), second.nextCursor]).toEqual([[2000], null]);
+
+    const forged = api.admin.revenue.explainMovements({ currency: "usd", ...Q1, cursor: "x" });
+    expect(await codeOf(forged)).toBe("BAD_REQUEST");
+  });
+
   it("gives KPIs with the previous period, plan mix and churn", async () => {
     const api = await finance();
     const kpis = await api.admin.revenue.kpis({
@@ -246,6 +276,36 @@ describe("admin.revenue closed months", () => {
       ]),
     );
     expect(await codeOf(api.admin.revenue.restatements({ month: "2026-01" }))).toBe("NOT_FOUND");
+  });
+});
+
+describe("admin.revenue recognition settings", () => {
+  it("shows the movements as recomputing from the save until the background rebuild is done", async () => {
+    const admin = env.caller(await insertUser(env.db, "admin"));
+    const api = await finance();
+    expect(await api.admin.revenue.rebuildStatus()).toMatchObject({ recomputing: false });
+    await admin.admin.settings.update({
+      key: "metrics.recognition",
+      value: { pastDueChurnDays: 7, churnAtCancelRequest: true },
+    });
+    expect(await api.admin.revenue.rebuildStatus()).toMatchObject({
+      recomputing: true,
+      customersDone: 0,
+    });
+    await continueMovementsRebuild({ db: env.db, clock: env.clock });
+    expect(await api.admin.revenue.rebuildStatus()).toMatchObject({
+      recomputing: false,
+      customersDone: 3,
+      customersTotal: 3,
+    });
+    // Nothing here was past_due or asked to cancel ahead: the same figures.
+    const series = await api.admin.revenue.series({ currency: "usd", ...Q1, bucket: "month" });
+    expect(series.buckets.map((b) => b.mrr)).toEqual([4000, 8000, 6000]);
+    await admin.admin.settings.update({
+      key: "metrics.recognition",
+      value: { pastDueChurnDays: null, churnAtCancelRequest: false },
+    });
+    await continueMovementsRebuild({ db: env.db, clock: env.clock });
   });
 });
 

@@ -6,6 +6,7 @@ import {
   explainMrr,
   metricKpis,
   metricsCurrencies,
+  movementsRebuildStatus,
   mrrByPlan,
   mrrSeries,
   reconcileMrr,
@@ -53,6 +54,8 @@ function explanationOut(e: Explanation) {
   return {
     currency: e.currency,
     total: e.total,
+    count: e.count,
+    nextCursor: e.nextCursor,
     rows: e.rows.map((r) => ({
       customer: customerOut(r.customer),
       kind: r.kind,
@@ -100,6 +103,21 @@ export const revenueRouter = router({
     metricsCurrencies(metricsDeps(ctx)),
   ),
 
+  /**
+   * Whether the movements are being recomputed after the recognition settings were saved (the
+   * figures mix old and new recognition until it finishes), and how far it has got.
+   */
+  rebuildStatus: staffProcedure("metrics.read").query(async ({ ctx }) => {
+    const s = await movementsRebuildStatus(ctx);
+    return {
+      recomputing: s.recomputing,
+      customersDone: s.customersDone,
+      customersTotal: s.customersTotal,
+      requestedAt: s.requestedAt && iso(s.requestedAt),
+      finishedAt: s.finishedAt && iso(s.finishedAt),
+    };
+  }),
+
   /** MRR, ARR, customers and the five movements per day, week or month. */
   series: staffProcedure("metrics.read")
     .input(seriesInput)
@@ -133,14 +151,16 @@ export const revenueRouter = router({
       return { currency, from: iso(from), to: iso(to), ...figures };
     }),
 
-  /** The customers behind a movements bar (or a part of it); Σ rows = total. */
+  /** The customers behind a movements bar (or a part of it), a page at a time; Σ of every
+   * page's rows = total. */
   explainMovements: staffProcedure("metrics.read")
     .input(explainMovementsInput)
     .query(async ({ ctx, input }) =>
       explanationOut(await explainMovements(metricsDeps(ctx), input)),
     ),
 
-  /** The customers making up the MRR at one instant; Σ rows = total. */
+  /** The customers making up the MRR at one instant, a page at a time; Σ of every page's rows
+   * = total. */
   explainMrr: staffProcedure("metrics.read")
     .input(explainMrrInput)
     .query(async ({ ctx, input }) => explanationOut(await explainMrr(metricsDeps(ctx), input))),
