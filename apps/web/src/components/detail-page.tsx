@@ -34,7 +34,8 @@ export function DetailSection({
   children: React.ReactNode;
 }) {
   return (
-    <Card>
+    // min-w-0: as a grid item the card would otherwise grow to its widest table on a phone.
+    <Card className="min-w-0">
       <CardHeader>
         <CardTitle>
           <h2>{title}</h2>

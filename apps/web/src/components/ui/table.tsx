@@ -1,9 +1,20 @@
 import type * as React from "react";
+import { useOverflows } from "@/lib/use-overflows";
 import { cn } from "@/lib/utils";
 
 export function Table({ className, ...props }: React.ComponentProps<"table">) {
+  // A table wider than the screen scrolls sideways; while it does, keyboard users can focus the
+  // container and scroll it with the arrow keys.
+  const [ref, overflows] = useOverflows<HTMLDivElement>();
   return (
-    <div data-slot="table-container" className="relative w-full overflow-x-auto">
+    <div
+      ref={ref}
+      data-slot="table-container"
+      className="relative w-full overflow-x-auto outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+      {...(overflows
+        ? { tabIndex: 0, role: "region", "aria-label": props["aria-label"] ?? "Table" }
+        : {})}
+    >
       <table
         data-slot="table"
         className={cn("w-full caption-bottom text-sm", className)}

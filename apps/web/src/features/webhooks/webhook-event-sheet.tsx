@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Loader2Icon, RotateCwIcon } from "lucide-react";
 import type * as React from "react";
 import { ErrorState } from "@/components/error-state";
+import { ScrollRegion } from "@/components/scroll-region";
 import { Button } from "@/components/ui/button";
 import { Separator } from "@/components/ui/separator";
 import {
@@ -57,7 +58,7 @@ function EventDetails({ id, canRetry }: { id: string; canRetry: boolean }) {
   const e = event.data;
   return (
     <>
-      <div className="min-h-0 flex-1 space-y-5 overflow-y-auto px-4">
+      <ScrollRegion label="Event details" className="min-h-0 flex-1 space-y-5 overflow-y-auto px-4">
         <dl className="space-y-2.5">
           <Field label="Type">
             <span className="font-medium">{e.type}</span>
@@ -107,12 +108,17 @@ function EventDetails({ id, canRetry }: { id: string; canRetry: boolean }) {
               The event id is kept, so a redelivery is still recognised as a duplicate.
             </p>
           ) : (
-            <pre className="max-h-[28rem] overflow-auto rounded-md border bg-muted/50 p-3 font-mono text-xs leading-relaxed">
-              {JSON.stringify(e.payload, null, 2)}
-            </pre>
+            <ScrollRegion
+              label="Payload (JSON)"
+              className="max-h-[28rem] overflow-auto rounded-md border bg-muted/50"
+            >
+              <pre className="w-max p-3 font-mono text-xs leading-relaxed">
+                {JSON.stringify(e.payload, null, 2)}
+              </pre>
+            </ScrollRegion>
           )}
         </div>
-      </div>
+      </ScrollRegion>
       {canRetry && isRetryable(e.status) && (
         <SheetFooter className="border-t">
           <Button disabled={retry.isPending} onClick={() => retry.mutate({ id: e.id })}>
