@@ -9,9 +9,11 @@ import type { Ctx, EmulatorModule } from "../core/types.ts";
  */
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;background:#f6f8fa;color:#1f2328}
-header{background:#1f2328;color:#fff;padding:1rem 2rem}header h1{margin:0;font-size:1.2rem}
-main{padding:1rem 2rem;display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(28rem,1fr))}
-section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;overflow:auto}
+header{background:#1f2328;color:#fff;padding:1rem 2rem}header h1{margin:0;font-size:1.2rem;overflow-wrap:anywhere}
+main{padding:1rem 2rem;display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(min(28rem,100%),1fr))}
+@media (max-width:480px){header{padding:1rem}main{padding:1rem .75rem}}
+section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;min-width:0}
+.scroll{overflow-x:auto}.scroll:focus-visible{outline:2px solid #0969da;outline-offset:2px}
 h2{font-size:1rem;margin:0 0 .5rem}table{border-collapse:collapse;width:100%;font-size:.85rem}
 td,th{text-align:left;vertical-align:top;padding:.25rem .5rem;border-bottom:1px solid #eaeef2;white-space:nowrap}
 .id{white-space:normal;overflow-wrap:anywhere}
@@ -26,6 +28,17 @@ function time(unix: number): string {
 function statusClass(status: number | string): string {
   if (typeof status === "number") return status < 300 ? "ok" : "bad";
   return status === "succeeded" ? "ok" : status === "pending" ? "" : "bad";
+}
+
+/**
+ * A titled table in a box that scrolls sideways on a narrow screen; the box is a named, focusable
+ * region so the hidden columns can be reached with the keyboard.
+ */
+function table(key: string, title: string, columns: string[], body: string): string {
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
+  return `<section><h2 id="${key}-title">${escapeHtml(title)}</h2>
+<div class="scroll" tabindex="0" role="region" aria-labelledby="${key}-title"><table><tr>${head}</tr>
+${body}</table></div></section>`;
 }
 
 function render(ctx: Ctx): string {
@@ -51,7 +64,7 @@ function render(ctx: Ctx): string {
                 .join("")}</tr>`,
           )
           .join("");
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe emulator</title><style>${STYLE}</style></head><body>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Stripe emulator</title><style>${STYLE}</style></head><body>
 <header><h1>Stripe emulator · ${escapeHtml(ctx.baseUrl)}</h1></header><main>
 <section><h2>Connect</h2>
 <p>Any <code>sk_test_…</code> key works.</p>
@@ -61,16 +74,66 @@ function render(ctx: Ctx): string {
 <form method="post" action="/_dashboard/clock">
 <button name="advance" value="3600">+1 hour</button> <button name="advance" value="86400">+1 day</button>
 <button name="advance" value="604800">+1 week</button> <button name="advance" value="2678400">+31 days</button></form></section>
-<section><h2>Scheduled jobs</h2><table><tr><th>runs at</th><th>job</th><th>clock</th></tr>
-${rows(jobs, (j) => [escapeHtml(time(j.run_at)), escapeHtml(j.kind), j.clock_id ? id(j.clock_id) : "global"], "Nothing scheduled.")}</table></section>
-<section><h2>Webhook endpoints</h2><table><tr><th>id</th><th>url</th><th>events</th><th>status</th></tr>
-${rows(endpoints, (e) => [id(e.id), id(e.url), id(e.enabled_events.join(", ")), escapeHtml(e.status)], "No endpoints registered.")}</table></section>
-<section><h2>Recent requests</h2><table><tr><th>at</th><th>request</th><th>status</th><th>ms</th></tr>
-${rows(requests, (r) => [escapeHtml(r.at.slice(11, 19)), `${escapeHtml(r.method)} ${escapeHtml(r.path)}${r.replayed ? " (replayed)" : ""}`, `<span class="${statusClass(r.status)}">${r.status}</span>${r.error ? ` ${escapeHtml(r.error.slice(0, 80))}` : ""}`, String(r.durationMs)], "No requests yet.")}</table></section>
-<section><h2>Recent events</h2><table><tr><th>created</th><th>type</th><th>id</th></tr>
-${rows(events, (e) => [escapeHtml(time(e.created)), escapeHtml(e.type), id(e.id)], "No events yet.")}</table></section>
-<section><h2>Recent deliveries</h2><table><tr><th>event</th><th>endpoint</th><th>status</th><th>attempts</th></tr>
-${rows(deliveries, (d) => [escapeHtml(d.event_type), id(d.url), `<span class="${statusClass(d.status)}">${escapeHtml(d.status)}</span>`, String(d.attempts)], "No deliveries yet.")}</table></section>
+${table(
+  "jobs",
+  "Scheduled jobs",
+  ["runs at", "job", "clock"],
+  rows(
+    jobs,
+    (j) => [escapeHtml(time(j.run_at)), escapeHtml(j.kind), j.clock_id ? id(j.clock_id) : "global"],
+    "Nothing scheduled.",
+  ),
+)}
+${table(
+  "endpoints",
+  "Webhook endpoints",
+  ["id", "url", "events", "status"],
+  rows(
+    endpoints,
+    (e) => [id(e.id), id(e.url), id(e.enabled_events.join(", ")), escapeHtml(e.status)],
+    "No endpoints registered.",
+  ),
+)}
+${table(
+  "requests",
+  "Recent requests",
+  ["at", "request", "status", "ms"],
+  rows(
+    requests,
+    (r) => [
+      escapeHtml(r.at.slice(11, 19)),
+      `${escapeHtml(r.method)} ${escapeHtml(r.path)}${r.replayed ? " (replayed)" : ""}`,
+      `<span class="${statusClass(r.status)}">${r.status}</span>${r.error ? ` ${escapeHtml(r.error.slice(0, 80))}` : ""}`,
+      String(r.durationMs),
+    ],
+    "No requests yet.",
+  ),
+)}
+${table(
+  "events",
+  "Recent events",
+  ["created", "type", "id"],
+  rows(
+    events,
+    (e) => [escapeHtml(time(e.created)), escapeHtml(e.type), id(e.id)],
+    "No events yet.",
+  ),
+)}
+${table(
+  "deliveries",
+  "Recent deliveries",
+  ["event", "endpoint", "status", "attempts"],
+  rows(
+    deliveries,
+    (d) => [
+      escapeHtml(d.event_type),
+      id(d.url),
+      `<span class="${statusClass(d.status)}">${escapeHtml(d.status)}</span>`,
+      String(d.attempts),
+    ],
+    "No deliveries yet.",
+  ),
+)}
 </main></body></html>`;
 }
 

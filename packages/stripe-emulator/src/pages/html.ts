@@ -58,6 +58,8 @@ h2{font-size:18px;margin:0 0 12px}
 .card{background:#fff;border:1px solid #e3e8ee;border-radius:10px;padding:24px;box-shadow:0 1px 2px rgba(0,0,0,.04)}
 .card + .card{margin-top:20px}
 .grid > .card{margin-top:0}
+@media (max-width:480px){main{padding:20px 12px 48px}.card{padding:16px}th + th,td + td{padding-left:8px}}
+.wrap-anywhere{overflow-wrap:anywhere}
 .qty-form{margin-top:8px}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 .qty-form label{font-size:13px;font-weight:500;color:#5a6275}
@@ -100,7 +102,7 @@ button.inline{width:auto;padding:7px 14px;font-size:14px}
 .hint{font-size:13px;color:#5a6275;margin:6px 0 0}
 .actions{display:flex;flex-direction:column;gap:10px;margin-top:18px}
 .cancel{display:block;text-align:center;margin-top:14px;color:#5a6275}
-a{color:#635bff}
+a{color:#4f46e5}
 .status{display:inline-block;border-radius:999px;padding:1px 10px;font-size:13px;font-weight:600;background:#eef0f4;color:#3c4257;text-transform:capitalize}
 .status.paid,.status.active,.status.succeeded,.status.trialing{background:#d7f7e3;color:#0d6b34}
 .status.open,.status.past_due,.status.incomplete{background:#fff1d6;color:#7a4b00}

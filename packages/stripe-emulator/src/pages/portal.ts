@@ -256,12 +256,12 @@ function invoiceSection(ctx: Ctx, session: PortalSession): Html {
     .slice(0, 24);
   const rows = invoices.map(
     (i) =>
-      markup`<tr><td>${formatDate(i.status_transitions.finalized_at ?? i.created)}</td><td>${i.number ?? i.id}</td><td class="num">${money(i.total, i.currency)}</td><td><span class="status ${i.status ?? ""}">${i.status ?? ""}</span></td><td class="num"><a href="/i/${i.id}">${i.status === "open" ? "Pay" : "View"}</a></td></tr>`,
+      markup`<tr><td>${formatDate(i.status_transitions.finalized_at ?? i.created)}</td><td class="wrap-anywhere">${i.number ?? i.id}</td><td class="num">${money(i.total, i.currency)}</td><td><span class="status ${i.status ?? ""}">${i.status ?? ""}</span></td><td class="num"><a href="/i/${i.id}">${i.status === "open" ? "Pay" : "View"}</a></td></tr>`,
   );
   return markup`<section class="card" aria-labelledby="inv-title"><h2 id="inv-title">Invoice history</h2>
 ${
   rows.length > 0
-    ? markup`<table aria-label="Invoices"><thead><tr><th>Date</th><th>Number</th><th class="num">Amount</th><th>Status</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
+    ? markup`<table aria-label="Invoices"><thead><tr><th>Date</th><th>Number</th><th class="num">Amount</th><th>Status</th><th><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table>`
     : markup`<p class="muted">No invoices yet.</p>`
 }</section>`;
 }
