@@ -12,6 +12,7 @@ const PAGES = [
   { path: "/billing/credit", heading: "Credit" },
   { path: "/billing/orders", heading: "Orders" },
   { path: "/billing/account", heading: "Account" },
+  { path: "/billing/shop", heading: "Shop" },
 ] as const;
 
 for (const viewport of [
@@ -32,5 +33,16 @@ for (const viewport of [
         expect(await seriousAxeViolations(page)).toEqual([]);
       });
     }
+
+    test("the open user menu hides nothing that stays focusable", async ({ page }) => {
+      await signIn(page, "customer@folio.test");
+      await page.waitForLoadState("networkidle");
+      const trigger = page.getByRole("button", { name: /^Account menu for / });
+      await trigger.click();
+      await expect(page.getByRole("menu")).toBeVisible();
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.keyboard.press("Escape");
+      await expect(trigger).toBeFocused();
+    });
   });
 }
