@@ -48,11 +48,11 @@ function expandAt(
   if (head === undefined) return;
   const record = node as Record<string, unknown>;
   let value = record[head];
+  const notExpandable = () =>
+    invalidRequest(`This property cannot be expanded (${fullPath}).`, { param: "expand" });
   if (value === undefined) {
     const expander = expanders.get(`${String(record.object)}.${head}`);
-    if (!expander) {
-      throw invalidRequest(`This property cannot be expanded (${fullPath}).`, { param: "expand" });
-    }
+    if (!expander) throw notExpandable();
     value = expander(ctx, record as StoredObject);
     record[head] = value;
   } else if (typeof value === "string") {
@@ -60,6 +60,8 @@ function expandAt(
     if (found) {
       value = found;
       record[head] = found;
+    } else if (!looksLikeId(value)) {
+      throw notExpandable();
     }
   } else if (Array.isArray(value)) {
     // A list of ids (a subscription's `discounts`) expands element by element.
@@ -67,7 +69,22 @@ function expandAt(
       if (typeof item !== "string") continue;
       const found = ctx.store.get(item);
       if (found) value[i] = found;
+      else if (!looksLikeId(item)) throw notExpandable();
     }
+  } else if (value !== null && !isExpandedObject(value, rest.length > 0)) {
+    // Numbers, booleans and plain hashes (`metadata`, `address`) are never expandable.
+    throw notExpandable();
   }
   if (rest.length > 0) expandAt(ctx, value, rest, fullPath, expanders);
+}
+
+/** An id (random part with a digit or capital, unlike `send_invoice`) of an object the emulator does not store stays as it is. */
+function looksLikeId(value: string): boolean {
+  return /^[a-z]+(_[a-z]+)*_(?=[0-9A-Za-z]*[0-9A-Z])[0-9A-Za-z]{8,}$/.test(value);
+}
+
+/** An object is walked through when the path goes on, or kept when it is already an object with an id. */
+function isExpandedObject(value: unknown, pathGoesOn: boolean): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return pathGoesOn || typeof (value as { id?: unknown }).id === "string";
 }

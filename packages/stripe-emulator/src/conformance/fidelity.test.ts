@@ -1,0 +1,59 @@
+import type Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type EmulatorHandle } from "../emulator.ts";
+
+// Gaps an SDK-only review found (issue 14), each checked through the official SDK.
+let emu: EmulatorHandle;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  emu = await startEmulator({ deterministic: { seed: "fidelity" } });
+  stripe = emu.stripe("sk_test_fidelity", { maxNetworkRetries: 0 });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+beforeEach(async () => {
+  await emu.reset();
+});
+
+describe("expand[]", () => {
+  it("answers 400 naming a property that cannot be expanded, as Stripe does", async () => {
+    const customer = await stripe.customers.create({
+      email: "x@example.com",
+      metadata: { a: "1" },
+    });
+    for (const path of ["email", "metadata", "balance", "nonexistent", "invoice_settings"]) {
+      await expect(
+        stripe.customers.retrieve(customer.id, { expand: [path] }),
+      ).rejects.toMatchObject({
+        statusCode: 400,
+        param: "expand",
+        message: `This property cannot be expanded (${path}).`,
+      });
+    }
+    const pi = await stripe.paymentIntents.create({
+      amount: 500,
+      currency: "usd",
+      customer: customer.id,
+    });
+    await expect(
+      stripe.paymentIntents.retrieve(pi.id, { expand: ["customer.email"] }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      message: "This property cannot be expanded (customer.email).",
+    });
+    // Expandable fields still expand, and a null one is left null.
+    const expanded = await stripe.paymentIntents.retrieve(pi.id, {
+      expand: ["customer", "payment_method", "latest_charge"],
+    });
+    expect((expanded.customer as Stripe.Customer).email).toBe("x@example.com");
+    expect(expanded.payment_method).toBeNull();
+    const list = await stripe.paymentIntents.list({ expand: ["data.customer"] });
+    expect((list.data[0]?.customer as Stripe.Customer).id).toBe(customer.id);
+    await expect(stripe.paymentIntents.list({ expand: ["data.amount"] })).rejects.toMatchObject({
+      statusCode: 400,
+      message: "This property cannot be expanded (data.amount).",
+    });
+  });
+});
