@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../emulator.ts";
+import { getPage } from "../pages/form-client.ts";
 
 // Gaps an SDK-only review found (issue 14), each checked through the official SDK.
 let emu: EmulatorHandle;
@@ -55,5 +56,28 @@ describe("expand[]", () => {
       statusCode: 400,
       message: "This property cannot be expanded (data.amount).",
     });
+  });
+});
+
+describe("money on hosted pages", () => {
+  async function hostedInvoice(currency: string, amount: number): Promise<string> {
+    const customer = await stripe.customers.create({ email: `${currency}@example.com` });
+    await stripe.invoiceItems.create({ customer: customer.id, amount, currency });
+    const draft = await stripe.invoices.create({
+      customer: customer.id,
+      collection_method: "send_invoice",
+      days_until_due: 30,
+      pending_invoice_items_behavior: "include",
+    });
+    const invoice = await stripe.invoices.finalizeInvoice(draft.id);
+    return (await getPage(invoice.hosted_invoice_url ?? "")).html;
+  }
+
+  it("shows zero-, two- and three-decimal currencies in their own units", async () => {
+    const kwd = await hostedInvoice("kwd", 5124);
+    expect(kwd).toContain("KWD\u00a05.124");
+    expect(kwd).not.toContain("51.24");
+    expect(await hostedInvoice("jpy", 500)).toContain("¥500<");
+    expect(await hostedInvoice("usd", 1500)).toContain("$15.00<");
   });
 });

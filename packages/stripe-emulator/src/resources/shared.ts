@@ -116,12 +116,24 @@ export const ZERO_DECIMAL = new Set([
   "xpf",
 ]);
 
+/** Three-decimal currencies: amounts are in thousandths (KWD 5.124 is `amount: 5124`). */
+export const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
+
+/** Digits after the decimal point of a currency's minor unit, as Stripe counts them. */
+export function currencyDigits(currency: string): number {
+  const code = currency.toLowerCase();
+  if (ZERO_DECIMAL.has(code)) return 0;
+  return THREE_DECIMAL.has(code) ? 3 : 2;
+}
+
+/** The one money formatter for hosted pages and PDFs: minor units → "$15.00", "¥500", "KWD 5.124". */
 export function formatMoney(amount: number, currency: string): string {
-  const digits = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
+  const digits = currencyDigits(currency);
   return new Intl.NumberFormat("en-US", {
     style: "currency",
     currency: currency.toUpperCase(),
     minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
   }).format(amount / 10 ** digits);
 }
 
