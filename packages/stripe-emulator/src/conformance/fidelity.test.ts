@@ -81,3 +81,65 @@ describe("money on hosted pages", () => {
     expect(await hostedInvoice("usd", 1500)).toContain("$15.00<");
   });
 });
+
+describe("allowed_payment_method_types", () => {
+  it("is stored on payment intents, and payment_method_types keeps the compatible subset", async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: "eur",
+      allowed_payment_method_types: ["card", "sepa_debit"],
+    });
+    expect(pi.allowed_payment_method_types).toEqual(["card", "sepa_debit"]);
+    expect(pi.payment_method_types).toEqual(["card"]);
+    expect(pi.automatic_payment_methods).toBeNull();
+    expect(await stripe.paymentIntents.retrieve(pi.id)).toEqual(pi);
+    const confirmed = await stripe.paymentIntents.confirm(pi.id, {
+      payment_method: "pm_card_visa",
+    });
+    expect(confirmed.status).toBe("succeeded");
+
+    const updated = await stripe.paymentIntents.update(
+      (await stripe.paymentIntents.create({ amount: 500, currency: "usd" })).id,
+      { allowed_payment_method_types: ["card"] },
+    );
+    expect(updated.allowed_payment_method_types).toEqual(["card"]);
+    expect(updated.automatic_payment_methods).toBeNull();
+  });
+
+  it("is stored on setup intents", async () => {
+    const si = await stripe.setupIntents.create({ allowed_payment_method_types: ["card", "link"] });
+    expect(si.allowed_payment_method_types).toEqual(["card", "link"]);
+    expect(si.payment_method_types).toEqual(["card"]);
+    expect(await stripe.setupIntents.retrieve(si.id)).toEqual(si);
+    const plain = await stripe.setupIntents.create({});
+    expect(plain.allowed_payment_method_types).toBeNull();
+    const updated = await stripe.setupIntents.update(plain.id, {
+      allowed_payment_method_types: ["card"],
+    });
+    expect(updated.allowed_payment_method_types).toEqual(["card"]);
+  });
+
+  it("is exclusive with automatic_payment_methods, and needs a type the emulator has", async () => {
+    await expect(
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: "usd",
+        allowed_payment_method_types: ["card"],
+        automatic_payment_methods: { enabled: true },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, code: "parameters_exclusive" });
+    await expect(
+      stripe.setupIntents.create({
+        allowed_payment_method_types: ["card"],
+        automatic_payment_methods: { enabled: true },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "automatic_payment_methods" });
+    await expect(
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: "eur",
+        allowed_payment_method_types: ["sepa_debit"],
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "allowed_payment_method_types" });
+  });
+});

@@ -26,6 +26,7 @@ import {
   resolvePaymentMethod,
   throwOnFailure,
 } from "../services/payments.ts";
+import { allowedTypesParam, compatibleAllowedTypes } from "./allowed-payment-method-types.ts";
 import { getCustomer } from "./customers.ts";
 import {
   billingDetailsParam,
@@ -73,6 +74,7 @@ const createSchema = obj({
   payment_method: z.string().optional(),
   payment_method_data: paymentMethodData().optional(),
   payment_method_types: list(z.string()).optional(),
+  allowed_payment_method_types: allowedTypesParam(),
   automatic_payment_methods: obj({
     enabled: bool(),
     allow_redirects: oneOf(["always", "never"]).optional(),
@@ -103,6 +105,7 @@ const updateSchema = obj({
   payment_method: z.string().optional(),
   payment_method_data: paymentMethodData().optional(),
   payment_method_types: list(z.string()).optional(),
+  allowed_payment_method_types: allowedTypesParam(),
   receipt_email: emptyable(z.string()).optional(),
   setup_future_usage: sfu().optional(),
   shipping: emptyable(shippingParam()).optional(),
@@ -203,6 +206,7 @@ export const paymentIntentsModule: EmulatorModule = {
         if (p.off_session !== undefined && p.confirm !== true) {
           throw invalidParam("off_session", "off_session can only be set when confirm=true.");
         }
+        compatibleAllowedTypes(p);
         const pm = pmFrom(ctx, p);
         if (p.return_url !== undefined && p.confirm !== true) {
           throw invalidParam("return_url", "return_url can only be set when confirm=true.");
@@ -221,6 +225,9 @@ export const paymentIntentsModule: EmulatorModule = {
           statementDescriptorSuffix: p.statement_descriptor_suffix ?? null,
           shipping: p.shipping ? toShipping(p.shipping) : null,
           ...(p.payment_method_types ? { paymentMethodTypes: p.payment_method_types } : {}),
+          ...(p.allowed_payment_method_types
+            ? { allowedPaymentMethodTypes: p.allowed_payment_method_types }
+            : {}),
           ...(p.automatic_payment_methods
             ? { automaticPaymentMethods: p.automatic_payment_methods.enabled }
             : {}),
@@ -266,6 +273,7 @@ export const paymentIntentsModule: EmulatorModule = {
             );
           }
         }
+        const compatible = compatibleAllowedTypes(p);
         const pm = pmFrom(ctx, p);
         const next: Stripe.PaymentIntent = {
           ...pi,
@@ -283,7 +291,14 @@ export const paymentIntentsModule: EmulatorModule = {
           statement_descriptor_suffix:
             p.statement_descriptor_suffix ?? pi.statement_descriptor_suffix,
           capture_method: p.capture_method ?? pi.capture_method,
-          payment_method_types: p.payment_method_types ?? pi.payment_method_types,
+          payment_method_types: compatible ?? p.payment_method_types ?? pi.payment_method_types,
+          ...(compatible
+            ? {
+                allowed_payment_method_types:
+                  p.allowed_payment_method_types as Stripe.PaymentIntent.AllowedPaymentMethodType[],
+                automatic_payment_methods: null,
+              }
+            : {}),
           ...(pm !== undefined
             ? { payment_method: pm, status: "requires_confirmation" as const, next_action: null }
             : {}),

@@ -17,6 +17,7 @@ import {
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet } from "../core/util.ts";
 import { confirmSetupIntent, resolvePaymentMethod } from "../services/payments.ts";
+import { allowedTypesParam, compatibleAllowedTypes } from "./allowed-payment-method-types.ts";
 import { getCustomer } from "./customers.ts";
 import {
   billingDetailsParam,
@@ -50,6 +51,7 @@ const createSchema = obj({
   payment_method: z.string().optional(),
   payment_method_data: pmData().optional(),
   payment_method_types: list(z.string()).optional(),
+  allowed_payment_method_types: allowedTypesParam(),
   automatic_payment_methods: obj({
     enabled: bool(),
     allow_redirects: oneOf(["always", "never"]).optional(),
@@ -68,6 +70,7 @@ const updateSchema = obj({
   payment_method: z.string().optional(),
   payment_method_data: pmData().optional(),
   payment_method_types: list(z.string()).optional(),
+  allowed_payment_method_types: allowedTypesParam(),
 });
 
 const confirmSchema = obj({
@@ -99,6 +102,8 @@ export function createSetupIntent(
     description?: string | null;
     metadata?: Record<string, string>;
     paymentMethodTypes?: string[];
+    /** `allowed_payment_method_types` as sent; `payment_method_types` gets its card subset. */
+    allowedPaymentMethodTypes?: string[];
   },
 ): Stripe.SetupIntent {
   if (input.customer) getCustomer(ctx, input.customer);
@@ -106,11 +111,12 @@ export function createSetupIntent(
   const si: Stripe.SetupIntent = {
     id,
     object: "setup_intent",
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: input.allowedPaymentMethodTypes ?? null,
     application: null,
-    automatic_payment_methods: input.paymentMethodTypes
-      ? null
-      : { allow_redirects: "always", enabled: true },
+    automatic_payment_methods:
+      input.paymentMethodTypes || input.allowedPaymentMethodTypes
+        ? null
+        : { allow_redirects: "always", enabled: true },
     cancellation_reason: null,
     client_secret: `${id}_secret_${ctx.ids.token(32)}`,
     created: ctx.now(),
@@ -131,7 +137,8 @@ export function createSetupIntent(
     payment_method_options: {
       card: { mandate_options: null, network: null, request_three_d_secure: "automatic" },
     },
-    payment_method_types: input.paymentMethodTypes ?? ["card"],
+    payment_method_types: input.paymentMethodTypes ??
+      input.allowedPaymentMethodTypes?.filter((t) => t === "card") ?? ["card"],
     single_use_mandate: null,
     status: input.paymentMethod ? "requires_confirmation" : "requires_payment_method",
     usage: input.usage ?? "off_session",
@@ -156,6 +163,7 @@ export const setupIntentsModule: EmulatorModule = {
         if (p.return_url !== undefined && !p.confirm) {
           throw invalidParam("return_url", "return_url can only be set when confirm=true.");
         }
+        compatibleAllowedTypes(p);
         const si = createSetupIntent(ctx, {
           customer: p.customer ?? null,
           paymentMethod: pmFrom(ctx, p) ?? null,
@@ -163,6 +171,9 @@ export const setupIntentsModule: EmulatorModule = {
           description: p.description ?? null,
           metadata: applyMetadata({}, p.metadata),
           ...(p.payment_method_types ? { paymentMethodTypes: p.payment_method_types } : {}),
+          ...(p.allowed_payment_method_types
+            ? { allowedPaymentMethodTypes: p.allowed_payment_method_types }
+            : {}),
         });
         if (!p.confirm) return si;
         return confirmSetupIntent(
@@ -194,13 +205,21 @@ export const setupIntentsModule: EmulatorModule = {
           }
         }
         if (p.customer !== undefined) getCustomer(ctx, p.customer);
+        const compatible = compatibleAllowedTypes(p);
         const pm = pmFrom(ctx, p);
         const next: Stripe.SetupIntent = {
           ...si,
           customer: p.customer ?? si.customer,
           description: p.description !== undefined ? p.description : si.description,
           metadata: applyMetadata(si.metadata, p.metadata),
-          payment_method_types: p.payment_method_types ?? si.payment_method_types,
+          payment_method_types: compatible ?? p.payment_method_types ?? si.payment_method_types,
+          ...(compatible
+            ? {
+                allowed_payment_method_types:
+                  p.allowed_payment_method_types as Stripe.SetupIntent.AllowedPaymentMethodType[],
+                automatic_payment_methods: null,
+              }
+            : {}),
           ...(pm !== undefined
             ? { payment_method: pm, status: "requires_confirmation" as const }
             : {}),

@@ -382,6 +382,8 @@ export interface CreateIntentInput {
   statementDescriptorSuffix?: string | null;
   shipping?: Stripe.PaymentIntent.Shipping | null;
   paymentMethodTypes?: string[];
+  /** `allowed_payment_method_types` as sent; `payment_method_types` gets its card subset. */
+  allowedPaymentMethodTypes?: string[];
   automaticPaymentMethods?: boolean;
 }
 
@@ -397,11 +399,13 @@ export function createPaymentIntent(ctx: Ctx, input: CreateIntentInput): Stripe.
   if (input.customer) mustGet<Stripe.Customer>(ctx, "customer", input.customer, "customer");
   const pm = input.paymentMethod ? resolvePaymentMethod(ctx, input.paymentMethod) : null;
   const id = ctx.ids.id("pi");
-  const automatic = input.automaticPaymentMethods ?? input.paymentMethodTypes === undefined;
+  const allowed = input.allowedPaymentMethodTypes ?? null;
+  const automatic =
+    input.automaticPaymentMethods ?? (input.paymentMethodTypes === undefined && allowed === null);
   const pi: Stripe.PaymentIntent = {
     id,
     object: "payment_intent",
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: allowed,
     amount: input.amount,
     amount_capturable: 0,
     amount_details: { tip: {} },
@@ -437,7 +441,8 @@ export function createPaymentIntent(ctx: Ctx, input: CreateIntentInput): Stripe.
         request_three_d_secure: "automatic",
       },
     },
-    payment_method_types: input.paymentMethodTypes ?? ["card"],
+    payment_method_types: input.paymentMethodTypes ??
+      allowed?.filter((t) => t === "card") ?? ["card"],
     payment_record: null,
     processing: null,
     receipt_email: input.receiptEmail ?? null,
