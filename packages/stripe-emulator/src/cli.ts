@@ -6,7 +6,11 @@ const USAGE = `Usage: stripe-emulator [--port 12111] [--host 127.0.0.1] [--db ./
   [--webhook URL]... [--webhook-secret whsec_…] [--webhook-retry-schedule ms,ms,…]
   [--seed N] [--clock ISO-time] [--fixed-clock]`;
 
+// `pnpm start -- --port 4010` runs `tsx src/cli.ts -- --port 4010` under pnpm 10 (it passes
+// the `--` on), so a leading `--` is dropped before parsing.
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === "--" ? argv.slice(1) : argv,
   options: {
     port: { type: "string" },
     host: { type: "string" },

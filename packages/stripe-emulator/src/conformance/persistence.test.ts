@@ -37,17 +37,22 @@ describe("persistence", () => {
     await third.stop();
   });
 
-  it("the standalone CLI keeps state across restarts", async () => {
+  it("the standalone CLI keeps state across restarts, started as the README says", async () => {
     const dbPath = join(dir, "cli.db");
-    const run = async <T>(fn: (stripe: Stripe) => Promise<T>): Promise<T> => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", "src/cli.ts", "--port", "0", "--db", dbPath],
-        {
-          cwd: join(import.meta.dirname, "../.."),
-          stdio: ["ignore", "pipe", "inherit"],
-        },
-      );
+    const packageDir = join(import.meta.dirname, "../..");
+    // The README's form: pnpm 10 passes the `--` on to the CLI.
+    const viaPnpm = ["pnpm", ["--filter", "@folio/stripe-emulator", "start", "--"]] as const;
+    const direct = [process.execPath, ["--import", "tsx", "src/cli.ts"]] as const;
+    const run = async <T>(
+      [command, prefix]: readonly [string, readonly string[]],
+      fn: (stripe: Stripe) => Promise<T>,
+    ): Promise<T> => {
+      const child = spawn(command, [...prefix, "--port", "0", "--db", dbPath], {
+        cwd: packageDir,
+        stdio: ["ignore", "pipe", "inherit"],
+        // Its own process group, so stopping pnpm stops the emulator it started too.
+        detached: true,
+      });
       try {
         const url = await new Promise<string>((resolve, reject) => {
           let out = "";
@@ -64,12 +69,12 @@ describe("persistence", () => {
         );
       } finally {
         const exited = new Promise((resolve) => child.on("exit", resolve));
-        child.kill("SIGTERM");
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
         await exited;
       }
     };
-    const created = await run((s) => s.products.create({ name: "Persistent" }));
-    const fetched = await run((s) => s.products.retrieve(created.id));
+    const created = await run(viaPnpm, (s) => s.products.create({ name: "Persistent" }));
+    const fetched = await run(direct, (s) => s.products.retrieve(created.id));
     expect(fetched).toEqual(created);
-  }, 20_000);
+  }, 30_000);
 });
