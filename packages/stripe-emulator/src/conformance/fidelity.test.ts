@@ -143,3 +143,73 @@ describe("allowed_payment_method_types", () => {
     ).rejects.toMatchObject({ statusCode: 400, param: "allowed_payment_method_types" });
   });
 });
+
+describe("search endpoints", () => {
+  it("searches invoices with the query language the other searches take", async () => {
+    const a = await stripe.customers.create({ email: "a@example.com" });
+    const b = await stripe.customers.create({ email: "b@example.com" });
+    const invoiceFor = async (customer: string, amount: number, team: string) => {
+      await stripe.invoiceItems.create({ customer, amount, currency: "usd" });
+      const draft = await stripe.invoices.create({
+        customer,
+        collection_method: "send_invoice",
+        days_until_due: 30,
+        pending_invoice_items_behavior: "include",
+        metadata: { team },
+      });
+      return stripe.invoices.finalizeInvoice(draft.id);
+    };
+    const big = await invoiceFor(a.id, 5000, "red");
+    const small = await invoiceFor(b.id, 700, "blue");
+    await stripe.invoices.create({ customer: b.id, metadata: { team: "blue" } });
+
+    const ids = async (query: string) =>
+      (await stripe.invoices.search({ query })).data.map((i) => i.id);
+    expect(await ids(`customer:'${a.id}'`)).toEqual([big.id]);
+    expect(await ids("status:'open' AND total>1000")).toEqual([big.id]);
+    expect(await ids("metadata['team']:'blue' AND status:'open'")).toEqual([small.id]);
+    expect(await ids("-status:'draft'")).toEqual([small.id, big.id]);
+    const page = await stripe.invoices.search({ query: "status:'open'", limit: 1 });
+    expect(page).toMatchObject({
+      object: "search_result",
+      has_more: true,
+      url: "/v1/invoices/search",
+    });
+    const seen: string[] = [];
+    for await (const i of stripe.invoices.search({ query: "status:'open'", limit: 1 })) {
+      seen.push(i.id);
+    }
+    expect(seen).toEqual([small.id, big.id]);
+    await expect(stripe.invoices.search({ query: "status:'open' AND" })).rejects.toMatchObject({
+      statusCode: 400,
+      param: "query",
+    });
+  });
+
+  it("every resource's /search is a search or a 404 saying it is not emulated", async () => {
+    const bases = emu.core.apiRoutes
+      .map((c) => c.route)
+      .filter((r) => r.method === "GET" && /^\/v1\/[a-z_/]+\/:id$/.test(r.path))
+      .map((r) => r.path.slice(0, -"/:id".length));
+    expect(bases).toContain("/v1/refunds");
+    const searchable = new Set(
+      emu.core.apiRoutes.filter((c) => c.route.path.endsWith("/search")).map((c) => c.route.path),
+    );
+    expect(searchable).toContain("/v1/invoices/search");
+    for (const base of new Set(bases)) {
+      const path = `${base}/search`;
+      const query = encodeURIComponent("metadata['x']:'y'");
+      const answer = stripe.rawRequest("GET", `${path}?query=${query}`, {});
+      if (searchable.has(path)) {
+        await expect(answer).resolves.toMatchObject({ object: "search_result", data: [] });
+      } else {
+        await expect(answer, path).rejects.toMatchObject({
+          statusCode: 404,
+          message: expect.stringMatching(
+            /^Unrecognized request URL \(GET: .*\/search\)\. This endpoint is not emulated/,
+          ) as unknown,
+        });
+      }
+    }
+  });
+});

@@ -200,7 +200,14 @@ export function createHttpServer(core: EmulatorCore, hooks: ServerHooks): Server
           : { ...parseForm(url.search.slice(1)), ...(raw ? parseForm(raw) : {}) };
       const path = url.pathname.replace(/\/+$/, "");
       const matched = matchRoute(core.apiRoutes, method, path);
-      if (!matched || "methodMismatch" in matched) {
+      // `/v1/refunds/search` must not read as "No such refund: 'search'": a resource
+      // without a search route has no search endpoint here.
+      const searchNotEmulated =
+        matched !== undefined &&
+        !("methodMismatch" in matched) &&
+        path.endsWith("/search") &&
+        !matched.route.path.endsWith("/search");
+      if (!matched || "methodMismatch" in matched || searchNotEmulated) {
         return fail(
           new ApiError(
             404,

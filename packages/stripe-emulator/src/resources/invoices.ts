@@ -42,7 +42,7 @@ import { previewSchedule } from "../billing/schedule-preview.ts";
 import { getBillingSettings } from "../billing/settings.ts";
 import { getCustomer } from "./customers.ts";
 import { getPrice } from "./prices.ts";
-import { discountParam, retrieveRoute } from "./shared.ts";
+import { discountParam, retrieveRoute, searchRoute } from "./shared.ts";
 import { checkEndBehavior, schedulePhaseParam, toPhaseInputs } from "./subscription-schedules.ts";
 
 const itemUpdate = () =>
@@ -453,6 +453,7 @@ export const invoicesModule: EmulatorModule = {
       path: "/v1/invoices",
       handler: (ctx, req) => createManualInvoice(ctx, parseParams(createSchema, req.params)),
     },
+    searchRoute<Stripe.Invoice>("invoice", "/v1/invoices/search", (i) => !isDeleted(i)),
     {
       method: "GET",
       path: "/v1/invoices/:id",
