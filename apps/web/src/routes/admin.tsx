@@ -1,0 +1,298 @@
+/* eslint-disable @typescript-eslint/only-throw-error -- TanStack Router redirects are thrown by design. */
+import {
+  createRoute,
+  lazyRouteComponent,
+  redirect,
+  type ErrorComponentProps,
+} from "@tanstack/react-router";
+import { customerListSearch, type CustomerSearch } from "@/features/admin-customers/search";
+import { adminOrderListSearch, type OrderListSearch } from "@/features/admin-orders/search";
+import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
+import { sectionByPath, type AdminSection } from "@/features/admin/sections";
+import { auditListSearch, type AuditSearch } from "@/features/audit/search";
+import { ensureMe, hasPermission, isStaffRole, type Me } from "@/features/auth/session";
+import { fulfilmentListSearch, type FulfilmentSearch } from "@/features/fulfilment/search";
+import { refundListSearch, type RefundSearch } from "@/features/refunds/search";
+import { parseRevenueSearch } from "@/features/revenue/search";
+import { NotFoundInFrame } from "@/features/shell/not-found-page";
+import { FrameSkeleton } from "@/features/shell/page-skeleton";
+import { RouteError } from "@/features/shell/route-error";
+import { staffListSearch, type StaffSearch } from "@/features/staff/search";
+import { webhookListSearch, type WebhookSearch } from "@/features/webhooks/search";
+import { trpc } from "@/lib/trpc";
+import { toSignIn } from "@/routes/guards";
+import { page, type PageMatch } from "@/routes/page";
+import { FullPageRouteError, rootRoute } from "@/routes/root";
+
+// The staff console. Customers are told they cannot enter; each section checks its permission.
+
+const AccessDeniedPage = lazyRouteComponent(
+  () => import("@/features/admin/access-denied-page"),
+  "AccessDeniedPage",
+);
+const SectionDenied = lazyRouteComponent(
+  () => import("@/features/admin/section-denied"),
+  "SectionDenied",
+);
+
+export const adminRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/admin",
+  beforeLoad: async ({ context, location }) => {
+    const me = await ensureMe(context.queryClient);
+    if (!me) throw toSignIn(location);
+    // Customers stay on /admin and are told why they cannot enter (see errorComponent).
+    if (!isStaffRole(me.user.role)) throw new AdminAccessDeniedError();
+    return { me };
+  },
+  pendingComponent: FrameSkeleton,
+  errorComponent: (props) =>
+    props.error instanceof AdminAccessDeniedError ? (
+      <AccessDeniedPage />
+    ) : (
+      <FullPageRouteError {...props} />
+    ),
+  notFoundComponent: () => <NotFoundInFrame home="/admin" />,
+  ...page(() => import("@/features/admin/admin-layout"), "AdminLayout"),
+});
+
+/** Guard and error display shared by the permission-gated sections. */
+function sectionAccess(to: AdminSection["to"]) {
+  const section = sectionByPath(to);
+  return {
+    beforeLoad: ({ context }: { context: { me: Me } }) => {
+      if (!hasPermission(context.me, section.permission)) {
+        throw new SectionAccessDeniedError(section);
+      }
+    },
+    errorComponent: (props: ErrorComponentProps) =>
+      props.error instanceof SectionAccessDeniedError ? (
+        <SectionDenied section={props.error.section} />
+      ) : (
+        <RouteError {...props} />
+      ),
+  };
+}
+
+const overviewRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "/",
+  ...page(
+    () => import("@/features/admin/overview-page"),
+    "AdminOverviewPage",
+    (queryClient) => [queryClient.prefetchQuery(trpc.admin.home.queryOptions())],
+  ),
+});
+
+const customersRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "customers",
+  ...sectionAccess("/admin/customers"),
+});
+const customersIndexRoute = createRoute({
+  getParentRoute: () => customersRoute,
+  path: "/",
+  validateSearch: customerListSearch.parse,
+  ...page(
+    () => import("@/features/admin-customers/customers-page"),
+    "CustomersPage",
+    (queryClient, { search }: PageMatch<CustomerSearch>) => [
+      queryClient.prefetchQuery(
+        trpc.admin.customers.list.queryOptions(customerListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+const customerRoute = createRoute({
+  getParentRoute: () => customersRoute,
+  path: "$customerId",
+  ...page(
+    () => import("@/features/admin-customers/customer-page"),
+    "CustomerPage",
+    (queryClient, { params }: PageMatch<unknown, { customerId: string }>) => [
+      queryClient.prefetchQuery(trpc.admin.customers.byId.queryOptions(params)),
+    ],
+  ),
+});
+
+const ordersRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "orders",
+  ...sectionAccess("/admin/orders"),
+});
+const ordersIndexRoute = createRoute({
+  getParentRoute: () => ordersRoute,
+  path: "/",
+  validateSearch: adminOrderListSearch.parse,
+  ...page(
+    () => import("@/features/admin-orders/orders-page"),
+    "AdminOrdersPage",
+    (queryClient, { search }: PageMatch<OrderListSearch>) => [
+      queryClient.prefetchQuery(
+        trpc.admin.orders.list.queryOptions(adminOrderListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+const orderRoute = createRoute({
+  getParentRoute: () => ordersRoute,
+  path: "$orderId",
+  ...page(
+    () => import("@/features/admin-orders/order-page"),
+    "AdminOrderPage",
+    (queryClient, { params }: PageMatch<unknown, { orderId: string }>) => [
+      queryClient.prefetchQuery(trpc.admin.orders.byId.queryOptions(params)),
+    ],
+  ),
+});
+
+const fulfilmentRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "fulfilment",
+  validateSearch: fulfilmentListSearch.parse,
+  ...sectionAccess("/admin/fulfilment"),
+  ...page(
+    () => import("@/features/fulfilment/fulfilment-page"),
+    "FulfilmentPage",
+    (queryClient, { search }: PageMatch<FulfilmentSearch>) => [
+      queryClient.prefetchQuery(trpc.admin.fulfilment.counts.queryOptions()),
+      queryClient.prefetchQuery(
+        trpc.admin.fulfilment.list.queryOptions(fulfilmentListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
+/** A packing slip prints best without the console around it: its own page, same permission. */
+export const packingSlipRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/packing-slip/$taskId",
+  beforeLoad: async ({ context, location }) => {
+    const me = await ensureMe(context.queryClient);
+    if (!me) throw toSignIn(location);
+    // The queue says why when the role may not see it.
+    if (!hasPermission(me, "orders.fulfill")) throw redirect({ to: "/admin/fulfilment" });
+  },
+  ...page(
+    () => import("@/features/fulfilment/packing-slip-page"),
+    "PackingSlipPage",
+    (queryClient, { params }: PageMatch<unknown, { taskId: string }>) => [
+      queryClient.prefetchQuery(trpc.admin.fulfilment.byId.queryOptions(params)),
+    ],
+  ),
+});
+
+const revenueRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "revenue",
+  validateSearch: parseRevenueSearch,
+  ...sectionAccess("/admin/revenue"),
+  // The chart's window is taken from the clock when the page mounts; only the currency list
+  // can start early.
+  ...page(
+    () => import("@/features/revenue/revenue-page"),
+    "RevenuePage",
+    (queryClient) => [queryClient.prefetchQuery(trpc.admin.revenue.currencies.queryOptions())],
+  ),
+});
+
+const webhooksRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "webhooks",
+  validateSearch: webhookListSearch.parse,
+  ...sectionAccess("/admin/webhooks"),
+  ...page(
+    () => import("@/features/webhooks/webhooks-page"),
+    "WebhooksPage",
+    (queryClient, { search }: PageMatch<WebhookSearch>) => [
+      queryClient.prefetchQuery(trpc.admin.webhooks.stats.queryOptions()),
+      queryClient.prefetchQuery(
+        trpc.admin.webhooks.list.queryOptions(webhookListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
+const staffRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "staff",
+  validateSearch: staffListSearch.parse,
+  ...sectionAccess("/admin/staff"),
+  ...page(
+    () => import("@/features/staff/staff-page"),
+    "StaffPage",
+    (queryClient, { search }: PageMatch<StaffSearch>) => [
+      queryClient.prefetchQuery(
+        trpc.admin.staff.list.queryOptions(staffListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
+const auditRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "audit",
+  validateSearch: auditListSearch.parse,
+  ...sectionAccess("/admin/audit"),
+  ...page(
+    () => import("@/features/audit/audit-page"),
+    "AuditPage",
+    (queryClient, { search }: PageMatch<AuditSearch>) => [
+      queryClient.prefetchQuery(
+        trpc.admin.audit.list.queryOptions(auditListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
+const refundsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "refunds",
+  validateSearch: refundListSearch.parse,
+  ...sectionAccess("/admin/refunds"),
+  ...page(
+    () => import("@/features/refunds/refunds-page"),
+    "RefundsPage",
+    (queryClient, { search }: PageMatch<RefundSearch>) => [
+      queryClient.prefetchQuery(
+        trpc.admin.refunds.list.queryOptions(refundListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
+const approvalsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "approvals",
+  ...sectionAccess("/admin/approvals"),
+  ...page(
+    () => import("@/features/approvals/approvals-page"),
+    "ApprovalsPage",
+    (queryClient) => [queryClient.prefetchQuery(trpc.admin.approvals.list.queryOptions())],
+  ),
+});
+
+const settingsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "settings",
+  ...sectionAccess("/admin/settings"),
+  ...page(
+    () => import("@/features/settings/settings-page"),
+    "SettingsPage",
+    (queryClient) => [queryClient.prefetchQuery(trpc.admin.settings.list.queryOptions())],
+  ),
+});
+
+export const adminTree = adminRoute.addChildren([
+  overviewRoute,
+  customersRoute.addChildren([customersIndexRoute, customerRoute]),
+  ordersRoute.addChildren([ordersIndexRoute, orderRoute]),
+  fulfilmentRoute,
+  revenueRoute,
+  webhooksRoute,
+  staffRoute,
+  auditRoute,
+  refundsRoute,
+  approvalsRoute,
+  settingsRoute,
+]);

@@ -1,0 +1,46 @@
+/* eslint-disable @typescript-eslint/only-throw-error -- TanStack Router redirects are thrown by design. */
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  createRootRouteWithContext,
+  createRoute,
+  Outlet,
+  redirect,
+  type ErrorComponentProps,
+} from "@tanstack/react-router";
+import { Toaster } from "@/components/ui/sonner";
+import { ensureMe, homeFor } from "@/features/auth/session";
+import { NotFoundPage } from "@/features/shell/not-found-page";
+import { RouteError } from "@/features/shell/route-error";
+import { startPages } from "@/routes/page";
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+export function FullPageRouteError(props: ErrorComponentProps) {
+  return <RouteError {...props} fullPage />;
+}
+
+export const rootRoute = createRootRouteWithContext<RouterContext>()({
+  // Runs before the area guards, which wait for the session: the pages' code and data start now.
+  beforeLoad: ({ context, matches, preload }) => {
+    startPages(context.queryClient, matches, preload);
+  },
+  component: () => (
+    <>
+      <Outlet />
+      <Toaster richColors closeButton position="bottom-right" />
+    </>
+  ),
+  notFoundComponent: NotFoundPage,
+  errorComponent: FullPageRouteError,
+});
+
+export const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/",
+  beforeLoad: async ({ context }) => {
+    const me = await ensureMe(context.queryClient);
+    throw redirect({ to: me ? homeFor(me.user.role) : "/sign-in" });
+  },
+});
