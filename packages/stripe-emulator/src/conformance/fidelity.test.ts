@@ -213,3 +213,30 @@ describe("search endpoints", () => {
     }
   });
 });
+
+describe("test payment method tokens", () => {
+  it("name the same card wherever one request accepts them", async () => {
+    const customer = await stripe.customers.create({
+      email: "token@example.com",
+      payment_method: "pm_card_visa",
+      invoice_settings: { default_payment_method: "pm_card_visa" },
+    });
+    const pm = customer.invoice_settings.default_payment_method as string;
+    expect(pm).toMatch(/^pm_(?!card_)/);
+    const attached = await stripe.customers.listPaymentMethods(customer.id);
+    expect(attached.data.map((m) => m.id)).toEqual([pm]);
+    expect(attached.data[0]?.card?.last4).toBe("4242");
+
+    // Each request makes its own card: a token from an earlier request is not attached.
+    await expect(
+      stripe.customers.update(customer.id, {
+        invoice_settings: { default_payment_method: "pm_card_mastercard" },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "invoice_settings[default_payment_method]" });
+    const two = await stripe.customers.create({
+      payment_method: "pm_card_visa",
+      invoice_settings: { default_payment_method: "pm_card_visa" },
+    });
+    expect(two.invoice_settings.default_payment_method).not.toBe(pm);
+  });
+});

@@ -96,6 +96,8 @@ type CustomerParams = z.output<typeof createSchema> | z.output<typeof updateSche
 export const customerHooks: {
   /** Resolves `pm_card_*` aliases to a new payment method and checks ids exist. */
   resolvePaymentMethod?: (ctx: Ctx, paymentMethodId: string, param: string) => string;
+  /** The payment method a test token already became in this request (see resolvePaymentMethod). */
+  paymentMethodForToken?: (ctx: Ctx, token: string) => string | undefined;
   attachPaymentMethod?: (
     ctx: Ctx,
     paymentMethodId: string,
@@ -160,7 +162,8 @@ function applyParams(
             };
     }
     if (s.default_payment_method !== undefined) {
-      const pm = s.default_payment_method;
+      const sent = s.default_payment_method;
+      const pm = sent === null ? null : (customerHooks.paymentMethodForToken?.(ctx, sent) ?? sent);
       if (
         pm !== null &&
         pm !== pendingPaymentMethod &&

@@ -18,6 +18,7 @@ import {
   attachPaymentMethod,
   createCardPaymentMethod,
   detachPaymentMethod,
+  paymentMethodForToken,
   resolvePaymentMethod,
   testCardFromInput,
 } from "../services/payments.ts";
@@ -138,6 +139,7 @@ function getPm(ctx: Ctx, id: string, param = "payment_method"): Stripe.PaymentMe
 
 customerHooks.resolvePaymentMethod = (ctx, pmId, param) =>
   resolvePaymentMethod(ctx, pmId, param).id;
+customerHooks.paymentMethodForToken = paymentMethodForToken;
 customerHooks.attachPaymentMethod = (ctx, pmId, customerId, param) => {
   attachPaymentMethod(ctx, pmId, customerId, param);
 };

@@ -220,13 +220,34 @@ function fingerprintOf(number: string): string {
  * A payment method by id; `pm_card_visa`-style and `tok_visa`-style aliases create a fresh
  * `pm_…` each time, as Stripe does.
  */
+/** Test tokens (`pm_card_visa`) resolved in a unit of work → the payment method each became. */
+const tokensByUnit = new WeakMap<Ctx, Map<string, string>>();
+
+/** The payment method a test token already became in this request, if it was used before. */
+export function paymentMethodForToken(ctx: Ctx, token: string): string | undefined {
+  return tokensByUnit.get(ctx)?.get(token);
+}
+
+/**
+ * A payment method id, or a test token that becomes a new card payment method. A token
+ * named twice in one request (`payment_method` and `invoice_settings[default_payment_method]`
+ * of `customers.create`, as Stripe's testing guides do) is the same card both times.
+ */
 export function resolvePaymentMethod(
   ctx: Ctx,
   id: string,
   param = "payment_method",
 ): Stripe.PaymentMethod {
   const alias = testCardByAlias(id);
-  if (alias) return createCardPaymentMethod(ctx, { card: alias });
+  if (alias) {
+    const earlier = paymentMethodForToken(ctx, id);
+    const found = earlier && ctx.store.getTyped<Stripe.PaymentMethod>("payment_method", earlier);
+    if (found) return found;
+    const created = createCardPaymentMethod(ctx, { card: alias });
+    const tokens = tokensByUnit.get(ctx) ?? new Map<string, string>();
+    tokensByUnit.set(ctx, tokens.set(id, created.id));
+    return created;
+  }
   const pm = ctx.store.getTyped<Stripe.PaymentMethod>("payment_method", id);
   if (!pm) throw resourceMissing("PaymentMethod", id, param);
   return pm;
