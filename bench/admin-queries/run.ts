@@ -7,10 +7,11 @@ import { eq } from "drizzle-orm";
 import { createContextInner } from "@folio/server";
 import { benchDatabase } from "../webhook-ingest/database.ts";
 import { createBenchCaller, QUERIES, type BenchCaller } from "./queries.ts";
+import { openLoader } from "./bulk.ts";
 import { rng, seed, seedFolioRefunds } from "./seed.ts";
 
 // Admin queries benchmark: builds a database with --orders orders and --customers customers
-// (bulk inserts through @folio/db), then times every admin list page, search and the customer
+// (bulk SQL, see bulk.ts), then times every admin list page, search and the customer
 // timeline through the tRPC caller (input parsing, permission check, queries, output shaping —
 // what the server does for a request, without HTTP). See BENCHMARKS.md.
 
@@ -51,12 +52,14 @@ async function openDatabase(): Promise<{ db: Db; label: string; done: () => Prom
   const db = await createDb(target.config);
   log(`building ${target.label}`);
   const t0 = performance.now();
+  const loader = await openLoader(db, target.config);
   const seeded = await seed(
     db,
+    loader,
     { customers: Number(opts.customers), orders: Number(opts.orders) },
     Number(opts.seed),
     log,
-  );
+  ).finally(() => loader.close());
   log(`built in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${JSON.stringify(seeded.rows)}`);
   if (opts.keep) log(`kept: ${target.label}`);
   return {
