@@ -50,6 +50,15 @@ export interface Candidate {
 const compareIds = (a: string | number, b: string | number) =>
   typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : 1;
 
+/** Whether `c` comes after the cursor's entry in timeline order (`pastCursor`, in memory). */
+export function isPastCursor(cursor: Cursor | null, c: Candidate): boolean {
+  if (!cursor) return true;
+  const at = c.entry.at.getTime();
+  if (at !== cursor.a) return at < cursor.a;
+  if (c.source !== cursor.s) return c.source < cursor.s;
+  return compareIds(c.id, cursor.i) < 0;
+}
+
 export function newestFirst(x: Candidate, y: Candidate): number {
   const dt = y.entry.at.getTime() - x.entry.at.getTime();
   if (dt !== 0) return dt;
