@@ -11,7 +11,6 @@ export {
 export { KNOWN_CARRIERS, shipmentDetails, shipmentInput, type KnownCarrier } from "./carriers.ts";
 export { orderLockKey, type FulfilmentDeps } from "./context.ts";
 export {
-  likePrefix,
   listShippingTasks,
   shippingQueueCounts,
   shippingQueueFilters,

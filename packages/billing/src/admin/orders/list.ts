@@ -10,9 +10,9 @@ import {
   type Page,
   type ShippingStatus,
 } from "@folio/db";
-import { and, eq, exists, gte, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, isNull, lt, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { orderSearch } from "./search.ts";
+import { nameOrEmailSearch, orderSearch } from "./search.ts";
 
 const day = z.iso.date({ message: "Use a date like 2026-01-31." });
 const minor = z.number().int().min(0).max(1_000_000_000_000);
@@ -78,6 +78,11 @@ const DAY_MS = 86_400_000;
 /** The conditions the filters make (shared by the list and its CSV export). */
 export function orderFilterConditions(raw: OrderListInput): SQL[] {
   const f = listSchema.parse(raw);
+  return [...conditionsOf(f), ...(f.search ? [orderSearch(f.search)] : [])];
+}
+
+/** Every filter's condition but the search's. */
+function conditionsOf(f: z.output<typeof listSchema>): SQL[] {
   const where: SQL[] = [];
   if (f.paymentState) where.push(eq(orders.paymentState, f.paymentState));
   if (f.fulfilmentState === "none") where.push(isNull(orders.fulfilmentState));
@@ -96,8 +101,22 @@ export function orderFilterConditions(raw: OrderListInput): SQL[] {
       ),
     );
   }
-  if (f.search) where.push(orderSearch(f.search));
   return where;
+}
+
+/**
+ * Above this many orders in a search range, a page is found faster by walking the list's order
+ * and testing each row (matches are dense) than by reading the range and sorting it.
+ */
+const DENSE_RANGE = 2_000;
+
+async function denseRanges(db: Db, ranges: SQL[]): Promise<boolean> {
+  const counts = ranges.map(
+    (range) =>
+      sql`(select count(*) from (select 1 from ${orders} where ${range} limit ${DENSE_RANGE}) as r)`,
+  );
+  const row = await db.get<number[]>(sql`select ${sql.join(counts, sql`, `)}`);
+  return row.some((n) => Number(n) >= DENSE_RANGE);
 }
 
 const SORT_COLUMNS = { placedAt: orders.placedAt, amountTotal: orders.amountTotal } as const;
@@ -125,22 +144,51 @@ export async function listAdminOrders(
   db: Db,
   input: OrderListInput & { limit: number; cursor?: string | undefined },
 ): Promise<Page<AdminOrderRow>> {
-  const where = orderFilterConditions(input);
+  const f = listSchema.parse(input);
+  const prefix = f.search ? nameOrEmailSearch(f.search) : null;
+  const where = prefix ? conditionsOf(f) : orderFilterConditions(input);
   const sort = orderListSort.parse(input.sort);
+  const sortColumn = SORT_COLUMNS[sort.by];
   const tag = `${sort.by}.${sort.direction}.`;
   if (input.cursor !== undefined && !input.cursor.startsWith(tag)) throw new InvalidCursorError();
   const page = await keysetPage({
-    sort: { column: SORT_COLUMNS[sort.by], key: sort.by, direction: sort.direction },
+    sort: { column: sortColumn, key: sort.by, direction: sort.direction },
     id: { column: orders.id, key: "id" },
     cursor: input.cursor?.slice(tag.length),
     limit: input.limit,
-    fetch: ({ after, orderBy, limit }) =>
-      db
-        .select(ORDER_ROW_COLUMNS)
-        .from(orders)
-        .where(and(...where, after))
-        .orderBy(...orderBy)
-        .limit(limit),
+    fetch: async ({ after, orderBy, limit }) => {
+      const select = (...conditions: SQL[]) =>
+        db
+          .select(ORDER_ROW_COLUMNS)
+          .from(orders)
+          .where(and(...where, ...conditions, after))
+          .orderBy(...orderBy)
+          .limit(limit);
+      if (!prefix) return select();
+      if (await denseRanges(db, prefix.ranges)) return select(prefix.scan);
+      // Few matches: each range's own page (read by its lower(…) index and sorted), then the
+      // page of their union in the database's order. ORed in one statement, the two ranges were
+      // read whole and sorted together, or the list's order walked (0.4 s at a million orders).
+      const dir = sql.raw(sort.direction);
+      const [byName, byEmail] = prefix.ranges.map((range) =>
+        db
+          .select({ id: orders.id, sortValue: sortColumn })
+          .from(orders)
+          .where(and(...where, range, after))
+          .orderBy(...orderBy)
+          .limit(limit),
+      );
+      const ids = await db.all<[string, unknown]>(
+        sql`select * from ${byName} as by_name union select * from ${byEmail} as by_email order by 2 ${dir}, 1 ${dir} limit ${limit}`,
+      );
+      if (!ids.length) return [];
+      return select(
+        inArray(
+          orders.id,
+          ids.map(([id]) => id),
+        ),
+      );
+    },
     map: (row): AdminOrderRow => row,
   });
   return { ...page, nextCursor: page.nextCursor === null ? null : tag + page.nextCursor };
