@@ -40,6 +40,20 @@ function startsWith(column: typeof auditLog.target | typeof auditLog.action, tex
   return sql`${column} like ${`${text.replace(/[\\%_]/g, "\\$&")}%`} escape '\\'`;
 }
 
+/**
+ * Targets starting with `text`. One object's target (`order:ord_…`, anything past the type)
+ * also gets an index range: LIKE is case-insensitive on SQLite and cannot use the (target, at)
+ * index, so the log was walked newest first and every row tested (0.8 s for an order at a
+ * million orders). A bare type (`user:`) matches densely and keeps that walk.
+ */
+function targetFilter(text: string): SQL {
+  const like = startsWith(auditLog.target, text);
+  const last = text.codePointAt(text.length - 1);
+  if (!/:./.test(text) || last === undefined || last >= 0xffff) return like;
+  const upper = text.slice(0, -1) + String.fromCodePoint(last + 1);
+  return and(gte(auditLog.target, text), lt(auditLog.target, upper), like)!;
+}
+
 function dayStart(day: string): Date {
   return new Date(`${day}T00:00:00.000Z`);
 }
@@ -83,7 +97,7 @@ export async function listAuditLog(
         : eq(auditLog.action, filters.action),
     );
   }
-  if (filters.target) where.push(startsWith(auditLog.target, filters.target));
+  if (filters.target) where.push(targetFilter(filters.target));
   if (filters.from) where.push(gte(auditLog.at, dayStart(filters.from)));
   if (filters.to) where.push(lt(auditLog.at, new Date(dayStart(filters.to).getTime() + DAY_MS)));
 
