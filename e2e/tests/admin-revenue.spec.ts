@@ -81,9 +81,18 @@ test.describe("revenue dashboard", () => {
     const barValue = series.buckets.reduce((sum, b) => sum + b.new, 0);
     expect(barValue).toBeGreaterThan(0);
 
-    // Every row, including any beyond the first page of the panel.
-    const showAll = panel.getByRole("button", { name: /^Show all/ });
-    if (await showAll.isVisible()) await showAll.click();
+    // The server's sum over the whole list is the bar, before any further page is loaded.
+    await expect(panel.getByTestId("explain-sum")).toHaveAttribute("data-total", String(barValue));
+    // Every row, page after page.
+    const showMore = panel.getByRole("button", { name: /^Show more/ });
+    while (await showMore.isVisible()) {
+      const shown = await rows.count();
+      await showMore.click();
+      await expect(rows).not.toHaveCount(shown);
+    }
+    await expect(rows).toHaveCount(
+      Number(await panel.getByTestId("explain-sum").getAttribute("data-count")),
+    );
     const amounts = await rows.evaluateAll((els) =>
       els.map((el) => Number(el.getAttribute("data-amount"))),
     );

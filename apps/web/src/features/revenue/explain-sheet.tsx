@@ -1,9 +1,8 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { CheckCircle2Icon, DownloadIcon, TriangleAlertIcon } from "lucide-react";
-import { useState } from "react";
 import { ErrorState } from "@/components/error-state";
+import { PendingButton } from "@/components/pending-button";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import {
   Sheet,
   SheetContent,
@@ -26,12 +25,12 @@ import { sumOfRows } from "@/features/revenue/explain";
 import { formatDay, formatMoney, formatSignedMoney, moneyCell } from "@/features/revenue/format";
 import { movementConfig } from "@/features/revenue/movements-chart";
 import type { ExplainTarget } from "@/features/revenue/search";
-import type { Explanation } from "@/features/revenue/types";
+import type { Explanation, ExplanationRow } from "@/features/revenue/types";
 import { formatCount } from "@/lib/format";
 import { trpc } from "@/lib/trpc";
 
-/** Rows shown before "Show all"; the sum and the CSV always cover every row. */
-const FIRST_ROWS = 100;
+/** Rows per page; the total (the server's Σ over the whole list) covers every page. */
+const PAGE_SIZE = 100;
 
 const DAY = 86_400_000;
 const dayBefore = (isoDay: string) => new Date(Date.parse(isoDay) - DAY).toISOString().slice(0, 10);
@@ -47,45 +46,60 @@ function describe(target: ExplainTarget): { title: string; period: string } {
   };
 }
 
+const nextPage = { getNextPageParam: (page: Explanation) => page.nextCursor ?? undefined };
+
 function useExplanation(currency: string, target: ExplainTarget) {
-  const mrr = useQuery({
-    ...trpc.admin.revenue.explainMrr.queryOptions({
-      currency,
-      at: target.what === "mrr" ? target.at : "",
-    }),
+  const mrr = useInfiniteQuery({
+    ...trpc.admin.revenue.explainMrr.infiniteQueryOptions(
+      { currency, at: target.what === "mrr" ? target.at : "", limit: PAGE_SIZE },
+      nextPage,
+    ),
     enabled: target.what === "mrr",
   });
-  const movements = useQuery({
-    ...trpc.admin.revenue.explainMovements.queryOptions({
-      currency,
-      from: target.what === "movements" ? target.from : "",
-      to: target.what === "movements" ? target.to : "",
-      ...(target.what === "movements" && target.kind ? { kind: target.kind } : {}),
-    }),
+  const movements = useInfiniteQuery({
+    ...trpc.admin.revenue.explainMovements.infiniteQueryOptions(
+      {
+        currency,
+        from: target.what === "movements" ? target.from : "",
+        to: target.what === "movements" ? target.to : "",
+        ...(target.what === "movements" && target.kind ? { kind: target.kind } : {}),
+        limit: PAGE_SIZE,
+      },
+      nextPage,
+    ),
     enabled: target.what === "movements",
   });
   return target.what === "mrr" ? mrr : movements;
 }
 
-/** Says whether the list adds up to the number clicked, and to the server's total. */
+/**
+ * Says whether the list adds up to the number clicked: the server's Σ over the whole list (every
+ * page), and — once every page is shown — the sum of the rows themselves.
+ */
 function SumCheck({
-  explanation,
+  first,
+  rows,
   clicked,
   label,
 }: {
-  explanation: Explanation;
+  first: Explanation;
+  rows: ExplanationRow[];
   clicked: number | null;
   label: string;
 }) {
-  const sum = sumOfRows(explanation);
-  const { currency } = explanation;
-  const matches = sum === explanation.total && (clicked === null || clicked === sum);
+  const { currency, total, count } = first;
+  const sum = sumOfRows(rows);
+  const complete = rows.length === count;
+  const matches = (clicked === null || clicked === total) && (!complete || sum === total);
+  const plural = (n: number) => `${formatCount(n)} row${n === 1 ? "" : "s"}`;
   return (
     <div
       className="grid gap-1.5 rounded-lg border bg-muted/40 p-3 text-sm"
       data-testid="explain-sum"
       data-sum={sum}
-      data-total={explanation.total}
+      data-total={total}
+      data-count={count}
+      data-shown={rows.length}
       data-clicked={clicked ?? undefined}
     >
       {clicked !== null && (
@@ -95,12 +109,21 @@ function SumCheck({
         </div>
       )}
       <div className="flex justify-between gap-4">
-        <span className="text-muted-foreground">
-          Sum of {formatCount(explanation.rows.length)} row
-          {explanation.rows.length === 1 ? "" : "s"} below
-        </span>
-        <span className="font-medium tabular-nums">{formatMoney(sum, currency)}</span>
+        <span className="text-muted-foreground">Sum of all {plural(count)}</span>
+        <span className="font-medium tabular-nums">{formatMoney(total, currency)}</span>
       </div>
+      {complete ? (
+        rows.length > 0 && (
+          <div className="flex justify-between gap-4">
+            <span className="text-muted-foreground">Sum of the {plural(rows.length)} below</span>
+            <span className="font-medium tabular-nums">{formatMoney(sum, currency)}</span>
+          </div>
+        )
+      ) : (
+        <p className="text-muted-foreground">
+          {formatCount(rows.length)} of {plural(count)} below; show more to see the rest.
+        </p>
+      )}
       <p
         className={
           matches
@@ -115,14 +138,13 @@ function SumCheck({
         )}
         {matches
           ? "The list adds up to the figure."
-          : `The list is ${formatSignedMoney(sum - (clicked ?? explanation.total), currency)} off the figure. Please report this.`}
+          : `The list is ${formatSignedMoney((complete ? sum : total) - (clicked ?? total), currency)} off the figure. Please report this.`}
       </p>
     </div>
   );
 }
 
-function explanationCsv(explanation: Explanation) {
-  const { currency } = explanation;
+function explanationCsv(currency: string, rows: ExplanationRow[]) {
   return toCsv(
     [
       { header: "stripe_customer_id", value: (r) => r.customer.stripeCustomerId },
@@ -136,7 +158,7 @@ function explanationCsv(explanation: Explanation) {
       { header: "at", value: (r) => r.at },
       { header: "subscriptions", value: (r) => r.subscriptionIds.join(" ") },
     ],
-    explanation.rows,
+    rows,
   );
 }
 
@@ -150,7 +172,6 @@ function ExplanationBody({
   clicked: number | null;
 }) {
   const query = useExplanation(currency, target);
-  const [showAll, setShowAll] = useState(false);
   const { title, period } = describe(target);
 
   if (query.isPending) {
@@ -175,28 +196,39 @@ function ExplanationBody({
     );
   }
 
-  const explanation = query.data;
-  const rows = showAll ? explanation.rows : explanation.rows.slice(0, FIRST_ROWS);
+  const first = query.data.pages[0]!;
+  const rows = query.data.pages.flatMap((p) => p.rows);
   const movements = target.what === "movements";
+  /** The CSV has every row: the pages not loaded yet are fetched first. */
+  const downloadAll = async () => {
+    let result = { data: query.data, hasNextPage: query.hasNextPage };
+    while (result.hasNextPage) {
+      const next = await query.fetchNextPage({ throwOnError: true });
+      result = { data: next.data ?? result.data, hasNextPage: next.hasNextPage };
+    }
+    downloadCsv(
+      `${title.toLowerCase().replaceAll(" ", "-")}-${currency}-${target.what === "mrr" ? target.at : `${target.from}_${target.to}`}.csv`,
+      explanationCsv(
+        currency,
+        result.data.pages.flatMap((p) => p.rows),
+      ),
+    );
+  };
   return (
     <div className="min-h-0 flex-1 space-y-4 overflow-y-auto px-4 pb-6">
-      <SumCheck explanation={explanation} clicked={clicked} label={title} />
+      <SumCheck first={first} rows={rows} clicked={clicked} label={title} />
       <div className="flex justify-end">
-        <Button
+        <PendingButton
           variant="outline"
           size="sm"
-          onClick={() =>
-            downloadCsv(
-              `${title.toLowerCase().replaceAll(" ", "-")}-${currency}-${target.what === "mrr" ? target.at : `${target.from}_${target.to}`}.csv`,
-              explanationCsv(explanation),
-            )
-          }
+          pending={query.isFetchingNextPage}
+          onClick={() => void downloadAll()}
         >
           <DownloadIcon aria-hidden="true" />
           CSV
-        </Button>
+        </PendingButton>
       </div>
-      {explanation.rows.length === 0 ? (
+      {rows.length === 0 ? (
         <p className="py-8 text-center text-sm text-muted-foreground">
           No customer contributed to this figure.
         </p>
@@ -257,10 +289,15 @@ function ExplanationBody({
           </Table>
         </div>
       )}
-      {!showAll && explanation.rows.length > FIRST_ROWS && (
-        <Button variant="outline" className="w-full" onClick={() => setShowAll(true)}>
-          Show all {formatCount(explanation.rows.length)} rows
-        </Button>
+      {query.hasNextPage && (
+        <PendingButton
+          variant="outline"
+          className="w-full"
+          pending={query.isFetchingNextPage}
+          onClick={() => void query.fetchNextPage()}
+        >
+          Show more ({formatCount(rows.length)} of {formatCount(first.count)} shown)
+        </PendingButton>
       )}
     </div>
   );

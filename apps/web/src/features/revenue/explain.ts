@@ -1,9 +1,9 @@
 import type { ExplainTarget } from "@/features/revenue/search";
-import type { Explanation, Kpis, Series } from "@/features/revenue/types";
+import type { ExplanationRow, Kpis, Series } from "@/features/revenue/types";
 
-/** Σ of the rows' amounts; the server promises it equals `total`, the panel shows both. */
-export function sumOfRows(explanation: Explanation): number {
-  return explanation.rows.reduce((sum, row) => sum + row.amount, 0);
+/** Σ of the rows' amounts; over every page the server promises it equals `total`. */
+export function sumOfRows(rows: Pick<ExplanationRow, "amount">[]): number {
+  return rows.reduce((sum, row) => sum + row.amount, 0);
 }
 
 const day = (iso: string) => iso.slice(0, 10);

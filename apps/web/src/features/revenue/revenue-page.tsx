@@ -24,6 +24,7 @@ import { ExplainSheet } from "@/features/revenue/explain-sheet";
 import { KpiCards } from "@/features/revenue/kpi-cards";
 import { MovementsChart } from "@/features/revenue/movements-chart";
 import { MrrChart } from "@/features/revenue/mrr-chart";
+import { RecomputingNotice } from "@/features/revenue/recomputing-notice";
 import { ReconcileTab } from "@/features/revenue/reconcile";
 import {
   BUCKETS,
@@ -238,6 +239,7 @@ export function RevenuePage() {
           ) : undefined
         }
       />
+      <RecomputingNotice />
       {body}
     </div>
   );
