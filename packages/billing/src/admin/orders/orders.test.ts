@@ -51,6 +51,39 @@ describe("admin orders list", () => {
     ]);
   });
 
+  it("finds orders by name and by e-mail in one search, merged in the list's order and paged", async () => {
+    const byEmail = await seedOrder(db, {
+      email: "mia@example.com",
+      name: "Zoe Park",
+      placedAt: day(1),
+    });
+    const byName = await seedOrder(db, {
+      email: "zed@example.com",
+      name: "Mia Wong",
+      placedAt: day(3),
+    });
+    const both = await seedOrder(db, {
+      email: "mia.w@example.com",
+      name: "Mia W",
+      placedAt: day(2),
+    });
+    await seedOrder(db, { email: "max@example.com", name: "Max", placedAt: day(4) });
+    expect(await ids({ search: "Mi" })).toEqual([byName.orderId, both.orderId, byEmail.orderId]);
+    expect(await ids({ search: "mi", sort: { by: "placedAt", direction: "asc" } })).toEqual([
+      byEmail.orderId,
+      both.orderId,
+      byName.orderId,
+    ]);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listAdminOrders(db, { limit: 1, search: "mi", cursor });
+      seen.push(...page.items.map((o) => o.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual([byName.orderId, both.orderId, byEmail.orderId]);
+  });
+
   it("refuses ranges that end before they start", async () => {
     await expect(ids({ placedFrom: "2026-03-05", placedTo: "2026-03-01" })).rejects.toThrow(
       /start date is after the end date/,
