@@ -92,13 +92,20 @@ const currentStatus = sql<string | null>`(
   limit 1)`;
 
 function subscriptionFilter(status: CustomerSubscriptionFilter): SQL {
-  const any = sql`select 1 from ${stripeSubscriptions}
-    where ${stripeSubscriptions.customerId} = ${billingCustomers.stripeCustomerId}
-      and ${stripeSubscriptions.deletedAt} is null`;
-  if (status === "none") return sql`not exists (${any})`;
-  // `status || ''` keeps SQLite from looking the status up in stripe_subscriptions_by_status
-  // (thousands of rows per customer checked) instead of the customer's few subscriptions.
-  return sql`exists (${any} and (${stripeSubscriptions.status} || '') = ${status})`;
+  if (status === "none") {
+    return sql`not exists (select 1 from ${stripeSubscriptions}
+      where ${stripeSubscriptions.customerId} = ${billingCustomers.stripeCustomerId}
+        and ${stripeSubscriptions.deletedAt} is null)`;
+  }
+  // Uncorrelated: the status's subscriptions are read once by stripe_subscriptions_by_status and
+  // each customer is looked up in that set. As a correlated EXISTS, SQLite searched the status
+  // index once per customer (thousands of rows each), and hiding status from the index made
+  // PostgreSQL scan every subscription.
+  return inArray(
+    billingCustomers.stripeCustomerId,
+    sql`(select ${stripeSubscriptions.customerId} from ${stripeSubscriptions}
+      where ${stripeSubscriptions.status} = ${status} and ${stripeSubscriptions.deletedAt} is null)`,
+  );
 }
 
 const isCustomer = eq(users.role, "customer");
