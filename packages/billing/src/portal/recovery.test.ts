@@ -152,6 +152,18 @@ describe("failed payment recovery", () => {
     expect(result.outcome === "requires_action" && result.hostedInvoiceUrl).toMatch(/^https?:/);
   });
 
+  it("an invoice paid elsewhere meanwhile is already paid, not an error", async () => {
+    const { subscription, actor } = await pastDueCustomer("usr_tia");
+    const deps = { db, stripe, clock, actor };
+    const [open] = (await stripe.invoices.list({ subscription: subscription.id, status: "open" }))
+      .data;
+    // Paid in Stripe (say, by bank transfer) before Folio's copy heard of it.
+    await stripe.invoices.pay(open!.id, { paid_out_of_band: true });
+    expect(await payOpenInvoice(deps, { attemptId: attempt() })).toEqual({
+      outcome: "already_paid",
+    });
+  });
+
   it("refuses another customer's card-update session as if it did not exist", async () => {
     const a = await pastDueCustomer("usr_a");
     const b = await pastDueCustomer("usr_b");

@@ -200,7 +200,8 @@ export async function payOpenInvoice(
       { invoice: open.id, subscription: sub.id },
       { code: e.code ?? null, declineCode: e.decline_code ?? null },
     ).catch(() => null);
-    if (e.code === "invoice_already_paid") return { outcome: "already_paid" };
+    // Stripe answers a plain 400 "Invoice is already paid." (no error code): the re-read says so.
+    if (invoice?.status === "paid") return { outcome: "already_paid" };
     if (AUTH_CODES.includes(e.code ?? "") || AUTH_CODES.includes(e.decline_code ?? "")) {
       return {
         outcome: "requires_action",

@@ -665,7 +665,6 @@ export function attemptPayment(
       status: "failed",
       paymentIntent: null,
       charge: null,
-      code: "invoice_no_payment_method",
       message: "The customer has no default payment method to pay this invoice.",
     };
   } else {
@@ -726,12 +725,9 @@ export function payInvoice(
 ): AttemptResult {
   let invoice = getInvoice(ctx, invoiceId, "id");
   if (invoice.status === "draft") invoice = finalizeInvoice(ctx, invoice);
-  if (invoice.status === "paid")
-    throw invalidRequest("Invoice is already paid.", { code: "invoice_already_paid" });
+  if (invoice.status === "paid") throw invalidRequest("Invoice is already paid.");
   if (invoice.status !== "open") {
-    throw invalidRequest(`You can only pay an open invoice; this invoice is ${invoice.status}.`, {
-      code: "invoice_not_open",
-    });
+    throw invalidRequest(`You can only pay an open invoice; this invoice is ${invoice.status}.`);
   }
   if (options.paidOutOfBand)
     return { invoice: markPaid(ctx, invoice, null, { outOfBand: true }), outcome: null };
@@ -750,8 +746,8 @@ export function payInvoiceOrThrow(
   const { invoice, outcome } = payInvoice(ctx, invoiceId, options);
   if (outcome?.status === "failed") {
     // Nothing was attempted without a payment method: a plain 400 that changes nothing.
-    if (outcome.code === "invoice_no_payment_method") {
-      throw new ApiError(400, "invalid_request_error", outcome.message, { code: outcome.code });
+    if (outcome.code === undefined) {
+      throw new ApiError(400, "invalid_request_error", outcome.message);
     }
     throw cardError(outcome.message, outcome.code, outcome.declineCode, {
       ...(outcome.charge ? { charge: outcome.charge } : {}),

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { StripeErrorCode } from "../core/error-codes.ts";
 import type { Ctx } from "../core/types.ts";
 import {
   chargeCustomer as serviceCharge,
@@ -32,7 +33,8 @@ export type ChargeOutcome =
       status: "failed";
       paymentIntent: string | null;
       charge: string | null;
-      code: string;
+      /** Absent when nothing was attempted (no payment method). */
+      code?: StripeErrorCode;
       declineCode?: string | undefined;
       message: string;
     }
@@ -77,7 +79,6 @@ export function chargeCustomer(ctx: Ctx, input: ChargeInput): ChargeOutcome {
         status: "failed",
         paymentIntent: null,
         charge: null,
-        code: "invoice_no_payment_method",
         message: "The customer has no default payment method to pay this invoice.",
       };
     case "failed":

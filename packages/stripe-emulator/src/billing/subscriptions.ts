@@ -653,7 +653,7 @@ export function createSubscription(
           "card_error",
           "Payment for this subscription requires additional user action before it can be completed successfully.",
           {
-            code: "subscription_payment_intent_requires_action",
+            code: "invoice_payment_intent_requires_action",
           },
         );
       }
@@ -792,9 +792,7 @@ export function cancelNow(
   if (sub.status === "canceled" || sub.status === "incomplete_expired") {
     throw invalidRequest(
       `A canceled subscription can only update its cancellation_details and metadata.`,
-      {
-        code: "subscription_canceled",
-      },
+      { code: "invalid_canceled_subscription_fields" },
     );
   }
   const now = ctx.clockNow(clockOf(sub));
@@ -909,9 +907,7 @@ export function cancelSubscription(
   const sub = getSubscription(ctx, id, "id");
   if (options.atPeriodEnd) {
     if (sub.status === "canceled" || sub.status === "incomplete_expired")
-      throw invalidRequest("This subscription is already canceled.", {
-        code: "subscription_canceled",
-      });
+      throw invalidRequest("This subscription is already canceled.");
     const now = ctx.clockNow(clockOf(sub));
     const { end } = periodOf(sub);
     const next: Stripe.Subscription = {

@@ -507,8 +507,7 @@ export function updateSubscription(ctx: Ctx, id: string, p: UpdateInput): Stripe
     if (failed && paymentBehavior === "error_if_incomplete") {
       // Nothing is kept: the whole request rolls back.
       throw new ApiError(402, "card_error", failed.message, {
-        code:
-          failed.status === "failed" ? failed.code : "subscription_payment_intent_requires_action",
+        code: failed.status === "failed" ? failed.code : "invoice_payment_intent_requires_action",
         ...(failed.status === "failed" && failed.declineCode
           ? { declineCode: failed.declineCode }
           : {}),
@@ -605,9 +604,7 @@ export function pauseSubscription(
 ): Stripe.Subscription {
   const sub = getSubscription(ctx, id, "id");
   if (!["active", "past_due", "trialing", "unpaid"].includes(sub.status)) {
-    throw invalidRequest(`A subscription with status ${sub.status} cannot be paused.`, {
-      code: "subscription_not_pausable",
-    });
+    throw invalidRequest(`A subscription with status ${sub.status} cannot be paused.`);
   }
   const now = ctx.clockNow(clockOf(sub));
   if (options.creditUnusedTime && sub.status !== "trialing") {
@@ -665,9 +662,7 @@ export function resumeSubscription(
 ): Stripe.Subscription {
   const sub = getSubscription(ctx, id, "id");
   if (sub.status !== "paused") {
-    throw invalidRequest("Only a paused subscription can be resumed.", {
-      code: "subscription_not_paused",
-    });
+    throw invalidRequest("Only a paused subscription can be resumed.");
   }
   const now = ctx.clockNow(clockOf(sub));
   const cadence = sub.items.data[0]?.price.recurring as Stripe.Price.Recurring;

@@ -240,3 +240,53 @@ describe("test payment method tokens", () => {
     expect(two.invoice_settings.default_payment_method).not.toBe(pm);
   });
 });
+
+describe("error codes", () => {
+  it("are Stripe's documented ones, or absent", async () => {
+    const customer = await stripe.customers.create({ email: "codes@example.com" });
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => "no error",
+        (e: { code?: string }) => e.code ?? null,
+      );
+    const raw = (path: string, body: Record<string, string>) =>
+      stripe.rawRequest("POST", path, body);
+    expect(await codeOf(raw("/v1/payment_intents", { amount: "ten", currency: "usd" }))).toBe(
+      "parameter_invalid_integer",
+    );
+    expect(await codeOf(raw("/v1/payment_intents", { currency: "usd" }))).toBe("parameter_missing");
+    expect(await codeOf(raw("/v1/customers", { colour: "red" }))).toBe("parameter_unknown");
+    // A range or enum violation has no documented code: Stripe sends none.
+    expect(await codeOf(raw("/v1/payment_intents", { amount: "0", currency: "usd" }))).toBeNull();
+    expect(
+      await codeOf(raw(`/v1/customers/${customer.id}`, { tax_exempt: "sometimes" })),
+    ).toBeNull();
+
+    const pi = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: "usd",
+      payment_method: "pm_card_visa",
+      confirm: true,
+    });
+    await stripe.refunds.create({ payment_intent: pi.id });
+    expect(await codeOf(stripe.refunds.create({ payment_intent: pi.id }))).toBe(
+      "charge_already_refunded",
+    );
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 500, currency: "usd" });
+    const draft = await stripe.invoices.create({
+      customer: customer.id,
+      collection_method: "send_invoice",
+      days_until_due: 7,
+      pending_invoice_items_behavior: "include",
+    });
+    const open = await stripe.invoices.finalizeInvoice(draft.id);
+    expect(await codeOf(stripe.invoices.del(open.id))).toBe("invoice_not_editable");
+    await stripe.invoices.pay(open.id, { paid_out_of_band: true });
+    // Stripe: a plain 400 "Invoice is already paid." without a code.
+    await expect(stripe.invoices.pay(open.id)).rejects.toMatchObject({
+      statusCode: 400,
+      message: "Invoice is already paid.",
+      code: undefined,
+    });
+  });
+});

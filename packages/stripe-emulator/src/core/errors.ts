@@ -1,3 +1,5 @@
+import type { StripeErrorCode } from "./error-codes.ts";
+
 /**
  * Errors in Stripe's envelope. The HTTP status decides which class the SDK throws
  * (400/404 → StripeInvalidRequestError, 401 → StripeAuthenticationError,
@@ -25,7 +27,8 @@ export interface StripeErrorBody {
 }
 
 export interface ApiErrorOptions {
-  code?: string;
+  /** Only codes Stripe documents (see error-codes.ts); most parameter errors have none. */
+  code?: StripeErrorCode;
   declineCode?: string;
   param?: string;
   /**
@@ -73,8 +76,8 @@ export class ApiError extends Error {
 }
 
 /** 400 for a parameter that is missing or invalid; `param` uses bracket notation (`items[0][price]`). */
-export function invalidParam(param: string, message: string, code = "parameter_invalid"): ApiError {
-  return new ApiError(400, "invalid_request_error", message, { param, code });
+export function invalidParam(param: string, message: string, code?: StripeErrorCode): ApiError {
+  return new ApiError(400, "invalid_request_error", message, { param, ...(code ? { code } : {}) });
 }
 
 export function missingParam(param: string): ApiError {
@@ -98,7 +101,7 @@ export function resourceMissing(what: string, id: string, param = "id"): ApiErro
 
 export function cardError(
   message: string,
-  code: string,
+  code: StripeErrorCode,
   declineCode: string | undefined,
   extra: Partial<StripeErrorBody> = {},
 ): ApiError {

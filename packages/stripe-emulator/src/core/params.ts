@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { StripeErrorCode } from "./error-codes.ts";
 import { ApiError } from "./errors.ts";
 
 /**
@@ -171,8 +172,8 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 function issueToError(issue: z.core.$ZodIssue | undefined, raw: unknown): ApiError {
   if (!issue) return new ApiError(400, "invalid_request_error", "Invalid request.");
   const param = bracketPath(issue.path);
-  const bad = (message: string, code = "parameter_invalid") =>
-    new ApiError(400, "invalid_request_error", message, { param, code });
+  const bad = (message: string, code?: StripeErrorCode) =>
+    new ApiError(400, "invalid_request_error", message, { param, ...(code ? { code } : {}) });
   switch (issue.code) {
     case "unrecognized_keys": {
       const key = issue.keys[0] ?? "";
@@ -211,7 +212,14 @@ function issueToError(issue: z.core.$ZodIssue | undefined, raw: unknown): ApiErr
       if (pick) return issueToError({ ...pick, path: [...issue.path, ...pick.path] }, raw);
       return bad(`Invalid value for ${param}.`);
     }
-    default:
-      return bad(issue.code === "custom" ? issue.message : `Invalid ${param}: ${issue.message}`);
+    default: {
+      if (issue.code !== "custom") return bad(`Invalid ${param}: ${issue.message}`);
+      // Stripe's documented codes for a malformed integer and an empty string.
+      const value = valueAt(raw, issue.path);
+      if (issue.message.startsWith("Invalid integer") && !/^-?\d+$/.test(String(value)))
+        return bad(issue.message, "parameter_invalid_integer");
+      if (value === "") return bad(issue.message, "parameter_invalid_empty");
+      return bad(issue.message);
+    }
   }
 }

@@ -23,18 +23,13 @@ export function parseQuery(query: string): { clauses: Clause[]; join: "AND" | "O
   const parts = query.trim().split(/\s+(AND|OR)\s+/i);
   const joins = new Set(parts.filter((_, i) => i % 2 === 1).map((j) => j.toUpperCase()));
   if (joins.size > 1) {
-    throw invalidParam("query", "Search queries cannot mix AND and OR.", "search_query_invalid");
+    throw invalidParam("query", "Search queries cannot mix AND and OR.");
   }
   const clauses = parts
     .filter((_, i) => i % 2 === 0)
     .map((text) => {
       const m = CLAUSE.exec(text.trim());
-      if (!m)
-        throw invalidParam(
-          "query",
-          `Could not parse the search query near: ${text}`,
-          "search_query_invalid",
-        );
+      if (!m) throw invalidParam("query", `Could not parse the search query near: ${text}`);
       const metadataKey = m[3] ?? m[4] ?? null;
       return {
         negate: m[1] === "-",

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { StripeErrorCode } from "../core/error-codes.ts";
 import { ApiError } from "../core/errors.ts";
 import type { Ctx } from "../core/types.ts";
 import { isDeleted } from "../core/util.ts";
@@ -52,7 +53,7 @@ export class FormError extends Error {
 export class KeptDecline extends FormError {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: StripeErrorCode,
     readonly declineCode: string | undefined,
   ) {
     super(message, "card_number", 402);

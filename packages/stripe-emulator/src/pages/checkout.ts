@@ -439,9 +439,7 @@ function formFromBody(ctx: Ctx, body: Record<string, unknown>): Record<string, s
 function controlSession(ctx: Ctx, id: string): Session {
   const session = getSession(ctx, id, "id");
   if (session.status !== "open") {
-    throw invalidRequest(`This Checkout Session is ${session.status ?? "closed"}, not open.`, {
-      code: "checkout_session_not_open",
-    });
+    throw invalidRequest(`This Checkout Session is ${session.status ?? "closed"}, not open.`);
   }
   return session;
 }

@@ -243,9 +243,6 @@ export const chargesModule: EmulatorModule = {
         const refund = mustGet<Stripe.Refund>(ctx, "refund", req.pathParams.id ?? "", "id");
         throw invalidRequest(
           `Refund ${refund.id} has status ${refund.status ?? "unknown"} and cannot be canceled; card refunds settle immediately.`,
-          {
-            code: "refund_unexpected_state",
-          },
         );
       },
     },

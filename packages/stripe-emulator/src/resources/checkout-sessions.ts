@@ -846,7 +846,6 @@ export const checkoutSessionsModule: EmulatorModule = {
         if (session.status !== "open") {
           throw invalidRequest(
             `Only Checkout Sessions with a status of \`open\` can be expired. This session's status is \`${session.status ?? ""}\`.`,
-            { code: "checkout_session_not_expirable" },
           );
         }
         return expireSession(ctx, session);

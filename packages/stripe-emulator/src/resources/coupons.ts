@@ -125,12 +125,7 @@ export function resolvePromotionCode(
     })
     .map((p) => promoWithValidity(ctx, p))
     .find((p) => p.active);
-  if (!promo)
-    throw invalidParam(
-      param,
-      `This promotion code is invalid or has expired: ${code}`,
-      "promotion_code_invalid",
-    );
+  if (!promo) throw invalidParam(param, `This promotion code is invalid or has expired: ${code}`);
   return checkPromotion(ctx, promo, context, param);
 }
 
@@ -140,18 +135,9 @@ export function checkPromotion(
   context: { customer?: string | null; amount?: number; currency?: string },
   param: string,
 ): { promotionCode: Stripe.PromotionCode; coupon: Stripe.Coupon } {
-  if (!promo.active)
-    throw invalidParam(
-      param,
-      `This promotion code is not active: ${promo.code}`,
-      "promotion_code_invalid",
-    );
+  if (!promo.active) throw invalidParam(param, `This promotion code is not active: ${promo.code}`);
   if (promo.customer && context.customer && promo.customer !== context.customer) {
-    throw invalidParam(
-      param,
-      "This promotion code cannot be redeemed by this customer.",
-      "promotion_code_invalid",
-    );
+    throw invalidParam(param, "This promotion code cannot be redeemed by this customer.");
   }
   const r = promo.restrictions;
   if (r.minimum_amount !== null && context.amount !== undefined) {
@@ -159,11 +145,7 @@ export function checkPromotion(
       (r.minimum_amount_currency ?? context.currency) === context.currency &&
       context.amount < r.minimum_amount
     ) {
-      throw invalidParam(
-        param,
-        "This promotion code requires a larger minimum order amount.",
-        "promotion_code_invalid",
-      );
+      throw invalidParam(param, "This promotion code requires a larger minimum order amount.");
     }
   }
   const couponId =

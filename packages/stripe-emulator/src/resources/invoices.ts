@@ -589,7 +589,7 @@ export const invoicesModule: EmulatorModule = {
         parseParams(obj({}), req.params);
         const invoice = getInvoice(ctx, req.pathParams.id ?? "", "id");
         if (invoice.status !== "open") {
-          throw invalidRequest("You can only send an open invoice.", { code: "invoice_not_open" });
+          throw invalidRequest("You can only send an open invoice.");
         }
         // No email leaves the emulator; the event says it would have.
         ctx.emit("invoice.sent", invoice);

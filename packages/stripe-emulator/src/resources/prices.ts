@@ -105,7 +105,6 @@ function claimLookupKey(ctx: Ctx, key: string, transfer: boolean, selfId: string
     throw invalidParam(
       "lookup_key",
       `A price (\`${owner.id}\`) already uses that lookup key. To transfer the lookup key to this price, set \`transfer_lookup_key\` to true.`,
-      "lookup_key_in_use",
     );
   }
   saveAndEmitUpdate(ctx, "price.updated", owner, { ...owner, lookup_key: null });

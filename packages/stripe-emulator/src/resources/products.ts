@@ -201,7 +201,6 @@ export const productsModule: EmulatorModule = {
         if (prices.length > 0) {
           throw invalidRequest(
             "This product cannot be deleted because it has one or more user-created prices.",
-            { code: "product_has_prices" },
           );
         }
         return replaceWithDeletedStub(ctx, "product.deleted", product);

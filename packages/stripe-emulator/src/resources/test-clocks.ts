@@ -196,9 +196,7 @@ export const testClocksModule: EmulatorModule = {
         const clock = getClock(ctx, req.pathParams.id ?? "");
         const p = parseParams(obj({ frozen_time: int({ min: 0 }) }), req.params);
         if (clock.status !== "ready") {
-          throw invalidRequest("The test clock is already advancing. Wait until it is ready.", {
-            code: "test_clock_advancing",
-          });
+          throw invalidRequest("The test clock is already advancing. Wait until it is ready.");
         }
         if (p.frozen_time <= clock.frozen_time) {
           throw invalidParam(

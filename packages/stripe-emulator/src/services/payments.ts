@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { StripeErrorCode } from "../core/error-codes.ts";
 import {
   ApiError,
   cardError,
@@ -54,7 +55,7 @@ export type PaymentOutcome =
       charge: Stripe.Charge | null;
       error: {
         type: "card_error" | "invalid_request_error";
-        code: string;
+        code: StripeErrorCode;
         decline_code?: string;
         message: string;
       };
@@ -1348,7 +1349,7 @@ export function openDispute(
 /** A closed dispute (won, lost, warning_closed) takes no more evidence and cannot close again. */
 export function assertDisputeOpen(dispute: Stripe.Dispute): void {
   if (["won", "lost", "warning_closed"].includes(dispute.status)) {
-    throw invalidRequest("This dispute is already closed.", { code: "dispute_already_closed" });
+    throw invalidRequest("This dispute is already closed.");
   }
 }
 

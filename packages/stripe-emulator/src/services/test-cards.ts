@@ -1,3 +1,5 @@
+import type { StripeErrorCode } from "../core/error-codes.ts";
+
 /**
  * Stripe's test cards and what each does in the emulator. Raw numbers are accepted on the
  * hosted pages and in `payment_method_data[card][number]`; the `pm_card_*` / `tok_*` ids
@@ -195,7 +197,7 @@ export function luhnValid(number: string): boolean {
 }
 
 export interface DeclineInfo {
-  code: string;
+  code: StripeErrorCode;
   declineCode?: string;
   message: string;
   sellerMessage: string;
