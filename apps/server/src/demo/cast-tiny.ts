@@ -170,21 +170,39 @@ const MEMBERS: readonly Member[] = [
     joined: 90,
     steps: [],
   },
-  // Renewed 3–6 days ago (a month is 28–31 days) on a card that declines: still past due,
-  // dunning retrying, on the support and finance home pages.
-  {
-    name: "Olu Costa",
-    currency: "usd",
-    tier: "pro",
-    interval: "month",
-    joined: 34,
-    steps: [{ kind: "card_fails", ago: 12, recovers: false }],
-  },
 ];
+
+/**
+ * Renewed 3–6 days ago (a month is 28–31 days) on a card that declines: still past due with
+ * dunning retrying when seeding ends, so support and finance have a failed payment to work on.
+ * Every size ends with this customer (the generated casts' random failures may all be over).
+ */
+const PAST_DUE: Member = {
+  name: "Olu Costa",
+  currency: "usd",
+  tier: "pro",
+  interval: "month",
+  joined: 34,
+  steps: [{ kind: "card_fails", ago: 12, recovers: false }],
+};
 
 /** The tiny cast, seeded on the day `today` (start of day, unix seconds); `start` opens the history. */
 export function tinyCast(today: number, start: number): CastMember[] {
-  return MEMBERS.map(({ joined, steps, ...m }, index) => ({
+  return [...MEMBERS, PAST_DUE].map((m, index) => written(m, index, today, start));
+}
+
+/** The customer who is past due when seeding ends, as cast member `index`. */
+export function pastDueMember(index: number, today: number, start: number): CastMember {
+  return written(PAST_DUE, index, today, start);
+}
+
+function written(
+  { joined, steps, ...m }: Member,
+  index: number,
+  today: number,
+  start: number,
+): CastMember {
+  return {
     seats: 0,
     trial: "none" as const,
     coupon: null,
@@ -199,5 +217,5 @@ export function tinyCast(today: number, start: number): CastMember[] {
     steps: steps
       .map(({ ago, ...s }) => ({ ...s, at: ago === 0 ? today : today - ago * DAY + 14 * 3600 }))
       .sort((a, b) => a.at - b.at),
-  }));
+  };
 }

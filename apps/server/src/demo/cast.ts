@@ -1,5 +1,5 @@
 import { CANCELLATION_FEEDBACK, type CancellationFeedback } from "@folio/billing";
-import { tinyCast } from "./cast-tiny.ts";
+import { pastDueMember, tinyCast } from "./cast-tiny.ts";
 import { Random } from "./random.ts";
 
 /**
@@ -74,7 +74,10 @@ export const COUPONS = [
   },
 ] as const;
 
-/** `tiny` is the tests' cast (cast-tiny.ts); `small` and `full` are generated below. */
+/**
+ * `tiny` is the tests' cast, written out (cast-tiny.ts); `small` and `full` are generated below
+ * and end with the tiny cast's customer who is past due today.
+ */
 export const SIZES = { tiny: 13, small: 36, full: 320 } as const;
 export type DemoSize = keyof typeof SIZES;
 
@@ -185,7 +188,7 @@ export function castFor(size: DemoSize, now: number): CastMember[] {
   const today = startOfDay(now);
   const start = monthsBefore(today, HISTORY_MONTHS);
   if (size === "tiny") return tinyCast(today, start);
-  const count = SIZES[size];
+  const count = SIZES[size] - 1;
   const members = Array.from({ length: count }, (_, index) =>
     member(
       random,
@@ -196,6 +199,7 @@ export function castFor(size: DemoSize, now: number): CastMember[] {
       index < SHOWCASE.length * 2,
     ),
   );
+  members.push(pastDueMember(count, today, start));
   return members.sort((a, b) => a.signupAt - b.signupAt || a.index - b.index);
 }
 
