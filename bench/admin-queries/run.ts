@@ -25,7 +25,7 @@ const { values: opts } = parseArgs({
     seed: { type: "string", default: "42" },
     /** Keep the database afterwards (its path is printed) to rerun with --database. */
     keep: { type: "boolean", default: false },
-    /** Reuse a SQLite database built by an earlier --keep run instead of building one. */
+    /** Reuse a database built by an earlier --keep run (a SQLite path or a PostgreSQL URL). */
     database: { type: "string" },
     /** A PostgreSQL server URL (a user that may CREATE DATABASE); default DATABASE_URL. */
     postgres: { type: "string" },
@@ -43,6 +43,11 @@ const log = (msg: string) => console.log(`[bench] ${msg}`);
 export const STAFF_ID = "usr_bench_support";
 
 async function openDatabase(): Promise<{ db: Db; label: string; done: () => Promise<void> }> {
+  if (opts.database?.startsWith("postgres")) {
+    const db = await createDb({ dialect: "postgres", url: opts.database });
+    const label = `PostgreSQL ${new URL(opts.database).pathname.slice(1)} (reused)`;
+    return { db, label, done: () => closeDb(db) };
+  }
   if (opts.database) {
     if (!existsSync(opts.database)) throw new Error(`--database ${opts.database}: no such file`);
     const db = await createDb({ dialect: "sqlite", path: opts.database });
@@ -103,7 +108,15 @@ async function main() {
     );
     const r = rng(Number(opts.seed) + 1);
     const customers = Number(opts.customers);
-    const results: { name: string; p50: number; p95: number; max: number; rows: number }[] = [];
+    const results: {
+      name: string;
+      p50: number;
+      p95: number;
+      max: number;
+      cpu50: number;
+      cpu95: number;
+      rows: number;
+    }[] = [];
     for (const q of QUERIES) {
       if (opts.only && !q.name.includes(opts.only)) continue;
       const prepared = await q.prepare(caller, { r, customers });
@@ -113,18 +126,25 @@ async function main() {
       }
       for (let i = 0; i < 10; i++) await prepared();
       const times: number[] = [];
+      const cpu: number[] = [];
       let rows = 0;
       for (let i = 0; i < ITERATIONS; i++) {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         rows += await prepared();
         times.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
       }
       times.sort((a, b) => a - b);
+      cpu.sort((a, b) => a - b);
       const row = {
         name: q.name,
         p50: percentile(times, 50),
         p95: percentile(times, 95),
         max: times.at(-1)!,
+        cpu50: percentile(cpu, 50),
+        cpu95: percentile(cpu, 95),
         rows: rows / ITERATIONS,
       };
       results.push(row);
@@ -136,11 +156,13 @@ async function main() {
         .map((l) => l.toFixed(2))
         .join(" ")}\n`,
     );
-    console.log("| query | p50 ms | p95 ms | max ms | rows |");
-    console.log("| --- | ---: | ---: | ---: | ---: |");
+    // CPU: this process's (SQLite runs in it; PostgreSQL's own work is not counted). Under load,
+    // wall time minus CPU time is mostly waiting for a core.
+    console.log("| query | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms | rows |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const x of results) {
       console.log(
-        `| ${x.name} | ${x.p50.toFixed(2)} | ${x.p95.toFixed(2)} | ${x.max.toFixed(1)} | ${x.rows.toFixed(1)} |`,
+        `| ${x.name} | ${x.p50.toFixed(2)} | ${x.p95.toFixed(2)} | ${x.max.toFixed(1)} | ${x.cpu50.toFixed(2)} | ${x.cpu95.toFixed(2)} | ${x.rows.toFixed(1)} |`,
       );
     }
   } finally {
