@@ -106,9 +106,11 @@ function conditionsOf(f: z.output<typeof listSchema>): SQL[] {
 
 /**
  * Above this many orders in a search range, a page is found faster by walking the list's order
- * and testing each row (matches are dense) than by reading the range and sorting it.
+ * and testing each row (matches are dense) than by reading the range and sorting it. The two
+ * cost the same near √(page × orders): ~5,000 at a million orders (measured: a 3,300-order range
+ * reads and sorts in ~3 ms; walking to 26 of them tested ~8,000 orders, ~25 ms).
  */
-const DENSE_RANGE = 2_000;
+const DENSE_RANGE = 5_000;
 
 async function denseRanges(db: Db, ranges: SQL[]): Promise<boolean> {
   const counts = ranges.map(
