@@ -116,6 +116,7 @@ export function buildPhases(
     }
     if (input.end_date !== undefined && input.duration !== undefined)
       throw invalidRequest("You may only specify one of these parameters: duration, end_date.", {
+        code: "parameters_exclusive",
         param: P("duration"),
       });
     const cadence = first.recurring as Stripe.Price.Recurring;

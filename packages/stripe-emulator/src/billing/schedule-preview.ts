@@ -51,7 +51,10 @@ export function previewSchedule(ctx: Ctx, p: SchedulePreviewInput): Stripe.Invoi
   if (p.subscription !== undefined || p.hasSubscriptionDetails)
     throw invalidRequest(
       "You may only specify one of these parameters: schedule or schedule_details, subscription or subscription_details.",
-      { param: p.subscription !== undefined ? "subscription" : "subscription_details" },
+      {
+        code: "parameters_exclusive",
+        param: p.subscription !== undefined ? "subscription" : "subscription_details",
+      },
     );
   const details = p.details ?? {};
   if (p.schedule === undefined) {

@@ -338,7 +338,7 @@ export function updateSubscription(ctx: Ctx, id: string, p: UpdateInput): Stripe
   if (p.cancel_at_period_end && p.cancel_at !== undefined && p.cancel_at !== null)
     throw invalidRequest(
       "You may only specify one of these parameters: cancel_at, cancel_at_period_end.",
-      { param: "cancel_at" },
+      { code: "parameters_exclusive", param: "cancel_at" },
     );
   if (
     p.collection_method === "send_invoice" &&

@@ -256,6 +256,9 @@ describe("error codes", () => {
     );
     expect(await codeOf(raw("/v1/payment_intents", { currency: "usd" }))).toBe("parameter_missing");
     expect(await codeOf(raw("/v1/customers", { colour: "red" }))).toBe("parameter_unknown");
+    expect(
+      await codeOf(stripe.coupons.create({ amount_off: 100, percent_off: 10, currency: "usd" })),
+    ).toBe("parameters_exclusive");
     // A range or enum violation has no documented code: Stripe sends none.
     expect(await codeOf(raw("/v1/payment_intents", { amount: "0", currency: "usd" }))).toBeNull();
     expect(

@@ -231,6 +231,7 @@ function resolveLineItems(
     const at = (field: string) => `line_items[${i}][${field}]`;
     if (item.price !== undefined && item.price_data !== undefined) {
       throw invalidRequest("You may only specify one of these parameters: price, price_data.", {
+        code: "parameters_exclusive",
         param: at("price"),
       });
     }
@@ -453,9 +454,7 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
   if (p.customer !== undefined && p.customer_email !== undefined) {
     throw invalidRequest(
       "You may only specify one of these parameters: customer, customer_email.",
-      {
-        param: "customer_email",
-      },
+      { code: "parameters_exclusive", param: "customer_email" },
     );
   }
   if (p.customer_creation !== undefined && mode === "subscription") {
@@ -467,9 +466,7 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
   if (p.customer_creation !== undefined && p.customer !== undefined) {
     throw invalidRequest(
       "You may only specify one of these parameters: customer, customer_creation.",
-      {
-        param: "customer_creation",
-      },
+      { code: "parameters_exclusive", param: "customer_creation" },
     );
   }
   if (p.customer_update !== undefined && p.customer === undefined) {
@@ -478,7 +475,7 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
   if (p.allow_promotion_codes !== undefined && p.discounts !== undefined) {
     throw invalidRequest(
       "You may only specify one of these parameters: allow_promotion_codes, discounts.",
-      { param: "discounts" },
+      { code: "parameters_exclusive", param: "discounts" },
     );
   }
   if (p.subscription_data !== undefined && mode !== "subscription") {
@@ -512,7 +509,7 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
   if (sd?.trial_period_days !== undefined && sd.trial_end !== undefined) {
     throw invalidRequest(
       "You may only specify one of these parameters: trial_end, trial_period_days.",
-      { param: "subscription_data[trial_end]" },
+      { code: "parameters_exclusive", param: "subscription_data[trial_end]" },
     );
   }
   if (sd?.trial_end !== undefined && sd.trial_end < now + 2 * DAY) {
@@ -567,9 +564,7 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
     if (d.coupon !== undefined && d.promotion_code !== undefined) {
       throw invalidRequest(
         "You may only specify one of these parameters: coupon, promotion_code.",
-        {
-          param: "discounts[0][coupon]",
-        },
+        { code: "parameters_exclusive", param: "discounts[0][coupon]" },
       );
     }
     const subtotal = lineItems.reduce((s, li) => s + li.amount_subtotal, 0);

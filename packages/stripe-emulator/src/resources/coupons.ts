@@ -200,9 +200,7 @@ export const couponsModule: EmulatorModule = {
         if (p.amount_off !== undefined && p.percent_off !== undefined) {
           throw invalidRequest(
             "You may only specify one of these parameters: amount_off, percent_off.",
-            {
-              param: "amount_off",
-            },
+            { code: "parameters_exclusive", param: "amount_off" },
           );
         }
         if (p.amount_off !== undefined && p.currency === undefined) throw missingParam("currency");

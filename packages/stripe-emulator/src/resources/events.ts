@@ -38,6 +38,7 @@ export const eventsModule: EmulatorModule = {
         const p = parseParams(listSchema, req.params);
         if (p.type !== undefined && p.types !== undefined) {
           throw invalidRequest("You may only specify one of these parameters: type, types.", {
+            code: "parameters_exclusive",
             param: "types",
           });
         }

@@ -185,6 +185,7 @@ function createInvoiceItem(ctx: Ctx, p: z.output<typeof invoiceItemCreate>): Str
   const priceId = p.price ?? p.pricing?.price;
   if (p.price !== undefined && p.pricing?.price !== undefined)
     throw invalidRequest("You may only specify one of these parameters: price, pricing[price].", {
+      code: "parameters_exclusive",
       param: "price",
     });
   const price =
@@ -193,6 +194,7 @@ function createInvoiceItem(ctx: Ctx, p: z.output<typeof invoiceItemCreate>): Str
       : null;
   if (price && p.amount !== undefined)
     throw invalidRequest("You may only specify one of these parameters: amount, price.", {
+      code: "parameters_exclusive",
       param: "amount",
     });
   if (!price && p.amount === undefined) throw missingParam("amount");

@@ -148,9 +148,7 @@ function pmFrom(
   if (p.payment_method !== undefined && p.payment_method_data !== undefined) {
     throw invalidRequest(
       "You may only specify one of these parameters: payment_method, payment_method_data.",
-      {
-        param: "payment_method",
-      },
+      { code: "parameters_exclusive", param: "payment_method" },
     );
   }
   if (p.payment_method_data)

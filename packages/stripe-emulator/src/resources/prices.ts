@@ -126,9 +126,7 @@ function buildPrice(
   if (p.unit_amount !== undefined && p.unit_amount_decimal !== undefined) {
     throw invalidRequest(
       "You may only specify one of these parameters: unit_amount, unit_amount_decimal.",
-      {
-        param: "unit_amount",
-      },
+      { code: "parameters_exclusive", param: "unit_amount" },
     );
   }
   const unitAmount =
@@ -178,6 +176,7 @@ export function createPrice(ctx: Ctx, p: z.output<typeof createSchema>): Stripe.
   let productId: string;
   if (p.product !== undefined && p.product_data !== undefined) {
     throw invalidRequest("You may only specify one of these parameters: product, product_data.", {
+      code: "parameters_exclusive",
       param: "product",
     });
   }

@@ -89,6 +89,7 @@ export function itemPrice(
   const at = (name: string) => (param ? `${param}[${name}]` : name);
   if (item.price !== undefined && item.price_data !== undefined) {
     throw invalidRequest("You may only specify one of these parameters: price, price_data.", {
+      code: "parameters_exclusive",
       param: at("price"),
     });
   }
@@ -119,6 +120,7 @@ function oneOffItems(ctx: Ctx, items: AddInvoiceItemParam[] | undefined): OneOff
     const param = `add_invoice_items[${i}]`;
     if (it.price !== undefined && it.price_data !== undefined) {
       throw invalidRequest("You may only specify one of these parameters: price, price_data.", {
+        code: "parameters_exclusive",
         param: `${param}[price]`,
       });
     }
