@@ -24,6 +24,8 @@ export default defineConfig({
         // deploys. Only libraries every page needs are grouped (a group also takes in its
         // members' dependencies, so a charts group pulled clsx and with it Recharts into the
         // entry); the rest (forms, tables, charts) follow the route chunks that import them.
+        // zod is not grouped: the full build, which some dialogs still import, would join the
+        // entry beside the mini build the route search schemas use.
         codeSplitting: {
           // Route splitting leaves many tiny shared chunks (an icon, a button); each is a request
           // a first visit waits for. Chunks under 32 KB of source are copied into the chunks that
@@ -34,7 +36,7 @@ export default defineConfig({
             { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
             {
               name: "data",
-              test: /node_modules[\\/](@tanstack[\\/](react-router|router-core|history|store|react-store|react-query|query-core)|@trpc|zod)[\\/]/,
+              test: /node_modules[\\/](@tanstack[\\/](react-router|router-core|history|store|react-store|react-query|query-core)|@trpc)[\\/]/,
             },
           ],
         },

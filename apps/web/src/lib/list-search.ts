@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { errorInfo } from "@/lib/errors";
 
 // Every server-paged list keeps its whole view in the URL, so a reload or a shared link shows the
@@ -37,9 +37,9 @@ export interface PagingPatch {
   back: string[] | undefined;
 }
 
-const cursorSchema = z.string().min(1).max(512); // the server's own limit
-const backSchema = z.array(cursorSchema).min(1);
-const sizeSchema = z.coerce.number().pipe(z.literal(PAGE_SIZES));
+const cursorSchema = z.string().check(z.minLength(1), z.maxLength(512)); // the server's own limit
+const backSchema = z.array(cursorSchema).check(z.minLength(1));
+const sizeSchema = z.pipe(z.coerce.number(), z.literal(PAGE_SIZES));
 
 // ---------------------------------------------------------------------------------------------
 // Moving between pages (the same for every list)
@@ -94,7 +94,7 @@ export function invalidCursorMessage(error: unknown, search: ListPaging): string
 // ---------------------------------------------------------------------------------------------
 // One list's search params
 
-type Shape = Record<string, z.ZodType>;
+type Shape = Record<string, z.ZodMiniType>;
 type Empty = Record<never, never>;
 type Values<S extends Shape> = { [K in keyof S]?: z.output<S[K]> };
 
@@ -142,7 +142,11 @@ export function defineListSearch<
     ? z.enum(sortConfig.columns.flatMap((c) => [`${c}.asc`, `${c}.desc`]) as [string, ...string[]])
     : undefined;
 
-  function pickValid(out: Record<string, unknown>, entries: [string, z.ZodType][], raw: object) {
+  function pickValid(
+    out: Record<string, unknown>,
+    entries: [string, z.ZodMiniType][],
+    raw: object,
+  ) {
     for (const [key, schema] of entries) {
       const result = schema.safeParse((raw as Record<string, unknown>)[key]);
       if (result.success && result.data !== undefined && result.data !== "") {

@@ -2,7 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { newPasswordField, PASSWORD_MIN_LENGTH } from "@/features/auth/fields";
 import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
@@ -11,14 +11,16 @@ import { trpc } from "@/lib/trpc";
 
 const passwordSchema = z
   .object({
-    currentPassword: z.string().min(1, { error: "Enter your current password." }),
+    currentPassword: z.string().check(z.minLength(1, { error: "Enter your current password." })),
     newPassword: newPasswordField,
     confirmPassword: z.string(),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, {
-    error: "The two new passwords differ. Type the same one twice.",
-    path: ["confirmPassword"],
-  });
+  .check(
+    z.refine((v) => v.newPassword === v.confirmPassword, {
+      error: "The two new passwords differ. Type the same one twice.",
+      path: ["confirmPassword"],
+    }),
+  );
 
 /** A new password; every other browser signed in to the account is signed out. */
 export function PasswordForm() {

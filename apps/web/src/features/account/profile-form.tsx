@@ -4,7 +4,7 @@ import { useRouter } from "@tanstack/react-router";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { emailField, nameField } from "@/features/auth/fields";
 import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
@@ -15,7 +15,9 @@ import { trpc } from "@/lib/trpc";
 const profileSchema = z.object({
   name: nameField,
   email: emailField,
-  currentPassword: z.string().min(1, { error: "Enter your current password to confirm." }),
+  currentPassword: z
+    .string()
+    .check(z.minLength(1, { error: "Enter your current password to confirm." })),
 });
 
 /** Name and email, confirmed with the current password. Invoices are addressed with them. */

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@folio/server/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
 
 export type CustomerRow = RouterOutputs["admin"]["customers"]["list"]["items"][number];
@@ -22,7 +22,7 @@ export const SUBSCRIPTION_FILTERS = [
 export const customerListSearch = defineListSearch({
   filters: {
     /** A Stripe customer id (cus_…), or the start of an e-mail or a name. */
-    search: z.string().trim().min(1).max(100),
+    search: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
     subscription: z.enum(
       SUBSCRIPTION_FILTERS.map((f) => f.value) as [
         (typeof SUBSCRIPTION_FILTERS)[number]["value"],

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@folio/server/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
 
 export type AdminOrderRow = RouterOutputs["admin"]["orders"]["list"]["items"][number];
@@ -24,12 +24,12 @@ export const FULFILMENT_FILTERS = [
 ] as const satisfies readonly (FulfilmentState | "none")[];
 
 const day = z.iso.date();
-const minor = z.coerce.number().int().min(0).max(1_000_000_000_000);
+const minor = z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(1_000_000_000_000)));
 
 /** The orders list's view in the URL: filters, order and page, so a view can be shared. */
 export const adminOrderListSearch = defineListSearch({
   filters: {
-    search: z.string().trim().min(1).max(200),
+    search: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     paymentState: z.enum(PAYMENT_STATES),
     fulfilmentState: z.enum(FULFILMENT_FILTERS),
     placedFrom: day,
@@ -37,8 +37,8 @@ export const adminOrderListSearch = defineListSearch({
     /** Minor units, as the server compares them. */
     amountMin: minor,
     amountMax: minor,
-    currency: z.string().regex(/^[a-z]{3}$/),
-    productId: z.string().trim().min(1).max(100),
+    currency: z.string().check(z.regex(/^[a-z]{3}$/)),
+    productId: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   },
   sort: { columns: ["placedAt", "amountTotal"], default: "placedAt.desc" },
 });

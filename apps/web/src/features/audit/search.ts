@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@folio/server/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
 
 export type AuditEntry = RouterOutputs["admin"]["audit"]["list"]["items"][number];
@@ -29,11 +29,11 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export const auditListSearch = defineListSearch({
   filters: {
     actorType: z.enum(ACTOR_TYPES),
-    actor: z.string().trim().min(1).max(255),
-    action: z.string().max(200).regex(ACTION_PATTERN),
-    target: z.string().trim().min(1).max(255),
-    from: z.string().regex(DAY),
-    to: z.string().regex(DAY),
+    actor: z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
+    action: z.string().check(z.maxLength(200), z.regex(ACTION_PATTERN)),
+    target: z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
+    from: z.string().check(z.regex(DAY)),
+    to: z.string().check(z.regex(DAY)),
   },
 });
 

@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link, useRouter } from "@tanstack/react-router";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { DocumentTitle } from "@/components/document-title";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import { emailField } from "@/features/auth/fields";
@@ -14,7 +14,7 @@ import { trpc } from "@/lib/trpc";
 
 const signInSchema = z.object({
   email: emailField,
-  password: z.string().min(1, { error: "Enter your password." }),
+  password: z.string().check(z.minLength(1, { error: "Enter your password." })),
 });
 
 const routeApi = getRouteApi("/sign-in");

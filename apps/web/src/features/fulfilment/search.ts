@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@folio/server/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
 
 export type ShippingTask = RouterOutputs["admin"]["fulfilment"]["list"]["items"][number];
@@ -28,7 +28,7 @@ export const fulfilmentListSearch = defineListSearch({
   filters: {
     state: z.enum([...TASK_STATES, "all"]),
     assignee: z.enum(["me", "unassigned"]),
-    search: z.string().trim().min(1).max(100),
+    search: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   },
 });
 

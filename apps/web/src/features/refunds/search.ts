@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@folio/server/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
 
 export type RefundItem = RouterOutputs["admin"]["refunds"]["list"]["items"][number];
@@ -23,12 +23,8 @@ const STATUSES = Object.keys(REFUND_STATUS_LABELS) as [
 export const refundListSearch = defineListSearch({
   filters: {
     status: z.enum(STATUSES),
-    currency: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(/^[a-z]{3}$/),
-    orderId: z.string().trim().min(1).max(100),
+    currency: z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z]{3}$/)),
+    orderId: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   },
 });
 

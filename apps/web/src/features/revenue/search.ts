@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 // The revenue view lives in the URL (tab, currency, range, bucket and what is being explained),
 // so finance can reload or share exactly what it is looking at. URL values are untrusted:
@@ -29,17 +29,17 @@ const explainSchema = z.discriminatedUnion("what", [
     what: z.literal("movements"),
     from: isoDay,
     to: isoDay,
-    kind: z.enum(MOVEMENT_KINDS).optional(),
+    kind: z.optional(z.enum(MOVEMENT_KINDS)),
   }),
 ]);
 export type ExplainTarget = z.infer<typeof explainSchema>;
 
 const fields = {
   tab: z.enum(REVENUE_TABS),
-  currency: z.string().regex(/^[a-z]{3}$/),
-  range: z.coerce.number().pipe(z.literal(RANGES)),
+  currency: z.string().check(z.regex(/^[a-z]{3}$/)),
+  range: z.pipe(z.coerce.number(), z.literal(RANGES)),
   bucket: z.enum(BUCKETS),
-  kpi: z.coerce.number().pipe(z.literal(KPI_PERIODS)),
+  kpi: z.pipe(z.coerce.number(), z.literal(KPI_PERIODS)),
   explain: explainSchema,
 };
 

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@folio/server/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
 
 export type StaffMember = RouterOutputs["admin"]["staff"]["list"]["items"][number];
@@ -26,7 +26,7 @@ export const staffListSearch = defineListSearch({
     role: z.enum(STAFF_ROLES),
     disabled: z.boolean(),
     /** Part of the name or email, any case (the server matches it anywhere). */
-    search: z.string().trim().min(1).max(100),
+    search: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   },
   sort: { columns: ["createdAt", "email"], default: "createdAt.asc" },
 });

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@folio/server/api";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
 
 export type WebhookEventRow = RouterOutputs["admin"]["webhooks"]["list"]["items"][number];
@@ -34,9 +34,9 @@ export const EVENT_TYPE_PATTERN = /^[a-z0-9_.]+\*?$/i;
 export const webhookListSearch = defineListSearch({
   filters: {
     status: z.enum(WEBHOOK_STATUSES),
-    type: z.string().max(200).regex(EVENT_TYPE_PATTERN),
+    type: z.string().check(z.maxLength(200), z.regex(EVENT_TYPE_PATTERN)),
   },
-  params: { event: z.string().min(1).max(255) },
+  params: { event: z.string().check(z.minLength(1), z.maxLength(255)) },
 });
 
 export type WebhookSearch = ReturnType<typeof webhookListSearch.parse>;
