@@ -8,18 +8,22 @@ import {
   closeDb,
   createDb,
   mrrMovements,
+  stripeSubscriptions,
   subscriptionHistory,
   withTransaction,
   type Db,
 } from "@folio/db";
 import {
+  continueMovementsRebuild,
   DEFAULT_METRIC_SETTINGS,
   explainMovements,
+  explainMrr,
   metricKpis,
   mrrSeries,
   prng,
   rebuildMovements,
   refreshCustomerMovements,
+  requestMovementsRebuild,
   subscriptionMrr,
 } from "@folio/billing";
 import { count } from "drizzle-orm";
@@ -44,6 +48,29 @@ const FROM = Date.UTC(2026 - Math.floor(MONTHS / 12), 11 - (MONTHS % 12), 1);
 const PLANS = [1000, 3000, 9000]; // monthly unit amounts; annual plans bill 10 × monthly a year
 
 type Row = typeof subscriptionHistory.$inferInsert;
+type StripeSub = typeof stripeSubscriptions.$inferInsert;
+
+/** The mirror row trial conversion reads (only subscriptions that had a trial need one). */
+function trialSubscription(rows: Row[]): StripeSub | null {
+  const trial = rows.find((r) => r.status === "trialing");
+  if (!trial?.trialEnd) return null;
+  const last = rows.at(-1)!;
+  return {
+    id: trial.subscriptionId,
+    livemode: false,
+    stripeCreated: trial.effectiveAt,
+    raw: {} as StripeSub["raw"],
+    versionTs: last.effectiveAt,
+    syncedAt: last.effectiveAt,
+    customerId: trial.stripeCustomerId,
+    status: last.status,
+    currency: trial.currency,
+    cancelAtPeriodEnd: false,
+    trialStart: trial.effectiveAt,
+    trialEnd: trial.trialEnd,
+    endedAt: last.endedAt ?? null,
+  };
+}
 
 /** One subscription's history: trial or not, plan and seat changes, maybe a cancellation. */
 function historyOf(i: number, random: () => number): Row[] {
@@ -146,19 +173,26 @@ async function timed<T>(label: string, fn: () => Promise<T>, runs = 5) {
 async function load(db: Db) {
   const random = prng(Number(opts.seed));
   let batch: Row[] = [];
+  let trials: StripeSub[] = [];
   let rows = 0;
   const flush = async () => {
     const chunk = batch;
+    const subs = trials;
     batch = [];
+    trials = [];
     await withTransaction(db, async (tx) => {
       for (let i = 0; i < chunk.length; i += 400)
         await tx.insert(subscriptionHistory).values(chunk.slice(i, i + 400));
+      for (let i = 0; i < subs.length; i += 400)
+        await tx.insert(stripeSubscriptions).values(subs.slice(i, i + 400));
     });
   };
   for (let i = 0; i < SUBS; i++) {
     const h = historyOf(i, random);
     rows += h.length;
     batch.push(...h);
+    const trial = trialSubscription(h);
+    if (trial) trials.push(trial);
     if (batch.length >= 20_000) await flush();
   }
   await flush();
@@ -205,8 +239,26 @@ try {
     mrrSeries(deps, { ...range, bucket: "day" }),
   );
   await timed("mrrSeries week buckets", () => mrrSeries(deps, { ...range, bucket: "week" }));
-  const explained = await timed("explainMovements: last month's new MRR (a bar)", () =>
-    explainMovements(deps, { ...lastMonth, kind: "new" }),
+  const explained = await timed("explainMovements: last month's new MRR, first page of 100", () =>
+    explainMovements(deps, { ...lastMonth, kind: "new", limit: 100 }),
+  );
+  const lastPage = await timed(
+    "explainMovements: every page of the same bar, in turn",
+    async () => {
+      let page = await explainMovements(deps, { ...lastMonth, kind: "new", limit: 100 });
+      while (page.nextCursor)
+        page = await explainMovements(deps, {
+          ...lastMonth,
+          kind: "new",
+          limit: 100,
+          cursor: page.nextCursor,
+        });
+      return page;
+    },
+    1,
+  );
+  const explainedMrr = await timed("explainMrr: MRR at the end, first page of 100", () =>
+    explainMrr(deps, { currency: "usd", at: new Date(NOW), limit: 100 }),
   );
   // After one new event: the history hook recomputes that customer's movements only.
   const one = await timed(
@@ -214,6 +266,22 @@ try {
     () =>
       withTransaction(db, (tx) => refreshCustomerMovements(tx, "cus_4", DEFAULT_METRIC_SETTINGS)),
     20,
+  );
+  // Saving the recognition settings: the background rebuild, one chunk (250 customers, one
+  // transaction) per call, as the server's job runs it. The longest chunk is how long it can keep
+  // another writer (a webhook) waiting on SQLite.
+  await withTransaction(db, (tx) => requestMovementsRebuild(tx, new Date(NOW)));
+  const chunks: number[] = [];
+  const rebuildStart = performance.now();
+  for (let recomputing = true; recomputing;) {
+    const start = performance.now();
+    recomputing = (await continueMovementsRebuild(deps, { maxMs: 0 })).recomputing;
+    chunks.push(performance.now() - start);
+  }
+  const background = (performance.now() - rebuildStart) / 1000;
+  chunks.sort((a, b) => a - b);
+  console.log(
+    `background rebuild: ${chunks.length} chunks in ${background.toFixed(1)} s; chunk median ${chunks[chunks.length >> 1]!.toFixed(1)} ms, max ${chunks.at(-1)!.toFixed(1)} ms`,
   );
   const last = monthly.result.buckets.at(-1)!;
   const total = (await db.select({ n: count() }).from(mrrMovements).get())?.n;
@@ -229,8 +297,13 @@ try {
       kpisMs: kpis.median,
       dashboardMs: dashboard.median,
       dailyMs: daily.median,
-      explainRows: explained.result.rows.length,
-      explainMs: explained.median,
+      explainCount: explained.result.count,
+      explainFirstPageMs: explained.median,
+      explainLastPageMs: lastPage.median,
+      explainMrrCount: explainedMrr.result.count,
+      explainMrrFirstPageMs: explainedMrr.median,
+      backgroundRebuildS: background,
+      rebuildChunkMaxMs: chunks.at(-1),
       oneEventMs: one.median,
       nrr: kpis.result.netRevenueRetention.value,
     }),

@@ -348,6 +348,8 @@ describe("revenue metrics from a recorded Stripe account", { timeout: 300_000 },
     expect(kpis.arpa.value).toBe(Math.round(24150 / 11));
     // January's trials: "trial" converted (day 14), "lapse" was canceled while trialing (day 3).
     expect(kpis.trialConversionRate.previous).toBe(0.5);
+    // No trial ends in February (both periods are read in one go and split by when each ended).
+    expect(kpis.trialConversionRate.value).toBeNull();
     // Stripe's subscriptions today, valued by the same definition, agree customer by customer.
     const rec = await reconcileMrr({ ...deps, stripe }, {});
     expect(rec.differences).toEqual([]);

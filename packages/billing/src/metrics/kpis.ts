@@ -9,7 +9,7 @@ import {
   type MetricsRange,
 } from "./api.ts";
 import { movementTotals, openingAt, rangeInput } from "./series.ts";
-import { trialOutcomes } from "./trials.ts";
+import { trialOutcomesByPeriod } from "./trials.ts";
 
 // KPIs for a range and the same-length range before it. Everything MRR-based is read from
 // mrr_movements: one aggregate for the opening figures, index range scans of the two ranges'
@@ -124,12 +124,11 @@ async function cash(db: Db, currency: string, from: Date, to: Date) {
 export async function metricKpis(deps: MetricsDeps, input: MetricsRange): Promise<MetricKpis> {
   const { currency, from, to } = rangeInput.parse(input);
   const prevFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
-  const [opening, cashNow, cashPrev, trialsNow, trialsPrev] = await Promise.all([
+  const [opening, cashNow, cashPrev, trials] = await Promise.all([
     openingAt(deps.db, currency, prevFrom),
     cash(deps.db, currency, from, to),
     cash(deps.db, currency, prevFrom, from),
-    trialOutcomes(deps.db, { currency, from, to }),
-    trialOutcomes(deps.db, { currency, from: prevFrom, to: from }),
+    trialOutcomesByPeriod(deps.db, currency, [prevFrom, from, to]),
   ]);
   const prev = await periodFigures(deps.db, opening, { currency, from: prevFrom, to: from });
   const cur = await periodFigures(
@@ -165,7 +164,7 @@ export async function metricKpis(deps: MetricsDeps, input: MetricsRange): Promis
       ratio(-(p.churn + p.contraction + p.expansion + p.reactivation), p.mrrStart),
     ),
     netRevenueRetention: kpi((p) => ratio(p.mrrStart + p.retainedChange, p.mrrStart)),
-    trialConversionRate: { value: conversion(trialsNow), previous: conversion(trialsPrev) },
+    trialConversionRate: { value: conversion(trials[1]!), previous: conversion(trials[0]!) },
     cashCollected: { value: cashNow.collected, previous: cashPrev.collected },
     refunds: { value: cashNow.refunded, previous: cashPrev.refunded },
   };
