@@ -104,6 +104,16 @@ describe("allowed_payment_method_types", () => {
     );
     expect(updated.allowed_payment_method_types).toEqual(["card"]);
     expect(updated.automatic_payment_methods).toBeNull();
+
+    const atConfirm = await stripe.paymentIntents.confirm(
+      (await stripe.paymentIntents.create({ amount: 700, currency: "usd" })).id,
+      { payment_method: "pm_card_visa", allowed_payment_method_types: ["card", "paypal"] },
+    );
+    expect(atConfirm).toMatchObject({
+      status: "succeeded",
+      allowed_payment_method_types: ["card", "paypal"],
+      payment_method_types: ["card"],
+    });
   });
 
   it("is stored on setup intents", async () => {
@@ -117,6 +127,14 @@ describe("allowed_payment_method_types", () => {
       allowed_payment_method_types: ["card"],
     });
     expect(updated.allowed_payment_method_types).toEqual(["card"]);
+    const confirmed = await stripe.setupIntents.confirm((await stripe.setupIntents.create({})).id, {
+      payment_method: "pm_card_visa",
+      allowed_payment_method_types: ["card"],
+    });
+    expect(confirmed).toMatchObject({
+      status: "succeeded",
+      allowed_payment_method_types: ["card"],
+    });
   });
 
   it("is exclusive with automatic_payment_methods, and needs a type the emulator has", async () => {

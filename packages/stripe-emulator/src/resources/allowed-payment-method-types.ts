@@ -1,3 +1,4 @@
+import type Stripe from "stripe";
 import { z } from "zod";
 import { invalidParam } from "../core/errors.ts";
 import { list } from "../core/params.ts";
@@ -42,4 +43,19 @@ export function compatibleAllowedTypes(p: {
     );
   }
   return compatible;
+}
+
+/** An intent with `allowed_payment_method_types` applied, when the params send it (update, confirm). */
+export function withAllowedTypes<I extends Stripe.PaymentIntent | Stripe.SetupIntent>(
+  intent: I,
+  p: Parameters<typeof compatibleAllowedTypes>[0],
+): I {
+  const compatible = compatibleAllowedTypes(p);
+  if (!compatible) return intent;
+  return {
+    ...intent,
+    allowed_payment_method_types: p.allowed_payment_method_types,
+    payment_method_types: compatible,
+    automatic_payment_methods: null,
+  };
 }

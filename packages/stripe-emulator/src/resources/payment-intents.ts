@@ -26,7 +26,11 @@ import {
   resolvePaymentMethod,
   throwOnFailure,
 } from "../services/payments.ts";
-import { allowedTypesParam, compatibleAllowedTypes } from "./allowed-payment-method-types.ts";
+import {
+  allowedTypesParam,
+  compatibleAllowedTypes,
+  withAllowedTypes,
+} from "./allowed-payment-method-types.ts";
 import { getCustomer } from "./customers.ts";
 import {
   billingDetailsParam,
@@ -116,6 +120,7 @@ const updateSchema = obj({
 
 const confirmSchema = obj({
   ...ignored,
+  allowed_payment_method_types: allowedTypesParam(),
   payment_method: z.string().optional(),
   payment_method_data: paymentMethodData().optional(),
   off_session: z.union([bool(), oneOf(["one_off", "recurring"])]).optional(),
@@ -271,36 +276,31 @@ export const paymentIntentsModule: EmulatorModule = {
             );
           }
         }
-        const compatible = compatibleAllowedTypes(p);
         const pm = pmFrom(ctx, p);
-        const next: Stripe.PaymentIntent = {
-          ...pi,
-          amount: p.amount ?? pi.amount,
-          currency: p.currency ?? pi.currency,
-          customer: p.customer ?? pi.customer,
-          description: p.description !== undefined ? p.description : pi.description,
-          metadata: applyMetadata(pi.metadata, p.metadata),
-          receipt_email: p.receipt_email !== undefined ? p.receipt_email : pi.receipt_email,
-          setup_future_usage:
-            p.setup_future_usage !== undefined ? p.setup_future_usage : pi.setup_future_usage,
-          shipping:
-            p.shipping !== undefined ? (p.shipping ? toShipping(p.shipping) : null) : pi.shipping,
-          statement_descriptor: p.statement_descriptor ?? pi.statement_descriptor,
-          statement_descriptor_suffix:
-            p.statement_descriptor_suffix ?? pi.statement_descriptor_suffix,
-          capture_method: p.capture_method ?? pi.capture_method,
-          payment_method_types: compatible ?? p.payment_method_types ?? pi.payment_method_types,
-          ...(compatible
-            ? {
-                allowed_payment_method_types:
-                  p.allowed_payment_method_types as Stripe.PaymentIntent.AllowedPaymentMethodType[],
-                automatic_payment_methods: null,
-              }
-            : {}),
-          ...(pm !== undefined
-            ? { payment_method: pm, status: "requires_confirmation" as const, next_action: null }
-            : {}),
-        };
+        const next: Stripe.PaymentIntent = withAllowedTypes(
+          {
+            ...pi,
+            amount: p.amount ?? pi.amount,
+            currency: p.currency ?? pi.currency,
+            customer: p.customer ?? pi.customer,
+            description: p.description !== undefined ? p.description : pi.description,
+            metadata: applyMetadata(pi.metadata, p.metadata),
+            receipt_email: p.receipt_email !== undefined ? p.receipt_email : pi.receipt_email,
+            setup_future_usage:
+              p.setup_future_usage !== undefined ? p.setup_future_usage : pi.setup_future_usage,
+            shipping:
+              p.shipping !== undefined ? (p.shipping ? toShipping(p.shipping) : null) : pi.shipping,
+            statement_descriptor: p.statement_descriptor ?? pi.statement_descriptor,
+            statement_descriptor_suffix:
+              p.statement_descriptor_suffix ?? pi.statement_descriptor_suffix,
+            capture_method: p.capture_method ?? pi.capture_method,
+            payment_method_types: p.payment_method_types ?? pi.payment_method_types,
+            ...(pm !== undefined
+              ? { payment_method: pm, status: "requires_confirmation" as const, next_action: null }
+              : {}),
+          },
+          p,
+        );
         ctx.store.update(next);
         // Stripe has no payment_intent.updated event; updates are silent.
         return next;
@@ -343,6 +343,11 @@ export const paymentIntentsModule: EmulatorModule = {
               p.shipping !== undefined ? (p.shipping ? toShipping(p.shipping) : null) : pi.shipping,
             capture_method: p.capture_method ?? pi.capture_method,
           };
+          ctx.store.update(current);
+        }
+        const allowed = withAllowedTypes(current, p);
+        if (allowed !== current) {
+          current = allowed;
           ctx.store.update(current);
         }
         return confirmAndAnswer(ctx, current, {

@@ -17,7 +17,11 @@ import {
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet } from "../core/util.ts";
 import { confirmSetupIntent, resolvePaymentMethod } from "../services/payments.ts";
-import { allowedTypesParam, compatibleAllowedTypes } from "./allowed-payment-method-types.ts";
+import {
+  allowedTypesParam,
+  compatibleAllowedTypes,
+  withAllowedTypes,
+} from "./allowed-payment-method-types.ts";
 import { getCustomer } from "./customers.ts";
 import {
   billingDetailsParam,
@@ -75,6 +79,7 @@ const updateSchema = obj({
 
 const confirmSchema = obj({
   ...ignored,
+  allowed_payment_method_types: allowedTypesParam(),
   payment_method: z.string().optional(),
   payment_method_data: pmData().optional(),
   return_url: z.string().optional(),
@@ -205,25 +210,20 @@ export const setupIntentsModule: EmulatorModule = {
           }
         }
         if (p.customer !== undefined) getCustomer(ctx, p.customer);
-        const compatible = compatibleAllowedTypes(p);
         const pm = pmFrom(ctx, p);
-        const next: Stripe.SetupIntent = {
-          ...si,
-          customer: p.customer ?? si.customer,
-          description: p.description !== undefined ? p.description : si.description,
-          metadata: applyMetadata(si.metadata, p.metadata),
-          payment_method_types: compatible ?? p.payment_method_types ?? si.payment_method_types,
-          ...(compatible
-            ? {
-                allowed_payment_method_types:
-                  p.allowed_payment_method_types as Stripe.SetupIntent.AllowedPaymentMethodType[],
-                automatic_payment_methods: null,
-              }
-            : {}),
-          ...(pm !== undefined
-            ? { payment_method: pm, status: "requires_confirmation" as const }
-            : {}),
-        };
+        const next: Stripe.SetupIntent = withAllowedTypes(
+          {
+            ...si,
+            customer: p.customer ?? si.customer,
+            description: p.description !== undefined ? p.description : si.description,
+            metadata: applyMetadata(si.metadata, p.metadata),
+            payment_method_types: p.payment_method_types ?? si.payment_method_types,
+            ...(pm !== undefined
+              ? { payment_method: pm, status: "requires_confirmation" as const }
+              : {}),
+          },
+          p,
+        );
         ctx.store.update(next);
         return next;
       },
@@ -255,7 +255,9 @@ export const setupIntentsModule: EmulatorModule = {
         const si = getSi(ctx, req.pathParams.id ?? "");
         const p = parseParams(confirmSchema, req.params);
         const pm = pmFrom(ctx, p);
-        return confirmSetupIntent(ctx, si, {
+        const allowed = withAllowedTypes(si, p);
+        if (allowed !== si) ctx.store.update(allowed);
+        return confirmSetupIntent(ctx, allowed, {
           ...(pm !== undefined ? { paymentMethod: pm } : {}),
           ...(p.return_url !== undefined ? { returnUrl: p.return_url } : {}),
         });
