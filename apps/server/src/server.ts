@@ -12,7 +12,8 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
 import { ProgressBar } from "./demo/progress.ts";
-import { seedDemoBusiness } from "./demo/index.ts";
+import { demoBusinessSeeded, seedDemoBusiness } from "./demo/index.ts";
+import { setDemoProgress } from "./demo/status.ts";
 import { startApplyThread } from "./apply-worker.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
 import { pruneRateLimitHits } from "./auth/throttle.ts";
@@ -201,6 +202,12 @@ export async function startServer(
     await stripe.close();
     await closeDb(db);
   });
+
+  // The demo business is seeded once the server listens (its webhooks need us): /healthz says
+  // "preparing" from the first answer, not only once seeding has started, so that a caller
+  // waiting for a ready server (e2e's global setup) does not start in between.
+  const seedsBusiness = isDemoMode(env) && env.FOLIO_DEMO_SIZE !== "none" && stripe.emulator;
+  if (seedsBusiness && !(await demoBusinessSeeded(db))) setDemoProgress(0);
 
   // 5. Listen.
   let address: string;

@@ -57,6 +57,15 @@ export async function seedDemoBusiness(
   deps: DemoBusinessDeps,
   size: DemoSize,
 ): Promise<DemoBusinessResult> {
+  // However it ends, /healthz stops saying "preparing" (the server may have said so already).
+  try {
+    return await seedOnce(deps, size);
+  } finally {
+    setDemoProgress(null);
+  }
+}
+
+async function seedOnce(deps: DemoBusinessDeps, size: DemoSize): Promise<DemoBusinessResult> {
   const { db, stripe } = deps;
   if (await demoBusinessSeeded(db)) return { seeded: false, reason: "already seeded" };
   const existing = await stripe.testHelpers.testClocks.list({ limit: 100 });
@@ -75,11 +84,7 @@ export async function seedDemoBusiness(
     deps.progress?.update(fraction, label);
   };
   show(0, "starting");
-  try {
-    return await seed(deps, size, show, started);
-  } finally {
-    setDemoProgress(null);
-  }
+  return seed(deps, size, show, started);
 }
 
 async function seed(
