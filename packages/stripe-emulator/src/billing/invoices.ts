@@ -5,6 +5,7 @@ import { mustGet, previousAttributes } from "../core/util.ts";
 import { couponDiscount } from "../resources/coupons.ts";
 import { adjustCustomerBalance } from "../resources/customers.ts";
 import { formatMoney } from "../resources/shared.ts";
+import { minimumCharge } from "../services/payments.ts";
 import { activeDiscounts } from "./discounts.ts";
 import {
   awaitIntent,
@@ -491,8 +492,10 @@ export function finalizeInvoice(
   const customer = mustGet<Stripe.Customer>(ctx, "customer", customerId, "customer");
   const balance = customer.balance;
   // A credit (negative balance) reduces what is due, a debt adds to it; a negative total
-  // leaves its credit on the balance.
-  const amountDue = Math.max(0, invoice.total + balance);
+  // leaves its credit on the balance. Less than the currency's minimum charge is not charged:
+  // the invoice is paid and the amount moves to the balance as a debit for the next invoice.
+  const owed = Math.max(0, invoice.total + balance);
+  const amountDue = owed < minimumCharge(draft.currency) ? 0 : owed;
   const endingBalance = balance + invoice.total - amountDue;
   // A subscription's send_invoice invoice is due `days_until_due` after it is finalized.
   const subId = idOf(invoice.parent?.subscription_details?.subscription);

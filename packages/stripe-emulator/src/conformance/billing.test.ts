@@ -1304,6 +1304,32 @@ describe("changes, prorations and cancellation", () => {
     expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance).toBe(0);
   });
 
+  it("marks an invoice paid when less than the minimum charge is due, carrying it to the balance", async () => {
+    const { prices } = await catalog();
+    const { customer } = await customerWith();
+    // $10.00 plan, $9.70 of credit: $0.30 is below USD's $0.50 minimum charge.
+    await stripe.customers.createBalanceTransaction(customer.id, { amount: -970, currency: "usd" });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: prices[0]!.id }],
+    });
+    expect(sub.status).toBe("active");
+    const invoice = await latestInvoice(sub);
+    expect(invoice).toMatchObject({
+      status: "paid",
+      total: 1000,
+      starting_balance: -970,
+      ending_balance: 30,
+      amount_due: 0,
+      amount_paid: 0,
+    });
+    expect(invoice.payments?.data ?? []).toHaveLength(0);
+    expect((await stripe.charges.list({ customer: customer.id })).data).toHaveLength(0);
+    const txns = await stripe.customers.listBalanceTransactions(customer.id);
+    expect(txns.data[0]).toMatchObject({ amount: 1000, invoice: invoice.id, ending_balance: 30 });
+    expect(((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance).toBe(30);
+  });
+
   it("applies coupons and promotion codes; a `once` coupon only discounts the first invoice", async () => {
     const { prices } = await catalog([2000]);
     const { customer } = await customerWith();

@@ -19,7 +19,7 @@ import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet } from "../core/util.ts";
 import { checkPromotion, couponDiscount, getCoupon, getPromotionCode } from "./coupons.ts";
 import { getCustomer } from "./customers.ts";
-import { cancelPaymentIntent } from "../services/payments.ts";
+import { cancelPaymentIntent, minimumCharge } from "../services/payments.ts";
 import { createPrice, getPrice } from "./prices.ts";
 import { getProduct } from "./products.ts";
 
@@ -32,17 +32,6 @@ type Session = Stripe.Checkout.Session;
 type LineItem = Stripe.LineItem;
 
 const DAY = 24 * 3600;
-
-/** Stripe's minimum charge per currency (minor units) for the common ones. */
-const MINIMUM_CHARGE: Record<string, number> = {
-  usd: 50,
-  eur: 50,
-  gbp: 30,
-  cad: 50,
-  aud: 50,
-  chf: 50,
-  jpy: 50,
-};
 
 /**
  * An absolute http(s) URL, as Stripe requires for redirect URLs — the hosted pages put
@@ -722,7 +711,7 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
     },
   };
   const session = recalculate(ctx, base, priv);
-  const minimum = MINIMUM_CHARGE[session.currency ?? ""] ?? 1;
+  const minimum = minimumCharge(session.currency ?? "");
   const due = session.amount_total ?? 0;
   if (mode !== "setup" && due > 0 && due < minimum) {
     throw invalidParam(

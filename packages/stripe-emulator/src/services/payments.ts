@@ -61,6 +61,7 @@ export type PaymentOutcome =
       };
     };
 
+/** Stripe's minimum charge per currency (minor units) for the common ones; 1 elsewhere. */
 const MINIMUM_AMOUNTS: Record<string, number> = {
   usd: 50,
   eur: 50,
@@ -70,6 +71,8 @@ const MINIMUM_AMOUNTS: Record<string, number> = {
   jpy: 50,
   chf: 50,
 };
+
+export const minimumCharge = (currency: string): number => MINIMUM_AMOUNTS[currency] ?? 1;
 
 function clockOf(ctx: Ctx, customerId: string | null | undefined): string | null {
   if (!customerId) return null;
@@ -410,7 +413,7 @@ export interface CreateIntentInput {
 }
 
 export function createPaymentIntent(ctx: Ctx, input: CreateIntentInput): Stripe.PaymentIntent {
-  const min = MINIMUM_AMOUNTS[input.currency] ?? 1;
+  const min = minimumCharge(input.currency);
   if (input.amount < min) {
     throw invalidParam(
       "amount",
