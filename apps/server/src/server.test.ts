@@ -27,10 +27,11 @@ describe("startServer", { timeout: 60_000 }, () => {
       // The shared periodic jobs ran at start, under leases this instance now holds.
       const held = await until(async () => {
         const rows = await server.db.select().from(leases).orderBy(leases.name);
-        return rows.length === 2 ? rows : undefined;
+        return rows.length === 3 ? rows : undefined;
       });
       expect(held.map((l) => [l.name, l.holder])).toEqual([
         ["prune-webhook-inbox", server.holder],
+        ["rebuild-mrr-movements", server.holder],
         ["sweep-expired-sessions", server.holder],
       ]);
     } finally {
