@@ -57,17 +57,9 @@ export async function trialOutcomesByPeriod(
   const times = bounds.map((b) => b.getTime());
   const first = times[0]!;
   const last = times.at(-1)!;
-  // One join, and only the columns the outcome needs (not the items and discounts JSON).
-  const joined = await db
-    .select({
-      subscriptionId: subscriptionHistory.subscriptionId,
-      id: subscriptionHistory.id,
-      status: subscriptionHistory.status,
-      trialEnd: subscriptionHistory.trialEnd,
-      effectiveAt: subscriptionHistory.effectiveAt,
-    })
+  const candidates = await db
+    .select({ id: stripeSubscriptions.id })
     .from(stripeSubscriptions)
-    .innerJoin(subscriptionHistory, eq(subscriptionHistory.subscriptionId, stripeSubscriptions.id))
     .where(
       and(
         eq(stripeSubscriptions.currency, currency),
@@ -78,10 +70,36 @@ export async function trialOutcomesByPeriod(
         lt(stripeSubscriptions.trialEnd, new Date(last + 731 * 24 * HOUR)),
       ),
     );
+  // Only the columns the outcome needs (not the items and discounts JSON), by lists of ids: as a
+  // join, PostgreSQL's planner scanned all of subscription_history instead of its index.
+  const history: Array<
+    Pick<
+      typeof subscriptionHistory.$inferSelect,
+      "subscriptionId" | "id" | "status" | "trialEnd" | "effectiveAt"
+    >
+  > = [];
+  for (let i = 0; i < candidates.length; i += CHUNK)
+    history.push(
+      ...(await db
+        .select({
+          subscriptionId: subscriptionHistory.subscriptionId,
+          id: subscriptionHistory.id,
+          status: subscriptionHistory.status,
+          trialEnd: subscriptionHistory.trialEnd,
+          effectiveAt: subscriptionHistory.effectiveAt,
+        })
+        .from(subscriptionHistory)
+        .where(
+          inArray(
+            subscriptionHistory.subscriptionId,
+            candidates.slice(i, i + CHUNK).map((c) => c.id),
+          ),
+        )),
+    );
   const out = times
     .slice(1)
     .map((): TrialOutcomes => ({ converted: 0, lapsed: 0, convertedIds: [] }));
-  for (const [id, rows] of inTimeOrder(joined)) {
+  for (const [id, rows] of inTimeOrder(history)) {
     const lastTrial = rows.findLastIndex((r) => r.status === "trialing");
     if (lastTrial < 0) continue;
     const after = rows[lastTrial + 1];
