@@ -1,5 +1,5 @@
 import { createRouter } from "@tanstack/react-router";
-import { toast } from "sonner";
+import { toast } from "@/lib/toast";
 import { forgetSession, meQueryKey } from "@/features/auth/session";
 import { PageSkeleton } from "@/features/shell/page-skeleton";
 import { NotFoundPage } from "@/features/shell/not-found-page";

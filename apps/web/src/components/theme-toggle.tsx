@@ -1,59 +1,22 @@
-import { LaptopIcon, MoonIcon, SunIcon } from "lucide-react";
+import { MoonIcon, SunIcon } from "lucide-react";
+import { DeferredMenu } from "@/components/deferred-menu";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuLabel,
-  DropdownMenuRadioGroup,
-  DropdownMenuRadioItem,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
-import { useTheme, type Theme } from "@/lib/theme";
+import { useTheme } from "@/lib/theme";
 
-export const THEME_OPTIONS: { value: Theme; label: string; icon: typeof SunIcon }[] = [
-  { value: "light", label: "Light", icon: SunIcon },
-  { value: "dark", label: "Dark", icon: MoonIcon },
-  { value: "system", label: "System", icon: LaptopIcon },
-];
+const loadThemeMenu = () => import("@/components/theme-menu").then((module) => module.ThemeMenu);
 
-function isTheme(value: string): value is Theme {
-  return THEME_OPTIONS.some((option) => option.value === value);
-}
-
-/** Radio items for choosing the theme; used in the standalone toggle and the user menu. */
-export function ThemeRadioItems() {
-  const { theme, setTheme } = useTheme();
-  return (
-    <DropdownMenuRadioGroup
-      value={theme}
-      onValueChange={(value) => {
-        if (isTheme(value)) setTheme(value);
-      }}
-    >
-      {THEME_OPTIONS.map(({ value, label, icon: Icon }) => (
-        <DropdownMenuRadioItem key={value} value={value}>
-          <Icon />
-          {label}
-        </DropdownMenuRadioItem>
-      ))}
-    </DropdownMenuRadioGroup>
-  );
-}
-
-/** Icon button for pages without a user menu (sign in, sign up). */
+/** Icon button for pages without a user menu (sign in, sign up); the menu loads when wanted. */
 export function ThemeToggle() {
   const { resolvedTheme } = useTheme();
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon" aria-label="Change theme">
+    <DeferredMenu
+      load={loadThemeMenu}
+      props={{}}
+      renderTrigger={(props) => (
+        <Button variant="ghost" size="icon" aria-label="Change theme" {...props}>
           {resolvedTheme === "dark" ? <MoonIcon /> : <SunIcon />}
         </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end" className="w-40">
-        <DropdownMenuLabel className="text-xs text-muted-foreground">Theme</DropdownMenuLabel>
-        <ThemeRadioItems />
-      </DropdownMenuContent>
-    </DropdownMenu>
+      )}
+    />
   );
 }

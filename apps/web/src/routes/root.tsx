@@ -7,7 +7,7 @@ import {
   redirect,
   type ErrorComponentProps,
 } from "@tanstack/react-router";
-import { Toaster } from "@/components/ui/sonner";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { ensureMe, homeFor } from "@/features/auth/session";
 import { NotFoundPage } from "@/features/shell/not-found-page";
 import { RouteError } from "@/features/shell/route-error";
@@ -21,6 +21,24 @@ export function FullPageRouteError(props: ErrorComponentProps) {
   return <RouteError {...props} fullPage />;
 }
 
+// sonner is not part of the first visit: the Toaster mounts after the first paint, and toasts
+// raised before it subscribes are kept by sonner until it does (see `@/lib/toast`).
+const Toaster = lazy(() => import("@/components/ui/sonner").then((m) => ({ default: m.Toaster })));
+
+function DeferredToaster() {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setMounted(true));
+    return () => clearTimeout(timer);
+  }, []);
+  if (!mounted) return null;
+  return (
+    <Suspense fallback={null}>
+      <Toaster richColors closeButton position="bottom-right" />
+    </Suspense>
+  );
+}
+
 export const rootRoute = createRootRouteWithContext<RouterContext>()({
   // Runs before the area guards, which wait for the session: the pages' code and data start now.
   beforeLoad: ({ context, matches, preload }) => {
@@ -29,7 +47,7 @@ export const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: () => (
     <>
       <Outlet />
-      <Toaster richColors closeButton position="bottom-right" />
+      <DeferredToaster />
     </>
   ),
   notFoundComponent: NotFoundPage,

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "@tanstack/react-router";
-import { toast } from "sonner";
+import { toast } from "@/lib/toast";
 import { forgetSession } from "@/features/auth/session";
 import { errorInfo } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { getRouteApi } from "@tanstack/react-router";
 import { PackageCheckIcon } from "lucide-react";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/lib/toast";
 import { DataTable } from "@/components/data-table/data-table";
 import { DataTableNoMatches } from "@/components/data-table/data-table-no-matches";
 import { EmptyState } from "@/components/empty-state";

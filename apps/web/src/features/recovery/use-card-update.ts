@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/lib/toast";
 import { errorInfo } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";
 

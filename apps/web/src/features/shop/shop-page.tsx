@@ -4,7 +4,7 @@ import { getRouteApi } from "@tanstack/react-router";
 import { DownloadIcon, SparklesIcon, StoreIcon, TruckIcon } from "lucide-react";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/lib/toast";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";

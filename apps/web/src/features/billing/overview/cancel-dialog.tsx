@@ -1,73 +1,34 @@
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useForm } from "react-hook-form";
-import { toast } from "sonner";
-import { z } from "zod";
-import { PendingButton } from "@/components/pending-button";
+import { lazy, Suspense } from "react";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
-  DialogClose,
   DialogContent,
   DialogDescription,
-  DialogFooter,
   DialogHeader,
   DialogTitle,
   DialogTrigger,
 } from "@/components/ui/dialog";
-import { FormControl, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
-import { Textarea } from "@/components/ui/textarea";
-import { FormWithAlert } from "@/features/auth/form-fields";
+import { Skeleton } from "@/components/ui/skeleton";
 import { formatDate } from "@/features/billing/format";
-import { applyServerError } from "@/lib/form-errors";
-import { trpc } from "@/lib/trpc";
 import { useAttemptDialog } from "@/lib/use-attempt-dialog";
-import { cn } from "@/lib/utils";
 
-// Stripe's cancellation_details.feedback values, in the customer's words.
-const REASONS = [
-  ["too_expensive", "It's too expensive"],
-  ["missing_features", "It's missing features I need"],
-  ["switched_service", "I'm switching to another service"],
-  ["unused", "I don't use it enough"],
-  ["customer_service", "Customer service fell short"],
-  ["too_complex", "It's too hard to use"],
-  ["low_quality", "The quality fell short"],
-  ["other", "Another reason"],
-] as const;
-type Reason = (typeof REASONS)[number][0];
-
-const schema = z.object({
-  feedback: z.enum(REASONS.map(([value]) => value) as [Reason, ...Reason[]], {
-    error: "Choose the reason that fits best.",
-  }),
-  comment: z.string().max(500, { error: "Keep the comment under 500 characters." }),
-});
+// The survey form (react-hook-form, zod) is not part of the overview's first visit: it loads
+// when the pointer or focus reaches the button, or at the latest when the dialog opens.
+const loadForm = () => import("@/features/billing/overview/cancel-form");
+const CancelForm = lazy(() => loadForm().then((module) => ({ default: module.CancelForm })));
 
 /** Cancel at the end of the period, after a one-question survey; states when access ends. */
 export function CancelDialog({ planName, endsOn }: { planName: string; endsOn: string | null }) {
-  const queryClient = useQueryClient();
-  const form = useForm({
-    resolver: zodResolver(schema),
-    defaultValues: { feedback: undefined as unknown as Reason, comment: "" },
-  });
-  const { open, onOpenChange, attemptId, close } = useAttemptDialog({ onOpen: () => form.reset() });
-  const cancel = useMutation(
-    trpc.portal.subscription.cancel.mutationOptions({
-      onSuccess: async ({ endsAt }) => {
-        toast.success(`Your ${planName} plan will end on ${formatDate(endsAt)}.`);
-        close();
-        await queryClient.invalidateQueries(trpc.portal.subscription.pathFilter());
-      },
-      onError: (error) => applyServerError(form, error),
-    }),
-  );
+  const { open, onOpenChange, attemptId, close } = useAttemptDialog();
   const date = formatDate(endsOn);
+  const preload = () => void loadForm();
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant="outline">Cancel subscription</Button>
+        <Button variant="outline" onPointerEnter={preload} onFocus={preload}>
+          Cancel subscription
+        </Button>
       </DialogTrigger>
       <DialogContent className="max-h-[90svh] overflow-y-auto">
         <DialogHeader>
@@ -78,76 +39,9 @@ export function CancelDialog({ planName, endsOn }: { planName: string; endsOn: s
             {date}.
           </DialogDescription>
         </DialogHeader>
-        <FormWithAlert
-          form={form}
-          onSubmit={(values) =>
-            cancel.mutate({
-              attemptId,
-              feedback: values.feedback,
-              comment: values.comment.trim() || undefined,
-            })
-          }
-        >
-          <FormField
-            control={form.control}
-            name="feedback"
-            render={({ field, fieldState }) => (
-              <FormItem>
-                <fieldset
-                  className="space-y-2"
-                  aria-invalid={fieldState.invalid}
-                  aria-describedby={fieldState.invalid ? "cancel-reason-error" : undefined}
-                >
-                  <legend className="mb-2 text-sm font-medium">Why are you canceling?</legend>
-                  {REASONS.map(([value, label]) => (
-                    <label
-                      key={value}
-                      className={cn(
-                        "flex cursor-pointer items-center gap-3 rounded-md border px-3 py-2 text-sm transition-colors hover:bg-accent has-[:focus-visible]:ring-[3px] has-[:focus-visible]:ring-ring/50",
-                        field.value === value && "border-primary bg-accent",
-                      )}
-                    >
-                      <input
-                        type="radio"
-                        name={field.name}
-                        value={value}
-                        checked={field.value === value}
-                        onChange={() => field.onChange(value)}
-                        onBlur={field.onBlur}
-                        className="size-4 accent-primary"
-                      />
-                      {label}
-                    </label>
-                  ))}
-                </fieldset>
-                <FormMessage id="cancel-reason-error" />
-              </FormItem>
-            )}
-          />
-          <FormField
-            control={form.control}
-            name="comment"
-            render={({ field }) => (
-              <FormItem>
-                <FormLabel>Anything else we should know? (optional)</FormLabel>
-                <FormControl>
-                  <Textarea rows={3} maxLength={500} {...field} />
-                </FormControl>
-                <FormMessage />
-              </FormItem>
-            )}
-          />
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button type="button" variant="outline" disabled={cancel.isPending}>
-                Keep my plan
-              </Button>
-            </DialogClose>
-            <PendingButton type="submit" variant="destructive" pending={cancel.isPending}>
-              Cancel on {date}
-            </PendingButton>
-          </DialogFooter>
-        </FormWithAlert>
+        <Suspense fallback={<Skeleton className="h-96 w-full" />}>
+          <CancelForm planName={planName} date={date} attemptId={attemptId} close={close} />
+        </Suspense>
       </DialogContent>
     </Dialog>
   );

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/lib/toast";
 import { PendingButton } from "@/components/pending-button";
 import { errorInfo } from "@/lib/errors";
 import { trpc } from "@/lib/trpc";
