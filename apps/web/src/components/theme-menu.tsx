@@ -1,5 +1,5 @@
 import { LaptopIcon, MoonIcon, SunIcon } from "lucide-react";
-import type { LoadedMenuProps } from "@/components/deferred-menu";
+import type { LoadedPopupProps } from "@/components/deferred-popup";
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -41,7 +41,7 @@ export function ThemeRadioItems() {
 }
 
 /** The theme toggle's menu, loaded on first interaction (see `ThemeToggle`). */
-export function ThemeMenu({ trigger, defaultOpen }: LoadedMenuProps) {
+export function ThemeMenu({ trigger, defaultOpen }: LoadedPopupProps) {
   return (
     <DropdownMenu defaultOpen={defaultOpen}>
       <DropdownMenuTrigger asChild>{trigger}</DropdownMenuTrigger>

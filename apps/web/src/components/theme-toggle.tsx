@@ -1,5 +1,5 @@
 import { MoonIcon, SunIcon } from "lucide-react";
-import { DeferredMenu } from "@/components/deferred-menu";
+import { DeferredPopup } from "@/components/deferred-popup";
 import { Button } from "@/components/ui/button";
 import { useTheme } from "@/lib/theme";
 
@@ -9,7 +9,8 @@ const loadThemeMenu = () => import("@/components/theme-menu").then((module) => m
 export function ThemeToggle() {
   const { resolvedTheme } = useTheme();
   return (
-    <DeferredMenu
+    <DeferredPopup
+      popup="menu"
       load={loadThemeMenu}
       props={{}}
       renderTrigger={(props) => (

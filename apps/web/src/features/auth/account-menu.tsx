@@ -1,6 +1,6 @@
 import { LogOutIcon, MonitorSmartphoneIcon, PaletteIcon } from "lucide-react";
 import { useState } from "react";
-import type { LoadedMenuProps } from "@/components/deferred-menu";
+import type { LoadedPopupProps } from "@/components/deferred-popup";
 import { ThemeRadioItems } from "@/components/theme-menu";
 import {
   AlertDialog,
@@ -29,7 +29,7 @@ import { ROLE_LABELS, type Me } from "@/features/auth/session";
 import { useSignOut } from "@/features/auth/use-sign-out";
 
 /** The account menu, loaded on first interaction (see `UserMenu`). */
-export function AccountMenu({ me, trigger, defaultOpen }: { me: Me } & LoadedMenuProps) {
+export function AccountMenu({ me, trigger, defaultOpen }: { me: Me } & LoadedPopupProps) {
   const { signOut, signOutEverywhere } = useSignOut();
   const [confirmEverywhere, setConfirmEverywhere] = useState(false);
   const { user } = me;

@@ -1,4 +1,4 @@
-import { DeferredMenu } from "@/components/deferred-menu";
+import { DeferredPopup } from "@/components/deferred-popup";
 import { Button } from "@/components/ui/button";
 import type { Me } from "@/features/auth/session";
 
@@ -18,7 +18,8 @@ function initials(name: string): string {
 export function UserMenu({ me }: { me: Me }) {
   const { user } = me;
   return (
-    <DeferredMenu
+    <DeferredPopup
+      popup="menu"
       load={loadAccountMenu}
       props={{ me }}
       renderTrigger={(props) => (

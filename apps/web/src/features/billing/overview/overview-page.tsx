@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { getRouteApi, Link } from "@tanstack/react-router";
 import { RepeatIcon } from "lucide-react";
+import { lazy, Suspense } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
@@ -13,8 +14,15 @@ import { PaymentMethodCard } from "@/features/billing/overview/payment-method-ca
 import { planName } from "@/features/billing/overview/status";
 import type { Overview } from "@/features/billing/overview/types";
 import { SubscriptionsCard } from "@/features/billing/subscriptions-card";
-import { RecoveryBanner } from "@/features/recovery/recovery-banner";
 import { trpc } from "@/lib/trpc";
+
+// Only a customer with a failed payment sees the banner: its code (with Radix's alert dialog)
+// loads then, while the overview's skeleton stays up, so the page does not shift under them.
+const RecoveryBanner = lazy(() =>
+  import("@/features/recovery/recovery-banner").then((module) => ({
+    default: module.RecoveryBanner,
+  })),
+);
 
 const billingRoute = getRouteApi("/billing");
 
@@ -117,7 +125,7 @@ export function BillingOverviewPage() {
         documentTitle="Billing"
         description="Your plan, what happens next and how you pay, all in one place."
       />
-      {body}
+      <Suspense fallback={<OverviewSkeleton />}>{body}</Suspense>
     </div>
   );
 }
