@@ -60,6 +60,16 @@ describe("checkPages", () => {
     expect(formatReport([billing!, admin!])).toMatch(/\/admin .* OVER/);
   });
 
+  it("says how far a page within its budget still is from its target", () => {
+    const [billing] = checkPages(dir, flat, [
+      { path: "/billing", modules: ["src/billing.tsx"], budget: 3000, target: 2088 },
+    ]);
+    expect(billing?.over).toBe(false);
+    expect(formatReport([billing!])).toMatch(
+      /ok \(budget 2\.9 KB\); target 2\.0 KB, 0\.5 KB to go/,
+    );
+  });
+
   it("only reports a page without a budget", () => {
     const [report] = checkPages(dir, flat, [{ path: "/admin", modules: ["src/admin.tsx"] }]);
     expect(report?.over).toBe(false);
