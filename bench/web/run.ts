@@ -155,6 +155,18 @@ async function audit(
   };
 }
 
+/** Lighthouse now and then fails to record a trace (NO_NAVSTART…); such a run is taken again. */
+async function withRetries<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      console.log(`  (retrying: ${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+}
+
 function printTable(results: Result[]) {
   const header = ["page", "profile", "perf", "a11y", "best", "FCP", "LCP", "TBT", "CLS"];
   const rows = results.map((r) => [
@@ -200,11 +212,13 @@ async function main() {
       for (const profile of PROFILES) {
         const runs: Result[] = [];
         for (let i = 0; i < RUNS; i++) {
-          const run = await audit(
-            chromium.port,
-            server.baseURL + page.path,
-            page.as ? cookies.get(page.as)! : null,
-            profile,
+          const run = await withRetries(() =>
+            audit(
+              chromium.port,
+              server.baseURL + page.path,
+              page.as ? cookies.get(page.as)! : null,
+              profile,
+            ),
           );
           if (run) runs.push({ ...run, page: page.name });
         }
