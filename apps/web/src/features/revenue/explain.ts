@@ -1,3 +1,4 @@
+import { isoDay } from "@/features/revenue/format";
 import type { ExplainTarget } from "@/features/revenue/search";
 import type { ExplanationRow, Kpis, Series } from "@/features/revenue/types";
 
@@ -5,8 +6,6 @@ import type { ExplanationRow, Kpis, Series } from "@/features/revenue/types";
 export function sumOfRows(rows: Pick<ExplanationRow, "amount">[]): number {
   return rows.reduce((sum, row) => sum + row.amount, 0);
 }
-
-const day = (iso: string) => iso.slice(0, 10);
 
 /**
  * The figure that was clicked, read from the data the chart or card drew (the series or the
@@ -19,16 +18,16 @@ export function clickedFigure(
   kpis: Kpis | undefined,
 ): number | null {
   if (target.what === "mrr") {
-    const bucket = series?.buckets.find((b) => day(b.end) === target.at);
+    const bucket = series?.buckets.find((b) => isoDay(b.end) === target.at);
     if (bucket) return bucket.mrr;
-    if (kpis && day(kpis.to) === target.at) return kpis.mrr.value;
+    if (kpis && isoDay(kpis.to) === target.at) return kpis.mrr.value;
     return null;
   }
   const bucket = series?.buckets.find(
-    (b) => day(b.start) === target.from && day(b.end) === target.to,
+    (b) => isoDay(b.start) === target.from && isoDay(b.end) === target.to,
   );
   if (bucket) return target.kind ? bucket[target.kind] : bucket.netNew;
-  if (kpis && !target.kind && day(kpis.from) === target.from && day(kpis.to) === target.to) {
+  if (kpis && !target.kind && isoDay(kpis.from) === target.from && isoDay(kpis.to) === target.to) {
     return kpis.netNewMrr.value;
   }
   return null;

@@ -56,6 +56,9 @@ const shortDayFormat = new Intl.DateTimeFormat(undefined, {
   timeZone: "UTC",
 });
 
+/** The UTC calendar day (YYYY-MM-DD) of an ISO timestamp, as the revenue API takes days. */
+export const isoDay = (iso: string): string => iso.slice(0, 10);
+
 /** A bucket's name as people say it: "Mar 2026", "Week of Mar 2, 2026", "Mar 2, 2026". */
 export function bucketLabel(startIso: string, bucket: "day" | "week" | "month"): string {
   const start = new Date(startIso);

@@ -1,6 +1,6 @@
 import type { UseQueryResult } from "@tanstack/react-query";
 import { Fragment } from "react";
-import { Bar, BarChart, CartesianGrid, ReferenceLine, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, ReferenceLine } from "recharts";
 import { Button } from "@/components/ui/button";
 import {
   ChartContainer,
@@ -19,13 +19,9 @@ import {
   TableRow,
 } from "@/components/ui/table";
 import { ChartCard } from "@/features/revenue/chart-card";
-import {
-  bucketLabel,
-  bucketTick,
-  formatMoneyCompact,
-  formatSignedMoney,
-} from "@/features/revenue/format";
+import { bucketLabel, isoDay, formatSignedMoney } from "@/features/revenue/format";
 import type { ExplainTarget, MovementKind } from "@/features/revenue/search";
+import { seriesAxes } from "@/features/revenue/series-axes";
 import { seriesCsv } from "@/features/revenue/series-csv";
 import type { Series, SeriesBucket } from "@/features/revenue/types";
 
@@ -46,8 +42,6 @@ export const movementConfig = {
   churn: { label: "Churn", color: "var(--chart-4)" },
 } satisfies ChartConfig;
 
-const day = (iso: string) => iso.slice(0, 10);
-
 /** The five MRR movements per period as stacked bars; clicking a bar lists its customers. */
 export function MovementsChart({
   query,
@@ -58,7 +52,12 @@ export function MovementsChart({
 }) {
   const series = query.data;
   const explain = (b: SeriesBucket, kind?: MovementKind) =>
-    onExplain({ what: "movements", from: day(b.start), to: day(b.end), ...(kind ? { kind } : {}) });
+    onExplain({
+      what: "movements",
+      from: isoDay(b.start),
+      to: isoDay(b.end),
+      ...(kind ? { kind } : {}),
+    });
   const moved = series?.buckets.some((b) => MOVEMENT_ORDER.some((k) => b[k] !== 0)) ?? false;
 
   return (
@@ -84,21 +83,7 @@ export function MovementsChart({
               title="MRR movements"
               desc="Stacked bars per period: new, expansion and reactivation MRR above zero; contraction and churn below. The table view lists the same figures."
             >
-              <CartesianGrid vertical={false} />
-              <XAxis
-                dataKey="start"
-                tickLine={false}
-                axisLine={false}
-                tickMargin={8}
-                minTickGap={24}
-                tickFormatter={(v: string) => bucketTick(v, series.bucket)}
-              />
-              <YAxis
-                tickLine={false}
-                axisLine={false}
-                width={64}
-                tickFormatter={(v: number) => formatMoneyCompact(v, series.currency)}
-              />
+              {seriesAxes(series)}
               <ReferenceLine y={0} stroke="var(--border)" />
               <ChartTooltip
                 cursor={{ fillOpacity: 0.4 }}

@@ -1,5 +1,5 @@
 import type { UseQueryResult } from "@tanstack/react-query";
-import { Area, AreaChart, CartesianGrid, XAxis, YAxis } from "recharts";
+import { Area, AreaChart } from "recharts";
 import {
   ChartContainer,
   ChartTooltip,
@@ -16,14 +16,9 @@ import {
   TableRow,
 } from "@/components/ui/table";
 import { ChartCard } from "@/features/revenue/chart-card";
-import {
-  bucketLabel,
-  bucketTick,
-  formatMoney,
-  formatMoneyCompact,
-  formatSignedMoney,
-} from "@/features/revenue/format";
+import { bucketLabel, formatMoney, isoDay, formatSignedMoney } from "@/features/revenue/format";
 import type { ExplainTarget } from "@/features/revenue/search";
+import { seriesAxes } from "@/features/revenue/series-axes";
 import { seriesCsv } from "@/features/revenue/series-csv";
 import type { Series, SeriesBucket } from "@/features/revenue/types";
 import { formatCount } from "@/lib/format";
@@ -31,8 +26,6 @@ import { formatCount } from "@/lib/format";
 const chartConfig = {
   mrr: { label: "MRR", color: "var(--chart-1)" },
 } satisfies ChartConfig;
-
-const day = (iso: string) => iso.slice(0, 10);
 
 /** MRR at the end of each bucket; clicking a point lists the customers making it up. */
 export function MrrChart({
@@ -43,7 +36,7 @@ export function MrrChart({
   onExplain: (target: ExplainTarget) => void;
 }) {
   const series = query.data;
-  const explainAt = (b: SeriesBucket) => onExplain({ what: "mrr", at: day(b.end) });
+  const explainAt = (b: SeriesBucket) => onExplain({ what: "mrr", at: isoDay(b.end) });
   const first = series?.buckets[0];
   const last = series?.buckets.at(-1);
   const summary =
@@ -77,21 +70,7 @@ export function MrrChart({
                   <stop offset="95%" stopColor="var(--color-mrr)" stopOpacity={0.05} />
                 </linearGradient>
               </defs>
-              <CartesianGrid vertical={false} />
-              <XAxis
-                dataKey="start"
-                tickLine={false}
-                axisLine={false}
-                tickMargin={8}
-                minTickGap={24}
-                tickFormatter={(v: string) => bucketTick(v, series.bucket)}
-              />
-              <YAxis
-                tickLine={false}
-                axisLine={false}
-                width={64}
-                tickFormatter={(v: number) => formatMoneyCompact(v, series.currency)}
-              />
+              {seriesAxes(series)}
               <ChartTooltip
                 content={
                   <ChartTooltipContent

@@ -1,20 +1,19 @@
 import { toCsv } from "@/features/revenue/csv";
-import { moneyCell } from "@/features/revenue/format";
+import { isoDay, moneyCell } from "@/features/revenue/format";
 import type { Series } from "@/features/revenue/types";
 
 /** The MRR series as drawn (both the MRR and the movements charts), one line per bucket. */
 export function seriesCsv(series: Series): { filename: string; content: string } {
   const { currency } = series;
-  const day = (iso: string) => iso.slice(0, 10);
   const first = series.buckets[0];
   const last = series.buckets.at(-1);
-  const span = first && last ? `${day(first.start)}_${day(last.end)}` : "empty";
+  const span = first && last ? `${isoDay(first.start)}_${isoDay(last.end)}` : "empty";
   return {
     filename: `mrr-${currency}-${series.bucket}-${span}.csv`,
     content: toCsv(
       [
-        { header: "period_start", value: (b) => day(b.start) },
-        { header: "period_end_exclusive", value: (b) => day(b.end) },
+        { header: "period_start", value: (b) => isoDay(b.start) },
+        { header: "period_end_exclusive", value: (b) => isoDay(b.end) },
         { header: "currency", value: () => currency.toUpperCase() },
         { header: "mrr", value: (b) => moneyCell(b.mrr, currency) },
         { header: "arr", value: (b) => moneyCell(b.arr, currency) },
