@@ -7,3 +7,5 @@ export * from "./webhooks.ts";
 export * from "./commerce.ts";
 export * from "./money.ts";
 export * from "./metrics.ts";
+export * from "./jobs.ts";
+export * from "./outbound-webhooks.ts";
