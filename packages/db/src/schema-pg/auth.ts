@@ -13,12 +13,15 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ROLES }).notNull().default("customer"),
+    /** The merchant's own id for this customer, which the usage API accepts in place of ours. */
+    externalId: text("external_id"),
     disabled: boolean("disabled").notNull().default(false),
     createdAt: epochMs("created_at").notNull(),
     updatedAt: epochMs("updated_at").notNull(),
   },
   (t) => [
     uniqueIndex("users_email_unique").on(t.email),
+    uniqueIndex("users_by_external_id").on(t.externalId),
     // The admin customers and staff lists: one role, by sign-up time or by e-mail.
     index("users_by_role_created").on(t.role, t.createdAt, t.id),
     index("users_by_role_email").on(t.role, t.email, t.id),

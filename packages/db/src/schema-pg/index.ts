@@ -9,3 +9,5 @@ export * from "./money.ts";
 export * from "./metrics.ts";
 export * from "./jobs.ts";
 export * from "./outbound-webhooks.ts";
+export * from "./usage.ts";
+export * from "./wallets.ts";
