@@ -8,3 +8,4 @@ export * from "./jobs.ts";
 export * from "./outbound-webhooks.ts";
 export * from "./usage.ts";
 export * from "./wallets.ts";
+export * from "./mail.ts";
