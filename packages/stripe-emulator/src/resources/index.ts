@@ -1,4 +1,5 @@
 import type { EmulatorModule } from "../core/types.ts";
+import { billingMetersModule } from "./billing-meters.ts";
 import { billingPortalModule } from "./billing-portal.ts";
 import { checkoutSessionsModule } from "./checkout-sessions.ts";
 import { chargesModule } from "./charges.ts";
@@ -39,4 +40,5 @@ export const resourceModules: EmulatorModule[] = [
   subscriptionSchedulesModule,
   invoicesModule,
   testClocksModule,
+  billingMetersModule,
 ];

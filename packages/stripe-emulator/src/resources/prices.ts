@@ -18,6 +18,7 @@ import {
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
+import { checkPriceMeter } from "../billing/meters/meters.ts";
 import { createProduct, getProduct, productHooks } from "./products.ts";
 import { retrieveRoute, searchRoute, toDecimal } from "./shared.ts";
 
@@ -131,6 +132,7 @@ function buildPrice(
   }
   const unitAmount =
     p.unit_amount ?? (p.unit_amount_decimal !== undefined ? Number(p.unit_amount_decimal) : 0);
+  if (p.recurring) checkPriceMeter(ctx, p.recurring, "recurring");
   const recurring: Stripe.Price.Recurring | null = p.recurring
     ? {
         interval: p.recurring.interval,
@@ -276,7 +278,8 @@ export const pricesModule: EmulatorModule = {
             (p.recurring?.interval === undefined ||
               o.recurring?.interval === p.recurring.interval) &&
             (p.recurring?.usage_type === undefined ||
-              o.recurring?.usage_type === p.recurring.usage_type),
+              o.recurring?.usage_type === p.recurring.usage_type) &&
+            (p.recurring?.meter === undefined || o.recurring?.meter === p.recurring.meter),
         });
       },
     },

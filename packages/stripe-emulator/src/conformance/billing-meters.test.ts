@@ -1,0 +1,250 @@
+import type Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type EmulatorHandle } from "../emulator.ts";
+import { fixture, missingKeys } from "./sdk-shape.ts";
+
+/**
+ * Billing meters through the official SDK: meters, meter events (identifier dedupe, async
+ * validation), event summaries, metered prices, and the metered line a renewal invoice
+ * carries for the period that ended.
+ */
+
+const DAY = 86_400;
+const START = Date.UTC(2026, 0, 1) / 1000;
+
+let emu: EmulatorHandle;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  emu = await startEmulator({ deterministic: { seed: "meters", start: START } });
+  stripe = emu.stripe("sk_test_meters", { maxNetworkRetries: 0 });
+});
+afterAll(() => emu.stop());
+beforeEach(() => emu.reset());
+
+const apiCalls = (extra: Partial<Stripe.Billing.MeterCreateParams> = {}) =>
+  stripe.billing.meters.create({
+    display_name: "API calls",
+    event_name: "api_call",
+    default_aggregation: { formula: "sum" },
+    ...extra,
+  });
+
+const report = (
+  customer: string,
+  value: number,
+  extra: Partial<Stripe.Billing.MeterEventCreateParams> = {},
+) =>
+  stripe.billing.meterEvents.create({
+    event_name: "api_call",
+    payload: { stripe_customer_id: customer, value: String(value) },
+    ...extra,
+  });
+
+async function summary(meter: string, customer: string, start: number, end: number) {
+  const list = await stripe.billing.meters.listEventSummaries(meter, {
+    customer,
+    start_time: start,
+    end_time: end,
+  });
+  return list.data[0]?.aggregated_value;
+}
+
+describe("billing meters", () => {
+  it("creates with Stripe's defaults and shape; only display_name changes; status round-trips", async () => {
+    const meter = await apiCalls();
+    expect(meter).toMatchObject({
+      object: "billing.meter",
+      status: "active",
+      customer_mapping: { event_payload_key: "stripe_customer_id", type: "by_id" },
+      value_settings: { event_payload_key: "value" },
+      event_time_window: null,
+      status_transitions: { deactivated_at: null },
+      created: START,
+    });
+    expect(missingKeys("billing.meter", "Meter", meter, "Billing")).toEqual([]);
+    await expect(apiCalls({ display_name: "again" })).rejects.toMatchObject({
+      type: "StripeInvalidRequestError",
+      param: "event_name",
+    });
+    const renamed = await stripe.billing.meters.update(meter.id, { display_name: "Calls" });
+    expect(renamed.display_name).toBe("Calls");
+    await expect(
+      stripe.billing.meters.update(meter.id, {
+        event_name: "x",
+      } as Stripe.Billing.MeterUpdateParams),
+    ).rejects.toMatchObject({ param: "event_name" });
+    const off = await stripe.billing.meters.deactivate(meter.id);
+    expect(off).toMatchObject({
+      status: "inactive",
+      status_transitions: { deactivated_at: START },
+    });
+    expect((await stripe.billing.meters.list({ status: "active" })).data).toEqual([]);
+    const on = await stripe.billing.meters.reactivate(meter.id);
+    expect(on.status).toBe("active");
+    expect((await stripe.billing.meters.retrieve(meter.id)).display_name).toBe("Calls");
+    const types = (await stripe.events.list()).data.map((e) => e.type).reverse();
+    expect(types).toEqual([
+      "billing.meter.created",
+      "billing.meter.updated",
+      "billing.meter.deactivated",
+      "billing.meter.reactivated",
+    ]);
+    await expect(stripe.billing.meters.retrieve("mtr_nope")).rejects.toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+    });
+  });
+
+  it("dedupes meter events by identifier: the repeat is a 400 and counts once", async () => {
+    const meter = await apiCalls();
+    const customer = await stripe.customers.create({ email: "m@example.com" });
+    const event = await report(customer.id, 25, { identifier: "usage-1" });
+    expect(event).toEqual({
+      object: "billing.meter_event",
+      created: START,
+      event_name: "api_call",
+      identifier: "usage-1",
+      livemode: false,
+      payload: { stripe_customer_id: customer.id, value: "25" },
+      timestamp: START,
+    });
+    expect(missingKeys("billing.meter_event", "MeterEvent", event, "Billing")).toEqual([]);
+    await expect(report(customer.id, 25, { identifier: "usage-1" })).rejects.toMatchObject({
+      type: "StripeInvalidRequestError",
+      statusCode: 400,
+      message: "An event already exists with identifier usage-1.",
+    });
+    const generated = await report(customer.id, 5);
+    expect(generated.identifier).toMatch(/^idmp_/);
+    expect(await summary(meter.id, customer.id, START, START + 60)).toBe(30);
+  });
+
+  it("accepts but never counts events Stripe rejects asynchronously", async () => {
+    const meter = await apiCalls();
+    const customer = await stripe.customers.create({ email: "m@example.com" });
+    await report("cus_unknown", 1);
+    await report(customer.id, 1, { timestamp: START - 36 * DAY });
+    await report(customer.id, 1, { timestamp: START + 600 });
+    await stripe.billing.meterEvents.create({
+      event_name: "api_call",
+      payload: { stripe_customer_id: customer.id, value: "many" },
+    });
+    await stripe.billing.meterEvents.create({
+      event_name: "not_a_meter",
+      payload: { stripe_customer_id: customer.id, value: "1" },
+    });
+    await report(customer.id, 2);
+    expect(await summary(meter.id, customer.id, START - 40 * DAY, START + DAY)).toBe(2);
+  });
+
+  it("aggregates sum, count and last, and pre-aggregated windows keep the latest event", async () => {
+    const customer = await stripe.customers.create({ email: "m@example.com" });
+    const sum = await apiCalls();
+    const count = await stripe.billing.meters.create({
+      display_name: "Logins",
+      event_name: "login",
+      default_aggregation: { formula: "count" },
+    });
+    const last = await stripe.billing.meters.create({
+      display_name: "Seats",
+      event_name: "seats",
+      default_aggregation: { formula: "last" },
+      customer_mapping: { event_payload_key: "who", type: "by_id" },
+      value_settings: { event_payload_key: "n" },
+    });
+    const hourly = await stripe.billing.meters.create({
+      display_name: "Storage",
+      event_name: "storage",
+      default_aggregation: { formula: "sum" },
+      event_time_window: "hour",
+    });
+    emu.setClock(START + 2 * DAY);
+    const at = (d: number) => START + d * DAY;
+    for (const [value, d] of [
+      [3, 0],
+      [4, 1],
+      [0.5, 1],
+    ] as const)
+      await report(customer.id, value, { timestamp: at(d) });
+    for (const d of [0, 0, 1]) {
+      await stripe.billing.meterEvents.create({
+        event_name: "login",
+        payload: { stripe_customer_id: customer.id },
+        timestamp: at(d),
+      });
+    }
+    for (const [n, d] of [
+      [7, 1],
+      [5, 0],
+    ] as const) {
+      await stripe.billing.meterEvents.create({
+        event_name: "seats",
+        payload: { who: customer.id, n: String(n) },
+        timestamp: at(d),
+      });
+    }
+    for (const value of ["10", "12"]) {
+      await stripe.billing.meterEvents.create({
+        event_name: "storage",
+        payload: { stripe_customer_id: customer.id, value },
+        timestamp: at(1) + 60,
+      });
+    }
+    expect(await summary(sum.id, customer.id, at(0), at(2))).toBe(7.5);
+    expect(await summary(count.id, customer.id, at(0), at(2))).toBe(3);
+    expect(await summary(last.id, customer.id, at(0), at(2))).toBe(7);
+    expect(await summary(hourly.id, customer.id, at(0), at(2))).toBe(12);
+    const daily = await stripe.billing.meters.listEventSummaries(sum.id, {
+      customer: customer.id,
+      start_time: at(0),
+      end_time: at(2),
+      value_grouping_window: "day",
+    });
+    expect(daily.data.map((s) => [s.start_time, s.aggregated_value])).toEqual([
+      [at(1), 4.5],
+      [at(0), 3],
+    ]);
+    // (sdkKeys cannot read this interface: it opens its .d.ts file.)
+    expect(Object.keys(daily.data[0]!).sort()).toEqual(
+      Object.keys(fixture("billing.meter_event_summary")).sort(),
+    );
+    await expect(
+      stripe.billing.meters.listEventSummaries(sum.id, {
+        customer: customer.id,
+        start_time: at(0) + 30,
+        end_time: at(1),
+      }),
+    ).rejects.toMatchObject({ param: "start_time" });
+  });
+});
+
+describe("metered prices", () => {
+  it("need an active meter", async () => {
+    const product = await stripe.products.create({ name: "API" });
+    const recurring = { interval: "month", usage_type: "metered" } as const;
+    await expect(
+      stripe.prices.create({ product: product.id, currency: "usd", unit_amount: 1, recurring }),
+    ).rejects.toMatchObject({ param: "recurring[meter]" });
+    const meter = await apiCalls();
+    await stripe.billing.meters.deactivate(meter.id);
+    await expect(
+      stripe.prices.create({
+        product: product.id,
+        currency: "usd",
+        unit_amount: 1,
+        recurring: { ...recurring, meter: meter.id },
+      }),
+    ).rejects.toMatchObject({ param: "recurring[meter]" });
+    await stripe.billing.meters.reactivate(meter.id);
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 1,
+      recurring: { ...recurring, meter: meter.id },
+    });
+    expect(price.recurring).toMatchObject({ usage_type: "metered", meter: meter.id });
+    const listed = await stripe.prices.list({ recurring: { meter: meter.id } });
+    expect(listed.data.map((p) => p.id)).toEqual([price.id]);
+  });
+});
