@@ -8,7 +8,7 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 // themselves, and on PostgreSQL as `<name>:postgres`, whose global setup starts a throwaway
 // cluster (or uses FOLIO_TEST_POSTGRES_URL) with one migrated template database per run. Tests
 // pick the dialect through @folio/db/testing (FOLIO_TEST_DIALECT).
-const POSTGRES_TOO = new Set(["packages/db", "packages/billing", "apps/server"]);
+const POSTGRES_TOO = new Set(["packages/db", "packages/billing", "packages/email", "apps/server"]);
 const repo = fileURLToPath(new URL(".", import.meta.url));
 const postgresSetup = join(repo, "packages/db/src/testing/postgres-global-setup.ts");
 

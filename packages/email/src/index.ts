@@ -7,3 +7,6 @@ export {
   type TemplateName,
   type TemplateProps,
 } from "./render.ts";
+export { smtpMailer, type Mailer, type OutgoingEmail } from "./mailer.ts";
+export { startMailCatcher, type MailCatcher } from "./catcher.ts";
+export { caughtMailById, listCaughtMail, type SentMailListInput } from "./sent-mail.ts";
