@@ -3,14 +3,10 @@ import { invalidParam, invalidRequest, missingParam } from "../core/errors.ts";
 import type { Ctx } from "../core/types.ts";
 import { getCustomer } from "../resources/customers.ts";
 import { activeDiscounts, resolveDiscountParams, type DiscountParam } from "./discounts.ts";
-import {
-  buildInvoice,
-  clockOf,
-  idOf,
-  itemDescription,
-  pendingInvoiceItems,
-  type LineInput,
-} from "./invoices.ts";
+import { buildInvoice } from "./invoices/draft.ts";
+import { clockOf, idOf } from "../core/util.ts";
+import { itemDescription } from "./invoices/descriptions.ts";
+import { pendingInvoiceItems, type LineInput } from "./invoices/lines.ts";
 import { getSubscription, periodOf, recurringPrice, unitAmount } from "./subscriptions.ts";
 import { addIntervals, nextBoundary } from "./time.ts";
 import { planChange, type PlanInput } from "./update.ts";

@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
 import { isDeleted, mustGet, previousAttributes } from "../core/util.ts";
 import { getCustomer } from "../resources/customers.ts";
-import { clockOf, idOf } from "./invoices.ts";
+import { clockOf, idOf } from "../core/util.ts";
 import { itemsForPhase, type ProrationBehavior } from "./schedule-phases.ts";
 import { createSubscription, saveSubscription, scheduleSubscriptionJobs } from "./subscriptions.ts";
 import { updateSubscription } from "./update.ts";

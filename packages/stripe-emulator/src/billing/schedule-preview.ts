@@ -3,7 +3,7 @@ import { invalidParam, invalidRequest, missingParam } from "../core/errors.ts";
 import type { Ctx } from "../core/types.ts";
 import { getCustomer } from "../resources/customers.ts";
 import type { DiscountParam } from "./discounts.ts";
-import { clockOf, idOf } from "./invoices.ts";
+import { clockOf, idOf } from "../core/util.ts";
 import { createPreview, previewHooks } from "./preview.ts";
 import {
   buildPhases,

@@ -4,7 +4,7 @@ import { applyMetadata } from "../core/params.ts";
 import type { Ctx } from "../core/types.ts";
 import { previousAttributes } from "../core/util.ts";
 import { customerHooks, getCustomer } from "../resources/customers.ts";
-import { clockOf, idOf } from "./invoices.ts";
+import { clockOf, idOf } from "../core/util.ts";
 import {
   buildPhases,
   phaseObject,

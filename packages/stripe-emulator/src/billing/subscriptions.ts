@@ -19,24 +19,14 @@ import {
   resolveDiscountParams,
   type DiscountParam,
 } from "./discounts.ts";
-import {
-  attemptPayment,
-  clockOf,
-  createDraftInvoice,
-  finalizeInvoice,
-  getInvoice,
-  idOf,
-  invoiceHooks,
-  itemDescription,
-  markUncollectible,
-  pendingInvoiceItems,
-  productName,
-  saveInvoice,
-  trialDescription,
-  voidInvoice,
-  type InvoicePrivate,
-  type LineInput,
-} from "./invoices.ts";
+import { attemptPayment } from "./invoices/collect.ts";
+import { clockOf, idOf } from "../core/util.ts";
+import { createDraftInvoice } from "./invoices/draft.ts";
+import { finalizeInvoice } from "./invoices/finalize.ts";
+import { getInvoice, invoiceHooks, saveInvoice, type InvoicePrivate } from "./invoices/state.ts";
+import { itemDescription, productName, trialDescription } from "./invoices/descriptions.ts";
+import { markUncollectible, voidInvoice } from "./invoices/transitions.ts";
+import { pendingInvoiceItems, type LineInput } from "./invoices/lines.ts";
 import { createInvoiceIntent, paymentMethodUsable, type ChargeOutcome } from "./payments.ts";
 import { getBillingSettings } from "./settings.ts";
 import { addIntervals, formatDate, nextBoundary } from "./time.ts";

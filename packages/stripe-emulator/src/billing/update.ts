@@ -11,18 +11,13 @@ import {
   discountIdsFor,
   resolveDiscountParams,
 } from "./discounts.ts";
-import {
-  attemptPayment,
-  clockOf,
-  invoiceHooks,
-  createDraftInvoice,
-  finalizeInvoice,
-  idOf,
-  itemDescription,
-  pendingInvoiceItems,
-  type InvoicePrivate,
-  type LineInput,
-} from "./invoices.ts";
+import { attemptPayment } from "./invoices/collect.ts";
+import { clockOf, idOf } from "../core/util.ts";
+import { invoiceHooks, type InvoicePrivate } from "./invoices/state.ts";
+import { createDraftInvoice } from "./invoices/draft.ts";
+import { finalizeInvoice } from "./invoices/finalize.ts";
+import { itemDescription } from "./invoices/descriptions.ts";
+import { pendingInvoiceItems, type LineInput } from "./invoices/lines.ts";
 import { createInvoiceIntent, paymentMethodUsable, type ChargeOutcome } from "./payments.ts";
 import {
   buildItem,

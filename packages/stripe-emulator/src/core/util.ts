@@ -80,3 +80,16 @@ export function replaceWithDeletedStub<T extends { id: string; object: string }>
 export function isDeleted(object: object): boolean {
   return (object as { deleted?: unknown }).deleted === true;
 }
+
+/** The id of an expandable field, whether it holds an id or the expanded object; "" when empty. */
+export function idOf(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value && typeof value === "object" && typeof (value as { id?: unknown }).id === "string")
+    return (value as { id: string }).id;
+  return "";
+}
+
+/** The test clock an object (customer, subscription, invoice…) runs on, or null. */
+export function clockOf(object: { test_clock?: unknown }): string | null {
+  return idOf(object.test_clock) || null;
+}

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import { markPaid, payInvoice } from "../billing/invoices.ts";
+import { markPaid } from "../billing/invoices/transitions.ts";
+import { payInvoice } from "../billing/invoices/collect.ts";
 import { ApiError } from "../core/errors.ts";
 import type { Ctx, EmulatorModule, PageResponse } from "../core/types.ts";
 import { completeAuthentication, getPaymentIntent } from "../services/payments.ts";

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
-import { getInvoice, markPaid, type InvoicePrivate } from "../billing/invoices.ts";
+import { getInvoice, type InvoicePrivate } from "../billing/invoices/state.ts";
+import { markPaid } from "../billing/invoices/transitions.ts";
 import { createSubscription } from "../billing/subscriptions.ts";
 import type { AppliedDiscount, SessionPrivate } from "../resources/checkout-sessions.ts";
 import { completeAuthentication } from "../services/payments.ts";

@@ -22,20 +22,16 @@ import { isDeleted, replaceWithDeletedStub } from "../core/util.ts";
 import { discountIdsFor, resolveDiscountParams } from "../billing/discounts.ts";
 import {
   appendLines,
-  clockOf,
-  createDraftInvoice,
-  finalizeInvoice,
-  getInvoice,
-  idOf,
   invoiceItemToLine,
-  markUncollectible,
-  payInvoiceOrThrow,
   priceOfInvoiceItem,
   removeItemLines,
-  saveInvoice,
-  voidInvoice,
-  type InvoicePrivate,
-} from "../billing/invoices.ts";
+} from "../billing/invoices/lines.ts";
+import { clockOf, idOf } from "../core/util.ts";
+import { createDraftInvoice } from "../billing/invoices/draft.ts";
+import { finalizeInvoice } from "../billing/invoices/finalize.ts";
+import { getInvoice, saveInvoice, type InvoicePrivate } from "../billing/invoices/state.ts";
+import { markUncollectible, voidInvoice } from "../billing/invoices/transitions.ts";
+import { payInvoiceOrThrow } from "../billing/invoices/collect.ts";
 import { clientSecretOf, paymentMethodUsable } from "../billing/payments.ts";
 import { createPreview } from "../billing/preview.ts";
 import { previewSchedule } from "../billing/schedule-preview.ts";

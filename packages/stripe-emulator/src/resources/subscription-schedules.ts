@@ -17,7 +17,7 @@ import {
   str,
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
-import { clockOf } from "../billing/invoices.ts";
+import { clockOf } from "../core/util.ts";
 import type { PhaseInput } from "../billing/schedule-phases.ts";
 import "../billing/schedule-preview.ts";
 import {

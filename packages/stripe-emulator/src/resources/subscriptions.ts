@@ -17,7 +17,7 @@ import {
   str,
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
-import { clockOf, idOf } from "../billing/invoices.ts";
+import { clockOf, idOf } from "../core/util.ts";
 import {
   cancelAllForCustomer,
   cancelSubscription,
