@@ -42,6 +42,21 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    files: ["apps/web/src/**/*.{ts,tsx}"],
+    ignores: ["apps/web/src/lib/zod.ts", "apps/web/src/**/*.test.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["zod", "zod/mini", "zod/v4"].map((name) => ({
+            name,
+            message: "Import zod from @/lib/zod: it configures zod for the CSP before any schema.",
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ["*.js", "*.config.ts"],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,4 +1,3 @@
-import "@/lib/zod-config";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";

@@ -1,7 +1,6 @@
 import { defaultParseSearch, defaultStringifySearch } from "@tanstack/react-router";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import {
   defineListSearch,
   FIRST_PAGE,
@@ -14,14 +13,15 @@ import {
   previousPage,
   withPageSize,
 } from "@/lib/list-search";
+import { flag, oneOf, text } from "@/lib/search-params";
 
 const list = defineListSearch({
   filters: {
-    role: z.enum(["admin", "support"]),
-    disabled: z.boolean(),
-    search: z.string().max(100),
+    role: oneOf(["admin", "support"]),
+    disabled: flag,
+    search: text({ max: 100 }),
   },
-  params: { open: z.string().min(1) },
+  params: { open: text({ min: 1 }) },
   sort: { columns: ["createdAt", "email"], default: "createdAt.asc" },
 });
 type Search = ReturnType<typeof list.parse>;
@@ -99,7 +99,7 @@ describe("list search params", () => {
   });
 
   it("refuse filter names that would clash with paging", () => {
-    expect(() => defineListSearch({ filters: { cursor: z.string() } })).toThrow(/reserved/);
+    expect(() => defineListSearch({ filters: { cursor: text() } })).toThrow(/reserved/);
   });
 });
 
@@ -207,7 +207,7 @@ describe("invalidCursorMessage", () => {
 });
 
 describe("a list without sort or params", () => {
-  const plain = defineListSearch({ filters: { status: z.enum(["dead", "applied"]) } });
+  const plain = defineListSearch({ filters: { status: oneOf(["dead", "applied"]) } });
 
   it("has no sort in its URL or its query input", () => {
     expect(plain.parse({ status: "dead", sort: "createdAt.asc", event: "e" })).toEqual({

@@ -1,5 +1,5 @@
-import * as z from "zod/mini";
 import { errorInfo } from "@/lib/errors";
+import { listOf, oneOf, text, type Parsed, type SearchParser } from "@/lib/search-params";
 
 // Every server-paged list keeps its whole view in the URL, so a reload or a shared link shows the
 // same page: the page size, the opaque cursor of the page shown, the cursors of the pages before
@@ -37,9 +37,9 @@ export interface PagingPatch {
   back: string[] | undefined;
 }
 
-const cursorSchema = z.string().check(z.minLength(1), z.maxLength(512)); // the server's own limit
-const backSchema = z.array(cursorSchema).check(z.minLength(1));
-const sizeSchema = z.pipe(z.coerce.number(), z.literal(PAGE_SIZES));
+const parseCursor = text({ min: 1, max: 512 }); // the server's own limit
+const parseBack = listOf(parseCursor);
+const parseSize = oneOf(PAGE_SIZES);
 
 // ---------------------------------------------------------------------------------------------
 // Moving between pages (the same for every list)
@@ -94,9 +94,9 @@ export function invalidCursorMessage(error: unknown, search: ListPaging): string
 // ---------------------------------------------------------------------------------------------
 // One list's search params
 
-type Shape = Record<string, z.ZodMiniType>;
+type Shape = Record<string, SearchParser<unknown>>;
 type Empty = Record<never, never>;
-type Values<S extends Shape> = { [K in keyof S]?: z.output<S[K]> };
+type Values<S extends Shape> = { [K in keyof S]?: Parsed<S[K]> };
 
 export type SortValue<C extends string> = `${C}.${SortDirection}`;
 
@@ -138,20 +138,18 @@ export function defineListSearch<
     if (RESERVED.has(key)) throw new Error(`"${key}" is reserved for paging and sorting`);
   }
   const sortConfig = options.sort;
-  const sortSchema = sortConfig
-    ? z.enum(sortConfig.columns.flatMap((c) => [`${c}.asc`, `${c}.desc`]) as [string, ...string[]])
+  const parseSort = sortConfig
+    ? oneOf(sortConfig.columns.flatMap((c) => [`${c}.asc`, `${c}.desc`]))
     : undefined;
 
   function pickValid(
     out: Record<string, unknown>,
-    entries: [string, z.ZodMiniType][],
+    entries: [string, SearchParser<unknown>][],
     raw: object,
   ) {
-    for (const [key, schema] of entries) {
-      const result = schema.safeParse((raw as Record<string, unknown>)[key]);
-      if (result.success && result.data !== undefined && result.data !== "") {
-        out[key] = result.data;
-      }
+    for (const [key, parseValue] of entries) {
+      const value = parseValue((raw as Record<string, unknown>)[key]);
+      if (value !== undefined && value !== "") out[key] = value;
     }
   }
 
@@ -160,18 +158,18 @@ export function defineListSearch<
     const out: Record<string, unknown> = {};
     pickValid(out, filters, raw);
     pickValid(out, params, raw);
-    if (sortConfig && sortSchema) {
-      const sort = sortSchema.safeParse(raw.sort);
-      if (sort.success && sort.data !== sortConfig.default) out.sort = sort.data;
+    if (sortConfig && parseSort) {
+      const sort = parseSort(raw.sort);
+      if (sort !== undefined && sort !== sortConfig.default) out.sort = sort;
     }
-    const size = sizeSchema.safeParse(raw.size);
-    if (size.success && size.data !== DEFAULT_PAGE_SIZE) out.size = size.data;
-    const cursor = cursorSchema.safeParse(raw.cursor);
-    if (cursor.success) {
-      out.cursor = cursor.data;
+    const size = parseSize(raw.size);
+    if (size !== undefined && size !== DEFAULT_PAGE_SIZE) out.size = size;
+    const cursor = parseCursor(raw.cursor);
+    if (cursor !== undefined) {
+      out.cursor = cursor;
       // A trail means nothing without the page it leads to.
-      const back = backSchema.safeParse(raw.back);
-      if (back.success) out.back = back.data.slice(-MAX_BACK);
+      const back = parseBack(raw.back);
+      if (back !== undefined) out.back = back.slice(-MAX_BACK);
     }
     return out as Search;
   }
@@ -223,7 +221,7 @@ export function defineListSearch<
     /** A new order starts again from page 1 (the server refuses cursors made under another). */
     withSort(search: Search, sorting: { id: string; desc: boolean }): Search {
       const sort = `${sorting.id}.${sorting.desc ? "desc" : "asc"}`;
-      if (!sortSchema?.safeParse(sort).success) return serialize(search);
+      if (parseSort?.(sort) === undefined) return serialize(search);
       return apply(search, { sort, ...FIRST_PAGE } as Partial<Search>);
     },
 

@@ -2,7 +2,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { toast } from "@/lib/toast";
-import * as z from "zod/mini";
+import * as z from "@/lib/zod";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { newPasswordField, PASSWORD_MIN_LENGTH } from "@/features/auth/fields";
 import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";

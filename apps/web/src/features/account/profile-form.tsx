@@ -4,7 +4,7 @@ import { useRouter } from "@tanstack/react-router";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "@/lib/toast";
-import * as z from "zod/mini";
+import * as z from "@/lib/zod";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { emailField, nameField } from "@/features/auth/fields";
 import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";

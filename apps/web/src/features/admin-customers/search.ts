@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@folio/server/api";
-import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
+import { flag, oneOf, text } from "@/lib/search-params";
 
 export type CustomerRow = RouterOutputs["admin"]["customers"]["list"]["items"][number];
 export type Customer = RouterOutputs["admin"]["customers"]["byId"];
@@ -22,14 +22,9 @@ export const SUBSCRIPTION_FILTERS = [
 export const customerListSearch = defineListSearch({
   filters: {
     /** A Stripe customer id (cus_…), or the start of an e-mail or a name. */
-    search: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
-    subscription: z.enum(
-      SUBSCRIPTION_FILTERS.map((f) => f.value) as [
-        (typeof SUBSCRIPTION_FILTERS)[number]["value"],
-        ...(typeof SUBSCRIPTION_FILTERS)[number]["value"][],
-      ],
-    ),
-    hasCredit: z.boolean(),
+    search: text({ trim: true, min: 1, max: 100 }),
+    subscription: oneOf(SUBSCRIPTION_FILTERS.map((f) => f.value)),
+    hasCredit: flag,
   },
   sort: { columns: ["createdAt", "email"], default: "createdAt.desc" },
 });

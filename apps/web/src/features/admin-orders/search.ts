@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@folio/server/api";
-import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
+import { isoDate, oneOf, text, wholeNumber } from "@/lib/search-params";
 
 export type AdminOrderRow = RouterOutputs["admin"]["orders"]["list"]["items"][number];
 export type AdminOrder = RouterOutputs["admin"]["orders"]["byId"];
@@ -23,22 +23,21 @@ export const FULFILMENT_FILTERS = [
   "none",
 ] as const satisfies readonly (FulfilmentState | "none")[];
 
-const day = z.iso.date();
-const minor = z.pipe(z.coerce.number(), z.int().check(z.gte(0), z.lte(1_000_000_000_000)));
+const minor = wholeNumber({ min: 0, max: 1_000_000_000_000 });
 
 /** The orders list's view in the URL: filters, order and page, so a view can be shared. */
 export const adminOrderListSearch = defineListSearch({
   filters: {
-    search: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    paymentState: z.enum(PAYMENT_STATES),
-    fulfilmentState: z.enum(FULFILMENT_FILTERS),
-    placedFrom: day,
-    placedTo: day,
+    search: text({ trim: true, min: 1, max: 200 }),
+    paymentState: oneOf(PAYMENT_STATES),
+    fulfilmentState: oneOf(FULFILMENT_FILTERS),
+    placedFrom: isoDate,
+    placedTo: isoDate,
     /** Minor units, as the server compares them. */
     amountMin: minor,
     amountMax: minor,
-    currency: z.string().check(z.regex(/^[a-z]{3}$/)),
-    productId: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    currency: text({ pattern: /^[a-z]{3}$/ }),
+    productId: text({ trim: true, min: 1, max: 100 }),
   },
   sort: { columns: ["placedAt", "amountTotal"], default: "placedAt.desc" },
 });

@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@folio/server/api";
-import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
+import { oneOf, text } from "@/lib/search-params";
 
 export type AuditEntry = RouterOutputs["admin"]["audit"]["list"]["items"][number];
 export type ActorType = AuditEntry["actorType"];
@@ -28,12 +28,12 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The audit log's view in the URL: who, what, which object, which days, and the page. */
 export const auditListSearch = defineListSearch({
   filters: {
-    actorType: z.enum(ACTOR_TYPES),
-    actor: z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
-    action: z.string().check(z.maxLength(200), z.regex(ACTION_PATTERN)),
-    target: z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
-    from: z.string().check(z.regex(DAY)),
-    to: z.string().check(z.regex(DAY)),
+    actorType: oneOf(ACTOR_TYPES),
+    actor: text({ trim: true, min: 1, max: 255 }),
+    action: text({ max: 200, pattern: ACTION_PATTERN }),
+    target: text({ trim: true, min: 1, max: 255 }),
+    from: text({ pattern: DAY }),
+    to: text({ pattern: DAY }),
   },
 });
 

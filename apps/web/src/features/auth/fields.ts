@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import * as z from "@/lib/zod";
 
 // Field rules the auth and account forms share. They mirror the server's so most mistakes are
 // caught before a round trip; the server still decides, and its messages land on the same fields.

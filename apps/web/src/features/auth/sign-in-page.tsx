@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link, useRouter } from "@tanstack/react-router";
 import { useForm } from "react-hook-form";
 import { toast } from "@/lib/toast";
-import * as z from "zod/mini";
+import * as z from "@/lib/zod";
 import { DocumentTitle } from "@/components/document-title";
 import { AuthLayout } from "@/features/auth/auth-layout";
 import { emailField } from "@/features/auth/fields";

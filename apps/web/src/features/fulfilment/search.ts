@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@folio/server/api";
-import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
+import { oneOf, text } from "@/lib/search-params";
 
 export type ShippingTask = RouterOutputs["admin"]["fulfilment"]["list"]["items"][number];
 export type TaskState = ShippingTask["status"];
@@ -26,9 +26,9 @@ export const STATE_LABELS: Record<TaskState, string> = {
 /** The queue's view in the URL. No state means the open tasks (pending, picking, packed). */
 export const fulfilmentListSearch = defineListSearch({
   filters: {
-    state: z.enum([...TASK_STATES, "all"]),
-    assignee: z.enum(["me", "unassigned"]),
-    search: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    state: oneOf([...TASK_STATES, "all"]),
+    assignee: oneOf(["me", "unassigned"]),
+    search: text({ trim: true, min: 1, max: 100 }),
   },
 });
 

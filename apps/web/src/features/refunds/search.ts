@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@folio/server/api";
-import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
+import { oneOf, text } from "@/lib/search-params";
 
 export type RefundItem = RouterOutputs["admin"]["refunds"]["list"]["items"][number];
 
@@ -22,9 +22,9 @@ const STATUSES = Object.keys(REFUND_STATUS_LABELS) as [
 /** The refunds list's view in the URL: filters and page (always newest first). */
 export const refundListSearch = defineListSearch({
   filters: {
-    status: z.enum(STATUSES),
-    currency: z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z]{3}$/)),
-    orderId: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    status: oneOf(STATUSES),
+    currency: text({ trim: true, lowerCase: true, pattern: /^[a-z]{3}$/ }),
+    orderId: text({ trim: true, min: 1, max: 100 }),
   },
 });
 

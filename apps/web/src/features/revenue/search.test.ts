@@ -44,5 +44,10 @@ describe("parseRevenueSearch", () => {
     const explain = { what: "movements", from: "2026-03-01", to: "2026-04-01", kind: "churn" };
     expect(parseRevenueSearch({ explain })).toEqual({ explain });
     expect(parseRevenueSearch({ explain: { what: "mrr", at: "yesterday" } })).toEqual({});
+    const allKinds = { what: "movements", from: "2026-03-01", to: "2026-04-01" };
+    expect(parseRevenueSearch({ explain: { ...allKinds, extra: 1 } })).toEqual({
+      explain: allKinds,
+    });
+    expect(parseRevenueSearch({ explain: { ...allKinds, kind: "refund" } })).toEqual({});
   });
 });

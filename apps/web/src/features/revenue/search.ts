@@ -1,4 +1,4 @@
-import * as z from "zod/mini";
+import { isoDate, oneOf, text, type SearchParser } from "@/lib/search-params";
 
 // The revenue view lives in the URL (tab, currency, range, bucket and what is being explained),
 // so finance can reload or share exactly what it is looking at. URL values are untrusted:
@@ -20,27 +20,36 @@ export type KpiDays = (typeof KPI_PERIODS)[number];
 export const MOVEMENT_KINDS = ["new", "expansion", "reactivation", "contraction", "churn"] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
-const isoDay = z.iso.date();
-
 /** What the explain panel is showing: the MRR at one instant, or movements over a bucket. */
-const explainSchema = z.discriminatedUnion("what", [
-  z.object({ what: z.literal("mrr"), at: isoDay }),
-  z.object({
-    what: z.literal("movements"),
-    from: isoDay,
-    to: isoDay,
-    kind: z.optional(z.enum(MOVEMENT_KINDS)),
-  }),
-]);
-export type ExplainTarget = z.infer<typeof explainSchema>;
+export type ExplainTarget =
+  | { what: "mrr"; at: string }
+  | { what: "movements"; from: string; to: string; kind?: MovementKind };
 
-const fields = {
-  tab: z.enum(REVENUE_TABS),
-  currency: z.string().check(z.regex(/^[a-z]{3}$/)),
-  range: z.pipe(z.coerce.number(), z.literal(RANGES)),
-  bucket: z.enum(BUCKETS),
-  kpi: z.pipe(z.coerce.number(), z.literal(KPI_PERIODS)),
-  explain: explainSchema,
+const parseKind = oneOf(MOVEMENT_KINDS);
+
+const parseExplain: SearchParser<ExplainTarget> = (value) => {
+  if (typeof value !== "object" || value === null) return undefined;
+  const raw = value as Record<string, unknown>;
+  if (raw.what === "mrr") {
+    const at = isoDate(raw.at);
+    return at === undefined ? undefined : { what: "mrr", at };
+  }
+  if (raw.what !== "movements") return undefined;
+  const from = isoDate(raw.from);
+  const to = isoDate(raw.to);
+  // A kind that is present must be valid; absent means every kind.
+  const kind = raw.kind === undefined ? undefined : parseKind(raw.kind);
+  if (from === undefined || to === undefined || (raw.kind !== undefined && !kind)) return undefined;
+  return kind ? { what: "movements", from, to, kind } : { what: "movements", from, to };
+};
+
+const fields: Record<keyof RevenueSearch, SearchParser<unknown>> = {
+  tab: oneOf(REVENUE_TABS),
+  currency: text({ pattern: /^[a-z]{3}$/ }),
+  range: oneOf(RANGES),
+  bucket: oneOf(BUCKETS),
+  kpi: oneOf(KPI_PERIODS),
+  explain: parseExplain,
 };
 
 export interface RevenueSearch {
@@ -57,11 +66,11 @@ const DEFAULTS = { tab: "overview", range: 12, bucket: "month", kpi: 30 } as con
 /** validateSearch for /admin/revenue: keeps valid values that differ from their default. */
 export function parseRevenueSearch(raw: Record<string, unknown>): RevenueSearch {
   const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(fields)) {
-    const result = schema.safeParse(raw[key]);
-    if (!result.success) continue;
-    if (DEFAULTS[key as keyof typeof DEFAULTS] === result.data) continue;
-    out[key] = result.data;
+  for (const [key, parseValue] of Object.entries(fields)) {
+    const value = parseValue(raw[key]);
+    if (value === undefined) continue;
+    if (DEFAULTS[key as keyof typeof DEFAULTS] === value) continue;
+    out[key] = value;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@folio/server/api";
-import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
+import { flag, oneOf, text } from "@/lib/search-params";
 
 export type StaffMember = RouterOutputs["admin"]["staff"]["list"]["items"][number];
 type StaffRole = Exclude<StaffMember["role"], "customer">;
@@ -23,10 +23,10 @@ export const ROLE_SUMMARIES: Record<StaffRole, string> = {
 /** The staff list's view in the URL: who is listed, in which order, and which page. */
 export const staffListSearch = defineListSearch({
   filters: {
-    role: z.enum(STAFF_ROLES),
-    disabled: z.boolean(),
+    role: oneOf(STAFF_ROLES),
+    disabled: flag,
     /** Part of the name or email, any case (the server matches it anywhere). */
-    search: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    search: text({ trim: true, min: 1, max: 100 }),
   },
   sort: { columns: ["createdAt", "email"], default: "createdAt.asc" },
 });

@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@folio/server/api";
-import * as z from "zod/mini";
 import { defineListSearch } from "@/lib/list-search";
+import { oneOf, text } from "@/lib/search-params";
 
 export type WebhookEventRow = RouterOutputs["admin"]["webhooks"]["list"]["items"][number];
 export type WebhookEventDetail = RouterOutputs["admin"]["webhooks"]["byId"];
@@ -33,10 +33,10 @@ export const EVENT_TYPE_PATTERN = /^[a-z0-9_.]+\*?$/i;
 /** The inbox view in the URL: filters, page, and the event whose details are open. */
 export const webhookListSearch = defineListSearch({
   filters: {
-    status: z.enum(WEBHOOK_STATUSES),
-    type: z.string().check(z.maxLength(200), z.regex(EVENT_TYPE_PATTERN)),
+    status: oneOf(WEBHOOK_STATUSES),
+    type: text({ max: 200, pattern: EVENT_TYPE_PATTERN }),
   },
-  params: { event: z.string().check(z.minLength(1), z.maxLength(255)) },
+  params: { event: text({ min: 1, max: 255 }) },
 });
 
 export type WebhookSearch = ReturnType<typeof webhookListSearch.parse>;
