@@ -248,3 +248,5 @@ export { deliver as deliverSignedEvents, TEST_WEBHOOK_SECRET } from "./webhooks/
 export { attachDefaultCard, priceIdsByLookupKey } from "./portal/testing.ts";
 // Revenue metrics (issue 10): see metrics/api.ts and docs/METRICS.md.
 export * from "./metrics/index.ts";
+// Durable job queue (issue 11): see jobs/index.ts.
+export * from "./jobs/index.ts";

@@ -1,5 +1,6 @@
-import { eq, getTableColumns, type SQL } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 import { driverOf, type Db, type Tx } from "./client.ts";
+import { rowDecoder } from "./rows.ts";
 import { webhookEvents } from "./schema/webhooks.ts";
 
 // Queue statements of the Stripe webhook inbox. Several Folio instances may drain one
@@ -25,15 +26,7 @@ export function whileClaimedBy(db: Db, holder: string): SQL | undefined {
   return claimsRecorded(db) ? eq(webhookEvents.claimedBy, holder) : undefined;
 }
 
-const columns = Object.entries(getTableColumns(webhookEvents));
-function decode(row: Record<string, unknown>): InboxEvent {
-  const out: Record<string, unknown> = {};
-  for (const [key, c] of columns) {
-    const v = row[c.name];
-    out[key] = v === null || v === undefined ? null : c.mapFromDriverValue(v);
-  }
-  return out as InboxEvent;
-}
+const decode = rowDecoder(webhookEvents);
 
 const CLAIM_LOCK = 7402312;
 
