@@ -24,6 +24,13 @@ import {
   getPaymentIntent,
   testCardFromInput,
 } from "../services/payments.ts";
+import {
+  businessDetails,
+  collectsBillingAddress,
+  parseBusinessFields,
+  saveBusinessTaxId,
+  type BusinessFields,
+} from "./checkout-tax.ts";
 import { subscriptionCheckout } from "./subscription-bridge.ts";
 
 /**
@@ -66,8 +73,10 @@ export const AUTH_FAILED_MESSAGE =
 export interface CheckoutForm extends CardFields {
   email: string;
   shipping: { name: string; address: Stripe.Address } | null;
-  /** Collected when the session has `billing_address_collection: required`. */
+  /** Collected when the session has `billing_address_collection: required` or automatic tax. */
   billingAddress: Stripe.Address | null;
+  /** Business name and VAT number (`tax_id_collection`), when the customer buys as a business. */
+  business: BusinessFields | null;
 }
 
 export type SubmitResult =
@@ -191,7 +200,7 @@ export function parseCheckoutForm(
     };
   }
   let billingAddress: Stripe.Address | null = null;
-  if (session.billing_address_collection === "required") {
+  if (collectsBillingAddress(session)) {
     const line1 = field(form, "billing_line1");
     const city = field(form, "billing_city");
     const postal = field(form, "billing_postal_code");
@@ -212,7 +221,18 @@ export function parseCheckoutForm(
       state: field(form, "billing_state") || null,
     };
   }
-  return { email, cardNumber, expMonth, expYear, cvc, cardholderName, shipping, billingAddress };
+  const business = parseBusinessFields(session, form);
+  return {
+    email,
+    cardNumber,
+    expMonth,
+    expYear,
+    cvc,
+    cardholderName,
+    shipping,
+    billingAddress,
+    business,
+  };
 }
 
 /** The form fields kept while the customer authenticates (never the card's CVC). */
@@ -343,11 +363,11 @@ function ensureCustomer(ctx: Ctx, session: Session, form: CheckoutForm): Stripe.
     }
     return saveCustomer(ctx, attempted, next);
   }
+  // A business buyer's customer is the business (Stripe names it after the business).
+  const name = form.business?.businessName ?? form.cardholderName ?? form.shipping?.name ?? null;
   return createCustomer(ctx, {
     email: form.email,
-    ...(form.cardholderName || form.shipping
-      ? { name: form.cardholderName ?? form.shipping?.name ?? null }
-      : {}),
+    ...(name ? { name } : {}),
     ...(address ? { address } : {}),
     ...(form.shipping
       ? { shipping: { name: form.shipping.name, address: form.shipping.address } }
@@ -372,19 +392,25 @@ function runSubmit(
   const existing = typeof session.customer === "string";
   const customer = ensureCustomer(ctx, session, form);
   if (customer && existing) updateExistingCustomer(ctx, customer, priv, form);
+  if (customer && form.business) saveBusinessTaxId(ctx, customer.id, form.business);
   const pm = paymentMethodFromCard(ctx, form, billingDetails(form));
-  const base: Session = {
-    ...session,
-    customer: customer?.id ?? session.customer,
-    customer_details: customerDetails(session, form),
-    collected_information: form.shipping
-      ? { business_name: null, individual_name: null, shipping_details: form.shipping }
-      : null,
-  };
+  // Tax follows the address (and VAT number) just collected, so totals are recomputed first.
+  const base: Session = recalculate(
+    ctx,
+    {
+      ...session,
+      customer: customer?.id ?? session.customer,
+      customer_details: customerDetails(session, form),
+      collected_information: form.shipping
+        ? { business_name: null, individual_name: null, shipping_details: form.shipping }
+        : null,
+    },
+    priv,
+  );
 
   if (session.mode === "payment") {
     const earlier = unfinishedIntent(ctx, session);
-    if ((session.amount_total ?? 0) === 0) {
+    if ((base.amount_total ?? 0) === 0) {
       // A 100% discount: nothing to charge, the card is not needed.
       if (earlier) cancelPaymentIntent(ctx, earlier, "abandoned");
       return finish(ctx, { ...base, payment_status: "no_payment_required" }, priv);
@@ -405,14 +431,14 @@ function runSubmit(
       // address); Stripe emits no event for that.
       pi = {
         ...earlier,
-        amount: session.amount_total ?? 0,
+        amount: base.amount_total ?? 0,
         customer: customer?.id ?? earlier.customer,
         shipping,
       };
       ctx.store.update(pi);
     } else {
       pi = createPaymentIntent(ctx, {
-        amount: session.amount_total ?? 0,
+        amount: base.amount_total ?? 0,
         currency: session.currency ?? "usd",
         customer: customer?.id ?? null,
         description: pid.description,
@@ -526,13 +552,12 @@ function customerDetails(
         postal_code: null,
         state: null,
       },
-    business_name: null,
     email: form.email,
     individual_name: null,
     name: form.cardholderName ?? form.shipping?.name ?? session.customer_details?.name ?? null,
     phone: null,
     tax_exempt: session.customer_details?.tax_exempt ?? "none",
-    tax_ids: [],
+    ...businessDetails(form.business),
   };
 }
 

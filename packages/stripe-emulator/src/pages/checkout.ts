@@ -20,6 +20,7 @@ import {
   submitCheckout,
   successRedirect,
 } from "./checkout-flow.ts";
+import { businessFieldset, collectsBillingAddress, taxRow } from "./checkout-tax.ts";
 import {
   alert,
   cardFields,
@@ -168,6 +169,7 @@ ${
       )}</td></tr>`
     : ""
 }
+${taxRow(session, cur)}
 <tr class="total"><td>Total due today</td><td class="num" data-testid="total-due">${money(dueToday, cur)}</td></tr>
 </tbody></table>
 ${promo}
@@ -227,9 +229,8 @@ ${input({ invalid: state.errorField === "shipping_postal_code", name: "shipping_
 </div>
 </fieldset>`
     : "";
-  const billing =
-    session.billing_address_collection === "required"
-      ? markup`<fieldset><legend>Billing address</legend>
+  const billing = collectsBillingAddress(session)
+    ? markup`<fieldset><legend>Billing address</legend>
 ${select({
   invalid: state.errorField === "billing_country",
   name: "billing_country",
@@ -246,7 +247,7 @@ ${input({ name: "billing_state", label: "Billing state", value: values.billing_s
 ${input({ invalid: state.errorField === "billing_postal_code", name: "billing_postal_code", label: "Billing postal code", value: values.billing_postal_code, autocomplete: "billing postal-code", required: true })}
 </div>
 </fieldset>`
-      : "";
+    : "";
   return markup`<section class="card" aria-labelledby="pay-title">
 <h2 id="pay-title">${session.mode === "payment" ? "Pay with card" : "Payment details"}</h2>
 ${alert("error", state.error)}
@@ -259,6 +260,7 @@ ${input({ invalid: state.errorField === "email", name: "email", label: "Email", 
 ${shipping}
 ${cardFields(values, state.errorField ?? null)}
 ${billing}
+${businessFieldset(session, values, state.errorField ?? null)}
 <div class="actions"><button type="submit" data-testid="submit">${submitLabel(ctx, session, priv)}</button></div>
 </form>
 ${session.cancel_url ? markup`<a class="cancel" href="${session.cancel_url}">Cancel and return</a>` : ""}

@@ -71,6 +71,10 @@ export interface PayCheckoutOptions {
    * default test address (1 Paper Lane, Portland, OR 97201, US), or an address of your own.
    */
   shipping?: boolean | CheckoutShippingAddress;
+  /** Fills the billing address (asked for with `billing_address_collection` or automatic tax). */
+  billing?: CheckoutShippingAddress;
+  /** Buys as a business (sessions with `tax_id_collection`): business name and VAT number. */
+  business?: { name: string; vatNumber: string };
 }
 
 const DEFAULT_SHIPPING: CheckoutShippingAddress = {
@@ -93,6 +97,8 @@ export async function payCheckoutPage(
     name = "Casey Customer",
     email,
     shipping,
+    billing,
+    business,
   }: PayCheckoutOptions = {},
 ): Promise<PageResult> {
   const fields = card(number, { cardholder_name: name });
@@ -103,6 +109,13 @@ export async function payCheckoutPage(
     for (const [key, value] of Object.entries<string | undefined>(address)) {
       if (value) fields[`shipping_${key}`] = value;
     }
+  }
+  for (const [key, value] of Object.entries<string | undefined>(billing ?? {})) {
+    if (value) fields[`billing_${key}`] = value;
+  }
+  if (business) {
+    fields.business_name = business.name;
+    fields.tax_id_value = business.vatNumber;
   }
   return postForm(url, fields);
 }

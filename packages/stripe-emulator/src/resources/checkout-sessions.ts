@@ -22,6 +22,7 @@ import { getCustomer } from "./customers.ts";
 import { cancelPaymentIntent, minimumCharge } from "../services/payments.ts";
 import { createPrice, getPrice } from "./prices.ts";
 import { getProduct } from "./products.ts";
+import { sessionAutomaticTax, sessionTaxIdCollection, taxLineItems } from "../tax/checkout-tax.ts";
 
 /**
  * Checkout Sessions: the API half (create, retrieve, list, line items, expire, the expiry
@@ -117,6 +118,11 @@ const createSchema = obj({
     allowed_countries: list(z.string().regex(/^[A-Z]{2}$/, "Invalid country code")),
   }).optional(),
   allow_promotion_codes: bool().optional(),
+  automatic_tax: obj({ enabled: bool() }).optional(),
+  tax_id_collection: obj({
+    enabled: bool(),
+    required: oneOf(["if_supported", "never"]).optional(),
+  }).optional(),
   discounts: list(
     obj({ coupon: z.string().optional(), promotion_code: z.string().optional() }),
   ).optional(),
@@ -370,7 +376,7 @@ export function recalculate(ctx: Ctx, session: Session, priv: SessionPrivate): S
   const subtotal = priv.lineItems.reduce((s, li) => s + li.amount_subtotal, 0);
   const totalOff = discount ? couponDiscount(discount.coupon, subtotal, cur) : 0;
   let remaining = totalOff;
-  priv.lineItems = priv.lineItems.map((li, i) => {
+  const discounted = priv.lineItems.map((li, i) => {
     const last = i === priv.lineItems.length - 1;
     const share =
       last || subtotal === 0 ? remaining : Math.floor((totalOff * li.amount_subtotal) / subtotal);
@@ -392,16 +398,23 @@ export function recalculate(ctx: Ctx, session: Session, priv: SessionPrivate): S
         : {}),
     };
   });
+  const taxed = taxLineItems(ctx, session, discounted);
+  priv.lineItems = taxed.items;
   // During a trial only one-time items (added to the first invoice) are due today.
   const trial = isTrial(session, priv);
   const dueToday = priv.lineItems.filter((li) => !trial || li.price?.type !== "recurring");
-  const todaySubtotal = dueToday.reduce((s, li) => s + li.amount_subtotal, 0);
-  const todayDiscount = dueToday.reduce((s, li) => s + li.amount_discount, 0);
+  const sum = (f: (li: LineItem) => number) => dueToday.reduce((s, li) => s + f(li), 0);
+  const todayDiscount = sum((li) => li.amount_discount);
   return {
     ...session,
-    amount_subtotal: todaySubtotal,
-    amount_total: todaySubtotal - todayDiscount,
-    total_details: { amount_discount: todayDiscount, amount_shipping: 0, amount_tax: 0 },
+    automatic_tax: taxed.automaticTax,
+    amount_subtotal: sum((li) => li.amount_subtotal),
+    amount_total: sum((li) => li.amount_total),
+    total_details: {
+      amount_discount: todayDiscount,
+      amount_shipping: 0,
+      amount_tax: sum((li) => li.amount_tax),
+    },
   };
 }
 
@@ -593,7 +606,7 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
     allowed_payment_method_types: null,
     amount_subtotal: mode === "setup" ? null : 0,
     amount_total: mode === "setup" ? null : 0,
-    automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+    automatic_tax: sessionAutomaticTax(mode !== "setup" && (p.automatic_tax?.enabled ?? false)),
     billing_address_collection: p.billing_address_collection ?? null,
     cancel_url: p.cancel_url ?? null,
     client_reference_id: p.client_reference_id ?? null,
@@ -676,6 +689,7 @@ export function createSession(ctx: Ctx, p: SessionCreateParams): Session {
     submit_type: p.submit_type ?? null,
     subscription: null,
     success_url: p.success_url ?? null,
+    tax_id_collection: sessionTaxIdCollection(p.tax_id_collection),
     total_details:
       mode === "setup" ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: "hosted_page",

@@ -17,6 +17,8 @@ import { subscriptionItemsModule } from "./subscription-items.ts";
 import { subscriptionSchedulesModule } from "./subscription-schedules.ts";
 import { invoicesModule } from "./invoices.ts";
 import { testClocksModule } from "./test-clocks.ts";
+import { taxIdsModule } from "./tax-ids.ts";
+import { taxRatesModule } from "./tax-rates.ts";
 
 /**
  * Every API resource module. To add a resource, create `src/resources/<name>.ts` exporting
@@ -41,4 +43,6 @@ export const resourceModules: EmulatorModule[] = [
   invoicesModule,
   testClocksModule,
   billingMetersModule,
+  taxRatesModule,
+  taxIdsModule,
 ];

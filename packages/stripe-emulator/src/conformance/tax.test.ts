@@ -1,0 +1,252 @@
+import type Stripe from "stripe";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type EmulatorHandle } from "../emulator.ts";
+import { alertText, getPage, payCheckoutPage } from "../pages/form-client.ts";
+import { missingKeys } from "./sdk-shape.ts";
+
+/** Tax through the official SDK: tax rates, customer tax ids, automatic tax in Checkout. */
+
+let emu: EmulatorHandle;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  emu = await startEmulator({ deterministic: { seed: "tax" } });
+  stripe = emu.stripe("sk_test_tax", { maxNetworkRetries: 0 });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+beforeEach(async () => {
+  await emu.reset();
+});
+
+const BERLIN = { line1: "Unter den Linden 1", city: "Berlin", postal_code: "10117", country: "DE" };
+
+async function eventTypes(): Promise<string[]> {
+  const all: Stripe.Event[] = [];
+  for await (const e of stripe.events.list({ limit: 100 })) all.push(e);
+  return all.reverse().map((e) => e.type);
+}
+
+describe("tax rates", () => {
+  it("creates, retrieves, updates and lists rates with Stripe's shape", async () => {
+    const vat = await stripe.taxRates.create({
+      display_name: "VAT",
+      percentage: 19,
+      inclusive: false,
+      country: "DE",
+      jurisdiction: "DE",
+      tax_type: "vat",
+    });
+    expect(vat).toMatchObject({
+      object: "tax_rate",
+      active: true,
+      percentage: 19,
+      effective_percentage: 19,
+      inclusive: false,
+      country: "DE",
+      rate_type: "percentage",
+      tax_type: "vat",
+    });
+    expect(missingKeys("tax_rate", "TaxRate", vat)).toEqual([]);
+    const gst = await stripe.taxRates.create({
+      display_name: "GST",
+      percentage: 7.25,
+      inclusive: true,
+    });
+    expect(gst.percentage).toBe(7.25);
+    expect(await stripe.taxRates.retrieve(vat.id)).toEqual(vat);
+
+    const archived = await stripe.taxRates.update(vat.id, { active: false, description: "old" });
+    expect(archived).toMatchObject({ active: false, description: "old", percentage: 19 });
+    // The rate itself is fixed once created, as at Stripe.
+    await expect(
+      stripe.taxRates.update(vat.id, { percentage: 20 } as Stripe.TaxRateUpdateParams),
+    ).rejects.toMatchObject({ statusCode: 400, code: "parameter_unknown", param: "percentage" });
+
+    const all = await stripe.taxRates.list();
+    expect(all.data.map((r) => r.id)).toEqual([gst.id, vat.id]);
+    expect((await stripe.taxRates.list({ active: true })).data.map((r) => r.id)).toEqual([gst.id]);
+    expect((await stripe.taxRates.list({ inclusive: true })).data.map((r) => r.id)).toEqual([
+      gst.id,
+    ]);
+    await expect(stripe.taxRates.retrieve("txr_missing")).rejects.toMatchObject({
+      statusCode: 404,
+      code: "resource_missing",
+    });
+    expect(await eventTypes()).toEqual([
+      "tax_rate.created",
+      "tax_rate.created",
+      "tax_rate.updated",
+    ]);
+  });
+});
+
+describe("customer tax ids", () => {
+  it("adds, lists, retrieves and deletes tax ids, with the documented test verification", async () => {
+    const customer = await stripe.customers.create({ name: "Muster GmbH", address: BERLIN });
+    const vat = await stripe.customers.createTaxId(customer.id, {
+      type: "eu_vat",
+      value: "de 123 456 789",
+    });
+    expect(vat).toMatchObject({
+      object: "tax_id",
+      type: "eu_vat",
+      value: "DE123456789",
+      country: "DE",
+      customer: customer.id,
+      owner: { type: "customer", customer: customer.id },
+      verification: { status: "verified", verified_address: null, verified_name: null },
+    });
+    expect(missingKeys("tax_id", "TaxId", vat)).toEqual([]);
+    const invalid = await stripe.customers.createTaxId(customer.id, {
+      type: "eu_vat",
+      value: "FR111111111",
+    });
+    expect(invalid.verification?.status).toBe("unverified");
+    const pending = await stripe.customers.createTaxId(customer.id, {
+      type: "eu_vat",
+      value: "NL222222222",
+    });
+    expect(pending.verification?.status).toBe("pending");
+    const ein = await stripe.customers.createTaxId(customer.id, {
+      type: "us_ein",
+      value: "123456789",
+    });
+    expect(ein).toMatchObject({ value: "12-3456789", country: "US", verification: null });
+
+    await expect(
+      stripe.customers.createTaxId(customer.id, { type: "eu_vat", value: "US123" }),
+    ).rejects.toMatchObject({ statusCode: 400, code: "tax_id_invalid", param: "value" });
+
+    const list = await stripe.customers.listTaxIds(customer.id, { limit: 2 });
+    expect(list.data.map((t) => t.id)).toEqual([ein.id, pending.id]);
+    expect(list.has_more).toBe(true);
+    expect(await stripe.customers.retrieveTaxId(customer.id, vat.id)).toEqual(vat);
+
+    const deleted = await stripe.customers.deleteTaxId(customer.id, invalid.id);
+    expect(deleted).toEqual({ id: invalid.id, object: "tax_id", deleted: true });
+    await expect(stripe.customers.retrieveTaxId(customer.id, invalid.id)).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    const types = await eventTypes();
+    expect(types.filter((t) => t.startsWith("customer.tax_id"))).toEqual([
+      "customer.tax_id.created",
+      "customer.tax_id.created",
+      "customer.tax_id.created",
+      "customer.tax_id.created",
+      "customer.tax_id.deleted",
+    ]);
+  });
+
+  it("expands a customer's tax ids and where automatic tax places them", async () => {
+    const berlin = await stripe.customers.create({ address: BERLIN });
+    await stripe.customers.createTaxId(berlin.id, { type: "eu_vat", value: "DE123456789" });
+    const expanded = await stripe.customers.retrieve(berlin.id, { expand: ["tax", "tax_ids"] });
+    expect(expanded).toMatchObject({
+      tax: {
+        automatic_tax: "supported",
+        location: { country: "DE", state: null, source: "billing_address" },
+        provider: "stripe",
+      },
+      tax_ids: { object: "list", data: [{ value: "DE123456789" }] },
+    });
+    const nowhere = await stripe.customers.create({ email: "x@example.com" });
+    const unknown = await stripe.customers.retrieve(nowhere.id, { expand: ["tax"] });
+    expect(unknown).toMatchObject({
+      tax: { automatic_tax: "unrecognized_location", location: null },
+    });
+    const brazil = await stripe.customers.create({ address: { country: "BR" } });
+    const br = await stripe.customers.retrieve(brazil.id, { expand: ["tax"] });
+    expect(br).toMatchObject({ tax: { automatic_tax: "not_collecting" } });
+  });
+});
+
+async function eurPrice(amount: number, recurring: boolean): Promise<Stripe.Price> {
+  return stripe.prices.create({
+    currency: "eur",
+    unit_amount: amount,
+    tax_behavior: "exclusive",
+    ...(recurring ? { recurring: { interval: "month" as const } } : {}),
+    product_data: { name: recurring ? "Pro plan" : "Handbook", tax_code: "txcd_10103001" },
+  });
+}
+
+describe("automatic tax in Checkout (payment mode)", () => {
+  async function taxedSession(): Promise<Stripe.Checkout.Session> {
+    const price = await eurPrice(4999, false);
+    return stripe.checkout.sessions.create({
+      mode: "payment",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://shop.example/ok",
+      automatic_tax: { enabled: true },
+      tax_id_collection: { enabled: true },
+      // A tax id is kept on a customer: payment mode creates one only when asked.
+      customer_creation: "always",
+    });
+  }
+
+  it("asks for the address and charges German VAT to a consumer", async () => {
+    const session = await taxedSession();
+    expect(session).toMatchObject({
+      automatic_tax: { enabled: true, status: "requires_location_inputs", provider: "stripe" },
+      tax_id_collection: { enabled: true, required: "never" },
+      amount_total: 4999,
+      total_details: { amount_tax: 0 },
+    });
+    const page = await getPage(session.url ?? "");
+    expect(page.html).toContain("Billing address line 1");
+    expect(page.html).toContain("VAT number");
+    const res = await payCheckoutPage(session.url ?? "", {
+      email: "anna@example.de",
+      billing: BERLIN,
+    });
+    expect(res.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["payment_intent", "line_items"],
+    });
+    // 49.99 × 19 % = 9.4981 → 9.50 (half away from zero, per line).
+    expect(done).toMatchObject({
+      status: "complete",
+      automatic_tax: { status: "complete" },
+      amount_subtotal: 4999,
+      amount_total: 5949,
+      total_details: { amount_tax: 950, amount_discount: 0 },
+      customer_details: { address: { country: "DE" }, business_name: null, tax_ids: [] },
+      payment_intent: { amount: 5949, status: "succeeded" },
+    });
+    expect(done.line_items?.data[0]).toMatchObject({ amount_tax: 950, amount_total: 5949 });
+  });
+
+  it("reverse charges a business with a valid VAT number and saves it on the customer", async () => {
+    const session = await taxedSession();
+    const bad = await payCheckoutPage(session.url ?? "", {
+      email: "ap@muster.de",
+      billing: BERLIN,
+      business: { name: "Muster GmbH", vatNumber: "DE12" },
+    });
+    expect(bad.status).toBe(400);
+    expect(alertText(bad.html)).toBe("Your VAT number is invalid.");
+    const res = await payCheckoutPage(session.url ?? "", {
+      email: "ap@muster.de",
+      billing: BERLIN,
+      business: { name: "Muster GmbH", vatNumber: "DE123456789" },
+    });
+    expect(res.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["customer", "customer.tax_ids"],
+    });
+    expect(done).toMatchObject({
+      amount_total: 4999,
+      total_details: { amount_tax: 0 },
+      customer_details: {
+        business_name: "Muster GmbH",
+        tax_ids: [{ type: "eu_vat", value: "DE123456789" }],
+      },
+      customer: {
+        name: "Muster GmbH",
+        tax_ids: { data: [{ type: "eu_vat", value: "DE123456789" }] },
+      },
+    });
+  });
+});
