@@ -9,6 +9,7 @@ import {
   recordHooks,
   startWebhookWorker,
   type Clock,
+  type JobWorker,
   type WebhookWorker,
   type WorkerOptions,
 } from "@folio/billing";
@@ -58,6 +59,8 @@ export interface AppServices {
   loginThrottle: LoginThrottle;
   /** Applies stored webhook events; null without a Stripe client. */
   webhookWorker: WebhookWorker | null;
+  /** Runs queued jobs (startServer starts it); null when none runs in this process. */
+  jobWorker: JobWorker | null;
 }
 
 declare module "fastify" {
@@ -141,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         signUpIp: { ...AUTH_RULES.signUpIp, free: env.SIGN_UPS_PER_ADDRESS_PER_HOUR },
       }),
     webhookWorker: null,
+    jobWorker: null,
   } satisfies AppServices);
 
   const web =

@@ -4,6 +4,7 @@ import {
   pruneWebhookInbox,
   systemClock,
   type Clock,
+  type JobWorkerOptions,
   type WebhookWorker,
   type WorkerOptions,
 } from "@folio/billing";
@@ -15,6 +16,7 @@ import { ProgressBar } from "./demo/progress.ts";
 import { demoBusinessSeeded, seedDemoBusiness } from "./demo/index.ts";
 import { setDemoProgress } from "./demo/status.ts";
 import { startApplyThread } from "./apply-worker.ts";
+import { startJobs } from "./jobs/start.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
 import { pruneRateLimitHits } from "./auth/throttle.ts";
 import { openDatabase } from "./database.ts";
@@ -55,6 +57,8 @@ export interface StartOptions {
   webhookWorker?: WorkerOptions;
   /** This instance's name in inbox claims and leases; see `instanceName`. */
   holder?: string;
+  /** Job worker tuning (e.g. a short lease in tests). */
+  jobWorker?: JobWorkerOptions;
 }
 
 let started = 0;
@@ -83,6 +87,7 @@ export async function startServer(
     print = console.log,
     webhookWorker: workerOptions = {},
     holder = instanceName(),
+    jobWorker: jobOptions = {},
   }: StartOptions = {},
 ): Promise<RunningServer> {
   // Webhook events are applied on a thread of their own with its own connection (needs a
@@ -195,8 +200,16 @@ export async function startServer(
       },
     }),
   ];
+  // Queued jobs (e-mails, outbound webhooks, scheduled housekeeping) run after their
+  // transactions commit, on whichever instance claims them.
+  const jobWorker = await startJobs(
+    { db, clock, log: app.log, stripe: stripe.stripe },
+    { ...jobOptions, holder },
+  );
+  app.folio.jobWorker = jobWorker;
   app.addHook("onClose", async () => {
     clearInterval(maintainer);
+    await jobWorker.stop();
     await Promise.all(jobs.map((j) => j.stop()));
     await applyThread?.stop();
     await stripe.close();
