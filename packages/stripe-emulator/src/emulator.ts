@@ -7,10 +7,9 @@ import { createHttpServer } from "./core/server.ts";
 import type { StoredObject } from "./core/store.ts";
 import type { EmulatorModule } from "./core/types.ts";
 import type { Delivery, FaultRule } from "./core/webhooks.ts";
-import { pageModules } from "./pages/index.ts";
-import { resourceModules } from "./resources/index.ts";
 import { createWebhookEndpoint } from "./resources/webhook-endpoints.ts";
 import { setBillingSettings, type BillingSettings } from "./billing/settings.ts";
+import { builtinModules } from "./wiring.ts";
 
 export const DEFAULT_TEST_KEY = "sk_test_emulator";
 
@@ -97,7 +96,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
     ...(options.webhookRollGraceMs !== undefined
       ? { webhookRollGraceMs: options.webhookRollGraceMs }
       : {}),
-    modules: [...resourceModules, ...pageModules, ...(options.modules ?? [])],
+    modules: [...builtinModules(), ...(options.modules ?? [])],
   });
 
   const applyBillingSettings = () => {

@@ -7,7 +7,8 @@ import { buildInvoice } from "./invoices/draft.ts";
 import { clockOf, idOf } from "../core/util.ts";
 import { itemDescription } from "./invoices/descriptions.ts";
 import { pendingInvoiceItems, type LineInput } from "./invoices/lines.ts";
-import { getSubscription, periodOf, recurringPrice, unitAmount } from "./subscriptions.ts";
+import { getSubscription, periodOf } from "./subscriptions/state.ts";
+import { recurringPrice, unitAmount } from "./subscriptions/items.ts";
 import { addIntervals, nextBoundary } from "./time.ts";
 import { planChange, type PlanInput } from "./update.ts";
 

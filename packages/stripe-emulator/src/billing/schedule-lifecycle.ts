@@ -4,7 +4,9 @@ import { isDeleted, mustGet, previousAttributes } from "../core/util.ts";
 import { getCustomer } from "../resources/customers.ts";
 import { clockOf, idOf } from "../core/util.ts";
 import { itemsForPhase, type ProrationBehavior } from "./schedule-phases.ts";
-import { createSubscription, saveSubscription, scheduleSubscriptionJobs } from "./subscriptions.ts";
+import { createSubscription } from "./subscriptions/create.ts";
+import { saveSubscription } from "./subscriptions/state.ts";
+import { scheduleSubscriptionJobs } from "./subscriptions/jobs.ts";
 import { updateSubscription } from "./update.ts";
 
 /**

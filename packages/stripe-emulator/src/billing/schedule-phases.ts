@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import { invalidParam, invalidRequest, missingParam } from "../core/errors.ts";
 import { applyMetadata } from "../core/params.ts";
 import type { Ctx } from "../core/types.ts";
-import { recurringPrice } from "./subscriptions.ts";
+import { recurringPrice } from "./subscriptions/items.ts";
 import { addIntervals, type Interval } from "./time.ts";
 
 /**

@@ -13,7 +13,7 @@ import {
 } from "./schedule-phases.ts";
 import { getSchedule, liveSubscription, LIVE, type EndBehavior } from "./schedule-lifecycle.ts";
 import { replacePhases } from "./schedules.ts";
-import { periodOf } from "./subscriptions.ts";
+import { periodOf } from "./subscriptions/state.ts";
 
 /**
  * `invoices.createPreview` with `schedule` / `schedule_details`: the next invoice under the

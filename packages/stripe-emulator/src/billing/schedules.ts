@@ -11,14 +11,14 @@ import {
   type PhaseInput,
   type ProrationBehavior,
 } from "./schedule-phases.ts";
+import { cancelNow } from "./subscriptions/cancel.ts";
 import {
-  cancelNow,
   getSubscription,
   periodOf,
   saveSubscription,
-  scheduleSubscriptionJobs,
   subscriptionHooks,
-} from "./subscriptions.ts";
+} from "./subscriptions/state.ts";
+import { scheduleSubscriptionJobs } from "./subscriptions/jobs.ts";
 import {
   applyPhase,
   collectionOf,

@@ -13,26 +13,21 @@ import {
 } from "./discounts.ts";
 import { attemptPayment } from "./invoices/collect.ts";
 import { clockOf, idOf } from "../core/util.ts";
-import { invoiceHooks, type InvoicePrivate } from "./invoices/state.ts";
+import type { InvoicePrivate } from "./invoices/state.ts";
 import { createDraftInvoice } from "./invoices/draft.ts";
 import { finalizeInvoice } from "./invoices/finalize.ts";
 import { itemDescription } from "./invoices/descriptions.ts";
 import { pendingInvoiceItems, type LineInput } from "./invoices/lines.ts";
 import { createInvoiceIntent, paymentMethodUsable, type ChargeOutcome } from "./payments.ts";
+import { buildItem, planFromPrice, recurringPrice, unitAmount } from "./subscriptions/items.ts";
 import {
-  buildItem,
   createInvoiceItems,
-  getSubscription,
   oneOffLines,
   type OneOffItem,
-  periodOf,
-  planFromPrice,
   prorationLines,
-  recurringPrice,
-  saveSubscription,
-  scheduleSubscriptionJobs,
-  unitAmount,
-} from "./subscriptions.ts";
+} from "./subscriptions/prorations.ts";
+import { getSubscription, periodOf, saveSubscription } from "./subscriptions/state.ts";
+import { scheduleSubscriptionJobs } from "./subscriptions/jobs.ts";
 import { addIntervals, nextBoundary, previousBoundary } from "./time.ts";
 
 type ProrationBehavior = "create_prorations" | "none" | "always_invoice";
@@ -554,7 +549,7 @@ export interface PendingPrivate {
 }
 
 /** A paid invoice applies the pending update it was created for. */
-invoiceHooks.onPaid.push((ctx, invoice) => {
+export function applyPendingUpdate(ctx: Ctx, invoice: Stripe.Invoice): void {
   const subId = invoice.parent?.subscription_details
     ? idOf(invoice.parent.subscription_details.subscription)
     : "";
@@ -574,7 +569,7 @@ invoiceHooks.onPaid.push((ctx, invoice) => {
   ctx.emit("customer.subscription.pending_update_applied", next, previousAttributes(sub, next));
   ctx.emit("customer.subscription.updated", next, previousAttributes(sub, next));
   scheduleSubscriptionJobs(ctx, next);
-});
+}
 
 export function runPendingExpire(ctx: Ctx, subscriptionId: string): void {
   const pending = ctx.store.getPrivate<PendingPrivate | null>(`${subscriptionId}:pending`);

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import { cancelSubscription, periodOf } from "../billing/subscriptions.ts";
+import { cancelSubscription } from "../billing/subscriptions/cancel.ts";
+import { periodOf } from "../billing/subscriptions/state.ts";
 import { updateSubscription } from "../billing/update.ts";
 import { ApiError } from "../core/errors.ts";
 import type { Ctx, EmulatorModule, PageResponse } from "../core/types.ts";

@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
 import { getInvoice, type InvoicePrivate } from "../billing/invoices/state.ts";
 import { markPaid } from "../billing/invoices/transitions.ts";
-import { createSubscription } from "../billing/subscriptions.ts";
+import { createSubscription } from "../billing/subscriptions/create.ts";
 import type { AppliedDiscount, SessionPrivate } from "../resources/checkout-sessions.ts";
 import { completeAuthentication } from "../services/payments.ts";
 

@@ -18,23 +18,19 @@ import {
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { clockOf, idOf } from "../core/util.ts";
+import { cancelAllForCustomer, cancelSubscription } from "../billing/subscriptions/cancel.ts";
+import { createSubscription } from "../billing/subscriptions/create.ts";
+import { getSubscription, saveSubscription } from "../billing/subscriptions/state.ts";
+import { inlinePrice, type InlinePriceData } from "../billing/subscriptions/inline-price.ts";
+import { type OneOffItem } from "../billing/subscriptions/prorations.ts";
 import {
-  cancelAllForCustomer,
-  cancelSubscription,
-  createSubscription,
-  getSubscription,
-  inlinePrice,
-  type InlinePriceData,
-  type OneOffItem,
   runCancelAt,
   runCycle,
   runFinalize,
   runIncompleteExpire,
-  runOverdue,
-  runRetry,
   runTrialWillEnd,
-  saveSubscription,
-} from "../billing/subscriptions.ts";
+} from "../billing/subscriptions/cycle.ts";
+import { runOverdue, runRetry } from "../billing/subscriptions/dunning.ts";
 import {
   pauseSubscription,
   resumeSubscription,

@@ -1,0 +1,121 @@
+import type Stripe from "stripe";
+import { invalidParam } from "../../core/errors.ts";
+import type { Ctx } from "../../core/types.ts";
+import { getPrice } from "../../resources/prices.ts";
+import { itemDescription, trialDescription } from "../invoices/descriptions.ts";
+import type { LineInput } from "../invoices/lines.ts";
+
+/** Subscription items: their prices (validated, as plans), and the lines they bill. */
+
+export interface ItemInput {
+  price: string;
+  quantity?: number | undefined;
+  metadata?: Record<string, string> | null | undefined;
+}
+
+export function planFromPrice(price: Stripe.Price): Stripe.Plan {
+  const r = price.recurring;
+  return {
+    id: price.id,
+    object: "plan",
+    active: price.active,
+    amount: price.unit_amount,
+    amount_decimal: price.unit_amount_decimal,
+    billing_scheme: price.billing_scheme,
+    created: price.created,
+    currency: price.currency,
+    interval: r?.interval ?? "month",
+    interval_count: r?.interval_count ?? 1,
+    livemode: false,
+    metadata: price.metadata,
+    meter: r?.meter ?? null,
+    nickname: price.nickname,
+    product: price.product,
+    tiers_mode: null,
+    transform_usage: null,
+    trial_period_days: r?.trial_period_days ?? null,
+    usage_type: r?.usage_type ?? "licensed",
+  };
+}
+
+export function buildItem(
+  ctx: Ctx,
+  subscriptionId: string,
+  price: Stripe.Price,
+  quantity: number,
+  metadata: Record<string, string>,
+  period: { start: number; end: number },
+  created: number,
+  register = true,
+): Stripe.SubscriptionItem {
+  const item: Stripe.SubscriptionItem = {
+    id: ctx.ids.id("si", 14),
+    object: "subscription_item",
+    billing_thresholds: null,
+    created,
+    current_period_end: period.end,
+    current_period_start: period.start,
+    current_trial: null,
+    discounts: [],
+    metadata,
+    plan: planFromPrice(price),
+    price,
+    quantity,
+    subscription: subscriptionId,
+    tax_rates: [],
+  };
+  if (register) ctx.store.setPrivate(item.id, { subscription: subscriptionId });
+  return item;
+}
+
+export function unitAmount(price: Stripe.Price): number {
+  return price.unit_amount ?? Math.round(Number(price.unit_amount_decimal ?? 0));
+}
+
+/** Validates a recurring price for a subscription item and returns it. */
+export function recurringPrice(ctx: Ctx, id: string, param: string): Stripe.Price {
+  const price = getPrice(ctx, id, param);
+  if (!price.recurring) {
+    throw invalidParam(
+      param,
+      `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
+    );
+  }
+  if (!price.active && !ctx.store.getPrivate(`inline-price:${price.id}`))
+    throw invalidParam(
+      param,
+      `The price specified is inactive. This field only accepts active prices.`,
+    );
+  return price;
+}
+
+export function sameCadence(a: Stripe.Price, b: Stripe.Price): boolean {
+  return (
+    a.recurring?.interval === b.recurring?.interval &&
+    a.recurring?.interval_count === b.recurring?.interval_count
+  );
+}
+
+/** One invoice line per item for `period` ($0 "Trial period for …" lines during a trial). */
+export function itemLines(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  items: Stripe.SubscriptionItem[],
+  period: { start: number; end: number },
+  trial: boolean,
+): LineInput[] {
+  return items.map((item) => {
+    const qty = item.quantity ?? 1;
+    return {
+      amount: trial ? 0 : unitAmount(item.price) * qty,
+      description: trial
+        ? trialDescription(ctx, item.price)
+        : itemDescription(ctx, item.price, qty),
+      period,
+      price: item.price,
+      quantity: qty,
+      subscription: sub.id,
+      subscriptionItem: item.id,
+    };
+  });
+}
