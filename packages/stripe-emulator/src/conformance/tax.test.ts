@@ -250,3 +250,154 @@ describe("automatic tax in Checkout (payment mode)", () => {
     });
   });
 });
+
+describe("tax on invoices", () => {
+  it("applies per-item and default tax rates, inclusive and exclusive, with exact totals", async () => {
+    const customer = await stripe.customers.create({ email: "rates@example.com" });
+    const vat = await stripe.taxRates.create({
+      display_name: "VAT",
+      percentage: 19,
+      inclusive: false,
+    });
+    const included = await stripe.taxRates.create({
+      display_name: "TVA",
+      percentage: 20,
+      inclusive: true,
+    });
+    await stripe.invoiceItems.create({
+      customer: customer.id,
+      amount: 10000,
+      currency: "eur",
+      tax_rates: [included.id],
+    });
+    await stripe.invoiceItems.create({ customer: customer.id, amount: 5000, currency: "eur" });
+    const invoice = await stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: "include",
+      default_tax_rates: [vat.id],
+    });
+    // 100.00 incl. 20 %: net 83.33, tax 16.67; 50.00 + 19 % = 9.50.
+    expect(invoice).toMatchObject({
+      subtotal: 15000,
+      subtotal_excluding_tax: 13333,
+      total: 15950,
+      total_excluding_tax: 13333,
+      amount_due: 15950,
+      default_tax_rates: [{ id: vat.id }],
+    });
+    const taxes = invoice.lines.data.map((l) => l.taxes);
+    expect(taxes).toEqual([
+      [
+        {
+          amount: 1667,
+          tax_behavior: "inclusive",
+          tax_rate_details: { tax_rate: included.id },
+          taxability_reason: "not_available",
+          taxable_amount: 8333,
+          type: "tax_rate_details",
+        },
+      ],
+      [
+        {
+          amount: 950,
+          tax_behavior: "exclusive",
+          tax_rate_details: { tax_rate: vat.id },
+          taxability_reason: "not_available",
+          taxable_amount: 5000,
+          type: "tax_rate_details",
+        },
+      ],
+    ]);
+    expect(invoice.total_taxes?.map((t) => t.amount)).toEqual([1667, 950]);
+    const archived = await stripe.taxRates.update(vat.id, { active: false });
+    await expect(
+      stripe.invoices.create({ customer: customer.id, default_tax_rates: [archived.id] }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "default_tax_rates[0]" });
+  });
+
+  it("computes automatic tax after discounts, per line, from the customer's address", async () => {
+    const customer = await stripe.customers.create({ address: BERLIN });
+    const price = await eurPrice(2999, false);
+    const coupon = await stripe.coupons.create({ percent_off: 10, duration: "once" });
+    await stripe.invoiceItems.create({ customer: customer.id, price: price.id });
+    const exempt = await stripe.prices.create({
+      currency: "eur",
+      unit_amount: 500,
+      tax_behavior: "exclusive",
+      product_data: { name: "Donation", tax_code: "txcd_00000000" },
+    });
+    await stripe.invoiceItems.create({ customer: customer.id, price: exempt.id });
+    const draft = await stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: "include",
+      automatic_tax: { enabled: true },
+      discounts: [{ coupon: coupon.id }],
+    });
+    const invoice = await stripe.invoices.finalizeInvoice(draft.id);
+    // 10 % of 34.99 = 3.50, spread by amount: 2.99 off the plan → 27.00 × 19 % = 5.13; the
+    // donation (5.00 − 0.51) is exempt.
+    expect(invoice).toMatchObject({
+      automatic_tax: { enabled: true, status: "complete", provider: "stripe" },
+      subtotal: 3499,
+      total: 3499 - 350 + 513,
+      total_excluding_tax: 3149,
+    });
+    const [line, donation] = invoice.lines.data;
+    expect(line?.taxes?.[0]).toMatchObject({
+      amount: 513,
+      taxable_amount: 2700,
+      taxability_reason: "standard_rated",
+    });
+    expect(donation?.taxes?.[0]).toMatchObject({ amount: 0, taxability_reason: "product_exempt" });
+    const rate = await stripe.taxRates.retrieve(line?.taxes?.[0]?.tax_rate_details?.tax_rate ?? "");
+    expect(rate).toMatchObject({
+      percentage: 19,
+      country: "DE",
+      display_name: "VAT",
+      tax_type: "vat",
+    });
+    // Rates automatic tax makes for itself are not the account's own.
+    expect((await stripe.taxRates.list()).data).toEqual([]);
+  });
+
+  it("takes inclusive tax out of the price and reverse charges an EU business", async () => {
+    const price = await stripe.prices.create({
+      currency: "eur",
+      unit_amount: 1200,
+      tax_behavior: "inclusive",
+      product_data: { name: "Seat" },
+    });
+    const paris = await stripe.customers.create({
+      address: { country: "FR", postal_code: "75001" },
+    });
+    await stripe.invoiceItems.create({ customer: paris.id, price: price.id });
+    const consumer = await stripe.invoices.create({
+      customer: paris.id,
+      pending_invoice_items_behavior: "include",
+      automatic_tax: { enabled: true },
+    });
+    expect(consumer).toMatchObject({
+      total: 1200,
+      total_excluding_tax: 1000,
+      subtotal_excluding_tax: 1000,
+    });
+    expect(consumer.total_taxes).toMatchObject([
+      { amount: 200, tax_behavior: "inclusive", taxability_reason: "standard_rated" },
+    ]);
+
+    const business = await stripe.customers.create({ address: { country: "FR" } });
+    await stripe.customers.createTaxId(business.id, { type: "eu_vat", value: "FRAB123456789" });
+    await stripe.invoiceItems.create({ customer: business.id, price: price.id });
+    const b2b = await stripe.invoices.create({
+      customer: business.id,
+      pending_invoice_items_behavior: "include",
+      automatic_tax: { enabled: true },
+    });
+    expect(b2b).toMatchObject({
+      total: 1200,
+      total_excluding_tax: 1200,
+      customer_tax_ids: [{ type: "eu_vat", value: "FRAB123456789" }],
+    });
+    expect(b2b.total_taxes).toMatchObject([{ amount: 0, taxability_reason: "reverse_charge" }]);
+  });
+});

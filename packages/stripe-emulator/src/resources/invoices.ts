@@ -38,6 +38,7 @@ import { previewSchedule } from "../billing/schedule-preview.ts";
 import { getBillingSettings } from "../billing/settings.ts";
 import { getCustomer } from "./customers.ts";
 import { getPrice } from "./prices.ts";
+import { resolveTaxRates } from "../tax/rates.ts";
 import { discountParam, retrieveRoute, searchRoute } from "./shared.ts";
 import { checkEndBehavior, schedulePhaseParam, toPhaseInputs } from "./subscription-schedules.ts";
 
@@ -89,6 +90,8 @@ const createSchema = obj({
   metadata: metadata().optional(),
   discounts: emptyable(list(discountParam())).optional(),
   pending_invoice_items_behavior: oneOf(["exclude", "include"]).optional(),
+  automatic_tax: obj({ enabled: bool() }).optional(),
+  default_tax_rates: list(z.string()).optional(),
 });
 
 const updateSchema = obj({
@@ -135,6 +138,7 @@ const invoiceItemCreate = obj({
   subscription: z.string().optional(),
   metadata: metadata().optional(),
   period: obj({ start: int(), end: int() }).optional(),
+  tax_rates: list(z.string()).optional(),
 });
 
 const invoiceItemUpdate = obj({
@@ -245,7 +249,7 @@ function createInvoiceItem(ctx: Ctx, p: z.output<typeof invoiceItemCreate>): Str
     proration: false,
     quantity,
     quantity_decimal: String(quantity) as unknown as Stripe.Decimal,
-    tax_rates: [],
+    tax_rates: resolveTaxRates(ctx, p.tax_rates ?? [], "tax_rates"),
     test_clock: clockOf(customer),
   };
   ctx.store.insert(ii);
@@ -310,6 +314,10 @@ function createManualInvoice(ctx: Ctx, p: z.output<typeof createSchema>): Stripe
     description: p.description ?? null,
     metadata: applyMetadata({}, p.metadata),
     includePendingItems: include,
+    ...(p.automatic_tax ? { automaticTax: p.automatic_tax.enabled } : {}),
+    ...(p.default_tax_rates
+      ? { defaultTaxRates: resolveTaxRates(ctx, p.default_tax_rates, "default_tax_rates") }
+      : {}),
   });
   let next: Stripe.Invoice = { ...draft };
   if (p.due_date !== undefined) next.due_date = p.due_date;

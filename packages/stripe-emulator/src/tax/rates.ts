@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { resourceMissing } from "../core/errors.ts";
+import { invalidParam, resourceMissing } from "../core/errors.ts";
 import type { Ctx } from "../core/types.ts";
 import type { Jurisdiction } from "./table.ts";
 
@@ -9,6 +9,17 @@ export function getTaxRate(ctx: Ctx, id: string, param = "tax_rate"): Stripe.Tax
   const rate = ctx.store.getTyped<Stripe.TaxRate>("tax_rate", id);
   if (!rate) throw resourceMissing("tax rate", id, param);
   return rate;
+}
+
+/** `tax_rates[]` / `default_tax_rates[]` ids → rates; an archived rate cannot be applied anew. */
+export function resolveTaxRates(ctx: Ctx, ids: readonly string[], param: string): Stripe.TaxRate[] {
+  return ids.map((id, i) => {
+    const rate = getTaxRate(ctx, id, `${param}[${i}]`);
+    if (!rate.active) {
+      throw invalidParam(`${param}[${i}]`, `Tax rate ${id} is archived and cannot be applied.`);
+    }
+    return rate;
+  });
 }
 
 export interface TaxRateInput {

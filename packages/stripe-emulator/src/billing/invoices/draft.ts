@@ -5,6 +5,7 @@ import { activeDiscounts } from "../discounts.ts";
 import { buildLine, invoiceItemToLine, pendingInvoiceItems, priceOfInvoiceItem } from "./lines.ts";
 import type { LineInput } from "./lines.ts";
 import { computeTotals } from "./totals.ts";
+import { invoiceAutomaticTax } from "../../tax/invoice-tax.ts";
 
 /** Draft invoices: the invoice object built from lines, and the stored draft. */
 
@@ -29,6 +30,10 @@ export interface DraftInput {
   prorationDate?: number;
   /** When the draft will be finalized automatically (renewals: an hour after creation). */
   finalizesAt?: number | null;
+  /** `automatic_tax[enabled]`; defaults to the subscription's. */
+  automaticTax?: boolean;
+  /** `default_tax_rates`; defaults to the subscription's. */
+  defaultTaxRates?: Stripe.TaxRate[];
 }
 
 /** The `customer_*` snapshot an invoice takes of its customer. */
@@ -169,12 +174,16 @@ export function buildInvoice(
     ...BLANK,
     ...customerFields(customer),
     auto_advance: input.autoAdvance ?? true,
+    automatic_tax: invoiceAutomaticTax(
+      input.automaticTax ?? subscription?.automatic_tax.enabled ?? false,
+    ),
     automatically_finalizes_at: input.finalizesAt ?? null,
     billing_reason: input.billingReason,
     collection_method: collection,
     created: now,
     currency: input.currency,
     default_payment_method: input.defaultPaymentMethod ?? null,
+    default_tax_rates: input.defaultTaxRates ?? subscription?.default_tax_rates ?? [],
     description: input.description ?? null,
     discounts,
     lines: {

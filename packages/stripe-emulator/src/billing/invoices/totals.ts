@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import type { Ctx } from "../../core/types.ts";
 import { idOf } from "../../core/util.ts";
 import { couponDiscount } from "../../resources/coupons.ts";
+import { applyInvoiceTax } from "../../tax/invoice-tax.ts";
 
 /**
  * An invoice's amounts from its lines: discounts per line, `subtotal`, `total` and, on a
@@ -67,17 +68,15 @@ export function computeTotals(ctx: Ctx, invoice: Stripe.Invoice): Stripe.Invoice
   }
   const discountTotal = totalDiscounts.reduce((s, d) => s + d.amount, 0);
   const total = subtotal - discountTotal;
-  const next: Stripe.Invoice = {
+  const next = applyInvoiceTax(ctx, {
     ...invoice,
     lines: { ...invoice.lines, data: lines },
     subtotal,
-    subtotal_excluding_tax: subtotal,
     total,
-    total_excluding_tax: total,
     total_discount_amounts: totalDiscounts,
-  };
+  });
   if (next.status === "draft") {
-    next.amount_due = Math.max(0, total);
+    next.amount_due = Math.max(0, next.total);
     next.amount_remaining = next.amount_due;
   }
   return next;
