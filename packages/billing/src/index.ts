@@ -28,6 +28,11 @@ export {
   type ProductKind,
 } from "./catalog/schema.ts";
 export {
+  formatUsageCatalogReport,
+  syncUsageCatalog,
+  type UsageCatalogReport,
+} from "./catalog/usage.ts";
+export {
   formatCatalogReport,
   pushCatalog,
   type CatalogAction,
@@ -250,3 +255,6 @@ export { attachDefaultCard, priceIdsByLookupKey } from "./portal/testing.ts";
 export * from "./metrics/index.ts";
 // Durable job queue (issue 11): see jobs/index.ts.
 export * from "./jobs/index.ts";
+// Usage and credit wallets (issue 13).
+export * from "./usage/index.ts";
+export * from "./wallets/index.ts";

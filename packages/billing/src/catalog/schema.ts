@@ -40,6 +40,29 @@ export const catalogPriceSchema = z.strictObject({
   metadata,
 });
 
+/** A usage meter (issue 13): what the usage API counts. */
+export const catalogMeterSchema = z.strictObject({
+  key,
+  name: z.string().min(1).max(100),
+  /** Singular unit shown beside quantities, e.g. `call`. */
+  unitLabel: z.string().min(1).max(20),
+  /** `sum` adds each event's quantity; `count` counts events. */
+  aggregation: z.enum(["sum", "count"]),
+});
+
+/** What a plan includes of one meter per billing period, and what happens past it. */
+export const catalogAllowanceSchema = z.strictObject({
+  meter: key,
+  included: z.union([z.number().int().nonnegative(), z.literal("unlimited")]),
+  /** Past the included quantity: refuse (`blocked`), draw wallet credits, or bill through Stripe. */
+  overage: z.enum(["blocked", "credits", "metered"]),
+  /** Metered overage: price per unit in minor units, as a decimal string ("0.1" = $0.001). */
+  overageUnitAmount: z
+    .string()
+    .regex(/^\d+(\.\d{1,12})?$/, "use minor units as a decimal string, e.g. 0.1")
+    .optional(),
+});
+
 export const PRODUCT_KINDS = ["plan", "addon", "physical", "digital", "credits"] as const;
 export type ProductKind = (typeof PRODUCT_KINDS)[number];
 
@@ -60,6 +83,8 @@ export const catalogProductSchema = z.strictObject({
   /** Digital products: the asset a purchase unlocks (`folio_deliverable`). */
   deliverable: key.optional(),
   unitLabel: z.string().max(12).optional(),
+  /** Plans: the usage each billing period includes, per meter. */
+  allowances: z.array(catalogAllowanceSchema).max(20).optional(),
   /** What the product includes, one short line each (Stripe's `marketing_features`). */
   features: z.array(z.string().min(1).max(80)).max(15).optional(),
   active: z.boolean().default(true),
@@ -73,12 +98,24 @@ export const catalogSchema = z
     version: z.literal(CATALOG_FORMAT_VERSION),
     name: z.string().min(1),
     currency: z.string().regex(/^[a-z]{3}$/),
+    meters: z.array(catalogMeterSchema).max(50).default([]),
     products: z.array(catalogProductSchema).min(1),
   })
   .superRefine((catalog, ctx) => {
     const productKeys = new Set<string>();
     const lookupKeys = new Set<string>();
     const tiers = new Set(catalog.products.flatMap((p) => (p.planTier ? [p.planTier] : [])));
+    const meterKeys = new Set<string>();
+    catalog.meters.forEach((m, i) => {
+      if (meterKeys.has(m.key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["meters", i, "key"],
+          message: `duplicate meter ${m.key}`,
+        });
+      }
+      meterKeys.add(m.key);
+    });
     catalog.products.forEach((p, i) => {
       const at = (...path: (string | number)[]) => ["products", i, ...path];
       if (productKeys.has(p.key)) {
@@ -96,6 +133,34 @@ export const catalogSchema = z
       if (p.kind !== "addon") {
         needs(p.addonTiers === undefined, "addonTiers", "only add-ons carry addonTiers");
       }
+      if (p.kind !== "plan") {
+        needs(p.allowances === undefined, "allowances", "only plans carry allowances");
+      }
+      const allowed = new Set<string>();
+      p.allowances?.forEach((a, j) => {
+        const problem = !meterKeys.has(a.meter)
+          ? `meter ${a.meter} is not in the catalog's meters`
+          : allowed.has(a.meter)
+            ? `meter ${a.meter} has two allowances`
+            : null;
+        if (a.overage === "metered" && a.overageUnitAmount === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: at("allowances", j, "overageUnitAmount"),
+            message: "metered overage needs overageUnitAmount",
+          });
+        }
+        if (a.overage !== "metered" && a.overageUnitAmount !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: at("allowances", j, "overageUnitAmount"),
+            message: "only metered overage carries overageUnitAmount",
+          });
+        }
+        if (problem)
+          ctx.addIssue({ code: "custom", path: at("allowances", j, "meter"), message: problem });
+        allowed.add(a.meter);
+      });
       switch (p.kind) {
         case "plan":
           needs(p.planTier !== undefined, "planTier", "a plan needs planTier");
@@ -143,6 +208,8 @@ export type Catalog = z.output<typeof catalogSchema>;
 export type CatalogInput = z.input<typeof catalogSchema>;
 export type CatalogProduct = Catalog["products"][number];
 export type CatalogPrice = CatalogProduct["prices"][number];
+export type CatalogMeter = Catalog["meters"][number];
+export type CatalogAllowance = NonNullable<CatalogProduct["allowances"]>[number];
 
 export class CatalogFileError extends Error {
   override readonly name = "CatalogFileError";

@@ -4,11 +4,15 @@ import { creditLedgerHook } from "./credit-ledger.ts";
 import { customerLinkHook } from "./customer-link.ts";
 import { orderHook, orderPaymentHook } from "./orders.ts";
 import { subscriptionHistoryHook } from "./subscription-history.ts";
+import { usagePlanHook } from "../usage/plan-hook.ts";
+import { walletTopUpHook } from "../wallets/packs.ts";
 
 /**
  * Folio's own records, derived from synced Stripe objects. Customer links come first so orders
  * and ledger rows written by the same event can be attributed to the user. Staff refund requests
- * (admin/refunds) follow their Stripe refund's state.
+ * (admin/refunds) follow their Stripe refund's state. Wallets come after orders: a paid credit
+ * pack tops up from the order written by the same change, a refund reverses from the order's
+ * refreshed payment state; usage counters follow the customer's plan.
  */
 export const recordHooks: SyncHooks = [
   customerLinkHook,
@@ -17,4 +21,6 @@ export const recordHooks: SyncHooks = [
   creditLedgerHook,
   subscriptionHistoryHook,
   refundRequestHook,
+  walletTopUpHook,
+  usagePlanHook,
 ];

@@ -1,0 +1,215 @@
+import {
+  lockKeys,
+  walletEntries,
+  walletLots,
+  wallets,
+  type Tx,
+  type WalletActorType,
+  type WalletEntryType,
+} from "@folio/db";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { actorId, type Actor } from "../audit/actor.ts";
+import { DomainError } from "../errors.ts";
+
+// The one place wallet balances change. Every change is a ledger entry keyed by its cause
+// (`sourceId`, unique) and the balance row moves by the same units in the same transaction; the
+// CHECK on wallets.balance makes a negative balance impossible whatever the caller computed.
+// Callers serialize per customer first (`lockWallets`).
+
+/**
+ * Serializes every writer of these customers' wallets and usage counters until the transaction
+ * ends (PostgreSQL: transaction-scoped advisory locks in sorted order; SQLite: write transactions
+ * are serialized already). Reads after it see what the previous holder committed.
+ */
+export function lockWallets(tx: Tx, userIds: Iterable<string>): Promise<void> {
+  return lockKeys(
+    tx,
+    [...userIds].map((id) => `wallet:${id}`),
+  );
+}
+
+export interface WalletActor {
+  type: WalletActorType;
+  id: string | null;
+}
+
+export const walletActor = (actor: Actor): WalletActor => ({
+  type: actor.type,
+  id: actorId(actor),
+});
+
+export interface WalletMove {
+  userId: string;
+  type: WalletEntryType;
+  /** Always positive here; credit() adds, debit() removes. */
+  units: number;
+  sourceId: string;
+  actor: WalletActor;
+  at: Date;
+  reason?: string | null;
+  orderId?: string | null;
+  usageEventId?: number | null;
+  meterKey?: string | null;
+}
+
+export type WalletEntryRow = typeof walletEntries.$inferSelect;
+
+/** The entry a cause already made, if any (how replays are recognised). */
+export async function entryBySource(tx: Tx, sourceId: string): Promise<WalletEntryRow | undefined> {
+  return tx.select().from(walletEntries).where(eq(walletEntries.sourceId, sourceId)).get();
+}
+
+/** The balance, 0 for a customer who never had a wallet. */
+export async function balanceOf(tx: Tx, userId: string): Promise<number> {
+  const row = await tx
+    .select({ balance: wallets.balance })
+    .from(wallets)
+    .where(eq(wallets.userId, userId))
+    .get();
+  return row?.balance ?? 0;
+}
+
+async function moveBalance(tx: Tx, userId: string, delta: number, at: Date): Promise<number> {
+  await tx
+    .insert(wallets)
+    .values({ userId, balance: 0, updatedAt: at })
+    .onConflictDoNothing({ target: wallets.userId });
+  const row = await tx
+    .update(wallets)
+    .set({ balance: sql`${wallets.balance} + ${delta}`, updatedAt: at })
+    .where(eq(wallets.userId, userId))
+    .returning({ balance: wallets.balance })
+    .get();
+  return row.balance;
+}
+
+const entryValues = (
+  m: WalletMove,
+  units: number,
+  balanceAfter: number,
+  expiresAt: Date | null,
+) => ({
+  userId: m.userId,
+  type: m.type,
+  units,
+  balanceAfter,
+  expiresAt,
+  reason: m.reason ?? null,
+  actorType: m.actor.type,
+  actorId: m.actor.id,
+  sourceId: m.sourceId,
+  orderId: m.orderId ?? null,
+  usageEventId: m.usageEventId ?? null,
+  meterKey: m.meterKey ?? null,
+  at: m.at,
+});
+
+/** Adds credits as a new lot (top-up or grant). Replaying the same source changes nothing. */
+export async function credit(
+  tx: Tx,
+  move: WalletMove,
+  expiresAt: Date | null = null,
+): Promise<WalletEntryRow> {
+  const seen = await entryBySource(tx, move.sourceId);
+  if (seen) return seen;
+  const balanceAfter = await moveBalance(tx, move.userId, move.units, move.at);
+  const entry = await tx
+    .insert(walletEntries)
+    .values(entryValues(move, move.units, balanceAfter, expiresAt))
+    .returning()
+    .get();
+  await tx.insert(walletLots).values({
+    userId: move.userId,
+    entryId: entry.id,
+    units: move.units,
+    remaining: move.units,
+    expiresAt,
+    createdAt: move.at,
+  });
+  return entry;
+}
+
+/**
+ * Removes credits: from one lot (expiry, pack refund) or from the open lots, soonest-expiring
+ * first. Refuses more than the balance. Replaying the same source changes nothing.
+ */
+export async function debit(tx: Tx, move: WalletMove, fromLot?: number): Promise<WalletEntryRow> {
+  const seen = await entryBySource(tx, move.sourceId);
+  if (seen) return seen;
+  const balance = await balanceOf(tx, move.userId);
+  if (move.units > balance) {
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      `The wallet holds ${balance} credits; ${move.units} cannot be taken from it.`,
+      { balance },
+    );
+  }
+  await drawLots(tx, move.userId, move.units, fromLot);
+  const balanceAfter = await moveBalance(tx, move.userId, -move.units, move.at);
+  return tx
+    .insert(walletEntries)
+    .values(entryValues(move, -move.units, balanceAfter, null))
+    .returning()
+    .get();
+}
+
+/** Takes `units` from the customer's open lots (or one lot), soonest expiry first, then oldest. */
+export async function drawLots(
+  tx: Tx,
+  userId: string,
+  units: number,
+  fromLot?: number,
+): Promise<void> {
+  let left = units;
+  const lots = await tx
+    .select({ id: walletLots.id, remaining: walletLots.remaining })
+    .from(walletLots)
+    .where(
+      and(
+        eq(walletLots.userId, userId),
+        gt(walletLots.remaining, 0),
+        fromLot === undefined ? undefined : eq(walletLots.id, fromLot),
+      ),
+    )
+    .orderBy(sql`${walletLots.expiresAt} is null`, asc(walletLots.expiresAt), asc(walletLots.id));
+  for (const lot of lots) {
+    if (left === 0) break;
+    const take = Math.min(left, lot.remaining);
+    await tx
+      .update(walletLots)
+      .set({ remaining: sql`${walletLots.remaining} - ${take}` })
+      .where(eq(walletLots.id, lot.id));
+    left -= take;
+  }
+  if (left > 0) {
+    // The balance said yes but the lots disagree: never paper over a broken ledger.
+    throw new Error(`wallet lots of ${userId} hold ${units - left} of the ${units} credits drawn`);
+  }
+}
+
+/**
+ * Usage draw-down for many events at once (the usage API's batches): one balance update, one
+ * lot walk and one multi-row insert of `usage` entries, each entry carrying the running balance.
+ */
+export async function debitUsage(
+  tx: Tx,
+  userId: string,
+  startBalance: number,
+  moves: WalletMove[],
+): Promise<void> {
+  if (moves.length === 0) return;
+  const total = moves.reduce((a, m) => a + m.units, 0);
+  await drawLots(tx, userId, total);
+  const at = moves[moves.length - 1]!.at;
+  const after = await moveBalance(tx, userId, -total, at);
+  if (after !== startBalance - total) {
+    throw new Error(`wallet of ${userId} moved while its usage was drawn (not serialized)`);
+  }
+  let running = startBalance;
+  await tx.insert(walletEntries).values(
+    moves.map((m) => {
+      running -= m.units;
+      return entryValues(m, -m.units, running, null);
+    }),
+  );
+}
