@@ -319,14 +319,14 @@ describe("tax on invoices", () => {
     const customer = await stripe.customers.create({ address: BERLIN });
     const price = await eurPrice(2999, false);
     const coupon = await stripe.coupons.create({ percent_off: 10, duration: "once" });
-    await stripe.invoiceItems.create({ customer: customer.id, price: price.id });
+    await stripe.invoiceItems.create({ customer: customer.id, pricing: { price: price.id } });
     const exempt = await stripe.prices.create({
       currency: "eur",
       unit_amount: 500,
       tax_behavior: "exclusive",
       product_data: { name: "Donation", tax_code: "txcd_00000000" },
     });
-    await stripe.invoiceItems.create({ customer: customer.id, price: exempt.id });
+    await stripe.invoiceItems.create({ customer: customer.id, pricing: { price: exempt.id } });
     const draft = await stripe.invoices.create({
       customer: customer.id,
       pending_invoice_items_behavior: "include",
@@ -370,7 +370,7 @@ describe("tax on invoices", () => {
     const paris = await stripe.customers.create({
       address: { country: "FR", postal_code: "75001" },
     });
-    await stripe.invoiceItems.create({ customer: paris.id, price: price.id });
+    await stripe.invoiceItems.create({ customer: paris.id, pricing: { price: price.id } });
     const consumer = await stripe.invoices.create({
       customer: paris.id,
       pending_invoice_items_behavior: "include",
@@ -387,7 +387,7 @@ describe("tax on invoices", () => {
 
     const business = await stripe.customers.create({ address: { country: "FR" } });
     await stripe.customers.createTaxId(business.id, { type: "eu_vat", value: "FRAB123456789" });
-    await stripe.invoiceItems.create({ customer: business.id, price: price.id });
+    await stripe.invoiceItems.create({ customer: business.id, pricing: { price: price.id } });
     const b2b = await stripe.invoices.create({
       customer: business.id,
       pending_invoice_items_behavior: "include",
