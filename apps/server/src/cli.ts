@@ -10,6 +10,7 @@ import {
   SYNC_ORDER,
   formatCatalogReport,
   formatSyncSummary,
+  formatUsageCatalogReport,
   isDomainError,
   loadCatalogFile,
   nameSchema,
@@ -21,6 +22,7 @@ import {
   setUserDisabled,
   startWebhookWorker,
   syncAll,
+  syncUsageCatalog,
   systemClock,
   type Actor,
   type SyncProgress,
@@ -172,6 +174,14 @@ export const COMMANDS: Record<string, Command> = {
           dryRun: values["dry-run"] === true,
         });
         ctx.print(formatCatalogReport(report));
+        if (!report.dryRun) {
+          const usage = await syncUsageCatalog(
+            { db: await ctx.db(), clock: systemClock },
+            catalog,
+            report,
+          );
+          ctx.print(formatUsageCatalogReport(usage));
+        }
       } finally {
         await connection.close();
       }

@@ -4,6 +4,7 @@ import {
   ensureStripeCustomer,
   isDomainError,
   pushCatalog,
+  syncUsageCatalog,
   type CatalogPushReport,
   type Clock,
 } from "@folio/billing";
@@ -95,7 +96,9 @@ export async function seedDemoStripe({
   stripe: Stripe;
   clock: Clock;
 }): Promise<DemoStripeSeedResult> {
-  const catalog = await pushCatalog({ stripe }, demoCatalog());
+  const demo = demoCatalog();
+  const catalog = await pushCatalog({ stripe }, demo);
+  await syncUsageCatalog({ db, clock }, demo, catalog);
   const customer = await db
     .select({ id: users.id, email: users.email, name: users.name })
     .from(users)
