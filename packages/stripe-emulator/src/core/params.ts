@@ -62,6 +62,26 @@ export const str = (opts: { max?: number } = {}) =>
     message: `must be at most ${opts.max ?? 0} characters`,
   });
 
+/**
+ * An absolute http(s) URL, as Stripe requires for redirect URLs — the hosted pages put
+ * these in links, so anything else (`javascript:`…) is refused up front.
+ */
+export const httpUrl = () =>
+  z
+    .string()
+    .max(5000)
+    .refine(
+      (raw) => {
+        try {
+          const url = new URL(raw);
+          return url.protocol === "http:" || url.protocol === "https:";
+        } catch {
+          return false;
+        }
+      },
+      { message: "Not a valid URL" },
+    );
+
 /** An enum; the error names the allowed values like Stripe does. */
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values);
 
@@ -69,13 +89,6 @@ export const currency = () =>
   custom(
     (raw) => (/^[a-zA-Z]{3}$/.test(raw) ? raw.toLowerCase() : undefined),
     (raw) => `Invalid currency: ${raw}. Stripe currencies are three-letter ISO codes.`,
-  );
-
-/** An id with a given prefix (`cus`) — existence is checked by the handler. */
-export const idOf = (prefix: string) =>
-  custom(
-    (raw) => (raw.length > 0 ? raw : undefined),
-    () => `Invalid ${prefix} id: must be a non-empty string`,
   );
 
 /** A value that may be sent as "" to clear it (the SDK encodes `null` as ""). */

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
 import { createCustomerTaxId, parseTaxIdValue } from "../tax/tax-ids.ts";
-import { FormError } from "./checkout-flow.ts";
+import { FormError } from "./card-form.ts";
 import { input, markup, money, type Html } from "./html.ts";
 
 /**

@@ -2,7 +2,7 @@ import type { EmulatorModule } from "../core/types.ts";
 import { authenticatePages } from "./authenticate.ts";
 import { dashboardPages } from "./dashboard.ts";
 import { receiptPages } from "./receipt.ts";
-import { checkoutPagesModule } from "./checkout.ts";
+import { checkoutPagesModule } from "../checkout/pages.ts";
 import { invoicePagesModule } from "./invoice.ts";
 import { portalPagesModule } from "./portal.ts";
 

@@ -9,7 +9,7 @@ import {
   FormError,
   parseCardFields,
   paymentMethodFromCard,
-} from "./checkout-flow.ts";
+} from "./card-form.ts";
 import {
   alert,
   cardFields,

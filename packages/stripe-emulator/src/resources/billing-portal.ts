@@ -16,7 +16,7 @@ import {
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
-import { httpUrl } from "./checkout-sessions.ts";
+import { httpUrl } from "../core/params.ts";
 import { getCustomer } from "./customers.ts";
 import { CANCELLATION_FEEDBACK } from "./shared.ts";
 

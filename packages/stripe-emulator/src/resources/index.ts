@@ -1,7 +1,7 @@
 import type { EmulatorModule } from "../core/types.ts";
 import { billingMetersModule } from "./billing-meters.ts";
 import { billingPortalModule } from "./billing-portal.ts";
-import { checkoutSessionsModule } from "./checkout-sessions.ts";
+import { checkoutSessionsModule } from "../checkout/api.ts";
 import { chargesModule } from "./charges.ts";
 import { couponsModule } from "./coupons.ts";
 import { customersModule } from "./customers.ts";
