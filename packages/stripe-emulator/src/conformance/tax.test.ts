@@ -401,3 +401,133 @@ describe("tax on invoices", () => {
     expect(b2b.total_taxes).toMatchObject([{ amount: 0, taxability_reason: "reverse_charge" }]);
   });
 });
+
+describe("tax on subscriptions", () => {
+  async function subscribeThroughCheckout(business?: {
+    name: string;
+    vatNumber: string;
+  }): Promise<Stripe.Invoice> {
+    const price = await eurPrice(2000, true);
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://app.example/ok",
+      automatic_tax: { enabled: true },
+      tax_id_collection: { enabled: true },
+    });
+    const res = await payCheckoutPage(session.url ?? "", {
+      email: business ? "ap@muster.de" : "anna@example.de",
+      billing: BERLIN,
+      ...(business ? { business } : {}),
+    });
+    expect(res.status).toBe(303);
+    const done = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ["subscription", "invoice"],
+    });
+    const sub = done.subscription as Stripe.Subscription;
+    expect(sub.automatic_tax).toEqual({
+      disabled_reason: null,
+      enabled: true,
+      liability: { type: "self" },
+    });
+    const invoice = done.invoice as Stripe.Invoice;
+    expect(done.amount_total).toBe(invoice.amount_paid);
+    return invoice;
+  }
+
+  it("charges a German consumer 19 % on the first invoice", async () => {
+    const invoice = await subscribeThroughCheckout();
+    expect(invoice).toMatchObject({
+      status: "paid",
+      automatic_tax: { enabled: true, status: "complete" },
+      subtotal: 2000,
+      total_excluding_tax: 2000,
+      total: 2380,
+      amount_paid: 2380,
+      customer_tax_ids: [],
+    });
+    expect(invoice.total_taxes).toMatchObject([
+      { amount: 380, taxable_amount: 2000, taxability_reason: "standard_rated" },
+    ]);
+  });
+
+  it("reverse charges a German business with a valid VAT number", async () => {
+    const invoice = await subscribeThroughCheckout({
+      name: "Muster GmbH",
+      vatNumber: "DE123456789",
+    });
+    expect(invoice).toMatchObject({
+      status: "paid",
+      customer_name: "Muster GmbH",
+      customer_tax_ids: [{ type: "eu_vat", value: "DE123456789" }],
+      total: 2000,
+      amount_paid: 2000,
+    });
+    expect(invoice.total_taxes).toMatchObject([
+      { amount: 0, taxable_amount: 2000, taxability_reason: "reverse_charge" },
+    ]);
+    expect(invoice.lines.data[0]?.taxes?.[0]?.taxability_reason).toBe("reverse_charge");
+  });
+
+  it("needs a location for automatic tax, and taxes prorations like any line", async () => {
+    const nowhere = await stripe.customers.create({ email: "x@example.com" });
+    const price = await eurPrice(2000, true);
+    await expect(
+      stripe.subscriptions.create({
+        customer: nowhere.id,
+        items: [{ price: price.id }],
+        automatic_tax: { enabled: true },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, code: "customer_tax_location_invalid" });
+
+    const customer = await stripe.customers.create({
+      address: { country: "NL", postal_code: "1011" },
+      payment_method: "pm_card_visa",
+      invoice_settings: { default_payment_method: "pm_card_visa" },
+    });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      automatic_tax: { enabled: true },
+    });
+    const bigger = await eurPrice(5000, true);
+    emu.advanceClock(15 * 86400);
+    const updated = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0]?.id ?? "", price: bigger.id }],
+      proration_behavior: "always_invoice",
+      expand: ["latest_invoice"],
+    });
+    const proration = updated.latest_invoice as Stripe.Invoice;
+    const net = proration.lines.data.reduce((s, l) => s + l.amount, 0);
+    // Each proration line is taxed at NL's 21 %, the credit line negatively.
+    for (const line of proration.lines.data) {
+      expect(line.taxes?.[0]).toMatchObject({ taxability_reason: "standard_rated" });
+      expect(line.taxes?.[0]?.amount).toBe(Math.round((line.amount * 21) / 100));
+    }
+    expect(proration.total).toBe(
+      net + proration.lines.data.reduce((s, l) => s + (l.taxes?.[0]?.amount ?? 0), 0),
+    );
+  });
+
+  it("applies a subscription's default tax rates to its invoices", async () => {
+    const customer = await stripe.customers.create({
+      payment_method: "pm_card_visa",
+      invoice_settings: { default_payment_method: "pm_card_visa" },
+    });
+    const gst = await stripe.taxRates.create({
+      display_name: "GST",
+      percentage: 10,
+      inclusive: false,
+    });
+    const price = await eurPrice(1999, true);
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      default_tax_rates: [gst.id],
+      expand: ["latest_invoice"],
+    });
+    expect(sub.default_tax_rates?.map((r) => r.id)).toEqual([gst.id]);
+    // 19.99 × 10 % = 1.999 → 2.00.
+    expect(sub.latest_invoice).toMatchObject({ total: 2199, default_tax_rates: [{ id: gst.id }] });
+  });
+});

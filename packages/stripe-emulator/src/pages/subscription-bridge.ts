@@ -61,6 +61,7 @@ export const subscriptionCheckout = {
         : discount
           ? { coupon: discount.coupon.id }
           : {}),
+      automaticTax: input.session.automatic_tax.enabled,
       paymentBehavior: "allow_incomplete",
       offSession: false,
       paramPrefix: "subscription_data",

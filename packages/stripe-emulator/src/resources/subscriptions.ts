@@ -46,6 +46,7 @@ import { runUpcoming } from "../billing/preview.ts";
 import { customerHooks } from "./customers.ts";
 import { createPrice } from "./prices.ts";
 import { CANCELLATION_FEEDBACK, discountParam } from "./shared.ts";
+import { resolveTaxRates } from "../tax/rates.ts";
 
 const feedback = oneOf(CANCELLATION_FEEDBACK);
 
@@ -181,6 +182,8 @@ const createSchema = obj({
     save_default_payment_method: oneOf(["off", "on_subscription"]).optional(),
     payment_method_types: emptyable(list(z.string())).optional(),
   }).optional(),
+  automatic_tax: obj({ enabled: bool() }).optional(),
+  default_tax_rates: list(z.string()).optional(),
 });
 
 const itemUpdate = () =>
@@ -353,6 +356,10 @@ export const subscriptionsModule: EmulatorModule = {
           saveDefaultPaymentMethod: p.payment_settings?.save_default_payment_method,
           addInvoiceItems: oneOffItems(ctx, p.add_invoice_items),
           paymentMethodTypes: p.payment_settings?.payment_method_types,
+          automaticTax: p.automatic_tax?.enabled,
+          defaultTaxRates: p.default_tax_rates
+            ? resolveTaxRates(ctx, p.default_tax_rates, "default_tax_rates")
+            : undefined,
         });
         return subscription;
       },

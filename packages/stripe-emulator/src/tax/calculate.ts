@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { invalidParam } from "../core/errors.ts";
 import type { Ctx } from "../core/types.ts";
 import { exclusiveTax, inclusiveNet } from "./money.ts";
 import { automaticTaxRate } from "./rates.ts";
@@ -57,6 +58,24 @@ export function taxCustomer(
     taxExempt: customer.tax_exempt ?? "none",
     taxIds,
   };
+}
+
+/**
+ * Stripe refuses automatic tax for a customer it cannot place (`customer_tax_location_invalid`):
+ * a subscription with it needs a billing or shipping address first.
+ */
+export function assertTaxLocation(
+  customer: Pick<Stripe.Customer, "address" | "shipping" | "tax_exempt">,
+  param: string,
+): void {
+  const c = taxCustomer(customer, []);
+  if (!isRecognizedLocation(c.country, c.state)) {
+    throw invalidParam(
+      param,
+      "The customer's location isn't recognized. Add a billing address (country, and state in the US) to calculate tax automatically.",
+      "customer_tax_location_invalid",
+    );
+  }
 }
 
 function tax(

@@ -3,6 +3,7 @@ import { invalidParam, invalidRequest, missingParam } from "../../core/errors.ts
 import type { Ctx } from "../../core/types.ts";
 import { clockOf } from "../../core/util.ts";
 import { getCustomer } from "../../resources/customers.ts";
+import { assertTaxLocation } from "../../tax/calculate.ts";
 import { paymentMethodUsable } from "../payments.ts";
 import { resolveDiscountParams, type DiscountParam } from "../discounts.ts";
 import type { LineInput } from "../invoices/lines.ts";
@@ -46,6 +47,9 @@ export interface CreateSubscriptionInput {
   paramPrefix?: string | undefined;
   /** The subscription schedule creating this subscription (its `schedule` field). */
   schedule?: string | undefined;
+  /** `automatic_tax[enabled]`: tax from the customer's location on every invoice. */
+  automaticTax?: boolean | undefined;
+  defaultTaxRates?: Stripe.TaxRate[] | undefined;
 }
 
 /** A create request checked whole, before anything is written, with what it resolved to. */
@@ -147,6 +151,7 @@ export function validateCreate(ctx: Ctx, input: CreateSubscriptionInput): Create
     );
   }
   const now = ctx.clockNow(clockId);
+  if (input.automaticTax) assertTaxLocation(customer, P("automatic_tax[enabled]"));
   const prices = validatePrices(ctx, input, P);
   const first = prices[0] as Stripe.Price;
   const { collection, pm, paymentBehavior } = validateCollection(ctx, input, customer, P);
