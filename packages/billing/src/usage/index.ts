@@ -23,3 +23,10 @@ export {
   type ApiKeyCheck,
   type ApiKeyView,
 } from "./api-keys.ts";
+// Test support (no test-runner dependency).
+export {
+  addUsageCustomer,
+  seedUsageCatalog,
+  subscribeInMirror,
+  usageTestCatalog,
+} from "./testing.ts";

@@ -69,7 +69,11 @@ export async function seedUsageCatalog(db: Db, clock: Clock, catalog = usageTest
 let seq = 0;
 
 /** A customer user (with an external id `ext_<id>`). */
-export async function addCustomer(db: Db, clock: Clock, id = `usr_usage${++seq}`): Promise<string> {
+export async function addUsageCustomer(
+  db: Db,
+  clock: Clock,
+  id = `usr_usage${++seq}`,
+): Promise<string> {
   const at = clock.now();
   await db.insert(users).values({
     id,

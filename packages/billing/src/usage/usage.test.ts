@@ -6,7 +6,7 @@ import { manualClock } from "../clock.ts";
 import { grantCredits } from "../wallets/staff.ts";
 import { entitlements, usageByDay } from "./entitlements.ts";
 import { recordUsage, type UsageEventResult } from "./record.ts";
-import { addCustomer, seedUsageCatalog, subscribeInMirror } from "./testing.ts";
+import { addUsageCustomer, seedUsageCatalog, subscribeInMirror } from "./testing.ts";
 
 const DAY = 86_400_000;
 const start = new Date(Date.UTC(2026, 2, 10));
@@ -39,7 +39,7 @@ const grant = (userId: string, units: number) =>
   );
 
 async function customerOn(plan: string, credits = 0) {
-  const id = await addCustomer(db, clock);
+  const id = await addUsageCustomer(db, clock);
   await subscribeInMirror(db, id, plan, start);
   if (credits > 0) await grant(id, credits);
   return id;
@@ -113,7 +113,7 @@ describe("draw-down order", () => {
   it("has no limit on an unlimited plan, and charges credits without a plan", async () => {
     const big = await customerOn("unlimited");
     expect(split(await one(ev(big, 1_000_000)))).toEqual([1_000_000, 0, 0]);
-    const none = await addCustomer(db, clock);
+    const none = await addUsageCustomer(db, clock);
     await grant(none, 4);
     expect(split(await one(ev(none, 4)))).toEqual([0, 4, 0]);
     expect((await one(ev(none, 1))).status).toBe("rejected");
