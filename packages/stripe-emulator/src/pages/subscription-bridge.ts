@@ -3,7 +3,8 @@ import type { Ctx } from "../core/types.ts";
 import { getInvoice, type InvoicePrivate } from "../billing/invoices/state.ts";
 import { markPaid } from "../billing/invoices/transitions.ts";
 import { createSubscription } from "../billing/subscriptions/create.ts";
-import type { AppliedDiscount, SessionPrivate } from "../resources/checkout-sessions.ts";
+import type { AppliedDiscount } from "../checkout/amounts.ts";
+import type { SessionPrivate } from "../checkout/session.ts";
 import { completeAuthentication } from "../services/payments.ts";
 
 /**
