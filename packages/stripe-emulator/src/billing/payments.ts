@@ -4,8 +4,8 @@ import type { Ctx } from "../core/types.ts";
 import {
   chargeCustomer as serviceCharge,
   createPaymentIntent,
-  paymentIntentHooks,
-} from "../services/payments.ts";
+} from "../services/payments/intents.ts";
+import { paymentIntentHooks } from "../services/payments/state.ts";
 
 /**
  * The billing engine's view of money movement: invoices are paid through the payments

@@ -1,6 +1,7 @@
 import { ApiError } from "../core/errors.ts";
 import type { Ctx } from "../core/types.ts";
-import { completeAuthentication, getPaymentIntent } from "../services/payments.ts";
+import { completeAuthentication } from "../services/payments/authentication.ts";
+import { getPaymentIntent } from "../services/payments/intents.ts";
 import { AUTH_FAILED_MESSAGE, FormError } from "../pages/card-form.ts";
 import { subscriptionCheckout } from "../pages/subscription-bridge.ts";
 import { Declined, finish, startSubscription, type SubmitResult } from "./complete.ts";

@@ -4,14 +4,13 @@ import type { Ctx } from "../core/types.ts";
 import { redeem } from "../resources/coupons.ts";
 import { getCustomer, saveCustomer } from "../resources/customers.ts";
 import { createSetupIntent } from "../resources/setup-intents.ts";
+import { attachPaymentMethod, testCardFromInput } from "../services/payments/methods.ts";
 import {
-  attachPaymentMethod,
   cancelPaymentIntent,
   confirmPaymentIntent,
-  confirmSetupIntent,
   createPaymentIntent,
-  testCardFromInput,
-} from "../services/payments.ts";
+} from "../services/payments/intents.ts";
+import { confirmSetupIntent } from "../services/payments/setup-intents.ts";
 import { FormError, paymentMethodFromCard } from "../pages/card-form.ts";
 import { saveBusinessTaxId } from "../pages/checkout-tax.ts";
 import { subscriptionCheckout } from "../pages/subscription-bridge.ts";

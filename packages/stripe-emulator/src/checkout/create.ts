@@ -4,7 +4,7 @@ import { applyMetadata } from "../core/params.ts";
 import type { Ctx } from "../core/types.ts";
 import { checkPromotion, getCoupon, getPromotionCode } from "../resources/coupons.ts";
 import { getCustomer } from "../resources/customers.ts";
-import { minimumCharge } from "../services/payments.ts";
+import { minimumCharge } from "../services/payments/state.ts";
 import { sessionAutomaticTax, sessionTaxIdCollection } from "../tax/checkout-tax.ts";
 import { recalculate } from "./amounts.ts";
 import { checkCreateParams } from "./create-checks.ts";

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
 import { idOf, mustGet } from "../core/util.ts";
-import { cancelPaymentIntent } from "../services/payments.ts";
+import { cancelPaymentIntent } from "../services/payments/intents.ts";
 
 /**
  * A Checkout Session as stored: the session object, the emulator-only state beside it

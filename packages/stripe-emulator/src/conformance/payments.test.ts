@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../emulator.ts";
-import { chargeCustomer } from "../services/payments.ts";
+import { chargeCustomer } from "../services/payments/intents.ts";
 
 let emu: EmulatorHandle;
 let stripe: Stripe;

@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
-import { createCardPaymentMethod, testCardFromInput } from "../services/payments.ts";
+import { createCardPaymentMethod, testCardFromInput } from "../services/payments/methods.ts";
 
 /** What every hosted page with a card form shares: its fields, their errors, the card. */
 

@@ -3,7 +3,8 @@ import { markPaid } from "../billing/invoices/transitions.ts";
 import { payInvoice } from "../billing/invoices/collect.ts";
 import { ApiError } from "../core/errors.ts";
 import type { Ctx, EmulatorModule, PageResponse } from "../core/types.ts";
-import { completeAuthentication, getPaymentIntent } from "../services/payments.ts";
+import { completeAuthentication } from "../services/payments/authentication.ts";
+import { getPaymentIntent } from "../services/payments/intents.ts";
 import {
   AUTH_FAILED_MESSAGE,
   FormError,

@@ -7,7 +7,8 @@ import type { Ctx, EmulatorModule, PageResponse } from "../core/types.ts";
 import { getConfiguration, getPortalSession } from "../resources/billing-portal.ts";
 import { getCustomer, saveCustomer } from "../resources/customers.ts";
 import { createSetupIntent } from "../resources/setup-intents.ts";
-import { completeAuthentication, confirmSetupIntent } from "../services/payments.ts";
+import { completeAuthentication } from "../services/payments/authentication.ts";
+import { confirmSetupIntent } from "../services/payments/setup-intents.ts";
 import {
   AUTH_FAILED_MESSAGE,
   FormError,

@@ -5,7 +5,7 @@ import { markPaid } from "../billing/invoices/transitions.ts";
 import { createSubscription } from "../billing/subscriptions/create.ts";
 import type { AppliedDiscount } from "../checkout/amounts.ts";
 import type { SessionPrivate } from "../checkout/session.ts";
-import { completeAuthentication } from "../services/payments.ts";
+import { completeAuthentication } from "../services/payments/authentication.ts";
 
 /**
  * How a subscription-mode checkout starts its subscription through the billing engine:

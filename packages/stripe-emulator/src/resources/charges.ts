@@ -20,10 +20,10 @@ import {
   DISPUTE_EVIDENCE_FIELDS,
   assertDisputeOpen,
   closeDispute,
-  completeAuthentication,
-  createRefund,
   openDispute,
-} from "../services/payments.ts";
+} from "../services/payments/disputes.ts";
+import { completeAuthentication } from "../services/payments/authentication.ts";
+import { createRefund } from "../services/payments/refunds.ts";
 import { searchRoute } from "./shared.ts";
 
 /** Funds become available two days after the transaction (the emulator's payout schedule). */

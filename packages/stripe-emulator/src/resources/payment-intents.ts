@@ -23,9 +23,9 @@ import {
   confirmPaymentIntent,
   createPaymentIntent,
   getPaymentIntent,
-  resolvePaymentMethod,
   throwOnFailure,
-} from "../services/payments.ts";
+} from "../services/payments/intents.ts";
+import { resolvePaymentMethod } from "../services/payments/methods.ts";
 import {
   allowedTypesParam,
   compatibleAllowedTypes,

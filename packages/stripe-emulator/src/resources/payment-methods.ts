@@ -21,7 +21,7 @@ import {
   paymentMethodForToken,
   resolvePaymentMethod,
   testCardFromInput,
-} from "../services/payments.ts";
+} from "../services/payments/methods.ts";
 import { testCardByAlias } from "../services/test-cards.ts";
 import { customerHooks, getCustomer } from "./customers.ts";
 import { addressParam, toAddress } from "./shared.ts";

@@ -16,7 +16,8 @@ import {
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet } from "../core/util.ts";
-import { confirmSetupIntent, resolvePaymentMethod } from "../services/payments.ts";
+import { confirmSetupIntent } from "../services/payments/setup-intents.ts";
+import { resolvePaymentMethod } from "../services/payments/methods.ts";
 import {
   allowedTypesParam,
   compatibleAllowedTypes,

@@ -3,7 +3,7 @@ import { invalidRequest } from "../../core/errors.ts";
 import type { Ctx } from "../../core/types.ts";
 import { clockOf, idOf, mustGet } from "../../core/util.ts";
 import { adjustCustomerBalance } from "../../resources/customers.ts";
-import { minimumCharge } from "../../services/payments.ts";
+import { minimumCharge } from "../../services/payments/state.ts";
 import { writeInvoice } from "./state.ts";
 import { computeTotals } from "./totals.ts";
 import { markPaid } from "./transitions.ts";

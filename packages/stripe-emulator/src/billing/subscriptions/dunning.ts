@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../../core/types.ts";
 import { clockOf, idOf } from "../../core/util.ts";
-import { attachPaymentMethod } from "../../services/payments.ts";
+import { attachPaymentMethod } from "../../services/payments/methods.ts";
 import { attemptPayment } from "../invoices/collect.ts";
 import { getInvoice, type InvoicePrivate } from "../invoices/state.ts";
 import { markUncollectible } from "../invoices/transitions.ts";
