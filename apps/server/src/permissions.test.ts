@@ -24,6 +24,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
   "settings.manage": ["admin"],
+  "apiKeys.manage": ["admin"],
 };
 
 describe("permission matrix", () => {

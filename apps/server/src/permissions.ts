@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
   "settings.manage": ["admin"],
+  // Keys for the usage API (/api/v1): whoever holds one reports usage for any customer.
+  "apiKeys.manage": ["admin"],
 } as const satisfies Record<string, readonly Exclude<Role, "customer">[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,5 @@
 import { router } from "../trpc.ts";
+import { apiKeysRouter } from "./admin/api-keys.ts";
 import { approvalsRouter } from "./admin/approvals.ts";
 import { auditRouter } from "./admin/audit.ts";
 import { homeProcedure } from "./admin/home.ts";
@@ -49,6 +50,7 @@ export const appRouter = router({
     orders: adminOrdersRouter,
     fulfilment: fulfilmentRouter,
     revenue: revenueRouter,
+    apiKeys: apiKeysRouter,
   }),
 });
 
