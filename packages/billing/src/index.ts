@@ -255,6 +255,8 @@ export { attachDefaultCard, priceIdsByLookupKey } from "./portal/testing.ts";
 export * from "./metrics/index.ts";
 // Durable job queue (issue 11): see jobs/index.ts.
 export * from "./jobs/index.ts";
+// E-mails as jobs (issue 11): payloads, enqueueing, the sync hook.
+export * from "./notifications/index.ts";
 // Usage and credit wallets (issue 13).
 export * from "./usage/index.ts";
 export * from "./wallets/index.ts";

@@ -23,6 +23,31 @@ export const currencyCode = z
 /** Largest amount in minor units a setting or command accepts (Stripe's own ceiling is 99,999,999). */
 export const MAX_MINOR_AMOUNT = 99_999_999;
 
+const isValid = (check: () => unknown) => {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const emailBrandingSchema = z.object({
+  name: z.string().trim().min(1).max(80),
+  primaryColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, { message: "Use a hex colour such as #4f46e5." }),
+  locale: z.string().refine((l) => isValid(() => new Intl.NumberFormat(l)), {
+    message: "Use a locale such as en-US or de-DE.",
+  }),
+  timeZone: z
+    .string()
+    .refine((tz) => isValid(() => new Intl.DateTimeFormat("en", { timeZone: tz })), {
+      message: "Use an IANA time zone such as Europe/Berlin.",
+    }),
+  supportEmail: z.email().nullable(),
+});
+
 export const SETTINGS = {
   /**
    * Per currency, the largest refund or credit grant (minor units) support may make alone;
@@ -42,6 +67,18 @@ export const SETTINGS = {
   [METRIC_SETTINGS_KEY]: {
     schema: metricSettingsSchema,
     default: DEFAULT_METRIC_SETTINGS,
+  },
+  /** How e-mails to customers and staff look: the merchant's name and colour, the locale and
+   * time zone of money and dates, and the address replies should go to. */
+  "email.branding": {
+    schema: emailBrandingSchema,
+    default: {
+      name: "Folio",
+      primaryColor: "#4f46e5",
+      locale: "en-US",
+      timeZone: "UTC",
+      supportEmail: null,
+    } as z.output<typeof emailBrandingSchema>,
   },
 } as const;
 

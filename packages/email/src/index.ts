@@ -10,3 +10,4 @@ export {
 export { smtpMailer, type Mailer, type OutgoingEmail } from "./mailer.ts";
 export { startMailCatcher, type MailCatcher } from "./catcher.ts";
 export { caughtMailById, listCaughtMail, type SentMailListInput } from "./sent-mail.ts";
+export { emailJobs, type EmailJobContext, type MailServices } from "./jobs/index.ts";

@@ -27,3 +27,19 @@ export {
   verifyDummyPassword,
   verifyPassword,
 } from "./password.ts";
+export {
+  consumeAccountToken,
+  findAccountToken,
+  hashToken,
+  issueAccountToken,
+  LINK_INVALID,
+  TOKEN_TTL_MS,
+  type TokenSubject,
+} from "./tokens.ts";
+export { requestPasswordReset, resetPassword, selfActor } from "./password-reset.ts";
+export {
+  acceptInvitation,
+  invitationFor,
+  inviteStaff,
+  listPendingInvitations,
+} from "./invitations.ts";

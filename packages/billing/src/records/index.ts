@@ -1,4 +1,5 @@
 import { refundRequestHook } from "../admin/refunds/hook.ts";
+import { emailHook } from "../notifications/hook.ts";
 import type { SyncHooks } from "../sync/hooks.ts";
 import { creditLedgerHook } from "./credit-ledger.ts";
 import { customerLinkHook } from "./customer-link.ts";
@@ -12,7 +13,8 @@ import { walletTopUpHook } from "../wallets/packs.ts";
  * and ledger rows written by the same event can be attributed to the user. Staff refund requests
  * (admin/refunds) follow their Stripe refund's state. Wallets come after orders: a paid credit
  * pack tops up from the order written by the same change, a refund reverses from the order's
- * refreshed payment state; usage counters follow the customer's plan.
+ * refreshed payment state; usage counters follow the customer's plan. E-mails come last, once
+ * the records they describe are written.
  */
 export const recordHooks: SyncHooks = [
   customerLinkHook,
@@ -23,4 +25,5 @@ export const recordHooks: SyncHooks = [
   refundRequestHook,
   walletTopUpHook,
   usagePlanHook,
+  emailHook,
 ];

@@ -2,6 +2,7 @@ import { shippingTasks, withTransaction } from "@folio/db";
 import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { audit } from "../../audit/audit.ts";
+import { enqueueEmail } from "../../notifications/emails.ts";
 import { DomainError } from "../../errors.ts";
 import { shipmentDetails, shipmentInput } from "./carriers.ts";
 import { lockTasks, taskId, type FulfilmentDeps } from "./context.ts";
@@ -22,6 +23,7 @@ export interface ShipResult {
  * Marks a packed task shipped with its carrier and tracking number (required: the customer sees
  * them), and a tracking link built for a known carrier or given. Shipping the same parcel again
  * (same carrier and number) changes nothing; a shipped task with other tracking is a conflict.
+ * The customer's "on its way" e-mail is enqueued with the change.
  */
 export async function shipTask(deps: FulfilmentDeps, raw: ShipTaskInput): Promise<ShipResult> {
   const input = shipTaskInput.parse(raw);
@@ -63,6 +65,9 @@ export async function shipTask(deps: FulfilmentDeps, raw: ShipTaskInput): Promis
       },
       after: { status: "shipped", orderId: task.orderId, ...shipment },
       at,
+    });
+    await enqueueEmail({ db: tx, clock: deps.clock }, "order_shipped", task.id, {
+      taskId: task.id,
     });
     return { taskId: task.id, changed: true, ...shipment };
   });

@@ -1,0 +1,26 @@
+import type { JobDefinition } from "@folio/billing";
+import { emailChangeJob, passwordResetJob, staffInvitationJob } from "./account.ts";
+import {
+  creditGrantedJob,
+  paymentFailedJob,
+  subscriptionChangedJob,
+  trialEndingJob,
+} from "./billing.ts";
+import { orderConfirmationJob, orderShippedJob, refundIssuedJob } from "./commerce.ts";
+import type { EmailJobContext } from "./context.ts";
+
+export { type EmailJobContext, type MailServices } from "./context.ts";
+
+/** One job per e-mail kind in @folio/billing's EMAIL_PAYLOADS. */
+export const emailJobs = [
+  orderConfirmationJob,
+  orderShippedJob,
+  refundIssuedJob,
+  paymentFailedJob,
+  trialEndingJob,
+  subscriptionChangedJob,
+  creditGrantedJob,
+  passwordResetJob,
+  emailChangeJob,
+  staffInvitationJob,
+] as unknown as readonly JobDefinition<unknown, EmailJobContext>[];
