@@ -11,6 +11,7 @@ import { getSubscription, periodOf } from "./subscriptions/state.ts";
 import { recurringPrice, unitAmount } from "./subscriptions/items.ts";
 import { addIntervals, nextBoundary } from "./time.ts";
 import { planChange, type PlanInput } from "./update.ts";
+import { isMetered, meteredLine } from "./meters/lines.ts";
 
 export interface PreviewInput {
   customer?: string | undefined;
@@ -108,15 +109,20 @@ export function createPreview(
     };
     const lines: LineInput[] = [
       ...(plan.behavior === "create_prorations" ? plan.prorations : []),
-      ...plan.items.map((i) => ({
-        amount: unitAmount(i.price) * (i.quantity ?? 1),
-        description: itemDescription(ctx, i.price, i.quantity ?? 1),
-        period: next,
-        price: i.price,
-        quantity: i.quantity ?? 1,
-        subscription: sub.id,
-        subscriptionItem: i.id,
-      })),
+      // Metered items show the usage of the period so far, billed at its end.
+      ...plan.items.map((i) =>
+        isMetered(i.price)
+          ? meteredLine(ctx, sub, i, plan.period, { trial: sub.status === "trialing" })
+          : {
+              amount: unitAmount(i.price) * (i.quantity ?? 1),
+              description: itemDescription(ctx, i.price, i.quantity ?? 1),
+              period: next,
+              price: i.price,
+              quantity: i.quantity ?? 1,
+              subscription: sub.id,
+              subscriptionItem: i.id,
+            },
+      ),
     ];
     const invoice = buildInvoice(
       ctx,

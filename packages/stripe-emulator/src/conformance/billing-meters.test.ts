@@ -1,4 +1,4 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../emulator.ts";
 import { fixture, missingKeys } from "./sdk-shape.ts";
@@ -246,5 +246,112 @@ describe("metered prices", () => {
     expect(price.recurring).toMatchObject({ usage_type: "metered", meter: meter.id });
     const listed = await stripe.prices.list({ recurring: { meter: meter.id } });
     expect(listed.data.map((p) => p.id)).toEqual([price.id]);
+  });
+});
+
+describe("metered subscription items", () => {
+  async function waitReady(id: string) {
+    for (let i = 0; i < 500; i++) {
+      if ((await stripe.testHelpers.testClocks.retrieve(id)).status === "ready") return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error("test clock never became ready");
+  }
+  async function advance(id: string, to: number) {
+    await stripe.testHelpers.testClocks.advance(id, { frozen_time: to });
+    await waitReady(id);
+  }
+
+  it("bills the ended period's aggregated usage on the renewal invoice, in arrears", async () => {
+    const meter = await apiCalls();
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+    const customer = await stripe.customers.create({
+      email: "m@example.com",
+      test_clock: clock.id,
+    });
+    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: pm.id },
+    });
+    const product = await stripe.products.create({ name: "API" });
+    const base = await stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 1000,
+      recurring: { interval: "month" },
+    });
+    const usage = await stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount_decimal: Stripe.Decimal.from("0.5"),
+      recurring: { interval: "month", usage_type: "metered", meter: meter.id },
+    });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: base.id }, { price: usage.id }],
+    });
+    const first = await stripe.invoices.retrieve(sub.latest_invoice as string);
+    expect(first.amount_paid).toBe(1000);
+    const usageLine = (inv: Stripe.Invoice) =>
+      inv.lines.data.find((l) => l.pricing?.price_details?.price === usage.id);
+    expect(usageLine(first)).toMatchObject({ amount: 0, quantity: 0 });
+
+    await report(customer.id, 100, { identifier: "a" });
+    await advance(clock.id, START + 10 * DAY);
+    await report(customer.id, 250, { identifier: "b" });
+    await expect(report(customer.id, 250, { identifier: "b" })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    await report(customer.id, 50);
+    const preview = await stripe.invoices.createPreview({ subscription: sub.id });
+    expect(usageLine(preview)).toMatchObject({ quantity: 400, amount: 200 });
+
+    const end = sub.items.data[0]!.current_period_end;
+    await advance(clock.id, end - 60);
+    await report(customer.id, 1000, { timestamp: end + 30 });
+    await advance(clock.id, end + 2 * 3600);
+    const renewed = await stripe.subscriptions.retrieve(sub.id);
+    const invoice = await stripe.invoices.retrieve(renewed.latest_invoice as string);
+    expect(invoice).toMatchObject({
+      billing_reason: "subscription_cycle",
+      status: "paid",
+      amount_paid: 1000 + 200,
+    });
+    expect(usageLine(invoice)).toMatchObject({
+      quantity: 400,
+      amount: 200,
+      period: { start: START, end },
+    });
+    const licensed = invoice.lines.data.find((l) => l.pricing?.price_details?.price === base.id);
+    expect(licensed).toMatchObject({ amount: 1000, period: { start: end } });
+  });
+
+  it("does not prorate a metered item added mid-period", async () => {
+    const meter = await apiCalls();
+    const customer = await stripe.customers.create({ email: "m@example.com" });
+    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: pm.id },
+    });
+    const product = await stripe.products.create({ name: "API" });
+    const base = await stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 1000,
+      recurring: { interval: "month" },
+    });
+    const usage = await stripe.prices.create({
+      product: product.id,
+      currency: "usd",
+      unit_amount: 2,
+      recurring: { interval: "month", usage_type: "metered", meter: meter.id },
+    });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: base.id }],
+    });
+    emu.advanceClock(10 * DAY);
+    await stripe.subscriptionItems.create({ subscription: sub.id, price: usage.id });
+    expect((await stripe.invoiceItems.list({ customer: customer.id })).data).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import type { Ctx } from "../../core/types.ts";
 import { idOf } from "../../core/util.ts";
 import { itemDescription, trialDescription } from "../invoices/descriptions.ts";
-import { type LineInput } from "../invoices/lines.ts";
+import type { LineInput } from "../invoices/lines.ts";
 import { aggregateUsage } from "./events.ts";
 import { METER } from "./meters.ts";
 

@@ -81,7 +81,10 @@ function renew(
   const invoice = createDraftInvoice(ctx, {
     customer: getCustomer(ctx, idOf(sub.customer)),
     currency: sub.currency,
-    lines: itemLines(ctx, next, items, newPeriod, false),
+    lines: itemLines(ctx, next, items, newPeriod, false, {
+      period,
+      trial: sub.status === "trialing",
+    }),
     billingReason: "subscription_cycle",
     subscription: next,
     discounts,

@@ -4,6 +4,7 @@ import type { Ctx } from "../../core/types.ts";
 import { getPrice } from "../../resources/prices.ts";
 import { itemDescription, trialDescription } from "../invoices/descriptions.ts";
 import type { LineInput } from "../invoices/lines.ts";
+import { isMetered, meteredLine } from "../meters/lines.ts";
 
 /** Subscription items: their prices (validated, as plans), and the lines they bill. */
 
@@ -103,8 +104,13 @@ export function itemLines(
   items: Stripe.SubscriptionItem[],
   period: { start: number; end: number },
   trial: boolean,
+  /** At a renewal: the period that ended, whose usage metered items bill (in arrears). */
+  ended: { period: { start: number; end: number }; trial: boolean } | null = null,
 ): LineInput[] {
   return items.map((item) => {
+    if (isMetered(item.price)) {
+      return meteredLine(ctx, sub, item, ended?.period ?? period, ended && { trial: ended.trial });
+    }
     const qty = item.quantity ?? 1;
     return {
       amount: trial ? 0 : unitAmount(item.price) * qty,

@@ -7,6 +7,7 @@ import { productName } from "../invoices/descriptions.ts";
 import type { LineInput } from "../invoices/lines.ts";
 import { formatDate } from "../time.ts";
 import { unitAmount } from "./items.ts";
+import { isMetered } from "../meters/lines.ts";
 
 /**
  * Lines a subscription bills outside its regular period: prorations for a change in the
@@ -24,6 +25,9 @@ export function prorationLines(
   period: { start: number; end: number },
   at: number,
 ): LineInput[] {
+  // Metered prices bill usage in arrears: there is no paid-for time to prorate.
+  if (before && isMetered(before.price)) before = null;
+  if (after && isMetered(after.price)) after = null;
   const span = period.end - period.start;
   if (span <= 0 || at >= period.end) return [];
   const fraction = (period.end - Math.max(at, period.start)) / span;
