@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { authEntry } from "./build/auth-entry.ts";
 import { precompress } from "./build/precompress.ts";
 import { trpcBrowser } from "./build/trpc-browser.ts";
 
@@ -10,22 +11,30 @@ import { trpcBrowser } from "./build/trpc-browser.ts";
 const apiTarget = "http://127.0.0.1:3000";
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), trpcBrowser(), precompress()],
+  plugins: [react(), tailwindcss(), trpcBrowser(), authEntry(), precompress()],
   resolve: {
     alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) },
   },
   build: {
     // The bundle budget (build/bundle-budget.ts) reads what each route downloads from here.
     manifest: true,
+    // Browsers without native modulepreload (Safari < 17) still load every chunk, only without
+    // the early fetch; the polyfill cost every first visit bytes for them.
+    modulePreload: { polyfill: false },
     rolldownOptions: {
+      // The SPA, and the light entry of the public auth pages (no router or react-query).
+      input: {
+        index: fileURLToPath(new URL("./index.html", import.meta.url)),
+        auth: fileURLToPath(new URL("./auth.html", import.meta.url)),
+      },
       preserveEntrySignatures: false,
       output: {
         // Libraries change far less often than app code: separate chunks stay cached across
         // deploys. Only libraries every page needs are grouped (a group also takes in its
         // members' dependencies, so a charts group pulled clsx and with it Recharts into the
         // entry); the rest (forms, tables, charts) follow the route chunks that import them.
-        // zod is not grouped: the full build, which some dialogs still import, would join the
-        // entry beside the mini build the route search schemas use.
+        // zod is not grouped: only forms use it (route search params have their own small
+        // parsers), and they load with their pages.
         codeSplitting: {
           // Route splitting leaves many tiny shared chunks (an icon, a button); each is a request
           // a first visit waits for. Chunks under 32 KB of source are copied into the chunks that
@@ -33,10 +42,15 @@ export default defineConfig({
           // (Rolldown requires entry signatures not to be preserved for this; an SPA has none.)
           experimentalInlineCommonChunks: { maxSize: 32 * 1024 },
           groups: [
-            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            // What both entries run: React, the tRPC client (kept apart from the router and
+            // react-query, which the sign-in entry does without) and the class-name helpers.
+            {
+              name: "core",
+              test: /node_modules[\\/](react|react-dom|scheduler|@trpc[\\/](client|server)|tailwind-merge|clsx)[\\/]/,
+            },
             {
               name: "data",
-              test: /node_modules[\\/](@tanstack[\\/](react-router|router-core|history|store|react-store|react-query|query-core)|@trpc)[\\/]/,
+              test: /node_modules[\\/](@tanstack[\\/](react-router|router-core|history|store|react-store|react-query|query-core)|@trpc[\\/]tanstack-react-query)[\\/]/,
             },
           ],
         },

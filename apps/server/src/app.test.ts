@@ -401,6 +401,10 @@ describe("production mode", () => {
       join(dist, "index.html"),
       `<!doctype html><html><head><script>${INLINE}</script><script type="module" src="/assets/app-abc123.js"></script></head><body><div id="root"></div></body></html>`,
     );
+    writeFileSync(
+      join(dist, "auth.html"),
+      `<!doctype html><html><head><script type="module" src="/assets/auth-abc123.js"></script></head><body><div id="root" data-entry="auth"></div></body></html>`,
+    );
     writeFileSync(join(dist, "assets", "app-abc123.js"), "console.log('folio');");
     writeFileSync(join(dist, "favicon.svg"), "<svg xmlns='http://www.w3.org/2000/svg'/>");
   });
@@ -428,6 +432,20 @@ describe("production mode", () => {
     expect(res.headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
     expect(res.headers["strict-transport-security"]).toBeUndefined();
     expect(res.headers["cache-control"]).toBe("no-cache");
+  });
+
+  it("serves the light sign-in entry for the auth pages, and the SPA for the rest", async () => {
+    const { app } = await makeApp({ NODE_ENV: "production" }, dist);
+    for (const url of ["/sign-in", "/sign-in/", "/sign-up?redirect=%2Fbilling"]) {
+      const res = await app.inject({ url, headers: html });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).toContain('data-entry="auth"');
+      expect(res.headers["content-security-policy"]).toMatch(/script-src 'self'/);
+    }
+    for (const url of ["/sign-ins", "/billing/sign-in"]) {
+      const res = await app.inject({ url, headers: html });
+      expect(res.body, url).not.toContain('data-entry="auth"');
+    }
   });
 
   it("serves built files, caching fingerprinted assets for good", async () => {

@@ -26,6 +26,7 @@ import { AUTH_RULES, LoginThrottle } from "./auth/throttle.ts";
 import type { Env } from "./env.ts";
 import { INTERNAL_ERROR_MESSAGE } from "./errors.ts";
 import { guardApiRequests } from "./http/api-guard.ts";
+import { isAuthPagePath } from "./http/auth-pages.ts";
 import { MAX_API_URL_LENGTH } from "./http/limits.ts";
 import { inlineScriptHashes, securityHeaders } from "./http/security.ts";
 import { EXPORT_PREFIX, csvExportRoutes } from "./http/csv-export/route.ts";
@@ -90,7 +91,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 interface WebBuild {
   dir: string;
+  /** The SPA. */
   indexHtml: string;
+  /** The light entry of the public auth pages (AUTH_PAGE_PATHS). */
+  authHtml: string;
 }
 
 function loadWebBuild(dir: string, log: FastifyBaseLogger): WebBuild | null {
@@ -101,7 +105,14 @@ function loadWebBuild(dir: string, log: FastifyBaseLogger): WebBuild | null {
     );
     return null;
   }
-  return { dir, indexHtml: readFileSync(index, "utf8") };
+  const auth = join(dir, "auth.html");
+  if (!existsSync(auth)) {
+    log.error(
+      `The web build at ${dir} has no auth.html (the sign-in pages): rebuild it with \`pnpm --filter @folio/web build\` and restart the server.`,
+    );
+    return null;
+  }
+  return { dir, indexHtml: readFileSync(index, "utf8"), authHtml: readFileSync(auth, "utf8") };
 }
 
 function isApiPath(url: string): boolean {
@@ -152,7 +163,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     env.NODE_ENV === "production"
       ? loadWebBuild(deps.webDistDir ?? DEFAULT_WEB_DIST, app.log)
       : null;
-  const headers = securityHeaders(env, web ? inlineScriptHashes(web.indexHtml) : []);
+  const headers = securityHeaders(
+    env,
+    web ? [web.indexHtml, web.authHtml].flatMap((html) => inlineScriptHashes(html)) : [],
+  );
   app.addHook("onRequest", async (req, reply) => {
     reply.headers(headers);
     reply.header("x-request-id", req.id);
@@ -253,11 +267,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(async (req, reply) => {
     if (wantsHtmlPage(req)) {
       if (web) {
-        // History fallback: the client router owns every non-API path.
+        // History fallback: the client router owns every non-API path but the auth pages,
+        // which have their own light entry.
+        const path = (req.url.split("?")[0] ?? "").replace(/(.)\/$/, "$1");
         return reply
           .type("text/html; charset=utf-8")
           .header("cache-control", "no-cache")
-          .send(web.indexHtml);
+          .send(isAuthPagePath(path) ? web.authHtml : web.indexHtml);
       }
       if (env.NODE_ENV === "production") {
         return reply

@@ -1,6 +1,6 @@
 import { createRouter } from "@tanstack/react-router";
-import { toast } from "@/lib/toast";
-import { forgetSession, meQueryKey } from "@/features/auth/session";
+import { meQueryKey } from "@/features/auth/session";
+import { setFlash } from "@/lib/flash";
 import { PageSkeleton } from "@/features/shell/page-skeleton";
 import { NotFoundPage } from "@/features/shell/not-found-page";
 import { RouteError } from "@/features/shell/route-error";
@@ -28,16 +28,15 @@ declare module "@tanstack/react-router" {
 }
 
 // A query refused with UNAUTHORIZED means the session is gone: forget it and let the route
-// guards send the user to sign in (they keep the current page as the redirect target).
-// Several queries can fail at once, so the notice is keyed and only shown when a session was
-// actually known. Cached data is dropped once the guards have moved the user away, so pages
-// still on screen do not refetch it in the meantime. Without a known session there is nothing
+// guards send the user to sign in (they keep the current page as the redirect target), which
+// loads the sign-in page as a new document, so no cached data outlives the session. The
+// sign-in page says why, only when a session was actually known. Without one there is nothing
 // to undo: a page's data started beside the session check (routes/page.ts) for a signed-out
 // visitor fails this way while the guard is already sending them to sign in.
 onUnauthorized(() => {
   const hadSession = queryClient.getQueryData(meQueryKey()) != null;
   queryClient.setQueryData(meQueryKey(), null);
   if (!hadSession) return;
-  toast.info("Your session has ended. Sign in again to continue.", { id: "session-ended" });
-  void router.invalidate().finally(() => forgetSession(queryClient));
+  setFlash({ kind: "info", message: "Your session has ended. Sign in again to continue." });
+  void router.invalidate();
 });

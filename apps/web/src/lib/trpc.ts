@@ -1,9 +1,8 @@
 import type { AppRouter } from "@folio/server/api";
-import { MAX_API_URL_LENGTH, MAX_TRPC_BATCH_SIZE } from "@folio/server/limits";
 import { QueryCache, QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { isClientError, isUnauthorized } from "@/lib/errors";
+import { trpcClient } from "@/lib/trpc-client";
 
 const MAX_RETRIES = 2;
 
@@ -30,18 +29,6 @@ export const queryClient = new QueryClient({
     },
     mutations: { retry: false },
   },
-});
-
-export const trpcClient = createTRPCClient<AppRouter>({
-  links: [
-    httpBatchLink({
-      url: "/api/trpc",
-      // The server refuses longer URLs and bigger batches; the link splits batches to fit.
-      maxURLLength: MAX_API_URL_LENGTH,
-      maxItems: MAX_TRPC_BATCH_SIZE,
-      fetch: (input, init) => fetch(input, { ...init, credentials: "include" }),
-    }),
-  ],
 });
 
 export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });

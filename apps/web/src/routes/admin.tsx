@@ -10,7 +10,8 @@ import { adminOrderListSearch, type OrderListSearch } from "@/features/admin-ord
 import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
 import { sectionByPath, type AdminSection } from "@/features/admin/sections";
 import { auditListSearch, type AuditSearch } from "@/features/audit/search";
-import { ensureMe, hasPermission, isStaffRole, type Me } from "@/features/auth/session";
+import { isStaffRole } from "@/features/auth/destinations";
+import { ensureMe, hasPermission, type Me } from "@/features/auth/session";
 import { fulfilmentListSearch, type FulfilmentSearch } from "@/features/fulfilment/search";
 import { refundListSearch, type RefundSearch } from "@/features/refunds/search";
 import { parseRevenueSearch } from "@/features/revenue/search";

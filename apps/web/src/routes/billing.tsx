@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/only-throw-error -- TanStack Router redirects are thrown by design. */
 import { createRoute, redirect } from "@tanstack/react-router";
-import { ensureMe, isStaffRole } from "@/features/auth/session";
+import { isStaffRole } from "@/features/auth/destinations";
+import { ensureMe } from "@/features/auth/session";
 import { validateCheckoutReturnSearch } from "@/features/checkout/search";
 import { creditLedgerSearch } from "@/features/credit/search";
 import { invoiceListSearch, type InvoiceSearch } from "@/features/invoices/search";

@@ -1,21 +1,10 @@
-/* eslint-disable @typescript-eslint/only-throw-error -- TanStack Router redirects are thrown by design. */
 import { redirect, type ParsedLocation } from "@tanstack/react-router";
-import { ensureMe, homeFor } from "@/features/auth/session";
-import type { RouterContext } from "@/routes/root";
+import { authPageHref } from "@/features/auth/destinations";
 
-/** Signed-out visitors go to sign in, and come back here afterwards. */
+/**
+ * Signed-out visitors go to sign in, and come back here afterwards. Sign-in is its own entry
+ * (auth.html), so this loads it as a new page.
+ */
 export function toSignIn(location: ParsedLocation) {
-  return redirect({ to: "/sign-in", search: { redirect: location.href } });
-}
-
-/** Signed-in users have nothing to do on the sign-in and sign-up pages. */
-export async function leaveIfSignedIn({
-  context,
-  search,
-}: {
-  context: RouterContext;
-  search: { redirect?: string };
-}) {
-  const me = await ensureMe(context.queryClient);
-  if (me) throw redirect({ href: search.redirect ?? homeFor(me.user.role) });
+  return redirect({ href: authPageHref("/sign-in", location.href), reloadDocument: true });
 }

@@ -8,9 +8,12 @@ import {
   type ErrorComponentProps,
 } from "@tanstack/react-router";
 import { lazy, Suspense, useEffect, useState } from "react";
-import { ensureMe, homeFor } from "@/features/auth/session";
+import { homeFor } from "@/features/auth/destinations";
+import { ensureMe } from "@/features/auth/session";
 import { NotFoundPage } from "@/features/shell/not-found-page";
 import { RouteError } from "@/features/shell/route-error";
+import { takeFlash } from "@/lib/flash";
+import { toast } from "@/lib/toast";
 import { startPages } from "@/routes/page";
 
 export interface RouterContext {
@@ -22,12 +25,15 @@ export function FullPageRouteError(props: ErrorComponentProps) {
 }
 
 // sonner is not part of the first visit: the Toaster mounts after the first paint, and toasts
-// raised before it subscribes are kept by sonner until it does (see `@/lib/toast`).
+// raised before it subscribes are kept by sonner until it does (see `@/lib/toast`). A notice
+// left by the page that loaded this one (the sign-in entry's welcome) is shown the same way.
 const Toaster = lazy(() => import("@/components/ui/sonner").then((m) => ({ default: m.Toaster })));
 
 function DeferredToaster() {
   const [mounted, setMounted] = useState(false);
   useEffect(() => {
+    const flash = takeFlash();
+    if (flash) toast[flash.kind](flash.message);
     const timer = setTimeout(() => setMounted(true));
     return () => clearTimeout(timer);
   }, []);
@@ -59,6 +65,8 @@ export const indexRoute = createRoute({
   path: "/",
   beforeLoad: async ({ context }) => {
     const me = await ensureMe(context.queryClient);
-    throw redirect({ to: me ? homeFor(me.user.role) : "/sign-in" });
+    throw me
+      ? redirect({ to: homeFor(me.user.role) })
+      : redirect({ href: "/sign-in", reloadDocument: true });
   },
 });

@@ -16,6 +16,7 @@ import {
   SidebarMenuButton,
   SidebarMenuItem,
 } from "@/components/ui/sidebar";
+import { SECTION_ICONS } from "@/features/admin/section-icons";
 import { sectionsFor } from "@/features/admin/sections";
 import { ROLE_LABELS, type Me } from "@/features/auth/session";
 import { useSessionWatch } from "@/features/auth/use-session-watch";
@@ -30,16 +31,19 @@ function AdminNav({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
     <nav aria-label="Admin">
       <SidebarGroupLabel>Console</SidebarGroupLabel>
       <SidebarMenu>
-        {sections.map(({ to, label, icon: Icon }) => (
-          <SidebarMenuItem key={to}>
-            <SidebarMenuButton asChild active={Boolean(matchRoute({ to, fuzzy: true }))}>
-              <Link to={to} onClick={onNavigate}>
-                <Icon aria-hidden="true" />
-                {label}
-              </Link>
-            </SidebarMenuButton>
-          </SidebarMenuItem>
-        ))}
+        {sections.map(({ to, label }) => {
+          const Icon = SECTION_ICONS[to];
+          return (
+            <SidebarMenuItem key={to}>
+              <SidebarMenuButton asChild active={Boolean(matchRoute({ to, fuzzy: true }))}>
+                <Link to={to} onClick={onNavigate}>
+                  <Icon aria-hidden="true" />
+                  {label}
+                </Link>
+              </SidebarMenuButton>
+            </SidebarMenuItem>
+          );
+        })}
       </SidebarMenu>
     </nav>
   );

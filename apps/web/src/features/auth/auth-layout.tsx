@@ -2,6 +2,7 @@ import { CreditCardIcon, PackageCheckIcon, ShieldCheckIcon } from "lucide-react"
 import type * as React from "react";
 import { Logo } from "@/components/logo";
 import { ThemeToggle } from "@/components/theme-toggle";
+import type { Flash } from "@/lib/flash";
 
 const HIGHLIGHTS = [
   {
@@ -21,8 +22,11 @@ const HIGHLIGHTS = [
   },
 ];
 
-/** Frame of the signed-out pages: product story on the left, the form on the right. */
-export function AuthLayout({ children }: { children: React.ReactNode }) {
+/**
+ * Frame of the signed-out pages: product story on the left, the form on the right, under a
+ * notice carried over from the previous page (signed out, session ended).
+ */
+export function AuthLayout({ notice, children }: { notice?: Flash; children: React.ReactNode }) {
   return (
     <div className="grid min-h-svh lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
       <aside className="relative hidden overflow-hidden border-r bg-sidebar lg:flex lg:flex-col lg:justify-between lg:p-10">
@@ -64,7 +68,17 @@ export function AuthLayout({ children }: { children: React.ReactNode }) {
           <ThemeToggle />
         </header>
         <div className="flex flex-1 items-center justify-center px-4 pb-16 sm:px-6">
-          <div className="w-full max-w-sm">{children}</div>
+          <div className="w-full max-w-sm">
+            {notice && (
+              <p
+                role="status"
+                className="mb-6 rounded-md border bg-muted/50 px-3 py-2.5 text-sm text-foreground"
+              >
+                {notice.message}
+              </p>
+            )}
+            {children}
+          </div>
         </div>
       </main>
     </div>

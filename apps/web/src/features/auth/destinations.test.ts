@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { homeFor, safeRedirect, validateAuthSearch } from "@/features/auth/session";
+import { homeFor, safeRedirect, validateAuthSearch } from "@/features/auth/destinations";
 
 describe("safeRedirect", () => {
   it("keeps same-origin paths with their query", () => {

@@ -1,51 +1,41 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { getRouteApi, Link, useRouter } from "@tanstack/react-router";
 import { useForm } from "react-hook-form";
-import { toast } from "@/lib/toast";
-import * as z from "@/lib/zod";
 import { DocumentTitle } from "@/components/document-title";
 import { AuthLayout } from "@/features/auth/auth-layout";
+import { authPageHref } from "@/features/auth/destinations";
 import { emailField } from "@/features/auth/fields";
 import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
-import { homeFor, rememberSession } from "@/features/auth/session";
+import type { AuthPageProps } from "@/features/auth/auth-pages";
+import { enterApp } from "@/features/auth/enter-app";
+import { useSubmit } from "@/features/auth/use-submit";
 import { applyServerError } from "@/lib/form-errors";
-import { trpc } from "@/lib/trpc";
+import { trpcClient } from "@/lib/trpc-client";
+import * as z from "@/lib/zod";
 
 const signInSchema = z.object({
   email: emailField,
   password: z.string().check(z.minLength(1, { error: "Enter your password." })),
 });
 
-const routeApi = getRouteApi("/sign-in");
-
-export function SignInPage() {
-  const search = routeApi.useSearch();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const redirectTo = search.redirect;
-
+export function SignInPage({ redirectTo, notice }: AuthPageProps) {
   const form = useForm({
     resolver: zodResolver(signInSchema),
     defaultValues: { email: "", password: "" },
   });
 
-  const signIn = useMutation(
-    trpc.auth.signIn.mutationOptions({
-      onSuccess: async (me) => {
-        rememberSession(queryClient, me);
-        toast.success(`Welcome back, ${me.user.name}.`);
-        await router.navigate({ href: redirectTo ?? homeFor(me.user.role), replace: true });
-      },
-      onError: (error) => {
-        form.resetField("password", { keepError: false });
-        applyServerError(form, error);
-      },
-    }),
+  const signIn = useSubmit(
+    async (values: z.infer<typeof signInSchema>) => {
+      const me = await trpcClient.auth.signIn.mutate(values);
+      return enterApp(me, redirectTo, `Welcome back, ${me.user.name}.`);
+    },
+    (error) => {
+      form.resetField("password", { keepError: false });
+      applyServerError(form, error);
+    },
   );
 
   return (
-    <AuthLayout>
+    <AuthLayout notice={notice}>
       <DocumentTitle title="Sign in" />
       <div className="space-y-6">
         <div className="space-y-1.5">
@@ -54,7 +44,7 @@ export function SignInPage() {
             Use the email and password of your Folio account.
           </p>
         </div>
-        <FormWithAlert form={form} onSubmit={(values) => signIn.mutate(values)}>
+        <FormWithAlert form={form} onSubmit={signIn.submit}>
           <TextField
             control={form.control}
             name="email"
@@ -71,19 +61,18 @@ export function SignInPage() {
             type="password"
             autoComplete="current-password"
           />
-          <SubmitButton className="w-full" pending={signIn.isPending} pendingLabel="Signing in…">
+          <SubmitButton className="w-full" pending={signIn.pending} pendingLabel="Signing in…">
             Sign in
           </SubmitButton>
         </FormWithAlert>
         <p className="text-center text-sm text-muted-foreground">
           New to Folio?{" "}
-          <Link
-            to="/sign-up"
-            search={{ redirect: redirectTo }}
+          <a
+            href={authPageHref("/sign-up", redirectTo)}
             className="font-medium text-primary underline-offset-4 hover:underline"
           >
             Create an account
-          </Link>
+          </a>
         </p>
       </div>
     </AuthLayout>

@@ -1,11 +1,10 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { getRouteApi, Link, useRouter } from "@tanstack/react-router";
 import { useForm } from "react-hook-form";
-import { toast } from "@/lib/toast";
-import * as z from "@/lib/zod";
 import { DocumentTitle } from "@/components/document-title";
 import { AuthLayout } from "@/features/auth/auth-layout";
+import type { AuthPageProps } from "@/features/auth/auth-pages";
+import { authPageHref } from "@/features/auth/destinations";
+import { enterApp } from "@/features/auth/enter-app";
 import {
   emailField,
   nameField,
@@ -13,9 +12,10 @@ import {
   PASSWORD_MIN_LENGTH,
 } from "@/features/auth/fields";
 import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
-import { homeFor, rememberSession } from "@/features/auth/session";
+import { useSubmit } from "@/features/auth/use-submit";
 import { applyServerError } from "@/lib/form-errors";
-import { trpc } from "@/lib/trpc";
+import { trpcClient } from "@/lib/trpc-client";
+import * as z from "@/lib/zod";
 
 const signUpSchema = z.object({
   name: nameField,
@@ -23,32 +23,22 @@ const signUpSchema = z.object({
   password: newPasswordField,
 });
 
-const routeApi = getRouteApi("/sign-up");
-
-export function SignUpPage() {
-  const search = routeApi.useSearch();
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const redirectTo = search.redirect;
-
+export function SignUpPage({ redirectTo, notice }: AuthPageProps) {
   const form = useForm({
     resolver: zodResolver(signUpSchema),
     defaultValues: { name: "", email: "", password: "" },
   });
 
-  const signUp = useMutation(
-    trpc.auth.signUp.mutationOptions({
-      onSuccess: async (me) => {
-        rememberSession(queryClient, me);
-        toast.success(`Welcome to Folio, ${me.user.name}.`);
-        await router.navigate({ href: redirectTo ?? homeFor(me.user.role), replace: true });
-      },
-      onError: (error) => applyServerError(form, error, { CONFLICT: "email" }),
-    }),
+  const signUp = useSubmit(
+    async (values: z.infer<typeof signUpSchema>) => {
+      const me = await trpcClient.auth.signUp.mutate(values);
+      return enterApp(me, redirectTo, `Welcome to Folio, ${me.user.name}.`);
+    },
+    (error) => applyServerError(form, error, { CONFLICT: "email" }),
   );
 
   return (
-    <AuthLayout>
+    <AuthLayout notice={notice}>
       <DocumentTitle title="Create your account" />
       <div className="space-y-6">
         <div className="space-y-1.5">
@@ -57,7 +47,7 @@ export function SignUpPage() {
             Manage your subscriptions, invoices and orders in one place.
           </p>
         </div>
-        <FormWithAlert form={form} onSubmit={(values) => signUp.mutate(values)}>
+        <FormWithAlert form={form} onSubmit={signUp.submit}>
           <TextField
             control={form.control}
             name="name"
@@ -84,7 +74,7 @@ export function SignUpPage() {
           />
           <SubmitButton
             className="w-full"
-            pending={signUp.isPending}
+            pending={signUp.pending}
             pendingLabel="Creating account…"
           >
             Create account
@@ -92,13 +82,12 @@ export function SignUpPage() {
         </FormWithAlert>
         <p className="text-center text-sm text-muted-foreground">
           Already have an account?{" "}
-          <Link
-            to="/sign-in"
-            search={{ redirect: redirectTo }}
+          <a
+            href={authPageHref("/sign-in", redirectTo)}
             className="font-medium text-primary underline-offset-4 hover:underline"
           >
             Sign in
-          </Link>
+          </a>
         </p>
       </div>
     </AuthLayout>

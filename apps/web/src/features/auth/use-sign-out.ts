@@ -1,20 +1,15 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "@tanstack/react-router";
+import { useMutation } from "@tanstack/react-query";
 import { toast } from "@/lib/toast";
-import { forgetSession } from "@/features/auth/session";
 import { errorInfo } from "@/lib/errors";
+import { loadPage } from "@/lib/flash";
 import { trpc } from "@/lib/trpc";
 
-/** Sign out of this browser, or of every device, then return to the sign-in page. */
+/**
+ * Sign out of this browser, or of every device, then load the sign-in page (a new document:
+ * nothing cached for this account stays in memory).
+ */
 export function useSignOut() {
-  const queryClient = useQueryClient();
-  const router = useRouter();
-
-  const leave = async (message: string) => {
-    forgetSession(queryClient);
-    await router.navigate({ to: "/sign-in" });
-    toast.success(message);
-  };
+  const leave = (message: string) => loadPage("/sign-in", { flash: { kind: "success", message } });
   const fail = (error: unknown) => toast.error(errorInfo(error).message);
 
   const signOut = useMutation(

@@ -13,7 +13,8 @@ import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { formatDate, formatMoney } from "@/features/billing/format";
-import { queryClient, trpc, trpcClient } from "@/lib/trpc";
+import { queryClient, trpc } from "@/lib/trpc";
+import { trpcClient } from "@/lib/trpc-client";
 
 const returnRoute = getRouteApi("/billing/checkout/return");
 

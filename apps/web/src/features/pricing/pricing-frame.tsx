@@ -4,7 +4,8 @@ import { Logo } from "@/components/logo";
 import { SkipLink } from "@/components/skip-link";
 import { ThemeToggle } from "@/components/theme-toggle";
 import { Button } from "@/components/ui/button";
-import { homeFor, type Me } from "@/features/auth/session";
+import { authPageHref, homeFor } from "@/features/auth/destinations";
+import type { Me } from "@/features/auth/session";
 import { UserMenu } from "@/features/auth/user-menu";
 
 /** Public frame of the pricing page: the way back to billing when signed in, sign in/up when not. */
@@ -34,14 +35,10 @@ export function PricingFrame({ me, children }: { me: Me | null; children: React.
               <>
                 <ThemeToggle />
                 <Button asChild variant="ghost" size="sm">
-                  <Link to="/sign-in" search={{ redirect: "/pricing" }}>
-                    Sign in
-                  </Link>
+                  <a href={authPageHref("/sign-in", "/pricing")}>Sign in</a>
                 </Button>
                 <Button asChild size="sm">
-                  <Link to="/sign-up" search={{ redirect: "/pricing" }}>
-                    Sign up
-                  </Link>
+                  <a href={authPageHref("/sign-up", "/pricing")}>Sign up</a>
                 </Button>
               </>
             )}

@@ -17,6 +17,7 @@ import {
   CardTitle,
 } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
+import { authPageHref } from "@/features/auth/destinations";
 import { meQueryOptions, type Me } from "@/features/auth/session";
 import { formatMoney } from "@/features/billing/format";
 import { useAttemptIds, useOnPageRestore } from "@/features/checkout/attempt";
@@ -313,9 +314,7 @@ function PlanCard({
         )}
         {!me ? (
           <Button asChild disabled={!price}>
-            <Link to="/sign-up" search={{ redirect: pricingHref(currency, interval) }}>
-              Sign up
-            </Link>
+            <a href={authPageHref("/sign-up", pricingHref(currency, interval))}>Sign up</a>
           </Button>
         ) : me.user.role !== "customer" ? (
           <Button disabled>Customers only</Button>

@@ -1,0 +1,28 @@
+import {
+  ClipboardCheckIcon,
+  LineChartIcon,
+  PackageCheckIcon,
+  ScrollTextIcon,
+  SettingsIcon,
+  ShieldCheckIcon,
+  ShoppingBagIcon,
+  Undo2Icon,
+  UsersIcon,
+  WebhookIcon,
+  type LucideIcon,
+} from "lucide-react";
+import type { AdminSection } from "@/features/admin/sections";
+
+/** Each admin section's icon in the sidebar and on the overview. */
+export const SECTION_ICONS: Record<AdminSection["to"], LucideIcon> = {
+  "/admin/customers": UsersIcon,
+  "/admin/orders": ShoppingBagIcon,
+  "/admin/fulfilment": PackageCheckIcon,
+  "/admin/refunds": Undo2Icon,
+  "/admin/approvals": ClipboardCheckIcon,
+  "/admin/revenue": LineChartIcon,
+  "/admin/webhooks": WebhookIcon,
+  "/admin/staff": ShieldCheckIcon,
+  "/admin/audit": ScrollTextIcon,
+  "/admin/settings": SettingsIcon,
+};
