@@ -1,4 +1,4 @@
-import { applyPendingUpdate } from "./billing/update.ts";
+import { applyPendingUpdate } from "./billing/subscriptions/pending-update.ts";
 import {
   nextAttempt,
   onCollectionFailure,

@@ -7,7 +7,7 @@ import { itemsForPhase, type ProrationBehavior } from "./schedule-phases.ts";
 import { createSubscription } from "./subscriptions/create.ts";
 import { saveSubscription } from "./subscriptions/state.ts";
 import { scheduleSubscriptionJobs } from "./subscriptions/jobs.ts";
-import { updateSubscription } from "./update.ts";
+import { updateSubscription } from "./subscriptions/update.ts";
 
 /**
  * The building blocks of a subscription schedule's life, shared by the API commands and the

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { cancelSubscription } from "../billing/subscriptions/cancel.ts";
 import { periodOf } from "../billing/subscriptions/state.ts";
-import { updateSubscription } from "../billing/update.ts";
+import { updateSubscription } from "../billing/subscriptions/update.ts";
 import { ApiError } from "../core/errors.ts";
 import type { Ctx, EmulatorModule, PageResponse } from "../core/types.ts";
 import { getConfiguration, getPortalSession } from "../resources/billing-portal.ts";

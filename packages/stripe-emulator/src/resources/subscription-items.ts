@@ -5,7 +5,7 @@ import { paginate } from "../core/list.ts";
 import { bool, int, listShape, metadata, obj, oneOf, parseParams } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { getSubscription, subscriptionOfItem } from "../billing/subscriptions/state.ts";
-import { updateSubscription } from "../billing/update.ts";
+import { updateSubscription } from "../billing/subscriptions/update.ts";
 import { itemPrice, priceDataParam } from "./subscriptions.ts";
 
 const prorationShape = {

@@ -31,12 +31,9 @@ import {
   runTrialWillEnd,
 } from "../billing/subscriptions/cycle.ts";
 import { runOverdue, runRetry } from "../billing/subscriptions/dunning.ts";
-import {
-  pauseSubscription,
-  resumeSubscription,
-  runPendingExpire,
-  updateSubscription,
-} from "../billing/update.ts";
+import { pauseSubscription, resumeSubscription } from "../billing/subscriptions/pause.ts";
+import { runPendingExpire } from "../billing/subscriptions/pending-update.ts";
+import { updateSubscription } from "../billing/subscriptions/update.ts";
 import {
   getBillingSettings,
   setBillingSettings,
