@@ -22,6 +22,12 @@ export const PERMISSIONS = {
   "approvals.decide": ["finance", "admin"],
   "webhooks.read": ["support", "admin"],
   "webhooks.retry": ["admin"],
+  // The job queue (e-mails, outbound webhooks, housekeeping); a retry sends again what failed.
+  "jobs.read": ["support", "admin"],
+  "jobs.retry": ["admin"],
+  // The merchant's outbound webhook endpoints hold signing secrets and receive customer data.
+  "webhookEndpoints.read": ["admin"],
+  "webhookEndpoints.manage": ["admin"],
   "metrics.read": ["finance", "admin"],
   // Closing a month freezes the figures finance reports; kept apart from reading them so a
   // read-only role can be given the dashboard without the books.

@@ -17,6 +17,7 @@ import { demoBusinessSeeded, seedDemoBusiness } from "./demo/index.ts";
 import { setDemoProgress } from "./demo/status.ts";
 import { startApplyThread } from "./apply-worker.ts";
 import { startJobs } from "./jobs/start.ts";
+import { webhookUrlPolicy } from "./outbound-urls.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
 import { pruneRateLimitHits } from "./auth/throttle.ts";
 import { openDatabase } from "./database.ts";
@@ -203,7 +204,7 @@ export async function startServer(
   // Queued jobs (e-mails, outbound webhooks, scheduled housekeeping) run after their
   // transactions commit, on whichever instance claims them.
   const jobWorker = await startJobs(
-    { db, clock, log: app.log, stripe: stripe.stripe },
+    { db, clock, log: app.log, stripe: stripe.stripe, webhookUrls: webhookUrlPolicy(env) },
     { ...jobOptions, holder },
   );
   app.folio.jobWorker = jobWorker;

@@ -260,3 +260,5 @@ export * from "./notifications/index.ts";
 // Usage and credit wallets (issue 13).
 export * from "./usage/index.ts";
 export * from "./wallets/index.ts";
+// Outbound webhooks (issue 11): see outbound/index.ts.
+export * from "./outbound/index.ts";

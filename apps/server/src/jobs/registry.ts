@@ -1,13 +1,20 @@
-import { pruneJobs, type JobContext, type JobDefinition, type ScheduledJob } from "@folio/billing";
+import {
+  deliverWebhook,
+  pruneJobs,
+  type JobDefinition,
+  type OutboundJobContext,
+  type ScheduledJob,
+} from "@folio/billing";
 
 // Every job kind the server runs, in one place. A job enqueued with a kind missing here is retried
 // and then dead-lettered, so add a definition here in the commit that first enqueues it.
 
 /** What jobs run with: @folio/billing's JobContext plus services only the server wires. */
-export type ServerJobContext = JobContext;
+export type ServerJobContext = OutboundJobContext;
 
 export const scheduledJobs: readonly ScheduledJob<ServerJobContext>[] = [pruneJobs];
 
 export const jobDefinitions: readonly JobDefinition<unknown, ServerJobContext>[] = [
   ...scheduledJobs,
+  deliverWebhook,
 ];

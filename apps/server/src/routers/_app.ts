@@ -12,6 +12,8 @@ import { adminOrdersRouter } from "./admin/orders.ts";
 import { customersRouter } from "./admin/customers.ts";
 import { staffRouter } from "./admin/staff.ts";
 import { webhooksRouter } from "./admin/webhooks.ts";
+import { jobsRouter } from "./admin/jobs.ts";
+import { outboundWebhooksRouter } from "./admin/outbound-webhooks.ts";
 import { accountRouter } from "./account.ts";
 import { authRouter } from "./auth.ts";
 import { catalogRouter } from "./catalog.ts";
@@ -42,6 +44,8 @@ export const appRouter = router({
     customers: customersRouter,
     staff: staffRouter,
     webhooks: webhooksRouter,
+    jobs: jobsRouter,
+    outboundWebhooks: outboundWebhooksRouter,
     audit: auditRouter,
     refunds: refundsRouter,
     creditGrants: creditGrantsRouter,

@@ -20,6 +20,9 @@ export interface JobRun {
   key: string;
   /** 1 on the first attempt. */
   attempt: number;
+  /** When the job runs again if this attempt fails; null when this is its last attempt. Lets a
+   * job keep its own record of the schedule (a delivery log). */
+  nextRetryAt: Date | null;
   /** Aborted when the job's `timeoutMs` passes or the worker stops. */
   signal: AbortSignal;
 }
@@ -75,6 +78,20 @@ export function defineJob<P, C extends JobContext = JobContext>(def: {
 /** A failure no retry can fix (bad input, a refused request): the job is dead-lettered at once. */
 export class PermanentJobError extends Error {
   override name = "PermanentJobError";
+}
+
+/** When the attempt after `attempts` failed ones runs, failing now; null when none will. */
+export function nextAttemptAt(
+  policy: RetryPolicy,
+  job: { attempts: number; createdAt: Date },
+  now: Date,
+): Date | null {
+  if (job.attempts >= policy.maxAttempts) return null;
+  const next = now.getTime() + retryDelayMs(policy, job.attempts);
+  if (policy.giveUpAfterMs !== undefined && next - job.createdAt.getTime() > policy.giveUpAfterMs) {
+    return null;
+  }
+  return new Date(next);
 }
 
 /** Delay before the attempt after `attempts` failed ones. */

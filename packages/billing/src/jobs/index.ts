@@ -2,6 +2,7 @@ export {
   DEFAULT_RETRY,
   PermanentJobError,
   defineJob,
+  nextAttemptAt,
   retryDelayMs,
   type JobContext,
   type JobDefinition,

@@ -4,7 +4,7 @@ import { processHolder } from "../webhooks/worker.ts";
 import {
   DEFAULT_RETRY,
   PermanentJobError,
-  retryDelayMs,
+  nextAttemptAt,
   type JobContext,
   type JobDefinition,
   type RetryPolicy,
@@ -87,14 +87,11 @@ export function startJobWorker<C extends JobContext>(
       0,
       2000,
     );
-    const next = now.getTime() + retryDelayMs(retry, row.attempts);
-    const dead =
-      err instanceof PermanentJobError ||
-      row.attempts >= retry.maxAttempts ||
-      (retry.giveUpAfterMs !== undefined && next - row.createdAt.getTime() > retry.giveUpAfterMs);
+    const next = err instanceof PermanentJobError ? null : nextAttemptAt(retry, row, now);
+    const dead = next === null;
     const recorded = await finish(row, {
       status: dead ? "dead" : "queued",
-      runAt: dead ? row.runAt : new Date(next),
+      runAt: next ?? row.runAt,
       lastError: message,
       lastFailedAt: now,
       finishedAt: dead ? now : null,
@@ -135,7 +132,13 @@ export function startJobWorker<C extends JobContext>(
           once: true,
         });
       });
-      const job = { id: row.id, key: row.key, attempt: row.attempts, signal: abort.signal };
+      const job = {
+        id: row.id,
+        key: row.key,
+        attempt: row.attempts,
+        nextRetryAt: nextAttemptAt(def.retry, row, clock.now()),
+        signal: abort.signal,
+      };
       await Promise.race([def.run(ctx, parsed.data, job), aborted]);
       const recorded = await finish(row, { status: "succeeded", finishedAt: clock.now() });
       return recorded ? "succeeded" : null;

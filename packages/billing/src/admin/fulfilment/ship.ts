@@ -4,6 +4,8 @@ import type { z } from "zod";
 import { audit } from "../../audit/audit.ts";
 import { enqueueEmail } from "../../notifications/emails.ts";
 import { DomainError } from "../../errors.ts";
+import { emitOutboundEvent } from "../../outbound/events.ts";
+import { shipmentObject } from "../../outbound/payloads.ts";
 import { shipmentDetails, shipmentInput } from "./carriers.ts";
 import { lockTasks, taskId, type FulfilmentDeps } from "./context.ts";
 import { refusal } from "./states.ts";
@@ -69,6 +71,13 @@ export async function shipTask(deps: FulfilmentDeps, raw: ShipTaskInput): Promis
     await enqueueEmail({ db: tx, clock: deps.clock }, "order_shipped", task.id, {
       taskId: task.id,
     });
+    const shipped = await shipmentObject(tx, task.id);
+    if (shipped) {
+      await emitOutboundEvent(
+        { db: tx, clock: deps.clock },
+        { type: "order.shipped", cause: task.id, object: shipped, at },
+      );
+    }
     return { taskId: task.id, changed: true, ...shipment };
   });
 }
