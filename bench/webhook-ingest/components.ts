@@ -4,7 +4,8 @@ import { closeDb, createDb, type DatabaseConfig } from "@folio/db";
 import Stripe from "stripe";
 import { benchDatabase } from "./database.ts";
 import { startFakeStripe } from "./fake-stripe.ts";
-import { Account, signature } from "./generate.ts";
+import { FIXTURES_FILE, fixtureEvents } from "./fixtures.ts";
+import { Account, signature, type ObjectStore } from "./generate.ts";
 
 // Where the time goes, without HTTP: inbox writes alone, then the apply worker alone over the
 // filled inbox, in one process on a fresh database (a temp SQLite file, or a new database on the
@@ -20,6 +21,12 @@ const { values: opts } = parseArgs({
      * writes then skip them too). */
     "no-checkpoint": { type: "boolean", default: false },
     postgres: { type: "string" },
+    /** generated (Folio's lifecycle generator) or fixtures (Stripe's fixture objects, 10 events
+     * a set: --events / 10 sets). */
+    workload: { type: "string", default: "generated" },
+    "fixtures-file": { type: "string", default: FIXTURES_FILE },
+    /** Inbox writes in flight at once (concurrent deliveries share a commit). */
+    concurrency: { type: "string", default: "32" },
   },
 });
 const SECRET = "whsec_bench_components";
@@ -27,11 +34,21 @@ const SECRET = "whsec_bench_components";
 async function main() {
   const now = Math.floor(Date.now() / 1000);
   const account = new Account(7, now - 200 * 86_400);
-  const events = [
-    ...account.catalog(),
-    ...account.customers(Number(opts.events), now - 200 * 86_400, 60).events,
-  ];
-  const fake = await startFakeStripe(account.objects);
+  const objects: ObjectStore =
+    opts.workload === "fixtures" ? new Map<string, { id: string }>() : account.objects;
+  const events =
+    opts.workload === "fixtures"
+      ? fixtureEvents(Math.ceil(Number(opts.events) / 10), {
+          seed: 7,
+          start: now - 200 * 86_400,
+          objects,
+          file: opts["fixtures-file"],
+        })
+      : [
+          ...account.catalog(),
+          ...account.customers(Number(opts.events), now - 200 * 86_400, 60).events,
+        ];
+  const fake = await startFakeStripe(objects);
   const database = await benchDatabase(opts.postgres ?? process.env.DATABASE_URL, { keep: false });
   const config: DatabaseConfig =
     database.config.dialect === "sqlite" && opts["no-checkpoint"]
@@ -47,13 +64,17 @@ async function main() {
     const clock = { now: () => new Date(now * 1000) };
     let t = performance.now();
     let cpu = process.cpuUsage();
-    for (const s of signed) {
-      const r = await ingestWebhook(
-        { db, clock },
-        { rawBody: s.body, signatureHeader: s.header, secrets: [SECRET] },
-      );
-      if (!r.ok) throw new Error(r.reason);
-    }
+    let next = 0;
+    const sender = async () => {
+      for (let s = signed[next++]; s; s = signed[next++]) {
+        const r = await ingestWebhook(
+          { db, clock },
+          { rawBody: s.body, signatureHeader: s.header, secrets: [SECRET] },
+        );
+        if (!r.ok) throw new Error(r.reason);
+      }
+    };
+    await Promise.all(Array.from({ length: Number(opts.concurrency) }, sender));
     const ingestMs = performance.now() - t;
     const ingestCpu = process.cpuUsage(cpu);
     console.log(

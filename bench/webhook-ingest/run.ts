@@ -10,7 +10,8 @@ import { closeDb, createDb, subscriptionHistory, webhookEvents, type Db } from "
 import { count } from "drizzle-orm";
 import { benchDatabase } from "./database.ts";
 import { startFakeStripe } from "./fake-stripe.ts";
-import { Account, signature, type BenchEvent } from "./generate.ts";
+import { FIXTURE_TYPES, FIXTURES_FILE, fixtureEvents } from "./fixtures.ts";
+import { Account, signature, type BenchEvent, type ObjectStore } from "./generate.ts";
 
 // Webhook ingest benchmark: see BENCHMARKS.md for what it measures and the latest figures.
 
@@ -38,6 +39,16 @@ const { values: opts } = parseArgs({
     /** Folio servers sharing the database, each on its own port; requests alternate between
      * them as behind a round-robin load balancer. More than one needs PostgreSQL. */
     instances: { type: "string", default: "1" },
+    /** generated (Folio's lifecycle generator), fixtures (Stripe's fixture objects) or both. */
+    workload: { type: "string", default: "both" },
+    /** Fixture workload: linked sets of 10 events, and the concurrencies to run it at. */
+    sets: { type: "string", default: "2000" },
+    "fixture-concurrency": { type: "string", default: "16,64" },
+    "fixture-latency-events": { type: "string", default: "5000" },
+    /** Stripe's fixtures3.json (default: ../shared/stripe-openapi/ beside the checkout). */
+    "fixtures-file": { type: "string", default: FIXTURES_FILE },
+    /** The server to measure (apps/server of another checkout, for an A/B in one sitting). */
+    "server-dir": { type: "string" },
   },
 });
 const EVENTS = Number(opts.events);
@@ -54,7 +65,16 @@ if (INSTANCES > 1 && !POSTGRES_URL) {
   process.exit(2);
 }
 const SECRET = "whsec_bench_0123456789abcdefghijklmnopqrstuv";
-const SERVER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../apps/server");
+const SERVER_DIR = resolve(
+  opts["server-dir"] ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../apps/server"),
+);
+const WORKLOAD = opts.workload;
+if (!["generated", "fixtures", "both"].includes(WORKLOAD))
+  throw new Error("--workload: generated, fixtures or both");
+const SETS = Number(opts.sets);
+const WARMUP_SETS = 50;
+const FIXTURE_CONCURRENCY = opts["fixture-concurrency"].split(",").map(Number);
+const FIXTURE_LATENCY_EVENTS = Number(opts["fixture-latency-events"]);
 
 const log = (msg: string) => console.log(`[bench] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -259,8 +279,17 @@ interface Instance {
 const total = (instances: Instance[], f: (pid: number) => number) =>
   instances.reduce((sum, i) => sum + f(i.child.pid!), 0);
 
-async function main() {
-  const tGen = performance.now();
+interface Workload {
+  name: string;
+  /** Posted and applied before the clock starts (a catalog; warms the server up). */
+  warmup: BenchEvent[];
+  throughput: BenchEvent[];
+  latency: BenchEvent[];
+  concurrency: number;
+  objects: ObjectStore;
+}
+
+function generatedWorkload(): Workload {
   const now = Math.floor(Date.now() / 1000);
   const account = new Account(Number(opts.seed), now - 200 * 86_400);
   const catalog = account.catalog();
@@ -268,18 +297,55 @@ async function main() {
   // customers who sign up later, so their events are new to the store.
   const throughputSet = account.customers(EVENTS, now - 200 * 86_400, 60);
   const latencySet = account.customers(LATENCY_EVENTS, now - 120 * 86_400, 40);
-  const all = [...catalog, ...throughputSet.events, ...latencySet.events];
+  return {
+    name: "generated",
+    warmup: catalog,
+    throughput: throughputSet.events,
+    latency: latencySet.events,
+    concurrency: CONCURRENCY,
+    objects: account.objects,
+  };
+}
+
+function fixtureWorkloads(): Workload[] {
+  const objects: ObjectStore = new Map();
+  const seed = Number(opts.seed);
+  const start = Math.floor(Date.now() / 1000) - 100 * 86_400;
+  // Warm-up, measured and latency sets: distinct ids, each later in time than the one before.
+  const file = opts["fixtures-file"];
+  const warmup = fixtureEvents(WARMUP_SETS, { seed: seed + 1, start, objects, file });
+  const throughput = fixtureEvents(SETS, { seed: seed + 2, start: start + 86_400, objects, file });
+  const latency = fixtureEvents(Math.ceil(FIXTURE_LATENCY_EVENTS / FIXTURE_TYPES.length), {
+    seed: seed + 3,
+    start: start + 2 * 86_400,
+    objects,
+    file,
+  });
+  return FIXTURE_CONCURRENCY.map((concurrency) => ({
+    name: `fixtures c${concurrency}`,
+    warmup,
+    throughput,
+    latency,
+    concurrency,
+    objects,
+  }));
+}
+
+async function run(w: Workload) {
+  const all = [...w.warmup, ...w.throughput, ...w.latency];
   const bytes = all.reduce((a, e) => a + e.payload.length, 0);
   const types = new Map<string, number>();
-  for (const e of throughputSet.events) types.set(e.type, (types.get(e.type) ?? 0) + 1);
+  for (const e of w.throughput) types.set(e.type, (types.get(e.type) ?? 0) + 1);
   log(
-    `generated ${all.length} events (${(bytes / 1e6).toFixed(1)} MB, mean ${Math.round(bytes / all.length)} B) for ${latencySet.customers + throughputSet.customers} customers in ${((performance.now() - tGen) / 1000).toFixed(1)} s`,
+    `workload ${w.name}: ${all.length} events (${(bytes / 1e6).toFixed(1)} MB, mean ${Math.round(bytes / all.length)} B)`,
   );
 
-  const fake = await startFakeStripe(account.objects);
+  const fake = await startFakeStripe(w.objects);
   const database = await benchDatabase(POSTGRES_URL, { keep: opts.keep });
   const nodeArgs = [
-    ...(opts.profile ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(opts.profile)}`] : []),
+    ...(opts.profile
+      ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(opts.profile, w.name.replace(/\W+/g, "-"))}`]
+      : []),
     ...opts["node-arg"],
   ];
   const instances: Instance[] = [];
@@ -330,44 +396,45 @@ async function main() {
     await Promise.all(instances.map(({ port, child }) => waitHealthy(port, child)));
     if (opts.priority) raisePriority();
     log(
-      `server pid(s) ${instances.map((i) => i.child.pid).join(", ")} on port(s) ${instances.map((i) => i.port).join(", ")}, database ${database.label}`,
+      `server pid(s) ${instances.map((i) => i.child.pid).join(", ")} on port(s) ${instances.map((i) => i.port).join(", ")}, database ${database.label}, server ${SERVER_DIR}`,
     );
     db = await createDb(database.config);
     const poster = new Poster(
       instances.map((i) => i.port),
-      Math.max(CONCURRENCY, 256),
+      Math.max(w.concurrency, 256),
     );
 
-    for (const e of catalog) await poster.post(e);
-    await waitDrained(db, catalog.length);
+    for (const e of w.warmup) await poster.post(e);
+    await waitDrained(db, w.warmup.length);
 
-    log(`throughput: ${throughputSet.events.length} events, ${CONCURRENCY} concurrent senders …`);
+    log(`throughput: ${w.throughput.length} events, ${w.concurrency} concurrent senders …`);
+    const load0 = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
     const cpu0 = total(instances, cpuSeconds);
     const threads0 = instances.map((i) => threadCpu(i.child.pid!));
     const t0 = performance.now();
-    const tp = await postAll(poster, throughputSet.events, CONCURRENCY);
+    const tp = await postAll(poster, w.throughput, w.concurrency);
     const tAccepted = performance.now();
-    const tApplied = await waitDrained(db, catalog.length + throughputSet.events.length);
-    const cpuPerEvent = ((total(instances, cpuSeconds) - cpu0) * 1e6) / throughputSet.events.length;
+    const tApplied = await waitDrained(db, w.warmup.length + w.throughput.length);
+    const cpuPerEvent = ((total(instances, cpuSeconds) - cpu0) * 1e6) / w.throughput.length;
     const perThread = instances
       .flatMap(({ child }, n) =>
         [...threadCpu(child.pid!).entries()].map(([k, v]) => {
           const name = k.split(" ").slice(1).join(" ");
           return [
             INSTANCES > 1 ? `#${n + 1} ${name}` : name,
-            ((v - (threads0[n]!.get(k) ?? 0)) * 1e6) / throughputSet.events.length,
+            ((v - (threads0[n]!.get(k) ?? 0)) * 1e6) / w.throughput.length,
           ] as const;
         }),
       )
       .filter(([, us]) => us >= 5)
       .sort((a, b) => b[1] - a[1]);
     const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-    const acceptedPerSec = throughputSet.events.length / ((tAccepted - t0) / 1000);
-    const appliedPerSec = throughputSet.events.length / ((tApplied - t0) / 1000);
+    const acceptedPerSec = w.throughput.length / ((tAccepted - t0) / 1000);
+    const appliedPerSec = w.throughput.length / ((tApplied - t0) / 1000);
     const tpLat = [...tp.latencies].sort((a, b) => a - b);
 
-    log(`latency: ${latencySet.events.length} events offered at ${RATE}/s …`);
-    const lat = await postAtRate(poster, latencySet.events, RATE);
+    log(`latency: ${w.latency.length} events offered at ${RATE}/s …`);
+    const lat = await postAtRate(poster, w.latency, RATE);
     await waitDrained(db, all.length);
     const service = [...lat.service].sort((a, b) => a - b);
     const sched = [...lat.fromSchedule].sort((a, b) => a - b);
@@ -381,20 +448,21 @@ async function main() {
     const fmt = (n: number) => n.toFixed(1);
     const report = [
       "",
+      `== ${w.name} ==`,
       `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
       `database: ${database.config.dialect === "sqlite" ? "SQLite (embedded)" : "PostgreSQL"}, ${INSTANCES} Folio instance(s)${INSTANCES > 1 ? " behind round-robin" : ""}`,
-      `events: ${all.length} total (${(bytes / 1e6).toFixed(1)} MB); throughput set ${throughputSet.events.length}, latency set ${latencySet.events.length}, catalog ${catalog.length}`,
+      `events: ${all.length} total (${(bytes / 1e6).toFixed(1)} MB); throughput set ${w.throughput.length}, latency set ${w.latency.length}, warm-up ${w.warmup.length}`,
       `throughput set mix: ${[...types.entries()]
         .sort((a, b) => b[1] - a[1])
         .map(([t, n]) => `${t} ${n}`)
         .join(", ")}`,
       "",
-      `accepted (acknowledged) : ${fmt(acceptedPerSec)} events/s  (${CONCURRENCY} concurrent keep-alive senders, ${tp.failures} non-2xx)`,
+      `accepted (acknowledged) : ${fmt(acceptedPerSec)} events/s  (${w.concurrency} concurrent keep-alive senders, ${tp.failures} non-2xx)`,
       `applied end to end      : ${fmt(appliedPerSec)} events/s  (first POST → inbox drained, ${((tApplied - t0) / 1000).toFixed(1)} s)`,
       `ack latency under load  : p50 ${fmt(percentile(tpLat, 50))} ms, p99 ${fmt(percentile(tpLat, 99))} ms`,
-      `ack latency @ ${RATE}/s offered: p50 ${fmt(percentile(service, 50))} ms, p99 ${fmt(percentile(service, 99))} ms, max ${fmt(service[service.length - 1] ?? NaN)} ms  (${lat.failures} non-2xx; achieved ${fmt(latencySet.events.length / lat.elapsed)}/s)`,
+      `ack latency @ ${RATE}/s offered: p50 ${fmt(percentile(service, 50))} ms, p99 ${fmt(percentile(service, 99))} ms, max ${fmt(service[service.length - 1] ?? NaN)} ms  (${lat.failures} non-2xx; achieved ${fmt(w.latency.length / lat.elapsed)}/s)`,
       `  measured from the scheduled send time: p50 ${fmt(percentile(sched, 50))} ms, p99 ${fmt(percentile(sched, 99))} ms`,
-      `server CPU per event    : ${cpuPerEvent.toFixed(0)} µs (ingest + apply, user + system, all instances; load average at the end ${load})`,
+      `server CPU per event    : ${cpuPerEvent.toFixed(0)} µs (ingest + apply, user + system, all instances; load average ${load0} → ${load})`,
       `  by thread             : ${perThread.map(([name, us]) => `${name} ${us.toFixed(0)} µs`).join(", ")}`,
       `peak RSS                : server${INSTANCES > 1 ? "s" : ""} ${rss.map(fmt).join(" + ")} MB, bench client ${fmt(benchRss)} MB`,
       `inbox after run         : ${JSON.stringify(counts)}`,
@@ -405,6 +473,18 @@ async function main() {
   } finally {
     await cleanup();
   }
+}
+
+async function main() {
+  const tGen = performance.now();
+  const workloads = [
+    ...(WORKLOAD === "fixtures" ? [] : [generatedWorkload()]),
+    ...(WORKLOAD === "generated" ? [] : fixtureWorkloads()),
+  ];
+  log(
+    `generated ${workloads.length} workload(s) in ${((performance.now() - tGen) / 1000).toFixed(1)} s`,
+  );
+  for (const w of workloads) await run(w);
 }
 
 main().catch((err: unknown) => {
