@@ -1,9 +1,19 @@
-import { closeDb, usageCounters, usageEvents, walletEntries, wallets, type Db } from "@folio/db";
+import {
+  closeDb,
+  usageCounters,
+  usageEvents,
+  walletEntries,
+  wallets,
+  withTransaction,
+  type Db,
+} from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
+import { subscription } from "../records/fixtures.ts";
 import { grantCredits } from "../wallets/staff.ts";
+import { usagePlanHook } from "./plan-hook.ts";
 import { entitlements, usageByDay } from "./entitlements.ts";
 import { recordUsage, type UsageEventResult } from "./record.ts";
 import { addUsageCustomer, seedUsageCatalog, subscribeInMirror } from "./testing.ts";
@@ -165,6 +175,25 @@ describe("periods", () => {
     ]);
     const late = await one(ev(id, 1, { timestamp: new Date(Date.UTC(2026, 3, 9)).toISOString() }));
     expect(late).toMatchObject({ status: "rejected", error: { code: "limit_reached" } });
+  });
+
+  it("follows a plan change inside the period (usage so far still counts)", async () => {
+    const id = await customerOn("blocked", 5);
+    expect((await one(ev(id, 10))).status).toBe("recorded");
+    expect((await one(ev(id, 1))).status).toBe("rejected");
+    await subscribeInMirror(db, id, "metered", start);
+    const change = {
+      type: "subscription",
+      object: subscription({ customer: `cus_${id}` }),
+      previous: null,
+      event: { id: "evt_plan", type: "customer.subscription.updated", created: clock.now() },
+      clock,
+    } as const;
+    await withTransaction(db, (tx) => usagePlanHook.write(tx, change, undefined));
+    expect(split(await one(ev(id, 7)))).toEqual([0, 5, 2]);
+    expect(await counter(id)).toMatchObject([
+      { overage: "metered", includedUsed: 10, quantity: 17 },
+    ]);
   });
 
   it("answers entitlements from the counters and the wallet", async () => {
