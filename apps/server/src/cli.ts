@@ -9,6 +9,7 @@ import {
   emailSchema,
   SYNC_ORDER,
   formatCatalogReport,
+  formatOverageSetupReport,
   formatSyncSummary,
   formatUsageCatalogReport,
   isDomainError,
@@ -22,6 +23,7 @@ import {
   setUserDisabled,
   startWebhookWorker,
   syncAll,
+  setupOverageBilling,
   syncUsageCatalog,
   systemClock,
   type Actor,
@@ -181,6 +183,11 @@ export const COMMANDS: Record<string, Command> = {
             report,
           );
           ctx.print(formatUsageCatalogReport(usage));
+          const overage = await setupOverageBilling(
+            { db: await ctx.db(), stripe, clock: systemClock },
+            catalog,
+          );
+          ctx.print(formatOverageSetupReport(overage));
         }
       } finally {
         await connection.close();

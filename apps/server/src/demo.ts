@@ -4,6 +4,7 @@ import {
   ensureStripeCustomer,
   isDomainError,
   pushCatalog,
+  setupOverageBilling,
   syncUsageCatalog,
   type CatalogPushReport,
   type Clock,
@@ -99,6 +100,7 @@ export async function seedDemoStripe({
   const demo = demoCatalog();
   const catalog = await pushCatalog({ stripe }, demo);
   await syncUsageCatalog({ db, clock }, demo, catalog);
+  await setupOverageBilling({ db, stripe, clock }, demo);
   const customer = await db
     .select({ id: users.id, email: users.email, name: users.name })
     .from(users)

@@ -262,3 +262,19 @@ export * from "./usage/index.ts";
 export * from "./wallets/index.ts";
 // Outbound webhooks (issue 11): see outbound/index.ts.
 export * from "./outbound/index.ts";
+// Usage page, admin wallets and overage billed through Stripe (issue 13).
+export {
+  CHART_DAYS,
+  LOW_BALANCE_SHARE,
+  usageAlerts,
+  usageOverview,
+  type MeterUsage,
+  type UsageAlert,
+  type UsageOverview,
+} from "./portal/usage.ts";
+export {
+  listAllWalletTransactions,
+  walletTransactionFilters,
+  type WalletTransactionFilters,
+} from "./admin/wallets/list.ts";
+export * from "./overage/index.ts";

@@ -1,6 +1,8 @@
 import {
   deliverWebhook,
+  overageSweepJob,
   pruneJobs,
+  reportOverageJob,
   type JobDefinition,
   type OutboundJobContext,
   type ScheduledJob,
@@ -12,9 +14,13 @@ import {
 /** What jobs run with: @folio/billing's JobContext plus services only the server wires. */
 export type ServerJobContext = OutboundJobContext;
 
-export const scheduledJobs: readonly ScheduledJob<ServerJobContext>[] = [pruneJobs];
+export const scheduledJobs: readonly ScheduledJob<ServerJobContext>[] = [
+  pruneJobs,
+  overageSweepJob,
+];
 
 export const jobDefinitions: readonly JobDefinition<unknown, ServerJobContext>[] = [
   ...scheduledJobs,
   deliverWebhook,
+  reportOverageJob,
 ];

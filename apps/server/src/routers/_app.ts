@@ -11,6 +11,7 @@ import { fulfilmentRouter } from "./admin/fulfilment.ts";
 import { adminOrdersRouter } from "./admin/orders.ts";
 import { customersRouter } from "./admin/customers.ts";
 import { staffRouter } from "./admin/staff.ts";
+import { walletsRouter } from "./admin/wallets.ts";
 import { webhooksRouter } from "./admin/webhooks.ts";
 import { jobsRouter } from "./admin/jobs.ts";
 import { outboundWebhooksRouter } from "./admin/outbound-webhooks.ts";
@@ -23,6 +24,7 @@ import { invoicesRouter } from "./portal/invoices.ts";
 import { ordersRouter } from "./portal/orders.ts";
 import { planRouter } from "./portal/plan.ts";
 import { subscriptionRouter } from "./portal/subscription.ts";
+import { usageRouter } from "./portal/usage.ts";
 
 // Routers by audience, one file per domain: `portal.*` acts only on the signed-in customer
 // (customerProcedure; an id it takes is checked against the caller), `admin.*` is for staff
@@ -38,6 +40,7 @@ export const appRouter = router({
     invoices: invoicesRouter,
     credit: creditRouter,
     orders: ordersRouter,
+    usage: usageRouter,
   }),
   admin: router({
     home: homeProcedure,
@@ -55,6 +58,7 @@ export const appRouter = router({
     fulfilment: fulfilmentRouter,
     revenue: revenueRouter,
     apiKeys: apiKeysRouter,
+    wallets: walletsRouter,
   }),
 });
 

@@ -3,6 +3,7 @@ import { creditLedgerCsvExport } from "../../routers/admin/credit-grants.ts";
 import { refundsCsvExport } from "../../routers/admin/refunds.ts";
 import { customersCsvExport } from "../../routers/admin/customers.ts";
 import { ordersCsvExport } from "../../routers/admin/orders.ts";
+import { walletTransactionsCsvExport } from "../../routers/admin/wallets.ts";
 import type { CsvExport } from "./define.ts";
 
 /**
@@ -20,4 +21,5 @@ export const CSV_EXPORTS: readonly CsvExport[] = [
   customersCsvExport,
   refundsCsvExport,
   creditLedgerCsvExport,
+  walletTransactionsCsvExport,
 ];

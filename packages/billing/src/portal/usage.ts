@@ -1,0 +1,106 @@
+import { walletEntries, type Db } from "@folio/db";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
+import { entitlements, usageByDay, type MeterEntitlement } from "../usage/entitlements.ts";
+
+// What the customer's Usage page and its banner show: this period's usage of each meter against
+// the plan's allowance, by day; the credit balance; and the alerts (credits running low, a limit
+// reached). Everything is read for the signed-in customer only.
+
+const DAY = 86_400_000;
+/** The chart shows at most this many days (a yearly plan's period would be 365 bars). */
+export const CHART_DAYS = 31;
+/** Credits are low once the balance falls below this share of what was last added. */
+export const LOW_BALANCE_SHARE = 0.2;
+
+export type UsageAlert =
+  | { kind: "low_balance"; balance: number; threshold: number }
+  | { kind: "credits_exhausted" }
+  | { kind: "limit_reached"; meter: string; name: string };
+
+export interface MeterUsage extends MeterEntitlement {
+  /** One entry per UTC day shown, oldest first, zeros included. */
+  days: { day: Date; quantity: number }[];
+}
+
+export interface UsageOverview {
+  at: Date;
+  credits: { balance: number; lastAdded: number | null };
+  meters: MeterUsage[];
+  alerts: UsageAlert[];
+}
+
+const startOfDay = (t: number) => Math.floor(t / DAY) * DAY;
+
+/** The credits the customer last added (top-up or staff grant), the yardstick for "low". */
+async function lastAdded(db: Db, userId: string): Promise<number | null> {
+  const row = await db
+    .select({ units: walletEntries.units })
+    .from(walletEntries)
+    .where(and(eq(walletEntries.userId, userId), inArray(walletEntries.type, ["top_up", "grant"])))
+    .orderBy(desc(walletEntries.at), desc(walletEntries.id))
+    .limit(1)
+    .get();
+  return row?.units ?? null;
+}
+
+/** Low balance and limits, from the balance and each meter's state this period. */
+export function usageAlerts(
+  balance: number,
+  added: number | null,
+  meters: readonly MeterEntitlement[],
+): UsageAlert[] {
+  const alerts: UsageAlert[] = [];
+  const drawsCredits = meters.some((m) => m.overage === "credits" && m.used > 0);
+  if (added !== null && balance === 0 && drawsCredits) {
+    alerts.push({ kind: "credits_exhausted" });
+  } else if (added !== null && balance > 0) {
+    const threshold = Math.ceil(added * LOW_BALANCE_SHARE);
+    if (balance < threshold) alerts.push({ kind: "low_balance", balance, threshold });
+  }
+  for (const m of meters) {
+    const allowanceGone = m.includedRemaining === 0 && m.included !== null && m.included > 0;
+    const stopped =
+      m.overage === "blocked" || (m.overage === "credits" && balance === 0 && m.used > 0);
+    if (allowanceGone && stopped)
+      alerts.push({ kind: "limit_reached", meter: m.meter, name: m.name });
+  }
+  return alerts;
+}
+
+/**
+ * The Usage page for one customer. Meters the plan includes nothing of and that saw no use this
+ * period are left out (every meter exists for every customer, most mean nothing to them).
+ */
+export async function usageOverview(
+  deps: { db: Db; clock: Clock },
+  userId: string,
+): Promise<UsageOverview> {
+  const ent = await entitlements(deps, userId);
+  const added = await lastAdded(deps.db, userId);
+  const now = ent.at.getTime();
+  const shown = ent.meters.filter((m) => m.used > 0 || m.included === null || m.included > 0);
+  const meters = await Promise.all(
+    shown.map(async (m): Promise<MeterUsage> => {
+      const to = startOfDay(Math.min(now, m.periodEnd.getTime() - 1)) + DAY;
+      const from = Math.max(startOfDay(m.periodStart.getTime()), to - CHART_DAYS * DAY);
+      const rows = await usageByDay(deps.db, {
+        userId,
+        meterKey: m.meter,
+        from: new Date(from),
+        to: new Date(to),
+      });
+      const byDay = new Map(rows.map((r) => [r.day.getTime(), r.quantity]));
+      const days = [];
+      for (let d = from; d < to; d += DAY)
+        days.push({ day: new Date(d), quantity: byDay.get(d) ?? 0 });
+      return { ...m, days };
+    }),
+  );
+  return {
+    at: ent.at,
+    credits: { balance: ent.credits.balance, lastAdded: added },
+    meters,
+    alerts: usageAlerts(ent.credits.balance, added, ent.meters),
+  };
+}
