@@ -7,6 +7,7 @@ import {
   type WorkerOptions,
 } from "@folio/billing";
 import { closeDb, createDb, type DatabaseConfig } from "@folio/db";
+import { writeApplying } from "./applying-slot.ts";
 import { createStripeClient, type StripeClientOptions } from "./stripe.ts";
 
 // Entry point of the apply thread (see apply-worker.ts): its own database connection, its own
@@ -22,6 +23,9 @@ export interface ApplyThreadData {
   options: WorkerOptions;
   /** The event the previous thread was applying when it died, if any. */
   diedApplying: string | null;
+  /** Where the thread keeps the id of the event it is applying (`writeApplying`), for the
+   * supervisor to read if it dies (applying-slot.ts). */
+  applying: SharedArrayBuffer;
 }
 
 export type ToApplyThread = { type: "wake" } | { type: "drain"; id: number } | { type: "stop" };
@@ -29,7 +33,6 @@ export type FromApplyThread =
   | { type: "log"; level: "info" | "warn" | "error"; obj: object; msg: string | undefined }
   | { type: "drained"; id: number; result: unknown }
   | { type: "drain_failed"; id: number; message: string }
-  | { type: "applying"; id: string | null }
   | { type: "ready" }
   | { type: "stopped" };
 
@@ -57,7 +60,7 @@ const worker = startWebhookWorker(
   {
     ...data.options,
     diedApplying: data.diedApplying,
-    onApplying: (id) => send({ type: "applying", id }),
+    onApplying: (id) => writeApplying(data.applying, id),
   },
 );
 

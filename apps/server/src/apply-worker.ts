@@ -8,6 +8,7 @@ import type { DrainResult, WebhookWorker, WorkerOptions } from "@folio/billing";
 import type { DatabaseConfig } from "@folio/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApplyThreadData, FromApplyThread, ToApplyThread } from "./apply-thread.ts";
+import { APPLYING_BYTES, readApplying, writeApplying } from "./applying-slot.ts";
 import type { StripeClientOptions } from "./stripe.ts";
 
 /** tsx's ESM register API, resolved through its package exports (the `import` condition). */
@@ -71,10 +72,17 @@ export async function startApplyThread({
 
   /** Starts a thread; resolves once it is ready to apply. */
   const spawn = (diedApplying: string | null) => {
-    const data: ApplyThreadData = { database, stripe, options: threadOptions, diedApplying };
+    const applyingBuffer = new SharedArrayBuffer(APPLYING_BYTES);
+    writeApplying(applyingBuffer, null);
+    const data: ApplyThreadData = {
+      database,
+      stripe,
+      options: threadOptions,
+      diedApplying,
+      applying: applyingBuffer,
+    };
     const thread = new Worker(boot, { eval: true, workerData: data });
     let readyAt: number | null = null;
-    let applying: string | null = null;
     const exited = new Promise<number>((resolve) => thread.once("exit", resolve));
     const started = new Promise<void>((resolve, reject) => {
       thread.on("message", (m: FromApplyThread) => {
@@ -89,9 +97,6 @@ export async function startApplyThread({
           case "drain_failed":
             drains.get(m.id)?.reject(new Error(m.message));
             drains.delete(m.id);
-            return;
-          case "applying":
-            applying = m.id;
             return;
           case "ready":
             readyAt = Date.now();
@@ -119,7 +124,7 @@ export async function startApplyThread({
         if (stopping) return;
         // The new thread counts the event this one died applying as a failed attempt (a thread
         // that died before it was ready had not counted the one it inherited yet).
-        current = spawn(readyAt === null ? diedApplying : applying);
+        current = spawn(readyAt === null ? diedApplying : readApplying(applyingBuffer));
         current.started.catch((err: unknown) =>
           log.error({ err }, "webhook apply thread failed to restart"),
         );

@@ -68,6 +68,33 @@ export function withTransaction<T>(
   return driverOf(db).transaction(() => fn(db), options);
 }
 
+/**
+ * Runs `fn` inside the current transaction under a savepoint: if it throws, what it wrote is
+ * rolled back and the transaction goes on without it (on PostgreSQL, usable again after an
+ * error). For several independent units of work in one transaction.
+ */
+export async function withSavepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  const driver = driverOf(tx);
+  if (driver.scope.getStore() === undefined) throw new Error("withSavepoint: not in a transaction");
+  await driver.run("savepoint folio_unit");
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    await driver.run("rollback to savepoint folio_unit");
+    await driver.run("release savepoint folio_unit");
+    throw err;
+  }
+  await driver.run("release savepoint folio_unit");
+  return result;
+}
+
+/** Another connection of this process waits to write (SQLite, see `yieldTo`): a transaction
+ * that could stop early should commit now. */
+export function writersWaiting(db: Db): boolean {
+  return driverOf(db).writersWaiting();
+}
+
 /** True while the caller runs inside `withTransaction` on this database. */
 export function inTransaction(db: Db): boolean {
   return driverOf(db).scope.getStore() !== undefined;

@@ -8,7 +8,9 @@ export {
   isUniqueViolation,
   maintainDb,
   pingDb,
+  withSavepoint,
   withTransaction,
+  writersWaiting,
   type DatabaseConfig,
   type Db,
   type Dialect,
@@ -18,6 +20,7 @@ export {
 export * from "./pagination.ts";
 export * from "./mirror.ts";
 export * from "./inbox.ts";
+export { commitTogether } from "./group-commit.ts";
 export { lockKeys } from "./locks.ts";
 export { acquireLease, releaseLease } from "./leases.ts";
 export { claimJobs, nextJobDueAt, renewJobLeases, type JobRow } from "./jobs.ts";

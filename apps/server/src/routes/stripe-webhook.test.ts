@@ -1,6 +1,7 @@
 import { convergenceProblems, manualClock, signStripePayload, systemClock } from "@folio/billing";
 import {
   closeDb,
+  dialectOf,
   orders,
   shippingTasks,
   stripeCustomers,
@@ -10,6 +11,7 @@ import {
 } from "@folio/db";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { payCheckoutPage, startEmulator, type PayCheckoutOptions } from "@folio/stripe-emulator";
+import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { buildApp } from "../app.ts";
@@ -159,6 +161,35 @@ describe("POST /api/stripe/webhook", () => {
     );
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
     expect(await rows()).toHaveLength(1);
+  });
+
+  it("answers 500 when the inbox write does not commit, so Stripe delivers the event again", async () => {
+    const { app, db, rows } = await makeApp();
+    // The store refuses the write (as a full disk or an I/O error would).
+    if (dialectOf(db) === "sqlite") {
+      await db.run(
+        sql`create trigger refuse before insert on webhook_events begin select raise(abort, 'disk full'); end`,
+      );
+    } else {
+      await db.run(
+        sql`create function refuse() returns trigger language plpgsql as $$ begin raise exception 'disk full'; end $$`,
+      );
+      await db.run(
+        sql`create trigger refuse before insert on webhook_events for each row execute function refuse()`,
+      );
+    }
+    const b = body();
+    const refused = await Promise.all([post(app, b, sign(b)), post(app, b, sign(b))]);
+    expect(refused.map((r) => r.statusCode)).toEqual([500, 500]);
+    expect(await rows()).toEqual([]);
+    // Once the store takes writes again, the redelivery is stored and acknowledged.
+    await db.run(
+      sql`drop trigger refuse${dialectOf(db) === "postgres" ? sql` on webhook_events` : sql``}`,
+    );
+    expect((await post(app, b, sign(b))).statusCode).toBe(200);
+    expect(await rows()).toEqual([
+      expect.objectContaining({ id: "evt_route_1", status: "pending" }),
+    ]);
   });
 
   it("leaves tRPC's JSON parsing alone", async () => {

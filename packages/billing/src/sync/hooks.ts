@@ -81,6 +81,13 @@ export type SyncObservation = {
  * on SQLite the open transaction holds the only connection, on PostgreSQL it holds row and
  * advisory locks. If either throws, nothing of the change is kept (the event is retried with
  * backoff). See docs/sync.md for the rules hooks keep.
+ *
+ * The apply worker on SQLite applies several inbox events in one transaction, each under its own
+ * savepoint (webhooks/apply.ts `applyInboxBatch`): `write` and `observe` are still called once per
+ * change inside the transaction, and an event whose hooks throw is rolled back alone. There
+ * `prepare` runs inside that transaction with a Stripe client that throws `NeedsStripeError` on
+ * any call; the event is then applied on its own, with the real client. So a `prepare` that
+ * catches Stripe errors must rethrow that one (`needsStripe(err)`).
  */
 export interface SyncHook {
   /** Change types this hook wants; omitted = all. */

@@ -2,6 +2,7 @@ import { stripeCustomers, stripeInvoices, webhookEvents } from "@folio/db";
 import { desc, eq, gt, max } from "drizzle-orm";
 import type { SyncDeps } from "./hooks.ts";
 import { idOf, type MirrorKind, type StripeObject } from "./kinds.ts";
+import { needsStripe } from "./offline.ts";
 
 // Versions for objects that come from the API rather than from an event: a lower bound of "now"
 // in the time the object's own events are stamped with, rounded down to its second.
@@ -106,7 +107,8 @@ export class FetchVersions {
         if (!page.has_more || !last || seen >= SCAN) return 0;
         page = await this.deps.stripe.events.list({ limit: 20, starting_after: last.id });
       }
-    } catch {
+    } catch (err) {
+      if (needsStripe(err)) throw err;
       // Listing events is an optimisation of the version; the inbox bound still holds.
       return 0;
     }
@@ -156,7 +158,10 @@ export class FetchVersions {
       p = this.deps.stripe.testHelpers.testClocks.retrieve(clockId).then(
         (c) => c.frozen_time * 1000,
         // A deleted clock took its objects with it: their own times still bound the version.
-        () => 0,
+        (err: unknown) => {
+          if (needsStripe(err)) throw err;
+          return 0;
+        },
       );
       this.clocks.set(clockId, p);
     }
@@ -223,7 +228,12 @@ export class FetchVersions {
     const hit = known.get(id);
     if (hit !== undefined) return hit;
     const row = await this.deps.db.select({ raw: t.raw }).from(t).where(eq(t.id, id)).get();
-    const raw = row?.raw ?? (await retrieve().catch(() => undefined));
+    const raw =
+      row?.raw ??
+      (await retrieve().catch((err: unknown) => {
+        if (needsStripe(err)) throw err;
+        return undefined;
+      }));
     if (raw === undefined) return undefined;
     const clock = idOf((raw as { test_clock?: string | { id: string } | null }).test_clock ?? null);
     if (known.size > 10_000) known.clear();

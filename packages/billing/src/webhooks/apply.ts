@@ -1,7 +1,9 @@
 import {
   lockInboxEvent,
   webhookEvents,
+  withSavepoint,
   withTransaction,
+  writersWaiting,
   type Db,
   type InboxEvent,
   type Tx,
@@ -12,6 +14,7 @@ import { applySnapshots } from "../sync/apply.ts";
 import { eventTarget } from "../sync/events.ts";
 import type { SyncDeps, SyncHooks, SyncObservation } from "../sync/hooks.ts";
 import { KINDS, type StripeObject } from "../sync/kinds.ts";
+import { offlineStripe } from "../sync/offline.ts";
 import type { ApplyContext, PlannedWrite } from "../sync/plan.ts";
 import { FetchVersions } from "../sync/versions.ts";
 
@@ -147,4 +150,58 @@ export async function applyInboxEvent(
       },
     },
   );
+}
+
+export interface BatchResult {
+  /** The outcome of each event applied, in order: a prefix of the rows given. */
+  applied: Array<PlannedWrite[] | null>;
+  /** The next row (the first not in `applied`) needs applying on its own: it needs a Stripe
+   * call, or it failed. False when the batch only stopped to let another writer in. */
+  alone: boolean;
+}
+
+/**
+ * Applies a run of claimed events in one transaction, each under a savepoint, in the order
+ * given — one commit for many events. Each event is applied exactly as `applyInboxEvent` would
+ * (its plan, hooks and `applied` mark), except that its plan reads inside the transaction and
+ * may not call Stripe: the first event that needs a call (a tie, a missing parent, a hook's
+ * prepare) or fails is rolled back to its savepoint and left for `applyInboxEvent` on its own,
+ * which makes the calls before its transaction and records a failure for a retry. The batch
+ * also ends after `maxMs`, as soon as another connection waits to write (an ack), or on `stop`.
+ */
+export async function applyInboxBatch(
+  deps: SyncDeps,
+  hooks: SyncHooks,
+  rows: readonly InboxEvent[],
+  options: {
+    holder?: string;
+    maxMs: number;
+    onApplying?: (eventId: string) => void;
+    /** Checked before each event after the first: true ends the batch (a worker stopping). */
+    stop?: () => boolean;
+  },
+): Promise<BatchResult> {
+  const offline = { ...deps, stripe: offlineStripe };
+  const started = performance.now();
+  const applied: BatchResult["applied"] = [];
+  let alone = false;
+  await withTransaction(deps.db, async (tx) => {
+    for (const row of rows) {
+      if (
+        applied.length > 0 &&
+        (performance.now() - started >= options.maxMs ||
+          writersWaiting(tx) ||
+          options.stop?.() === true)
+      )
+        return;
+      options.onApplying?.(row.id);
+      try {
+        applied.push(await withSavepoint(tx, () => applyInboxEvent(offline, hooks, row, options)));
+      } catch {
+        alone = true;
+        return;
+      }
+    }
+  });
+  return { applied, alone };
 }

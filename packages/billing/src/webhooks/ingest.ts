@@ -1,4 +1,4 @@
-import { insertOrIgnore, webhookEvents, type Db } from "@folio/db";
+import { commitTogether, insertOrIgnore, webhookEvents, type Db } from "@folio/db";
 import type { Clock } from "../clock.ts";
 import { eventTarget } from "../sync/events.ts";
 import { verifyStripeSignature, type SignatureFailure } from "./signature.ts";
@@ -103,8 +103,10 @@ export async function ingestEvent(
   if (!e) return null;
   const handled = e.objectId !== null && eventTarget(e.type) !== null;
   const status = handled ? "pending" : "ignored";
-  // One cached statement: this runs once per delivery and is most of the route's work.
-  const inserted = await insertOrIgnore(deps.db, webhookEvents, {
+  // One cached statement, committed durably together with the deliveries that arrived beside
+  // it: the caller acknowledges only once the event is on disk (Stripe never resends an
+  // acknowledged event).
+  const row = {
     id: e.id,
     type: e.type,
     apiVersion: e.api_version,
@@ -120,6 +122,7 @@ export async function ingestEvent(
     lastFailedAt: null,
     receivedAt: now,
     appliedAt: null,
-  });
+  };
+  const inserted = await commitTogether(deps.db, (tx) => insertOrIgnore(tx, webhookEvents, row));
   return { eventId: e.id, status, inserted };
 }

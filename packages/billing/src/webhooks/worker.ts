@@ -10,7 +10,8 @@ import {
 import { and, eq, gt, inArray, like } from "drizzle-orm";
 import type { SyncDeps, SyncHooks } from "../sync/hooks.ts";
 import { PlanConflictError } from "../sync/write.ts";
-import { applyInboxEvent } from "./apply.ts";
+import type { PlannedWrite } from "../sync/plan.ts";
+import { applyInboxBatch, applyInboxEvent, type BatchResult } from "./apply.ts";
 import {
   stripeUnreachable,
   UNREACHABLE_ERROR_LIKE,
@@ -54,6 +55,14 @@ export interface WorkerOptions {
    * transactions serialize, so 1. With more than one, `onApplying` names the latest event started.
    */
   concurrency?: number;
+  /**
+   * With one lane: most events applied in one transaction (each under a savepoint, see
+   * `applyInboxBatch`). One commit then serves many events; 1 applies each in its own.
+   */
+  batchEvents?: number;
+  /** A batch commits after this long (default `yieldEveryMs`), or at once when an
+   * acknowledgement waits to write. */
+  batchMs?: number;
 }
 
 export interface DrainResult {
@@ -123,6 +132,8 @@ export function startWebhookWorker(
   const batchSize = options.batchSize ?? 200;
   const concurrency = options.concurrency ?? 1;
   const yieldEveryMs = options.yieldEveryMs ?? 5;
+  const batchEvents = concurrency === 1 ? (options.batchEvents ?? 100) : 1;
+  const batchMs = options.batchMs ?? yieldEveryMs;
   const probeEveryMs = options.probeStripeEveryMs ?? 30_000;
   const holder = options.holder ?? processHolder;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -296,8 +307,64 @@ export function startWebhookWorker(
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runLanes));
+      await (batchEvents > 1
+        ? runBatched()
+        : Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runLanes)));
       if (stopped) return result;
+
+      /** One lane: the lanes' events in order, many to a transaction. An event that must be
+       * applied alone is, and when it fails the rest of its object's lane waits. */
+      async function runBatched() {
+        let rest = queue.flatMap((lane) => lane);
+        while (rest.length > 0) {
+          if (performance.now() - since >= yieldEveryMs) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            since = performance.now();
+          }
+          if (stopped) return;
+          if (clock.now().getTime() - claimedAt >= leaseMs / 2) {
+            renew = true;
+            return;
+          }
+          let batch: BatchResult = { applied: [], alone: true };
+          if (rest.length > 1) {
+            try {
+              batch = await applyInboxBatch(deps, hooks, rest.slice(0, batchEvents), {
+                holder,
+                maxMs: batchMs,
+                stop: () => stopped,
+                ...(options.onApplying ? { onApplying: options.onApplying } : {}),
+              });
+            } catch {
+              // The batch did not commit: its first event goes alone (and is retried if it fails).
+            }
+          }
+          for (const [i, writes] of batch.applied.entries()) counted(rest[i]!, writes);
+          rest = rest.slice(batch.applied.length);
+          const next = rest[0];
+          if (!batch.alone || !next) continue;
+          rest = rest.slice(1);
+          if (!(await applyRow(next))) {
+            const key = next.objectId ?? next.id;
+            rest = rest.filter((r) => {
+              if ((r.objectId ?? r.id) !== key) return true;
+              held.add(r.id);
+              return false;
+            });
+          }
+        }
+      }
+    }
+
+    /** Counts an event applied (null: another applier had it, tried again later). */
+    function counted(row: InboxEvent, writes: PlannedWrite[] | null) {
+      if (writes === null) {
+        skipped.set(row.id, (skipped.get(row.id) ?? 0) + 1);
+        return;
+      }
+      done.add(row.id);
+      if (writes.length === 0) result.ignored++;
+      else result.applied++;
     }
 
     /** Applies one claimed event; a failure is recorded for a retry. False when it failed and
@@ -305,14 +372,7 @@ export function startWebhookWorker(
     async function applyRow(row: InboxEvent): Promise<boolean> {
       options.onApplying?.(row.id);
       try {
-        const writes = await applyOnce(row);
-        if (writes === null) {
-          skipped.set(row.id, (skipped.get(row.id) ?? 0) + 1);
-          return true;
-        }
-        done.add(row.id);
-        if (writes.length === 0) result.ignored++;
-        else result.applied++;
+        counted(row, await applyOnce(row));
         return true;
       } catch (err) {
         done.add(row.id);

@@ -134,6 +134,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Driver> {
         }
       }
     },
+    writersWaiting: () => false,
     async maintain() {
       // Autovacuum and checkpoints are the server's business.
     },

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -110,6 +111,63 @@ export function openSqlite(options: SqliteOptions): Driver {
     while (locked && !scope.getStore()) await whenFree();
   };
 
+  /** Runs `fn` in a write transaction that owns the connection (see above). */
+  const locally = async <T>(fn: () => Promise<T>): Promise<T> => {
+    while (locked) await whenFree();
+    locked = true;
+    try {
+      return await scope.run(true, async () => {
+        if (yieldTo) {
+          for (let waited = 0, v = Atomics.load(yieldTo, 0); v > 0 && waited < 50; waited++) {
+            Atomics.wait(yieldTo, 0, v, 1);
+            v = Atomics.load(yieldTo, 0);
+          }
+        }
+        // IMMEDIATE takes the write lock up front: a deferred transaction that reads first
+        // cannot wait its way into a write once another connection committed meanwhile.
+        write(() => prepare("begin immediate").run());
+        try {
+          const result = await fn();
+          write(() => prepare("commit").run());
+          return result;
+        } catch (err) {
+          if (conn.inTransaction) prepare("rollback").run();
+          throw err;
+        }
+      });
+    } finally {
+      release();
+    }
+  };
+
+  // Durable commits: SQLite commits with synchronous=NORMAL (frames written to the WAL, not
+  // fsynced), then the WAL file is fsynced off the event loop, outside the write lock, once for
+  // every commit made before that fsync began (group commit). A frame is either still in the
+  // WAL, made durable by it, or already checkpointed into the database file, which a checkpoint
+  // fsyncs before the WAL is reused.
+  let syncing: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const fsyncWal = async () => {
+    const file = await open(`${path}-wal`, "r");
+    try {
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  };
+  const syncWal = (): Promise<void> => {
+    if (!syncing) {
+      syncing = fsyncWal().finally(() => (syncing = null));
+      return syncing;
+    }
+    // One is running: it may have started before this commit; the next one starts after it.
+    queued ??= syncing.then(
+      () => ((queued = null), syncWal()),
+      () => ((queued = null), syncWal()),
+    );
+    return queued;
+  };
+
   const driver: Driver = {
     dialect: "sqlite",
     scope,
@@ -138,35 +196,14 @@ export function openSqlite(options: SqliteOptions): Driver {
       const stmt = prepare(sql);
       return write(() => stmt.run(...params)).changes;
     },
-    async transaction(fn) {
+    async transaction(fn, opts) {
       // A transaction opened inside another is part of it (one connection, one transaction).
       if (scope.getStore()) return fn();
-      while (locked) await whenFree();
-      locked = true;
-      try {
-        return await scope.run(true, async () => {
-          if (yieldTo) {
-            for (let waited = 0, v = Atomics.load(yieldTo, 0); v > 0 && waited < 50; waited++) {
-              Atomics.wait(yieldTo, 0, v, 1);
-              v = Atomics.load(yieldTo, 0);
-            }
-          }
-          // IMMEDIATE takes the write lock up front: a deferred transaction that reads first
-          // cannot wait its way into a write once another connection committed meanwhile.
-          write(() => prepare("begin immediate").run());
-          try {
-            const result = await fn();
-            write(() => prepare("commit").run());
-            return result;
-          } catch (err) {
-            if (conn.inTransaction) prepare("rollback").run();
-            throw err;
-          }
-        });
-      } finally {
-        release();
-      }
+      const result = await locally(fn);
+      if (opts?.durable === true && path !== ":memory:") await syncWal();
+      return result;
     },
+    writersWaiting: () => yieldTo !== null && Atomics.load(yieldTo, 0) > 0,
     async maintain() {
       await ready();
       // PASSIVE never waits for a lock; it copies what it can of the WAL.

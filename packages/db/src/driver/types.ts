@@ -11,6 +11,15 @@ export interface TransactionOptions {
    * SQLite write transactions are serialized whatever this says.
    */
   isolation?: "read_committed" | "serializable";
+  /**
+   * The commit is on disk before the transaction resolves. PostgreSQL's commits are (fsync and
+   * synchronous_commit on); SQLite's normally are not (WAL with synchronous=NORMAL: a power
+   * loss may drop the last commits, never corrupt the file), so after this one the WAL file is
+   * fsynced — off the event loop, after the write lock is released, one fsync for all the
+   * commits made before it started. For writes acknowledged to a sender who will not send them
+   * again: webhook deliveries.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -28,6 +37,9 @@ export interface Driver {
   /** Runs a statement; resolves to the number of rows it changed. */
   run(sql: string, params?: unknown[]): Promise<number>;
   transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** SQLite with `yieldTo`: another connection of this process is waiting to write, so a long
+   * transaction should end soon. Always false on PostgreSQL (writers do not exclude each other). */
+  writersWaiting(): boolean;
   /** Periodic housekeeping: a passive WAL checkpoint on SQLite; nothing on PostgreSQL. */
   maintain(): Promise<void>;
   /** Round trip that proves the database answers (`/healthz`). */
