@@ -176,6 +176,7 @@ export async function pushCatalog(
               name: product.name,
               ...(product.description !== undefined && { description: product.description }),
               ...(product.unitLabel !== undefined && { unit_label: product.unitLabel }),
+              ...(product.taxCode !== undefined && { tax_code: product.taxCode }),
               ...(product.features !== undefined && {
                 marketing_features: product.features.map((name) => ({ name })),
               }),
@@ -211,6 +212,12 @@ export async function pushCatalog(
     if (have.active !== product.active) {
       update.active = product.active;
       fields.push("active");
+    }
+    const haveTaxCode =
+      typeof have.tax_code === "string" ? have.tax_code : (have.tax_code?.id ?? null);
+    if (product.taxCode !== undefined && haveTaxCode !== product.taxCode) {
+      update.tax_code = product.taxCode;
+      fields.push("tax_code");
     }
     const features = product.features ?? [];
     const haveFeatures = (have.marketing_features ?? []).map((f) => f.name ?? "");

@@ -72,6 +72,14 @@ export const catalogProductSchema = z.strictObject({
   name: z.string().min(1).max(250),
   description: z.string().max(1000).optional(),
   kind: z.enum(PRODUCT_KINDS),
+  /**
+   * Stripe Tax's product tax code (`txcd_10103000` SaaS for personal use, `txcd_99999999` goods…):
+   * what automatic tax treats the product as. Absent: the account's default code.
+   */
+  taxCode: z
+    .string()
+    .regex(/^txcd_\d{8}$/, "use a Stripe tax code such as txcd_10103000")
+    .optional(),
   /** Plans: the tier a subscription grants (`folio_plan_tier`). */
   planTier: key.optional(),
   /** Add-ons: what one unit of quantity grants, e.g. `seat` (`folio_addon_unit`). */

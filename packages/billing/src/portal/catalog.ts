@@ -19,6 +19,8 @@ export interface CatalogPriceView {
   intervalCount: number | null;
   /** Trial the catalog gives subscribers of this price; null for none. */
   trialDays: number | null;
+  /** Whether the price includes tax or has it added; null when the catalog leaves it unspecified. */
+  taxBehavior: "inclusive" | "exclusive" | null;
 }
 
 export interface CatalogProductView {
@@ -103,6 +105,7 @@ export async function listSellableCatalog({ db }: { db: Db }): Promise<SellableC
       interval: stripePrices.recurringInterval,
       intervalCount: stripePrices.recurringIntervalCount,
       usageType: stripePrices.recurringUsageType,
+      taxBehavior: stripePrices.taxBehavior,
       metadata: stripePrices.metadata,
       raw: stripePrices.raw,
     })
@@ -148,6 +151,10 @@ export async function listSellableCatalog({ db }: { db: Db }): Promise<SellableC
           positiveInt(
             (price.raw.recurring as { trial_period_days?: unknown } | null)?.trial_period_days,
           ),
+        taxBehavior:
+          price.taxBehavior === "inclusive" || price.taxBehavior === "exclusive"
+            ? price.taxBehavior
+            : null,
       }))
       .sort(
         (a, b) =>

@@ -258,7 +258,9 @@ describe("confirmCheckout", () => {
       attemptId: attempt(),
       appUrl,
     });
-    expect((await payCheckoutPage(start.url)).status).toBe(303);
+    // EUR prices carry a tax behaviour, so Stripe Tax asks where the customer is.
+    const billing = { line1: "Damrak 1", city: "Amsterdam", postal_code: "1012", country: "NL" };
+    expect((await payCheckoutPage(start.url, { billing })).status).toBe(303);
     const confirmed = await confirmCheckout(deps, { sessionId: start.sessionId });
     expect(confirmed.state).toBe("subscribed");
     expect(confirmed.subscription?.status).toBe("trialing");

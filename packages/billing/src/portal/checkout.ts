@@ -77,6 +77,26 @@ export const confirmInput = z.object({
     .regex(/^cs_\w+$/, { message: "This is not a checkout link. Start again from Plans or Shop." }),
 });
 
+/**
+ * Stripe Tax for a checkout whose prices all carry a tax behaviour in the catalog: Stripe asks
+ * for the billing address (saved on the customer, whose subscription invoices are then taxed from
+ * it) and lets a business enter its VAT number (reverse charge). Prices left `unspecified` are
+ * sold without tax, as before.
+ */
+export function taxParams(
+  prices: readonly Pick<CatalogPriceView, "taxBehavior">[],
+): Pick<
+  Stripe.Checkout.SessionCreateParams,
+  "automatic_tax" | "tax_id_collection" | "customer_update"
+> {
+  if (prices.length === 0 || prices.some((p) => p.taxBehavior === null)) return {};
+  return {
+    automatic_tax: { enabled: true },
+    tax_id_collection: { enabled: true },
+    customer_update: { address: "auto", name: "auto" },
+  };
+}
+
 export interface CheckoutStart {
   url: string;
   sessionId: string;
@@ -212,6 +232,7 @@ export async function startSubscriptionCheckout(
           ...(addon ? [{ price: addon.id, quantity: seats }] : []),
         ],
         metadata: { folio_user_id: userId, folio_attempt_id: attemptId },
+        ...taxParams(addon ? [price, addon] : [price]),
         subscription_data: {
           metadata: { folio_user_id: userId },
           ...(trialDays !== null && { trial_period_days: trialDays }),
@@ -292,6 +313,7 @@ export async function startShopCheckout(
         line_items: [{ price: price.id, quantity }],
         metadata: { folio_user_id: userId, folio_attempt_id: attemptId },
         payment_intent_data: { metadata: { folio_user_id: userId } },
+        ...taxParams([price]),
         ...(product.requiresShipping && {
           shipping_address_collection: { allowed_countries: [...SHIPPING_COUNTRIES] },
         }),

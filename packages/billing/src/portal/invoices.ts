@@ -2,6 +2,7 @@ import { keysetPage, stripeInvoiceLineItems, stripeInvoices, type Db, type Page 
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { stripeCustomerIdFor } from "../records/customer-link.ts";
+import { invoiceTax, type InvoiceTax } from "../tax/invoice-tax.ts";
 
 /**
  * An invoice's state in the words a customer reads: `due` is open and not yet past its due date
@@ -18,6 +19,8 @@ export interface CustomerInvoice {
   periodEnd: Date | null;
   currency: string;
   total: number;
+  /** Tax in `total` (Stripe Tax or tax rates); null when the invoice carries none. */
+  tax: InvoiceTax | null;
   amountPaid: number;
   amountRemaining: number;
   state: InvoiceState;
@@ -116,6 +119,7 @@ export async function listCustomerInvoices(
         periodEnd: period?.end ?? row.periodEnd,
         currency: row.currency,
         total: row.total,
+        tax: invoiceTax(row.raw, row.total),
         amountPaid: row.amountPaid,
         amountRemaining: row.amountRemaining,
         state: invoiceState(row.status!, row.dueDate, now)!,

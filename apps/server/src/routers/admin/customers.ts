@@ -110,6 +110,12 @@ export const customersRouter = router({
           state: i.state,
           currency: i.currency,
           total: i.total,
+          tax: i.tax && {
+            amount: i.tax.amount,
+            totalExcludingTax: i.tax.totalExcludingTax,
+            reverseCharge: i.tax.reverseCharge,
+            rates: i.tax.rates,
+          },
           amountPaid: i.amountPaid,
           amountRemaining: i.amountRemaining,
           hostedInvoiceUrl: i.hostedInvoiceUrl,

@@ -19,6 +19,12 @@ export const invoicesRouter = router({
         periodEnd: iso(i.periodEnd),
         currency: i.currency,
         total: i.total,
+        tax: i.tax && {
+          amount: i.tax.amount,
+          totalExcludingTax: i.tax.totalExcludingTax,
+          reverseCharge: i.tax.reverseCharge,
+          rates: i.tax.rates,
+        },
         amountPaid: i.amountPaid,
         amountRemaining: i.amountRemaining,
         state: i.state,

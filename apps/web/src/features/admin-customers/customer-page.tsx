@@ -26,6 +26,7 @@ import { formatDate, formatMoney } from "@/features/billing/format";
 import { errorInfo } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { trpc } from "@/lib/trpc";
+import { taxNote } from "@/features/invoices/tax-note";
 
 const routeApi = getRouteApi("/admin/customers/$customerId");
 const words = (s: string) => s.replaceAll("_", " ");
@@ -267,6 +268,11 @@ function Invoices({ customer: c }: { customer: Customer }) {
             <TableCell>{words(i.state)}</TableCell>
             <TableCell className="text-right tabular-nums">
               {formatMoney(i.total, i.currency)}
+              {taxNote(i.tax, i.currency) && (
+                <span className="block text-xs text-muted-foreground">
+                  {taxNote(i.tax, i.currency)}
+                </span>
+              )}
             </TableCell>
             <TableCell className="text-right">
               {i.state === "paid" && i.amountPaid > 0 && (

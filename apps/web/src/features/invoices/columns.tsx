@@ -4,6 +4,7 @@ import { Button } from "@/components/ui/button";
 import { formatDate, formatMoney } from "@/features/billing/format";
 import { InvoiceStateBadge } from "@/features/invoices/invoice-state-badge";
 import type { Invoice } from "@/features/invoices/search";
+import { taxNote } from "@/features/invoices/tax-note";
 
 function periodOf(invoice: Invoice): string {
   if (!invoice.periodStart || !invoice.periodEnd) return "—";
@@ -68,9 +69,11 @@ export const invoiceColumns: ColumnDef<Invoice>[] = [
     cell: ({ row }) => {
       const i = row.original;
       const open = i.state === "due" || i.state === "overdue";
+      const tax = taxNote(i.tax, i.currency);
       return (
         <div className="flex flex-col items-end gap-0.5 tabular-nums">
           <span className="font-medium">{formatMoney(i.total, i.currency)}</span>
+          {tax && <span className="text-xs text-muted-foreground">{tax}</span>}
           {open && i.amountRemaining !== i.total && (
             <span className="text-xs text-muted-foreground">
               {formatMoney(i.amountRemaining, i.currency)} due

@@ -142,6 +142,12 @@ export function OrderCard({ order }: { order: Order }) {
               </dd>
             </div>
           )}
+          {order.amountTax > 0 && (
+            <div className="flex justify-between">
+              <dt className="text-muted-foreground">Tax</dt>
+              <dd className="tabular-nums">{formatMoney(order.amountTax, order.currency)}</dd>
+            </div>
+          )}
           <div className="flex justify-between font-medium">
             <dt>Total</dt>
             <dd className="tabular-nums">{formatMoney(order.amountTotal, order.currency)}</dd>

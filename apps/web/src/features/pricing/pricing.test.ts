@@ -17,6 +17,7 @@ const price = (id: string, currency: string, interval: "month" | "year", unitAmo
   interval,
   intervalCount: 1,
   trialDays: null,
+  taxBehavior: null,
 });
 
 const plan = (tier: string, prices: ReturnType<typeof price>[]): Plan => ({
