@@ -15,7 +15,7 @@ import { webhookEndpointsModule } from "./webhook-endpoints.ts";
 import { subscriptionsModule } from "./subscriptions.ts";
 import { subscriptionItemsModule } from "./subscription-items.ts";
 import { subscriptionSchedulesModule } from "./subscription-schedules.ts";
-import { invoicesModule } from "./invoices.ts";
+import { invoicesModule } from "./invoices/module.ts";
 import { testClocksModule } from "./test-clocks.ts";
 import { taxIdsModule } from "./tax-ids.ts";
 import { taxRatesModule } from "./tax-rates.ts";
