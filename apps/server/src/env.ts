@@ -95,6 +95,20 @@ const EnvSchema = z
       .describe(
         "Set STRIPE_EMULATOR_PORT to a free TCP port for the embedded Stripe emulator (demo mode), e.g. 12111.",
       ),
+    SMTP_URL: z
+      .url({ protocol: /^smtps?$/ })
+      .optional()
+      .describe(
+        "Set SMTP_URL to your mail server, e.g. smtps://user:password@smtp.example.com:465 (percent-encode special characters), or unset it to catch e-mails in the built-in mailbox (admin → Sent mail).",
+      ),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^(.*<)?[^\s@<>]+@[^\s@<>]+(>)?$/, "must be an address, optionally with a name")
+      .optional()
+      .describe(
+        'Set MAIL_FROM to the sender of Folio\'s e-mails, e.g. MAIL_FROM="Acme Billing <billing@acme.com>".',
+      ),
     FOLIO_DEMO_SIZE: z
       .enum(["none", "tiny", "small", "full"])
       .optional()
@@ -120,6 +134,7 @@ const EnvSchema = z
       ...env,
       // Demo mode's business history (demo/): tests opt in, since seeding it takes a while.
       FOLIO_DEMO_SIZE: env.FOLIO_DEMO_SIZE ?? (env.NODE_ENV === "test" ? "none" : "full"),
+      MAIL_FROM: env.MAIL_FROM ?? `Folio <billing@${appUrl.hostname}>`,
       DATABASE_PATH: databasePath,
       database,
       // Origin only (no trailing slash or path): used for CSRF checks and links.
@@ -153,6 +168,7 @@ export function redactUrl(value: string): string {
 // Invalid values are echoed back to help the fix, except secrets.
 const SHOWN: Partial<Record<string, (v: string) => string>> = {
   DATABASE_URL: redactUrl,
+  SMTP_URL: redactUrl,
   STRIPE_SECRET_KEY: () => "…hidden…",
   STRIPE_WEBHOOK_SECRETS: () => "…hidden…",
 };

@@ -27,6 +27,7 @@ const EXPECTED: Record<Permission, Role[]> = {
   "metrics.close": ["finance", "admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
+  "mail.read": ["admin"],
   "settings.manage": ["admin"],
   "apiKeys.manage": ["admin"],
 };

@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   "metrics.close": ["finance", "admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
+  // What the built-in mailbox caught, password-reset and invitation links included: admin only.
+  "mail.read": ["admin"],
   "settings.manage": ["admin"],
   // Keys for the usage API (/api/v1): whoever holds one reports usage for any customer.
   "apiKeys.manage": ["admin"],

@@ -17,6 +17,7 @@ import { demoBusinessSeeded, seedDemoBusiness } from "./demo/index.ts";
 import { setDemoProgress } from "./demo/status.ts";
 import { startApplyThread } from "./apply-worker.ts";
 import { startJobs } from "./jobs/start.ts";
+import { startMail } from "./mail.ts";
 import { webhookUrlPolicy } from "./outbound-urls.ts";
 import { deleteExpiredSessions } from "./auth/session.ts";
 import { pruneRateLimitHits } from "./auth/throttle.ts";
@@ -203,14 +204,24 @@ export async function startServer(
   ];
   // Queued jobs (e-mails, outbound webhooks, scheduled housekeeping) run after their
   // transactions commit, on whichever instance claims them.
+  // E-mail jobs send through SMTP_URL, or into the built-in catcher (admin → Sent mail).
+  const mail = await startMail(env, db, app.log);
   const jobWorker = await startJobs(
-    { db, clock, log: app.log, stripe: stripe.stripe, webhookUrls: webhookUrlPolicy(env) },
+    {
+      db,
+      clock,
+      log: app.log,
+      stripe: stripe.stripe,
+      webhookUrls: webhookUrlPolicy(env),
+      mail: mail.services,
+    },
     { ...jobOptions, holder },
   );
   app.folio.jobWorker = jobWorker;
   app.addHook("onClose", async () => {
     clearInterval(maintainer);
     await jobWorker.stop();
+    await mail.close();
     await Promise.all(jobs.map((j) => j.stop()));
     await applyThread?.stop();
     await stripe.close();

@@ -27,6 +27,14 @@ export const AUTH_RULES = {
   signUpIp: { free: 5, windowMs: 60 * MIN, firstDelayMs: 60_000, maxDelayMs: 30 * MIN },
   // Per address: password-reset requests (same reasoning as sign-up).
   passwordResetIp: { free: 5, windowMs: 60 * MIN, firstDelayMs: 60_000, maxDelayMs: 30 * MIN },
+  // Per account (the e-mail typed, known or not): reset e-mails to one inbox, from anywhere.
+  // Over it the request is answered as usual and no e-mail goes out, so it reveals nothing.
+  passwordResetAccount: {
+    free: 3,
+    windowMs: 60 * MIN,
+    firstDelayMs: 10 * MIN,
+    maxDelayMs: 30 * MIN,
+  },
 } satisfies Record<string, ThrottleRule>;
 
 export type AuthRules = Record<keyof typeof AUTH_RULES, ThrottleRule>;
@@ -108,6 +116,14 @@ export class LoginThrottle {
     return this.attemptKeys(db, [
       { rule: this.rules.passwordResetIp, key: `reset:ip:${ip ?? "-"}` },
     ]);
+  }
+
+  /** Counts a reset e-mail for this address; 0 means it may be sent. */
+  async attemptPasswordResetFor(db: Db, email: string): Promise<number> {
+    const attempt = await this.attemptKeys(db, [
+      { rule: this.rules.passwordResetAccount, key: `reset:acct:${email}` },
+    ]);
+    return attempt.retryAfterSeconds;
   }
 
   async recordFailure(db: Db, keys: ThrottleKeys): Promise<void> {

@@ -7,12 +7,13 @@ import {
   type OutboundJobContext,
   type ScheduledJob,
 } from "@folio/billing";
+import { emailJobs, type EmailJobContext } from "@folio/email";
 
 // Every job kind the server runs, in one place. A job enqueued with a kind missing here is retried
 // and then dead-lettered, so add a definition here in the commit that first enqueues it.
 
 /** What jobs run with: @folio/billing's JobContext plus services only the server wires. */
-export type ServerJobContext = OutboundJobContext;
+export type ServerJobContext = OutboundJobContext & EmailJobContext;
 
 export const scheduledJobs: readonly ScheduledJob<ServerJobContext>[] = [
   pruneJobs,
@@ -23,4 +24,5 @@ export const jobDefinitions: readonly JobDefinition<unknown, ServerJobContext>[]
   ...scheduledJobs,
   deliverWebhook,
   reportOverageJob,
+  ...emailJobs,
 ];

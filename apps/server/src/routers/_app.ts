@@ -11,10 +11,11 @@ import { fulfilmentRouter } from "./admin/fulfilment.ts";
 import { adminOrdersRouter } from "./admin/orders.ts";
 import { customersRouter } from "./admin/customers.ts";
 import { staffRouter } from "./admin/staff.ts";
-import { walletsRouter } from "./admin/wallets.ts";
 import { webhooksRouter } from "./admin/webhooks.ts";
 import { jobsRouter } from "./admin/jobs.ts";
+import { mailRouter } from "./admin/mail.ts";
 import { outboundWebhooksRouter } from "./admin/outbound-webhooks.ts";
+import { walletsRouter } from "./admin/wallets.ts";
 import { accountRouter } from "./account.ts";
 import { authRouter } from "./auth.ts";
 import { catalogRouter } from "./catalog.ts";
@@ -48,6 +49,7 @@ export const appRouter = router({
     staff: staffRouter,
     webhooks: webhooksRouter,
     jobs: jobsRouter,
+    mail: mailRouter,
     outboundWebhooks: outboundWebhooksRouter,
     audit: auditRouter,
     refunds: refundsRouter,

@@ -1,15 +1,20 @@
 import {
+  acceptInvitation,
   audit,
   createUser,
   emailSchema,
   findUserByEmail,
+  invitationFor,
   nameSchema,
   PASSWORD_MAX_LENGTH,
   passwordSchema,
+  requestPasswordReset,
+  resetPassword,
   verifyDummyPassword,
   verifyPassword,
 } from "@folio/billing";
-import { withTransaction } from "@folio/db";
+import { users, withTransaction } from "@folio/db";
+import { eq } from "drizzle-orm";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { blankSessionCookie, sessionCookie } from "../auth/cookies.ts";
@@ -57,6 +62,8 @@ function endSession(ctx: Context): void {
 }
 
 const INVALID_CREDENTIALS = "Incorrect email or password.";
+/** A reset or invitation link's secret (43 base64url characters as minted). */
+const linkToken = z.string().trim().min(1, { error: "This link is incomplete." }).max(200);
 const SIGN_IN_THROTTLED = "Too many failed sign-in attempts from this address.";
 
 export const authRouter = router({
@@ -121,6 +128,62 @@ export const authRouter = router({
       await ctx.loginThrottle.recordSuccess(ctx.db, keys);
       await startSession(ctx, user.id);
       return me(user);
+    }),
+
+  /**
+   * "Forgot password?": e-mails a reset link when the address has an enabled account. The answer
+   * is the same whether or not it does; only the per-address throttle says anything (429).
+   */
+  requestPasswordReset: publicProcedure
+    .input(z.object({ email: emailSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const attempt = await ctx.loginThrottle.attemptPasswordReset(ctx.db, ctx.ip);
+      if (attempt.retryAfterSeconds > 0) {
+        throw tooManyAttempts(
+          ctx,
+          "Too many password resets were asked for from this address.",
+          attempt.retryAfterSeconds,
+        );
+      }
+      if ((await ctx.loginThrottle.attemptPasswordResetFor(ctx.db, input.email)) === 0) {
+        await requestPasswordReset({ db: ctx.db, clock: ctx.clock }, { ...input, ip: ctx.ip });
+      }
+      return { ok: true as const };
+    }),
+
+  /** Sets a new password from a reset link (once, within 30 minutes); every session ends. */
+  resetPassword: publicProcedure
+    .input(z.object({ token: linkToken, password: passwordSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const { sessionsEnded } = await resetPassword(
+        { db: ctx.db, clock: ctx.clock },
+        { token: input.token, newPassword: input.password, ip: ctx.ip },
+      );
+      // The browser's own session (if any) ended with the others.
+      if (ctx.session) endSession(ctx);
+      return { ok: true as const, sessionsEnded };
+    }),
+
+  /** Who a staff invitation link is for (the accept page greets them); 400 when it is spent. */
+  invitation: publicProcedure
+    .input(z.object({ token: linkToken }))
+    .query(({ ctx, input }) => invitationFor({ db: ctx.db, clock: ctx.clock }, input.token)),
+
+  /** Accepts a staff invitation: creates the account with the chosen password, signed in. */
+  acceptInvitation: publicProcedure
+    .input(z.object({ token: linkToken, password: passwordSchema }))
+    .mutation(async ({ ctx, input }): Promise<Me> => {
+      const { userId } = await acceptInvitation(
+        { db: ctx.db, clock: ctx.clock },
+        { token: input.token, password: input.password, ip: ctx.ip },
+      );
+      const user = await ctx.db
+        .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+        .from(users)
+        .where(eq(users.id, userId))
+        .get();
+      await startSession(ctx, userId);
+      return me(user!);
     }),
 
   /** Ends the current session; harmless when already signed out. */

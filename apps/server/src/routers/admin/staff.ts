@@ -2,6 +2,8 @@ import {
   changeUserRole,
   createUser,
   emailSchema,
+  inviteStaff,
+  listPendingInvitations,
   nameSchema,
   passwordSchema,
   setUserDisabled,
@@ -95,6 +97,25 @@ export const staffRouter = router({
       const created = await createUser({ db: ctx.db, clock: ctx.clock, actor: ctx.actor }, input);
       return { id: created.id, email: created.email, name: created.name, role: created.role };
     }),
+
+  /**
+   * E-mails an invitation: the person chooses their own password from the link (7 days), which
+   * creates the account with this role. Audited as `staff.invited`.
+   */
+  invite: staffProcedure("staff.manage")
+    .input(z.object({ email: emailSchema, name: nameSchema, role: z.enum(STAFF_ROLES) }))
+    .mutation(({ ctx, input }) =>
+      inviteStaff({ db: ctx.db, clock: ctx.clock, actor: ctx.actor }, input),
+    ),
+
+  /** Invitations sent and not yet accepted or expired. */
+  invitations: staffProcedure("staff.manage").query(async ({ ctx }) =>
+    (await listPendingInvitations({ db: ctx.db, clock: ctx.clock })).map((i) => ({
+      ...i,
+      sentAt: i.sentAt.toISOString(),
+      expiresAt: i.expiresAt.toISOString(),
+    })),
+  ),
 
   /**
    * Disables a staff account (it cannot sign in; its sessions end at once, on every instance) or
