@@ -10,7 +10,7 @@ import { pendingInvoiceItems, type LineInput } from "./invoices/lines.ts";
 import { getSubscription, periodOf } from "./subscriptions/state.ts";
 import { recurringPrice, unitAmount } from "./subscriptions/items.ts";
 import { addIntervals, nextBoundary } from "./time.ts";
-import { planChange, type PlanInput } from "./update.ts";
+import { planChange, type PlanInput } from "./subscriptions/plan-change.ts";
 import { isMetered, meteredLine } from "./meters/lines.ts";
 
 export interface PreviewInput {
