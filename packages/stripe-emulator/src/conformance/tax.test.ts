@@ -449,6 +449,8 @@ describe("tax on subscriptions", () => {
     expect(invoice.total_taxes).toMatchObject([
       { amount: 380, taxable_amount: 2000, taxability_reason: "standard_rated" },
     ]);
+    const page = await getPage(invoice.hosted_invoice_url ?? "");
+    expect(page.html).toMatch(/Tax \(19%\)<\/td><td class="num">€3\.80/);
   });
 
   it("reverse charges a German business with a valid VAT number", async () => {
@@ -467,6 +469,9 @@ describe("tax on subscriptions", () => {
       { amount: 0, taxable_amount: 2000, taxability_reason: "reverse_charge" },
     ]);
     expect(invoice.lines.data[0]?.taxes?.[0]?.taxability_reason).toBe("reverse_charge");
+    const page = await getPage(invoice.hosted_invoice_url ?? "");
+    expect(page.html).toContain("VAT reverse charge");
+    expect(page.html).toContain("VAT DE123456789");
   });
 
   it("needs a location for automatic tax, and taxes prorations like any line", async () => {

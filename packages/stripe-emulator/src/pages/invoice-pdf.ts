@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import { formatMoney } from "../resources/shared.ts";
 import { PdfDocument, type PdfPage, textWidth } from "./pdf.ts";
+import { customerTaxIdLines, invoiceTaxRows } from "../tax/invoice-labels.ts";
 
 /**
  * Renders an invoice as a PDF: a header with the invoice number and dates, the seller and
@@ -146,6 +147,7 @@ export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
     invoice.customer_name,
     ...addressLines(invoice.customer_address),
     invoice.customer_email,
+    ...customerTaxIdLines(invoice),
   ].filter((x): x is string => typeof x === "string" && x.length > 0);
   page.text(MARGIN, y, "Bill to", { font: "bold", size: 10 });
   page.text(320, y, "From", { font: "bold", size: 10 });
@@ -215,6 +217,11 @@ export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
     ...(discount > 0
       ? ([["Discount", `-${money(discount)}`, false]] as [string, string, boolean][])
       : []),
+    ...invoiceTaxRows(invoice).map((r): [string, string, boolean] => [
+      r.label,
+      money(r.amount),
+      false,
+    ]),
     ["Total", money(invoice.total), true],
   ];
   const applied =

@@ -5,6 +5,7 @@ import { ApiError } from "../core/errors.ts";
 import type { Ctx, EmulatorModule, PageResponse } from "../core/types.ts";
 import { completeAuthentication } from "../services/payments/authentication.ts";
 import { getPaymentIntent } from "../services/payments/intents.ts";
+import { customerTaxIdLines, invoiceTaxRows } from "../tax/invoice-labels.ts";
 import {
   AUTH_FAILED_MESSAGE,
   FormError,
@@ -82,6 +83,7 @@ function linesTable(invoice: Stripe.Invoice): Html {
 <tbody>${rows}
 <tr class="sub"><td colspan="2">Subtotal</td><td class="num">${money(invoice.subtotal, cur)}</td></tr>
 ${discount > 0 ? markup`<tr class="sub"><td colspan="2">Discount</td><td class="num">−${money(discount, cur)}</td></tr>` : ""}
+${invoiceTaxRows(invoice).map((r) => markup`<tr class="sub"><td colspan="2">${r.label}</td><td class="num">${money(r.amount, cur)}</td></tr>`)}
 <tr class="sub"><td colspan="2">Total</td><td class="num">${money(invoice.total, cur)}</td></tr>
 ${applied !== 0 ? markup`<tr class="sub"><td colspan="2">Applied balance</td><td class="num">${money(-applied, cur)}</td></tr>` : ""}
 <tr class="sub"><td colspan="2">Amount paid</td><td class="num">${money(invoice.amount_paid, cur)}</td></tr>
@@ -92,7 +94,7 @@ ${applied !== 0 ? markup`<tr class="sub"><td colspan="2">Applied balance</td><td
 function billTo(invoice: Stripe.Invoice): Html {
   const a = invoice.customer_address;
   const place = a ? [a.line1, a.city, a.postal_code, a.country].filter(Boolean).join(", ") : "";
-  return markup`${invoice.customer_name ? markup`<div>${invoice.customer_name}</div>` : ""}${invoice.customer_email ? markup`<div>${invoice.customer_email}</div>` : ""}${place ? markup`<div class="muted">${place}</div>` : ""}`;
+  return markup`${invoice.customer_name ? markup`<div>${invoice.customer_name}</div>` : ""}${invoice.customer_email ? markup`<div>${invoice.customer_email}</div>` : ""}${place ? markup`<div class="muted">${place}</div>` : ""}${customerTaxIdLines(invoice).map((line) => markup`<div class="muted">${line}</div>`)}`;
 }
 
 /** "Visa •••• 4242" for the card that paid the invoice, when a payment intent paid it. */
