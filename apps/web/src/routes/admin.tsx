@@ -20,6 +20,8 @@ import { FrameSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
 import { staffListSearch, type StaffSearch } from "@/features/staff/search";
 import { webhookListSearch, type WebhookSearch } from "@/features/webhooks/search";
+import { jobListSearch, type JobSearch } from "@/features/jobs/search";
+import { deliveryListSearch, type DeliverySearch } from "@/features/outbound-webhooks/search";
 import { trpc } from "@/lib/trpc";
 import { toSignIn } from "@/routes/guards";
 import { page, type PageMatch } from "@/routes/page";
@@ -214,6 +216,40 @@ const webhooksRoute = createRoute({
   ),
 });
 
+const jobsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "jobs",
+  validateSearch: jobListSearch.parse,
+  ...sectionAccess("/admin/jobs"),
+  ...page(
+    () => import("@/features/jobs/jobs-page"),
+    "JobsPage",
+    (queryClient, { search }: PageMatch<JobSearch>) => [
+      queryClient.prefetchQuery(trpc.admin.jobs.stats.queryOptions()),
+      queryClient.prefetchQuery(
+        trpc.admin.jobs.list.queryOptions(jobListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
+const outboundWebhooksRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "outbound-webhooks",
+  validateSearch: deliveryListSearch.parse,
+  ...sectionAccess("/admin/outbound-webhooks"),
+  ...page(
+    () => import("@/features/outbound-webhooks/outbound-webhooks-page"),
+    "OutboundWebhooksPage",
+    (queryClient, { search }: PageMatch<DeliverySearch>) => [
+      queryClient.prefetchQuery(trpc.admin.outboundWebhooks.endpoints.queryOptions({ limit: 100 })),
+      queryClient.prefetchQuery(
+        trpc.admin.outboundWebhooks.deliveries.queryOptions(deliveryListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
 const staffRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "staff",
@@ -291,6 +327,8 @@ export const adminTree = adminRoute.addChildren([
   fulfilmentRoute,
   revenueRoute,
   webhooksRoute,
+  jobsRoute,
+  outboundWebhooksRoute,
   staffRoute,
   auditRoute,
   refundsRoute,

@@ -7,6 +7,8 @@ export interface AdminSection {
     | "/admin/fulfilment"
     | "/admin/revenue"
     | "/admin/webhooks"
+    | "/admin/jobs"
+    | "/admin/outbound-webhooks"
     | "/admin/staff"
     | "/admin/audit"
     | "/admin/refunds"
@@ -64,6 +66,18 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: "Webhooks",
     permission: "webhooks.read",
     summary: "Stripe events Folio received and how they were processed.",
+  },
+  {
+    to: "/admin/jobs",
+    label: "Jobs",
+    permission: "jobs.read",
+    summary: "E-mails, outbound webhooks and housekeeping queued after changes, and what failed.",
+  },
+  {
+    to: "/admin/outbound-webhooks",
+    label: "Outbound webhooks",
+    permission: "webhookEndpoints.read",
+    summary: "Endpoints your automations listen on, and every delivery Folio made to them.",
   },
   {
     to: "/admin/staff",
