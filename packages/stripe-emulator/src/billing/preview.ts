@@ -10,7 +10,7 @@ import { pendingInvoiceItems, type LineInput } from "./invoices/lines.ts";
 import { getSubscription, periodOf } from "./subscriptions/state.ts";
 import { recurringPrice, unitAmount } from "./subscriptions/items.ts";
 import { addIntervals, nextBoundary } from "./time.ts";
-import { planChange, type PlanInput } from "./subscriptions/plan-change.ts";
+import { planChange, type PlanInput, type PlannedChange } from "./subscriptions/plan-change.ts";
 import { isMetered, meteredLine } from "./meters/lines.ts";
 
 export interface PreviewInput {
@@ -37,11 +37,171 @@ function previewId(ctx: Ctx): string {
   return `upcoming_${ctx.ids.id("in")}`;
 }
 
+/** Coupon ids from `discounts`: previews create no discount objects (see `computeTotals`). */
+function previewCoupons(ctx: Ctx, p: PreviewInput, customer: string): string[] | undefined {
+  if (!p.discounts) return undefined;
+  return resolveDiscountParams(ctx, p.discounts, { customer, param: "discounts" }).map(
+    (r) => r.existing ?? r.coupon.id,
+  );
+}
+
+/** The next renewal of `sub` after the planned change, with the prorations it would carry. */
+function previewRenewal(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  customer: Stripe.Customer,
+  plan: PlannedChange,
+  details: PreviewInput["subscription_details"],
+  discounts: string[] | undefined,
+): Stripe.Invoice {
+  if (
+    details?.cancel_at_period_end ||
+    (sub.cancel_at !== null &&
+      details?.cancel_at_period_end !== false &&
+      sub.cancel_at <= plan.period.end)
+  ) {
+    throw invalidRequest(`No upcoming invoices for customer: ${customer.id}`, {
+      code: "invoice_upcoming_none",
+    });
+  }
+  const cadence = plan.items[0]?.price.recurring as Stripe.Price.Recurring;
+  const next = {
+    start: plan.period.end,
+    end: nextBoundary(plan.anchor, cadence.interval, cadence.interval_count, plan.period.end),
+  };
+  const lines: LineInput[] = [
+    ...(plan.behavior === "create_prorations" ? plan.prorations : []),
+    // Metered items show the usage of the period so far, billed at its end.
+    ...plan.items.map((i) =>
+      isMetered(i.price)
+        ? meteredLine(ctx, sub, i, plan.period, { trial: sub.status === "trialing" })
+        : {
+            amount: unitAmount(i.price) * (i.quantity ?? 1),
+            description: itemDescription(ctx, i.price, i.quantity ?? 1),
+            period: next,
+            price: i.price,
+            quantity: i.quantity ?? 1,
+            subscription: sub.id,
+            subscriptionItem: i.id,
+          },
+    ),
+  ];
+  const invoice = buildInvoice(
+    ctx,
+    {
+      customer,
+      currency: sub.currency,
+      lines,
+      billingReason: "upcoming",
+      subscription: sub,
+      discounts:
+        discounts ??
+        activeDiscounts(ctx, sub.discounts.map(idOf), plan.period.end).map((d) => d.id),
+      periodStart: plan.period.start,
+      periodEnd: plan.period.end,
+      ...(details?.proration_date !== undefined ? { prorationDate: plan.at } : {}),
+    },
+    { preview: true, pending: pendingInvoiceItems(ctx, customer.id, sub.id) },
+  );
+  return {
+    ...invoice,
+    id: previewId(ctx),
+    created: plan.period.end,
+    next_payment_attempt: plan.period.end + 3600,
+  };
+}
+
+/**
+ * An existing subscription: `always_invoice` (or a billing-period reset) previews the
+ * invoice the update would create right away; otherwise the next renewal.
+ */
+function previewSubscription(
+  ctx: Ctx,
+  p: PreviewInput & { subscription: string },
+  options: { ignoreSchedule?: boolean },
+): Stripe.Invoice {
+  const details = p.subscription_details;
+  const sub = getSubscription(ctx, p.subscription, "subscription");
+  if (p.customer !== undefined && p.customer !== idOf(sub.customer))
+    throw invalidParam("customer", "The subscription does not belong to this customer.");
+  if (sub.status === "canceled" || sub.status === "incomplete_expired")
+    throw invalidRequest(`No upcoming invoices for customer: ${idOf(sub.customer)}`, {
+      code: "invoice_upcoming_none",
+    });
+  if (sub.schedule && details === undefined && !options.ignoreSchedule && previewHooks.scheduled)
+    return previewHooks.scheduled(ctx, sub, p);
+  const customer = getCustomer(ctx, idOf(sub.customer));
+  const plan = planChange(ctx, sub, details ?? {}, {
+    register: false,
+    paramPrefix: "subscription_details",
+  });
+  const discounts = previewCoupons(ctx, p, customer.id);
+  const immediate =
+    plan.reset || (plan.behavior === "always_invoice" && plan.prorations.length > 0);
+  if (!immediate) return previewRenewal(ctx, sub, customer, plan, details, discounts);
+  const invoice = buildInvoice(
+    ctx,
+    {
+      customer,
+      currency: sub.currency,
+      lines: [...plan.prorations, ...plan.newPeriodLines],
+      billingReason: "subscription_update",
+      subscription: sub,
+      ...(discounts ? { discounts } : {}),
+      periodStart: plan.at,
+      periodEnd: plan.at,
+      prorationDate: plan.at,
+    },
+    { preview: true, pending: pendingInvoiceItems(ctx, customer.id, sub.id) },
+  );
+  return { ...invoice, id: previewId(ctx) };
+}
+
+/** A subscription that does not exist yet (`subscription_details[items]`): its first invoice. */
+function previewNewSubscription(
+  ctx: Ctx,
+  customer: Stripe.Customer,
+  p: PreviewInput,
+  items: NonNullable<PlanInput["items"]>,
+): Stripe.Invoice {
+  const now = ctx.clockNow(clockOf(customer));
+  const prices = items.map((it, i) => {
+    if (it.price === undefined) throw missingParam(`subscription_details[items][${i}][price]`);
+    return {
+      price: recurringPrice(ctx, it.price, `subscription_details[items][${i}][price]`),
+      quantity: it.quantity ?? 1,
+    };
+  });
+  const first = prices[0]?.price as Stripe.Price;
+  const cadence = first.recurring as Stripe.Price.Recurring;
+  const period = {
+    start: now,
+    end: addIntervals(now, cadence.interval, cadence.interval_count, 1),
+  };
+  const lines: LineInput[] = prices.map(({ price, quantity }) => ({
+    amount: unitAmount(price) * quantity,
+    description: itemDescription(ctx, price, quantity),
+    period,
+    price,
+    quantity,
+  }));
+  const invoice = buildInvoice(
+    ctx,
+    {
+      customer,
+      currency: first.currency,
+      lines,
+      billingReason: "subscription_create",
+      discounts: previewCoupons(ctx, p, customer.id) ?? [],
+    },
+    { preview: true, pending: [] },
+  );
+  return { ...invoice, id: previewId(ctx) };
+}
+
 /**
  * `POST /v1/invoices/create_preview`. With `subscription_details` changes it runs the same
- * planner as `subscriptions.update`: `always_invoice` (or a billing-period reset) previews
- * the invoice the update would create right away; otherwise it previews the next renewal
- * with the prorations it would carry.
+ * planner as `subscriptions.update`, so the preview and the update agree to the cent.
  */
 export function createPreview(
   ctx: Ctx,
@@ -49,153 +209,11 @@ export function createPreview(
   options: { ignoreSchedule?: boolean } = {},
 ): Stripe.Invoice {
   if (p.subscription === undefined && p.customer === undefined) throw missingParam("customer");
-  const details = p.subscription_details;
-  if (p.subscription !== undefined) {
-    const sub = getSubscription(ctx, p.subscription, "subscription");
-    if (p.customer !== undefined && p.customer !== idOf(sub.customer))
-      throw invalidParam("customer", "The subscription does not belong to this customer.");
-    if (sub.status === "canceled" || sub.status === "incomplete_expired")
-      throw invalidRequest(`No upcoming invoices for customer: ${idOf(sub.customer)}`, {
-        code: "invoice_upcoming_none",
-      });
-    if (sub.schedule && details === undefined && !options.ignoreSchedule && previewHooks.scheduled)
-      return previewHooks.scheduled(ctx, sub, p);
-    const customer = getCustomer(ctx, idOf(sub.customer));
-    const now = ctx.clockNow(clockOf(sub));
-    const plan = planChange(ctx, sub, details ?? {}, {
-      register: false,
-      paramPrefix: "subscription_details",
-    });
-    const discounts = p.discounts
-      ? resolveDiscountParams(ctx, p.discounts, { customer: customer.id, param: "discounts" }).map(
-          (r) => r.existing ?? r.coupon.id,
-        )
-      : undefined;
-    const pending = pendingInvoiceItems(ctx, customer.id, sub.id);
-    const immediate =
-      plan.reset || (plan.behavior === "always_invoice" && plan.prorations.length > 0);
-    if (immediate) {
-      const invoice = buildInvoice(
-        ctx,
-        {
-          customer,
-          currency: sub.currency,
-          lines: [...plan.prorations, ...plan.newPeriodLines],
-          billingReason: "subscription_update",
-          subscription: sub,
-          ...(discounts ? { discounts: previewDiscounts(ctx, discounts, customer.id, now) } : {}),
-          periodStart: plan.at,
-          periodEnd: plan.at,
-          prorationDate: plan.at,
-        },
-        { preview: true, pending },
-      );
-      return { ...invoice, id: previewId(ctx) };
-    }
-    if (
-      details?.cancel_at_period_end ||
-      (sub.cancel_at !== null &&
-        details?.cancel_at_period_end !== false &&
-        sub.cancel_at <= plan.period.end)
-    ) {
-      throw invalidRequest(`No upcoming invoices for customer: ${customer.id}`, {
-        code: "invoice_upcoming_none",
-      });
-    }
-    const cadence = plan.items[0]?.price.recurring as Stripe.Price.Recurring;
-    const next = {
-      start: plan.period.end,
-      end: nextBoundary(plan.anchor, cadence.interval, cadence.interval_count, plan.period.end),
-    };
-    const lines: LineInput[] = [
-      ...(plan.behavior === "create_prorations" ? plan.prorations : []),
-      // Metered items show the usage of the period so far, billed at its end.
-      ...plan.items.map((i) =>
-        isMetered(i.price)
-          ? meteredLine(ctx, sub, i, plan.period, { trial: sub.status === "trialing" })
-          : {
-              amount: unitAmount(i.price) * (i.quantity ?? 1),
-              description: itemDescription(ctx, i.price, i.quantity ?? 1),
-              period: next,
-              price: i.price,
-              quantity: i.quantity ?? 1,
-              subscription: sub.id,
-              subscriptionItem: i.id,
-            },
-      ),
-    ];
-    const invoice = buildInvoice(
-      ctx,
-      {
-        customer,
-        currency: sub.currency,
-        lines,
-        billingReason: "upcoming",
-        subscription: sub,
-        discounts: discounts
-          ? previewDiscounts(ctx, discounts, customer.id, now)
-          : activeDiscounts(ctx, sub.discounts.map(idOf), plan.period.end).map((d) => d.id),
-        periodStart: plan.period.start,
-        periodEnd: plan.period.end,
-        ...(details?.proration_date !== undefined ? { prorationDate: plan.at } : {}),
-      },
-      { preview: true, pending },
-    );
-    return {
-      ...invoice,
-      id: previewId(ctx),
-      created: plan.period.end,
-      next_payment_attempt: plan.period.end + 3600,
-    };
-  }
+  if (p.subscription !== undefined)
+    return previewSubscription(ctx, { ...p, subscription: p.subscription }, options);
   const customer = getCustomer(ctx, p.customer ?? "", "customer");
-  const now = ctx.clockNow(clockOf(customer));
-  if (details?.items && details.items.length > 0) {
-    // A subscription that does not exist yet: its first invoice.
-    const prices = details.items.map((it, i) => {
-      if (it.price === undefined) throw missingParam(`subscription_details[items][${i}][price]`);
-      return {
-        price: recurringPrice(ctx, it.price, `subscription_details[items][${i}][price]`),
-        quantity: it.quantity ?? 1,
-      };
-    });
-    const first = prices[0]?.price as Stripe.Price;
-    const cadence = first.recurring as Stripe.Price.Recurring;
-    const period = {
-      start: now,
-      end: addIntervals(now, cadence.interval, cadence.interval_count, 1),
-    };
-    const lines: LineInput[] = prices.map(({ price, quantity }) => ({
-      amount: unitAmount(price) * quantity,
-      description: itemDescription(ctx, price, quantity),
-      period,
-      price,
-      quantity,
-    }));
-    const discounts = p.discounts
-      ? previewDiscounts(
-          ctx,
-          resolveDiscountParams(ctx, p.discounts, {
-            customer: customer.id,
-            param: "discounts",
-          }).map((r) => r.existing ?? r.coupon.id),
-          customer.id,
-          now,
-        )
-      : [];
-    const invoice = buildInvoice(
-      ctx,
-      {
-        customer,
-        currency: first.currency,
-        lines,
-        billingReason: "subscription_create",
-        discounts,
-      },
-      { preview: true, pending: [] },
-    );
-    return { ...invoice, id: previewId(ctx) };
-  }
+  const items = p.subscription_details?.items;
+  if (items && items.length > 0) return previewNewSubscription(ctx, customer, p, items);
   const pending = pendingInvoiceItems(ctx, customer.id, null);
   if (pending.length === 0)
     throw invalidRequest(`No upcoming invoices for customer: ${customer.id}`, {
@@ -213,11 +231,6 @@ export function createPreview(
     { preview: true, pending },
   );
   return { ...invoice, id: previewId(ctx) };
-}
-
-/** Previews don't create discount objects: a coupon id stands in (see `computeTotals`). */
-function previewDiscounts(_ctx: Ctx, ids: string[], _customer: string, _now: number): string[] {
-  return ids;
 }
 
 /** `invoice.upcoming`, a few days before a renewal (see settings). */
