@@ -1,0 +1,76 @@
+import { closeDb, createDb, jobs } from "@folio/db";
+import { createTestDb, dropTestDatabases } from "@folio/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { manualClock, systemClock } from "../clock.ts";
+import { defineJob } from "./define.ts";
+import { enqueueJob } from "./enqueue.ts";
+import { FINISHED_JOB_RETENTION_MS, pruneJobs } from "./prune.ts";
+import { scheduleNext } from "./schedule.ts";
+import { startJobWorker } from "./worker.ts";
+
+afterAll(dropTestDatabases);
+
+const silent = { warn: () => {}, error: () => {} };
+
+describe("job leases", () => {
+  it("a job running longer than its lease keeps it (renewed): a second instance never runs it too", async () => {
+    const { db, config } = await createTestDb({ file: true });
+    const other = await createDb(config);
+    const runs: string[] = [];
+    const slow = defineJob({
+      kind: "t.slow",
+      payload: z.object({}),
+      run: async (ctx) => {
+        runs.push(ctx.clock === systemClock ? "run" : "?");
+        await new Promise((r) => setTimeout(r, 1_000));
+      },
+    });
+    await enqueueJob({ db, clock: systemClock }, { kind: slow, payload: {}, key: "slow" });
+    const ctx = (d: typeof db) => ({ db: d, clock: systemClock, log: silent, stripe: null });
+    const a = startJobWorker(ctx(db), [slow], { autoStart: false, holder: "a", leaseMs: 300 });
+    const b = startJobWorker(ctx(other), [slow], { autoStart: false, holder: "b", leaseMs: 300 });
+    const first = a.drain();
+    // B keeps looking while A runs, well past A's 300 ms lease.
+    const deadline = Date.now() + 1_200;
+    while (Date.now() < deadline) {
+      await b.drain();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await first).toMatchObject({ succeeded: 1 });
+    expect(runs).toEqual(["run"]);
+    const row = await db.select().from(jobs).where(eq(jobs.key, "slow")).get();
+    expect(row).toMatchObject({ status: "succeeded", attempts: 1 });
+    await Promise.all([a.stop(), b.stop()]);
+    await closeDb(other);
+  });
+});
+
+describe("scheduled jobs", () => {
+  it("the daily prune queues its next run as a row and deletes succeeded jobs past retention", async () => {
+    const db = await createTestDb();
+    const clock = manualClock(Date.UTC(2026, 5, 1, 10));
+    await scheduleNext({ db, clock }, pruneJobs);
+    await scheduleNext({ db, clock }, pruneJobs); // a second instance starting: same slot
+    const queued = await db.select().from(jobs).where(eq(jobs.kind, "jobs.prune"));
+    expect(queued.map((j) => j.runAt.toISOString())).toEqual(["2026-06-02T03:00:00.000Z"]);
+
+    const done = defineJob({ kind: "t.done", payload: z.object({}), run: () => Promise.resolve() });
+    await enqueueJob({ db, clock }, { kind: done, payload: {}, key: "old" });
+    const worker = startJobWorker({ db, clock, log: silent, stripe: null }, [done, pruneJobs], {
+      autoStart: false,
+    });
+    await worker.drain();
+    clock.advance(FINISHED_JOB_RETENTION_MS + 60_000);
+    await enqueueJob({ db, clock }, { kind: done, payload: {}, key: "recent" });
+    await worker.drain(); // runs "recent" and the overdue prune
+    const keys = (await db.select({ key: jobs.key }).from(jobs)).map((j) => j.key).sort();
+    expect(keys).toEqual([
+      "jobs.prune@2026-06-02T03:00:00.000Z",
+      "jobs.prune@2026-08-31T03:00:00.000Z",
+      "recent",
+    ]);
+    await worker.stop();
+  });
+});
