@@ -7,13 +7,14 @@ import {
   orders,
   shippingTasks,
   stripeCustomers,
+  stripeInvoices,
   stripeRefunds,
   stripeSubscriptions,
   subscriptionHistory,
   users,
   webhookEvents,
 } from "@folio/db";
-import { count, eq, isNotNull, isNull, min, sql } from "drizzle-orm";
+import { and, count, eq, isNotNull, isNull, min, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../server.ts";
 import { createContextInner } from "../context.ts";
@@ -127,6 +128,28 @@ describe("the demo business (tiny)", () => {
     const perCustomer = new Map<string, number>();
     for (const s of subs) perCustomer.set(s.customerId, (perCustomer.get(s.customerId) ?? 0) + 1);
     expect([...perCustomer.values()].some((n) => n > 1)).toBe(true);
+  });
+
+  it("bills EUR customers through Stripe Tax: 19 % VAT, or reverse charge for a business", async () => {
+    const { db } = server;
+    const paid = await db
+      .select({ total: stripeInvoices.total, raw: stripeInvoices.raw })
+      .from(stripeInvoices)
+      .where(and(eq(stripeInvoices.currency, "eur"), eq(stripeInvoices.status, "paid")));
+    type Tax = { amount: number; taxable_amount: number; taxability_reason: string };
+    const taxes = paid.map((i) => ({ total: i.total, taxes: (i.raw.total_taxes ?? []) as Tax[] }));
+    const vat = taxes.filter((i) =>
+      i.taxes.some((t) => t.taxability_reason === "standard_rated" && t.amount > 0),
+    );
+    const reverse = taxes.filter((i) =>
+      i.taxes.some((t) => t.taxability_reason === "reverse_charge"),
+    );
+    expect(vat.length).toBeGreaterThan(0);
+    expect(reverse.length).toBeGreaterThan(0);
+    for (const i of vat) {
+      for (const t of i.taxes) expect(t.amount).toBe(Math.round((t.taxable_amount * 19) / 100));
+    }
+    for (const i of reverse) expect(i.taxes.every((t) => t.amount === 0)).toBe(true);
   });
 
   it("has orders with shipments, credit packs, refunds and credit grants", async () => {

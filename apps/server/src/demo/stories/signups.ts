@@ -9,6 +9,7 @@ import {
   type Customer,
   type StoryContext,
 } from "./context.ts";
+import { taxProfile } from "./tax.ts";
 
 /**
  * A sign-up: the customer, their card (unless their trial will lapse for want of one) and
@@ -24,12 +25,17 @@ export async function signUp(
   // The user's id in the metadata: the webhook mirror links the Stripe customer to the account,
   // as for a customer who signed up in Folio.
   const metadata = { ...DEMO_METADATA, folio_user_id: userId };
+  const tax = taxProfile(member);
   const customer = await ctx.stripe.customers.create({
     name: member.name,
     email: member.email,
     test_clock: clockId,
     metadata,
+    ...(tax && { address: tax.address }),
   });
+  if (tax?.vatNumber) {
+    await ctx.stripe.customers.createTaxId(customer.id, { type: "eu_vat", value: tax.vatNumber });
+  }
   const card = member.trial === "lapses" ? null : await attachCard(ctx, customer.id);
   const items = [
     { price: priceId(ctx, planKey(member.tier, member.interval, member.currency)), quantity: 1 },
@@ -49,6 +55,7 @@ export async function signUp(
       trial_settings: { end_behavior: { missing_payment_method: "cancel" } },
     }),
     ...(member.coupon && { discounts: [{ coupon: member.coupon }] }),
+    ...(tax && { automatic_tax: { enabled: true } }),
     metadata,
   });
   return { member, userId, customerId: customer.id, clockId, subscriptionId: sub.id, orders: [] };
