@@ -6,7 +6,7 @@ import { ApiError } from "./core/errors.ts";
 import { createHttpServer } from "./core/server.ts";
 import type { StoredObject } from "./core/store.ts";
 import type { EmulatorModule } from "./core/types.ts";
-import type { Delivery, FaultRule } from "./core/webhooks.ts";
+import type { Delivery, FaultRule } from "./core/webhooks/types.ts";
 import { createWebhookEndpoint } from "./resources/webhook-endpoints.ts";
 import { setBillingSettings, type BillingSettings } from "./billing/settings.ts";
 import { builtinModules } from "./wiring.ts";

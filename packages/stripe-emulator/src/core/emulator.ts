@@ -14,7 +14,8 @@ import type {
   JobSpec,
   PageRoute,
 } from "./types.ts";
-import { DEFAULT_RETRY_SCHEDULE_MS, WebhookDispatcher } from "./webhooks.ts";
+import { DEFAULT_RETRY_SCHEDULE_MS } from "./webhooks/types.ts";
+import { WebhookDispatcher } from "./webhooks/dispatcher.ts";
 
 /** The API version of the installed SDK; events and responses carry it. */
 export const DEFAULT_API_VERSION = "2026-10-28.endive";

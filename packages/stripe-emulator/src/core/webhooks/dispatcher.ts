@@ -1,94 +1,9 @@
-import { createHmac } from "node:crypto";
 import type Stripe from "stripe";
 import type { Statement } from "better-sqlite3";
-import type { Store } from "./store.ts";
-
-/** Stripe's schedule is roughly exponential over three days; tests compress it to ms. */
-export const DEFAULT_RETRY_SCHEDULE_MS = [
-  60_000,
-  5 * 60_000,
-  30 * 60_000,
-  2 * 3_600_000,
-  5 * 3_600_000,
-  10 * 3_600_000,
-  12 * 3_600_000,
-  24 * 3_600_000,
-];
-
-export interface FaultRule {
-  id: string;
-  match: { type?: string; endpoint?: string };
-  action: "drop" | "duplicate" | "delay" | "reorder";
-  /** How many deliveries the rule still applies to; undefined = unlimited. */
-  count?: number;
-  delayMs?: number;
-}
-
-export interface DeliveryAttempt {
-  at: string;
-  status: number | null;
-  error: string | null;
-  durationMs: number;
-  note?: string;
-  /** First 500 characters of the endpoint's answer, for debugging. */
-  response?: string;
-}
-
-export interface Delivery {
-  id: string;
-  event_id: string;
-  event_type: string;
-  endpoint_id: string;
-  url: string;
-  status: "pending" | "succeeded" | "failed" | "dropped";
-  attempts: number;
-  next_attempt_at: string | null;
-  created: string;
-  log: DeliveryAttempt[];
-}
-
-interface DeliveryRow {
-  id: string;
-  event_id: string;
-  endpoint_id: string;
-  status: Delivery["status"];
-  attempts: number;
-  next_attempt_at_ms: number | null;
-  created_ms: number;
-  log: string;
-}
-
-export interface WebhookOptions {
-  retryScheduleMs: number[];
-  timeoutMs: number;
-  /** Default grace period for the previous secret after a roll. */
-  rollGraceMs: number;
-  /**
-   * Deliveries in flight per endpoint (default 1, so arrival order follows event order). Stripe
-   * itself delivers concurrently and does not guarantee order; more keeps a busy receiver fed.
-   */
-  concurrency?: number;
-}
-
-/** `t=<ts>,v1=<sig>[,v1=<sig>…]` — one v1 per active secret, as during a Stripe secret roll. */
-export function signPayload(
-  payload: string,
-  secrets: readonly string[],
-  timestamp: number,
-): string {
-  const parts = [`t=${timestamp}`];
-  for (const secret of secrets) {
-    const sig = createHmac("sha256", secret).update(`${timestamp}.${payload}`).digest("hex");
-    parts.push(`v1=${sig}`);
-  }
-  return parts.join(",");
-}
-
-function eventMatches(pattern: string | undefined, type: string): boolean {
-  if (pattern === undefined || pattern === "*") return true;
-  if (pattern.endsWith(".*")) return type.startsWith(pattern.slice(0, -1));
-  return pattern === type;
-}
+import type { Store } from "../store.ts";
+import { FaultRules } from "./faults.ts";
+import { postSigned } from "./http.ts";
+import type { Delivery, DeliveryAttempt, DeliveryRow, FaultRule, WebhookOptions } from "./types.ts";
 
 /**
  * Delivers events to webhook endpoints from the `deliveries` table, so a restart resumes
@@ -104,8 +19,7 @@ export class WebhookDispatcher {
   private readonly delayed = new Set<string>();
   private readonly reordered = new Set<string>();
   private readonly held = new Map<string, string[]>();
-  private faults: FaultRule[] = [];
-  private faultSeq = 0;
+  private readonly faults = new FaultRules();
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -163,17 +77,15 @@ export class WebhookDispatcher {
   }
 
   addFault(rule: Omit<FaultRule, "id">): FaultRule {
-    const full: FaultRule = { ...rule, id: `fault_${++this.faultSeq}` };
-    this.faults.push(full);
-    return full;
+    return this.faults.add(rule);
   }
 
   listFaults(): FaultRule[] {
-    return this.faults.map((f) => ({ ...f }));
+    return this.faults.list();
   }
 
   clearFaults(): void {
-    this.faults = [];
+    this.faults.clear();
     this.releaseAllHeld();
   }
 
@@ -377,24 +289,6 @@ export class WebhookDispatcher {
     this.notifyIfIdle();
   }
 
-  private takeFault(row: DeliveryRow, eventType: string): FaultRule | undefined {
-    const rule = this.faults.find(
-      (f) =>
-        eventMatches(f.match.type, eventType) &&
-        (f.match.endpoint === undefined ||
-          f.match.endpoint === row.endpoint_id ||
-          f.match.endpoint === (this.store.get(row.endpoint_id)?.url as string | undefined)) &&
-        (f.count === undefined || f.count > 0) &&
-        !(f.action === "delay" && this.delayed.has(row.id)) &&
-        !(f.action === "reorder" && this.reordered.has(row.id)),
-    );
-    if (rule?.count !== undefined) {
-      rule.count -= 1;
-      if (rule.count <= 0) this.faults = this.faults.filter((f) => f !== rule);
-    }
-    return rule;
-  }
-
   private start(row: DeliveryRow): void {
     const event = this.renderEvent(row.event_id);
     const endpoint = this.store.get(row.endpoint_id);
@@ -402,7 +296,10 @@ export class WebhookDispatcher {
       this.finish(row, "failed", { status: null, error: "event or endpoint no longer exists" });
       return;
     }
-    const fault = this.takeFault(row, event.type);
+    const fault = this.faults.take(
+      { eventType: event.type, endpointId: row.endpoint_id, endpointUrl: endpoint.url },
+      { delayed: this.delayed.has(row.id), reordered: this.reordered.has(row.id) },
+    );
     if (fault?.action === "drop") {
       this.finish(row, "dropped", { status: null, error: null, note: "dropped by fault rule" });
       return;
@@ -481,51 +378,20 @@ export class WebhookDispatcher {
     url: string,
     event: Stripe.Event,
   ): Promise<DeliveryAttempt> {
-    const started = Date.now();
-    const at = new Date(started).toISOString();
     if (this.stopped || !this.store.db.open) {
-      return { at, status: null, error: "emulator stopped", durationMs: 0 };
+      return {
+        at: new Date().toISOString(),
+        status: null,
+        error: "emulator stopped",
+        durationMs: 0,
+      };
     }
     const payload = JSON.stringify(
       { ...event, pending_webhooks: this.pendingFor(event.id) },
       null,
       2,
     );
-    const signature = signPayload(
-      payload,
-      this.activeSecrets(endpointId),
-      Math.floor(started / 1000),
-    );
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json; charset=utf-8",
-          "stripe-signature": signature,
-          "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
-        },
-        body: payload,
-        // Stripe does not follow redirects: a 3xx is a failed delivery.
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      const text = await res.text().catch(() => "");
-      return {
-        at,
-        status: res.status,
-        error: null,
-        durationMs: Date.now() - started,
-        ...(text ? { response: text.slice(0, 500) } : {}),
-      };
-    } catch (error) {
-      const timedOut = error instanceof Error && error.name === "TimeoutError";
-      return {
-        at,
-        status: null,
-        error: timedOut ? `timed out after ${this.options.timeoutMs}ms` : String(error),
-        durationMs: Date.now() - started,
-      };
-    }
+    return postSigned(url, payload, this.activeSecrets(endpointId), this.options.timeoutMs);
   }
 
   private finish(
