@@ -12,7 +12,7 @@ import "./index.css";
 const container = document.getElementById("root");
 if (!container) throw new Error('auth.html must contain <div id="root">');
 
-const { Page, redirectTo } = authPageFor(window.location);
+const { Page, redirectTo, leaveWhenSignedIn } = authPageFor(window.location);
 const notice = takeFlash();
 
 createRoot(container).render(
@@ -24,4 +24,4 @@ createRoot(container).render(
 );
 
 // A failure leaves the form in place: signing in reports the real problem.
-void leaveIfSignedIn(redirectTo).catch(() => undefined);
+if (leaveWhenSignedIn) void leaveIfSignedIn(redirectTo).catch(() => undefined);

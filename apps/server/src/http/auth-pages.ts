@@ -3,7 +3,13 @@
  * SPA's router and data layer; the server answers these paths with that page and every other
  * page path with the SPA. The web app maps each path to its page component.
  */
-export const AUTH_PAGE_PATHS = ["/sign-in", "/sign-up"] as const;
+export const AUTH_PAGE_PATHS = [
+  "/sign-in",
+  "/sign-up",
+  "/forgot-password",
+  "/reset-password",
+  "/accept-invitation",
+] as const;
 
 export type AuthPagePath = (typeof AUTH_PAGE_PATHS)[number];
 

@@ -20,6 +20,7 @@ import { FrameSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
 import { staffListSearch, type StaffSearch } from "@/features/staff/search";
 import { webhookListSearch, type WebhookSearch } from "@/features/webhooks/search";
+import { mailListSearch, type MailSearch } from "@/features/mail/search";
 import { jobListSearch, type JobSearch } from "@/features/jobs/search";
 import { deliveryListSearch, type DeliverySearch } from "@/features/outbound-webhooks/search";
 import { trpc } from "@/lib/trpc";
@@ -233,6 +234,22 @@ const jobsRoute = createRoute({
   ),
 });
 
+const mailRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "mail",
+  validateSearch: mailListSearch.parse,
+  ...sectionAccess("/admin/mail"),
+  ...page(
+    () => import("@/features/mail/mail-page"),
+    "MailPage",
+    (queryClient, { search }: PageMatch<MailSearch>) => [
+      queryClient.prefetchQuery(
+        trpc.admin.mail.list.queryOptions(mailListSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
 const outboundWebhooksRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "outbound-webhooks",
@@ -329,6 +346,7 @@ export const adminTree = adminRoute.addChildren([
   webhooksRoute,
   jobsRoute,
   outboundWebhooksRoute,
+  mailRoute,
   staffRoute,
   auditRoute,
   refundsRoute,

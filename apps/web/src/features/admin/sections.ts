@@ -9,6 +9,7 @@ export interface AdminSection {
     | "/admin/webhooks"
     | "/admin/jobs"
     | "/admin/outbound-webhooks"
+    | "/admin/mail"
     | "/admin/staff"
     | "/admin/audit"
     | "/admin/refunds"
@@ -78,6 +79,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: "Outbound webhooks",
     permission: "webhookEndpoints.read",
     summary: "Endpoints your automations listen on, and every delivery Folio made to them.",
+  },
+  {
+    to: "/admin/mail",
+    label: "Sent mail",
+    permission: "mail.read",
+    summary: "E-mails Folio sent, kept here while no SMTP server is configured.",
   },
   {
     to: "/admin/staff",

@@ -1,6 +1,9 @@
 import { isAuthPagePath, type AuthPagePath } from "@folio/server/auth-pages";
 import type { ComponentType } from "react";
 import { homeFor, validateAuthSearch } from "@/features/auth/destinations";
+import { AcceptInvitationPage } from "@/features/auth/accept-invitation-page";
+import { ForgotPasswordPage } from "@/features/auth/forgot-password-page";
+import { ResetPasswordPage } from "@/features/auth/reset-password-page";
 import { SignInPage } from "@/features/auth/sign-in-page";
 import { SignUpPage } from "@/features/auth/sign-up-page";
 import type { Flash } from "@/lib/flash";
@@ -17,13 +20,24 @@ export interface AuthPageProps {
 const PAGES: Record<AuthPagePath, ComponentType<AuthPageProps>> = {
   "/sign-in": SignInPage,
   "/sign-up": SignUpPage,
+  "/forgot-password": ForgotPasswordPage,
+  "/reset-password": ResetPasswordPage,
+  "/accept-invitation": AcceptInvitationPage,
 };
+
+/** Pages a signed-in visitor is sent on from; an e-mailed link works whoever is signed in. */
+const FOR_SIGNED_OUT = new Set<AuthPagePath>(["/sign-in", "/sign-up", "/forgot-password"]);
 
 /** The page for this URL; an unknown path (auth.html opened directly) shows sign in. */
 export function authPageFor(location: Location) {
   const path = location.pathname.replace(/(.)\/$/, "$1");
   const search = validateAuthSearch(Object.fromEntries(new URLSearchParams(location.search)));
-  return { Page: PAGES[isAuthPagePath(path) ? path : "/sign-in"], redirectTo: search.redirect };
+  const page = isAuthPagePath(path) ? path : "/sign-in";
+  return {
+    Page: PAGES[page],
+    redirectTo: search.redirect,
+    leaveWhenSignedIn: FOR_SIGNED_OUT.has(page),
+  };
 }
 
 /** Signed-in visitors have nothing to do here: they go where they were headed, or home. */

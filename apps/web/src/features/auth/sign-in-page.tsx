@@ -61,6 +61,14 @@ export function SignInPage({ redirectTo, notice }: AuthPageProps) {
             type="password"
             autoComplete="current-password"
           />
+          <p className="-mt-2 text-right text-sm">
+            <a
+              href="/forgot-password"
+              className="font-medium text-primary underline-offset-4 hover:underline"
+            >
+              Forgot password?
+            </a>
+          </p>
           <SubmitButton className="w-full" pending={signIn.pending} pendingLabel="Signing in…">
             Sign in
           </SubmitButton>

@@ -8,6 +8,8 @@ import { PageHeader } from "@/components/page-header";
 import { sectionByPath } from "@/features/admin/sections";
 import { staffColumns } from "@/features/staff/columns";
 import { CreateStaffDialog } from "@/features/staff/create-staff-dialog";
+import { InviteStaffDialog } from "@/features/staff/invite-staff-dialog";
+import { PendingInvitations } from "@/features/staff/pending-invitations";
 import { StaffToolbar } from "@/features/staff/data-table-toolbar";
 import { staffListSearch } from "@/features/staff/search";
 import { trpc } from "@/lib/trpc";
@@ -39,8 +41,14 @@ export function StaffPage() {
       <PageHeader
         title={section.label}
         description={section.summary}
-        actions={<CreateStaffDialog />}
+        actions={
+          <div className="flex flex-wrap gap-2">
+            <InviteStaffDialog />
+            <CreateStaffDialog />
+          </div>
+        }
       />
+      <PendingInvitations />
       <DataTable
         label="Staff accounts"
         columns={staffColumns}
