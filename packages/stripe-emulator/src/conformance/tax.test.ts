@@ -534,5 +534,25 @@ describe("tax on subscriptions", () => {
     expect(sub.default_tax_rates?.map((r) => r.id)).toEqual([gst.id]);
     // 19.99 × 10 % = 1.999 → 2.00.
     expect(sub.latest_invoice).toMatchObject({ total: 2199, default_tax_rates: [{ id: gst.id }] });
+
+    // An item's own rates replace the defaults on its lines.
+    const vat = await stripe.taxRates.create({
+      display_name: "VAT",
+      percentage: 19,
+      inclusive: false,
+    });
+    const seat = await eurPrice(500, true);
+    const mixed = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }, { price: seat.id, quantity: 2, tax_rates: [vat.id] }],
+      default_tax_rates: [gst.id],
+      expand: ["latest_invoice"],
+    });
+    expect(mixed.items.data[1]?.tax_rates?.map((r) => r.id)).toEqual([vat.id]);
+    const invoice = mixed.latest_invoice as Stripe.Invoice;
+    expect(
+      invoice.lines.data.map((l) => l.taxes?.map((t) => [t.tax_rate_details?.tax_rate, t.amount])),
+    ).toEqual([[[gst.id, 200]], [[vat.id, 190]]]);
+    expect(invoice.total).toBe(1999 + 200 + 1000 + 190);
   });
 });

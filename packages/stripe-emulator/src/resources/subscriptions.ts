@@ -151,6 +151,7 @@ const createSchema = obj({
       price_data: priceDataParam().optional(),
       quantity: int({ min: 0 }).optional(),
       metadata: metadata().optional(),
+      tax_rates: list(z.string()).optional(),
     }),
   ),
   default_payment_method: z.string().optional(),
@@ -330,7 +331,10 @@ export const subscriptionsModule: EmulatorModule = {
           items: p.items.map((i, n) => {
             const price = itemPrice(ctx, i, `items[${n}]`);
             if (price === undefined) throw missingParam(`items[${n}][price]`);
-            return { price, quantity: i.quantity, metadata: i.metadata };
+            const taxRates = i.tax_rates
+              ? resolveTaxRates(ctx, i.tax_rates, `items[${n}][tax_rates]`)
+              : undefined;
+            return { price, quantity: i.quantity, metadata: i.metadata, taxRates };
           }),
           defaultPaymentMethod: p.default_payment_method,
           trialPeriodDays: p.trial_period_days,

@@ -54,12 +54,14 @@ function ratesById(ctx: Ctx, rates: readonly unknown[] | null | undefined): Stri
 
 /** The merchant-chosen rates of a line: its item's own, else the invoice's defaults. */
 function lineRates(ctx: Ctx, invoice: Stripe.Invoice, line: Stripe.InvoiceLineItem) {
-  const subItem = line.parent?.subscription_item_details?.subscription_item;
-  const invoiceItem =
-    line.parent?.invoice_item_details?.invoice_item ??
-    line.parent?.subscription_item_details?.invoice_item;
-  const own = subItem
-    ? ctx.store.getTyped<Stripe.SubscriptionItem>("subscription_item", subItem)?.tax_rates
+  const details = line.parent?.subscription_item_details;
+  const invoiceItem = line.parent?.invoice_item_details?.invoice_item ?? details?.invoice_item;
+  // Subscription items live inside their subscription.
+  const sub = details?.subscription
+    ? ctx.store.getTyped<Stripe.Subscription>("subscription", details.subscription)
+    : undefined;
+  const own = details
+    ? sub?.items.data.find((i) => i.id === details.subscription_item)?.tax_rates
     : invoiceItem
       ? ctx.store.getTyped<Stripe.InvoiceItem>("invoiceitem", invoiceItem)?.tax_rates
       : null;

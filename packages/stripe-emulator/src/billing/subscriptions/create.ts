@@ -105,8 +105,8 @@ function insertSubscription(
   plan: CreatePlan,
 ): Stripe.Subscription {
   const id = ctx.ids.id("sub");
-  const items = input.items.map((it, i) =>
-    buildItem(
+  const items = input.items.map((it, i) => ({
+    ...buildItem(
       ctx,
       id,
       plan.prices[i] as Stripe.Price,
@@ -115,7 +115,8 @@ function insertSubscription(
       plan.period,
       plan.now,
     ),
-  );
+    tax_rates: it.taxRates ?? [],
+  }));
   const sub = newSubscription(id, input, plan, items);
   ctx.store.insert(sub);
   ctx.store.setPrivate(id, { paymentBehavior: plan.paymentBehavior } satisfies SubscriptionPrivate);

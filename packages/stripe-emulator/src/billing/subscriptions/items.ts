@@ -12,6 +12,8 @@ export interface ItemInput {
   price: string;
   quantity?: number | undefined;
   metadata?: Record<string, string> | null | undefined;
+  /** The item's own `tax_rates` (they replace the subscription's `default_tax_rates` on its lines). */
+  taxRates?: Stripe.TaxRate[] | undefined;
 }
 
 export function planFromPrice(price: Stripe.Price): Stripe.Plan {
