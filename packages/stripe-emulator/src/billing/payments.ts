@@ -5,14 +5,13 @@ import {
   chargeCustomer as serviceCharge,
   createPaymentIntent,
 } from "../services/payments/intents.ts";
-import { paymentIntentHooks } from "../services/payments/state.ts";
 
 /**
  * The billing engine's view of money movement: invoices are paid through the payments
  * service (a payment intent per attempt, with its charge and events). A payment intent
  * left waiting (3DS, or `default_incomplete`) is remembered so that, when it succeeds
  * later — 3DS approval, hosted invoice page, `payment_intents.confirm` — the invoice it
- * was for is marked paid (`invoiceHooksForIntents`).
+ * was for is marked paid (`takeAwaitedInvoice`, wired in src/wiring.ts).
  */
 export interface ChargeInput {
   customer: string;
@@ -133,14 +132,10 @@ export function clientSecretOf(ctx: Ctx, paymentIntent: string): string | null {
   );
 }
 
-export const invoiceHooksForIntents: {
-  onIntentSucceeded:
-    ((ctx: Ctx, invoiceId: string, paymentIntent: Stripe.PaymentIntent) => void) | null;
-} = { onIntentSucceeded: null };
-
-paymentIntentHooks.onSucceeded.push((ctx, pi) => {
-  const pending = ctx.store.getPrivate<{ invoice: string } | null>(key(pi.id));
-  if (!pending) return;
-  ctx.store.setPrivate(key(pi.id), null);
-  invoiceHooksForIntents.onIntentSucceeded?.(ctx, pending.invoice, pi);
-});
+/** The invoice a payment intent that just succeeded was awaited for (forgotten once read). */
+export function takeAwaitedInvoice(ctx: Ctx, paymentIntent: string): string | null {
+  const pending = ctx.store.getPrivate<{ invoice: string } | null>(key(paymentIntent));
+  if (!pending) return null;
+  ctx.store.setPrivate(key(paymentIntent), null);
+  return pending.invoice;
+}

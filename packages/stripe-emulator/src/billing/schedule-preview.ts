@@ -4,7 +4,7 @@ import type { Ctx } from "../core/types.ts";
 import { getCustomer } from "../resources/customers.ts";
 import type { DiscountParam } from "./discounts.ts";
 import { clockOf, idOf } from "../core/util.ts";
-import { createPreview, previewHooks } from "./preview.ts";
+import { createPreview, type PreviewInput } from "./preview.ts";
 import {
   buildPhases,
   itemsForPhase,
@@ -170,7 +170,8 @@ function previewUnderPhases(
   );
 }
 
-previewHooks.scheduled = (ctx, sub, p) =>
+/** The next invoice of a subscription a schedule manages (its next phase may change it). */
+export const previewScheduled = (ctx: Ctx, sub: Stripe.Subscription, p: PreviewInput) =>
   previewSchedule(ctx, {
     customer: p.customer,
     schedule: idOf(sub.schedule),

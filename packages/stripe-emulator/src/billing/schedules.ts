@@ -3,7 +3,7 @@ import { invalidParam, invalidRequest, missingParam } from "../core/errors.ts";
 import { applyMetadata } from "../core/params.ts";
 import type { Ctx } from "../core/types.ts";
 import { previousAttributes } from "../core/util.ts";
-import { customerHooks, getCustomer } from "../resources/customers.ts";
+import { getCustomer } from "../resources/customers.ts";
 import { clockOf, idOf } from "../core/util.ts";
 import {
   buildPhases,
@@ -12,12 +12,7 @@ import {
   type ProrationBehavior,
 } from "./schedule-phases.ts";
 import { cancelNow } from "./subscriptions/cancel.ts";
-import {
-  getSubscription,
-  periodOf,
-  saveSubscription,
-  subscriptionHooks,
-} from "./subscriptions/state.ts";
+import { getSubscription, periodOf, saveSubscription } from "./subscriptions/state.ts";
 import { scheduleSubscriptionJobs } from "./subscriptions/jobs.ts";
 import {
   applyPhase,
@@ -351,14 +346,16 @@ export function runExpiring(ctx: Ctx, id: string, end: number): void {
   ctx.emit("subscription_schedule.expiring", s);
 }
 
-// A renewal first applies the phase that starts at that period end.
-subscriptionHooks.beforeCycle.push((ctx, sub, periodEnd) => {
+/** A renewal first applies the phase that starts at that period end. */
+export function advanceOnRenewal(ctx: Ctx, sub: Stripe.Subscription, periodEnd: number): void {
   if (sub.schedule) advanceSchedule(ctx, idOf(sub.schedule), periodEnd);
-});
+}
 
-// A subscription that ends (canceled via the API, dunning, customer deletion) ends its schedule;
-// ending for non-payment is an abort.
-subscriptionHooks.onEnded.push((ctx, sub) => {
+/**
+ * A subscription that ends (canceled via the API, dunning, customer deletion) ends its
+ * schedule; ending for non-payment is an abort.
+ */
+export function endWithSubscription(ctx: Ctx, sub: Stripe.Subscription): void {
   if (!sub.schedule) return;
   const s = ctx.store.getTyped<Schedule>("subscription_schedule", idOf(sub.schedule));
   if (!s || !LIVE.has(s.status)) return;
@@ -369,11 +366,11 @@ subscriptionHooks.onEnded.push((ctx, sub) => {
       ? "subscription_schedule.aborted"
       : "subscription_schedule.canceled",
   );
-});
+}
 
-// Schedules that have not started yet go with their deleted customer.
-customerHooks.beforeDelete.push((ctx, customer) => {
+/** Schedules that have not started yet go with their deleted customer. */
+export function cancelUnstartedSchedules(ctx: Ctx, customer: Stripe.Customer): void {
   for (const s of ctx.store.list<Schedule>("subscription_schedule", { customer: customer.id })) {
     if (s.status === "not_started") endSchedule(ctx, s, "subscription_schedule.canceled");
   }
-});
+}

@@ -18,12 +18,11 @@ import {
   attachPaymentMethod,
   createCardPaymentMethod,
   detachPaymentMethod,
-  paymentMethodForToken,
   resolvePaymentMethod,
   testCardFromInput,
 } from "../services/payments/methods.ts";
 import { testCardByAlias } from "../services/test-cards.ts";
-import { customerHooks, getCustomer } from "./customers.ts";
+import { getCustomer } from "./customers.ts";
 import { addressParam, toAddress } from "./shared.ts";
 
 export const billingDetailsParam = () =>
@@ -136,17 +135,6 @@ export function createPaymentMethodFromParams(
 function getPm(ctx: Ctx, id: string, param = "payment_method"): Stripe.PaymentMethod {
   return mustGet<Stripe.PaymentMethod>(ctx, "payment_method", id, param, "PaymentMethod");
 }
-
-customerHooks.resolvePaymentMethod = (ctx, pmId, param) =>
-  resolvePaymentMethod(ctx, pmId, param).id;
-customerHooks.paymentMethodForToken = paymentMethodForToken;
-customerHooks.attachPaymentMethod = (ctx, pmId, customerId, param) => {
-  attachPaymentMethod(ctx, pmId, customerId, param);
-};
-customerHooks.isAttached = (ctx, pmId, customerId) => {
-  const pm = ctx.store.getTyped<Stripe.PaymentMethod>("payment_method", pmId);
-  return pm?.customer === customerId;
-};
 
 function listForCustomer(
   ctx: Ctx,

@@ -19,7 +19,7 @@ import {
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { mustGet, saveAndEmitUpdate } from "../core/util.ts";
 import { checkPriceMeter } from "../billing/meters/meters.ts";
-import { createProduct, getProduct, productHooks } from "./products.ts";
+import { createProduct, getProduct } from "./products.ts";
 import { retrieveRoute, searchRoute, toDecimal } from "./shared.ts";
 
 const recurringParam = () =>
@@ -200,13 +200,14 @@ export function createPrice(ctx: Ctx, p: z.output<typeof createSchema>): Stripe.
   return price;
 }
 
-productHooks.createDefaultPrice = (ctx, product, data) => {
+/** `products.create({ default_price_data })`: the product's first price. */
+export function createDefaultPrice(ctx: Ctx, product: Stripe.Product, data: unknown): string {
   const p = parseParamsWithPrefix(defaultPriceDataSchema, data, "default_price_data");
   const price = buildPrice(ctx, product.id, p);
   ctx.store.insert(price);
   ctx.emit("price.created", price);
   return price.id;
-};
+}
 
 /** Parses nested params and reports the failing field under its full bracket name. */
 function parseParamsWithPrefix<S extends z.ZodType>(

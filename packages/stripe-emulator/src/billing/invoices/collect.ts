@@ -2,15 +2,10 @@ import type Stripe from "stripe";
 import { ApiError, cardError, invalidRequest } from "../../core/errors.ts";
 import type { Ctx } from "../../core/types.ts";
 import { idOf, previousAttributes } from "../../core/util.ts";
-import {
-  awaitIntent,
-  chargeCustomer,
-  invoiceHooksForIntents,
-  type ChargeOutcome,
-} from "../payments.ts";
+import { awaitIntent, chargeCustomer, type ChargeOutcome } from "../payments.ts";
 import { finalizeInvoice } from "./finalize.ts";
 import { getInvoice, invoiceHooks, writeInvoice, type InvoicePrivate } from "./state.ts";
-import { markPaid, onIntentSucceeded } from "./transitions.ts";
+import { markPaid } from "./transitions.ts";
 
 /** Collecting an open invoice: automatic attempts, `POST /pay` and the hosted invoice page. */
 
@@ -165,5 +160,3 @@ export function payInvoiceOrThrow(
   }
   return invoice;
 }
-
-invoiceHooksForIntents.onIntentSucceeded = onIntentSucceeded;
