@@ -140,8 +140,13 @@ describe("customer tax ids", () => {
   });
 
   it("expands a customer's tax ids and where automatic tax places them", async () => {
-    const berlin = await stripe.customers.create({ address: BERLIN });
-    await stripe.customers.createTaxId(berlin.id, { type: "eu_vat", value: "DE123456789" });
+    const berlin = await stripe.customers.create({
+      address: BERLIN,
+      tax_id_data: [{ type: "eu_vat", value: "DE123456789" }],
+    });
+    await expect(
+      stripe.customers.create({ tax_id_data: [{ type: "eu_vat", value: "DE1" }] }),
+    ).rejects.toMatchObject({ code: "tax_id_invalid", param: "tax_id_data[0][value]" });
     const expanded = await stripe.customers.retrieve(berlin.id, { expand: ["tax", "tax_ids"] });
     expect(expanded).toMatchObject({
       tax: {

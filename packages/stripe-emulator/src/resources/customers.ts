@@ -18,6 +18,7 @@ import {
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { isDeleted, mustGet, previousAttributes, replaceWithDeletedStub } from "../core/util.ts";
 import { addressParam, retrieveRoute, searchRoute, shippingParam, toAddress } from "./shared.ts";
+import { createCustomerTaxId } from "../tax/tax-ids.ts";
 
 const invoiceSettings = () =>
   obj({
@@ -63,6 +64,7 @@ const createSchema = obj({
   ...commonShape,
   payment_method: z.string().optional(),
   test_clock: z.string().optional(),
+  tax_id_data: list(obj({ type: z.string(), value: z.string() })).optional(),
 });
 
 const updateSchema = obj({
@@ -231,6 +233,9 @@ export function createCustomer(ctx: Ctx, p: z.output<typeof createSchema>): Stri
   const customer = applyParams(ctx, base, p, paymentMethod);
   ctx.store.insert(customer);
   ctx.emit("customer.created", customer);
+  (p.tax_id_data ?? []).forEach((t, i) =>
+    createCustomerTaxId(ctx, customer.id, t, `tax_id_data[${i}][value]`),
+  );
   // A card that fails to attach throws here and the whole request rolls back.
   if (paymentMethod)
     customerHooks.attachPaymentMethod?.(ctx, paymentMethod, customer.id, "payment_method");
