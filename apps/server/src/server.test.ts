@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { createServer } from "node:net";
-import { leases, pingDb, webhookEvents } from "@folio/db";
+import { jobs, leases, pingDb, webhookEvents } from "@folio/db";
+import { inArray } from "drizzle-orm";
 import { testDialect } from "@folio/db/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "./env.ts";
@@ -27,12 +28,21 @@ describe("startServer", { timeout: 60_000 }, () => {
       // The shared periodic jobs ran at start, under leases this instance now holds.
       const held = await until(async () => {
         const rows = await server.db.select().from(leases).orderBy(leases.name);
-        return rows.length === 3 ? rows : undefined;
+        return rows.length === 2 ? rows : undefined;
       });
       expect(held.map((l) => [l.name, l.holder])).toEqual([
-        ["prune-webhook-inbox", server.holder],
         ["rebuild-mrr-movements", server.holder],
         ["sweep-expired-sessions", server.holder],
+      ]);
+      // Daily housekeeping is scheduled as job rows (not timers), the next slot queued at start.
+      const scheduled = await server.db
+        .select({ kind: jobs.kind, status: jobs.status })
+        .from(jobs)
+        .where(inArray(jobs.kind, ["jobs.prune", "webhooks.prune_inbox"]))
+        .orderBy(jobs.kind);
+      expect(scheduled).toEqual([
+        { kind: "jobs.prune", status: "queued" },
+        { kind: "webhooks.prune_inbox", status: "queued" },
       ]);
     } finally {
       await server.close();

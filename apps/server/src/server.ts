@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
 import {
   continueMovementsRebuild,
-  pruneWebhookInbox,
   systemClock,
   type Clock,
   type JobWorkerOptions,
@@ -34,7 +33,6 @@ import { runPeriodically, type RunningJob } from "./periodic.ts";
 import { startStripe, type StripeRuntime } from "./stripe.ts";
 
 const SESSION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-const INBOX_PRUNE_INTERVAL_MS = 24 * 60 * 60 * 1000;
 const MAINTENANCE_INTERVAL_MS = 60 * 1000;
 const MOVEMENTS_REBUILD_INTERVAL_MS = 10 * 1000;
 /** A run stops after this (plus its last chunk), well inside its lease of 1.5 intervals. */
@@ -181,15 +179,6 @@ export async function startServer(
       run: async () => {
         await deleteExpiredSessions(db, clock);
         await pruneRateLimitHits(db, clock);
-      },
-    }),
-    // Inbox retention: terminal events lose their payload after 30 days and their id after 90.
-    runPeriodically(shared, {
-      name: "prune-webhook-inbox",
-      everyMs: INBOX_PRUNE_INTERVAL_MS,
-      run: async () => {
-        const r = await pruneWebhookInbox({ db, clock });
-        if (r.payloadsPruned + r.deleted > 0) app.log.info(r, "pruned the webhook inbox");
       },
     }),
     // After the revenue recognition settings are saved: every customer's MRR movements again,

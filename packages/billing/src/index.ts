@@ -241,6 +241,7 @@ export {
   type PruneWebhookInboxOptions,
   type PruneWebhookInboxResult,
 } from "./webhooks/prune.ts";
+export { pruneWebhookInboxJob } from "./webhooks/prune-job.ts";
 // Test support (no test-runner dependency): recorded deliveries and convergence checks.
 export {
   convergenceProblems,

@@ -2,6 +2,7 @@ import {
   deliverWebhook,
   overageSweepJob,
   pruneJobs,
+  pruneWebhookInboxJob,
   reportOverageJob,
   type JobDefinition,
   type OutboundJobContext,
@@ -17,6 +18,7 @@ export type ServerJobContext = OutboundJobContext & EmailJobContext;
 
 export const scheduledJobs: readonly ScheduledJob<ServerJobContext>[] = [
   pruneJobs,
+  pruneWebhookInboxJob,
   overageSweepJob,
 ];
 
