@@ -1,14 +1,7 @@
-import {
-  usageCounters,
-  usageDaily,
-  usageEvents,
-  withTransaction,
-  type Db,
-  type Tx,
-} from "@folio/db";
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { usageCounters, usageEvents, wallets, withTransaction, type Db, type Tx } from "@folio/db";
+import { and, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
-import { balanceOf, debitUsage, lockWallets, type WalletMove } from "../wallets/ledger.ts";
+import { debitUsage, lockWallets, type WalletMove } from "../wallets/ledger.ts";
 import {
   checkEvent,
   isUsageError,
@@ -17,7 +10,8 @@ import {
   type UsageEventError,
 } from "./input.ts";
 import { dayOf } from "./period.ts";
-import { countersAt, openPeriod, type CounterRow } from "./plan.ts";
+import { openPeriod, type CounterRow } from "./plan.ts";
+import { statements } from "./statements.ts";
 
 export type { UsageEventInput } from "./input.ts";
 
@@ -115,179 +109,211 @@ export async function recordUsage(
       at: c.at,
       key: c.idempotencyKey,
     };
-    byUser.set(userId, [...(byUser.get(userId) ?? []), a]);
+    const list = byUser.get(userId);
+    if (list) list.push(a);
+    else byUser.set(userId, [a]);
   });
   if (byUser.size === 0) return results;
 
   await withTransaction(db, async (tx) => {
     await lockWallets(tx, byUser.keys());
-    for (const [userId, list] of byUser) {
-      for (const r of await recordForCustomer(tx, userId, list, now, opts.apiKeyId ?? null)) {
-        results[r.index] = r;
-      }
-    }
+    for (const r of await recordInTx(tx, byUser, now, opts.apiKeyId ?? null)) results[r.index] = r;
   });
   return results;
 }
 
-async function recordForCustomer(
+/** What the transaction reads once for the whole call: replays, open counters, balances. */
+async function readState(tx: Tx, byUser: Map<string, Accepted[]>) {
+  const userIds = [...byUser.keys()];
+  const all = [...byUser.values()].flat();
+  const times = all.map((a) => a.at.getTime());
+  const [earliest, latest] = [new Date(Math.min(...times)), new Date(Math.max(...times))];
+  const [prior, counters, balances] = await Promise.all([
+    tx
+      .select()
+      .from(usageEvents)
+      // Pairs, not two IN lists: their cross product is users × keys index probes.
+      .where(
+        sql`(${usageEvents.userId}, ${usageEvents.idempotencyKey}) in (${sql.join(
+          all.map((a) => sql`(${a.userId}, ${a.key})`),
+          sql`, `,
+        )})`,
+      ),
+    tx
+      .select()
+      .from(usageCounters)
+      .where(
+        and(
+          inArray(usageCounters.userId, userIds),
+          lte(usageCounters.periodStart, latest),
+          gt(usageCounters.periodEnd, earliest),
+        ),
+      ),
+    tx
+      .select({ userId: wallets.userId, balance: wallets.balance })
+      .from(wallets)
+      .where(inArray(wallets.userId, userIds)),
+  ]);
+  return {
+    prior: new Map(prior.map((e) => [`${e.userId} ${e.idempotencyKey}`, e])),
+    counters,
+    balances: new Map(balances.map((b) => [b.userId, b.balance])),
+  };
+}
+
+async function recordInTx(
   tx: Tx,
-  userId: string,
-  list: Accepted[],
+  byUser: Map<string, Accepted[]>,
   now: Date,
   apiKeyId: string | null,
 ): Promise<UsageEventResult[]> {
   const out: UsageEventResult[] = [];
-  const seen = new Map<string, RecordedUsage>();
-  for (const e of await tx
-    .select()
-    .from(usageEvents)
-    .where(
-      and(
-        eq(usageEvents.userId, userId),
-        inArray(
-          usageEvents.idempotencyKey,
-          list.map((a) => a.key),
-        ),
-      ),
-    )) {
-    seen.set(e.idempotencyKey, {
-      index: -1,
-      status: "duplicate",
-      eventId: e.id,
-      customerId: userId,
-      meter: e.meterKey,
-      quantity: e.quantity,
-      periodStart: e.periodStart,
-      included: e.includedQuantity,
-      credits: e.creditsQuantity,
-      overage: e.overageQuantity,
-    });
-  }
-
-  const tallies: Tally[] = [];
-  const tallyFor = async (meter: string, at: Date): Promise<Tally> => {
+  const st = statements(tx);
+  const state = await readState(tx, byUser);
+  const tallies: Tally[] = state.counters.map((row) => ({
+    row,
+    quantity: 0,
+    included: 0,
+    credits: 0,
+    overage: 0,
+  }));
+  const tallyFor = async (userId: string, meter: string, at: Date): Promise<Tally> => {
     const covers = (t: Tally) =>
-      t.row.meterKey === meter && t.row.periodStart <= at && t.row.periodEnd > at;
-    let t = tallies.find(covers);
+      t.row.userId === userId &&
+      t.row.meterKey === meter &&
+      t.row.periodStart <= at &&
+      t.row.periodEnd > at;
+    // A plan change can leave a shortened period beside the new one; the later start wins.
+    const best = () =>
+      tallies
+        .filter(covers)
+        .sort((x, y) => y.row.periodStart.getTime() - x.row.periodStart.getTime())[0];
+    let t = best();
     if (t) return t;
-    let rows = await countersAt(tx, userId, at);
-    if (!rows.some((r) => r.meterKey === meter)) rows = await openPeriod(tx, userId, at, now);
-    for (const row of rows) {
+    for (const row of await openPeriod(tx, userId, at, now)) {
       if (!tallies.some((x) => x.row.id === row.id)) {
         tallies.push({ row, quantity: 0, included: 0, credits: 0, overage: 0 });
       }
     }
-    t = tallies.find(covers);
+    t = best();
     if (!t) throw new Error(`no usage counter for ${userId} ${meter} at ${at.toISOString()}`);
     return t;
   };
 
-  const startBalance = await balanceOf(tx, userId);
-  let balance = startBalance;
-  const fresh: { a: Accepted; t: Tally; included: number; credits: number; overage: number }[] = [];
-  for (const a of list) {
-    const prior = seen.get(a.key);
-    if (prior) {
-      out.push({ ...prior, index: a.index });
-      continue;
-    }
-    const t = await tallyFor(a.meter, a.at);
-    const { included: cap, overage: mode } = t.row;
-    const left = cap === null ? Infinity : Math.max(0, cap - t.row.includedUsed - t.included);
-    const included = Math.min(a.quantity, left);
-    const rest = a.quantity - included;
-    const credits = mode === "blocked" ? 0 : Math.min(rest, balance);
-    const overage = mode === "metered" ? rest - credits : 0;
-    if (included + credits + overage < a.quantity) {
-      out.push({
-        index: a.index,
-        status: "rejected",
-        error: limitReached(a, t.row, mode, balance),
-      });
-      continue;
-    }
-    t.quantity += a.quantity;
-    t.included += included;
-    t.credits += credits;
-    t.overage += overage;
-    balance -= credits;
-    fresh.push({ a, t, included, credits, overage });
-    // Later events in this call with the same key are replays of this one.
-    seen.set(a.key, {
-      index: -1,
-      status: "duplicate",
-      eventId: 0,
-      customerId: userId,
-      meter: a.meter,
-      quantity: a.quantity,
-      periodStart: t.row.periodStart,
-      included,
-      credits,
-      overage,
-    });
-  }
-  if (fresh.length === 0) return out;
-
-  const inserted = await tx
-    .insert(usageEvents)
-    .values(
-      fresh.map(({ a, t, included, credits, overage }) => ({
+  const actor = { type: apiKeyId ? "api_key" : "job", id: apiKeyId ?? "usage" } as const;
+  const days = new Map<string, { userId: string; meterKey: string; day: Date; quantity: number }>();
+  for (const [userId, list] of byUser) {
+    const startBalance = state.balances.get(userId) ?? 0;
+    let balance = startBalance;
+    const moves: WalletMove[] = [];
+    const recorded = new Map<string, RecordedUsage>();
+    for (const a of list) {
+      const prior = recorded.get(a.key) ?? fromRow(state.prior.get(`${userId} ${a.key}`));
+      if (prior) {
+        out.push({ ...prior, index: a.index, status: "duplicate" });
+        continue;
+      }
+      const t = await tallyFor(userId, a.meter, a.at);
+      const { included: cap, overage: mode } = t.row;
+      const left = cap === null ? Infinity : Math.max(0, cap - t.row.includedUsed - t.included);
+      const included = Math.min(a.quantity, left);
+      const rest = a.quantity - included;
+      const credits = mode === "blocked" ? 0 : Math.min(rest, balance);
+      const overage = mode === "metered" ? rest - credits : 0;
+      if (included + credits + overage < a.quantity) {
+        out.push({
+          index: a.index,
+          status: "rejected",
+          error: limitReached(a, t.row, mode, balance),
+        });
+        continue;
+      }
+      t.quantity += a.quantity;
+      t.included += included;
+      t.credits += credits;
+      t.overage += overage;
+      balance -= credits;
+      const [row] = await st.insertEvent.all({
         userId,
         meterKey: a.meter,
         quantity: a.quantity,
         occurredAt: a.at,
         periodStart: t.row.periodStart,
-        idempotencyKey: a.key,
+        key: a.key,
         apiKeyId,
-        includedQuantity: included,
-        creditsQuantity: credits,
-        overageQuantity: overage,
-        recordedAt: now,
-      })),
-    )
-    .returning({ id: usageEvents.id, key: usageEvents.idempotencyKey });
-  const ids = new Map(inserted.map((r) => [r.key, r.id]));
-  for (const r of out)
-    if (r.status === "duplicate" && r.eventId === 0) r.eventId = ids.get(keyOf(list, r.index))!;
-  for (const f of fresh) {
-    out.push({
-      index: f.a.index,
-      status: "recorded",
-      eventId: ids.get(f.a.key)!,
-      customerId: userId,
-      meter: f.a.meter,
-      quantity: f.a.quantity,
-      periodStart: f.t.row.periodStart,
-      included: f.included,
-      credits: f.credits,
-      overage: f.overage,
-    });
+        included,
+        credits,
+        overage,
+        at: now,
+      });
+      const r: RecordedUsage = {
+        index: a.index,
+        status: "recorded",
+        eventId: row!.id,
+        customerId: userId,
+        meter: a.meter,
+        quantity: a.quantity,
+        periodStart: t.row.periodStart,
+        included,
+        credits,
+        overage,
+      };
+      out.push(r);
+      recorded.set(a.key, r);
+      if (credits > 0) {
+        moves.push({
+          userId,
+          type: "usage",
+          units: credits,
+          sourceId: `usage:${r.eventId}`,
+          actor,
+          at: now,
+          usageEventId: r.eventId,
+          meterKey: a.meter,
+        });
+      }
+      const day = dayOf(a.at);
+      const k = `${userId} ${a.meter} ${day.getTime()}`;
+      const d = days.get(k) ?? { userId, meterKey: a.meter, day, quantity: 0 };
+      d.quantity += a.quantity;
+      days.set(k, d);
+    }
+    await debitUsage(tx, userId, startBalance, moves);
   }
 
-  for (const t of tallies) if (t.quantity > 0) await applyTally(tx, t, now);
-  await addDaily(
-    tx,
-    userId,
-    fresh.map((f) => f.a),
-  );
-  const moves: WalletMove[] = fresh
-    .filter((f) => f.credits > 0)
-    .map((f) => ({
-      userId,
-      type: "usage",
-      units: f.credits,
-      sourceId: `usage:${ids.get(f.a.key)!}`,
-      actor: { type: apiKeyId ? "api_key" : "job", id: apiKeyId ?? "usage" },
-      at: now,
-      usageEventId: ids.get(f.a.key)!,
-      meterKey: f.a.meter,
-    }));
-  await debitUsage(tx, userId, startBalance, moves);
+  for (const t of tallies) {
+    if (t.quantity === 0) continue;
+    const changed = await st.bumpCounter.all({
+      id: t.row.id,
+      quantity: t.quantity,
+      included: t.included,
+      credits: t.credits,
+      overage: t.overage,
+      at: now.getTime(),
+    });
+    if (changed.length !== 1) {
+      throw new Error(`usage counter ${t.row.id} moved while usage was drawn (not serialized)`);
+    }
+  }
+  for (const d of days.values()) await st.addDaily.run(d);
   return out;
 }
 
-const keyOf = (list: Accepted[], index: number) => list.find((a) => a.index === index)!.key;
+function fromRow(e: typeof usageEvents.$inferSelect | undefined): RecordedUsage | undefined {
+  if (!e) return undefined;
+  return {
+    index: -1,
+    status: "duplicate",
+    eventId: e.id,
+    customerId: e.userId,
+    meter: e.meterKey,
+    quantity: e.quantity,
+    periodStart: e.periodStart,
+    included: e.includedQuantity,
+    credits: e.creditsQuantity,
+    overage: e.overageQuantity,
+  };
+}
 
 function limitReached(
   a: Accepted,
@@ -304,45 +330,4 @@ function limitReached(
       ? `${plan || "Nothing is included"}; this plan does not allow more ${a.meter} until the period ends on ${row.periodEnd.toISOString()}.`
       : `${plan || "The plan includes none"} and the wallet holds ${balance} credits; this event needs ${a.quantity}. Buy credits or upgrade the plan.`;
   return { code: "limit_reached", field: "quantity", message };
-}
-
-async function applyTally(tx: Tx, t: Tally, now: Date): Promise<void> {
-  const c = usageCounters;
-  const changed = await tx
-    .update(c)
-    .set({
-      quantity: sql`${c.quantity} + ${t.quantity}`,
-      includedUsed: sql`${c.includedUsed} + ${t.included}`,
-      creditsUsed: sql`${c.creditsUsed} + ${t.credits}`,
-      overageQuantity: sql`${c.overageQuantity} + ${t.overage}`,
-      updatedAt: now,
-    })
-    // Never past the allowance, whatever happened between our read and this write.
-    .where(
-      and(
-        eq(c.id, t.row.id),
-        or(isNull(c.included), sql`${c.includedUsed} + ${t.included} <= ${c.included}`),
-      ),
-    )
-    .returning({ id: c.id });
-  if (changed.length !== 1)
-    throw new Error(`usage counter ${t.row.id} moved while usage was drawn (not serialized)`);
-}
-
-async function addDaily(tx: Tx, userId: string, accepted: Accepted[]): Promise<void> {
-  const days = new Map<string, { meterKey: string; day: Date; quantity: number }>();
-  for (const a of accepted) {
-    const day = dayOf(a.at);
-    const k = `${a.meter} ${day.getTime()}`;
-    const d = days.get(k) ?? { meterKey: a.meter, day, quantity: 0 };
-    d.quantity += a.quantity;
-    days.set(k, d);
-  }
-  await tx
-    .insert(usageDaily)
-    .values([...days.values()].map((d) => ({ userId, ...d })))
-    .onConflictDoUpdate({
-      target: [usageDaily.userId, usageDaily.meterKey, usageDaily.day],
-      set: { quantity: sql`${usageDaily.quantity} + excluded.quantity` },
-    });
 }

@@ -2,14 +2,14 @@ import {
   lockKeys,
   walletEntries,
   walletLots,
-  wallets,
   type Tx,
   type WalletActorType,
   type WalletEntryType,
 } from "@folio/db";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { actorId, type Actor } from "../audit/actor.ts";
 import { DomainError } from "../errors.ts";
+import { statements } from "../usage/statements.ts";
 
 // The one place wallet balances change. Every change is a ledger entry keyed by its cause
 // (`sourceId`, unique) and the balance row moves by the same units in the same transaction; the
@@ -61,26 +61,15 @@ export async function entryBySource(tx: Tx, sourceId: string): Promise<WalletEnt
 
 /** The balance, 0 for a customer who never had a wallet. */
 export async function balanceOf(tx: Tx, userId: string): Promise<number> {
-  const row = await tx
-    .select({ balance: wallets.balance })
-    .from(wallets)
-    .where(eq(wallets.userId, userId))
-    .get();
+  const [row] = await statements(tx).balance.all({ userId });
   return row?.balance ?? 0;
 }
 
 async function moveBalance(tx: Tx, userId: string, delta: number, at: Date): Promise<number> {
-  await tx
-    .insert(wallets)
-    .values({ userId, balance: 0, updatedAt: at })
-    .onConflictDoNothing({ target: wallets.userId });
-  const row = await tx
-    .update(wallets)
-    .set({ balance: sql`${wallets.balance} + ${delta}`, updatedAt: at })
-    .where(eq(wallets.userId, userId))
-    .returning({ balance: wallets.balance })
-    .get();
-  return row.balance;
+  const st = statements(tx);
+  await st.ensureWallet.run({ userId, at });
+  const [row] = await st.moveBalance.all({ userId, delta, at: at.getTime() });
+  return row!.balance;
 }
 
 const entryValues = (
@@ -161,24 +150,14 @@ export async function drawLots(
   fromLot?: number,
 ): Promise<void> {
   let left = units;
-  const lots = await tx
-    .select({ id: walletLots.id, remaining: walletLots.remaining })
-    .from(walletLots)
-    .where(
-      and(
-        eq(walletLots.userId, userId),
-        gt(walletLots.remaining, 0),
-        fromLot === undefined ? undefined : eq(walletLots.id, fromLot),
-      ),
-    )
-    .orderBy(sql`${walletLots.expiresAt} is null`, asc(walletLots.expiresAt), asc(walletLots.id));
+  const st = statements(tx);
+  const lots = (await st.openLots.all({ userId })).filter(
+    (lot) => fromLot === undefined || lot.id === fromLot,
+  );
   for (const lot of lots) {
     if (left === 0) break;
     const take = Math.min(left, lot.remaining);
-    await tx
-      .update(walletLots)
-      .set({ remaining: sql`${walletLots.remaining} - ${take}` })
-      .where(eq(walletLots.id, lot.id));
+    await st.drawLot.run({ id: lot.id, units: take });
     left -= take;
   }
   if (left > 0) {
@@ -206,10 +185,9 @@ export async function debitUsage(
     throw new Error(`wallet of ${userId} moved while its usage was drawn (not serialized)`);
   }
   let running = startBalance;
-  await tx.insert(walletEntries).values(
-    moves.map((m) => {
-      running -= m.units;
-      return entryValues(m, -m.units, running, null);
-    }),
-  );
+  const insert = statements(tx).insertEntry;
+  for (const m of moves) {
+    running -= m.units;
+    await insert.run(entryValues(m, -m.units, running, null));
+  }
 }

@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { closeDb, createDb, usageCounters, usageEvents } from "@folio/db";
+import { count, sum } from "drizzle-orm";
+import { benchDatabase } from "../webhook-ingest/database.ts";
+import { startFakeStripe } from "../webhook-ingest/fake-stripe.ts";
+import { seedBench } from "./seed.ts";
+
+// Usage API benchmark (issue 13): 32 keep-alive senders POST batches to /api/v1/usage/batch in a
+// closed loop while a prober asks GET /api/v1/entitlements/:customer; see BENCHMARKS.md.
+
+const argv = process.argv.slice(2);
+const { values: opts } = parseArgs({
+  args: argv[0] === "--" ? argv.slice(1) : argv,
+  options: {
+    events: { type: "string", default: "200000" },
+    batch: { type: "string", default: "100" },
+    concurrency: { type: "string", default: "32" },
+    customers: { type: "string", default: "1000" },
+    /** Entitlement checks in flight at once during the load. */
+    probes: { type: "string", default: "2" },
+    port: { type: "string", default: "7210" },
+    postgres: { type: "string" },
+    profile: { type: "string" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const EVENTS = Number(opts.events);
+const BATCH = Number(opts.batch);
+const CONCURRENCY = Number(opts.concurrency);
+const CUSTOMERS = Number(opts.customers);
+const PORT = Number(opts.port);
+const SERVER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../apps/server");
+const log = (msg: string) => console.log(`[bench:usage] ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const f = (v: number) => v.toFixed(2);
+  return `p50 ${f(percentile(s, 50))} ms, p99 ${f(percentile(s, 99))} ms, max ${f(s[s.length - 1] ?? NaN)} ms (n=${s.length})`;
+};
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256 });
+function call(method: string, path: string, key: string, body?: unknown) {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise<{ status: number; body: string }>((resolveCall, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: PORT,
+        method,
+        path,
+        agent,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(payload && { "content-type": "application/json", "content-length": payload.length }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolveCall({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+async function waitHealthy(child: ChildProcess) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+  }
+  throw new Error("server did not become healthy within 60 s");
+}
+
+async function main() {
+  const database = await benchDatabase(opts.postgres ?? process.env.DATABASE_URL, {
+    keep: opts.keep,
+  });
+  const db = await createDb(database.config);
+  const { key, ids } = await seedBench(db, CUSTOMERS);
+  log(
+    `seeded ${CUSTOMERS} customers (¼ each on Pro, Team, Enterprise, no plan) in ${database.label}`,
+  );
+  const fake = await startFakeStripe(new Map());
+  const child = spawn(
+    process.execPath,
+    [
+      ...(opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${opts.profile}`] : []),
+      "--import",
+      "tsx",
+      "src/main.ts",
+    ],
+    {
+      cwd: SERVER_DIR,
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        HOST: "127.0.0.1",
+        PORT: String(PORT),
+        ...database.env,
+        LOG_LEVEL: "warn",
+        STRIPE_SECRET_KEY: "sk_test_bench",
+        STRIPE_API_URL: fake.url,
+        STRIPE_WEBHOOK_SECRETS: "whsec_bench",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  try {
+    await waitHealthy(child);
+    let seq = 0;
+    const nextBatch = () =>
+      Array.from({ length: BATCH }, () => {
+        const n = seq++;
+        return {
+          customer: n % 2 ? ids[(n * 7919) % ids.length]! : `ext_${(n * 7919) % ids.length}`,
+          meter: "api_calls",
+          idempotencyKey: `bench-${n}`,
+        };
+      });
+    // Warm-up: every customer's counters opened, statements prepared, JIT warm.
+    for (let i = 0; i < 20; i++)
+      await call("POST", "/api/v1/usage/batch", key, { events: nextBatch() });
+    const warm = seq;
+
+    log(
+      `${EVENTS} events in batches of ${BATCH}, ${CONCURRENCY} senders, ${opts.probes} entitlement probes; load ${load()}`,
+    );
+    const probeMs: number[] = [];
+    const batchMs: number[] = [];
+    let failures = 0;
+    let running = true;
+    const probe = async () => {
+      for (let i = 0; running; i++) {
+        const t = performance.now();
+        const res = await call("GET", `/api/v1/entitlements/${ids[(i * 31) % ids.length]}`, key);
+        probeMs.push(performance.now() - t);
+        if (res.status !== 200) failures++;
+        await sleep(2);
+      }
+    };
+    const sender = async () => {
+      while (seq - warm < EVENTS) {
+        const events = nextBatch();
+        const t = performance.now();
+        const res = await call("POST", "/api/v1/usage/batch", key, { events });
+        batchMs.push(performance.now() - t);
+        const body = JSON.parse(res.body) as { recorded?: number };
+        if (res.status !== 200 || body.recorded !== events.length) failures++;
+      }
+    };
+    const cpu0 = cpuSeconds(child.pid!);
+    const t0 = performance.now();
+    const probes = Array.from({ length: Number(opts.probes) }, probe);
+    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    const elapsed = (performance.now() - t0) / 1000;
+    running = false;
+    await Promise.all(probes);
+    const cpu = cpuSeconds(child.pid!) - cpu0;
+    const sent = seq - warm;
+
+    const [events] = await db.select({ n: count() }).from(usageEvents);
+    const [counted] = await db.select({ q: sum(usageCounters.quantity) }).from(usageCounters);
+    log(
+      `accepted and applied: ${(sent / elapsed).toFixed(0)} events/s (${sent} in ${elapsed.toFixed(1)} s; ${(sent / BATCH / elapsed).toFixed(0)} requests/s), failures ${failures}`,
+    );
+    log(`batch request latency: ${stats(batchMs)}`);
+    log(`entitlement check under load: ${stats(probeMs)}`);
+    log(`server CPU ${((cpu * 1e6) / sent).toFixed(1)} µs/event; load after ${load()}`);
+    log(`check: ${events!.n} events stored, counters sum ${counted!.q} (expected ${seq} both)`);
+    if (Number(events!.n) !== seq || Number(counted!.q) !== seq) process.exitCode = 1;
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    await closeDb(db);
+    await fake.close();
+    await database.drop();
+  }
+}
+
+await main();
