@@ -312,6 +312,11 @@ function PlanCard({
             )}
           </p>
         )}
+        {price && !hasSubscription && price.taxBehavior === "exclusive" && (
+          <p className="text-xs text-muted-foreground">
+            Plus tax where it applies, worked out at checkout from your address.
+          </p>
+        )}
         {!me ? (
           <Button asChild disabled={!price}>
             <a href={authPageHref("/sign-up", pricingHref(currency, interval))}>Sign up</a>
