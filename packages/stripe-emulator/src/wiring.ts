@@ -13,6 +13,7 @@ import {
   onCollectionFailure,
   onInvoicePaid,
 } from "./billing/subscriptions/dunning.ts";
+import { cancelAllForCustomer } from "./billing/subscriptions/cancel.ts";
 import { applyPendingUpdate } from "./billing/subscriptions/pending-update.ts";
 import { subscriptionHooks } from "./billing/subscriptions/state.ts";
 import type { EmulatorModule } from "./core/types.ts";
@@ -47,9 +48,8 @@ function wireHooks(): void {
   };
   customerHooks.isAttached = (ctx, id, customer) =>
     ctx.store.getTyped<{ customer: unknown }>("payment_method", id)?.customer === customer;
-  // A deleted customer's subscriptions are canceled (registered by resources/subscriptions.ts
-  // when it loads), then its schedules that had not started.
-  customerHooks.beforeDelete.push(cancelUnstartedSchedules);
+  // A deleted customer's subscriptions are canceled, then its schedules that had not started.
+  customerHooks.beforeDelete.push(cancelAllForCustomer, cancelUnstartedSchedules);
   productHooks.createDefaultPrice = createDefaultPrice;
   // A payment intent that succeeds later (3DS, hosted invoice page) pays the invoice it was for.
   paymentIntentHooks.onSucceeded.push((ctx, pi) => {

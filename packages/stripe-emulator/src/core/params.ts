@@ -152,6 +152,21 @@ export const rangeFilter = () =>
     }),
   ]);
 
+/** Whether a value passes a `rangeFilter` (no filter: yes; a null value: no). */
+export function inRange(
+  value: number | null,
+  r: { gt?: number; gte?: number; lt?: number; lte?: number } | undefined,
+): boolean {
+  if (!r) return true;
+  if (value === null) return false;
+  return (
+    (r.gt === undefined || value > r.gt) &&
+    (r.gte === undefined || value >= r.gte) &&
+    (r.lt === undefined || value < r.lt) &&
+    (r.lte === undefined || value <= r.lte)
+  );
+}
+
 /** Shape every list endpoint accepts; spread into a list schema. */
 export const listShape = {
   limit: int({ min: 1, max: 100 }).optional(),

@@ -12,7 +12,7 @@ import { productsModule } from "./products.ts";
 import { setupIntentsModule } from "./setup-intents.ts";
 import { eventsModule } from "./events.ts";
 import { webhookEndpointsModule } from "./webhook-endpoints.ts";
-import { subscriptionsModule } from "./subscriptions.ts";
+import { subscriptionsModule } from "./subscriptions/module.ts";
 import { subscriptionItemsModule } from "./subscription-items.ts";
 import { subscriptionSchedulesModule } from "./subscription-schedules.ts";
 import { invoicesModule } from "./invoices/module.ts";

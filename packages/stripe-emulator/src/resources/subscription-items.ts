@@ -6,7 +6,8 @@ import { bool, int, listShape, metadata, obj, oneOf, parseParams } from "../core
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { getSubscription, subscriptionOfItem } from "../billing/subscriptions/state.ts";
 import { updateSubscription } from "../billing/subscriptions/update.ts";
-import { itemPrice, priceDataParam } from "./subscriptions.ts";
+import { itemPrice } from "./subscriptions/items.ts";
+import { priceDataParam } from "./subscriptions/params.ts";
 
 const prorationShape = {
   proration_behavior: oneOf(["always_invoice", "create_prorations", "none"]).optional(),

@@ -15,6 +15,7 @@ import {
   parseParams,
   rangeFilter,
   str,
+  inRange,
 } from "../core/params.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { clockOf } from "../core/util.ts";
@@ -34,7 +35,8 @@ import {
   runExpiring,
   updateSchedule,
 } from "../billing/schedules.ts";
-import { itemPrice, priceDataParam } from "./subscriptions.ts";
+import { itemPrice } from "./subscriptions/items.ts";
+import { priceDataParam } from "./subscriptions/params.ts";
 
 /** Phase and schedule params Stripe has that the emulator does not model (400 naming them). */
 const NOT_EMULATED_PHASE = [
@@ -198,20 +200,6 @@ function settings(
     description: p.description,
     days_until_due: p.invoice_settings?.days_until_due,
   };
-}
-
-function inRange(
-  value: number | null,
-  r: { gt?: number; gte?: number; lt?: number; lte?: number } | undefined,
-): boolean {
-  if (!r) return true;
-  if (value === null) return false;
-  return (
-    (r.gt === undefined || value > r.gt) &&
-    (r.gte === undefined || value >= r.gte) &&
-    (r.lt === undefined || value < r.lt) &&
-    (r.lte === undefined || value <= r.lte)
-  );
 }
 
 export const subscriptionSchedulesModule: EmulatorModule = {

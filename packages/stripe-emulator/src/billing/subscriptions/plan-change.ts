@@ -3,7 +3,7 @@ import { invalidParam, missingParam } from "../../core/errors.ts";
 import { applyMetadata } from "../../core/params.ts";
 import type { Ctx } from "../../core/types.ts";
 import { clockOf } from "../../core/util.ts";
-import type { SubscriptionUpdate } from "../../resources/subscriptions.ts";
+import type { SubscriptionUpdate } from "../../resources/subscriptions/params.ts";
 import { itemDescription } from "../invoices/descriptions.ts";
 import type { LineInput } from "../invoices/lines.ts";
 import { addIntervals } from "../time.ts";

@@ -3,7 +3,7 @@ import { invalidParam, invalidRequest, missingParam } from "../../core/errors.ts
 import { applyMetadata } from "../../core/params.ts";
 import type { Ctx } from "../../core/types.ts";
 import { clockOf, idOf } from "../../core/util.ts";
-import type { SubscriptionUpdate } from "../../resources/subscriptions.ts";
+import type { SubscriptionUpdate } from "../../resources/subscriptions/params.ts";
 import { discountIdsFor, resolveDiscountParams } from "../discounts.ts";
 import { paymentMethodUsable } from "../payments.ts";
 import { jobsAfterUpdate, updateInvoice } from "./update-invoice.ts";

@@ -16,20 +16,6 @@ import { resolveTaxRates } from "../../tax/rates.ts";
 
 /** Invoices created and edited through the API: manual drafts, their updates, auto-finalization. */
 
-export function inRange(
-  value: number | null,
-  r: { gt?: number; gte?: number; lt?: number; lte?: number } | undefined,
-): boolean {
-  if (!r) return true;
-  if (value === null) return false;
-  return (
-    (r.gt === undefined || value > r.gt) &&
-    (r.gte === undefined || value >= r.gte) &&
-    (r.lt === undefined || value < r.lt) &&
-    (r.lte === undefined || value <= r.lte)
-  );
-}
-
 export function mustBeDraft(invoice: Stripe.Invoice, what: string): void {
   if (invoice.status !== "draft") {
     throw invalidRequest(

@@ -9,13 +9,12 @@ import { createPreview } from "../../billing/preview.ts";
 import { previewSchedule } from "../../billing/schedule-preview.ts";
 import { invalidParam, invalidRequest } from "../../core/errors.ts";
 import { listObjects, paginate } from "../../core/list.ts";
-import { bool, listShape, obj, parseParams } from "../../core/params.ts";
+import { bool, listShape, obj, parseParams, inRange } from "../../core/params.ts";
 import { clockOf, idOf, isDeleted, replaceWithDeletedStub } from "../../core/util.ts";
 import { createManualInvoice, updateInvoice } from "./drafts.ts";
 import { createSchema, listSchema, paySchema, previewSchema, updateSchema } from "./params.ts";
 import { searchRoute } from "../shared.ts";
 import { checkEndBehavior, toPhaseInputs } from "../subscription-schedules.ts";
-import { inRange } from "./drafts.ts";
 
 /** The invoice endpoints: preview, create, update, list, lines, finalize, pay, void, send. */
 
