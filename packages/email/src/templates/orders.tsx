@@ -1,3 +1,7 @@
+// The server runs TypeScript through tsx, which applies a tsconfig (and its "jsx" option) only to
+// the files that tsconfig includes; these pragmas make the automatic JSX runtime hold anywhere.
+/** @jsxRuntime automatic */
+/** @jsxImportSource react */
 import { Section } from "@react-email/components";
 import type { Brand, Format } from "../brand.ts";
 import { Action, Facts, Layout, Paragraph, muted } from "./layout.tsx";
