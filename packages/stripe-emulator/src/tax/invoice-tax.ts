@@ -33,14 +33,18 @@ function priceOfLine(ctx: Ctx, line: Stripe.InvoiceLineItem): Stripe.Price | nul
   return id ? (ctx.store.getTyped<Stripe.Price>("price", id) ?? null) : null;
 }
 
+/** What a line costs after its discounts. */
+function netAmount(line: Stripe.InvoiceLineItem): number {
+  return line.amount - (line.discount_amounts ?? []).reduce((s, d) => s + d.amount, 0);
+}
+
 function taxableLine(ctx: Ctx, line: Stripe.InvoiceLineItem): TaxableLine {
   const price = priceOfLine(ctx, line);
   const product = price
     ? ctx.store.getTyped<Stripe.Product>("product", idOf(price.product))
     : undefined;
-  const discounted = (line.discount_amounts ?? []).reduce((s, d) => s + d.amount, 0);
   return {
-    amount: line.amount - discounted,
+    amount: netAmount(line),
     taxBehavior: behaviorOf(price),
     taxCode: product ? idOf(product.tax_code) || null : null,
   };
@@ -53,13 +57,16 @@ function ratesById(ctx: Ctx, rates: readonly unknown[] | null | undefined): Stri
 }
 
 /** The merchant-chosen rates of a line: its item's own, else the invoice's defaults. */
-function lineRates(ctx: Ctx, invoice: Stripe.Invoice, line: Stripe.InvoiceLineItem) {
+function lineRates(
+  ctx: Ctx,
+  invoice: Stripe.Invoice,
+  line: Stripe.InvoiceLineItem,
+  subscriptionOf: (id: string) => Stripe.Subscription | undefined,
+) {
   const details = line.parent?.subscription_item_details;
   const invoiceItem = line.parent?.invoice_item_details?.invoice_item ?? details?.invoice_item;
   // Subscription items live inside their subscription.
-  const sub = details?.subscription
-    ? ctx.store.getTyped<Stripe.Subscription>("subscription", details.subscription)
-    : undefined;
+  const sub = details?.subscription ? subscriptionOf(details.subscription) : undefined;
   const own = details
     ? sub?.items.data.find((i) => i.id === details.subscription_item)?.tax_rates
     : invoiceItem
@@ -100,7 +107,13 @@ export function applyInvoiceTax(ctx: Ctx, invoice: Stripe.Invoice): Stripe.Invoi
       status: result.status,
     };
   } else {
-    perLine = lines.map((l) => rateTaxes(taxableLine(ctx, l).amount, lineRates(ctx, invoice, l)));
+    // One read of a subscription per invoice, however many of its lines there are.
+    const subs = new Map<string, Stripe.Subscription | undefined>();
+    const subscriptionOf = (id: string) => {
+      if (!subs.has(id)) subs.set(id, ctx.store.getTyped<Stripe.Subscription>("subscription", id));
+      return subs.get(id);
+    };
+    perLine = lines.map((l) => rateTaxes(netAmount(l), lineRates(ctx, invoice, l, subscriptionOf)));
   }
   const all = perLine.flat();
   const exclusive = exclusiveAmount(all);
