@@ -2,6 +2,7 @@ import {
   deliverWebhook,
   overageSweepJob,
   pruneJobs,
+  pruneWebhookDeliveries,
   pruneWebhookInboxJob,
   reportOverageJob,
   type JobDefinition,
@@ -19,6 +20,7 @@ export type ServerJobContext = OutboundJobContext & EmailJobContext;
 export const scheduledJobs: readonly ScheduledJob<ServerJobContext>[] = [
   pruneJobs,
   pruneWebhookInboxJob,
+  pruneWebhookDeliveries,
   overageSweepJob,
 ];
 

@@ -1,15 +1,23 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { auditLog, webhookDeliveries, withTransaction, type Db } from "@folio/db";
+import {
+  auditLog,
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+  withTransaction,
+  type Db,
+} from "@folio/db";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
+import { scheduleNext } from "../jobs/schedule.ts";
 import { startJobWorker } from "../jobs/worker.ts";
 import { deliverWebhook, type OutboundJobContext } from "./deliver.ts";
 import { deliveryById, listDeliveries, replayDelivery } from "./deliveries.ts";
 import { createEndpoint, rotateEndpointSecret, updateEndpoint } from "./endpoints.ts";
 import { emitOutboundEvent } from "./events.ts";
+import { DELIVERY_RETENTION_MS, pruneWebhookDeliveries } from "./prune.ts";
 
 afterAll(dropTestDatabases);
 
@@ -233,5 +241,28 @@ describe("outbound webhook deliveries", () => {
     await updateEndpoint(deps, { id: endpoint.id, enabled: false });
     expect(await emit("ord_6")).toBe(0);
     await strict.stop();
+  });
+
+  it("the daily prune deletes finished deliveries past retention with their attempts, keeps the rest", async () => {
+    const { db, clock, worker, deps, emit } = await setup();
+    const make = await receiver(() => 200);
+    await createEndpoint(deps, { url: make.url, eventTypes: ["order.paid"] });
+    await emit("ord_old");
+    await worker.drain();
+    await scheduleNext({ db, clock }, pruneWebhookDeliveries);
+    clock.advance(DELIVERY_RETENTION_MS + 60_000);
+    await emit("ord_new");
+    const daily = startJobWorker(
+      { db, clock, log: silent, stripe: null, webhookUrls: { allowPrivate: true } },
+      [deliverWebhook, pruneWebhookDeliveries],
+      { autoStart: false },
+    );
+    await daily.drain();
+    const left = await listDeliveries(db, { limit: 10 });
+    expect(left.items).toHaveLength(1);
+    expect(JSON.stringify(await deliveryById(db, left.items[0]!.id))).toContain("ord_new");
+    expect(await db.select().from(webhookDeliveryAttempts)).toHaveLength(1);
+    await daily.stop();
+    await worker.stop();
   });
 });

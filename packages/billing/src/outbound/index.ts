@@ -31,5 +31,6 @@ export {
   replayDelivery,
 } from "./deliveries.ts";
 export { outboundWebhookHook } from "./hook.ts";
+export { DELIVERY_RETENTION_MS, pruneWebhookDeliveries } from "./prune.ts";
 export { SIGNATURE_HEADER, signatureHeader, verifySignatureHeader } from "./signature.ts";
 export { checkEndpointUrl, isPrivateAddress, parseEndpointUrl, type UrlPolicy } from "./url.ts";
