@@ -18,6 +18,7 @@ async function subscribeInEuros(page: Page, email: string, business?: string) {
   await page.goto("/pricing?currency=eur");
   const basic = page.getByRole("group", { name: "Quire Basic" });
   await expect(basic).toContainText("€3.00");
+  await expect(basic).toContainText("Plus tax where it applies");
   await basic.getByRole("button", { name: "Subscribe: Quire Basic" }).click();
 
   await expect(page.getByRole("heading", { name: "Subscribe to Quire Basic" })).toBeVisible();
