@@ -9,6 +9,7 @@ export const AUTH_PAGE_PATHS = [
   "/forgot-password",
   "/reset-password",
   "/accept-invitation",
+  "/confirm-email",
 ] as const;
 
 export type AuthPagePath = (typeof AUTH_PAGE_PATHS)[number];

@@ -1,5 +1,5 @@
-import { ensureStripeCustomer, verifyPassword } from "@folio/billing";
-import { auditLog, sessions, stripeCustomers, users } from "@folio/db";
+import { ensureStripeCustomer, issueAccountToken, verifyPassword } from "@folio/billing";
+import { auditLog, jobs, sessions, stripeCustomers, users } from "@folio/db";
 import { dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { TRPCError } from "@trpc/server";
@@ -34,7 +34,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
 const attemptId = () => crypto.randomUUID();
 
 describe("account.updateProfile", () => {
-  it("changes name and email with the password, on the Stripe customer too, audited", async () => {
+  it("changes the name at once and the email once its link is opened, on the Stripe customer too, audited", async () => {
     const env = await setup();
     const user = await insertUser(env.db, "customer", { email: "old@example.com" });
     const customerId = await ensureStripeCustomer({ db: env.db, stripe, clock: env.clock }, user);
@@ -46,18 +46,17 @@ describe("account.updateProfile", () => {
       currentPassword: TEST_PASSWORD,
       attemptId: attemptId(),
     });
-    expect(result).toEqual({ name: "Casey New", email: "new@example.com", changed: true });
+    expect(result).toEqual({
+      name: "Casey New",
+      email: "old@example.com",
+      changed: true,
+      pendingEmail: "new@example.com",
+    });
     const row = await env.db.select().from(users).where(eq(users.id, user.id)).get();
-    expect(row).toMatchObject({ name: "Casey New", email: "new@example.com" });
-    const customer = (await stripe.customers.retrieve(customerId)) as Stripe.Customer;
-    expect(customer).toMatchObject({ name: "Casey New", email: "new@example.com" });
-    // The write path stored what Stripe returned, so the mirror has it at once.
-    const mirrored = await env.db
-      .select({ email: stripeCustomers.email, name: stripeCustomers.name })
-      .from(stripeCustomers)
-      .where(eq(stripeCustomers.id, customerId))
-      .get();
-    expect(mirrored).toEqual({ email: "new@example.com", name: "Casey New" });
+    expect(row).toMatchObject({ name: "Casey New", email: "old@example.com" });
+    expect(await env.db.select({ kind: jobs.kind, payload: jobs.payload }).from(jobs)).toEqual([
+      { kind: "email.email_change", payload: { userId: user.id, newEmail: "new@example.com" } },
+    ]);
     const audits = await env.db
       .select()
       .from(auditLog)
@@ -68,7 +67,38 @@ describe("account.updateProfile", () => {
         actorId: user.id,
         target: `user:${user.id}`,
         before: { name: user.name, email: "old@example.com" },
-        after: { name: "Casey New", email: "new@example.com" },
+        after: { name: "Casey New", email: "old@example.com", pendingEmail: "new@example.com" },
+      },
+    ]);
+
+    // What the e-mail job does, then the person opening the link (anywhere, signed in or not).
+    const { token } = await issueAccountToken(env, {
+      purpose: "email_change",
+      userId: user.id,
+      email: "new@example.com",
+    });
+    const anon = env.caller(null, { stripe });
+    expect(await anon.auth.confirmEmail({ token })).toEqual({ email: "new@example.com" });
+    expect((await failure(anon.auth.confirmEmail({ token }))).code).toBe("BAD_REQUEST");
+    expect(await env.db.select().from(users).where(eq(users.id, user.id)).get()).toMatchObject({
+      email: "new@example.com",
+    });
+    const customer = (await stripe.customers.retrieve(customerId)) as Stripe.Customer;
+    expect(customer).toMatchObject({ name: "Casey New", email: "new@example.com" });
+    // The write path stored what Stripe returned, so the mirror has it at once.
+    const mirrored = await env.db
+      .select({ email: stripeCustomers.email, name: stripeCustomers.name })
+      .from(stripeCustomers)
+      .where(eq(stripeCustomers.id, customerId))
+      .get();
+    expect(mirrored).toEqual({ email: "new@example.com", name: "Casey New" });
+    expect(
+      await env.db.select().from(auditLog).where(eq(auditLog.action, "customer.email_changed")),
+    ).toMatchObject([
+      {
+        actorId: user.id,
+        before: { email: "old@example.com" },
+        after: { email: "new@example.com" },
       },
     ]);
 
@@ -81,6 +111,20 @@ describe("account.updateProfile", () => {
         attemptId: attemptId(),
       }),
     ).toMatchObject({ changed: false });
+  });
+
+  it("an address taken between the request and the link is refused when the link is opened", async () => {
+    const env = await setup();
+    const user = await insertUser(env.db, "customer", { email: "first@example.com" });
+    const { token } = await issueAccountToken(env, {
+      purpose: "email_change",
+      userId: user.id,
+      email: "wanted@example.com",
+    });
+    await insertUser(env.db, "customer", { email: "wanted@example.com" });
+    expect((await failure(env.caller().auth.confirmEmail({ token }))).code).toBe("CONFLICT");
+    env.clock.advance(31 * 60_000);
+    expect((await failure(env.caller().auth.confirmEmail({ token }))).code).toBe("BAD_REQUEST");
   });
 
   it("refuses a wrong password and an email another account uses, changing nothing", async () => {

@@ -1,6 +1,7 @@
 import {
   acceptInvitation,
   audit,
+  confirmEmailChange,
   createUser,
   emailSchema,
   findUserByEmail,
@@ -185,6 +186,16 @@ export const authRouter = router({
       await startSession(ctx, userId);
       return me(user!);
     }),
+
+  /** Applies an e-mail change from the link sent to the new address (once, 30 minutes). */
+  confirmEmail: publicProcedure
+    .input(z.object({ token: linkToken }))
+    .mutation(({ ctx, input }) =>
+      confirmEmailChange(
+        { db: ctx.db, clock: ctx.clock, stripe: ctx.stripe },
+        { token: input.token, ip: ctx.ip },
+      ),
+    ),
 
   /** Ends the current session; harmless when already signed out. */
   signOut: publicProcedure.mutation(async ({ ctx }) => {

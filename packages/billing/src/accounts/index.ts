@@ -43,3 +43,4 @@ export {
   inviteStaff,
   listPendingInvitations,
 } from "./invitations.ts";
+export { confirmEmailChange } from "./profile.ts";

@@ -12,7 +12,10 @@ import { callStripe } from "../stripe-errors.ts";
 import { storeStripeResult } from "../sync/write-path.ts";
 import { accountKind } from "./context.ts";
 import { emailSchema, nameSchema, parseInput, passwordSchema } from "./input.ts";
+import { enqueueEmail } from "../notifications/emails.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
+import { selfActor } from "./password-reset.ts";
+import { consumeAccountToken, findAccountToken } from "./tokens.ts";
 
 // A signed-in user changing their own account: name and email, password. Both need the current
 // password, so a session left open on a shared computer cannot take the account over.
@@ -67,16 +70,21 @@ export interface UpdateProfileInput {
 
 export interface UpdatedProfile {
   name: string;
+  /** The address the account signs in with (unchanged until the new one is confirmed). */
   email: string;
   /** False when nothing differed (nothing written, nothing audited). */
   changed: boolean;
+  /** A new address waiting for the confirmation link e-mailed to it; null when none was asked. */
+  pendingEmail: string | null;
 }
 
 /**
- * Changes the signed-in user's name and email after checking their password. An email another
- * account uses is a CONFLICT. When the user has a Stripe customer, Stripe gets the new name and
- * email first (invoices are addressed with them), and the customer Stripe returns is stored with
- * the user's row and the audit row in one transaction; if Stripe refuses, nothing changes.
+ * Changes the signed-in user's name after checking their password; a new email is not taken on
+ * trust but e-mailed a confirmation link (confirmEmailChange applies it). An email another
+ * account uses is a CONFLICT. When the user has a Stripe customer, Stripe gets the new name
+ * first (invoices are addressed with it), and the customer Stripe returns is stored with the
+ * user's row, the e-mail job and the audit row in one transaction; if Stripe refuses, nothing
+ * changes.
  */
 export async function updateProfile(
   { db, clock, actor, stripe }: ProfileContext & { stripe: Stripe | undefined },
@@ -84,46 +92,122 @@ export async function updateProfile(
 ): Promise<UpdatedProfile> {
   const next = parseInput(profileSchema, { name: input.name, email: input.email });
   const user = await confirmPassword(db, actor.userId, input.currentPassword);
-  if (user.name === next.name && user.email === next.email) {
-    return { ...next, changed: false };
+  const emailChanges = next.email !== user.email;
+  if (user.name === next.name && !emailChanges) {
+    return { ...next, changed: false, pendingEmail: null };
   }
-  const taken = () =>
-    new DomainError(
-      "CONFLICT",
-      `Another account already uses ${next.email}. Use a different email address.`,
-      { field: "email" },
-    );
-  if (next.email !== user.email) {
-    const other = await db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.email, next.email), ne(users.id, user.id)))
-      .get();
-    if (other) throw taken();
-  }
+  if (emailChanges) await assertEmailFree(db, next.email, user.id);
 
-  const kind = accountKind(user.role);
+  const pendingEmail = emailChanges ? next.email : null;
   const entry = {
-    action: `${kind}.profile_updated`,
+    action: `${accountKind(user.role)}.profile_updated`,
     target: `user:${user.id}`,
     before: { name: user.name, email: user.email },
-    after: next,
+    after: { name: next.name, email: user.email, pendingEmail },
   };
   const write = async (tx: Tx) => {
-    await tx
-      .update(users)
-      .set({ name: next.name, email: next.email, updatedAt: clock.now() })
-      .where(eq(users.id, user.id));
+    if (next.name !== user.name) {
+      await tx
+        .update(users)
+        .set({ name: next.name, updatedAt: clock.now() })
+        .where(eq(users.id, user.id));
+    }
+    if (pendingEmail) {
+      await enqueueEmail({ db: tx, clock }, "email_change", `${user.id}:${input.attemptId}`, {
+        userId: user.id,
+        newEmail: pendingEmail,
+      });
+    }
   };
 
+  const customerId = next.name !== user.name ? await stripeCustomerIdFor(db, user.id) : null;
+  if (customerId && stripe) {
+    const customer = await callStripe("update your billing details", () =>
+      stripe.customers.update(
+        customerId,
+        { name: next.name },
+        { idempotencyKey: `folio-profile-${user.id}-${input.attemptId}` },
+      ),
+    );
+    await storeStripeResult(
+      { db, stripe, clock, hooks: recordHooks },
+      { object: customer, actor, audit: entry, also: write },
+    );
+  } else {
+    if (customerId) throw stripeMissing();
+    await withTransaction(db, async (tx) => {
+      await write(tx);
+      await audit(tx, actor, { ...entry, at: clock.now() });
+    });
+  }
+  return { name: next.name, email: user.email, changed: true, pendingEmail };
+}
+
+const stripeMissing = () =>
+  new DomainError(
+    "UPSTREAM",
+    "Billing is not connected to Stripe on this server, so your billing details cannot change now. Try again later.",
+  );
+
+const emailTaken = (email: string) =>
+  new DomainError(
+    "CONFLICT",
+    `Another account already uses ${email}. Use a different email address.`,
+    {
+      field: "email",
+    },
+  );
+
+async function assertEmailFree(db: Db, email: string, userId: string) {
+  const other = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.email, email), ne(users.id, userId)))
+    .get();
+  if (other) throw emailTaken(email);
+}
+
+/**
+ * Applies an e-mail change from its confirmation link (once, within 30 minutes): the new address
+ * goes to Stripe first when the user has a customer there, then to the account, with the link
+ * used up and the audit row (`customer.email_changed`) in one transaction.
+ */
+export async function confirmEmailChange(
+  { db, clock, stripe }: { db: Db; clock: Clock; stripe: Stripe | undefined },
+  input: { token: string; ip: string | null },
+): Promise<{ email: string }> {
+  const token = await findAccountToken({ db, clock }, "email_change", input.token);
+  const user = token.userId
+    ? await db
+        .select({ id: users.id, role: users.role, email: users.email })
+        .from(users)
+        .where(eq(users.id, token.userId))
+        .get()
+    : undefined;
+  if (!user) throw new DomainError("NOT_FOUND", "This account no longer exists.");
+  await assertEmailFree(db, token.email, user.id);
+  const actor = selfActor(user, input.ip);
+  const entry = {
+    action: `${accountKind(user.role)}.email_changed`,
+    target: `user:${user.id}`,
+    before: { email: user.email },
+    after: { email: token.email },
+  };
+  const write = async (tx: Tx) => {
+    await consumeAccountToken(tx, clock, "email_change", input.token);
+    await tx
+      .update(users)
+      .set({ email: token.email, updatedAt: clock.now() })
+      .where(eq(users.id, user.id));
+  };
   const customerId = await stripeCustomerIdFor(db, user.id);
   try {
     if (customerId && stripe) {
       const customer = await callStripe("update your billing details", () =>
         stripe.customers.update(
           customerId,
-          { name: next.name, email: next.email },
-          { idempotencyKey: `folio-profile-${user.id}-${input.attemptId}` },
+          { email: token.email },
+          { idempotencyKey: `folio-email-change-${token.id}` },
         ),
       );
       await storeStripeResult(
@@ -131,12 +215,7 @@ export async function updateProfile(
         { object: customer, actor, audit: entry, also: write },
       );
     } else {
-      if (customerId) {
-        throw new DomainError(
-          "UPSTREAM",
-          "Billing is not connected to Stripe on this server, so your billing details cannot change now. Try again later.",
-        );
-      }
+      if (customerId) throw stripeMissing();
       await withTransaction(db, async (tx) => {
         await write(tx);
         await audit(tx, actor, { ...entry, at: clock.now() });
@@ -144,10 +223,10 @@ export async function updateProfile(
     }
   } catch (e) {
     // Someone took the address between the check and the write.
-    if (isUniqueViolation(e)) throw taken();
+    if (isUniqueViolation(e)) throw emailTaken(token.email);
     throw e;
   }
-  return { ...next, changed: true };
+  return { email: token.email };
 }
 
 export interface ChangePasswordInput {

@@ -45,7 +45,11 @@ export function ProfileForm({ me }: { me: Me }) {
           old ? { ...old, user: { ...old.user, name: profile.name, email: profile.email } } : old,
         );
         await router.invalidate();
-        toast.success("Your name and email are saved.");
+        toast.success(
+          profile.pendingEmail
+            ? `We sent a confirmation link to ${profile.pendingEmail}: your email changes when you open it (within 30 minutes).`
+            : "Your name and email are saved.",
+        );
       },
       onError: (error) => {
         form.resetField("currentPassword", { keepError: false });

@@ -2,6 +2,7 @@ import { isAuthPagePath, type AuthPagePath } from "@folio/server/auth-pages";
 import type { ComponentType } from "react";
 import { homeFor, validateAuthSearch } from "@/features/auth/destinations";
 import { AcceptInvitationPage } from "@/features/auth/accept-invitation-page";
+import { ConfirmEmailPage } from "@/features/auth/confirm-email-page";
 import { ForgotPasswordPage } from "@/features/auth/forgot-password-page";
 import { ResetPasswordPage } from "@/features/auth/reset-password-page";
 import { SignInPage } from "@/features/auth/sign-in-page";
@@ -23,6 +24,7 @@ const PAGES: Record<AuthPagePath, ComponentType<AuthPageProps>> = {
   "/forgot-password": ForgotPasswordPage,
   "/reset-password": ResetPasswordPage,
   "/accept-invitation": AcceptInvitationPage,
+  "/confirm-email": ConfirmEmailPage,
 };
 
 /** Pages a signed-in visitor is sent on from; an e-mailed link works whoever is signed in. */
