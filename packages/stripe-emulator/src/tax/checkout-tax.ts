@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
+import { idOf } from "../core/util.ts";
 import {
   automaticTax,
   behaviorOf,
@@ -35,10 +36,6 @@ export function sessionTaxIdCollection(
     | undefined,
 ): Stripe.Checkout.Session.TaxIdCollection {
   return { enabled: p?.enabled ?? false, required: p?.required ?? "never" };
-}
-
-function idOf(value: unknown): string {
-  return typeof value === "string" ? value : ((value as { id?: string } | null)?.id ?? "");
 }
 
 /** Where the session's customer is: what the page collected, else the customer's own address. */

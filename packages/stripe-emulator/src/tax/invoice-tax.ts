@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Ctx } from "../core/types.ts";
+import { idOf } from "../core/util.ts";
 import {
   automaticTax,
   behaviorOf,
@@ -22,11 +23,6 @@ import { customerTaxIds } from "./tax-ids.ts";
  * (its subscription item's or invoice item's `tax_rates`), else the invoice's
  * `default_tax_rates`. Prorations are lines like any other, so they carry tax the same way.
  */
-
-function idOf(value: unknown): string {
-  if (typeof value === "string") return value;
-  return (value as { id?: string } | null)?.id ?? "";
-}
 
 function priceOfLine(ctx: Ctx, line: Stripe.InvoiceLineItem): Stripe.Price | null {
   const id = line.pricing?.price_details ? idOf(line.pricing.price_details.price) : "";
