@@ -252,11 +252,16 @@ describe("outbound webhook deliveries", () => {
     await scheduleNext({ db, clock }, pruneWebhookDeliveries);
     clock.advance(DELIVERY_RETENTION_MS + 60_000);
     await emit("ord_new");
-    const daily = startJobWorker(
-      { db, clock, log: silent, stripe: null, webhookUrls: { allowPrivate: true } },
-      [deliverWebhook, pruneWebhookDeliveries],
-      { autoStart: false },
-    );
+    const ctx: OutboundJobContext = {
+      db,
+      clock,
+      log: silent,
+      stripe: null,
+      webhookUrls: { allowPrivate: true },
+    };
+    const daily = startJobWorker(ctx, [deliverWebhook, pruneWebhookDeliveries], {
+      autoStart: false,
+    });
     await daily.drain();
     const left = await listDeliveries(db, { limit: 10 });
     expect(left.items).toHaveLength(1);
