@@ -3,6 +3,7 @@ import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 import { authEntry } from "./build/auth-entry.ts";
+import { inlineThemeScript } from "./build/inline-theme.ts";
 import { precompress } from "./build/precompress.ts";
 import { trpcBrowser } from "./build/trpc-browser.ts";
 
@@ -11,7 +12,7 @@ import { trpcBrowser } from "./build/trpc-browser.ts";
 const apiTarget = "http://127.0.0.1:3000";
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), trpcBrowser(), authEntry(), precompress()],
+  plugins: [react(), tailwindcss(), trpcBrowser(), authEntry(), inlineThemeScript(), precompress()],
   resolve: {
     alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) },
   },

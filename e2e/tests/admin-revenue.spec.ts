@@ -46,11 +46,14 @@ test.describe("revenue dashboard", () => {
 
     const figures = page.getByRole("region", { name: "Key figures" });
     await expect(figures).toContainText("MRR");
+    // Charts are drawn as they come into view.
     const mrrChart = page.getByRole("region", { name: "MRR over time" });
+    await mrrChart.scrollIntoViewIfNeeded();
     await expect(mrrChart.locator(".recharts-area-area")).toBeVisible();
 
     // Bars of new MRR: the demo business has sign-ups in its recent months.
     const movements = page.getByRole("region", { name: "MRR movements" });
+    await movements.scrollIntoViewIfNeeded();
     const newBars = movements.locator(".movement-new .recharts-bar-rectangle path");
     await expect(newBars).not.toHaveCount(0);
     await saveScreenshots(page, "admin-revenue");
@@ -153,9 +156,9 @@ test.describe("revenue dashboard", () => {
     await page.emulateMedia({ colorScheme: "dark" });
     await signIn(page, "finance@folio.test");
     await page.goto("/admin/revenue");
-    await expect(
-      page.getByRole("region", { name: "MRR over time" }).locator(".recharts-area-area"),
-    ).toBeVisible();
+    const mrrChart = page.getByRole("region", { name: "MRR over time" });
+    await mrrChart.scrollIntoViewIfNeeded();
+    await expect(mrrChart.locator(".recharts-area-area")).toBeVisible();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await saveScreenshot(page, "admin-revenue-dark");
   });

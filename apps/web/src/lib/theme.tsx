@@ -12,7 +12,7 @@ import type * as React from "react";
 export type Theme = "light" | "dark" | "system";
 export type ResolvedTheme = "light" | "dark";
 
-/** Also read by public/theme-init.js, which applies the theme before React loads. */
+/** Also read by theme-init.js (inlined in the pages), which applies the theme before React loads. */
 export const THEME_STORAGE_KEY = "folio-theme";
 
 function readStoredTheme(): Theme {

@@ -2,6 +2,7 @@ import { DownloadIcon, TableIcon } from "lucide-react";
 import { useId, useState } from "react";
 import type * as React from "react";
 import { ErrorState } from "@/components/error-state";
+import { RenderWhenVisible } from "@/components/render-when-visible";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -43,9 +44,12 @@ export function ChartCard({
   const [asTable, setAsTable] = useState(false);
   const titleId = useId();
 
+  const loading = (
+    <Skeleton className="h-64 w-full" role="status" aria-label={`Loading ${title}`} />
+  );
   let body: React.ReactNode;
   if (query.isPending) {
-    body = <Skeleton className="h-64 w-full" role="status" aria-label={`Loading ${title}`} />;
+    body = loading;
   } else if (query.isError) {
     body = (
       <ErrorState
@@ -57,7 +61,13 @@ export function ChartCard({
   } else if (empty) {
     body = empty;
   } else {
-    body = asTable && table ? table : chart;
+    // Charts below the fold are drawn when scrolled to, not with the page's first render.
+    body =
+      asTable && table ? (
+        table
+      ) : (
+        <RenderWhenVisible placeholder={loading}>{chart}</RenderWhenVisible>
+      );
   }
   const ready = !query.isPending && !query.isError && !empty;
 
