@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { ApiError } from "../core/errors.ts";
-import { escapeHtml } from "../core/server.ts";
+import { escapeHtml } from "../core/http.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 import { completeAuthentication } from "../services/payments/authentication.ts";
 import { formatMoney } from "../resources/shared.ts";

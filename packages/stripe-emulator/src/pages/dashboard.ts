@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { escapeHtml } from "../core/server.ts";
+import { escapeHtml } from "../core/http.ts";
 import type { StoredObject } from "../core/store.ts";
 import type { Ctx, EmulatorModule } from "../core/types.ts";
 

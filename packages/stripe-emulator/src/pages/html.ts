@@ -1,4 +1,4 @@
-import { escapeHtml } from "../core/server.ts";
+import { escapeHtml } from "../core/http.ts";
 import { formatMoney } from "../resources/shared.ts";
 
 /**

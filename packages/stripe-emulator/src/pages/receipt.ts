@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { escapeHtml } from "../core/server.ts";
+import { escapeHtml } from "../core/http.ts";
 import type { EmulatorModule } from "../core/types.ts";
 import { formatMoney } from "../resources/shared.ts";
 
