@@ -24,6 +24,10 @@ const { values: opts } = parseArgs({
     /** Entitlement checks in flight at once during the load. */
     probes: { type: "string", default: "2" },
     port: { type: "string", default: "7210" },
+    /** Each sender reports for its own slice of the customers (one backend per customer shard)
+     * instead of all of them; PostgreSQL serializes writers per customer, so shared customers
+     * queue behind each other. */
+    shard: { type: "boolean", default: false },
     postgres: { type: "string" },
     profile: { type: "string" },
     keep: { type: "boolean", default: false },
@@ -132,11 +136,17 @@ async function main() {
   try {
     await waitHealthy(child);
     let seq = 0;
-    const nextBatch = () =>
+    const pick = (n: number, sender: number) => {
+      if (!opts.shard) return (n * 7919) % ids.length;
+      const slice = Math.floor(ids.length / CONCURRENCY);
+      return sender * slice + ((n * 7919) % slice);
+    };
+    const nextBatch = (sender = 0) =>
       Array.from({ length: BATCH }, () => {
         const n = seq++;
+        const c = pick(n, sender);
         return {
-          customer: n % 2 ? ids[(n * 7919) % ids.length]! : `ext_${(n * 7919) % ids.length}`,
+          customer: n % 2 ? ids[c]! : `ext_${c}`,
           meter: "api_calls",
           idempotencyKey: `bench-${n}`,
         };
@@ -162,9 +172,9 @@ async function main() {
         await sleep(2);
       }
     };
-    const sender = async () => {
+    const sender = async (_: unknown, index: number) => {
       while (seq - warm < EVENTS) {
-        const events = nextBatch();
+        const events = nextBatch(index);
         const t = performance.now();
         const res = await call("POST", "/api/v1/usage/batch", key, { events });
         batchMs.push(performance.now() - t);

@@ -1,4 +1,12 @@
-import { usageCounters, usageEvents, wallets, withTransaction, type Db, type Tx } from "@folio/db";
+import {
+  usageCounters,
+  usageDaily,
+  usageEvents,
+  wallets,
+  withTransaction,
+  type Db,
+  type Tx,
+} from "@folio/db";
 import { and, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { debitUsage, lockWallets, type WalletMove } from "../wallets/ledger.ts";
@@ -17,6 +25,8 @@ export type { UsageEventInput } from "./input.ts";
 
 /** Most events one call (one API request) may carry. */
 export const MAX_BATCH = 1000;
+/** Rows per multi-row insert (well under SQLite's 32,766 bound parameters). */
+const INSERT_CHUNK = 500;
 
 export interface RecordedUsage {
   index: number;
@@ -128,32 +138,31 @@ async function readState(tx: Tx, byUser: Map<string, Accepted[]>) {
   const all = [...byUser.values()].flat();
   const times = all.map((a) => a.at.getTime());
   const [earliest, latest] = [new Date(Math.min(...times)), new Date(Math.max(...times))];
-  const [prior, counters, balances] = await Promise.all([
-    tx
-      .select()
-      .from(usageEvents)
-      // Pairs, not two IN lists: their cross product is users × keys index probes.
-      .where(
-        sql`(${usageEvents.userId}, ${usageEvents.idempotencyKey}) in (${sql.join(
-          all.map((a) => sql`(${a.userId}, ${a.key})`),
-          sql`, `,
-        )})`,
+  // One after another: a PostgreSQL transaction is one connection, which runs one query at a time.
+  const prior = await tx
+    .select()
+    .from(usageEvents)
+    // Pairs, not two IN lists: their cross product is users × keys index probes.
+    .where(
+      sql`(${usageEvents.userId}, ${usageEvents.idempotencyKey}) in (${sql.join(
+        all.map((a) => sql`(${a.userId}, ${a.key})`),
+        sql`, `,
+      )})`,
+    );
+  const counters = await tx
+    .select()
+    .from(usageCounters)
+    .where(
+      and(
+        inArray(usageCounters.userId, userIds),
+        lte(usageCounters.periodStart, latest),
+        gt(usageCounters.periodEnd, earliest),
       ),
-    tx
-      .select()
-      .from(usageCounters)
-      .where(
-        and(
-          inArray(usageCounters.userId, userIds),
-          lte(usageCounters.periodStart, latest),
-          gt(usageCounters.periodEnd, earliest),
-        ),
-      ),
-    tx
-      .select({ userId: wallets.userId, balance: wallets.balance })
-      .from(wallets)
-      .where(inArray(wallets.userId, userIds)),
-  ]);
+    );
+  const balances = await tx
+    .select({ userId: wallets.userId, balance: wallets.balance })
+    .from(wallets)
+    .where(inArray(wallets.userId, userIds));
   return {
     prior: new Map(prior.map((e) => [`${e.userId} ${e.idempotencyKey}`, e])),
     counters,
@@ -200,17 +209,19 @@ async function recordInTx(
     return t;
   };
 
-  const actor = { type: apiKeyId ? "api_key" : "job", id: apiKeyId ?? "usage" } as const;
-  const days = new Map<string, { userId: string; meterKey: string; day: Date; quantity: number }>();
+  const fresh: { r: RecordedUsage; a: Accepted }[] = [];
+  /** Replays of an event first seen in this call: their event id is known after the insert. */
+  const echoes: { r: RecordedUsage; of: RecordedUsage }[] = [];
   for (const [userId, list] of byUser) {
-    const startBalance = state.balances.get(userId) ?? 0;
-    let balance = startBalance;
-    const moves: WalletMove[] = [];
+    let balance = state.balances.get(userId) ?? 0;
     const recorded = new Map<string, RecordedUsage>();
     for (const a of list) {
-      const prior = recorded.get(a.key) ?? fromRow(state.prior.get(`${userId} ${a.key}`));
+      const first = recorded.get(a.key);
+      const prior = first ?? fromRow(state.prior.get(`${userId} ${a.key}`));
       if (prior) {
-        out.push({ ...prior, index: a.index, status: "duplicate" });
+        const r = { ...prior, index: a.index, status: "duplicate" as const };
+        out.push(r);
+        if (first) echoes.push({ r, of: first });
         continue;
       }
       const t = await tallyFor(userId, a.meter, a.at);
@@ -233,23 +244,10 @@ async function recordInTx(
       t.credits += credits;
       t.overage += overage;
       balance -= credits;
-      const [row] = await st.insertEvent.all({
-        userId,
-        meterKey: a.meter,
-        quantity: a.quantity,
-        occurredAt: a.at,
-        periodStart: t.row.periodStart,
-        key: a.key,
-        apiKeyId,
-        included,
-        credits,
-        overage,
-        at: now,
-      });
       const r: RecordedUsage = {
         index: a.index,
         status: "recorded",
-        eventId: row!.id,
+        eventId: 0,
         customerId: userId,
         meter: a.meter,
         quantity: a.quantity,
@@ -260,25 +258,67 @@ async function recordInTx(
       };
       out.push(r);
       recorded.set(a.key, r);
-      if (credits > 0) {
-        moves.push({
-          userId,
-          type: "usage",
-          units: credits,
-          sourceId: `usage:${r.eventId}`,
-          actor,
-          at: now,
-          usageEventId: r.eventId,
-          meterKey: a.meter,
-        });
-      }
-      const day = dayOf(a.at);
-      const k = `${userId} ${a.meter} ${day.getTime()}`;
-      const d = days.get(k) ?? { userId, meterKey: a.meter, day, quantity: 0 };
-      d.quantity += a.quantity;
-      days.set(k, d);
+      fresh.push({ r, a });
     }
-    await debitUsage(tx, userId, startBalance, moves);
+  }
+  if (fresh.length === 0) return out;
+
+  // One multi-row statement per chunk: on PostgreSQL every statement is a round trip.
+  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+    const chunk = fresh.slice(i, i + INSERT_CHUNK);
+    const ids = await tx
+      .insert(usageEvents)
+      .values(
+        chunk.map(({ r, a }) => ({
+          userId: r.customerId,
+          meterKey: r.meter,
+          quantity: r.quantity,
+          occurredAt: a.at,
+          periodStart: r.periodStart,
+          idempotencyKey: a.key,
+          apiKeyId,
+          includedQuantity: r.included,
+          creditsQuantity: r.credits,
+          overageQuantity: r.overage,
+          recordedAt: now,
+        })),
+      )
+      .returning({
+        id: usageEvents.id,
+        userId: usageEvents.userId,
+        key: usageEvents.idempotencyKey,
+      });
+    const byKey = new Map(ids.map((row) => [`${row.userId} ${row.key}`, row.id]));
+    for (const { r, a } of chunk) r.eventId = byKey.get(`${r.customerId} ${a.key}`)!;
+  }
+  for (const e of echoes) e.r.eventId = e.of.eventId;
+
+  const actor = { type: apiKeyId ? "api_key" : "job", id: apiKeyId ?? "usage" } as const;
+  const moves = new Map<string, WalletMove[]>();
+  const days = new Map<string, { userId: string; meterKey: string; day: Date; quantity: number }>();
+  for (const { r, a } of fresh) {
+    if (r.credits > 0) {
+      const list = moves.get(r.customerId) ?? [];
+      list.push({
+        userId: r.customerId,
+        type: "usage",
+        units: r.credits,
+        sourceId: `usage:${r.eventId}`,
+        actor,
+        at: now,
+        usageEventId: r.eventId,
+        meterKey: r.meter,
+      });
+      moves.set(r.customerId, list);
+    }
+    const day = dayOf(a.at);
+    const k = `${r.customerId} ${r.meter} ${day.getTime()}`;
+    const d = days.get(k) ?? { userId: r.customerId, meterKey: r.meter, day, quantity: 0 };
+    d.quantity += r.quantity;
+    days.set(k, d);
+  }
+  for (const [userId, list] of moves) {
+    await debitUsage(tx, userId, state.balances.get(userId) ?? 0, list);
   }
 
   for (const t of tallies) {
@@ -295,7 +335,13 @@ async function recordInTx(
       throw new Error(`usage counter ${t.row.id} moved while usage was drawn (not serialized)`);
     }
   }
-  for (const d of days.values()) await st.addDaily.run(d);
+  await tx
+    .insert(usageDaily)
+    .values([...days.values()])
+    .onConflictDoUpdate({
+      target: [usageDaily.userId, usageDaily.meterKey, usageDaily.day],
+      set: { quantity: sql`${usageDaily.quantity} + excluded.quantity` },
+    });
   return out;
 }
 

@@ -1,19 +1,9 @@
-import {
-  meters,
-  usageCounters,
-  usageDaily,
-  usageEvents,
-  users,
-  walletEntries,
-  walletLots,
-  wallets,
-  type Db,
-} from "@folio/db";
-import { and, asc, eq, gt, isNull, lte, or, sql, type AnyColumn } from "drizzle-orm";
+import { usageCounters, walletLots, wallets, type Db } from "@folio/db";
+import { and, asc, eq, gt, isNull, or, sql, type AnyColumn } from "drizzle-orm";
 
-// The usage path's per-row statements, built (and their SQL rendered) once per database handle:
-// at ten thousand events a second, building a Drizzle query cost more than running it. Their
-// placeholders take values as stored (times as epoch ms), the same on both dialects.
+// The usage path's per-customer statements, built (and their SQL rendered) once per database
+// handle: at ten thousand events a second, building a Drizzle query cost more than running it.
+// Per-event rows go in multi-row inserts instead (one round trip per call on PostgreSQL).
 
 const p = (name: string) => sql.placeholder(name);
 const plus = (column: AnyColumn, name: string) => sql`${column} + ${p(name)}`;
@@ -21,23 +11,6 @@ const plus = (column: AnyColumn, name: string) => sql`${column} + ${p(name)}`;
 function build(db: Db) {
   const c = usageCounters;
   return {
-    insertEvent: db
-      .insert(usageEvents)
-      .values({
-        userId: p("userId"),
-        meterKey: p("meterKey"),
-        quantity: p("quantity"),
-        occurredAt: p("occurredAt"),
-        periodStart: p("periodStart"),
-        idempotencyKey: p("key"),
-        apiKeyId: p("apiKeyId"),
-        includedQuantity: p("included"),
-        creditsQuantity: p("credits"),
-        overageQuantity: p("overage"),
-        recordedAt: p("at"),
-      })
-      .returning({ id: usageEvents.id })
-      .prepare(),
     // Never past the allowance, whatever happened between our read and this write.
     bumpCounter: db
       .update(c)
@@ -59,19 +32,6 @@ function build(db: Db) {
         ),
       )
       .returning({ id: c.id })
-      .prepare(),
-    addDaily: db
-      .insert(usageDaily)
-      .values({
-        userId: p("userId"),
-        meterKey: p("meterKey"),
-        day: p("day"),
-        quantity: p("quantity"),
-      })
-      .onConflictDoUpdate({
-        target: [usageDaily.userId, usageDaily.meterKey, usageDaily.day],
-        set: { quantity: sql`${usageDaily.quantity} + excluded.quantity` },
-      })
       .prepare(),
     ensureWallet: db
       .insert(wallets)
@@ -99,44 +59,6 @@ function build(db: Db) {
       .update(walletLots)
       .set({ remaining: sql`${walletLots.remaining} - ${p("units")}` })
       .where(eq(walletLots.id, p("id")))
-      .prepare(),
-    insertEntry: db
-      .insert(walletEntries)
-      .values({
-        userId: p("userId"),
-        type: p("type"),
-        units: p("units"),
-        balanceAfter: p("balanceAfter"),
-        // Usage entries never expire; a null placeholder must skip the timestamp encoder.
-        expiresAt: sql`${p("expiresAt")}`,
-        reason: p("reason"),
-        actorType: p("actorType"),
-        actorId: p("actorId"),
-        sourceId: p("sourceId"),
-        orderId: p("orderId"),
-        usageEventId: p("usageEventId"),
-        meterKey: p("meterKey"),
-        at: p("at"),
-      })
-      .returning()
-      .prepare(),
-    customer: db
-      .select({ id: users.id })
-      .from(users)
-      .where(
-        and(eq(users.role, "customer"), or(eq(users.id, p("ref")), eq(users.externalId, p("ref")))),
-      )
-      .prepare(),
-    countersAt: db
-      .select()
-      .from(c)
-      .where(and(eq(c.userId, p("userId")), lte(c.periodStart, p("at")), gt(c.periodEnd, p("at"))))
-      .prepare(),
-    activeMeters: db
-      .select()
-      .from(meters)
-      .where(isNull(meters.archivedAt))
-      .orderBy(asc(meters.key))
       .prepare(),
   };
 }

@@ -185,9 +185,10 @@ export async function debitUsage(
     throw new Error(`wallet of ${userId} moved while its usage was drawn (not serialized)`);
   }
   let running = startBalance;
-  const insert = statements(tx).insertEntry;
-  for (const m of moves) {
-    running -= m.units;
-    await insert.run(entryValues(m, -m.units, running, null));
-  }
+  await tx.insert(walletEntries).values(
+    moves.map((m) => {
+      running -= m.units;
+      return entryValues(m, -m.units, running, null);
+    }),
+  );
 }
