@@ -10,9 +10,10 @@ import {
   type Clock,
 } from "@folio/billing";
 import { users, type Db, type Role } from "@folio/db";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import { ensureDemoPurchases } from "./demo-purchases.ts";
+import { ensureDemoUsage } from "./demo-usage.ts";
 import type { Env } from "./env.ts";
 
 export const DEMO_PASSWORD = "folio-demo";
@@ -74,6 +75,7 @@ export async function seedDemo({ db, clock }: { db: Db; clock: Clock }): Promise
 }
 
 export const DEMO_CUSTOMER_EMAIL = "customer@folio.test";
+export const DEMO_CUSTOMER_EXTERNAL_ID = "quire-demo-customer";
 
 export interface DemoStripeSeedResult {
   catalog: CatalogPushReport;
@@ -107,8 +109,21 @@ export async function seedDemoStripe({
     .where(eq(users.email, DEMO_CUSTOMER_EMAIL))
     .get();
   const customerId = customer ? await ensureStripeCustomer({ db, stripe, clock }, customer) : null;
+  // The id the README's usage API example reports for (as a merchant's backend would know it).
+  if (customer) {
+    await db
+      .update(users)
+      .set({ externalId: DEMO_CUSTOMER_EXTERNAL_ID })
+      .where(and(eq(users.id, customer.id), isNull(users.externalId)));
+  }
   const subscriptionId = customerId ? await ensureDemoSubscription(stripe, customerId) : null;
   if (customerId) await ensureDemoPurchases(stripe, customerId);
+  if (customer && customerId) {
+    await ensureDemoUsage(
+      { db, stripe, clock },
+      { userId: customer.id, stripeCustomerId: customerId },
+    );
+  }
   return { catalog, customerId, subscriptionId };
 }
 

@@ -267,6 +267,7 @@ export * from "./outbound/index.ts";
 export {
   CHART_DAYS,
   LOW_BALANCE_SHARE,
+  meterNames,
   usageAlerts,
   usageOverview,
   type MeterUsage,

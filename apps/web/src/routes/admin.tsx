@@ -13,6 +13,7 @@ import { auditListSearch, type AuditSearch } from "@/features/audit/search";
 import { isStaffRole } from "@/features/auth/destinations";
 import { ensureMe, hasPermission, type Me } from "@/features/auth/session";
 import { fulfilmentListSearch, type FulfilmentSearch } from "@/features/fulfilment/search";
+import { walletTransactionsSearch, type WalletTransactionsSearch } from "@/features/wallets/search";
 import { refundListSearch, type RefundSearch } from "@/features/refunds/search";
 import { parseRevenueSearch } from "@/features/revenue/search";
 import { NotFoundInFrame } from "@/features/shell/not-found-page";
@@ -299,6 +300,22 @@ const auditRoute = createRoute({
   ),
 });
 
+const walletsRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "wallets",
+  validateSearch: walletTransactionsSearch.parse,
+  ...sectionAccess("/admin/wallets"),
+  ...page(
+    () => import("@/features/wallets/wallets-page"),
+    "WalletsPage",
+    (queryClient, { search }: PageMatch<WalletTransactionsSearch>) => [
+      queryClient.prefetchQuery(
+        trpc.admin.wallets.transactions.queryOptions(walletTransactionsSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
 const refundsRoute = createRoute({
   getParentRoute: () => adminRoute,
   path: "refunds",
@@ -350,6 +367,7 @@ export const adminTree = adminRoute.addChildren([
   staffRoute,
   auditRoute,
   refundsRoute,
+  walletsRoute,
   approvalsRoute,
   settingsRoute,
 ]);

@@ -10,6 +10,7 @@ import { validateReturnSearch } from "@/features/recovery/search";
 import { NotFoundInFrame } from "@/features/shell/not-found-page";
 import { FrameSkeleton } from "@/features/shell/page-skeleton";
 import { validateShopSearch } from "@/features/shop/search";
+import { usageTransactionsSearch } from "@/features/usage/search";
 import { trpc } from "@/lib/trpc";
 import { toSignIn } from "@/routes/guards";
 import { page, type PageMatch } from "@/routes/page";
@@ -88,6 +89,22 @@ const creditRoute = createRoute({
   ),
 });
 
+const usageRoute = createRoute({
+  getParentRoute: () => billingRoute,
+  path: "usage",
+  validateSearch: usageTransactionsSearch.parse,
+  ...page(
+    () => import("@/features/usage/usage-page"),
+    "UsagePage",
+    (queryClient, { search }: PageMatch<ReturnType<typeof usageTransactionsSearch.parse>>) => [
+      queryClient.prefetchQuery(trpc.portal.usage.overview.queryOptions()),
+      queryClient.prefetchQuery(
+        trpc.portal.usage.transactions.queryOptions(usageTransactionsSearch.queryInput(search)),
+      ),
+    ],
+  ),
+});
+
 const planRoute = createRoute({
   getParentRoute: () => billingRoute,
   path: "plan",
@@ -137,6 +154,7 @@ export const billingTree = billingRoute.addChildren([
   invoicesRoute,
   ordersRoute,
   creditRoute,
+  usageRoute,
   planRoute,
   shopRoute,
   checkoutReturnRoute,

@@ -1,4 +1,4 @@
-import { walletEntries, type Db } from "@folio/db";
+import { meters, walletEntries, type Db } from "@folio/db";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { entitlements, usageByDay, type MeterEntitlement } from "../usage/entitlements.ts";
@@ -8,7 +8,7 @@ import { entitlements, usageByDay, type MeterEntitlement } from "../usage/entitl
 // reached). Everything is read for the signed-in customer only.
 
 const DAY = 86_400_000;
-/** The chart shows at most this many days (a yearly plan's period would be 365 bars). */
+/** The chart shows this many days, up to today (a yearly plan's period would be 365 bars). */
 export const CHART_DAYS = 31;
 /** Credits are low once the balance falls below this share of what was last added. */
 export const LOW_BALANCE_SHARE = 0.2;
@@ -16,10 +16,10 @@ export const LOW_BALANCE_SHARE = 0.2;
 export type UsageAlert =
   | { kind: "low_balance"; balance: number; threshold: number }
   | { kind: "credits_exhausted" }
-  | { kind: "limit_reached"; meter: string; name: string };
+  | { kind: "limit_reached"; meter: string; name: string; blocked: boolean; periodEnd: Date };
 
 export interface MeterUsage extends MeterEntitlement {
-  /** One entry per UTC day shown, oldest first, zeros included. */
+  /** The last CHART_DAYS UTC days up to today, oldest first, zeros included. */
   days: { day: Date; quantity: number }[];
 }
 
@@ -63,7 +63,13 @@ export function usageAlerts(
     const stopped =
       m.overage === "blocked" || (m.overage === "credits" && balance === 0 && m.used > 0);
     if (allowanceGone && stopped)
-      alerts.push({ kind: "limit_reached", meter: m.meter, name: m.name });
+      alerts.push({
+        kind: "limit_reached",
+        meter: m.meter,
+        name: m.name,
+        blocked: m.overage === "blocked",
+        periodEnd: m.periodEnd,
+      });
   }
   return alerts;
 }
@@ -82,8 +88,9 @@ export async function usageOverview(
   const shown = ent.meters.filter((m) => m.used > 0 || m.included === null || m.included > 0);
   const meters = await Promise.all(
     shown.map(async (m): Promise<MeterUsage> => {
-      const to = startOfDay(Math.min(now, m.periodEnd.getTime() - 1)) + DAY;
-      const from = Math.max(startOfDay(m.periodStart.getTime()), to - CHART_DAYS * DAY);
+      // The last month up to today, so a period that just began still shows recent days.
+      const to = startOfDay(now) + DAY;
+      const from = to - CHART_DAYS * DAY;
       const rows = await usageByDay(deps.db, {
         userId,
         meterKey: m.meter,
@@ -103,4 +110,10 @@ export async function usageOverview(
     meters,
     alerts: usageAlerts(ent.credits.balance, added, ent.meters),
   };
+}
+
+/** Every meter's display name by key, for lists that carry only the key. */
+export async function meterNames(db: Db): Promise<Map<string, string>> {
+  const rows = await db.select({ key: meters.key, name: meters.name }).from(meters);
+  return new Map(rows.map((r) => [r.key, r.name]));
 }

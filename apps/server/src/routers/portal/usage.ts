@@ -1,4 +1,4 @@
-import { listWalletTransactions, usageOverview } from "@folio/billing";
+import { listWalletTransactions, meterNames, usageOverview } from "@folio/billing";
 import { listInput } from "../../lib/list-input.ts";
 import { customerProcedure, router } from "../../trpc.ts";
 import { withIsoDates } from "../admin/dates.ts";
@@ -12,7 +12,10 @@ export const usageRouter = router({
 
   /** Wallet transactions, newest first. */
   transactions: customerProcedure.input(listInput({})).query(async ({ ctx, input }) => {
-    const page = await listWalletTransactions(ctx.db, { ...input, userId: ctx.actor.userId });
+    const [page, names] = await Promise.all([
+      listWalletTransactions(ctx.db, { ...input, userId: ctx.actor.userId }),
+      meterNames(ctx.db),
+    ]);
     return {
       nextCursor: page.nextCursor,
       items: page.items.map((t) => ({
@@ -24,7 +27,7 @@ export const usageRouter = router({
         expiresAt: t.expiresAt?.toISOString() ?? null,
         reason: t.reason,
         orderId: t.orderId,
-        meterKey: t.meterKey,
+        meter: t.meterKey ? (names.get(t.meterKey) ?? t.meterKey) : null,
       })),
     };
   }),

@@ -3,6 +3,7 @@ import type * as React from "react";
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
 import {
   Select,
   SelectContent,
@@ -147,5 +148,32 @@ export function DataTableSelectFilter<T extends string | boolean>({
         ))}
       </SelectContent>
     </Select>
+  );
+}
+
+/** A UTC day (`YYYY-MM-DD`) from the browser's date picker; cleared when emptied. */
+export function DataTableDayFilter(props: {
+  label: string;
+  value: string | undefined;
+  min?: string | undefined;
+  max?: string | undefined;
+  onChange: (day: string | undefined) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="flex flex-col gap-1.5">
+      <Label htmlFor={id} className="text-xs text-muted-foreground">
+        {props.label}
+      </Label>
+      <Input
+        id={id}
+        type="date"
+        className="w-full sm:w-40"
+        value={props.value ?? ""}
+        min={props.min}
+        max={props.max}
+        onChange={(event) => props.onChange(event.target.value || undefined)}
+      />
+    </div>
   );
 }

@@ -22,6 +22,7 @@ import { RefundDialog } from "@/features/refunds/refund-dialog";
 import type { Customer } from "@/features/admin-customers/search";
 import { SubscriptionBadge } from "@/features/admin-customers/subscription-badge";
 import { CustomerTimeline } from "@/features/admin-customers/timeline";
+import { CustomerWallet } from "@/features/wallets/customer-wallet";
 import { formatDate, formatMoney } from "@/features/billing/format";
 import { errorInfo } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
@@ -101,6 +102,9 @@ export function CustomerPage() {
           <Orders customer={c} />
         </DetailSection>
       </div>
+      <DetailSection title="Usage and credits">
+        <CustomerWallet userId={c.id} />
+      </DetailSection>
       <DetailSection title="Timeline">
         <CustomerTimeline customerId={c.id} />
       </DetailSection>

@@ -6,6 +6,7 @@ import {
   PackageIcon,
   RepeatIcon,
   ShoppingBagIcon,
+  SparklesIcon,
   UserCogIcon,
   WebhookIcon,
   type LucideIcon,
@@ -17,7 +18,7 @@ import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { TimelineEntry } from "@/features/admin-customers/search";
 import { formatMoney } from "@/features/billing/format";
-import { formatDateTime } from "@/lib/format";
+import { formatCount, formatDateTime } from "@/lib/format";
 import { trpc } from "@/lib/trpc";
 
 const PAGE = 25;
@@ -29,6 +30,7 @@ const ICONS: Record<TimelineEntry["kind"], LucideIcon> = {
   shipment: PackageIcon,
   refund: BanknoteIcon,
   credit: CoinsIcon,
+  wallet: SparklesIcon,
   action: UserCogIcon,
 };
 
@@ -39,6 +41,7 @@ const KIND_LABELS: Record<TimelineEntry["kind"], string> = {
   shipment: "Shipment",
   refund: "Refund",
   credit: "Credit",
+  wallet: "Wallet",
   action: "Action",
 };
 
@@ -47,6 +50,12 @@ function signed(amount: number, currency: string): string {
 }
 
 const words = (s: string) => s.replaceAll("_", " ");
+
+const WALLET_TIMELINE_TITLES: Partial<Record<string, string>> = {
+  top_up: "Credit pack bought",
+  expiry: "Credits expired",
+  pack_refund: "Credit pack refunded",
+};
 
 /** What one entry says: a title, optional details, and the money it moved. */
 function describe(e: TimelineEntry): { title: string; details: string[]; money: string | null } {
@@ -106,6 +115,12 @@ function describe(e: TimelineEntry): { title: string; details: string[]; money: 
           `balance after: ${formatMoney(e.creditAfter, e.money.currency)}`,
         ],
         money: signed(e.money.amount, e.money.currency),
+      };
+    case "wallet":
+      return {
+        title: WALLET_TIMELINE_TITLES[e.type] ?? words(e.type),
+        details: [`balance after: ${formatCount(e.balanceAfter)} credits`],
+        money: `${e.units > 0 ? "+" : "\u2212"}${formatCount(Math.abs(e.units))} credits`,
       };
     case "action": {
       const who = e.actor.name ?? e.actor.email ?? e.actor.id ?? e.actor.type;

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
 import { useId, useState } from "react";
 import {
+  DataTableDayFilter,
   DataTableSelectFilter,
   DataTableTextFilter,
   DataTableToolbar,
@@ -42,32 +43,6 @@ type Filters = Partial<
 >;
 
 /** A day (UTC, as the server reads it); applied when a whole date is entered or cleared. */
-function DayFilter(props: {
-  label: string;
-  value: string | undefined;
-  min?: string | undefined;
-  max?: string | undefined;
-  onChange: (day: string | undefined) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="flex flex-col gap-1.5">
-      <Label htmlFor={id} className="text-xs text-muted-foreground">
-        {props.label}
-      </Label>
-      <Input
-        id={id}
-        type="date"
-        className="w-full sm:w-40"
-        value={props.value ?? ""}
-        min={props.min}
-        max={props.max}
-        onChange={(event) => props.onChange(event.target.value || undefined)}
-      />
-    </div>
-  );
-}
-
 /**
  * A total in major units (12.50), kept in the URL in minor units (1250) as the server compares
  * them; applied on Enter or when focus leaves.
@@ -158,13 +133,13 @@ export function OrdersToolbar({ search }: { search: OrderListSearch }) {
         />
       )}
       <div className="flex flex-wrap gap-3">
-        <DayFilter
+        <DataTableDayFilter
           label="Placed from (UTC)"
           value={search.placedFrom}
           max={search.placedTo}
           onChange={(placedFrom) => filter({ placedFrom })}
         />
-        <DayFilter
+        <DataTableDayFilter
           label="Placed to (UTC)"
           value={search.placedTo}
           min={search.placedFrom}

@@ -11,6 +11,7 @@ import {
   ShoppingBagIcon,
   Undo2Icon,
   UsersIcon,
+  WalletIcon,
   WebhookIcon,
   type LucideIcon,
 } from "lucide-react";
@@ -22,6 +23,7 @@ export const SECTION_ICONS: Record<AdminSection["to"], LucideIcon> = {
   "/admin/orders": ShoppingBagIcon,
   "/admin/fulfilment": PackageCheckIcon,
   "/admin/refunds": Undo2Icon,
+  "/admin/wallets": WalletIcon,
   "/admin/approvals": ClipboardCheckIcon,
   "/admin/revenue": LineChartIcon,
   "/admin/webhooks": WebhookIcon,

@@ -13,6 +13,7 @@ export interface AdminSection {
     | "/admin/staff"
     | "/admin/audit"
     | "/admin/refunds"
+    | "/admin/wallets"
     | "/admin/approvals"
     | "/admin/settings";
   label: string;
@@ -49,6 +50,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: "Refunds",
     permission: "refunds.read",
     summary: "Every refund staff made or asked for, with its state at Stripe.",
+  },
+  {
+    to: "/admin/wallets",
+    label: "Wallets",
+    permission: "refunds.read",
+    summary: "Every customer's credit top-ups, grants, debits and usage paid with credits.",
   },
   {
     to: "/admin/approvals",

@@ -1,6 +1,7 @@
 import { getRouteApi, Link, Outlet } from "@tanstack/react-router";
 import {
   CreditCardIcon,
+  GaugeIcon,
   LayersIcon,
   LayoutDashboardIcon,
   PackageIcon,
@@ -18,6 +19,7 @@ const NAV = [
   { to: "/billing/invoices", label: "Invoices", icon: ReceiptTextIcon, exact: false },
   { to: "/billing/orders", label: "Orders", icon: PackageIcon, exact: false },
   { to: "/billing/credit", label: "Credit", icon: CreditCardIcon, exact: false },
+  { to: "/billing/usage", label: "Usage", icon: GaugeIcon, exact: false },
   { to: "/billing/shop", label: "Shop", icon: StoreIcon, exact: false },
   { to: "/pricing", label: "Plans", icon: LayersIcon, exact: false },
   { to: "/billing/account", label: "Account", icon: UserRoundIcon, exact: false },

@@ -1,36 +1,15 @@
-import type { AppRouter } from "@folio/server/api";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
-import { DownloadIcon, SparklesIcon, StoreIcon, TruckIcon } from "lucide-react";
-import type { inferRouterOutputs } from "@trpc/server";
-import { useState } from "react";
-import { toast } from "@/lib/toast";
+import { StoreIcon } from "lucide-react";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
-import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
-import {
-  Card,
-  CardContent,
-  CardDescription,
-  CardFooter,
-  CardHeader,
-  CardTitle,
-} from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatMoney } from "@/features/billing/format";
-import { useAttemptIds, useOnPageRestore } from "@/features/checkout/attempt";
 import { CheckoutCanceledNotice } from "@/features/checkout/canceled-notice";
-import { QuantityStepper } from "@/features/checkout/quantity-stepper";
-import { formatCount } from "@/lib/format";
-import { errorInfo } from "@/lib/errors";
+import { ProductCard, type Product } from "@/features/shop/product-card";
 import { trpc } from "@/lib/trpc";
 
 const shopRoute = getRouteApi("/billing/shop");
-const MAX_QUANTITY = 20;
-
-type Product = inferRouterOutputs<AppRouter>["catalog"]["shop"]["products"][number];
 
 const SECTIONS: { kind: Product["kind"]; title: string; description: string }[] = [
   {
@@ -100,93 +79,5 @@ export function ShopPage() {
         })
       )}
     </div>
-  );
-}
-
-function ProductCard({ product }: { product: Product }) {
-  const [quantity, setQuantity] = useState(1);
-  const attempts = useAttemptIds();
-  const price = product.prices[0];
-  const buy = useMutation(
-    trpc.portal.checkout.buy.mutationOptions({
-      onSuccess: ({ url }, input) => {
-        attempts.done(`${input.priceId}:${input.quantity}`);
-        window.location.assign(url);
-      },
-      onError: (error) => toast.error(errorInfo(error).message),
-    }),
-  );
-  useOnPageRestore(buy.reset);
-  const headingId = `product-${product.id}`;
-
-  return (
-    <Card role="group" aria-labelledby={headingId} className="flex flex-col">
-      <CardHeader className="space-y-2">
-        <CardTitle id={headingId}>{product.name}</CardTitle>
-        <div className="flex flex-wrap gap-1.5">
-          {product.requiresShipping && (
-            <Badge variant="secondary">
-              <TruckIcon aria-hidden="true" />
-              Ships to you
-            </Badge>
-          )}
-          {product.kind === "digital" && (
-            <Badge variant="secondary">
-              <DownloadIcon aria-hidden="true" />
-              Instant access
-            </Badge>
-          )}
-          {product.credits !== null && (
-            <Badge variant="secondary">
-              <SparklesIcon aria-hidden="true" />
-              {formatCount(product.credits)} credits
-            </Badge>
-          )}
-        </div>
-        {product.description && <CardDescription>{product.description}</CardDescription>}
-      </CardHeader>
-      <CardContent className="mt-auto space-y-3">
-        {price && (
-          <>
-            <p className="text-2xl font-semibold tracking-tight tabular-nums">
-              {formatMoney(price.unitAmount, price.currency)}
-              {product.unitLabel && (
-                <span className="text-sm font-normal text-muted-foreground">
-                  {" "}
-                  / {product.unitLabel}
-                </span>
-              )}
-            </p>
-            <QuantityStepper
-              label="Quantity"
-              value={quantity}
-              onChange={setQuantity}
-              min={1}
-              max={MAX_QUANTITY}
-            />
-          </>
-        )}
-      </CardContent>
-      <CardFooter>
-        {price && (
-          <Button
-            className="w-full"
-            disabled={buy.isPending}
-            aria-label={`Buy for ${formatMoney(price.unitAmount * quantity, price.currency)}: ${quantity} × ${product.name}`}
-            onClick={() =>
-              buy.mutate({
-                priceId: price.id,
-                quantity,
-                attemptId: attempts.idFor(`${price.id}:${quantity}`),
-              })
-            }
-          >
-            {buy.isPending
-              ? "Opening checkout…"
-              : `Buy for ${formatMoney(price.unitAmount * quantity, price.currency)}`}
-          </Button>
-        )}
-      </CardFooter>
-    </Card>
   );
 }

@@ -18,6 +18,7 @@ import {
   webhookEvents,
   type ActorType,
   type Db,
+  type WalletEntryType,
   type Page,
 } from "@folio/db";
 import { and, desc, eq, inArray, ne, sql, type AnyColumn } from "drizzle-orm";
@@ -32,6 +33,7 @@ import {
   type Cursor,
 } from "./timeline-cursor.ts";
 import { refundSources, refundsOf } from "./timeline-refunds.ts";
+import { walletSource } from "./timeline-wallet.ts";
 
 // One timeline per customer, newest first, merging what Stripe told Folio (webhook events on the
 // customer's objects, subscription changes), what Folio recorded (orders, shipments, refunds,
@@ -52,6 +54,7 @@ export const TIMELINE_KINDS = [
   "shipment",
   "refund",
   "credit",
+  "wallet",
   "action",
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -122,6 +125,16 @@ export type TimelineEntry = Base &
         /** Credit given (positive) or used (negative). */
         money: MoneyDelta;
         creditAfter: number;
+      }
+    | {
+        kind: "wallet";
+        entryId: number;
+        /** A credit pack bought, credits expired, or a pack refunded (its unused credits). */
+        type: WalletEntryType;
+        /** Credits added (positive) or removed. */
+        units: number;
+        balanceAfter: number;
+        orderId: string | null;
       }
     | {
         kind: "action";
@@ -322,6 +335,7 @@ export async function customerTimeline(
   const sources: Promise<Candidate[]>[] = [Promise.resolve(orderEntries(customerOrders, cursor))];
 
   sources.push(...refundSources(db, { ...objects, stripeCustomerId: stripeId }, cursor, n));
+  sources.push(walletSource(db, customerId, cursor, n));
 
   if (stripeId) {
     sources.push(
