@@ -2,13 +2,13 @@ import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { toUnix, type ClockOptions } from "./core/clock.ts";
 import { EmulatorCore } from "./core/emulator.ts";
-import { ApiError } from "./core/errors.ts";
 import { createHttpServer } from "./core/server.ts";
 import type { StoredObject } from "./core/store.ts";
 import type { EmulatorModule } from "./core/types.ts";
 import type { Delivery, FaultRule } from "./core/webhooks/types.ts";
 import { createWebhookEndpoint } from "./resources/webhook-endpoints.ts";
 import { setBillingSettings, type BillingSettings } from "./billing/settings.ts";
+import { builtinControl } from "./control.ts";
 import { builtinModules } from "./wiring.ts";
 
 export const DEFAULT_TEST_KEY = "sk_test_emulator";
@@ -73,14 +73,14 @@ export interface EmulatorHandle {
   stripe(apiKey?: string, config?: Stripe.StripeConfig): Stripe;
 }
 
-export async function startEmulator(options: StartOptions = {}): Promise<EmulatorHandle> {
-  const host = options.host ?? "127.0.0.1";
+/** The emulator's core with the built-in modules, from the start options. */
+function createCore(options: StartOptions): EmulatorCore {
   const clock: ClockOptions | undefined =
     options.clock ??
     (options.deterministic
       ? { fixed: true, start: options.deterministic.start ?? "2026-01-01T00:00:00Z" }
       : undefined);
-  const core = new EmulatorCore({
+  return new EmulatorCore({
     ...(options.dbPath !== undefined ? { dbPath: options.dbPath } : {}),
     ...(clock ? { clock } : {}),
     ...(options.deterministic ? { seed: options.deterministic.seed } : {}),
@@ -98,6 +98,39 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
       : {}),
     modules: [...builtinModules(), ...(options.modules ?? [])],
   });
+}
+
+/** Upsert by URL so a restarted standalone emulator does not duplicate its endpoints. */
+function upsertEndpoint(
+  core: EmulatorCore,
+  wanted: WebhookEndpointOption,
+): { id: string; url: string; secret: string } {
+  return core.run((ctx) => {
+    const existing = ctx.store.list<StoredObject>("webhook_endpoint", {
+      where: (e) => e.url === wanted.url,
+    })[0];
+    if (existing) {
+      const secrets = core.webhooks.activeSecrets(existing.id);
+      if (wanted.secret && !secrets.includes(wanted.secret)) {
+        core.webhooks.addSecret(existing.id, wanted.secret);
+      }
+      if (wanted.enabledEvents) {
+        ctx.store.update({ ...existing, enabled_events: wanted.enabledEvents });
+      }
+      return { id: existing.id, url: wanted.url, secret: wanted.secret ?? secrets[0] ?? "" };
+    }
+    const created = createWebhookEndpoint(ctx, {
+      url: wanted.url,
+      ...(wanted.enabledEvents ? { enabledEvents: wanted.enabledEvents } : {}),
+      ...(wanted.secret ? { secret: wanted.secret } : {}),
+    });
+    return { id: created.id, url: created.url, secret: created.secret };
+  });
+}
+
+export async function startEmulator(options: StartOptions = {}): Promise<EmulatorHandle> {
+  const host = options.host ?? "127.0.0.1";
+  const core = createCore(options);
 
   const applyBillingSettings = () => {
     const billing = options.billing;
@@ -108,29 +141,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
     configured.length = 0;
     for (const wanted of options.webhookEndpoints ?? []) configured.push(addEndpoint(wanted));
   };
-  // Upsert by URL so a restarted standalone emulator does not duplicate its endpoints.
-  const addEndpoint = (wanted: WebhookEndpointOption) =>
-    core.run((ctx) => {
-      const existing = ctx.store.list<StoredObject>("webhook_endpoint", {
-        where: (e) => e.url === wanted.url,
-      })[0];
-      if (existing) {
-        const secrets = core.webhooks.activeSecrets(existing.id);
-        if (wanted.secret && !secrets.includes(wanted.secret)) {
-          core.webhooks.addSecret(existing.id, wanted.secret);
-        }
-        if (wanted.enabledEvents) {
-          ctx.store.update({ ...existing, enabled_events: wanted.enabledEvents });
-        }
-        return { id: existing.id, url: wanted.url, secret: wanted.secret ?? secrets[0] ?? "" };
-      }
-      const created = createWebhookEndpoint(ctx, {
-        url: wanted.url,
-        ...(wanted.enabledEvents ? { enabledEvents: wanted.enabledEvents } : {}),
-        ...(wanted.secret ? { secret: wanted.secret } : {}),
-      });
-      return { id: created.id, url: created.url, secret: created.secret };
-    });
+  const addEndpoint = (wanted: WebhookEndpointOption) => upsertEndpoint(core, wanted);
 
   const handle: EmulatorHandle = {
     url: "",
@@ -195,153 +206,4 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
   core.startTicker();
   core.webhooks.kick();
   return handle;
-}
-
-type ControlResult = { status: number; body: unknown } | undefined;
-
-function num(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = typeof value === "number" ? value : Number(value);
-  if (!Number.isFinite(n)) {
-    throw new ApiError(400, "invalid_request_error", `${name} must be a number`, { param: name });
-  }
-  return n;
-}
-
-function clockBody(handle: EmulatorHandle) {
-  const now = handle.now();
-  return { now, iso: new Date(now * 1000).toISOString(), fixed: handle.core.clock.fixed };
-}
-
-/** Control API: `/_emulator/*`. Module-specific control routes come after these. */
-async function builtinControl(
-  handle: EmulatorHandle,
-  method: string,
-  path: string,
-  body: Record<string, unknown>,
-  query: Record<string, unknown>,
-): Promise<ControlResult> {
-  const ok = (b: unknown): ControlResult => ({ status: 200, body: b });
-  const route = `${method} ${path}`;
-  if (route === "GET /_emulator/health") return ok({ ok: true, ...clockBody(handle) });
-  if (route === "POST /_emulator/reset") {
-    await handle.reset();
-    return ok({ reset: true, ...clockBody(handle) });
-  }
-  if (route === "GET /_emulator/clock") return ok(clockBody(handle));
-  if (route === "POST /_emulator/clock") {
-    const seconds = num(body.advance ?? body.seconds, "advance");
-    if (body.to !== undefined) {
-      const to = body.to;
-      if (typeof to === "number") handle.setClock(to);
-      else if (typeof to === "string") handle.setClock(/^\d+$/.test(to) ? Number(to) : to);
-      else
-        throw new ApiError(400, "invalid_request_error", "to must be unix seconds or an ISO time", {
-          param: "to",
-        });
-    } else if (seconds !== undefined) {
-      if (seconds < 0) {
-        throw new ApiError(400, "invalid_request_error", "The clock only moves forward.", {
-          param: "advance",
-        });
-      }
-      handle.advanceClock(seconds);
-    } else {
-      throw new ApiError(
-        400,
-        "invalid_request_error",
-        "Pass `advance` (seconds) or `to` (unix seconds or ISO time).",
-        {
-          param: "advance",
-        },
-      );
-    }
-    return ok(clockBody(handle));
-  }
-  if (route === "GET /_emulator/jobs") return ok({ data: handle.core.listJobs() });
-  if (route === "GET /_emulator/objects") {
-    const type = typeof query.type === "string" ? query.type : undefined;
-    if (!type)
-      throw new ApiError(400, "invalid_request_error", "Pass ?type=<object type>.", {
-        param: "type",
-      });
-    return ok({ data: handle.core.store.list(type) });
-  }
-  const objectMatch = /^\/_emulator\/objects\/([^/]+)$/.exec(path);
-  if (objectMatch && method === "GET") {
-    // Raw stored state, including deleted stubs and objects the API hides.
-    const id = decodeURIComponent(objectMatch[1] ?? "");
-    const object = handle.core.store.get(id);
-    if (!object) throw new ApiError(404, "invalid_request_error", `No such object: '${id}'`);
-    return ok({ object, private: handle.core.store.getPrivate(id) ?? null });
-  }
-  if (route === "GET /_emulator/requests")
-    return ok({ data: [...handle.core.requestLog].reverse() });
-  if (route === "GET /_emulator/deliveries") {
-    const filter: { event?: string; endpoint?: string; status?: string } = {};
-    if (typeof query.event === "string") filter.event = query.event;
-    if (typeof query.endpoint === "string") filter.endpoint = query.endpoint;
-    if (typeof query.status === "string") filter.status = query.status;
-    return ok({ data: handle.deliveries(filter) });
-  }
-  const deliveryMatch = /^\/_emulator\/deliveries\/([^/]+)(\/redeliver)?$/.exec(path);
-  if (deliveryMatch) {
-    const id = deliveryMatch[1] ?? "";
-    const redeliver = deliveryMatch[2] !== undefined;
-    if (redeliver && method !== "POST") return undefined;
-    if (!redeliver && method !== "GET") return undefined;
-    const delivery = redeliver ? handle.redeliver(id) : handle.core.webhooks.getDelivery(id);
-    if (!delivery) throw new ApiError(404, "invalid_request_error", `No such delivery: '${id}'`);
-    return ok(delivery);
-  }
-  if (path === "/_emulator/faults") {
-    if (method === "GET") return ok({ data: handle.core.webhooks.listFaults() });
-    if (method === "DELETE") {
-      handle.clearFaults();
-      return ok({ data: [] });
-    }
-    if (method === "POST") {
-      const action = body.action;
-      if (
-        action !== "drop" &&
-        action !== "duplicate" &&
-        action !== "delay" &&
-        action !== "reorder"
-      ) {
-        throw new ApiError(
-          400,
-          "invalid_request_error",
-          "action must be one of drop, duplicate, delay, reorder",
-          {
-            param: "action",
-          },
-        );
-      }
-      const match = (body.match ?? {}) as Record<string, unknown>;
-      const count = num(body.count, "count");
-      const delayMs = num(body.delayMs, "delayMs");
-      const rule = handle.addFault({
-        action,
-        match: {
-          ...(typeof match.type === "string" ? { type: match.type } : {}),
-          ...(typeof match.endpoint === "string" ? { endpoint: match.endpoint } : {}),
-        },
-        ...(count !== undefined ? { count } : {}),
-        ...(delayMs !== undefined ? { delayMs } : {}),
-      });
-      return ok(rule);
-    }
-  }
-  if (route === "POST /_emulator/flush") {
-    return ok(await handle.flushWebhooks(num(body.timeoutMs, "timeoutMs")));
-  }
-  const roll = /^\/_emulator\/webhook_endpoints\/([^/]+)\/roll_secret$/.exec(path);
-  if (roll && method === "POST") {
-    const id = roll[1] ?? "";
-    if (!handle.core.store.getTyped("webhook_endpoint", id)) {
-      throw new ApiError(404, "invalid_request_error", `No such webhook endpoint: '${id}'`);
-    }
-    return ok(handle.rollWebhookSecret(id, num(body.graceSeconds, "graceSeconds")));
-  }
-  return undefined;
 }
