@@ -12,6 +12,7 @@ import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { sectionByPath } from "@/features/admin/sections";
 import { FormAlert } from "@/features/auth/form-alert";
+import { EmailBrandingCard } from "@/features/settings/email-branding-card";
 import { moneyInputText, parseMoneyInput } from "@/features/refunds/money-input";
 import { errorInfo } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
@@ -26,6 +27,9 @@ export function SettingsPage() {
     (s): s is Extract<Setting, { key: "approvals.support_limits" }> =>
       s.key === "approvals.support_limits",
   );
+  const branding = settings.data?.find(
+    (s): s is Extract<Setting, { key: "email.branding" }> => s.key === "email.branding",
+  );
 
   return (
     <div className="space-y-6">
@@ -38,13 +42,24 @@ export function SettingsPage() {
           error={settings.error}
           onRetry={() => void settings.refetch()}
         />
-      ) : limits ? (
-        <SupportLimitsCard
-          key={limits.updatedAt ?? "default"}
-          value={limits.value}
-          updatedAt={limits.updatedAt}
-        />
-      ) : null}
+      ) : (
+        <>
+          {limits && (
+            <SupportLimitsCard
+              key={limits.updatedAt ?? "default"}
+              value={limits.value}
+              updatedAt={limits.updatedAt}
+            />
+          )}
+          {branding && (
+            <EmailBrandingCard
+              key={branding.updatedAt ?? "default"}
+              value={branding.value}
+              updatedAt={branding.updatedAt}
+            />
+          )}
+        </>
+      )}
     </div>
   );
 }
