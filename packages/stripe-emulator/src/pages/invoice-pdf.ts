@@ -111,13 +111,8 @@ function tableHeader(page: PdfPage, y: number): number {
   return y - 22;
 }
 
-export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
-  const cur = invoice.currency;
-  const money = (n: number) => formatMoney(n, cur);
-  const title = `Invoice ${invoice.number ?? invoice.id}`;
-  const doc = new PdfDocument({ title, author: invoice.account_name ?? "Stripe emulator" });
-
-  let page = doc.addPage(PAGE_W, PAGE_H);
+/** Title, invoice details, bill-to and from, the headline; returns where the lines start. */
+function drawHeader(page: PdfPage, invoice: Stripe.Invoice): number {
   let y = PAGE_H - MARGIN - 10;
   page.text(MARGIN, y, "Invoice", { font: "bold", size: 24 });
   page.text(RIGHT, y, invoice.account_name ?? "Stripe emulator", {
@@ -170,8 +165,19 @@ export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
     }
     y -= 8;
   }
+  return y;
+}
 
-  y = tableHeader(page, y);
+/** Where drawing continues: the current page and height on it. */
+interface Cursor {
+  page: PdfPage;
+  y: number;
+}
+
+/** The line items' table, continued on new pages as needed. */
+function drawLines(doc: PdfDocument, at: Cursor, invoice: Stripe.Invoice, title: string): void {
+  const money = (n: number) => formatMoney(n, invoice.currency);
+  at.y = tableHeader(at.page, at.y);
   for (const line of invoice.lines.data) {
     const desc = wrap(line.description ?? "", COL_QTY - MARGIN - 50, 10);
     const period =
@@ -179,17 +185,18 @@ export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
         ? `${date(line.period.start)} – ${date(line.period.end)}`
         : null;
     const height = desc.length * 13 + (period ? 12 : 0) + 10;
-    if (y - height < BOTTOM) {
-      page.text(RIGHT, 40, `Continued on page ${doc.pageCount + 1}`, {
+    if (at.y - height < BOTTOM) {
+      at.page.text(RIGHT, 40, `Continued on page ${doc.pageCount + 1}`, {
         size: 8,
         gray: 0.45,
         align: "right",
       });
-      page = doc.addPage(PAGE_W, PAGE_H);
-      y = PAGE_H - MARGIN - 10;
-      page.text(MARGIN, y, `${title} (continued)`, { font: "bold", size: 12 });
-      y = tableHeader(page, y - 30);
+      at.page = doc.addPage(PAGE_W, PAGE_H);
+      at.y = PAGE_H - MARGIN - 10;
+      at.page.text(MARGIN, at.y, `${title} (continued)`, { font: "bold", size: 12 });
+      at.y = tableHeader(at.page, at.y - 30);
     }
+    const { page, y } = at;
     // Lines without a price (one-off items) show their amount per unit.
     const unit =
       line.pricing?.unit_amount_decimal ??
@@ -208,9 +215,13 @@ export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
       below -= 12;
     }
     page.line(MARGIN, below + 4, RIGHT, below + 4, 0.5, 0.88);
-    y = below - 10;
+    at.y = below - 10;
   }
+}
 
+/** Subtotal, discount, tax, total, balance, paid and due: `[label, amount, bold]`. */
+function totalRows(invoice: Stripe.Invoice): [string, string, boolean][] {
+  const money = (n: number) => formatMoney(n, invoice.currency);
   const discount = (invoice.total_discount_amounts ?? []).reduce((s, d) => s + d.amount, 0);
   const totals: [string, string, boolean][] = [
     ["Subtotal", money(invoice.subtotal), false],
@@ -233,11 +244,22 @@ export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
     money(invoice.amount_remaining),
     true,
   ]);
-  if (y - totals.length * 18 < BOTTOM) {
-    page = doc.addPage(PAGE_W, PAGE_H);
-    y = PAGE_H - MARGIN - 10;
+  return totals;
+}
+
+export function renderInvoicePdf(invoice: Stripe.Invoice): Buffer {
+  const title = `Invoice ${invoice.number ?? invoice.id}`;
+  const doc = new PdfDocument({ title, author: invoice.account_name ?? "Stripe emulator" });
+  const first = doc.addPage(PAGE_W, PAGE_H);
+  const at: Cursor = { page: first, y: drawHeader(first, invoice) };
+  drawLines(doc, at, invoice, title);
+  const totals = totalRows(invoice);
+  if (at.y - totals.length * 18 < BOTTOM) {
+    at.page = doc.addPage(PAGE_W, PAGE_H);
+    at.y = PAGE_H - MARGIN - 10;
   }
-  y -= 6;
+  const { page } = at;
+  let y = at.y - 6;
   for (const [label, value, bold] of totals) {
     page.text(COL_UNIT - 70, y, label, { size: 10, font: bold ? "bold" : "regular" });
     page.text(RIGHT, y, value, { size: 10, font: bold ? "bold" : "regular", align: "right" });
