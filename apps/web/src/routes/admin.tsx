@@ -354,6 +354,17 @@ const settingsRoute = createRoute({
   ),
 });
 
+const apiKeysRoute = createRoute({
+  getParentRoute: () => adminRoute,
+  path: "api-keys",
+  ...sectionAccess("/admin/api-keys"),
+  ...page(
+    () => import("@/features/api-keys/api-keys-page"),
+    "ApiKeysPage",
+    (queryClient) => [queryClient.prefetchQuery(trpc.admin.apiKeys.list.queryOptions())],
+  ),
+});
+
 export const adminTree = adminRoute.addChildren([
   overviewRoute,
   customersRoute.addChildren([customersIndexRoute, customerRoute]),
@@ -370,4 +381,5 @@ export const adminTree = adminRoute.addChildren([
   walletsRoute,
   approvalsRoute,
   settingsRoute,
+  apiKeysRoute,
 ]);

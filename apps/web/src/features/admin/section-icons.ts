@@ -1,4 +1,5 @@
 import {
+  KeyRoundIcon,
   ClipboardCheckIcon,
   LineChartIcon,
   ListChecksIcon,
@@ -33,4 +34,5 @@ export const SECTION_ICONS: Record<AdminSection["to"], LucideIcon> = {
   "/admin/staff": ShieldCheckIcon,
   "/admin/audit": ScrollTextIcon,
   "/admin/settings": SettingsIcon,
+  "/admin/api-keys": KeyRoundIcon,
 };

@@ -15,7 +15,8 @@ export interface AdminSection {
     | "/admin/refunds"
     | "/admin/wallets"
     | "/admin/approvals"
-    | "/admin/settings";
+    | "/admin/settings"
+    | "/admin/api-keys";
   label: string;
   permission: Permission;
   /** One line on what the section is for, shown on the admin overview. */
@@ -110,6 +111,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: "Settings",
     permission: "settings.manage",
     summary: "Approval limits for support, per currency.",
+  },
+  {
+    to: "/admin/api-keys",
+    label: "API keys",
+    permission: "apiKeys.manage",
+    summary: "Keys your backend uses to report usage and read entitlements (/api/v1).",
   },
 ];
 
