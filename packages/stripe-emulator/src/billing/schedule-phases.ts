@@ -49,89 +49,115 @@ function at(value: number | "now", now: number): number {
   return value === "now" ? now : value;
 }
 
+/**
+ * A phase's prices: recurring, one cadence, none twice, in the schedule's currency (the
+ * first phase's, unless given). Returns them with that currency.
+ */
+function phasePrices(
+  ctx: Ctx,
+  input: PhaseInput,
+  P: (name: string) => string,
+  given: string | undefined,
+): { prices: Stripe.Price[]; currency: string | undefined } {
+  let currency = given;
+  const prices = input.items.map((it, n) =>
+    recurringPrice(ctx, it.price, `${P("items")}[${n}][price]`),
+  );
+  const first = prices[0] as Stripe.Price;
+  const seen = new Set<string>();
+  prices.forEach((price, n) => {
+    const itemParam = `${P("items")}[${n}][price]`;
+    if (
+      price.recurring?.interval !== first.recurring?.interval ||
+      price.recurring?.interval_count !== first.recurring?.interval_count
+    )
+      throw invalidParam(
+        itemParam,
+        "All prices on a subscription must have the same recurring interval and interval_count.",
+      );
+    if (seen.has(price.id))
+      throw invalidParam(itemParam, "Cannot add multiple subscription items with the same price.");
+    seen.add(price.id);
+    currency ??= input.currency ?? price.currency;
+    if (price.currency !== currency)
+      throw invalidParam(
+        itemParam,
+        `The price ${price.id} is in ${price.currency}, but this subscription schedule is in ${currency}. All phases must use the same currency.`,
+      );
+  });
+  input.items.forEach((it, n) => {
+    if (it.quantity !== undefined && it.quantity < 0)
+      throw invalidParam(`${P("items")}[${n}][quantity]`, "Quantity must be non-negative.");
+  });
+  return { prices, currency };
+}
+
+/** Where a phase starts (contiguous with the one before) and ends. */
+function phaseBounds(
+  input: PhaseInput,
+  previous: Stripe.SubscriptionSchedule.Phase | undefined,
+  cadence: Stripe.Price.Recurring,
+  P: (name: string) => string,
+  options: BuildOptions,
+): { start: number; end: number } {
+  const { now } = options;
+  let start: number;
+  if (previous) {
+    start = previous.end_date;
+    if (input.start_date !== undefined && at(input.start_date, now) !== start)
+      throw invalidParam(
+        P("start_date"),
+        "Phases must be contiguous: a phase's start_date must equal the end_date of the phase before it.",
+      );
+  } else if (input.start_date !== undefined) {
+    start = at(input.start_date, now);
+  } else if (options.defaultStart !== undefined) {
+    start = options.defaultStart;
+  } else {
+    throw invalidRequest(
+      "The subscription schedule update is missing at least one phase with a `start_date` to anchor end dates to.",
+      { param: P("start_date") },
+    );
+  }
+  if (input.end_date !== undefined && input.duration !== undefined)
+    throw invalidRequest("You may only specify one of these parameters: duration, end_date.", {
+      code: "parameters_exclusive",
+      param: P("duration"),
+    });
+  // Without end_date or duration a phase lasts one billing period of its price.
+  const end =
+    input.end_date !== undefined
+      ? at(input.end_date, now)
+      : input.duration !== undefined
+        ? addIntervals(start, input.duration.interval, input.duration.interval_count ?? 1, 1)
+        : addIntervals(start, cadence.interval, cadence.interval_count, 1);
+  if (end <= start)
+    throw invalidParam(P("end_date"), "The phase end_date must be after its start_date.");
+  const past = options.pastBefore !== undefined && end <= options.pastBefore;
+  if (end < now && !past)
+    throw invalidParam(P("end_date"), "The phase end_date must be in the future.");
+  return { start, end };
+}
+
 /** Validates `phases[]` and returns the phase objects, each ending where the next starts. */
 export function buildPhases(
   ctx: Ctx,
   inputs: PhaseInput[],
   options: BuildOptions,
 ): Stripe.SubscriptionSchedule.Phase[] {
-  const { now, param } = options;
+  const { param } = options;
   if (inputs.length === 0) throw missingParam(param);
   let currency = options.currency;
   const phases: Stripe.SubscriptionSchedule.Phase[] = [];
   inputs.forEach((input, i) => {
     const P = (name: string) => `${param}[${i}][${name}]`;
     if (input.items.length === 0) throw missingParam(P("items"));
-    const prices = input.items.map((it, n) =>
-      recurringPrice(ctx, it.price, `${P("items")}[${n}][price]`),
-    );
+    const checked = phasePrices(ctx, input, P, currency);
+    const { prices } = checked;
+    currency = checked.currency;
     const first = prices[0] as Stripe.Price;
-    const seen = new Set<string>();
-    prices.forEach((price, n) => {
-      const itemParam = `${P("items")}[${n}][price]`;
-      if (
-        price.recurring?.interval !== first.recurring?.interval ||
-        price.recurring?.interval_count !== first.recurring?.interval_count
-      )
-        throw invalidParam(
-          itemParam,
-          "All prices on a subscription must have the same recurring interval and interval_count.",
-        );
-      if (seen.has(price.id))
-        throw invalidParam(
-          itemParam,
-          "Cannot add multiple subscription items with the same price.",
-        );
-      seen.add(price.id);
-      currency ??= input.currency ?? price.currency;
-      if (price.currency !== currency)
-        throw invalidParam(
-          itemParam,
-          `The price ${price.id} is in ${price.currency}, but this subscription schedule is in ${currency}. All phases must use the same currency.`,
-        );
-    });
-    input.items.forEach((it, n) => {
-      if (it.quantity !== undefined && it.quantity < 0)
-        throw invalidParam(`${P("items")}[${n}][quantity]`, "Quantity must be non-negative.");
-    });
-
-    const previous = phases[i - 1];
-    let start: number;
-    if (previous) {
-      start = previous.end_date;
-      if (input.start_date !== undefined && at(input.start_date, now) !== start)
-        throw invalidParam(
-          P("start_date"),
-          "Phases must be contiguous: a phase's start_date must equal the end_date of the phase before it.",
-        );
-    } else if (input.start_date !== undefined) {
-      start = at(input.start_date, now);
-    } else if (options.defaultStart !== undefined) {
-      start = options.defaultStart;
-    } else {
-      throw invalidRequest(
-        "The subscription schedule update is missing at least one phase with a `start_date` to anchor end dates to.",
-        { param: P("start_date") },
-      );
-    }
-    if (input.end_date !== undefined && input.duration !== undefined)
-      throw invalidRequest("You may only specify one of these parameters: duration, end_date.", {
-        code: "parameters_exclusive",
-        param: P("duration"),
-      });
     const cadence = first.recurring as Stripe.Price.Recurring;
-    // Without end_date or duration a phase lasts one billing period of its price.
-    const end =
-      input.end_date !== undefined
-        ? at(input.end_date, now)
-        : input.duration !== undefined
-          ? addIntervals(start, input.duration.interval, input.duration.interval_count ?? 1, 1)
-          : addIntervals(start, cadence.interval, cadence.interval_count, 1);
-    if (end <= start)
-      throw invalidParam(P("end_date"), "The phase end_date must be after its start_date.");
-    const past = options.pastBefore !== undefined && end <= options.pastBefore;
-    if (end < now && !past)
-      throw invalidParam(P("end_date"), "The phase end_date must be in the future.");
+    const { start, end } = phaseBounds(input, phases[i - 1], cadence, P, options);
     phases.push(
       phaseObject({
         start,
