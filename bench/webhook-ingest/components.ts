@@ -12,7 +12,10 @@ import { Account, signature, type ObjectStore } from "./generate.ts";
 // PostgreSQL server given by --postgres / DATABASE_URL). `pnpm --filter @folio/bench
 // bench:components`.
 
+// `pnpm bench:components -- --flag` passes the `--` through.
+const argv = process.argv.slice(2);
 const { values: opts } = parseArgs({
+  args: argv[0] === "--" ? argv.slice(1) : argv,
   options: {
     events: { type: "string", default: "20000" },
     hooks: { type: "boolean", default: true },
