@@ -26,8 +26,8 @@ export async function nextJobDueAt(db: Db): Promise<Date | null> {
 
 /**
  * Claims up to `limit` jobs for `holder` until `now + leaseMs`: queued jobs due by `now` (oldest
- * `run_at` first), and running jobs whose lease expired (their holder died). Each claim counts an
- * attempt. PostgreSQL: rows another instance is claiming are skipped (SKIP LOCKED), and the
+ * `run_at` first), and running jobs whose lease expired (their holder died; never `holder`'s own:
+ * a live worker whose renewal ran late is still running them). Each claim counts an attempt. PostgreSQL: rows another instance is claiming are skipped (SKIP LOCKED), and the
  * statement re-checks each row it locks, so two instances never claim one job; SQLite: the
  * statement runs alone under the write lock.
  */
@@ -44,13 +44,14 @@ export async function claimJobs(
        order by run_at, id limit ?${lock}),
      lapsed as (
        select id from jobs where status = 'running' and lease_expires_at <= ?
+         and lease_holder <> ?
        order by lease_expires_at limit ?${lock})
      update jobs set status = 'running', lease_holder = ?, lease_expires_at = ?,
        attempts = attempts + 1, updated_at = ?
      where (id in (select id from due) and status = 'queued' and run_at <= ?)
         or (id in (select id from lapsed) and status = 'running' and lease_expires_at <= ?)
      returning *`,
-    [now, opts.limit, now, opts.limit, opts.holder, now + opts.leaseMs, now, now, now],
+    [now, opts.limit, now, opts.holder, opts.limit, opts.holder, now + opts.leaseMs, now, now, now],
   );
   return rows.map(decode).sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
 }

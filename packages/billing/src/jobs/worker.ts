@@ -199,8 +199,10 @@ export function startJobWorker<C extends JobContext>(
       }
       if (stopped) break;
       if (woken) continue;
+      // At least a moment: the earliest "due" may be a lease of this worker's own that it is
+      // about to renew (it never claims those), which must not spin the loop.
       const wait = next
-        ? Math.max(0, Math.min(pollMs, next.getTime() - clock.now().getTime()))
+        ? Math.max(50, Math.min(pollMs, next.getTime() - clock.now().getTime()))
         : pollMs;
       await new Promise<void>((resolve) => {
         wakeUp = resolve;
