@@ -343,10 +343,17 @@ interface Prepared {
   discounts: SubscriptionHistoryDiscount[];
   /** When the stored state began, if it was seen in a fetch; null when it is the event's own. */
   fetchedAt: number | null;
+  /** The event's own state, readable in its inbox payload: `observe`, which runs after the
+   * event is marked applied in the same transaction, rebuilds from it. */
+  observed?: boolean;
 }
 
-/** Is `change` the object its event carried (rather than one fetched while applying it)? */
-async function isEventsOwn({ db }: SyncDeps, change: SyncChange): Promise<boolean> {
+/** Is `change` the object its event carried (rather than one fetched while applying it)?
+ * "inbox": yes, and the event's inbox payload says so (its `observe` will read it). */
+async function isEventsOwn(
+  { db }: SyncDeps,
+  change: SyncChange,
+): Promise<false | "inbox" | "direct"> {
   if (change.event.id === null) return false;
   const row = await db
     .select({ payload: webhookEvents.payload })
@@ -354,19 +361,19 @@ async function isEventsOwn({ db }: SyncDeps, change: SyncChange): Promise<boolea
     .where(eq(webhookEvents.id, change.event.id))
     .get();
   // Not from the inbox (a hook driven directly): the event is what told us.
-  if (!row) return true;
+  if (!row) return "direct";
   try {
     const object = (JSON.parse(row.payload) as { data?: { object?: Stripe.Subscription } }).data
       ?.object;
     // A partial payload cannot be compared; taken as a fetch, the state is dated no earlier
     // than it began either way.
-    return (
-      object?.id === change.object.id &&
+    return object?.id === change.object.id &&
       object.items !== undefined &&
       !object.items.has_more &&
       snapshotSubscription(object).fingerprint ===
         snapshotSubscription(change.object as Stripe.Subscription).fingerprint
-    );
+      ? "inbox"
+      : false;
   } catch {
     return false;
   }
@@ -441,7 +448,8 @@ export const subscriptionHistoryHook: SyncHook = {
   async prepare(deps: SyncDeps, change: SyncChange): Promise<Prepared | null> {
     if (change.type !== "subscription") return null;
     const discounts = await couponTerms(deps, change.object);
-    if (await isEventsOwn(deps, change)) return { discounts, fetchedAt: null };
+    const own = await isEventsOwn(deps, change);
+    if (own) return { discounts, fetchedAt: null, observed: own === "inbox" };
     // Backfills and the write path pass the fetch's version; while applying an event, ask
     // Stripe how far its time (the object's test clock's, or its own) has got since the fetch.
     const upper =
@@ -453,6 +461,9 @@ export const subscriptionHistoryHook: SyncHook = {
   async write(tx, change, prepared) {
     if (change.type !== "subscription") return;
     const p = (prepared as Prepared | null) ?? { discounts: [], fetchedAt: null };
+    // Rebuilding here too would be done again by `observe` to the same rows (the event is then
+    // an applied inbox observation) — unless coupon terms fetched by `prepare` must be kept.
+    if (p.observed === true && p.discounts.length === 0) return;
     const own = p.fetchedAt === null;
     await rebuildHistory(
       tx,
