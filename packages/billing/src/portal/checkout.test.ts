@@ -81,7 +81,14 @@ async function errorOf(promise: Promise<unknown>): Promise<DomainError> {
 describe("listSellableCatalog", () => {
   it("offers the synced catalog: plans cheapest first, both currencies, features, trials", async () => {
     const catalog = await listSellableCatalog({ db });
-    expect(catalog.plans.map((p) => p.tier)).toEqual(["basic", "plus", "pro"]);
+    expect(catalog.plans.map((p) => p.tier)).toEqual([
+      "basic",
+      "plus",
+      "pro",
+      "api_pro",
+      "api_team",
+      "api_enterprise",
+    ]);
     expect(catalog.currencies).toEqual(["eur", "usd"]);
     const pro = catalog.plans[2]!;
     expect(pro.features).toContain("Version history");
@@ -100,6 +107,7 @@ describe("listSellableCatalog", () => {
       "physical",
       "physical",
       "digital",
+      "credits",
       "credits",
       "credits",
     ]);
