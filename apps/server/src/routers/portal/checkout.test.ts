@@ -47,7 +47,14 @@ async function priceId(lookupKey: string): Promise<string> {
 describe("catalog", () => {
   it("is readable signed out: plans in both currencies, add-ons and shop products", async () => {
     const pricing = await env.caller().catalog.pricing();
-    expect(pricing.plans.map((p) => p.name)).toEqual(["Quire Basic", "Quire Plus", "Quire Pro"]);
+    expect(pricing.plans.map((p) => p.name)).toEqual([
+      "Quire Basic",
+      "Quire Plus",
+      "Quire Pro",
+      "Quire API Pro",
+      "Quire API Team",
+      "Quire API Enterprise",
+    ]);
     expect(pricing.currencies).toEqual(["eur", "usd"]);
     expect(pricing.addons.map((a) => a.addonTiers)).toEqual([["pro"]]);
     const shop = await env.caller().catalog.shop();
