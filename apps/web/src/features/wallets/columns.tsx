@@ -15,6 +15,8 @@ function actorLabel(t: AdminWalletTransaction): string {
       return "Stripe";
     case "customer":
       return "Customer";
+    case "job":
+      return "Folio";
     default:
       return t.actorType;
   }
