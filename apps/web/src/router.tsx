@@ -2,9 +2,9 @@ import { createRouter } from "@tanstack/react-router";
 import { meQueryKey } from "@/features/auth/session";
 import { setFlash } from "@/lib/flash";
 import { PageSkeleton } from "@/features/shell/page-skeleton";
-import { NotFoundPage } from "@/features/shell/not-found-page";
 import { RouteError } from "@/features/shell/route-error";
 import { onUnauthorized, queryClient } from "@/lib/trpc";
+import { NotFoundPage } from "@/routes/not-found";
 import { routeTree } from "@/routes/tree";
 
 // The routes live in src/routes, one file per area; each page's code is its own chunk.

@@ -8,7 +8,7 @@ import {
 import { customerListSearch, type CustomerSearch } from "@/features/admin-customers/search";
 import { adminOrderListSearch, type OrderListSearch } from "@/features/admin-orders/search";
 import { AdminAccessDeniedError, SectionAccessDeniedError } from "@/features/admin/errors";
-import { sectionByPath, type AdminSection } from "@/features/admin/sections";
+import { SECTION_PERMISSIONS, type SectionPath } from "@/features/admin/section-permissions";
 import { auditListSearch, type AuditSearch } from "@/features/audit/search";
 import { isStaffRole } from "@/features/auth/destinations";
 import { ensureMe, hasPermission, type Me } from "@/features/auth/session";
@@ -16,7 +16,6 @@ import { fulfilmentListSearch, type FulfilmentSearch } from "@/features/fulfilme
 import { walletTransactionsSearch, type WalletTransactionsSearch } from "@/features/wallets/search";
 import { refundListSearch, type RefundSearch } from "@/features/refunds/search";
 import { parseRevenueSearch } from "@/features/revenue/search";
-import { NotFoundInFrame } from "@/features/shell/not-found-page";
 import { FrameSkeleton } from "@/features/shell/page-skeleton";
 import { RouteError } from "@/features/shell/route-error";
 import { staffListSearch, type StaffSearch } from "@/features/staff/search";
@@ -26,6 +25,7 @@ import { jobListSearch, type JobSearch } from "@/features/jobs/search";
 import { deliveryListSearch, type DeliverySearch } from "@/features/outbound-webhooks/search";
 import { trpc } from "@/lib/trpc";
 import { toSignIn } from "@/routes/guards";
+import { NotFoundInFrame } from "@/routes/not-found";
 import { page, type PageMatch } from "@/routes/page";
 import { FullPageRouteError, rootRoute } from "@/routes/root";
 
@@ -62,17 +62,16 @@ export const adminRoute = createRoute({
 });
 
 /** Guard and error display shared by the permission-gated sections. */
-function sectionAccess(to: AdminSection["to"]) {
-  const section = sectionByPath(to);
+function sectionAccess(to: SectionPath) {
   return {
     beforeLoad: ({ context }: { context: { me: Me } }) => {
-      if (!hasPermission(context.me, section.permission)) {
-        throw new SectionAccessDeniedError(section);
+      if (!hasPermission(context.me, SECTION_PERMISSIONS[to])) {
+        throw new SectionAccessDeniedError(to);
       }
     },
     errorComponent: (props: ErrorComponentProps) =>
       props.error instanceof SectionAccessDeniedError ? (
-        <SectionDenied section={props.error.section} />
+        <SectionDenied to={props.error.section} />
       ) : (
         <RouteError {...props} />
       ),

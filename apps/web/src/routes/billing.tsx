@@ -7,12 +7,12 @@ import { creditLedgerSearch } from "@/features/credit/search";
 import { invoiceListSearch, type InvoiceSearch } from "@/features/invoices/search";
 import { orderListSearch } from "@/features/orders/search";
 import { validateReturnSearch } from "@/features/recovery/search";
-import { NotFoundInFrame } from "@/features/shell/not-found-page";
 import { FrameSkeleton } from "@/features/shell/page-skeleton";
 import { validateShopSearch } from "@/features/shop/search";
 import { usageTransactionsSearch } from "@/features/usage/search";
 import { trpc } from "@/lib/trpc";
 import { toSignIn } from "@/routes/guards";
+import { NotFoundInFrame } from "@/routes/not-found";
 import { page, type PageMatch } from "@/routes/page";
 import { FullPageRouteError, rootRoute } from "@/routes/root";
 

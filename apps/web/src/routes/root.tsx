@@ -10,10 +10,10 @@ import {
 import { lazy, Suspense, useEffect, useState } from "react";
 import { homeFor } from "@/features/auth/destinations";
 import { ensureMe } from "@/features/auth/session";
-import { NotFoundPage } from "@/features/shell/not-found-page";
 import { RouteError } from "@/features/shell/route-error";
 import { takeFlash } from "@/lib/flash";
 import { toast } from "@/lib/toast";
+import { NotFoundPage } from "@/routes/not-found";
 import { startPages } from "@/routes/page";
 
 export interface RouterContext {

@@ -1,4 +1,4 @@
-import type { AdminSection } from "@/features/admin/sections";
+import { SECTION_PERMISSIONS, type SectionPath } from "@/features/admin/section-permissions";
 
 /** Thrown by the /admin guard for customer accounts; rendered as the access-denied page. */
 export class AdminAccessDeniedError extends Error {
@@ -10,9 +10,9 @@ export class AdminAccessDeniedError extends Error {
 
 /** Thrown by a section's guard when the staff member's role lacks the section's permission. */
 export class SectionAccessDeniedError extends Error {
-  readonly section: AdminSection;
-  constructor(section: AdminSection) {
-    super(`Your role does not include ${section.permission}.`);
+  readonly section: SectionPath;
+  constructor(section: SectionPath) {
+    super(`Your role does not include ${SECTION_PERMISSIONS[section]}.`);
     this.name = "SectionAccessDeniedError";
     this.section = section;
   }

@@ -3,10 +3,12 @@ import { LockIcon } from "lucide-react";
 import { DocumentTitle } from "@/components/document-title";
 import { EmptyState } from "@/components/empty-state";
 import { Button } from "@/components/ui/button";
-import type { AdminSection } from "@/features/admin/sections";
+import type { SectionPath } from "@/features/admin/section-permissions";
+import { sectionByPath } from "@/features/admin/sections";
 
 /** In-frame refusal for a staff member whose role does not include a section's permission. */
-export function SectionDenied({ section }: { section: AdminSection }) {
+export function SectionDenied({ to }: { to: SectionPath }) {
+  const section = sectionByPath(to);
   return (
     <>
       <DocumentTitle title={section.label} />
