@@ -81,20 +81,29 @@ async function overage(counterId: number, quantity: number) {
 }
 
 describe("overage reporter", () => {
-  it("sets up one Stripe meter and a metered price per metered plan, idempotently", async () => {
+  it("sets up one Stripe meter and a metered price per plan, currency and interval, idempotently", async () => {
     const again = await setupOverageBilling({ db, stripe, clock }, catalog);
     expect(again.meters).toEqual([expect.objectContaining({ key: "api_calls", action: "found" })]);
+    // Team is sold monthly in USD and EUR: a subscription's items share its currency, so an EUR
+    // subscriber needs an EUR overage price.
     expect(again.prices).toEqual([
       expect.objectContaining({
-        lookupKey: "folio_overage_quire_api_team_api_calls_1month",
+        lookupKey: "folio_overage_quire_api_team_api_calls_usd_1month",
+        action: "unchanged",
+      }),
+      expect.objectContaining({
+        lookupKey: "folio_overage_quire_api_team_api_calls_eur_1month",
         action: "unchanged",
       }),
     ]);
-    const [price] = (await stripe.prices.list({ lookup_keys: [again.prices[0]!.lookupKey] })).data;
-    expect(price?.recurring).toMatchObject({
-      usage_type: "metered",
-      meter: again.meters[0]!.stripeMeterId,
-    });
+    for (const { lookupKey } of again.prices) {
+      const [price] = (await stripe.prices.list({ lookup_keys: [lookupKey] })).data;
+      expect(price?.currency).toBe(lookupKey.includes("_eur_") ? "eur" : "usd");
+      expect(price?.recurring).toMatchObject({
+        usage_type: "metered",
+        meter: again.meters[0]!.stripeMeterId,
+      });
+    }
   });
 
   it("reports per counter per run, never twice, and the renewal invoice bills it", async () => {

@@ -130,7 +130,7 @@ async function ensureMeteredItem(
     .get();
   const recurring = live.items.data[0]?.price.recurring;
   if (!allowance || !recurring) return;
-  const lookupKey = meteredPriceLookupKey(allowance.productKey, meterKey, recurring);
+  const lookupKey = meteredPriceLookupKey(allowance.productKey, meterKey, live.currency, recurring);
   const [price] = (await deps.stripe.prices.list({ lookup_keys: [lookupKey], active: true })).data;
   if (!price) throw new Error(`No metered price ${lookupKey}: run the catalog push first.`);
   await deps.stripe.subscriptionItems.create(

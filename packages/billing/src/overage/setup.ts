@@ -83,7 +83,12 @@ async function ensurePrice(
     recurring: { interval: Stripe.Price.Recurring.Interval; interval_count: number };
   },
 ): Promise<OverageSetupReport["prices"][number]> {
-  const lookupKey = meteredPriceLookupKey(input.productKey, input.meterKey, input.recurring);
+  const lookupKey = meteredPriceLookupKey(
+    input.productKey,
+    input.meterKey,
+    input.currency,
+    input.recurring,
+  );
   const [have] = (await stripe.prices.list({ lookup_keys: [lookupKey], active: true })).data;
   if (
     have &&
@@ -150,27 +155,35 @@ export async function setupOverageBilling(
       report.skipped.push(product.key);
       continue;
     }
-    const intervals = new Map<
+    // One price per currency and interval the plan is sold at.
+    const billed = new Map<
       string,
-      { interval: "day" | "week" | "month" | "year"; interval_count: number }
+      {
+        currency: string;
+        recurring: { interval: "day" | "week" | "month" | "year"; interval_count: number };
+      }
     >();
     for (const price of product.prices) {
       if (!price.recurring) continue;
-      const r = {
+      const currency = price.currency ?? catalog.currency;
+      const recurring = {
         interval: price.recurring.interval,
         interval_count: price.recurring.intervalCount,
       };
-      intervals.set(`${r.interval_count}${r.interval}`, r);
+      billed.set(`${currency}:${recurring.interval_count}${recurring.interval}`, {
+        currency,
+        recurring,
+      });
     }
     let first: string | null = null;
-    for (const recurring of intervals.values()) {
+    for (const { currency, recurring } of billed.values()) {
       const done = await callStripe(`set up the overage price of ${product.key}`, () =>
         ensurePrice(deps.stripe, {
           productId: row.productId!,
           productKey: product.key,
           meterKey: allowance.meter,
           meterId,
-          currency: catalog.currency,
+          currency,
           unitAmount: allowance.overageUnitAmount!,
           recurring,
         }),
