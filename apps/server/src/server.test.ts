@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { createServer } from "node:net";
-import { jobs, leases, pingDb, webhookEvents } from "@folio/db";
+import { jobs, pingDb, webhookEvents } from "@folio/db";
 import { inArray } from "drizzle-orm";
 import { testDialect } from "@folio/db/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -25,22 +25,14 @@ describe("startServer", { timeout: 60_000 }, () => {
       const res = await fetch(`${server.address}/healthz`);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ ok: true, db: "ok" });
-      // The shared periodic jobs ran at start, under leases this instance now holds.
-      const held = await until(async () => {
-        const rows = await server.db.select().from(leases).orderBy(leases.name);
-        return rows.length === 2 ? rows : undefined;
-      });
-      expect(held.map((l) => [l.name, l.holder])).toEqual([
-        ["rebuild-mrr-movements", server.holder],
-        ["sweep-expired-sessions", server.holder],
-      ]);
-      // Daily housekeeping is scheduled as job rows (not timers), the next slot queued at start.
+      // Shared housekeeping is scheduled as job rows (not timers), the next slot queued at start.
       const scheduled = await server.db
         .select({ kind: jobs.kind, status: jobs.status })
         .from(jobs)
-        .where(inArray(jobs.kind, ["jobs.prune", "webhooks.prune_inbox"]))
+        .where(inArray(jobs.kind, ["auth.sweep_expired", "jobs.prune", "webhooks.prune_inbox"]))
         .orderBy(jobs.kind);
       expect(scheduled).toEqual([
+        { kind: "auth.sweep_expired", status: "queued" },
         { kind: "jobs.prune", status: "queued" },
         { kind: "webhooks.prune_inbox", status: "queued" },
       ]);

@@ -1,6 +1,5 @@
 import { hostname } from "node:os";
 import {
-  continueMovementsRebuild,
   systemClock,
   type Clock,
   type JobWorkerOptions,
@@ -18,8 +17,6 @@ import { startApplyThread } from "./apply-worker.ts";
 import { startJobs } from "./jobs/start.ts";
 import { startMail } from "./mail.ts";
 import { webhookUrlPolicy } from "./outbound-urls.ts";
-import { deleteExpiredSessions } from "./auth/session.ts";
-import { pruneRateLimitHits } from "./auth/throttle.ts";
 import { openDatabase } from "./database.ts";
 import {
   DEMO_CUSTOMER_EMAIL,
@@ -29,14 +26,9 @@ import {
   seedDemoStripe,
 } from "./demo.ts";
 import type { Env } from "./env.ts";
-import { runPeriodically, type RunningJob } from "./periodic.ts";
 import { startStripe, type StripeRuntime } from "./stripe.ts";
 
-const SESSION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const MAINTENANCE_INTERVAL_MS = 60 * 1000;
-const MOVEMENTS_REBUILD_INTERVAL_MS = 10 * 1000;
-/** A run stops after this (plus its last chunk), well inside its lease of 1.5 intervals. */
-const MOVEMENTS_REBUILD_BUDGET_MS = 8 * 1000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -159,8 +151,8 @@ export async function startServer(
     app.folio.webhookWorker = applyThread;
   }
 
-  // Timers. Housekeeping of this instance's own connection runs everywhere; shared work runs on
-  // one instance at a time, under a lease (see periodic.ts).
+  // Housekeeping of this instance's own connection runs on a timer everywhere; shared work
+  // (sweeps, prunes, the MRR rebuild) is queued as jobs (jobs/registry.ts).
   const maintainer = applyInThread
     ? // SQLite fallback for when the apply thread is down or idle (it checkpoints only when it
       // commits): a PASSIVE checkpoint takes no lock it has to wait for, and with nothing new
@@ -171,26 +163,6 @@ export async function startServer(
         );
       }, MAINTENANCE_INTERVAL_MS).unref()
     : undefined;
-  const shared = { db, clock, holder, log: app.log };
-  const jobs: RunningJob[] = [
-    runPeriodically(shared, {
-      name: "sweep-expired-sessions",
-      everyMs: SESSION_SWEEP_INTERVAL_MS,
-      run: async () => {
-        await deleteExpiredSessions(db, clock);
-        await pruneRateLimitHits(db, clock);
-      },
-    }),
-    // After the revenue recognition settings are saved: every customer's MRR movements again,
-    // a chunk of customers per transaction, so requests and webhooks go on in between.
-    runPeriodically(shared, {
-      name: "rebuild-mrr-movements",
-      everyMs: MOVEMENTS_REBUILD_INTERVAL_MS,
-      run: async () => {
-        await continueMovementsRebuild({ db, clock }, { maxMs: MOVEMENTS_REBUILD_BUDGET_MS });
-      },
-    }),
-  ];
   // Queued jobs (e-mails, outbound webhooks, scheduled housekeeping) run after their
   // transactions commit, on whichever instance claims them.
   // E-mail jobs send through SMTP_URL, or into the built-in catcher (admin → Sent mail).
@@ -211,7 +183,6 @@ export async function startServer(
     clearInterval(maintainer);
     await jobWorker.stop();
     await mail.close();
-    await Promise.all(jobs.map((j) => j.stop()));
     await applyThread?.stop();
     await stripe.close();
     await closeDb(db);

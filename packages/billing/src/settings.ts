@@ -6,7 +6,7 @@ import { audit } from "./audit/audit.ts";
 import type { Clock } from "./clock.ts";
 import { DomainError } from "./errors.ts";
 import { DEFAULT_METRIC_SETTINGS } from "./metrics/settings.ts";
-import { requestMovementsRebuild } from "./metrics/rebuild.ts";
+import { startMovementsRebuild } from "./metrics/rebuild-job.ts";
 import { METRIC_SETTINGS_KEY, metricSettingsSchema } from "./metrics/store.ts";
 
 // Settings staff change at run time, one row per key in `settings`. Each key has a zod schema
@@ -162,7 +162,7 @@ export async function updateSetting<K extends SettingKey>(
       at: now,
     });
     if (key === METRIC_SETTINGS_KEY && JSON.stringify(before) !== JSON.stringify(next))
-      await requestMovementsRebuild(tx, now);
+      await startMovementsRebuild({ db: tx, clock: deps.clock });
   });
   return next;
 }

@@ -22,5 +22,4 @@ export * from "./mirror.ts";
 export * from "./inbox.ts";
 export { commitTogether } from "./group-commit.ts";
 export { lockKeys } from "./locks.ts";
-export { acquireLease, releaseLease } from "./leases.ts";
 export { claimJobs, nextJobDueAt, renewJobLeases, type JobRow } from "./jobs.ts";

@@ -1,11 +1,21 @@
-import { closeDb, mrrDaily, mrrMovements, subscriptionHistory, users, type Db } from "@folio/db";
+import {
+  closeDb,
+  jobs,
+  mrrDaily,
+  mrrMovements,
+  subscriptionHistory,
+  users,
+  type Db,
+} from "@folio/db";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { asc } from "drizzle-orm";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
+import { startJobWorker } from "../jobs/worker.ts";
 import { updateSetting } from "../settings.ts";
 import { subscriptionMrr } from "./mrr.ts";
 import { continueMovementsRebuild, movementsRebuildStatus } from "./rebuild.ts";
+import { rebuildMovementsJob } from "./rebuild-job.ts";
 import { METRIC_SETTINGS_KEY, rebuildMovements } from "./store.ts";
 
 // Saving the recognition settings recomputes every customer's movements in the background
@@ -165,6 +175,29 @@ describe("saving the recognition settings", () => {
       cus_c: defaults.cus_c,
     });
     await expectDailyInStep();
+  });
+
+  it("queues the rebuild as a job with the save, and the job worker carries it to the end", async () => {
+    await save({ pastDueChurnDays: 7, churnAtCancelRequest: true });
+    expect(await db.select({ kind: jobs.kind }).from(jobs)).toEqual([
+      { kind: "metrics.rebuild_movements" },
+    ]);
+    const silent = { warn: () => {}, error: () => {} };
+    const worker = startJobWorker({ db, clock, log: silent, stripe: null }, [rebuildMovementsJob], {
+      autoStart: false,
+    });
+    expect(await worker.drain()).toMatchObject({ succeeded: 1, failed: 0, dead: 0 });
+    expect(await movementsRebuildStatus({ db })).toMatchObject({
+      recomputing: false,
+      customersDone: 3,
+    });
+    expect((await movements()).cus_a).toEqual([
+      ["new", 0],
+      ["churn", 10],
+    ]);
+    // Finished: the run queued no continuation.
+    expect(await worker.drain()).toMatchObject({ succeeded: 0 });
+    await worker.stop();
   });
 
   it("asks for no rebuild when the value saved is the one in force", async () => {

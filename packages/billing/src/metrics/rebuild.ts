@@ -12,8 +12,8 @@ import { loadMetricSettings, rewriteCustomerMovements } from "./store.ts";
 
 // Saving the recognition settings asks for every customer's movements to be recomputed
 // (docs/METRICS.md, "Recognition settings"). On a big store that takes minutes, so the save only
-// records the request (`requestMovementsRebuild`, in the save's transaction) and the server works
-// through it in the background, a chunk of customers per transaction in customer id order
+// records the request (`requestMovementsRebuild`, in the save's transaction) and a job
+// (rebuild-job.ts) works through it in the background, a chunk of customers per transaction in customer id order
 // (`continueMovementsRebuild`). Every chunk commits its movements with their mrr_daily deltas, so
 // the figures are always a consistent sum — a mix of old and new recognition until the rebuild
 // finishes, which the Revenue page says ("recomputing") meanwhile.

@@ -41,12 +41,6 @@ export const webhookEvents = pgTable(
   ],
 );
 
-export const leases = pgTable("leases", {
-  name: text("name").primaryKey(),
-  holder: text("holder").notNull(),
-  expiresAt: epochMs("expires_at").notNull(),
-});
-
 export const rateLimitHits = pgTable(
   "rate_limit_hits",
   {

@@ -49,16 +49,6 @@ export const webhookEvents = sqliteTable(
 );
 
 /**
- * Named leases for work that must run on one instance at a time (inbox pruning, schedulers).
- * A holder renews before `expires_at`; a dead holder's lease lapses and another instance takes it.
- */
-export const leases = sqliteTable("leases", {
-  name: text("name").primaryKey(),
-  holder: text("holder").notNull(),
-  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
-});
-
-/**
  * Rate-limit hits (failed sign-ins per e-mail and per IP…), one row per counted attempt, so
  * every instance sharing the database sees the same counts.
  */
