@@ -1,6 +1,6 @@
-import { Link } from "@tanstack/react-router";
 import type { ColumnDef } from "@tanstack/react-table";
 import { DataTableColumnHeader } from "@/components/data-table/data-table-column-header";
+import { RowLink } from "@/components/data-table/row-links";
 import type { AdminOrderRow } from "@/features/admin-orders/search";
 import { FulfilmentStateBadge, PaymentStateBadge } from "@/features/admin-orders/states";
 import { formatMoney } from "@/features/billing/format";
@@ -14,13 +14,12 @@ export const orderColumns: ColumnDef<AdminOrderRow>[] = [
     header: "Order",
     cell: ({ row }) => (
       <div className="flex flex-col gap-0.5">
-        <Link
-          to="/admin/orders/$orderId"
-          params={{ orderId: row.original.id }}
+        <RowLink
+          href={`/admin/orders/${encodeURIComponent(row.original.id)}`}
           className="font-mono text-xs font-medium underline-offset-4 hover:underline"
         >
           {row.original.id}
-        </Link>
+        </RowLink>
         {/* Phones drop the Placed column; keep the date with the order. */}
         <span className="text-xs text-muted-foreground md:hidden">
           {formatDateTime(row.original.placedAt)}

@@ -3,6 +3,7 @@ import { getRouteApi } from "@tanstack/react-router";
 import { ShoppingBagIcon } from "lucide-react";
 import { DataTable } from "@/components/data-table/data-table";
 import { DataTableNoMatches } from "@/components/data-table/data-table-no-matches";
+import { useRowLinks } from "@/components/data-table/row-links";
 import { EmptyState } from "@/components/empty-state";
 import { ExportCsvButton } from "@/components/export-csv-button";
 import { PageHeader } from "@/components/page-header";
@@ -32,11 +33,12 @@ export function AdminOrdersPage() {
     placeholderData: keepPreviousData,
   });
   const sort = adminOrderListSearch.sortOf(search);
+  const rowLinks = useRowLinks();
   const resetFilters = () =>
     void navigate({ search: (prev) => adminOrderListSearch.clearFilters(prev) });
 
   return (
-    <div className="space-y-6">
+    <div className="space-y-6" {...rowLinks}>
       <PageHeader
         title={section.label}
         description={section.summary}
