@@ -1,4 +1,4 @@
-import { manualClock } from "@folio/billing";
+import { manualClock, walletBalance } from "@folio/billing";
 import { billingCustomers, closeDb, users, type Db } from "@folio/db";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
@@ -45,9 +45,18 @@ describe("seedDemoStripe", () => {
     const credit = await stripe.customers.listBalanceTransactions(first.customerId!);
     expect(credit.data.map((t) => [t.amount, t.currency])).toEqual([[-1500, "usd"]]);
     const paid = await stripe.checkout.sessions.list({ customer: first.customerId! });
-    expect(paid.data.map((s) => [s.mode, s.status, s.payment_status, s.amount_total])).toEqual([
+    // The shop order, and the pack of API credits behind the Usage page's history.
+    expect(
+      paid.data.map((s) => [s.mode, s.status, s.payment_status, s.amount_total]).sort(),
+    ).toEqual([
+      ["payment", "complete", "paid", 2000],
       ["payment", "complete", "paid", 3400 + 2 * 1450],
     ]);
+    // Confirmed as the portal confirms a return from Checkout: credited without any webhook,
+    // then drawn down by three weeks of usage beyond the plan's allowance.
+    const wallet = await walletBalance(db, user!.id);
+    expect(wallet.balance).toBeGreaterThan(0);
+    expect(wallet.balance).toBeLessThanOrEqual(10_000);
 
     const again = await seedDemoStripe({ db, stripe, clock });
     expect(again.customerId).toBe(first.customerId);
@@ -62,7 +71,8 @@ describe("seedDemoStripe", () => {
     );
     expect(
       (await stripe.checkout.sessions.list({ customer: first.customerId! })).data,
-    ).toHaveLength(1);
+    ).toHaveLength(2);
+    expect(await walletBalance(db, user!.id)).toEqual(wallet);
     expect((await stripe.customers.list({ email: DEMO_CUSTOMER_EMAIL })).data).toHaveLength(1);
-  });
+  }, 30_000);
 });

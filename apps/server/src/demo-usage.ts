@@ -1,7 +1,7 @@
 import {
   MAX_BATCH,
+  confirmCheckout,
   recordUsage,
-  walletBalance,
   type Clock,
   type UsageEventInput,
 } from "@folio/billing";
@@ -16,7 +16,7 @@ const HISTORY_DAYS = 20;
 
 /**
  * The demo customer's Usage page from the first start: a pack of API credits bought through
- * Checkout (the wallet is topped up by its webhook, like any customer's), then three weeks of
+ * Checkout and confirmed as the portal does on return (which tops the wallet up), then three weeks of
  * AI summaries and API calls recorded through the usage API's own function — drawn from the
  * plan's allowance, then from the credits. Skipped once the customer has any usage.
  */
@@ -32,11 +32,11 @@ export async function ensureDemoUsage(
     .limit(1)
     .get();
   if (used) return;
-  await ensureCreditPack(deps.stripe, customer.stripeCustomerId);
-  // The top-up lands when the checkout's webhook has been applied.
-  for (let i = 0; i < 300 && (await walletBalance(db, customer.userId)).balance === 0; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const sessionId = await ensureCreditPack(deps.stripe, customer.stripeCustomerId);
+  await confirmCheckout(
+    { ...deps, actor: { type: "customer", userId: customer.userId } },
+    { sessionId },
+  );
   const now = clock.now().getTime();
   const events: UsageEventInput[] = [];
   // A steady, deterministic pattern: weekdays busier than weekends.
@@ -73,10 +73,11 @@ export async function ensureDemoUsage(
   }
 }
 
-/** Buys the 10,000 API credits pack on the hosted Checkout page, once. */
-async function ensureCreditPack(stripe: Stripe, customerId: string): Promise<void> {
+/** Buys the 10,000 API credits pack on the hosted Checkout page, once; its session id. */
+async function ensureCreditPack(stripe: Stripe, customerId: string): Promise<string> {
   const sessions = await stripe.checkout.sessions.list({ customer: customerId, limit: 100 });
-  if (sessions.data.some((s) => s.metadata?.folio_demo === "credits")) return;
+  const bought = sessions.data.find((s) => s.metadata?.folio_demo === "credits");
+  if (bought) return bought.id;
   const [price] = (await stripe.prices.list({ lookup_keys: ["api_credits_10k"] })).data;
   if (!price) throw new Error("The demo catalog has no price api_credits_10k.");
   const session = await stripe.checkout.sessions.create({
@@ -91,4 +92,5 @@ async function ensureCreditPack(stripe: Stripe, customerId: string): Promise<voi
   if (res.status !== 303) {
     throw new Error(`Paying the demo credit pack's checkout answered ${res.status}: ${res.html}`);
   }
+  return session.id;
 }

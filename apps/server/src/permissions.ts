@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   "refunds.read": ["support", "finance", "admin"],
   "refunds.create": ["support", "finance", "admin"],
   "credits.grant": ["support", "finance", "admin"],
+  // Every customer's usage-credit ledger (units, not money): whoever handles refunds and credit.
+  "wallets.read": ["support", "finance", "admin"],
   // Maker/checker: never one's own request (checked in billing/admin/approvals).
   "approvals.decide": ["finance", "admin"],
   "webhooks.read": ["support", "admin"],

@@ -89,6 +89,7 @@ describe("compression", () => {
     dist = mkdtempSync(join(tmpdir(), "folio-web-dist-"));
     mkdirSync(join(dist, "assets"));
     writeFileSync(join(dist, "index.html"), `<!doctype html><div id="root"></div>`);
+    writeFileSync(join(dist, "auth.html"), `<!doctype html><div id="root"></div>`);
     writeFileSync(join(dist, "assets", "app-abc123.js"), script);
     // What apps/web/build/precompress.ts writes beside each asset at build time.
     writeFileSync(join(dist, "assets", "app-abc123.js.br"), brotliCompressSync(script));

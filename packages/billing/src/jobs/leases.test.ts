@@ -24,16 +24,17 @@ describe("job leases", () => {
       payload: z.object({}),
       run: async (ctx) => {
         runs.push(ctx.clock === systemClock ? "run" : "?");
-        await new Promise((r) => setTimeout(r, 1_000));
+        await new Promise((r) => setTimeout(r, 3_000));
       },
     });
     await enqueueJob({ db, clock: systemClock }, { kind: slow, payload: {}, key: "slow" });
     const ctx = (d: typeof db) => ({ db: d, clock: systemClock, log: silent, stripe: null });
-    const a = startJobWorker(ctx(db), [slow], { autoStart: false, holder: "a", leaseMs: 300 });
-    const b = startJobWorker(ctx(other), [slow], { autoStart: false, holder: "b", leaseMs: 300 });
+    const a = startJobWorker(ctx(db), [slow], { autoStart: false, holder: "a", leaseMs: 1_000 });
+    const b = startJobWorker(ctx(other), [slow], { autoStart: false, holder: "b", leaseMs: 1_000 });
     const first = a.drain();
-    // B keeps looking while A runs, well past A's 300 ms lease.
-    const deadline = Date.now() + 1_200;
+    // B keeps looking while A runs, well past A's 1 s lease (renewed every third of it; a lease
+    // this long survives the event-loop stalls of a loaded CI machine).
+    const deadline = Date.now() + 3_200;
     while (Date.now() < deadline) {
       await b.drain();
       await new Promise((r) => setTimeout(r, 50));
@@ -44,7 +45,7 @@ describe("job leases", () => {
     expect(row).toMatchObject({ status: "succeeded", attempts: 1 });
     await Promise.all([a.stop(), b.stop()]);
     await closeDb(other);
-  });
+  }, 20_000);
 });
 
 describe("scheduled jobs", () => {

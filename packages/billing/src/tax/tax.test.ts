@@ -106,5 +106,5 @@ describe("tax end to end", () => {
     const mrr = await explainMrr({ db, clock }, { currency: "eur", at: tomorrow });
     expect(mrr.rows.map((r) => r.amount)).toEqual([300, 300]);
     expect(mrr.total).toBe(600);
-  });
+  }, 30_000);
 });

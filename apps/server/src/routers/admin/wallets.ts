@@ -41,7 +41,7 @@ const transactionOut = (t: WalletTransaction) => ({
 /** Credit wallets for staff: every transaction, one customer's usage and wallet, grants and debits. */
 export const walletsRouter = router({
   /** Every customer's wallet transactions, newest first, by customer, type and day. */
-  transactions: staffProcedure("refunds.read")
+  transactions: staffProcedure("wallets.read")
     .input(walletTransactionsInput)
     .query(async ({ ctx, input }) => {
       const page = await listAllWalletTransactions(ctx.db, filtersOf(input), input);
@@ -82,7 +82,7 @@ export const walletTransactionsCsvExport = defineCsvExport<
   WalletTransaction
 >({
   kind: "wallet-transactions",
-  permission: "refunds.read",
+  permission: "wallets.read",
   input: walletTransactionsInput,
   fetchPage: (ctx, input, page) => listAllWalletTransactions(ctx.db, filtersOf(input), page),
   columns: [

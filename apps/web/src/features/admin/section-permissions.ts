@@ -7,7 +7,7 @@ export const SECTION_PERMISSIONS = {
   "/admin/orders": "orders.read",
   "/admin/fulfilment": "orders.fulfill",
   "/admin/refunds": "refunds.read",
-  "/admin/wallets": "refunds.read",
+  "/admin/wallets": "wallets.read",
   "/admin/approvals": "approvals.decide",
   "/admin/revenue": "metrics.read",
   "/admin/webhooks": "webhooks.read",
