@@ -16,7 +16,12 @@ export {
   rebuildMovements,
   refreshCustomerMovements,
 } from "./store.ts";
-export { continueMovementsRebuild, movementsRebuildStatus, type RebuildStatus } from "./rebuild.ts";
+export {
+  continueMovementsRebuild,
+  movementsRebuildStatus,
+  requestMovementsRebuild,
+  type RebuildStatus,
+} from "./rebuild.ts";
 export { rebuildMovementsJob } from "./rebuild-job.ts";
 export { mrrSeries, rangeInput, seriesInput } from "./series.ts";
 export { metricKpis } from "./kpis.ts";
