@@ -57,6 +57,10 @@ describe("renderEmail", () => {
     }
     expect(mail.text).not.toContain("<");
     expect(mail.text).toContain("help@acme.test");
+    // Plain text keeps each item and total on a line of its own, label then amount.
+    const lines = mail.text.replace(/\u00a0/g, " ").split("\n");
+    expect(lines.some((l) => /^2 × Folio mug\s+24,00 €$/.test(l.trim()))).toBe(true);
+    expect(lines.some((l) => /^Total paid\s+29,90 €$/.test(l.trim()))).toBe(true);
   });
 
   it("payment failed names the amount and links to the recovery page", async () => {

@@ -116,6 +116,13 @@ export async function renderEmail<K extends TemplateName>(
   // The registry's type ties each name to its props; TypeScript cannot follow that through K.
   const Component = template.Component as ComponentType<Extra>;
   const element = createElement(Component, { ...(props as object), brand, format });
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const [html, text] = await Promise.all([
+    render(element),
+    // Label/value tables (Facts) as aligned columns; by default their cells run together.
+    render(element, {
+      plainText: true,
+      htmlToTextOptions: { selectors: [{ selector: "table.facts", format: "dataTable" }] },
+    }),
+  ]);
   return { subject: template.subject(props, brand, format), html, text };
 }

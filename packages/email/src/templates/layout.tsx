@@ -108,7 +108,7 @@ export function Action({
 /** Label/value lines (totals, dates), right-aligned values. */
 export function Facts({ rows }: { rows: readonly (readonly [string, string])[] }) {
   return (
-    <table width="100%" cellPadding={0} cellSpacing={0} role="presentation">
+    <table className="facts" width="100%" cellPadding={0} cellSpacing={0} role="presentation">
       <tbody>
         {rows.map(([label, value]) => (
           <tr key={label}>
