@@ -22,10 +22,11 @@ beforeAll(async () => {
   });
   stripe = server.stripe.stripe;
 }, 60_000);
+// Closing waits for the job worker's runs in flight (e-mails this file's checkouts queued).
 afterAll(async () => {
   await server.close();
   await dropServerTestDatabases();
-});
+}, 60_000);
 
 async function price(lookupKey: string): Promise<string> {
   const { data } = await stripe.prices.list({ lookup_keys: [lookupKey] });

@@ -39,6 +39,9 @@ export async function startMailCatcher({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     banner: "Folio mail catcher",
+    // On shutdown, connections still open are cut after a second instead of smtp-server's 30 s
+    // (the server's close waits for this).
+    closeTimeout: 1_000,
     size: MAX_MESSAGE_BYTES,
     logger: false,
     onData(stream, session, callback) {
