@@ -32,7 +32,10 @@ test.describe("admin customers", () => {
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.getByRole("heading", { name: "Credit balance" })).toBeVisible();
     const timeline = page.getByRole("list", { name: "Customer timeline, newest first" });
-    // The demo customer has a subscription, a goodwill credit and an order: all in one list.
+    // The demo customer has a subscription, a goodwill credit, an order and a credit pack: all in
+    // one list, the oldest behind "Show older entries".
+    await expect(timeline).toContainText("Credit pack bought");
+    await page.getByRole("button", { name: "Show older entries" }).click();
     await expect(timeline).toContainText("Credit added");
     await expect(timeline).toContainText("Order placed");
     await expect(timeline).toContainText("Subscription active");
