@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +7,7 @@ import { manualClock } from "@folio/billing";
 import { closeDb, sessions, type Db } from "@folio/db";
 import { createTestDb, dropTestDatabases } from "@folio/db/testing";
 import type { FastifyInstance } from "fastify";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildApp } from "./app.ts";
 import { AUTH_RULES, LoginThrottle } from "./auth/throttle.ts";
 import { insertUser, sessionCookieFor, testEnv, TEST_PASSWORD } from "./test/helpers.ts";
@@ -478,5 +480,42 @@ describe("production mode", () => {
     expect(page.statusCode).toBe(503);
     expect(page.body).toContain("pnpm --filter @folio/web build");
     expect((await app.inject("/healthz")).statusCode).toBe(200);
+  });
+});
+
+describe("shutdown", () => {
+  it("ends a keep-alive connection whose request was in flight, instead of waiting it out", async () => {
+    const { app } = await makeApp();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((r) => (arrived = r));
+    app.get("/test/slow", async () => {
+      arrived();
+      await held;
+      return { ok: true };
+    });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = app.server.address() as AddressInfo;
+    const agent = new http.Agent({ keepAlive: true });
+    const answer = new Promise<{ status: number; connection: string | undefined }>((resolve) => {
+      http.get({ port, host: "127.0.0.1", path: "/test/slow", agent }, (res) => {
+        res.resume();
+        res.on("end", () =>
+          resolve({ status: res.statusCode!, connection: res.headers.connection }),
+        );
+      });
+    });
+    await inFlight;
+    const started = performance.now();
+    const closed = app.close();
+    // Answered once the server has stopped listening (closing has destroyed idle connections).
+    await vi.waitUntil(() => !app.server.listening);
+    release();
+    expect(await answer).toEqual({ status: 200, connection: "close" });
+    await closed;
+    // Without "connection: close" the socket stays open and close() waits for the client.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    agent.destroy();
   });
 });

@@ -167,6 +167,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     env,
     web ? [web.indexHtml, web.authHtml].flatMap((html) => inlineScriptHashes(html)) : [],
   );
+  // Closing destroys idle keep-alive connections once; a connection busy at that moment (a
+  // Stripe webhook delivery in flight) would otherwise stay open after its answer, and the close
+  // would wait out the client's keep-alive (over a minute). Answers sent while closing end theirs.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+  app.addHook("onResponse", async () => {
+    // An answer already on its way when closing began went out as keep-alive.
+    if (closing) setImmediate(() => app.server.closeIdleConnections());
+  });
   app.addHook("onRequest", async (req, reply) => {
     reply.headers(headers);
     reply.header("x-request-id", req.id);
