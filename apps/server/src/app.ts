@@ -171,15 +171,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Stripe webhook delivery in flight) would otherwise stay open after its answer, and the close
   // would wait out the client's keep-alive (over a minute). Answers sent while closing end theirs.
   let closing = false;
-  app.addHook("preClose", async () => {
+  app.addHook("preClose", (done) => {
     closing = true;
+    done();
   });
-  app.addHook("onSend", async (_req, reply) => {
+  app.addHook("onSend", (_req, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
+    done(null, payload);
   });
-  app.addHook("onResponse", async () => {
+  app.addHook("onResponse", (_req, _reply, done) => {
     // An answer already on its way when closing began went out as keep-alive.
     if (closing) setImmediate(() => app.server.closeIdleConnections());
+    done();
   });
   app.addHook("onRequest", async (req, reply) => {
     reply.headers(headers);
