@@ -5,9 +5,9 @@ import {
   type Clock,
   type UsageEventInput,
 } from "@folio/billing";
-import { usageEvents, webhookEvents, type Db } from "@folio/db";
+import { usageEvents, type Db } from "@folio/db";
 import { payCheckoutPage } from "@folio/stripe-emulator";
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 
 const DAY = 86_400_000;
@@ -37,7 +37,6 @@ export async function ensureDemoUsage(
     { ...deps, actor: { type: "customer", userId: customer.userId } },
     { sessionId },
   );
-  await inboxDrained(db);
   const now = clock.now().getTime();
   const events: UsageEventInput[] = [];
   // A steady, deterministic pattern: weekdays busier than weekends.
@@ -94,23 +93,4 @@ async function ensureCreditPack(stripe: Stripe, customerId: string): Promise<str
     throw new Error(`Paying the demo credit pack's checkout answered ${res.status}: ${res.html}`);
   }
   return session.id;
-}
-
-/**
- * Waits (up to 20 s) until the webhook inbox has nothing left to apply. Recording usage on SQLite
- * while the pack's webhooks were still being ingested and applied stalled the server's start
- * (a lock wait between the usage transaction and the webhook group commit, not yet understood);
- * the demo records its history once the store is quiet.
- */
-async function inboxDrained(db: Db): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const pending = await db
-      .select({ id: webhookEvents.id })
-      .from(webhookEvents)
-      .where(inArray(webhookEvents.status, ["pending", "failed"]))
-      .limit(1)
-      .get();
-    if (!pending) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
