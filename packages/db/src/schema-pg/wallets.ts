@@ -15,6 +15,8 @@ export const wallets = pgTable(
       .primaryKey()
       .references(() => users.id, { onDelete: "restrict" }),
     balance: int("balance").notNull().default(0),
+    /** Units of the last top-up or grant: the yardstick for "credits are low" (null: none yet). */
+    lastAdded: int("last_added"),
     updatedAt: epochMs("updated_at").notNull(),
   },
   (t) => [check("wallets_balance_not_negative", sql`${t.balance} >= 0`)],

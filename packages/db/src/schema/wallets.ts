@@ -29,6 +29,8 @@ export const wallets = sqliteTable(
       .primaryKey()
       .references(() => users.id, { onDelete: "restrict" }),
     balance: integer("balance").notNull().default(0),
+    /** Units of the last top-up or grant: the yardstick for "credits are low" (null: none yet). */
+    lastAdded: integer("last_added"),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [check("wallets_balance_not_negative", sql`${t.balance} >= 0`)],
