@@ -354,4 +354,62 @@ describe("metered subscription items", () => {
     await stripe.subscriptionItems.create({ subscription: sub.id, price: usage.id });
     expect((await stripe.invoiceItems.list({ customer: customer.id })).data).toEqual([]);
   });
+
+  it("a new billing cycle bills the usage of the period cut short, and nothing in advance for metered items", async () => {
+    const meter = await apiCalls();
+    const customer = await stripe.customers.create({ email: "m@example.com" });
+    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: pm.id },
+    });
+    const product = await stripe.products.create({ name: "API" });
+    const price = (interval: "month" | "year", extra: Partial<Stripe.PriceCreateParams>) =>
+      stripe.prices.create({
+        product: product.id,
+        currency: "usd",
+        ...extra,
+        recurring: { interval, ...extra.recurring },
+      });
+    const monthly = await price("month", { unit_amount: 1000 });
+    const yearly = await price("year", { unit_amount: 10000 });
+    const metered = { usage_type: "metered", meter: meter.id } as const;
+    const usageM = await price("month", {
+      unit_amount: 2,
+      recurring: { interval: "month", ...metered },
+    });
+    const usageY = await price("year", {
+      unit_amount: 1,
+      recurring: { interval: "year", ...metered },
+    });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }, { price: usageM.id }],
+    });
+    emu.advanceClock(5 * DAY);
+    await report(customer.id, 300);
+    emu.advanceClock(5 * DAY);
+    const [base, usage] = sub.items.data;
+    const details = {
+      items: [
+        { id: base!.id, price: yearly.id },
+        { id: usage!.id, price: usageY.id },
+      ],
+      proration_behavior: "always_invoice" as const,
+    };
+    const preview = await stripe.invoices.createPreview({
+      subscription: sub.id,
+      subscription_details: details,
+    });
+    const updated = await stripe.subscriptions.update(sub.id, details);
+    const invoice = await stripe.invoices.retrieve(updated.latest_invoice as string);
+    const line = (inv: Stripe.Invoice, p: string) =>
+      inv.lines.data.filter((l) => l.pricing?.price_details?.price === p).map((l) => l.amount);
+    expect(line(invoice, usageM.id)).toEqual([600]);
+    expect(line(invoice, usageY.id)).toEqual([0]);
+    expect(line(invoice, yearly.id)).toEqual([10000]);
+    expect(invoice.total).toBe(preview.total);
+    expect(invoice.lines.data.map((l) => l.amount)).toEqual(
+      preview.lines.data.map((l) => l.amount),
+    );
+  });
 });

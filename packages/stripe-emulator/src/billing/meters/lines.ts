@@ -67,3 +67,17 @@ export function meteredLine(
     subscriptionItem: item.id,
   };
 }
+
+/**
+ * When a subscription's period is cut short (a new billing cycle starts now), its metered items
+ * bill the usage of the part that elapsed, at the prices they had then.
+ */
+export function usageUpTo(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  elapsed: { start: number; end: number },
+): LineInput[] {
+  return sub.items.data
+    .filter((i) => isMetered(i.price))
+    .map((i) => meteredLine(ctx, sub, i, elapsed, { trial: sub.status === "trialing" }));
+}

@@ -4,10 +4,10 @@ import { applyMetadata } from "../../core/params.ts";
 import type { Ctx } from "../../core/types.ts";
 import { clockOf } from "../../core/util.ts";
 import type { SubscriptionUpdate } from "../../resources/subscriptions/params.ts";
-import { itemDescription } from "../invoices/descriptions.ts";
 import type { LineInput } from "../invoices/lines.ts";
 import { addIntervals } from "../time.ts";
-import { buildItem, planFromPrice, recurringPrice, unitAmount } from "./items.ts";
+import { usageUpTo } from "../meters/lines.ts";
+import { buildItem, itemLines, planFromPrice, recurringPrice } from "./items.ts";
 import { prorationLines } from "./prorations.ts";
 import { periodOf } from "./state.ts";
 
@@ -288,16 +288,12 @@ export function planChange(
     prorate && (changes.itemsChanged || reset)
       ? changeProrations(ctx, sub, { ...changes, withPeriods }, reset, at)
       : [];
+  // A new period is billed in advance; metered items bill the usage of the period cut short.
   const newPeriodLines: LineInput[] = reset
-    ? withPeriods.map((i) => ({
-        amount: unitAmount(i.price) * (i.quantity ?? 1),
-        description: itemDescription(ctx, i.price, i.quantity ?? 1),
-        period: newPeriod,
-        price: i.price,
-        quantity: i.quantity ?? 1,
-        subscription: sub.id,
-        subscriptionItem: i.id,
-      }))
+    ? [
+        ...itemLines(ctx, sub, withPeriods, newPeriod, false),
+        ...usageUpTo(ctx, sub, { start: period.start, end: now }),
+      ]
     : [];
   return {
     items: withPeriods,
