@@ -412,4 +412,58 @@ describe("metered subscription items", () => {
       preview.lines.data.map((l) => l.amount),
     );
   });
+
+  it("a schedule phase that drops a metered price at renewal still bills the ended period's usage", async () => {
+    const meter = await apiCalls();
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+    const customer = await stripe.customers.create({
+      email: "m@example.com",
+      test_clock: clock.id,
+    });
+    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: pm.id },
+    });
+    const product = await stripe.products.create({ name: "API" });
+    const recurring = { interval: "month" } as const;
+    const [team, basic, usage] = await Promise.all([
+      stripe.prices.create({ product: product.id, currency: "usd", unit_amount: 2000, recurring }),
+      stripe.prices.create({ product: product.id, currency: "usd", unit_amount: 500, recurring }),
+      stripe.prices.create({
+        product: product.id,
+        currency: "usd",
+        unit_amount: 3,
+        recurring: { ...recurring, usage_type: "metered", meter: meter.id },
+      }),
+    ]);
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: team.id }, { price: usage.id }],
+    });
+    const end = sub.items.data[0]!.current_period_end;
+    const schedule = await stripe.subscriptionSchedules.create({ from_subscription: sub.id });
+    await stripe.subscriptionSchedules.update(schedule.id, {
+      end_behavior: "release",
+      phases: [
+        {
+          items: [{ price: team.id, quantity: 1 }, { price: usage.id }],
+          start_date: START,
+          end_date: end,
+        },
+        { items: [{ price: basic.id, quantity: 1 }], duration: { interval: "month" } },
+      ],
+    });
+    await advance(clock.id, START + 5 * DAY);
+    await report(customer.id, 40);
+    await advance(clock.id, end + 2 * 3600);
+    const renewed = await stripe.subscriptions.retrieve(sub.id);
+    expect(renewed.items.data.map((i) => i.price.id)).toEqual([basic.id]);
+    const invoice = await stripe.invoices.retrieve(renewed.latest_invoice as string);
+    expect(
+      invoice.lines.data.map((l) => [l.pricing?.price_details?.price, l.amount, l.period.start]),
+    ).toEqual([
+      [basic.id, 500, end],
+      [usage.id, 120, START],
+    ]);
+  });
 });

@@ -10,7 +10,7 @@ import { markUncollectible, voidInvoice } from "../invoices/transitions.ts";
 import { getBillingSettings } from "../settings.ts";
 import { nextBoundary } from "../time.ts";
 import { cancelNow } from "./cancel.ts";
-import { itemLines } from "./items.ts";
+import { renewalLines } from "./items.ts";
 import { jobId, scheduleSubscriptionJobs } from "./jobs.ts";
 import { cadenceOf, periodOf, saveSubscription, subscriptionHooks } from "./state.ts";
 
@@ -55,6 +55,7 @@ function renew(
   sub: Stripe.Subscription,
   period: { start: number; end: number },
   now: number,
+  endedItems: Stripe.SubscriptionItem[],
 ): void {
   const { interval, count } = cadenceOf(sub);
   const newPeriod = {
@@ -81,10 +82,14 @@ function renew(
   const invoice = createDraftInvoice(ctx, {
     customer: getCustomer(ctx, idOf(sub.customer)),
     currency: sub.currency,
-    lines: itemLines(ctx, next, items, newPeriod, false, {
-      period,
-      trial: sub.status === "trialing",
-    }),
+    lines: renewalLines(
+      ctx,
+      next,
+      items,
+      endedItems,
+      { ended: period, next: newPeriod },
+      sub.status === "trialing",
+    ),
     billingReason: "subscription_cycle",
     subscription: next,
     discounts,
@@ -124,6 +129,8 @@ export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): v
   if (!sub || ["canceled", "incomplete", "incomplete_expired", "paused"].includes(sub.status))
     return;
   if (periodOf(sub).end !== periodEnd) return; // stale job: the period changed since it was scheduled
+  // The items of the period that ends, before a schedule phase starting now changes them.
+  const endedItems = sub.items.data;
   for (const hook of subscriptionHooks.beforeCycle) hook(ctx, sub, periodEnd);
   sub = ctx.store.getTyped<Stripe.Subscription>("subscription", subscriptionId);
   if (!sub || ["canceled", "incomplete_expired"].includes(sub.status)) return;
@@ -143,7 +150,7 @@ export function runCycle(ctx: Ctx, subscriptionId: string, periodEnd: number): v
     return;
   }
   if (endTrialWithoutPaymentMethod(ctx, sub)) return;
-  renew(ctx, sub, period, now);
+  renew(ctx, sub, period, now, endedItems);
 }
 
 /** Finalizes a draft renewal invoice and collects it (charge) or leaves it open (send). */

@@ -127,3 +127,27 @@ export function itemLines(
     };
   });
 }
+
+/**
+ * A renewal's lines: the new period of the licensed items, in advance, and the ended period's
+ * usage of the metered items as they were during it — a phase that starts at the renewal and
+ * swaps or removes a metered price does not take away the usage its item already counted.
+ */
+export function renewalLines(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  items: Stripe.SubscriptionItem[],
+  endedItems: Stripe.SubscriptionItem[],
+  periods: { ended: { start: number; end: number }; next: { start: number; end: number } },
+  trial: boolean,
+): LineInput[] {
+  const ended = { period: periods.ended, trial };
+  const same = (a: Stripe.SubscriptionItem) => (b: Stripe.SubscriptionItem) =>
+    a.id === b.id && a.price.id === b.price.id;
+  const kept = items.filter((i) => !isMetered(i.price) || endedItems.some(same(i)));
+  const gone = endedItems.filter((i) => isMetered(i.price) && !items.some(same(i)));
+  return [
+    ...itemLines(ctx, sub, kept, periods.next, false, ended),
+    ...gone.map((i) => meteredLine(ctx, sub, i, periods.ended, ended)),
+  ];
+}
