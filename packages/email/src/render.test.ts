@@ -154,6 +154,25 @@ describe("renderEmail", () => {
     expect(credit.text).toContain("Sorry for the outage");
   });
 
+  it("usage alerts say what is left, or that credits are gone", async () => {
+    const usageUrl = "https://billing.acme.test/billing/usage";
+    const low = await renderEmail(
+      "low_balance",
+      { customerName: "Ada", balance: 1200, threshold: 2000, usageUrl },
+      brand,
+    );
+    expect(low.subject).toBe("Acme Tools: 1.200 credits left");
+    expect(low.text).toContain("fell below 2.000 credits");
+    expect(low.html).toContain(`href="${usageUrl}"`);
+    const empty = await renderEmail(
+      "low_balance",
+      { customerName: null, balance: 0, threshold: 20, usageUrl },
+      brand,
+    );
+    expect(empty.subject).toBe("Acme Tools: you are out of credits");
+    expect(empty.text).toContain("Buy credits");
+  });
+
   it("shipped mail links the carrier's tracking page", async () => {
     const mail = await renderEmail(
       "order_shipped",

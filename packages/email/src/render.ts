@@ -27,6 +27,13 @@ import {
   type OrderShippedProps,
   type RefundIssuedProps,
 } from "./templates/orders.tsx";
+import {
+  LowBalance,
+  UsageLimitReached,
+  units,
+  type LowBalanceProps,
+  type UsageLimitReachedProps,
+} from "./templates/usage.tsx";
 
 export interface TemplateProps {
   order_confirmation: OrderConfirmationProps;
@@ -36,6 +43,8 @@ export interface TemplateProps {
   trial_ending: TrialEndingProps;
   subscription_changed: SubscriptionChangedProps;
   credit_granted: CreditGrantedProps;
+  low_balance: LowBalanceProps;
+  usage_limit_reached: UsageLimitReachedProps;
   password_reset: PasswordResetProps;
   email_change: EmailChangeProps;
   staff_invitation: StaffInvitationProps;
@@ -84,6 +93,17 @@ const TEMPLATES: { [K in TemplateName]: Template<TemplateProps[K]> } = {
   credit_granted: {
     subject: (p, b, f) => `${b.name}: ${f.money(p.amount, p.currency)} of credit added`,
     Component: CreditGranted,
+  },
+  low_balance: {
+    subject: (p, b) =>
+      p.balance === 0
+        ? `${b.name}: you are out of credits`
+        : `${b.name}: ${units(b, p.balance)} credits left`,
+    Component: LowBalance,
+  },
+  usage_limit_reached: {
+    subject: (p, b) => `${b.name}: you reached your ${p.meterName} limit`,
+    Component: UsageLimitReached,
   },
   password_reset: {
     subject: (_p, b) => `Reset your ${b.name} password`,

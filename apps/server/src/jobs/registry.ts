@@ -1,5 +1,6 @@
 import {
   deliverWebhook,
+  expireCreditsJob,
   overageSweepJob,
   pruneJobs,
   pruneWebhookDeliveries,
@@ -24,6 +25,7 @@ export const scheduledJobs: readonly ScheduledJob<ServerJobContext>[] = [
   pruneWebhookInboxJob,
   pruneWebhookDeliveries,
   overageSweepJob,
+  expireCreditsJob,
   sweepSessionsJob,
 ];
 

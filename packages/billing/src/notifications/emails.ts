@@ -48,6 +48,18 @@ export const EMAIL_PAYLOADS = {
     balance: z.number().int(),
     reason: z.string().nullable(),
   }),
+  low_balance: z.object({
+    userId: id,
+    /** The balance after the draw-down that crossed, and the threshold it fell below. */
+    balance: z.number().int().nonnegative(),
+    threshold: z.number().int().positive(),
+  }),
+  usage_limit_reached: z.object({
+    userId: id,
+    meterKey: id,
+    included: z.number().int().positive(),
+    periodEnd: ms,
+  }),
   password_reset: z.object({ userId: id }),
   email_change: z.object({ userId: id, newEmail: z.string() }),
   staff_invitation: z.object({

@@ -1,7 +1,8 @@
-import { meters, walletEntries, type Db } from "@folio/db";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { meters, type Db } from "@folio/db";
 import type { Clock } from "../clock.ts";
 import { entitlements, usageByDay, type MeterEntitlement } from "../usage/entitlements.ts";
+import { walletOf } from "../wallets/ledger.ts";
+import { lowBalanceThreshold } from "../wallets/low-balance.ts";
 
 // What the customer's Usage page and its banner show: this period's usage of each meter against
 // the plan's allowance, by day; the credit balance; and the alerts (credits running low, a limit
@@ -10,8 +11,6 @@ import { entitlements, usageByDay, type MeterEntitlement } from "../usage/entitl
 const DAY = 86_400_000;
 /** The chart shows this many days, up to today (a yearly plan's period would be 365 bars). */
 export const CHART_DAYS = 31;
-/** Credits are low once the balance falls below this share of what was last added. */
-export const LOW_BALANCE_SHARE = 0.2;
 
 export type UsageAlert =
   | { kind: "low_balance"; balance: number; threshold: number }
@@ -32,18 +31,6 @@ export interface UsageOverview {
 
 const startOfDay = (t: number) => Math.floor(t / DAY) * DAY;
 
-/** The credits the customer last added (top-up or staff grant), the yardstick for "low". */
-async function lastAdded(db: Db, userId: string): Promise<number | null> {
-  const row = await db
-    .select({ units: walletEntries.units })
-    .from(walletEntries)
-    .where(and(eq(walletEntries.userId, userId), inArray(walletEntries.type, ["top_up", "grant"])))
-    .orderBy(desc(walletEntries.at), desc(walletEntries.id))
-    .limit(1)
-    .get();
-  return row?.units ?? null;
-}
-
 /** Low balance and limits, from the balance and each meter's state this period. */
 export function usageAlerts(
   balance: number,
@@ -51,12 +38,12 @@ export function usageAlerts(
   meters: readonly MeterEntitlement[],
 ): UsageAlert[] {
   const alerts: UsageAlert[] = [];
+  const threshold = lowBalanceThreshold(added);
   const drawsCredits = meters.some((m) => m.overage === "credits" && m.used > 0);
   if (added !== null && balance === 0 && drawsCredits) {
     alerts.push({ kind: "credits_exhausted" });
-  } else if (added !== null && balance > 0) {
-    const threshold = Math.ceil(added * LOW_BALANCE_SHARE);
-    if (balance < threshold) alerts.push({ kind: "low_balance", balance, threshold });
+  } else if (threshold !== null && balance > 0 && balance < threshold) {
+    alerts.push({ kind: "low_balance", balance, threshold });
   }
   for (const m of meters) {
     const allowanceGone = m.includedRemaining === 0 && m.included !== null && m.included > 0;
@@ -83,7 +70,8 @@ export async function usageOverview(
   userId: string,
 ): Promise<UsageOverview> {
   const ent = await entitlements(deps, userId);
-  const added = await lastAdded(deps.db, userId);
+  // The units of the last top-up or staff grant, the yardstick for "low" (the e-mail's too).
+  const { lastAdded: added } = await walletOf(deps.db, userId);
   const now = ent.at.getTime();
   const shown = ent.meters.filter((m) => m.used > 0 || m.included === null || m.included > 0);
   const meters = await Promise.all(

@@ -18,6 +18,7 @@ import {
   type UsageEventError,
 } from "./input.ts";
 import { dayOf } from "./period.ts";
+import { notifyIfLimitReached } from "./limit-alert.ts";
 import { openPeriod, type CounterRow } from "./plan.ts";
 import { statements } from "./statements.ts";
 
@@ -25,6 +26,7 @@ export type { UsageEventInput } from "./input.ts";
 
 /** Most events one call (one API request) may carry. */
 export const MAX_BATCH = 1000;
+const NO_WALLET = { balance: 0, lastAdded: null };
 /** Rows per multi-row insert (well under SQLite's 32,766 bound parameters). */
 const INSERT_CHUNK = 500;
 
@@ -160,13 +162,13 @@ async function readState(tx: Tx, byUser: Map<string, Accepted[]>) {
       ),
     );
   const balances = await tx
-    .select({ userId: wallets.userId, balance: wallets.balance })
+    .select({ userId: wallets.userId, balance: wallets.balance, lastAdded: wallets.lastAdded })
     .from(wallets)
     .where(inArray(wallets.userId, userIds));
   return {
     prior: new Map(prior.map((e) => [`${e.userId} ${e.idempotencyKey}`, e])),
     counters,
-    balances: new Map(balances.map((b) => [b.userId, b.balance])),
+    wallets: new Map(balances.map((b) => [b.userId, b])),
   };
 }
 
@@ -213,7 +215,7 @@ async function recordInTx(
   /** Replays of an event first seen in this call: their event id is known after the insert. */
   const echoes: { r: RecordedUsage; of: RecordedUsage }[] = [];
   for (const [userId, list] of byUser) {
-    let balance = state.balances.get(userId) ?? 0;
+    let balance = state.wallets.get(userId)?.balance ?? 0;
     const recorded = new Map<string, RecordedUsage>();
     for (const a of list) {
       const first = recorded.get(a.key);
@@ -318,7 +320,7 @@ async function recordInTx(
     days.set(k, d);
   }
   for (const [userId, list] of moves) {
-    await debitUsage(tx, userId, state.balances.get(userId) ?? 0, list);
+    await debitUsage(tx, userId, state.wallets.get(userId) ?? NO_WALLET, list);
   }
 
   for (const t of tallies) {
@@ -334,6 +336,7 @@ async function recordInTx(
     if (changed.length !== 1) {
       throw new Error(`usage counter ${t.row.id} moved while usage was drawn (not serialized)`);
     }
+    await notifyIfLimitReached(tx, t.row, t.included, now);
   }
   await tx
     .insert(usageDaily)

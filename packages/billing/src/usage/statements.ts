@@ -44,8 +44,13 @@ function build(db: Db) {
       .where(eq(wallets.userId, p("userId")))
       .returning({ balance: wallets.balance })
       .prepare(),
+    setLastAdded: db
+      .update(wallets)
+      .set({ lastAdded: sql`${p("units")}` })
+      .where(eq(wallets.userId, p("userId")))
+      .prepare(),
     balance: db
-      .select({ balance: wallets.balance })
+      .select({ balance: wallets.balance, lastAdded: wallets.lastAdded })
       .from(wallets)
       .where(eq(wallets.userId, p("userId")))
       .prepare(),

@@ -1,5 +1,6 @@
 import {
   closeDb,
+  jobs,
   usageCounters,
   usageEvents,
   walletEntries,
@@ -316,5 +317,76 @@ describe("concurrency", () => {
       { quantity: 50, includedUsed: 10, creditsUsed: 5, overageQuantity: 35 },
     ]);
     expect([await balance(a), await balance(b)]).toEqual([0, 0]);
+  });
+});
+
+describe("usage alert e-mails", () => {
+  /** The e-mail jobs of one kind, oldest first, as [key suffix, payload]. */
+  async function mails(kind: "low_balance" | "usage_limit_reached") {
+    const rows = await db
+      .select()
+      .from(jobs)
+      .where(eq(jobs.kind, `email.${kind}`))
+      .orderBy(jobs.createdAt, jobs.id);
+    return rows.map((j) => [j.key.slice(`email.${kind}:`.length), j.payload]);
+  }
+
+  it("enqueues one low-balance e-mail per crossing, even from concurrent calls, and a top-up re-arms it", async () => {
+    const id = await customerOn("credits", 100); // low below 20
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => record([ev(id, 1, { idempotencyKey: `c${i}` })])),
+    );
+    expect(await balance(id)).toBe(10);
+    await record([ev(id, 2), ev(id, 3)]); // further usage below the threshold
+    const [crossed] = await db
+      .select({ id: usageEvents.id })
+      .from(walletEntries)
+      .innerJoin(usageEvents, eq(usageEvents.id, walletEntries.usageEventId))
+      .where(and(eq(walletEntries.userId, id), eq(walletEntries.balanceAfter, 19)));
+    expect(await mails("low_balance")).toEqual([
+      [`usage:${crossed!.id}`, { userId: id, balance: 19, threshold: 20 }],
+    ]);
+
+    await grant(id, 50); // 55, low below 10: armed again
+    await record(Array.from({ length: 50 }, () => ev(id, 1))); // one batch down to 5
+    await record([ev(id, 1)]);
+    expect((await mails("low_balance")).map(([, p]) => p)).toEqual([
+      { userId: id, balance: 19, threshold: 20 },
+      { userId: id, balance: 5, threshold: 10 },
+    ]);
+  });
+
+  it("mails nothing for usage the allowance covers or a customer who never added credits", async () => {
+    const id = await customerOn("credits", 100);
+    await record([ev(id, 10)]);
+    const none = await customerOn("metered");
+    await record([ev(none, 30)]);
+    expect(await mails("low_balance")).toEqual([]);
+  });
+
+  it("enqueues limit-reached once per meter and period on a blocked plan, and again next period", async () => {
+    const id = await customerOn("blocked");
+    const results = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => record([ev(id, 1, { idempotencyKey: `b${i}` })])),
+    );
+    expect(results.filter((r) => r[0]!.status === "recorded")).toHaveLength(10);
+    const [first] = await counter(id);
+    const periodEnd = Date.UTC(2026, 3, 10);
+    expect(await mails("usage_limit_reached")).toEqual([
+      [`${first!.id}`, { userId: id, meterKey: "tokens", included: 10, periodEnd }],
+    ]);
+
+    clock.set(periodEnd + DAY);
+    expect(split(await one(ev(id, 10)))).toEqual([10, 0, 0]);
+    expect(split(await one(ev(id, 1)))).toBe("limit_reached");
+    expect((await mails("usage_limit_reached")).map(([, p]) => p)).toEqual([
+      { userId: id, meterKey: "tokens", included: 10, periodEnd },
+      { userId: id, meterKey: "tokens", included: 10, periodEnd: Date.UTC(2026, 4, 10) },
+    ]);
+  });
+
+  it("says nothing when usage on a metered or credits plan goes past the allowance", async () => {
+    await record([ev(await customerOn("metered"), 12), ev(await customerOn("credits", 5), 12)]);
+    expect(await mails("usage_limit_reached")).toEqual([]);
   });
 });

@@ -14,4 +14,5 @@ export {
   grantCreditsInput,
   type WalletStaffDeps,
 } from "./staff.ts";
-export { expireWalletCredits, walletTopUpHook } from "./packs.ts";
+export { expireCreditsJob, expireWalletCredits, walletTopUpHook } from "./packs.ts";
+export { LOW_BALANCE_SHARE, lowBalanceThreshold } from "./low-balance.ts";

@@ -10,6 +10,7 @@ import { eq } from "drizzle-orm";
 import { actorId, type Actor } from "../audit/actor.ts";
 import { DomainError } from "../errors.ts";
 import { statements } from "../usage/statements.ts";
+import { lowBalanceThreshold, notifyIfLowBalance } from "./low-balance.ts";
 
 // The one place wallet balances change. Every change is a ledger entry keyed by its cause
 // (`sourceId`, unique) and the balance row moves by the same units in the same transaction; the
@@ -61,8 +62,16 @@ export async function entryBySource(tx: Tx, sourceId: string): Promise<WalletEnt
 
 /** The balance, 0 for a customer who never had a wallet. */
 export async function balanceOf(tx: Tx, userId: string): Promise<number> {
+  return (await walletOf(tx, userId)).balance;
+}
+
+/** The balance (0 for a customer who never had a wallet) and the units last added. */
+export async function walletOf(
+  tx: Tx,
+  userId: string,
+): Promise<{ balance: number; lastAdded: number | null }> {
   const [row] = await statements(tx).balance.all({ userId });
-  return row?.balance ?? 0;
+  return { balance: row?.balance ?? 0, lastAdded: row?.lastAdded ?? null };
 }
 
 async function moveBalance(tx: Tx, userId: string, delta: number, at: Date): Promise<number> {
@@ -102,6 +111,10 @@ export async function credit(
   const seen = await entryBySource(tx, move.sourceId);
   if (seen) return seen;
   const balanceAfter = await moveBalance(tx, move.userId, move.units, move.at);
+  // Top-ups and grants are the yardstick for "credits are low"; other credits are not.
+  if (move.type === "top_up" || move.type === "grant") {
+    await statements(tx).setLastAdded.run({ userId: move.userId, units: move.units });
+  }
   const entry = await tx
     .insert(walletEntries)
     .values(entryValues(move, move.units, balanceAfter, expiresAt))
@@ -125,7 +138,7 @@ export async function credit(
 export async function debit(tx: Tx, move: WalletMove, fromLot?: number): Promise<WalletEntryRow> {
   const seen = await entryBySource(tx, move.sourceId);
   if (seen) return seen;
-  const balance = await balanceOf(tx, move.userId);
+  const { balance, lastAdded } = await walletOf(tx, move.userId);
   if (move.units > balance) {
     throw new DomainError(
       "PRECONDITION_FAILED",
@@ -135,11 +148,22 @@ export async function debit(tx: Tx, move: WalletMove, fromLot?: number): Promise
   }
   await drawLots(tx, move.userId, move.units, fromLot);
   const balanceAfter = await moveBalance(tx, move.userId, -move.units, move.at);
-  return tx
+  const entry = await tx
     .insert(walletEntries)
     .values(entryValues(move, -move.units, balanceAfter, null))
     .returning()
     .get();
+  // A pack refund is the customer taking their money back: no "buy more credits" for that.
+  if (move.type === "pack_refund") return entry;
+  await notifyIfLowBalance(tx, {
+    userId: move.userId,
+    lastAdded,
+    before: balance,
+    after: balanceAfter,
+    cause: move.sourceId,
+    at: move.at,
+  });
+  return entry;
 }
 
 /** Takes `units` from the customer's open lots (or one lot), soonest expiry first, then oldest. */
@@ -173,9 +197,10 @@ export async function drawLots(
 export async function debitUsage(
   tx: Tx,
   userId: string,
-  startBalance: number,
+  start: { balance: number; lastAdded: number | null },
   moves: WalletMove[],
 ): Promise<void> {
+  const startBalance = start.balance;
   if (moves.length === 0) return;
   const total = moves.reduce((a, m) => a + m.units, 0);
   await drawLots(tx, userId, total);
@@ -191,4 +216,18 @@ export async function debitUsage(
       return entryValues(m, -m.units, running, null);
     }),
   );
+  // The batch only goes down, so it crosses the threshold at most once: keyed by the event that
+  // took the balance below it.
+  const threshold = lowBalanceThreshold(start.lastAdded);
+  if (threshold === null || after >= threshold || startBalance < threshold) return;
+  running = startBalance;
+  const crossing = moves.find((m) => (running -= m.units) < threshold)!;
+  await notifyIfLowBalance(tx, {
+    userId,
+    lastAdded: start.lastAdded,
+    before: startBalance,
+    after,
+    cause: crossing.sourceId,
+    at: crossing.at,
+  });
 }

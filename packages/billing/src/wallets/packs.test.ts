@@ -1,4 +1,4 @@
-import { closeDb, users, walletEntries, wallets, type Db } from "@folio/db";
+import { closeDb, jobs, users, walletEntries, wallets, type Db } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
 import { payCheckoutPage, startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { asc, eq } from "drizzle-orm";
@@ -15,6 +15,7 @@ import { prng, recordEvents, shuffle } from "../sync/testing.ts";
 import { recordUsage } from "../usage/record.ts";
 import { deliver } from "../webhooks/testing.ts";
 import { startWebhookWorker } from "../webhooks/worker.ts";
+import { walletOf } from "./ledger.ts";
 import { walletTopUpHook } from "./packs.ts";
 
 // Credit packs bought through the emulator's hosted Checkout become wallet balance once, however
@@ -110,6 +111,7 @@ describe("credit packs", () => {
   it("a pack bought in Checkout credits the wallet once under duplicated webhooks", async () => {
     const pi = await buyPacks("usr_packs", 3);
     expect(await balance("usr_packs")).toBe(300);
+    expect((await walletOf(db, "usr_packs")).lastAdded).toBe(300);
     expect(await entries("usr_packs")).toEqual([{ type: "top_up", units: 300, balanceAfter: 300 }]);
     // The inbox drops duplicate event ids; run the hook itself again, as a backfill or a retried
     // apply would: still one top-up.
@@ -136,5 +138,8 @@ describe("credit packs", () => {
       { type: "usage", units: -60, balanceAfter: 40 },
       { type: "pack_refund", units: -40, balanceAfter: 0 },
     ]);
+    // Below the low threshold (20 of the 100 added) by the refund the customer asked for: no
+    // low-balance e-mail.
+    expect(await db.select().from(jobs).where(eq(jobs.kind, "email.low_balance"))).toEqual([]);
   });
 });

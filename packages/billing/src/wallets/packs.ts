@@ -10,6 +10,7 @@ import {
 import { and, asc, eq, gt, like, lte, isNotNull } from "drizzle-orm";
 import { syncActor } from "../audit/actor.ts";
 import type { Clock } from "../clock.ts";
+import { defineScheduledJob } from "../jobs/schedule.ts";
 import { isPaidPaymentSession, orderIdFor } from "../records/orders.ts";
 import type { SyncHook } from "../sync/hooks.ts";
 import { idOf } from "../sync/kinds.ts";
@@ -152,8 +153,9 @@ export const walletTopUpHook: SyncHook = {
 };
 
 /**
- * Removes the unspent part of every lot past its expiry (one `expiry` entry per lot). Run it
- * periodically; safe to run twice or on two instances at once.
+ * Removes the unspent part of lots past their expiry (one `expiry` entry per lot), up to 500 lots
+ * a call, and returns the credits removed. Safe to run twice or on two instances at once. An
+ * expiry that takes the balance below the low threshold e-mails the customer (ledger `debit`).
  */
 export async function expireWalletCredits({
   db,
@@ -199,3 +201,17 @@ export async function expireWalletCredits({
   }
   return expired;
 }
+
+const HOUR = 3600_000;
+
+/** Every hour on the hour: expires what is due, 500 lots a round until none is left. */
+export const expireCreditsJob = defineScheduledJob({
+  kind: "wallets.expire_credits",
+  nextRunAt: (after) => new Date(Math.floor(after.getTime() / HOUR) * HOUR + HOUR),
+  run: async (ctx) => {
+    let credits = 0;
+    let expired: number;
+    while ((expired = await expireWalletCredits(ctx)) > 0) credits += expired;
+    if (credits > 0) ctx.log.info?.({ credits }, "expired wallet credits");
+  },
+});

@@ -1,13 +1,15 @@
-import { auditLog, closeDb, walletEntries, type Db } from "@folio/db";
+import { auditLog, closeDb, jobs, walletEntries, walletLots, type Db } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { manualClock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
+import { scheduleNext } from "../jobs/schedule.ts";
+import { startJobWorker } from "../jobs/worker.ts";
 import { recordUsage } from "../usage/record.ts";
 import { addUsageCustomer, seedUsageCatalog } from "../usage/testing.ts";
 import { listWalletTransactions, walletBalance } from "./list.ts";
-import { expireWalletCredits } from "./packs.ts";
+import { expireCreditsJob, expireWalletCredits } from "./packs.ts";
 import { debitCredits, grantCredits } from "./staff.ts";
 
 const DAY = 86_400_000;
@@ -125,5 +127,52 @@ describe("wallets", () => {
     await grant(3);
     await expect(db.update(walletEntries).set({ units: 300 })).rejects.toThrow();
     await expect(db.delete(walletEntries).where(eq(walletEntries.userId, id))).rejects.toThrow();
+  });
+});
+
+describe("scheduled expiry", () => {
+  const silent = { warn: () => {}, error: () => {} };
+
+  it("runs hourly on its own, expires every lot due, and mails the customer once the balance runs low", async () => {
+    await grant(10); // never expires
+    for (let i = 0; i < 3; i++) await grant(100, { expiresAt: new Date(Date.UTC(2026, 5, 2)) });
+    await scheduleNext({ db, clock }, expireCreditsJob);
+    const worker = startJobWorker({ db, clock, log: silent, stripe: null }, [expireCreditsJob], {
+      autoStart: false,
+    });
+    clock.set(Date.UTC(2026, 5, 2, 0, 30));
+    // (The e-mail job it enqueues is due at once too; e-mail jobs are @folio/email's, not here.)
+    expect(await worker.drain()).toMatchObject({ succeeded: 1 });
+    await worker.stop();
+
+    expect((await walletBalance(db, id)).balance).toBe(10);
+    const open = await db.select().from(walletLots).where(eq(walletLots.userId, id));
+    expect(open.map((l) => l.remaining)).toEqual([10, 0, 0, 0]);
+    const runs = await db
+      .select()
+      .from(jobs)
+      .where(eq(jobs.kind, expireCreditsJob.kind))
+      .orderBy(asc(jobs.runAt));
+    expect(runs.map((j) => [j.status, j.runAt.toISOString()])).toEqual([
+      ["succeeded", "2026-06-01T01:00:00.000Z"],
+      ["queued", "2026-06-02T01:00:00.000Z"],
+    ]);
+    // The last 100 added: low below 20, crossed by the expiry that took the balance from 110 to 10.
+    const mails = await db.select().from(jobs).where(eq(jobs.kind, "email.low_balance"));
+    expect(mails.map((j) => j.payload)).toEqual([{ userId: id, balance: 10, threshold: 20 }]);
+  });
+
+  it("a staff debit that crosses the threshold mails too; one that stays above does not", async () => {
+    await grant(100);
+    const debit = (units: number) =>
+      debitCredits(
+        { db, clock, actor: admin },
+        { attemptId: crypto.randomUUID(), userId: id, units, reason: "correction" },
+      );
+    await debit(80);
+    await debit(5); // 15 left: crosses below 20
+    await debit(5);
+    const mails = await db.select().from(jobs).where(eq(jobs.kind, "email.low_balance"));
+    expect(mails.map((j) => j.payload)).toEqual([{ userId: id, balance: 15, threshold: 20 }]);
   });
 });

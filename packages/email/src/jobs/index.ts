@@ -8,6 +8,7 @@ import {
 } from "./billing.ts";
 import { orderConfirmationJob, orderShippedJob, refundIssuedJob } from "./commerce.ts";
 import type { EmailJobContext } from "./context.ts";
+import { lowBalanceJob, usageLimitReachedJob } from "./usage.ts";
 
 export { type EmailJobContext, type MailServices } from "./context.ts";
 
@@ -20,6 +21,8 @@ export const emailJobs = [
   trialEndingJob,
   subscriptionChangedJob,
   creditGrantedJob,
+  lowBalanceJob,
+  usageLimitReachedJob,
   passwordResetJob,
   emailChangeJob,
   staffInvitationJob,
