@@ -74,7 +74,10 @@ function previewRenewal(
     // Metered items show the usage of the period so far, billed at its end.
     ...plan.items.map((i) =>
       isMetered(i.price)
-        ? meteredLine(ctx, sub, i, plan.period, { trial: sub.status === "trialing" })
+        ? meteredLine(ctx, sub, i, plan.period, {
+            trial: sub.status === "trialing",
+            from: plan.meteredFrom.find((m) => m.item === i.id)?.from,
+          })
         : {
             amount: unitAmount(i.price) * (i.quantity ?? 1),
             description: itemDescription(ctx, i.price, i.quantity ?? 1),

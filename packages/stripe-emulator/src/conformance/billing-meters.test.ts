@@ -466,4 +466,85 @@ describe("metered subscription items", () => {
       [usage.id, 120, START],
     ]);
   });
+
+  it.each(["classic", "flexible"] as const)(
+    "a metered price swapped mid-period bills usage from the swap on; %s mode",
+    async (mode) => {
+      const meter = await apiCalls();
+      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+      const customer = await stripe.customers.create({
+        email: "m@example.com",
+        test_clock: clock.id,
+      });
+      const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+      await stripe.customers.update(customer.id, {
+        invoice_settings: { default_payment_method: pm.id },
+      });
+      const product = await stripe.products.create({ name: "API" });
+      const metered = { interval: "month", usage_type: "metered", meter: meter.id } as const;
+      const [base, oldUsage, newUsage] = await Promise.all([
+        stripe.prices.create({
+          product: product.id,
+          currency: "usd",
+          unit_amount: 1000,
+          recurring: { interval: "month" },
+        }),
+        stripe.prices.create({
+          product: product.id,
+          currency: "usd",
+          unit_amount: 3,
+          recurring: metered,
+        }),
+        stripe.prices.create({
+          product: product.id,
+          currency: "usd",
+          unit_amount: 1,
+          recurring: metered,
+        }),
+      ]);
+      const sub = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: base.id }, { price: oldUsage.id }],
+        billing_mode: { type: mode },
+      });
+      expect(sub.billing_mode.type).toBe(mode);
+      await advance(clock.id, START + 5 * DAY);
+      await report(customer.id, 40);
+      await advance(clock.id, START + 10 * DAY);
+      const details = {
+        items: [{ id: sub.items.data[1]!.id, price: newUsage.id }],
+        proration_behavior: "always_invoice" as const,
+      };
+      const preview = await stripe.invoices.createPreview({
+        subscription: sub.id,
+        subscription_details: details,
+      });
+      const updated = await stripe.subscriptions.update(sub.id, details);
+      const amounts = (inv: Stripe.Invoice) =>
+        inv.lines.data.map((l) => [l.pricing?.price_details?.price, l.quantity, l.amount]);
+      if (mode === "flexible") {
+        // The old price bills its usage so far at once, on the update's invoice.
+        const invoice = await stripe.invoices.retrieve(updated.latest_invoice as string);
+        expect(amounts(invoice)).toEqual([[oldUsage.id, 40, 120]]);
+        expect(amounts(preview)).toEqual(amounts(invoice));
+      } else {
+        // Classic: usage before the switch is not billed; nothing is invoiced now, and the
+        // preview is the renewal, where the new price has counted nothing yet.
+        expect(updated.latest_invoice).toBe(sub.latest_invoice);
+        expect(amounts(preview)).toEqual([
+          [base.id, 1, 1000],
+          [newUsage.id, 0, 0],
+        ]);
+      }
+      await report(customer.id, 7);
+      const end = sub.items.data[0]!.current_period_end;
+      await advance(clock.id, end + 2 * 3600);
+      const renewed = await stripe.subscriptions.retrieve(sub.id);
+      const invoice = await stripe.invoices.retrieve(renewed.latest_invoice as string);
+      expect(amounts(invoice)).toEqual([
+        [base.id, 1, 1000],
+        [newUsage.id, 7, 7],
+      ]);
+    },
+  );
 });

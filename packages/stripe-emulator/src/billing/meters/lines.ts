@@ -42,19 +42,42 @@ export function meteredAmount(price: Stripe.Price, quantity: number): number {
   return Math.round(unit * quantity);
 }
 
+const fromKey = (itemId: string) => `metered-from:${itemId}`;
+interface MeteredFrom {
+  price: string;
+  from: number;
+}
+
+/**
+ * A metered price that comes onto an item in the middle of a period (the item is added, or its
+ * price swapped) bills only the usage from then on: Stripe documents that usage before such an
+ * update is not billed at the new price.
+ */
+export function recordMeteredFrom(ctx: Ctx, itemId: string, m: MeteredFrom): void {
+  ctx.store.setPrivate(fromKey(itemId), m);
+}
+
+/** Since when `item` bills usage at its current price (null: the whole period). */
+function meteredFrom(ctx: Ctx, item: Stripe.SubscriptionItem): number | null {
+  const m = ctx.store.getPrivate<MeteredFrom>(fromKey(item.id));
+  return m && m.price === item.price.id ? m.from : null;
+}
+
 /**
  * The line a metered item adds to a subscription invoice. `usage` is the period whose usage
  * is billed (null when a subscription starts: a zero line for the new period); usage during
- * a trial is shown but not charged.
+ * a trial is shown but not charged. `usage.from`: a price change not made yet (a preview).
  */
 export function meteredLine(
   ctx: Ctx,
   sub: Stripe.Subscription,
   item: Stripe.SubscriptionItem,
   period: { start: number; end: number },
-  usage: { trial: boolean } | null,
+  usage: { trial: boolean; from?: number | undefined } | null,
 ): LineInput {
-  const quantity = usage ? meteredQuantity(ctx, idOf(sub.customer), item.price, period) : 0;
+  const from = usage?.from ?? meteredFrom(ctx, item);
+  const counted = from === null ? period : { start: Math.max(period.start, from), end: period.end };
+  const quantity = usage ? meteredQuantity(ctx, idOf(sub.customer), item.price, counted) : 0;
   return {
     amount: usage && !usage.trial ? meteredAmount(item.price, quantity) : 0,
     description: usage?.trial

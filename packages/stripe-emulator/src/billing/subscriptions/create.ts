@@ -31,7 +31,17 @@ function newSubscription(
     },
     billing_cycle_anchor: plan.anchor,
     billing_cycle_anchor_config: null,
-    billing_mode: { flexible: null, type: "classic" },
+    // Classic unless asked (Stripe's default is flexible since 2025-09-30; see README).
+    billing_mode:
+      input.billingMode?.type === "flexible"
+        ? {
+            type: "flexible",
+            flexible: {
+              proration_discounts: input.billingMode.flexible?.proration_discounts ?? "included",
+            },
+            updated_at: now,
+          }
+        : { flexible: null, type: "classic" },
     billing_schedules: [],
     billing_thresholds: null,
     cancel_at: input.cancelAt ?? (input.cancelAtPeriodEnd ? plan.period.end : null),

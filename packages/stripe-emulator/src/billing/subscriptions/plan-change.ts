@@ -7,6 +7,7 @@ import type { SubscriptionUpdate } from "../../resources/subscriptions/params.ts
 import type { LineInput } from "../invoices/lines.ts";
 import { addIntervals } from "../time.ts";
 import { usageUpTo } from "../meters/lines.ts";
+import { meteredChange, type MeteredChange } from "./metered-change.ts";
 import { buildItem, itemLines, planFromPrice, recurringPrice } from "./items.ts";
 import { prorationLines } from "./prorations.ts";
 import { periodOf } from "./state.ts";
@@ -33,6 +34,8 @@ export interface PlannedChange {
   at: number;
   behavior: ProrationBehavior;
   itemsChanged: boolean;
+  /** Metered prices that start billing usage mid-period (see meteredChange). */
+  meteredFrom: MeteredChange["from"];
 }
 
 export interface PlanInput {
@@ -295,9 +298,10 @@ export function planChange(
         ...usageUpTo(ctx, sub, { start: period.start, end: now }),
       ]
     : [];
+  const metered = meteredChange(ctx, sub, withPeriods, { reset, prorate, now });
   return {
     items: withPeriods,
-    prorations: prorations.filter((l) => l.amount !== 0 || l.quantity === 0),
+    prorations: [...prorations.filter((l) => l.amount !== 0 || l.quantity === 0), ...metered.usage],
     newPeriodLines,
     reset,
     period: newPeriod,
@@ -307,5 +311,6 @@ export function planChange(
     at,
     behavior,
     itemsChanged: changes.itemsChanged,
+    meteredFrom: metered.from,
   };
 }

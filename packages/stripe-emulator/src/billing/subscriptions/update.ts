@@ -8,6 +8,7 @@ import { discountIdsFor, resolveDiscountParams } from "../discounts.ts";
 import { paymentMethodUsable } from "../payments.ts";
 import { jobsAfterUpdate, updateInvoice } from "./update-invoice.ts";
 import { planChange, type PlannedChange } from "./plan-change.ts";
+import { recordMeteredFrom } from "../meters/lines.ts";
 import { createInvoiceItems, oneOffLines, type OneOffItem } from "./prorations.ts";
 import { getSubscription, periodOf, saveSubscription } from "./state.ts";
 
@@ -195,6 +196,7 @@ export function updateSubscription(ctx: Ctx, id: string, p: UpdateInput): Stripe
   if (plan && plan.prorations.length > 0) {
     createInvoiceItems(ctx, next, plan.prorations);
   }
+  for (const m of plan?.meteredFrom ?? []) recordMeteredFrom(ctx, m.item, m);
   ctx.store.update(next);
   if (!immediate || !plan) {
     saveSubscription(ctx, sub, next);

@@ -45,6 +45,13 @@ export interface CreateSubscriptionInput {
   returnUrl?: string | undefined;
   /** Prefix for params in error messages (`subscription_data` for checkout). */
   paramPrefix?: string | undefined;
+  /** `billing_mode`: how prorations and metered usage are billed on changes. */
+  billingMode?:
+    | {
+        type: "classic" | "flexible";
+        flexible?: { proration_discounts?: "included" | "itemized" | undefined } | undefined;
+      }
+    | undefined;
   /** The subscription schedule creating this subscription (its `schedule` field). */
   schedule?: string | undefined;
   /** `automatic_tax[enabled]`: tax from the customer's location on every invoice. */

@@ -102,6 +102,10 @@ export const createSchema = obj({
   }).optional(),
   automatic_tax: obj({ enabled: bool() }).optional(),
   default_tax_rates: list(z.string()).optional(),
+  billing_mode: obj({
+    type: oneOf(["classic", "flexible"]),
+    flexible: obj({ proration_discounts: oneOf(["included", "itemized"]).optional() }).optional(),
+  }).optional(),
 });
 
 const itemUpdate = () =>

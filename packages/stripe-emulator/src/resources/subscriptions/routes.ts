@@ -63,6 +63,7 @@ export const subscriptionRoutes: ApiRoute[] = [
         addInvoiceItems: oneOffItems(ctx, p.add_invoice_items),
         paymentMethodTypes: p.payment_settings?.payment_method_types,
         automaticTax: p.automatic_tax?.enabled,
+        billingMode: p.billing_mode,
         defaultTaxRates: p.default_tax_rates
           ? resolveTaxRates(ctx, p.default_tax_rates, "default_tax_rates")
           : undefined,
