@@ -38,6 +38,12 @@ export async function ensureDemoUsage(
     { sessionId },
   );
   const now = clock.now().getTime();
+  // Today's events happen after the demo subscription's period began (it was created at this
+  // start), so the portal shows some use of this period's allowance.
+  const todayFrom = Math.min(
+    now - 1_000,
+    Math.max(now - 30_000, await periodStartMs(deps.stripe, customer.stripeCustomerId)),
+  );
   const events: UsageEventInput[] = [];
   // A steady, deterministic pattern: weekdays busier than weekends.
   for (let d = HISTORY_DAYS; d >= 0; d--) {
@@ -46,7 +52,9 @@ export async function ensureDemoUsage(
     const calls = (weekend ? 12 : 40) + ((d * 7) % 19);
     const summaries = (weekend ? 1 : 4) + (d % 3);
     const spread = (i: number, n: number) =>
-      new Date(Math.min(now - 60_000, Math.floor(day + ((i + 1) * DAY) / (n + 1))));
+      d === 0
+        ? new Date(todayFrom + Math.floor(((i + 1) * (now - todayFrom)) / (n + 1)))
+        : new Date(Math.floor(day + ((i + 1) * DAY) / (n + 1)));
     for (let i = 0; i < calls; i++) {
       events.push({
         customer: customer.userId,
@@ -71,6 +79,13 @@ export async function ensureDemoUsage(
     const refused = results.find((r) => r.status === "rejected");
     if (refused) throw new Error(`Demo usage refused: ${refused.error.message}`);
   }
+}
+
+/** When the customer's current subscription period began (ms), or 0 without a subscription. */
+async function periodStartMs(stripe: Stripe, customerId: string): Promise<number> {
+  const { data } = await stripe.subscriptions.list({ customer: customerId, limit: 1 });
+  const item = data[0]?.items.data[0];
+  return item ? item.current_period_start * 1000 : 0;
 }
 
 /** Buys the 10,000 API credits pack on the hosted Checkout page, once; its session id. */
