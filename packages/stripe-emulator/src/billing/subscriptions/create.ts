@@ -31,13 +31,13 @@ function newSubscription(
     },
     billing_cycle_anchor: plan.anchor,
     billing_cycle_anchor_config: null,
-    // Classic unless asked (Stripe's default is flexible since 2025-09-30; see README).
+    // Flexible unless asked for classic: Stripe's default since API version 2025-09-30.
     billing_mode:
-      input.billingMode?.type === "flexible"
+      input.billingMode?.type !== "classic"
         ? {
             type: "flexible",
             flexible: {
-              proration_discounts: input.billingMode.flexible?.proration_discounts ?? "included",
+              proration_discounts: input.billingMode?.flexible?.proration_discounts ?? "included",
             },
             updated_at: now,
           }
