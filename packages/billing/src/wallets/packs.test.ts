@@ -109,10 +109,19 @@ const entries = (userId: string) =>
 
 describe("credit packs", () => {
   it("a pack bought in Checkout credits the wallet once under duplicated webhooks", async () => {
+    // Applied an hour after Stripe's events (a late webhook): the entry keeps Stripe's time.
+    clock.set(emulator.now() * 1000 + 3_600_000);
     const pi = await buyPacks("usr_packs", 3);
     expect(await balance("usr_packs")).toBe(300);
     expect((await walletOf(db, "usr_packs")).lastAdded).toBe(300);
     expect(await entries("usr_packs")).toEqual([{ type: "top_up", units: 300, balanceAfter: 300 }]);
+    const completed = (await stripe.events.list({ type: "checkout.session.completed" })).data;
+    const topUp = await db
+      .select({ at: walletEntries.at })
+      .from(walletEntries)
+      .where(eq(walletEntries.userId, "usr_packs"))
+      .get();
+    expect(topUp!.at.getTime()).toBe(completed[0]!.created * 1000);
     // The inbox drops duplicate event ids; run the hook itself again, as a backfill or a retried
     // apply would: still one top-up.
     const [session] = (await stripe.checkout.sessions.list({ payment_intent: pi })).data;

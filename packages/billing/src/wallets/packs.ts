@@ -125,7 +125,8 @@ async function reversePackRefunds(
 export const walletTopUpHook: SyncHook = {
   types: ["checkout.session", "charge", "refund"],
   async write(tx, change) {
-    const at = change.clock.now();
+    // When Stripe saw the payment or refund, not when it reached us (a backfill, a late webhook).
+    const at = change.event.created;
     const actor = walletActor(syncActor(change.event));
     if (change.type === "checkout.session") {
       if (!isPaidPaymentSession(change.object)) return;
