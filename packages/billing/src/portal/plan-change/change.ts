@@ -8,6 +8,7 @@ import {
   type CatalogRecurringPrice,
   type ChangeCatalog,
 } from "./catalog.ts";
+import { overageUpdateItems, type OveragePrice } from "./overage.ts";
 import type { CurrentPlan } from "./subscription.ts";
 
 export const MAX_SEATS = 100;
@@ -27,9 +28,10 @@ export type PlanTarget = z.infer<typeof planTargetSchema>;
  */
 export type ChangeTiming = "now" | "period_end";
 
+/** An item as a schedule phase names it; metered items have no quantity. */
 export interface PhaseItem {
   price: string;
-  quantity: number;
+  quantity?: number;
 }
 
 export interface PlannedChange {
@@ -38,6 +40,8 @@ export interface PlannedChange {
   seatPrice: CatalogRecurringPrice | null;
   seats: number;
   timing: ChangeTiming;
+  /** The new plan's metered overage prices (none for a plan without metered overage). */
+  overage: OveragePrice[];
   /** A trial is changed in place: no proration, nothing to pay until the trial ends. */
   trial: boolean;
   /** `items` for `subscriptions.update` (timing "now"). */
@@ -59,11 +63,16 @@ export function alreadyScheduled(): DomainError {
 const perPeriod = (items: Array<{ unit: number | null; quantity: number }>) =>
   items.reduce((sum, i) => sum + (i.unit ?? 0) * i.quantity, 0);
 
-/** Works out what moving `current` to `target` means, or says why it cannot be done. */
+/**
+ * Works out what moving `current` to `target` means, or says why it cannot be done. `overage`:
+ * the target plan's metered overage prices (see overagePricesFor). Metered items bill usage in
+ * arrears, so they play no part in which way the change goes, nor in its prorations.
+ */
 export function planChangeFor(
   current: CurrentPlan,
   catalog: ChangeCatalog,
   target: Pick<PlanTarget, "priceId" | "seats">,
+  overage: OveragePrice[],
 ): PlannedChange {
   const currency = current.subscription.currency;
   const plan = catalog.plans.find((p) => p.priceId === target.priceId);
@@ -126,19 +135,23 @@ export function planChangeFor(
   } else if (target.seats > 0) {
     updateItems.push({ price: seatPrice!.priceId, quantity: target.seats });
   }
+  updateItems.push(...overageUpdateItems(current.meteredItems, overage));
   const currentItems: PhaseItem[] = [
     { price: planItem.price.id, quantity: planQuantity },
     ...(seatItem ? [{ price: seatItem.price.id, quantity: currentSeats }] : []),
+    ...current.meteredItems.map((i) => ({ price: i.price.id })),
   ];
   const newItems: PhaseItem[] = [
     { price: plan.priceId, quantity: planQuantity },
     ...(target.seats > 0 ? [{ price: seatPrice!.priceId, quantity: target.seats }] : []),
+    ...overage.map((o) => ({ price: o.priceId })),
   ];
   return {
     current,
     plan,
     seatPrice,
     seats: target.seats,
+    overage,
     timing,
     trial,
     updateItems,

@@ -69,7 +69,8 @@ export async function planChangeOptions(
             unitAmount: seatItem.price.unit_amount,
           }
         : null,
-      amount: subscription.items.data.reduce(
+      // Metered overage is billed on usage, after the period: not part of the price per period.
+      amount: [planItem, ...(seatItem ? [seatItem] : [])].reduce(
         (sum, i) => sum + (i.price.unit_amount ?? 0) * (i.quantity ?? 1),
         0,
       ),

@@ -12,6 +12,7 @@ import {
   type PlanTarget,
   type PlannedChange,
 } from "./change.ts";
+import { overagePricesFor } from "./overage.ts";
 import { currentPlanOf, ownedSubscription, whyNotChangeable } from "./subscription.ts";
 
 export interface PreviewLine {
@@ -41,7 +42,8 @@ export interface PlanChangePreview {
   remainingTimeCharge: number;
   /** A new billing period started now (a longer interval) is billed in full. */
   newPeriodCharge: number;
-  /** Whatever else the invoice carries: pending one-off items, discounts, tax. */
+  /** Whatever else the invoice carries: metered usage of a period that ends now, pending
+   * one-off items, discounts, tax. */
   otherCharges: number;
   /** Account credit the invoice uses. */
   balanceApplied: number;
@@ -84,6 +86,11 @@ export async function stripeNowFor(deps: PlanChangeDeps, change: PlannedChange):
   return Math.floor(deps.clock.now().getTime() / 1000);
 }
 
+function priceOf(line: Stripe.InvoiceLineItem): string | undefined {
+  const p = line.pricing?.price_details?.price;
+  return typeof p === "string" ? p : p?.id;
+}
+
 function isProration(line: Stripe.InvoiceLineItem): boolean {
   const p = line.parent;
   return Boolean(
@@ -108,7 +115,11 @@ export async function loadChange(
   if (why) throw new DomainError("PRECONDITION_FAILED", why);
   if (subscription.schedule) throw alreadyScheduled();
   const catalog = await changeCatalog(deps.db, subscription.currency);
-  return planChangeFor(currentPlanOf(subscription, customerId, catalog), catalog, target);
+  const current = currentPlanOf(subscription, customerId, catalog);
+  const plan = catalog.plans.find((p) => p.priceId === target.priceId);
+  // An unknown price is refused by planChangeFor, with the reason.
+  const overage = plan ? await overagePricesFor(deps, plan, doing) : [];
+  return planChangeFor(current, catalog, target, overage);
 }
 
 /**
@@ -199,8 +210,16 @@ export async function previewPlanChange(
   const unusedTimeCredit = -sum((l) => isProration(l) && l.amount < 0);
   const remainingTimeCharge = sum((l) => isProration(l) && l.amount > 0);
   // A longer period starts now and is billed in full; its lines belong to the plan's items.
+  // Metered items bill usage, not the period: the one cut short, which counts as other charges.
+  const metered = new Set([
+    ...change.current.meteredItems.map((i) => i.price.id),
+    ...change.overage.map((o) => o.priceId),
+  ]);
   const newPeriod = invoice.lines.data.filter(
-    (l) => !isProration(l) && l.parent?.type === "subscription_item_details",
+    (l) =>
+      !isProration(l) &&
+      l.parent?.type === "subscription_item_details" &&
+      !metered.has(priceOf(l) ?? ""),
   );
   const newPeriodCharge = newPeriod.reduce((s, l) => s + l.amount, 0);
   let nextInvoice: PlanChangePreview["nextInvoice"];

@@ -31,7 +31,7 @@ const store = (deps: PlanChangeDeps) => ({
 });
 
 const phaseItems = (items: PhaseItem[]) =>
-  items.map((i) => ({ price: i.price, quantity: i.quantity }));
+  items.map((i) => ({ price: i.price, ...(i.quantity !== undefined && { quantity: i.quantity }) }));
 
 /** Creates the schedule and its two phases; undoes the schedule if the phases cannot be set. */
 export async function scheduleChange(
@@ -166,6 +166,7 @@ export async function pendingPlanChange(
           currency: stripePrices.currency,
           interval: stripePrices.recurringInterval,
           intervalCount: stripePrices.recurringIntervalCount,
+          usageType: stripePrices.recurringUsageType,
           productName: stripeProducts.name,
           metadata: stripeProducts.metadata,
         })
@@ -173,14 +174,18 @@ export async function pendingPlanChange(
         .leftJoin(stripeProducts, eq(stripeProducts.id, stripePrices.productId))
         .where(inArray(stripePrices.id, priceIds))
     : [];
+  // Metered overage items bill usage, not a price per period: the summary leaves them out.
+  const licensed = next.items.flatMap((item, n) => {
+    const p = prices.find((row) => row.id === priceIds[n]);
+    return p?.usageType === "metered" ? [] : [{ item, p, priceId: priceIds[n]! }];
+  });
   return {
     scheduleId: schedule.id,
     effectiveAt: new Date(next.start_date * 1000),
     madeHere: Boolean(schedule.metadata?.[ATTEMPT_KEY]),
-    items: next.items.map((i, n) => {
-      const p = prices.find((row) => row.id === priceIds[n]);
+    items: licensed.map(({ item: i, p, priceId }) => {
       return {
-        priceId: priceIds[n]!,
+        priceId,
         productName: p?.productName ?? null,
         nickname: p?.nickname ?? null,
         unitAmount: p?.unitAmount ?? null,

@@ -5,6 +5,7 @@ import { DomainError } from "../../errors.ts";
 import { stripeCustomerIdFor } from "../../records/customer-link.ts";
 import { callStripe } from "../../stripe-errors.ts";
 import type { ChangeCatalog, Interval } from "./catalog.ts";
+import { isMeteredItem } from "./overage.ts";
 
 /** The subscription's current plan and seats, as Stripe holds them now. */
 export interface CurrentPlan {
@@ -13,6 +14,8 @@ export interface CurrentPlan {
   planItem: Stripe.SubscriptionItem;
   /** The seat add-on item, if the subscription has one. */
   seatItem: Stripe.SubscriptionItem | null;
+  /** Metered overage items (one per meter the plan bills past its allowance). */
+  meteredItems: Stripe.SubscriptionItem[];
   interval: Interval;
   intervalCount: number;
   /** The end of the current billing period (unix seconds). */
@@ -58,13 +61,18 @@ export async function ownedSubscription(
   return { subscription, customerId };
 }
 
-/** Splits a live subscription into its plan item and seat item, using the catalog's kinds. */
+/**
+ * Splits a live subscription into its plan item, seat item and metered overage items, using the
+ * catalog's kinds. The overage prices belong to the plan's product, so they are told apart by
+ * their usage type, not their product.
+ */
 export function currentPlanOf(
   subscription: Stripe.Subscription,
   customerId: string,
   catalog: ChangeCatalog,
 ): CurrentPlan {
-  const items = subscription.items.data;
+  const meteredItems = subscription.items.data.filter(isMeteredItem);
+  const items = subscription.items.data.filter((i) => !isMeteredItem(i));
   const productOf = (i: Stripe.SubscriptionItem) => idOf(i.price.product);
   const planProducts = new Set(catalog.plans.map((p) => p.productId));
   const seatProducts = new Set(catalog.seats.map((s) => s.productId));
@@ -84,6 +92,7 @@ export function currentPlanOf(
     customerId,
     planItem,
     seatItem: seatItem ?? null,
+    meteredItems,
     interval: planItem.price.recurring.interval as Interval,
     intervalCount: planItem.price.recurring.interval_count,
     periodEnd: Math.min(...items.map((i) => i.current_period_end)),
