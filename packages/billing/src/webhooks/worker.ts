@@ -20,6 +20,7 @@ import {
 } from "./outage.ts";
 
 export interface WorkerLogger {
+  debug?(obj: object, msg?: string): void;
   info?(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;

@@ -59,7 +59,8 @@ export async function sendTemplate<K extends TemplateName>(
   // One Message-ID per job: a resend after a lost acknowledgement is recognisably the same mail.
   const digest = createHash("sha256").update(job.key).digest("hex").slice(0, 32);
   await ctx.mail.mailer.send({ ...rendered, to, messageId: `<${digest}@folio>` });
-  ctx.log.info?.({ job: job.id, template, to }, "e-mail sent");
+  // Routine: the job row records it too; at debug like every routine success (LOG_LEVEL).
+  ctx.log.debug?.({ job: job.id, template, to }, "e-mail sent");
 }
 
 export interface Recipient {
