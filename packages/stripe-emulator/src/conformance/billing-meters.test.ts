@@ -467,7 +467,7 @@ describe("metered subscription items", () => {
     ]);
   });
 
-  it.each(["classic", "flexible"] as const)(
+  it.each(["classic", "flexible", "migrated"] as const)(
     "a metered price swapped mid-period bills usage from the swap on; %s mode",
     async (mode) => {
       const meter = await apiCalls();
@@ -505,9 +505,18 @@ describe("metered subscription items", () => {
       const sub = await stripe.subscriptions.create({
         customer: customer.id,
         items: [{ price: base.id }, { price: oldUsage.id }],
-        billing_mode: { type: mode },
+        billing_mode: { type: mode === "flexible" ? "flexible" : "classic" },
       });
-      expect(sub.billing_mode.type).toBe(mode);
+      if (mode === "migrated") {
+        // A classic subscription moved to flexible billing mode (one way).
+        const migrated = await stripe.subscriptions.migrate(sub.id, {
+          billing_mode: { type: "flexible" },
+        });
+        expect(migrated.billing_mode).toMatchObject({ type: "flexible", updated_at: START });
+      }
+      expect((await stripe.subscriptions.retrieve(sub.id)).billing_mode.type).toBe(
+        mode === "classic" ? "classic" : "flexible",
+      );
       await advance(clock.id, START + 5 * DAY);
       await report(customer.id, 40);
       await advance(clock.id, START + 10 * DAY);
@@ -522,7 +531,7 @@ describe("metered subscription items", () => {
       const updated = await stripe.subscriptions.update(sub.id, details);
       const amounts = (inv: Stripe.Invoice) =>
         inv.lines.data.map((l) => [l.pricing?.price_details?.price, l.quantity, l.amount]);
-      if (mode === "flexible") {
+      if (mode !== "classic") {
         // The old price bills its usage so far at once, on the update's invoice.
         const invoice = await stripe.invoices.retrieve(updated.latest_invoice as string);
         expect(amounts(invoice)).toEqual([[oldUsage.id, 40, 120]]);

@@ -108,6 +108,13 @@ export const createSchema = obj({
   }).optional(),
 });
 
+export const migrateSchema = obj({
+  billing_mode: obj({
+    type: oneOf(["flexible"]),
+    flexible: obj({ proration_discounts: oneOf(["included", "itemized"]).optional() }).optional(),
+  }),
+});
+
 const itemUpdate = () =>
   obj({
     id: z.string().optional(),

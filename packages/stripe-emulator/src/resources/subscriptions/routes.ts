@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { z } from "zod";
 import { cancelSubscription } from "../../billing/subscriptions/cancel.ts";
 import { createSubscription } from "../../billing/subscriptions/create.ts";
+import { migrateBillingMode } from "../../billing/subscriptions/migrate.ts";
 import { pauseSubscription, resumeSubscription } from "../../billing/subscriptions/pause.ts";
 import { getSubscription, saveSubscription } from "../../billing/subscriptions/state.ts";
 import { updateSubscription } from "../../billing/subscriptions/update.ts";
@@ -15,13 +16,15 @@ import {
   cancelSchema,
   createSchema,
   listSchema,
+  migrateSchema,
   pauseSchema,
   resumeSchema,
   updateSchema,
 } from "./params.ts";
 import { resolveTaxRates } from "../../tax/rates.ts";
 
-/** The subscription endpoints: create, search, retrieve, update, cancel, discount, pause, resume, list. */
+/** The subscription endpoints: create, search, retrieve, update, cancel, discount, pause, resume,
+ * migrate (billing mode), list. */
 
 const ENDED = new Set(["canceled", "incomplete_expired"]);
 
@@ -177,6 +180,14 @@ export const subscriptionRoutes: ApiRoute[] = [
         creditUnusedTime: (p.bill_for?.unused_time_from?.type ?? "now") !== "none",
         invoiceNow: (p.invoicing_behavior ?? "invoice") === "invoice",
       });
+    },
+  },
+  {
+    method: "POST",
+    path: "/v1/subscriptions/:id/migrate",
+    handler: (ctx, req) => {
+      const p = parseParams(migrateSchema, req.params);
+      return migrateBillingMode(ctx, req.pathParams.id ?? "", p.billing_mode);
     },
   },
   {
