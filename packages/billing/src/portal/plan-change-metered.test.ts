@@ -1,4 +1,4 @@
-import { closeDb, stripeSubscriptionItems, usageCounters, type Db } from "@folio/db";
+import { auditLog, closeDb, stripeSubscriptionItems, usageCounters, type Db } from "@folio/db";
 import { createTestDb } from "@folio/db/testing";
 import { startEmulator, type EmulatorHandle } from "@folio/stripe-emulator";
 import { and, eq, isNull } from "drizzle-orm";
@@ -103,13 +103,20 @@ const store = (object: { id: string; object: string }) =>
 
 let seq = 0;
 /** A customer on its own test clock, subscribed to `items` (plan first), linked and stored. */
-async function subscriber(items: Array<{ price: string }>) {
+async function subscriber(
+  items: Array<{ price: string }>,
+  billingMode: "classic" | "flexible" = "flexible",
+) {
   seq += 1;
   const id = `usr_metered${seq}`;
   await insertCustomerUser(db, clock, id);
   const { customer, testClock } = await customerOnTestClock(stripe, emulator.now(), id);
   await attachDefaultCard(stripe, customer.id);
-  const subscription = await stripe.subscriptions.create({ customer: customer.id, items });
+  const subscription = await stripe.subscriptions.create({
+    customer: customer.id,
+    items,
+    billing_mode: { type: billingMode },
+  });
   await store(await stripe.customers.retrieve(customer.id));
   await store(subscription);
   const deps = { db, stripe, clock, actor: { type: "customer" as const, userId: id } };
@@ -261,6 +268,31 @@ describe("plan change of a metered-overage subscription", () => {
       [price.scale_m, 5000],
       [overagePrice("scale"), 50],
     ]);
+  });
+
+  it("moves a classic subscription to flexible billing first, so the overage so far is still billed", async () => {
+    const a = await subscriber(
+      [{ price: price.team_m! }, { price: overagePrice("team") }],
+      "classic",
+    );
+    await a.advance(6 * DAY);
+    expect(await a.reportOverage(200)).toBe("sent");
+    await a.advance(3600);
+    const preview = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.scale_m!,
+      seats: 0,
+    });
+    expect(preview.otherCharges).toBe(200);
+    const live = await stripe.subscriptions.retrieve(a.subscription.id);
+    expect(live.billing_mode.type).toBe("flexible");
+    const audit = await db
+      .select({ action: auditLog.action, actorId: auditLog.actorId })
+      .from(auditLog)
+      .where(eq(auditLog.target, `subscription:${a.subscription.id}`));
+    expect(audit).toEqual([{ action: "subscription.billing_mode_migrated", actorId: a.id }]);
+    const invoice = await confirmAsPreviewed(a.deps, preview);
+    expect(invoice.lines.data.at(-1)).toMatchObject({ quantity: 200, amount: 200 });
   });
 
   it("changes the interval now: the cut-short month's overage is billed at once, the yearly metered price follows", async () => {

@@ -1,9 +1,12 @@
 import { planAllowances, type Db } from "@folio/db";
 import { and, eq } from "drizzle-orm";
 import type Stripe from "stripe";
+import type { Clock } from "../../clock.ts";
 import { DomainError } from "../../errors.ts";
 import { meteredPriceLookupKey } from "../../overage/names.ts";
+import { recordHooks } from "../../records/index.ts";
 import { callStripe } from "../../stripe-errors.ts";
+import { storeStripeResult } from "../../sync/write-path.ts";
 import type { CatalogRecurringPrice } from "./catalog.ts";
 
 // Metered overage on a plan change: a plan whose allowance bills overage through Stripe carries
@@ -83,4 +86,43 @@ export function overageUpdateItems(
     if (!current.some((i) => meterOf(i) === t.meterId)) updates.push({ price: t.priceId });
   }
   return updates;
+}
+
+export const BILLING_MODE_MIGRATED = "subscription.billing_mode_migrated";
+
+/**
+ * Stripe bills the usage a metered price counted so far when it leaves mid-period only in
+ * flexible billing mode; in classic mode that usage would go unbilled. A classic subscription
+ * with metered items is moved to flexible (Stripe's default for new subscriptions, and one way)
+ * before its change is previewed, so the preview and the change both bill it.
+ */
+export async function flexibleForOverage(
+  deps: { db: Db; stripe: Stripe; clock: Clock },
+  subscription: Stripe.Subscription,
+  userId: string,
+  doing: string,
+): Promise<Stripe.Subscription> {
+  if (subscription.billing_mode.type !== "classic") return subscription;
+  if (!subscription.items.data.some(isMeteredItem)) return subscription;
+  const migrated = await callStripe(doing, () =>
+    deps.stripe.subscriptions.migrate(
+      subscription.id,
+      { billing_mode: { type: "flexible" } },
+      { idempotencyKey: `folio-billing-mode-flexible-${subscription.id}` },
+    ),
+  );
+  await storeStripeResult(
+    { ...deps, hooks: recordHooks },
+    {
+      object: migrated,
+      actor: { type: "customer", userId },
+      audit: {
+        action: BILLING_MODE_MIGRATED,
+        target: `subscription:${subscription.id}`,
+        before: { billingMode: "classic" },
+        after: { billingMode: "flexible", reason: "plan change with metered overage" },
+      },
+    },
+  );
+  return migrated;
 }

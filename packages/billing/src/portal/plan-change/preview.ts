@@ -12,7 +12,7 @@ import {
   type PlanTarget,
   type PlannedChange,
 } from "./change.ts";
-import { overagePricesFor } from "./overage.ts";
+import { flexibleForOverage, overagePricesFor } from "./overage.ts";
 import { currentPlanOf, ownedSubscription, whyNotChangeable } from "./subscription.ts";
 
 export interface PreviewLine {
@@ -105,15 +105,12 @@ export async function loadChange(
   target: PlanTarget,
   doing: string,
 ): Promise<PlannedChange> {
-  const { subscription, customerId } = await ownedSubscription(
-    deps,
-    userId,
-    target.subscriptionId,
-    doing,
-  );
-  const why = whyNotChangeable(subscription);
+  const owned = await ownedSubscription(deps, userId, target.subscriptionId, doing);
+  const { customerId } = owned;
+  const why = whyNotChangeable(owned.subscription);
   if (why) throw new DomainError("PRECONDITION_FAILED", why);
-  if (subscription.schedule) throw alreadyScheduled();
+  if (owned.subscription.schedule) throw alreadyScheduled();
+  const subscription = await flexibleForOverage(deps, owned.subscription, userId, doing);
   const catalog = await changeCatalog(deps.db, subscription.currency);
   const current = currentPlanOf(subscription, customerId, catalog);
   const plan = catalog.plans.find((p) => p.priceId === target.priceId);
