@@ -181,13 +181,17 @@ function previewNewSubscription(
     start: now,
     end: addIntervals(now, cadence.interval, cadence.interval_count, 1),
   };
-  const lines: LineInput[] = prices.map(({ price, quantity }) => ({
-    amount: unitAmount(price) * quantity,
-    description: itemDescription(ctx, price, quantity),
-    period,
-    price,
-    quantity,
-  }));
+  // A metered price bills usage in arrears: its first invoice carries a zero line.
+  const lines: LineInput[] = prices.map(({ price, quantity }) => {
+    const billed = isMetered(price) ? 0 : quantity;
+    return {
+      amount: unitAmount(price) * billed,
+      description: itemDescription(ctx, price, billed),
+      period,
+      price,
+      quantity: billed,
+    };
+  });
   const invoice = buildInvoice(
     ctx,
     {

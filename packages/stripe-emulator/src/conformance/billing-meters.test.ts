@@ -346,6 +346,15 @@ describe("metered subscription items", () => {
       unit_amount: 2,
       recurring: { interval: "month", usage_type: "metered", meter: meter.id },
     });
+    // A new subscription's first invoice, previewed: the metered price bills nothing yet.
+    const first = await stripe.invoices.createPreview({
+      customer: customer.id,
+      subscription_details: { items: [{ price: base.id }, { price: usage.id }] },
+    });
+    expect(first.lines.data.map((l) => [l.quantity, l.amount])).toEqual([
+      [1, 1000],
+      [0, 0],
+    ]);
     const sub = await stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: base.id }],
