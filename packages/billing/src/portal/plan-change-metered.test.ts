@@ -369,4 +369,28 @@ describe("plan change of a metered-overage subscription", () => {
     );
     expect(invoice.amount_due).toBe(750);
   });
+
+  it("schedules a shorter interval with the new interval's metered price in the next phase", async () => {
+    const a = await subscriber([
+      { price: price.team_y! },
+      { price: overagePrice("team", "1year") },
+    ]);
+    await a.advance(20 * DAY);
+    const preview = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.team_m!,
+      seats: 0,
+    });
+    expect(preview).toMatchObject({ timing: "period_end", nextInvoice: { amount: 2000 } });
+    await confirmPlanChange(a.deps, confirmOf(preview));
+    const live = await stripe.subscriptions.retrieve(a.subscription.id);
+    const schedule = await stripe.subscriptionSchedules.retrieve(live.schedule as string);
+    const phasePrices = schedule.phases.map((p) => sorted(p.items.map((i) => i.price as string)));
+    expect(phasePrices).toEqual([
+      sorted([price.team_y!, overagePrice("team", "1year")]),
+      sorted([price.team_m!, overagePrice("team")]),
+    ]);
+    const pending = (await planChangeOptions(a.deps, a.id)).pending;
+    expect(pending?.items.map((i) => [i.priceId, i.quantity])).toEqual([[price.team_m, 1]]);
+  });
 });
