@@ -5,27 +5,18 @@ import { toast } from "@/lib/toast";
 import * as z from "@/lib/zod";
 import { Button } from "@/components/ui/button";
 import { DialogFooter } from "@/components/ui/dialog";
-import { FormControl, FormField, FormItem, FormLabel, FormMessage } from "@/components/ui/form";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
-import { emailField, nameField, newPasswordField } from "@/features/auth/fields";
+import { newPasswordField } from "@/features/auth/fields";
 import { FormWithAlert, SubmitButton, TextField } from "@/features/auth/form-fields";
 import { ROLE_LABELS } from "@/features/auth/session";
-import { ROLE_SUMMARIES, STAFF_ROLES } from "@/features/staff/search";
+import {
+  StaffIdentityFields,
+  staffIdentityDefaults,
+  staffIdentityShape,
+} from "@/features/staff/staff-identity-fields";
 import { applyServerError } from "@/lib/form-errors";
 import { trpc } from "@/lib/trpc";
 
-const createSchema = z.object({
-  name: nameField,
-  email: emailField,
-  role: z.enum(STAFF_ROLES, { error: "Choose a role." }),
-  password: newPasswordField,
-});
+const createSchema = z.object({ ...staffIdentityShape, password: newPasswordField });
 
 /** 16 characters from an unambiguous alphabet, from the browser's CSPRNG. */
 function generatePassword(): string {
@@ -43,7 +34,7 @@ export function CreateStaffForm({
   const queryClient = useQueryClient();
   const form = useForm({
     resolver: zodResolver(createSchema),
-    defaultValues: { name: "", email: "", role: "support" as const, password: "" },
+    defaultValues: { ...staffIdentityDefaults, password: "" },
   });
   const create = useMutation(
     trpc.admin.staff.create.mutationOptions({
@@ -58,38 +49,7 @@ export function CreateStaffForm({
 
   return (
     <FormWithAlert form={form} onSubmit={(values) => create.mutate(values)}>
-      <TextField control={form.control} name="name" label="Name" autoComplete="off" />
-      <TextField
-        control={form.control}
-        name="email"
-        label="E-mail"
-        type="email"
-        autoComplete="off"
-      />
-      <FormField
-        control={form.control}
-        name="role"
-        render={({ field }) => (
-          <FormItem>
-            <FormLabel>Role</FormLabel>
-            <Select value={field.value} onValueChange={field.onChange}>
-              <FormControl>
-                <SelectTrigger className="w-full">
-                  <SelectValue />
-                </SelectTrigger>
-              </FormControl>
-              <SelectContent>
-                {STAFF_ROLES.map((role) => (
-                  <SelectItem key={role} value={role}>
-                    {ROLE_LABELS[role]} — {ROLE_SUMMARIES[role]}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-            <FormMessage />
-          </FormItem>
-        )}
-      />
+      <StaffIdentityFields />
       <TextField
         control={form.control}
         name="password"
