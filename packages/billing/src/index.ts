@@ -266,7 +266,6 @@ export * from "./outbound/index.ts";
 // Usage page, admin wallets and overage billed through Stripe (issue 13).
 export {
   CHART_DAYS,
-  meterNames,
   usageAlerts,
   usageOverview,
   type MeterUsage,

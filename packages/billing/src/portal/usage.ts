@@ -1,4 +1,4 @@
-import { meters, type Db } from "@folio/db";
+import type { Db } from "@folio/db";
 import type { Clock } from "../clock.ts";
 import { entitlements, usageByDay, type MeterEntitlement } from "../usage/entitlements.ts";
 import { walletOf } from "../wallets/ledger.ts";
@@ -98,10 +98,4 @@ export async function usageOverview(
     meters,
     alerts: usageAlerts(ent.credits.balance, added, ent.meters),
   };
-}
-
-/** Every meter's display name by key, for lists that carry only the key. */
-export async function meterNames(db: Db): Promise<Map<string, string>> {
-  const rows = await db.select({ key: meters.key, name: meters.name }).from(meters);
-  return new Map(rows.map((r) => [r.key, r.name]));
 }

@@ -1,5 +1,6 @@
 import {
   keysetPage,
+  meters,
   users,
   walletEntries,
   wallets,
@@ -26,6 +27,8 @@ export interface WalletTransaction {
   orderId: string | null;
   usageEventId: number | null;
   meterKey: string | null;
+  /** The meter's display name ("API calls"), for usage entries. */
+  meterName: string | null;
   at: Date;
 }
 
@@ -84,10 +87,12 @@ export async function listWalletTransactions(
           orderId: e.orderId,
           usageEventId: e.usageEventId,
           meterKey: e.meterKey,
+          meterName: meters.name,
           at: e.at,
         })
         .from(e)
         .innerJoin(users, eq(users.id, e.userId))
+        .leftJoin(meters, eq(meters.key, e.meterKey))
         .where(
           and(
             f.userId === undefined ? undefined : eq(e.userId, f.userId),

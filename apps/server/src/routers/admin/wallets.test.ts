@@ -62,6 +62,8 @@ describe("portal.usage and admin.wallets", () => {
     const byEmail = await finance.admin.wallets.transactions({ customer: b.email });
     expect(byEmail.items.map((t) => t.units)).toEqual([50]);
     expect((await finance.admin.wallets.forCustomer({ userId: a.id })).credits.balance).toBe(97);
+    const usage = await finance.admin.wallets.transactions({ type: "usage" });
+    expect(usage.items[0]).toMatchObject({ meterKey: "api_calls", meterName: "API calls" });
 
     expect(
       await codeOf(

@@ -35,6 +35,7 @@ const transactionOut = (t: WalletTransaction) => ({
   actorId: t.actorId,
   orderId: t.orderId,
   meterKey: t.meterKey,
+  meterName: t.meterName,
   at: t.at.toISOString(),
 });
 

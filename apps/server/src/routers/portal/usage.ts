@@ -1,4 +1,4 @@
-import { listWalletTransactions, meterNames, usageOverview } from "@folio/billing";
+import { listWalletTransactions, usageOverview } from "@folio/billing";
 import { listInput } from "../../lib/list-input.ts";
 import { customerProcedure, router } from "../../trpc.ts";
 import { withIsoDates } from "../admin/dates.ts";
@@ -12,10 +12,7 @@ export const usageRouter = router({
 
   /** Wallet transactions, newest first. */
   transactions: customerProcedure.input(listInput({})).query(async ({ ctx, input }) => {
-    const [page, names] = await Promise.all([
-      listWalletTransactions(ctx.db, { ...input, userId: ctx.actor.userId }),
-      meterNames(ctx.db),
-    ]);
+    const page = await listWalletTransactions(ctx.db, { ...input, userId: ctx.actor.userId });
     return {
       nextCursor: page.nextCursor,
       items: page.items.map((t) => ({
@@ -27,7 +24,7 @@ export const usageRouter = router({
         expiresAt: t.expiresAt?.toISOString() ?? null,
         reason: t.reason,
         orderId: t.orderId,
-        meter: t.meterKey ? (names.get(t.meterKey) ?? t.meterKey) : null,
+        meter: t.meterName ?? t.meterKey,
       })),
     };
   }),

@@ -53,8 +53,8 @@ export const walletColumns: ColumnDef<AdminWalletTransaction>[] = [
       return (
         <div className="flex flex-col gap-0.5 whitespace-normal">
           <span className="font-medium">{WALLET_TYPE_LABELS[t.type]}</span>
-          {(t.reason ?? t.meterKey) && (
-            <span className="text-muted-foreground">{t.reason ?? t.meterKey}</span>
+          {(t.reason ?? t.meterName ?? t.meterKey) && (
+            <span className="text-muted-foreground">{t.reason ?? t.meterName ?? t.meterKey}</span>
           )}
           <span className="text-xs text-muted-foreground">{actorLabel(t)}</span>
         </div>

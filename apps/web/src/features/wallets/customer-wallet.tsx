@@ -74,8 +74,11 @@ export function CustomerWallet({ userId }: { userId: string }) {
               <li key={t.id} className="flex items-center justify-between gap-4 px-4 py-2">
                 <span>
                   <span className="font-medium">{WALLET_TYPE_LABELS[t.type]}</span>
-                  {(t.reason ?? t.meterKey) && (
-                    <span className="text-muted-foreground"> · {t.reason ?? t.meterKey}</span>
+                  {(t.reason ?? t.meterName ?? t.meterKey) && (
+                    <span className="text-muted-foreground">
+                      {" "}
+                      · {t.reason ?? t.meterName ?? t.meterKey}
+                    </span>
                   )}
                   <span className="block text-xs text-muted-foreground">
                     {formatDateTime(t.at)}
