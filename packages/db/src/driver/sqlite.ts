@@ -98,23 +98,48 @@ export function openSqlite(options: SqliteOptions): Driver {
   };
 
   const scope = new AsyncLocalStorage<true>();
+  // Work waiting for the connection, in arrival order. When a transaction ends, the statements
+  // queued outside any transaction run at once, synchronously, so no transaction can slip in
+  // ahead of them (woken in a later tick, a read could wait behind one transaction after another:
+  // entitlement checks took ~0.9 s under usage load); the first queued transaction then takes
+  // the connection and the hand-off stops.
   let locked = false;
-  let waiters: Array<() => void> = [];
-  const whenFree = () => new Promise<void>((resolve) => waiters.push(resolve));
+  const queue: Array<() => void> = [];
   const release = () => {
     locked = false;
-    const wake = waiters;
-    waiters = [];
-    for (const w of wake) w();
+    while (!locked && queue.length > 0) queue.shift()!();
   };
-  const ready = async () => {
-    while (locked && !scope.getStore()) await whenFree();
+  const acquire = (): Promise<void> => {
+    if (!locked) {
+      locked = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) =>
+      queue.push(() => {
+        locked = true;
+        resolve();
+      }),
+    );
+  };
+  /** Runs the synchronous `fn` now, or as soon as no transaction (but the caller's) owns the
+   * connection. */
+  const outside = <T>(fn: () => T): Promise<T> => {
+    const run = (resolve: (v: T) => void, reject: (e: Error) => void) => {
+      try {
+        resolve(fn());
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    return new Promise<T>((resolve, reject) => {
+      if (!locked || scope.getStore()) run(resolve, reject);
+      else queue.push(() => run(resolve, reject));
+    });
   };
 
   /** Runs `fn` in a write transaction that owns the connection (see above). */
   const locally = async <T>(fn: () => Promise<T>): Promise<T> => {
-    while (locked) await whenFree();
-    locked = true;
+    await acquire();
     try {
       return await scope.run(true, async () => {
         if (yieldTo) {
@@ -172,29 +197,24 @@ export function openSqlite(options: SqliteOptions): Driver {
     dialect: "sqlite",
     scope,
     exec(sql, params, method) {
-      if (locked && !scope.getStore()) {
-        return ready().then(() => driver.exec(sql, params, method));
-      }
-      try {
-        return Promise.resolve(execNow(sql, params, method));
-      } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-      }
+      return outside(() => execNow(sql, params, method));
     },
-    async rows<T>(sql: string, params: unknown[] = []) {
-      await ready();
-      const stmt = prepare(sql);
-      if (!stmt.reader) {
-        write(() => stmt.run(...params)); // a statement that returns no rows still runs
-        return [];
-      }
-      stmt.raw(false);
-      return write(() => stmt.all(...params)) as T[];
+    rows<T>(sql: string, params: unknown[] = []) {
+      return outside(() => {
+        const stmt = prepare(sql);
+        if (!stmt.reader) {
+          write(() => stmt.run(...params)); // a statement that returns no rows still runs
+          return [];
+        }
+        stmt.raw(false);
+        return write(() => stmt.all(...params)) as T[];
+      });
     },
-    async run(sql, params = []) {
-      await ready();
-      const stmt = prepare(sql);
-      return write(() => stmt.run(...params)).changes;
+    run(sql, params = []) {
+      return outside(() => {
+        const stmt = prepare(sql);
+        return write(() => stmt.run(...params)).changes;
+      });
     },
     async transaction(fn, opts) {
       // A transaction opened inside another is part of it (one connection, one transaction).
@@ -204,19 +224,11 @@ export function openSqlite(options: SqliteOptions): Driver {
       return result;
     },
     writersWaiting: () => yieldTo !== null && Atomics.load(yieldTo, 0) > 0,
-    async maintain() {
-      await ready();
+    maintain: () =>
       // PASSIVE never waits for a lock; it copies what it can of the WAL.
-      conn.pragma("wal_checkpoint(PASSIVE)");
-    },
-    async ping() {
-      await ready();
-      prepare("select 1").get();
-    },
-    async close() {
-      await ready();
-      conn.close();
-    },
+      outside(() => void conn.pragma("wal_checkpoint(PASSIVE)")),
+    ping: () => outside(() => void prepare("select 1").get()),
+    close: () => outside(() => void conn.close()),
   };
   return driver;
 }
