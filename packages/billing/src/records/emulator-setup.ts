@@ -11,9 +11,8 @@ import { pushCatalog } from "../catalog/push.ts";
 import { demoCatalog } from "../catalog/schema.ts";
 import { manualClock } from "../clock.ts";
 import { ensureStripeCustomer } from "../customers.ts";
-import { prng, recordEvents, shuffle } from "../sync/testing.ts";
-import { deliver } from "../webhooks/testing.ts";
-import { startWebhookWorker } from "../webhooks/worker.ts";
+import { recordEvents } from "../sync/testing.ts";
+import { deliverShuffledAndApply } from "../webhooks/testing.ts";
 import { recordHooks } from "./index.ts";
 
 export let emulator: EmulatorHandle;
@@ -46,17 +45,11 @@ export function useRecordHooksEmulator(seed: string): void {
 
 /** Delivers `events` one to three times each, shuffled by `seed`, and applies them all. */
 export async function apply(events: readonly Stripe.Event[], seed: number): Promise<void> {
-  const random = prng(seed);
-  const copies = events.flatMap((e) =>
-    Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
-  );
-  await deliver({ db, clock }, shuffle(copies, random));
-  const worker = startWebhookWorker(
+  const result = await deliverShuffledAndApply(
     { db, stripe, clock, hooks: recordHooks },
-    { autoStart: false },
+    events,
+    seed,
   );
-  const result = await worker.drain();
-  await worker.stop();
   expect(result.failed + result.dead).toBe(0);
 }
 

@@ -19,9 +19,8 @@ import { pushCatalog } from "../catalog/push.ts";
 import { demoCatalog } from "../catalog/schema.ts";
 import { manualClock } from "../clock.ts";
 import { ensureStripeCustomer } from "../customers.ts";
-import { convergenceProblems, prng, recordEvents, shuffle } from "../sync/testing.ts";
-import { deliver } from "../webhooks/testing.ts";
-import { startWebhookWorker } from "../webhooks/worker.ts";
+import { convergenceProblems, recordEvents } from "../sync/testing.ts";
+import { deliverShuffledAndApply } from "../webhooks/testing.ts";
 import { recordHooks } from "./index.ts";
 
 // Folio's own records from real emulator flows: hosted checkout (payment and subscription mode),
@@ -76,17 +75,11 @@ async function syncNewEvents(seed: number, { advance = true } = {}) {
   await emulator.flushWebhooks();
   const fresh = (await recordEvents(stripe)).filter((e) => !seen.has(e.id));
   for (const e of fresh) seen.add(e.id);
-  const random = prng(seed);
-  const copies = fresh.flatMap((e) =>
-    Array.from({ length: 1 + Math.floor(random() * 3) }, () => e),
-  );
-  await deliver({ db, clock }, shuffle(copies, random));
-  const worker = startWebhookWorker(
+  const result = await deliverShuffledAndApply(
     { db, stripe, clock, hooks: recordHooks },
-    { autoStart: false },
+    fresh,
+    seed,
   );
-  const result = await worker.drain();
-  await worker.stop();
   expect(result.failed + result.dead).toBe(0);
   // The emulator's clock is frozen; later changes happen in later seconds, as they would live.
   if (advance) emulator.advanceClock(2);

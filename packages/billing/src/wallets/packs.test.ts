@@ -11,10 +11,9 @@ import { manualClock } from "../clock.ts";
 import { ensureStripeCustomer } from "../customers.ts";
 import { runHook } from "../records/fixtures.ts";
 import { recordHooks } from "../records/index.ts";
-import { prng, recordEvents, shuffle } from "../sync/testing.ts";
+import { recordEvents } from "../sync/testing.ts";
 import { recordUsage } from "../usage/record.ts";
-import { deliver } from "../webhooks/testing.ts";
-import { startWebhookWorker } from "../webhooks/worker.ts";
+import { deliverShuffledAndApply } from "../webhooks/testing.ts";
 import { walletOf } from "./ledger.ts";
 import { walletTopUpHook } from "./packs.ts";
 
@@ -47,17 +46,12 @@ async function syncNewEvents(seed: number) {
   await emulator.flushWebhooks();
   const fresh = (await recordEvents(stripe)).filter((e) => !seen.has(e.id));
   for (const e of fresh) seen.add(e.id);
-  const random = prng(seed);
-  const copies = fresh.flatMap((e) =>
-    Array.from({ length: 2 + Math.floor(random() * 2) }, () => e),
-  );
-  await deliver({ db, clock }, shuffle(copies, random));
-  const worker = startWebhookWorker(
+  const result = await deliverShuffledAndApply(
     { db, stripe, clock, hooks: recordHooks },
-    { autoStart: false },
+    fresh,
+    seed,
+    2,
   );
-  const result = await worker.drain();
-  await worker.stop();
   expect(result.failed + result.dead).toBe(0);
   emulator.advanceClock(2);
 }

@@ -2,8 +2,11 @@
 import type { Db } from "@folio/db";
 import type Stripe from "stripe";
 import type { Clock } from "../clock.ts";
+import type { SyncHooks } from "../sync/hooks.ts";
+import { prng, shuffle } from "../sync/testing.ts";
 import { ingestWebhook, type IngestResult } from "./ingest.ts";
 import { signStripePayload } from "./signature.ts";
+import { startWebhookWorker, type DrainResult } from "./worker.ts";
 
 export const TEST_WEBHOOK_SECRET = "whsec_folio_sync_tests";
 
@@ -26,4 +29,25 @@ export async function deliver(
     );
   }
   return results;
+}
+
+/**
+ * Webhooks as they may really arrive: each event delivered `minCopies` to three times, all
+ * shuffled (both drawn from `seed`), then the whole inbox applied once. The drain's outcome.
+ */
+export async function deliverShuffledAndApply(
+  deps: { db: Db; stripe: Stripe; clock: Clock; hooks: SyncHooks },
+  events: readonly Stripe.Event[],
+  seed: number,
+  minCopies = 1,
+): Promise<DrainResult> {
+  const random = prng(seed);
+  const copies = events.flatMap((e) =>
+    Array.from({ length: minCopies + Math.floor(random() * (4 - minCopies)) }, () => e),
+  );
+  await deliver(deps, shuffle(copies, random));
+  const worker = startWebhookWorker(deps, { autoStart: false });
+  const result = await worker.drain();
+  await worker.stop();
+  return result;
 }
