@@ -87,6 +87,66 @@ describe("auto-pagination over every payment-half list", () => {
   });
 });
 
+describe("pages of a filtered list", () => {
+  const ids = (list: { data: { id: string }[] }) => list.data.map((e) => e.id);
+
+  it("a cursor the filter leaves out still places the page, both ways", async () => {
+    const everything = ids(await stripe.events.list({ limit: 100 }));
+    const customerEvents = ids(await stripe.events.list({ type: "customer.*", limit: 100 }));
+    expect(customerEvents.length).toBeGreaterThan(2);
+    // An event of another type sitting between two customer events.
+    const between = everything.find(
+      (id, i) =>
+        !customerEvents.includes(id) &&
+        everything.slice(0, i).some((e) => customerEvents.includes(e)) &&
+        everything.slice(i + 1).some((e) => customerEvents.includes(e)),
+    )!;
+    const position = everything.indexOf(between);
+    const olderThanCursor = customerEvents.filter((id) => everything.indexOf(id) > position);
+    const newerThanCursor = customerEvents.filter((id) => everything.indexOf(id) < position);
+
+    const after = await stripe.events.list({
+      type: "customer.*",
+      starting_after: between,
+      limit: 1,
+    });
+    expect(ids(after)).toEqual(olderThanCursor.slice(0, 1));
+    expect(after.has_more).toBe(olderThanCursor.length > 1);
+
+    const before = await stripe.events.list({
+      type: "customer.*",
+      ending_before: between,
+      limit: 1,
+    });
+    expect(ids(before)).toEqual(newerThanCursor.slice(-1));
+    expect(before.has_more).toBe(newerThanCursor.length > 1);
+  });
+
+  it("a sparse filter reads on until the page is full", async () => {
+    const all = ids(await stripe.events.list({ type: "refund.*", limit: 100 }));
+    const paged: string[] = [];
+    let page = await stripe.events.list({ type: "refund.*", limit: 1 });
+    for (;;) {
+      paged.push(...ids(page));
+      if (!page.has_more) break;
+      page = await stripe.events.list({
+        type: "refund.*",
+        limit: 1,
+        starting_after: paged.at(-1)!,
+      });
+    }
+    expect(all.length).toBeGreaterThan(1);
+    expect(paged).toEqual(all);
+  });
+
+  it("a cursor of another type is refused", async () => {
+    await expect(stripe.events.list({ starting_after: customer.id })).rejects.toMatchObject({
+      statusCode: 404,
+      param: "starting_after",
+    });
+  });
+});
+
 describe("retrieve → update round trips", () => {
   it("setup intents, payment intents, charges, refunds, balance transactions", async () => {
     const si = (await stripe.setupIntents.list({ customer: customer.id, limit: 1 })).data[0]!;

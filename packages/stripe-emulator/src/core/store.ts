@@ -158,36 +158,63 @@ export class Store {
 
   /** Objects of one type, newest first (created desc, then insertion order desc). */
   list<T extends object = StoredObject>(type: string, query: ListQuery<T> = {}): T[] {
-    const clauses = ["type = ?"];
-    const args: unknown[] = [type];
-    if (query.customer !== undefined) {
-      clauses.push("customer = ?");
-      args.push(query.customer);
-    }
-    const c = query.created;
-    if (c?.gt !== undefined) {
-      clauses.push("created > ?");
-      args.push(c.gt);
-    }
-    if (c?.gte !== undefined) {
-      clauses.push("created >= ?");
-      args.push(c.gte);
-    }
-    if (c?.lt !== undefined) {
-      clauses.push("created < ?");
-      args.push(c.lt);
-    }
-    if (c?.lte !== undefined) {
-      clauses.push("created <= ?");
-      args.push(c.lte);
-    }
+    const { sql, args } = indexedFilter(type, query);
     const rows = this.db
-      .prepare(
-        `SELECT data FROM objects WHERE ${clauses.join(" AND ")} ORDER BY created DESC, seq DESC`,
-      )
+      .prepare(`SELECT data FROM objects WHERE ${sql} ORDER BY created DESC, seq DESC`)
       .all(...args) as { data: string }[];
     const objects = rows.map((r) => JSON.parse(r.data) as T);
     return query.where ? objects.filter(query.where) : objects;
+  }
+
+  /**
+   * One page of `list`, as Stripe pages: `startingAfter` → the objects after that one,
+   * `endingBefore` → those just before it; `hasMore` in the direction of travel. Reads rows
+   * in growing chunks and stops once the page is full, so the first page of thousands of
+   * events costs a few rows, not all of them. A cursor filtered out of the list still
+   * places the page (by its position among all objects of the type); null when it is not
+   * an object of this type.
+   */
+  page<T extends object = StoredObject>(
+    type: string,
+    query: ListQuery<T>,
+    page: { limit: number; startingAfter?: string | undefined; endingBefore?: string | undefined },
+  ): { data: T[]; hasMore: boolean } | null {
+    const cursorId = page.endingBefore ?? page.startingAfter;
+    const backwards = page.endingBefore !== undefined;
+    let at: { created: number; seq: number } | undefined;
+    if (cursorId !== undefined) {
+      at = this.db
+        .prepare("SELECT created, seq FROM objects WHERE id = ? AND type = ?")
+        .get(cursorId, type) as { created: number; seq: number } | undefined;
+      if (!at) return null;
+    }
+    const { sql, args } = indexedFilter(type, query);
+    const [cmp, order] = backwards ? [">", "ASC"] : ["<", "DESC"];
+    const chunkQuery = (after: boolean) =>
+      this.db.prepare(
+        `SELECT data, created, seq FROM objects WHERE ${sql}` +
+          (after ? ` AND (created ${cmp} ? OR (created = ? AND seq ${cmp} ?))` : "") +
+          ` ORDER BY created ${order}, seq ${order} LIMIT ?`,
+      );
+    const wanted = page.limit + 1;
+    const found: T[] = [];
+    for (let chunk = wanted; found.length < wanted; chunk = Math.min(chunk * 4, 1000)) {
+      const rows = (
+        at
+          ? chunkQuery(true).all(...args, at.created, at.created, at.seq, chunk)
+          : chunkQuery(false).all(...args, chunk)
+      ) as { data: string; created: number; seq: number }[];
+      for (const r of rows) {
+        const object = JSON.parse(r.data) as T;
+        if (!query.where || query.where(object)) found.push(object);
+        if (found.length === wanted) break;
+      }
+      const last = rows.at(-1);
+      if (rows.length < chunk || !last) break;
+      at = { created: last.created, seq: last.seq };
+    }
+    const data = found.slice(0, page.limit);
+    return { data: backwards ? data.reverse() : data, hasMore: found.length > page.limit };
   }
 
   /**
@@ -206,14 +233,6 @@ export class Store {
         "INSERT INTO private (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data",
       )
       .run(id, JSON.stringify(data));
-  }
-
-  /** Position of every object of a type in list order (0 = newest), for cursors. */
-  ranks(type: string): Map<string, number> {
-    const rows = this.db
-      .prepare("SELECT id FROM objects WHERE type = ? ORDER BY created DESC, seq DESC")
-      .all(type) as { id: string }[];
-    return new Map(rows.map((r, i) => [r.id, i]));
   }
 
   getMeta(key: string): string | undefined {
@@ -238,4 +257,30 @@ function customerOf(o: StoredObject): string | null {
     return (c as { id: string }).id;
   }
   return null;
+}
+
+/** The indexed part of a list query, as SQL over `objects`. */
+function indexedFilter(
+  type: string,
+  query: Pick<ListQuery<object>, "customer" | "created">,
+): { sql: string; args: unknown[] } {
+  const clauses = ["type = ?"];
+  const args: unknown[] = [type];
+  if (query.customer !== undefined) {
+    clauses.push("customer = ?");
+    args.push(query.customer);
+  }
+  const c = query.created;
+  const bounds: [keyof RangeFilter, string][] = [
+    ["gt", ">"],
+    ["gte", ">="],
+    ["lt", "<"],
+    ["lte", "<="],
+  ];
+  for (const [key, op] of bounds) {
+    if (c?.[key] === undefined) continue;
+    clauses.push(`created ${op} ?`);
+    args.push(c[key]);
+  }
+  return { sql: clauses.join(" AND "), args };
 }

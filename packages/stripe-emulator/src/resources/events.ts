@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { z } from "zod";
 import { invalidRequest, resourceMissing } from "../core/errors.ts";
-import { paginate } from "../core/list.ts";
+import { listObjects } from "../core/list.ts";
 import { bool, list, listShape, obj, parseParams } from "../core/params.ts";
 import type { StoredObject } from "../core/store.ts";
 import type { EmulatorModule } from "../core/types.ts";
@@ -53,17 +53,16 @@ export const eventsModule: EmulatorModule = {
                     .all() as { event_id: string }[]
                 ).map((r) => r.event_id),
               );
-        const events = ctx.store.list<StoredObject & { type: string }>("event", {
-          created: p.created,
+        const events = listObjects<StoredObject & { type: string }>(ctx, "event", p, "/v1/events", {
           where: (e) =>
             (p.type === undefined || typeMatches(p.type, e.type)) &&
             (p.types === undefined || p.types.some((t) => typeMatches(t, e.type))) &&
             (undelivered === undefined || undelivered.has(e.id) !== p.delivery_success),
         });
-        const cursor = p.starting_after ?? p.ending_before;
-        const ranks = cursor !== undefined ? ctx.store.ranks("event") : undefined;
-        const page = paginate(events, p, "/v1/events", ranks ? (id) => ranks.get(id) : undefined);
-        return { ...page, data: page.data.map((e) => ctx.core.renderEvent(e.id) as Stripe.Event) };
+        return {
+          ...events,
+          data: events.data.map((e) => ctx.core.renderEvent(e.id) as Stripe.Event),
+        };
       },
     },
   ],
