@@ -33,6 +33,16 @@ const isCI = Boolean(process.env.CI);
 // folder; the id is set once in the runner and inherited by its workers.
 const runId = (process.env.FOLIO_E2E_RUN_ID ??= `${Date.now()}-${process.pid}`);
 
+const LATENCY_SPECS = /stripe-checkout-sync\.spec\.ts$/;
+
+const browser = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: chromiumExecutable(),
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  },
+};
+
 export default defineConfig({
   testDir: "./tests",
   globalSetup: "./global-setup.ts",
@@ -51,15 +61,16 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
+    { name: "chromium", use: browser, testIgnore: LATENCY_SPECS },
+    // Specs that time the server (checkout → store within a second) run once everything else
+    // is done, one test at a time: on a two-core machine a second browser test running beside
+    // them would be measured too.
     {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: chromiumExecutable(),
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        },
-      },
+      name: "latency",
+      use: browser,
+      testMatch: LATENCY_SPECS,
+      dependencies: ["chromium"],
+      fullyParallel: false,
     },
   ],
 });
