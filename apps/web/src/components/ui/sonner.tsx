@@ -15,6 +15,9 @@ export function Toaster(props: ToasterProps) {
   const { resolvedTheme } = useTheme();
   return (
     <Sonner
+      // Without it sonner reads the document's computed direction on every render, a forced
+      // style recalculation of the whole page (the app is English, left to right).
+      dir="ltr"
       theme={resolvedTheme}
       className="toaster group"
       style={

@@ -1,11 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { Bar, BarChart, CartesianGrid, XAxis, YAxis } from "recharts";
-import {
-  ChartContainer,
-  ChartTooltip,
-  ChartTooltipContent,
-  type ChartConfig,
-} from "@/components/ui/chart";
+import { lazy } from "react";
+import type { ChartConfig } from "@/components/ui/chart";
 import {
   Table,
   TableBody,
@@ -16,8 +11,9 @@ import {
 } from "@/components/ui/table";
 import { ChartCard } from "@/features/revenue/chart-card";
 import { toCsv } from "@/features/revenue/csv";
-import { formatMoney, formatMoneyCompact, formatRate, moneyCell } from "@/features/revenue/format";
+import { formatMoney, formatRate, moneyCell } from "@/features/revenue/format";
 import { formatCount } from "@/lib/format";
+import { useDeferredQuery } from "@/lib/deferred-query";
 import { trpc } from "@/lib/trpc";
 
 interface Window {
@@ -25,65 +21,14 @@ interface Window {
   to: string;
 }
 
-/** A horizontal bar chart of money per category, for plan mix and churn reasons. */
-function CategoryBars({
-  data,
-  currency,
-  config,
-  title,
-}: {
-  data: { name: string; amount: number }[];
-  currency: string;
-  config: ChartConfig;
-  title: string;
-}) {
-  return (
-    <ChartContainer
-      config={config}
-      className="aspect-auto w-full"
-      style={{ height: `${Math.max(2, data.length) * 2.75 + 2}rem` }}
-    >
-      <BarChart data={data} layout="vertical" margin={{ left: 8, right: 16 }} title={title}>
-        <CartesianGrid horizontal={false} />
-        <YAxis
-          type="category"
-          dataKey="name"
-          tickLine={false}
-          axisLine={false}
-          width={120}
-          tickFormatter={(v: string) => (v.length > 18 ? `${v.slice(0, 17)}…` : v)}
-        />
-        <XAxis
-          type="number"
-          dataKey="amount"
-          tickLine={false}
-          axisLine={false}
-          tickFormatter={(v: number) => formatMoneyCompact(v, currency)}
-        />
-        <ChartTooltip
-          cursor={{ fillOpacity: 0.4 }}
-          content={
-            <ChartTooltipContent
-              hideIndicator
-              formatter={(value) => (
-                <span className="font-mono font-medium tabular-nums">
-                  {formatMoney(Number(value), currency)}
-                </span>
-              )}
-            />
-          }
-        />
-        <Bar dataKey="amount" fill="var(--color-amount)" radius={4} isAnimationActive={false} />
-      </BarChart>
-    </ChartContainer>
-  );
-}
+// Recharts is a large module: fetched and run when a chart is first drawn, not with the page.
+const CategoryBars = lazy(() => import("@/features/revenue/category-bars"));
 
 const planConfig = { amount: { label: "MRR", color: "var(--chart-2)" } } satisfies ChartConfig;
 
 /** MRR by product now. */
 export function PlanMixCard({ currency }: { currency: string }) {
-  const query = useQuery(trpc.admin.revenue.planMix.queryOptions({ currency }));
+  const query = useDeferredQuery(useQuery(trpc.admin.revenue.planMix.queryOptions({ currency })));
   const plans = query.data ?? [];
   const data = plans.map((p) => ({ name: p.productName ?? p.productId, amount: p.mrr }));
   return (
@@ -164,7 +109,9 @@ const churnConfig = {
 
 /** Churned MRR in the chart's window by the reason customers gave when cancelling. */
 export function ChurnReasonsCard({ currency, window }: { currency: string; window: Window }) {
-  const query = useQuery(trpc.admin.revenue.churnReasons.queryOptions({ currency, ...window }));
+  const query = useDeferredQuery(
+    useQuery(trpc.admin.revenue.churnReasons.queryOptions({ currency, ...window })),
+  );
   const reasons = query.data ?? [];
   // Churn amounts are negative; bars read better as the size of the loss.
   const data = reasons.map((r) => ({ name: reasonLabel(r.reason), amount: Math.abs(r.mrr) }));
@@ -258,7 +205,9 @@ function Comments({ reasons }: { reasons: { reason: string; comments: string[] }
 
 /** Trials running now and how the ones that ended in the chart's window turned out. */
 export function TrialPipelineCard({ currency, window }: { currency: string; window: Window }) {
-  const query = useQuery(trpc.admin.revenue.trialPipeline.queryOptions({ currency, ...window }));
+  const query = useDeferredQuery(
+    useQuery(trpc.admin.revenue.trialPipeline.queryOptions({ currency, ...window })),
+  );
   const t = query.data;
   const ended = t ? t.converted + t.lapsed : 0;
   const figures = t

@@ -1,5 +1,5 @@
 import { DownloadIcon, TableIcon } from "lucide-react";
-import { useId, useState } from "react";
+import { Suspense, useId, useState } from "react";
 import type * as React from "react";
 import { ErrorState } from "@/components/error-state";
 import { RenderWhenVisible } from "@/components/render-when-visible";
@@ -61,12 +61,15 @@ export function ChartCard({
   } else if (empty) {
     body = empty;
   } else {
-    // Charts below the fold are drawn when scrolled to, not with the page's first render.
+    // Charts below the fold are drawn when scrolled to, not with the page's first render; their
+    // Recharts code is fetched then (lazy plots), so a phone that never scrolls never runs it.
     body =
       asTable && table ? (
         table
       ) : (
-        <RenderWhenVisible placeholder={loading}>{chart}</RenderWhenVisible>
+        <RenderWhenVisible placeholder={loading}>
+          <Suspense fallback={loading}>{chart}</Suspense>
+        </RenderWhenVisible>
       );
   }
   const ready = !query.isPending && !query.isError && !empty;

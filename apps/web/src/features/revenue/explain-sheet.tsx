@@ -23,7 +23,7 @@ import { toCsv, downloadCsv } from "@/features/revenue/csv";
 import { CustomerLink } from "@/features/revenue/customer-link";
 import { sumOfRows } from "@/features/revenue/explain";
 import { formatDay, formatMoney, formatSignedMoney, moneyCell } from "@/features/revenue/format";
-import { movementConfig } from "@/features/revenue/movements-chart";
+import { movementConfig } from "@/features/revenue/movement-kinds";
 import type { ExplainTarget } from "@/features/revenue/search";
 import type { Explanation, ExplanationRow } from "@/features/revenue/types";
 import { formatCount } from "@/lib/format";

@@ -9,6 +9,7 @@ import { formatMoney, formatRate, formatSignedMoney } from "@/features/revenue/f
 import { kpiChange, type ChangeMode, type KpiFigure } from "@/features/revenue/kpi-change";
 import type { ExplainTarget, KpiDays } from "@/features/revenue/search";
 import { formatCount } from "@/lib/format";
+import { useDeferredQuery } from "@/lib/deferred-query";
 import { trpc } from "@/lib/trpc";
 import { cn } from "@/lib/utils";
 
@@ -101,17 +102,10 @@ export function KpiCards({
   days: KpiDays;
   onExplain: (target: ExplainTarget) => void;
 }) {
-  const kpis = useQuery(trpc.admin.revenue.kpis.queryOptions({ currency, ...window }));
+  const kpis = useDeferredQuery(
+    useQuery(trpc.admin.revenue.kpis.queryOptions({ currency, ...window })),
+  );
 
-  if (kpis.isPending) {
-    return (
-      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4" role="status" aria-label="Loading">
-        {Array.from({ length: 8 }, (_, i) => (
-          <Skeleton key={i} className="h-[8.5rem] rounded-xl" />
-        ))}
-      </div>
-    );
-  }
   if (kpis.isError) {
     return (
       <ErrorState
@@ -121,8 +115,17 @@ export function KpiCards({
       />
     );
   }
-
   const k = kpis.data;
+  if (!k) {
+    return (
+      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4" role="status" aria-label="Loading">
+        {Array.from({ length: 8 }, (_, i) => (
+          <Skeleton key={i} className="h-[8.5rem] rounded-xl" />
+        ))}
+      </div>
+    );
+  }
+
   const period = PERIOD_NAMES[days];
   const money = (amount: number | null) => (amount === null ? "—" : formatMoney(amount, currency));
   const signed = (amount: number | null) =>

@@ -1,15 +1,5 @@
-import type { UseQueryResult } from "@tanstack/react-query";
-import { Fragment } from "react";
-import { Bar, BarChart, ReferenceLine } from "recharts";
+import { Fragment, lazy } from "react";
 import { Button } from "@/components/ui/button";
-import {
-  ChartContainer,
-  ChartLegend,
-  ChartLegendContent,
-  ChartTooltip,
-  ChartTooltipContent,
-  type ChartConfig,
-} from "@/components/ui/chart";
 import {
   Table,
   TableBody,
@@ -18,36 +8,23 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
+import type { DeferredQuery } from "@/lib/deferred-query";
 import { ChartCard } from "@/features/revenue/chart-card";
 import { bucketLabel, isoDay, formatSignedMoney } from "@/features/revenue/format";
 import type { ExplainTarget, MovementKind } from "@/features/revenue/search";
-import { seriesAxes } from "@/features/revenue/series-axes";
 import { seriesCsv } from "@/features/revenue/series-csv";
 import type { Series, SeriesBucket } from "@/features/revenue/types";
+import { MOVEMENT_ORDER, movementConfig } from "@/features/revenue/movement-kinds";
 
-// Gains stack up from zero, losses down (contraction and churn are negative amounts).
-export const MOVEMENT_ORDER = [
-  "new",
-  "expansion",
-  "reactivation",
-  "contraction",
-  "churn",
-] as const satisfies readonly MovementKind[];
-
-export const movementConfig = {
-  new: { label: "New", color: "var(--chart-1)" },
-  expansion: { label: "Expansion", color: "var(--chart-2)" },
-  reactivation: { label: "Reactivation", color: "var(--chart-5)" },
-  contraction: { label: "Contraction", color: "var(--chart-3)" },
-  churn: { label: "Churn", color: "var(--chart-4)" },
-} satisfies ChartConfig;
+// Recharts is a large module: fetched and run when a chart is first drawn, not with the page.
+const MovementsPlot = lazy(() => import("@/features/revenue/movements-plot"));
 
 /** The five MRR movements per period as stacked bars; clicking a bar lists its customers. */
 export function MovementsChart({
   query,
   onExplain,
 }: {
-  query: UseQueryResult<Series, unknown>;
+  query: DeferredQuery<Series>;
   onExplain: (target: ExplainTarget) => void;
 }) {
   const series = query.data;
@@ -73,63 +50,7 @@ export function MovementsChart({
           </p>
         ) : undefined
       }
-      chart={
-        series && (
-          <ChartContainer config={movementConfig} className="aspect-auto h-72 w-full">
-            <BarChart
-              data={series.buckets}
-              stackOffset="sign"
-              margin={{ left: 8, right: 8, top: 8 }}
-              title="MRR movements"
-              desc="Stacked bars per period: new, expansion and reactivation MRR above zero; contraction and churn below. The table view lists the same figures."
-            >
-              {seriesAxes(series)}
-              <ReferenceLine y={0} stroke="var(--border)" />
-              <ChartTooltip
-                cursor={{ fillOpacity: 0.4 }}
-                content={
-                  <ChartTooltipContent
-                    labelFormatter={(_, payload) => {
-                      const start = (payload[0]?.payload as SeriesBucket | undefined)?.start;
-                      return start ? bucketLabel(start, series.bucket) : null;
-                    }}
-                    formatter={(value, name) => (
-                      <span className="flex w-full justify-between gap-4">
-                        <span className="text-muted-foreground">
-                          {movementConfig[name as MovementKind].label}
-                        </span>
-                        <span className="font-mono font-medium tabular-nums">
-                          {formatSignedMoney(Number(value), series.currency)}
-                        </span>
-                      </span>
-                    )}
-                  />
-                }
-              />
-              <ChartLegend
-                // Gains then losses, as stacked, rather than alphabetical.
-                itemSorter={(item) => MOVEMENT_ORDER.indexOf(item.dataKey as MovementKind)}
-                content={<ChartLegendContent className="flex-wrap gap-x-4 gap-y-1" />}
-              />
-              {MOVEMENT_ORDER.map((kind) => (
-                <Bar
-                  key={kind}
-                  dataKey={kind}
-                  name={kind}
-                  stackId="movements"
-                  fill={`var(--color-${kind})`}
-                  className={`movement-${kind} cursor-pointer`}
-                  isAnimationActive={false}
-                  onClick={(item, index) => {
-                    const bucket = series.buckets[index];
-                    if (bucket) explain(bucket, kind);
-                  }}
-                />
-              ))}
-            </BarChart>
-          </ChartContainer>
-        )
-      }
+      chart={series && <MovementsPlot series={series} onExplain={explain} />}
       table={
         series && (
           <div className="max-h-96 overflow-auto rounded-md border">

@@ -1,11 +1,4 @@
-import type { UseQueryResult } from "@tanstack/react-query";
-import { Area, AreaChart } from "recharts";
-import {
-  ChartContainer,
-  ChartTooltip,
-  ChartTooltipContent,
-  type ChartConfig,
-} from "@/components/ui/chart";
+import { lazy } from "react";
 import { Button } from "@/components/ui/button";
 import {
   Table,
@@ -15,24 +8,23 @@ import {
   TableHeader,
   TableRow,
 } from "@/components/ui/table";
+import type { DeferredQuery } from "@/lib/deferred-query";
 import { ChartCard } from "@/features/revenue/chart-card";
 import { bucketLabel, formatMoney, isoDay, formatSignedMoney } from "@/features/revenue/format";
 import type { ExplainTarget } from "@/features/revenue/search";
-import { seriesAxes } from "@/features/revenue/series-axes";
 import { seriesCsv } from "@/features/revenue/series-csv";
 import type { Series, SeriesBucket } from "@/features/revenue/types";
 import { formatCount } from "@/lib/format";
 
-const chartConfig = {
-  mrr: { label: "MRR", color: "var(--chart-1)" },
-} satisfies ChartConfig;
+// Recharts is a large module: fetched and run when a chart is first drawn, not with the page.
+const MrrPlot = lazy(() => import("@/features/revenue/mrr-plot"));
 
 /** MRR at the end of each bucket; clicking a point lists the customers making it up. */
 export function MrrChart({
   query,
   onExplain,
 }: {
-  query: UseQueryResult<Series, unknown>;
+  query: DeferredQuery<Series>;
   onExplain: (target: ExplainTarget) => void;
 }) {
   const series = query.data;
@@ -50,59 +42,7 @@ export function MrrChart({
       description="Monthly recurring revenue at the end of each period. Click a point to see the customers behind it."
       query={query}
       csv={series ? () => seriesCsv(series) : null}
-      chart={
-        series && (
-          <ChartContainer config={chartConfig} className="aspect-auto h-72 w-full">
-            <AreaChart
-              data={series.buckets}
-              margin={{ left: 8, right: 8, top: 8 }}
-              title="MRR over time"
-              desc={summary}
-              className="cursor-pointer"
-              onClick={(state) => {
-                const bucket = series.buckets[Number(state.activeTooltipIndex)];
-                if (bucket) explainAt(bucket);
-              }}
-            >
-              <defs>
-                <linearGradient id="fill-mrr" x1="0" y1="0" x2="0" y2="1">
-                  <stop offset="5%" stopColor="var(--color-mrr)" stopOpacity={0.35} />
-                  <stop offset="95%" stopColor="var(--color-mrr)" stopOpacity={0.05} />
-                </linearGradient>
-              </defs>
-              {seriesAxes(series)}
-              <ChartTooltip
-                content={
-                  <ChartTooltipContent
-                    indicator="line"
-                    labelFormatter={(_, payload) => {
-                      const start = (payload[0]?.payload as SeriesBucket | undefined)?.start;
-                      return start ? `End of ${bucketLabel(start, series.bucket)}` : null;
-                    }}
-                    formatter={(value) => (
-                      <span className="flex w-full justify-between gap-4">
-                        <span className="text-muted-foreground">MRR</span>
-                        <span className="font-mono font-medium tabular-nums">
-                          {formatMoney(Number(value), series.currency)}
-                        </span>
-                      </span>
-                    )}
-                  />
-                }
-              />
-              <Area
-                dataKey="mrr"
-                type="monotone"
-                stroke="var(--color-mrr)"
-                strokeWidth={2}
-                fill="url(#fill-mrr)"
-                activeDot={{ r: 5 }}
-                isAnimationActive={false}
-              />
-            </AreaChart>
-          </ChartContainer>
-        )
-      }
+      chart={series && <MrrPlot series={series} summary={summary} onExplain={explainAt} />}
       table={
         series && (
           <div className="max-h-96 overflow-auto rounded-md border">

@@ -39,6 +39,7 @@ import {
   type RevenueSearch,
   type RevenueTab,
 } from "@/features/revenue/search";
+import { useDeferredQuery } from "@/lib/deferred-query";
 import { trpc } from "@/lib/trpc";
 
 const routeApi = getRouteApi("/admin/revenue");
@@ -103,6 +104,7 @@ function Overview({
   const kpiRange = kpiWindow(now, kpi);
   const series = useQuery(trpc.admin.revenue.series.queryOptions({ currency, ...chart, bucket }));
   const kpis = useQuery(trpc.admin.revenue.kpis.queryOptions({ currency, ...kpiRange }));
+  const drawnSeries = useDeferredQuery(series);
   const explain = (target: ExplainTarget) => onChange({ explain: target });
 
   return (
@@ -138,8 +140,8 @@ function Overview({
             />
           </div>
         </div>
-        <MrrChart query={series} onExplain={explain} />
-        <MovementsChart query={series} onExplain={explain} />
+        <MrrChart query={drawnSeries} onExplain={explain} />
+        <MovementsChart query={drawnSeries} onExplain={explain} />
         <div className="grid gap-6 lg:grid-cols-2 2xl:grid-cols-3">
           <PlanMixCard currency={currency} />
           <ChurnReasonsCard currency={currency} window={chart} />
