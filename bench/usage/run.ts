@@ -23,6 +23,9 @@ const { values: opts } = parseArgs({
     customers: { type: "string", default: "1000" },
     /** Entitlement checks in flight at once during the load. */
     probes: { type: "string", default: "2" },
+    /** Pause (ms) between one prober's checks: a steady trickle of checks beside the load,
+     * not a second load of their own once they answer fast. */
+    "probe-every": { type: "string", default: "20" },
     port: { type: "string", default: "7210" },
     /** Each sender reports for its own slice of the customers (one backend per customer shard)
      * instead of all of them; PostgreSQL serializes writers per customer, so shared customers
@@ -169,7 +172,7 @@ async function main() {
         const res = await call("GET", `/api/v1/entitlements/${ids[(i * 31) % ids.length]}`, key);
         probeMs.push(performance.now() - t);
         if (res.status !== 200) failures++;
-        await sleep(2);
+        await sleep(Number(opts["probe-every"]));
       }
     };
     const sender = async (_: unknown, index: number) => {

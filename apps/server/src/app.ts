@@ -7,9 +7,11 @@ import fastifyCompress from "@fastify/compress";
 import fastifyStatic from "@fastify/static";
 import {
   recordHooks,
+  recordUsage,
   startWebhookWorker,
   type Clock,
   type JobWorker,
+  type UsageEventResult,
   type WebhookWorker,
   type WorkerOptions,
 } from "@folio/billing";
@@ -63,6 +65,12 @@ export interface AppServices {
   webhookWorker: WebhookWorker | null;
   /** Runs queued jobs (startServer starts it); null when none runs in this process. */
   jobWorker: JobWorker | null;
+  /** Records usage API events: here, or on the usage writer thread that startServer starts on
+   * SQLite (usage-writer.ts). */
+  recordUsage: (
+    events: unknown[],
+    opts: { apiKeyId: string | null },
+  ) => Promise<UsageEventResult[]>;
 }
 
 declare module "fastify" {
@@ -157,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       }),
     webhookWorker: null,
     jobWorker: null,
+    recordUsage: (events, opts) => recordUsage({ db, clock: deps.clock }, events, opts),
   } satisfies AppServices);
 
   const web =

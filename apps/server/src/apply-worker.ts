@@ -1,27 +1,11 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { DrainResult, WebhookWorker, WorkerOptions } from "@folio/billing";
 import type { DatabaseConfig } from "@folio/db";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApplyThreadData, FromApplyThread, ToApplyThread } from "./apply-thread.ts";
 import { APPLYING_BYTES, readApplying, writeApplying } from "./applying-slot.ts";
 import type { StripeClientOptions } from "./stripe.ts";
-
-/** tsx's ESM register API, resolved through its package exports (the `import` condition). */
-function tsxEsmApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const pkgPath = require.resolve("tsx/package.json");
-  const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as {
-    exports: Record<string, { import?: { default?: string } }>;
-  };
-  const target = pkg.exports["./esm/api"]?.import?.default;
-  if (!target) throw new Error("tsx does not export ./esm/api; cannot start the apply thread");
-  return pathToFileURL(join(dirname(pkgPath), target)).href;
-}
+import { startTsThread } from "./ts-thread.ts";
 
 export interface ApplyThread extends WebhookWorker {
   /**
@@ -55,11 +39,7 @@ export async function startApplyThread({
   // One name for every thread this starts: a replacement takes the dead one's claims back at once.
   const holder = options.holder ?? `${hostname()}:${process.pid}:apply`;
   const threadOptions: WorkerOptions = { ...options, holder };
-  // The thread loads TypeScript sources like the main thread: register tsx's loader in it
-  // first (execArgv `--import` is not honoured by worker threads on Node 20).
-  const tsxApi = tsxEsmApiUrl();
-  const entry = new URL("./apply-thread.ts", import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  const entry = new URL("./apply-thread.ts", import.meta.url);
 
   const drains = new Map<number, { resolve(r: DrainResult): void; reject(e: Error): void }>();
   let nextId = 1;
@@ -81,7 +61,7 @@ export async function startApplyThread({
       diedApplying,
       applying: applyingBuffer,
     };
-    const thread = new Worker(boot, { eval: true, workerData: data });
+    const thread = startTsThread(entry, data);
     let readyAt: number | null = null;
     const exited = new Promise<number>((resolve) => thread.once("exit", resolve));
     const started = new Promise<void>((resolve, reject) => {

@@ -1,12 +1,19 @@
 import { statSync } from "node:fs";
 import { createServer } from "node:net";
-import { jobs, pingDb, webhookEvents } from "@folio/db";
-import { inArray } from "drizzle-orm";
+import {
+  addUsageCustomer,
+  createApiKey,
+  seedUsageCatalog,
+  subscribeInMirror,
+  systemClock,
+} from "@folio/billing";
+import { jobs, pingDb, usageEvents, webhookEvents } from "@folio/db";
+import { eq, inArray } from "drizzle-orm";
 import { testDialect } from "@folio/db/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadEnv } from "./env.ts";
 import { startServer } from "./server.ts";
-import { testEnv } from "./test/helpers.ts";
+import { insertUser, testEnv } from "./test/helpers.ts";
 import { dropServerTestDatabases, serverTestDatabase } from "./test/server-db.ts";
 import { until } from "./test/wait.ts";
 
@@ -41,6 +48,63 @@ describe("startServer", { timeout: 60_000 }, () => {
     }
     await expect(pingDb(server.db)).rejects.toThrow();
   });
+
+  it.skipIf(testDialect() !== "sqlite")(
+    "records usage API batches on the usage writer thread, with the main thread's reads seeing them (SQLite only)",
+    async () => {
+      const { env } = await serverTestDatabase();
+      const server = await startServer(testEnv({ PORT: "0", ...env }), { print: () => {} });
+      try {
+        const { db } = server;
+        await seedUsageCatalog(db, systemClock);
+        const customer = await addUsageCustomer(db, systemClock);
+        const periodStart = new Date(Date.now() - 86_400_000);
+        await subscribeInMirror(db, customer, "blocked", periodStart);
+        const admin = await insertUser(db, "admin");
+        const { key } = await createApiKey(
+          { db, clock: systemClock, actor: { type: "staff", userId: admin.id, role: "admin" } },
+          { name: "backend", scopes: ["usage:write", "entitlements:read"] },
+        );
+        const call = (path: string, body?: unknown) =>
+          fetch(`${server.address}/api/v1${path}`, {
+            method: body ? "POST" : "GET",
+            headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+            ...(body ? { body: JSON.stringify(body) } : {}),
+          });
+        const tokens = (quantity: number, idempotencyKey: string) => ({
+          customer,
+          meter: "tokens",
+          quantity,
+          idempotencyKey,
+        });
+
+        // The plan includes 10 and blocks past them: 4 + 4 fit, the replay changes nothing,
+        // the third 4 is refused whole.
+        const res = await call("/usage/batch", {
+          events: [tokens(4, "a"), tokens(4, "b"), tokens(4, "a"), tokens(4, "c")],
+        });
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as { results: { status: string }[] };
+        expect(body).toMatchObject({ recorded: 2, duplicates: 1, rejected: 1 });
+        expect(body.results.map((r) => r.status)).toEqual([
+          "recorded",
+          "recorded",
+          "duplicate",
+          "rejected",
+        ]);
+        expect(await db.$count(usageEvents, eq(usageEvents.userId, customer))).toBe(2);
+
+        const entitlements = await call(`/entitlements/${customer}`);
+        expect(entitlements.status).toBe(200);
+        const { meters } = (await entitlements.json()) as {
+          meters: { meter: string; used: number }[];
+        };
+        expect(meters.find((m) => m.meter === "tokens")).toMatchObject({ used: 8 });
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   it.skipIf(testDialect() !== "sqlite")(
     "checkpoints the WAL from the main connection while the apply thread is down (SQLite only: PostgreSQL checkpoints itself)",

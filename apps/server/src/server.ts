@@ -27,6 +27,7 @@ import {
 } from "./demo.ts";
 import type { Env } from "./env.ts";
 import { startStripe, type StripeRuntime } from "./stripe.ts";
+import { startUsageWriter } from "./usage-writer.ts";
 
 const MAINTENANCE_INTERVAL_MS = 60 * 1000;
 
@@ -150,6 +151,15 @@ export async function startServer(
     });
     app.folio.webhookWorker = applyThread;
   }
+  // SQLite: usage API batches are written on a thread of their own too (usage-writer.ts).
+  const usageWriter =
+    sqlite && applyInThread
+      ? await startUsageWriter({ database: threadConfig, log: app.log })
+      : null;
+  if (usageWriter) {
+    app.folio.recordUsage = (events, { apiKeyId }) =>
+      usageWriter.record(events, { apiKeyId, now: clock.now() });
+  }
 
   // Housekeeping of this instance's own connection runs on a timer everywhere; shared work
   // (sweeps, prunes, the MRR rebuild) is queued as jobs (jobs/registry.ts).
@@ -184,6 +194,7 @@ export async function startServer(
     await jobWorker.stop();
     await mail.close();
     await applyThread?.stop();
+    await usageWriter?.stop();
     await stripe.close();
     await closeDb(db);
   });

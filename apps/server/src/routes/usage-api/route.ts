@@ -3,7 +3,6 @@ import {
   authenticateApiKey,
   entitlements,
   isDomainError,
-  recordUsage,
   type ApiKeyView,
   type UsageEventResult,
 } from "@folio/billing";
@@ -131,7 +130,7 @@ export function usageApiRoutes(app: FastifyInstance, _opts: unknown, done: (err?
         message: "Send one event as a JSON object; use /api/v1/usage/batch for many.",
       });
     }
-    const [result] = await recordUsage(app.folio, [req.body], { apiKeyId });
+    const [result] = await app.folio.recordUsage([req.body], { apiKeyId });
     if (result!.status === "rejected") return refuse(reply, statusOf(result!), result!.error);
     return reply
       .code(result!.status === "recorded" ? 201 : 200)
@@ -150,7 +149,7 @@ export function usageApiRoutes(app: FastifyInstance, _opts: unknown, done: (err?
         message: `Send { "events": [ … ] } with 1 to ${MAX_BATCH} events.`,
       });
     }
-    const results = await recordUsage(app.folio, events, { apiKeyId });
+    const results = await app.folio.recordUsage(events, { apiKeyId });
     const count = (s: UsageEventResult["status"]) => results.filter((r) => r.status === s).length;
     reply.header("cache-control", "no-store");
     return {
