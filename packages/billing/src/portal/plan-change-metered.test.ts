@@ -10,9 +10,7 @@ import { syncUsageCatalog } from "../catalog/usage.ts";
 import { manualClock } from "../clock.ts";
 import { sendOverageReport } from "../overage/report.ts";
 import { setupOverageBilling } from "../overage/setup.ts";
-import { recordHooks } from "../records/index.ts";
 import { syncAll } from "../sync/backfill.ts";
-import { storeStripeResult } from "../sync/write-path.ts";
 import {
   confirmPlanChange,
   planChangeOptions,
@@ -21,10 +19,9 @@ import {
 } from "./plan-change.ts";
 import {
   advanceTestClock,
-  attachDefaultCard,
-  customerOnTestClock,
-  insertCustomerUser,
+  confirmInputOf,
   priceIdsByLookupKey,
+  subscribedOnTestClock,
 } from "./testing.ts";
 
 // Plan changes of a subscription that bills overage through a metered price (issue 13): the
@@ -97,10 +94,6 @@ afterAll(async () => {
   await closeDb(db);
 });
 
-const sync = { type: "sync", eventId: null, source: "test" } as const;
-const store = (object: { id: string; object: string }) =>
-  storeStripeResult({ db, stripe, clock, hooks: recordHooks }, { object, actor: sync });
-
 let seq = 0;
 /** A customer on its own test clock, subscribed to `items` (plan first), linked and stored. */
 async function subscriber(
@@ -109,17 +102,10 @@ async function subscriber(
 ) {
   seq += 1;
   const id = `usr_metered${seq}`;
-  await insertCustomerUser(db, clock, id);
-  const { customer, testClock } = await customerOnTestClock(stripe, emulator.now(), id);
-  await attachDefaultCard(stripe, customer.id);
-  const subscription = await stripe.subscriptions.create({
-    customer: customer.id,
-    items,
-    billing_mode: { type: billingMode },
-  });
-  await store(await stripe.customers.retrieve(customer.id));
-  await store(subscription);
-  const deps = { db, stripe, clock, actor: { type: "customer" as const, userId: id } };
+  const { deps, customer, subscription, testClock } = await subscribedOnTestClock(
+    { db, stripe, clock },
+    { id, now: emulator.now(), params: { items, billing_mode: { type: billingMode } } },
+  );
   const advance = async (seconds: number) => {
     await advanceTestClock(stripe, testClock.id, seconds);
     clock.set((await stripe.testHelpers.testClocks.retrieve(testClock.id)).frozen_time * 1000);
@@ -161,15 +147,6 @@ async function subscriber(
   return { id, deps, customer, subscription, testClock, advance, reportOverage };
 }
 
-const confirmOf = (p: PlanChangePreview) => ({
-  subscriptionId: p.subscriptionId,
-  priceId: p.priceId,
-  seats: p.seats,
-  prorationDate: p.prorationDate,
-  changeKey: p.changeKey,
-  attemptId: crypto.randomUUID(),
-});
-
 const liveItems = async (subscription: string) =>
   (await stripe.subscriptions.retrieve(subscription)).items.data
     .map((i) => ({ id: i.id, price: i.price.id }))
@@ -195,7 +172,7 @@ async function confirmAsPreviewed(
   deps: Parameters<typeof confirmPlanChange>[0],
   preview: PlanChangePreview,
 ) {
-  const result = await confirmPlanChange(deps, confirmOf(preview));
+  const result = await confirmPlanChange(deps, confirmInputOf(preview));
   const invoice = await stripe.invoices.retrieve(result.invoice!.id);
   expect(invoice.status).toBe("paid");
   expect(invoice.amount_due).toBe(preview.dueNow);
@@ -347,7 +324,7 @@ describe("plan change of a metered-overage subscription", () => {
       seats: 0,
     });
     expect(preview).toMatchObject({ timing: "period_end", dueNow: 0, lines: [] });
-    const result = await confirmPlanChange(a.deps, confirmOf(preview));
+    const result = await confirmPlanChange(a.deps, confirmInputOf(preview));
     expect(result.timing).toBe("period_end");
     // Until then nothing changes; the pending change names the plan only.
     expect(sorted((await liveItems(a.subscription.id)).map((i) => i.price))).toEqual(
@@ -382,7 +359,7 @@ describe("plan change of a metered-overage subscription", () => {
       seats: 0,
     });
     expect(preview).toMatchObject({ timing: "period_end", nextInvoice: { amount: 2000 } });
-    await confirmPlanChange(a.deps, confirmOf(preview));
+    await confirmPlanChange(a.deps, confirmInputOf(preview));
     const live = await stripe.subscriptions.retrieve(a.subscription.id);
     const schedule = await stripe.subscriptionSchedules.retrieve(live.schedule as string);
     const phasePrices = schedule.phases.map((p) => sorted(p.items.map((i) => i.price as string)));

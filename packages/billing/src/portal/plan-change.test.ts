@@ -8,22 +8,18 @@ import { pushCatalog } from "../catalog/push.ts";
 import { parseCatalog } from "../catalog/schema.ts";
 import { manualClock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
-import { recordHooks } from "../records/index.ts";
 import { syncAll } from "../sync/backfill.ts";
-import { storeStripeResult } from "../sync/write-path.ts";
 import {
   cancelScheduledChange,
   confirmPlanChange,
   planChangeOptions,
   previewPlanChange,
-  type PlanChangePreview,
 } from "./plan-change.ts";
 import {
   advanceTestClock,
-  attachDefaultCard,
-  customerOnTestClock,
-  insertCustomerUser,
+  confirmInputOf,
   priceIdsByLookupKey,
+  subscribedOnTestClock,
 } from "./testing.ts";
 
 // Plan changes against the emulator, each customer on its own Stripe test clock (as in the
@@ -91,10 +87,6 @@ afterAll(async () => {
   await closeDb(db);
 });
 
-const store = (object: { id: string; object: string }) =>
-  storeStripeResult({ db, stripe, clock, hooks: recordHooks }, { object, actor: sync });
-const sync = { type: "sync", eventId: null, source: "test" } as const;
-
 let seq = 0;
 /** A customer on its own test clock with a card, subscribed to `items`, linked and stored. */
 async function subscriber(
@@ -104,35 +96,20 @@ async function subscriber(
 ) {
   seq += 1;
   const id = `usr_plan${seq}`;
-  await insertCustomerUser(db, clock, id);
-  const { customer, testClock } = await customerOnTestClock(stripe, emulator.now(), id);
-  await attachDefaultCard(stripe, customer.id);
-  const subscription = await stripe.subscriptions.create({
-    customer: customer.id,
-    items,
-    ...(trialDays && { trial_period_days: trialDays }),
-  });
-  if (card !== "pm_card_visa") {
-    // The first invoice is paid; later charges use a card that is declined.
-    await attachDefaultCard(stripe, customer.id, card);
-  }
-  await store(await stripe.customers.retrieve(customer.id).then((c) => c as Stripe.Customer));
-  await store(subscription);
-  const deps = { db, stripe, clock, actor: { type: "customer" as const, userId: id } };
-  return { id, deps, customer, subscription, testClock };
+  const subscribed = await subscribedOnTestClock(
+    { db, stripe, clock },
+    {
+      id,
+      now: emulator.now(),
+      params: { items, ...(trialDays && { trial_period_days: trialDays }) },
+      ...(card !== "pm_card_visa" && { laterCard: card }),
+    },
+  );
+  return { id, ...subscribed };
 }
 
 const advance = (testClock: Stripe.TestHelpers.TestClock, seconds: number) =>
   advanceTestClock(stripe, testClock.id, seconds);
-
-const confirmOf = (p: PlanChangePreview, attemptId = crypto.randomUUID()) => ({
-  subscriptionId: p.subscriptionId,
-  priceId: p.priceId,
-  seats: p.seats,
-  prorationDate: p.prorationDate,
-  changeKey: p.changeKey,
-  attemptId,
-});
 
 async function invoicesOf(subscription: string): Promise<Stripe.Invoice[]> {
   return (await stripe.invoices.list({ subscription, limit: 100 })).data;
@@ -209,7 +186,7 @@ describe("upgrades", () => {
 
     // Time passes between preview and confirm: the proration date keeps the amount.
     await advance(a.testClock, 120);
-    const result = await confirmPlanChange(a.deps, confirmOf(preview));
+    const result = await confirmPlanChange(a.deps, confirmInputOf(preview));
     expect(result.timing).toBe("now");
     const invoice = await stripe.invoices.retrieve(result.invoice!.id);
     expect(invoice.status).toBe("paid");
@@ -247,7 +224,7 @@ describe("upgrades", () => {
       priceId: price.pro_m!,
       seats: 0,
     });
-    const input = confirmOf(preview);
+    const input = confirmInputOf(preview);
     const update = vi.spyOn(stripe.subscriptions, "update");
     const [first, second] = await Promise.all([
       confirmPlanChange(a.deps, input),
@@ -281,7 +258,7 @@ describe("upgrades", () => {
       priceId: price.pro_m!,
       seats: 0,
     });
-    const err = await confirmPlanChange(a.deps, confirmOf(preview)).catch((e: unknown) => e);
+    const err = await confirmPlanChange(a.deps, confirmInputOf(preview)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DomainError);
     expect(err).toMatchObject({ code: "PRECONDITION_FAILED" });
     expect((err as DomainError).message).toMatch(/^Could not change your plan: .*card/i);
@@ -306,15 +283,15 @@ describe("upgrades", () => {
       seats: 0,
     });
     // A proration date the customer picked (later in the period = cheaper) is not this preview.
-    const later = { ...confirmOf(preview), prorationDate: preview.prorationDate! + 20 * DAY };
+    const later = { ...confirmInputOf(preview), prorationDate: preview.prorationDate! + 20 * DAY };
     expect(await codeOf(confirmPlanChange(a.deps, later))).toBe("CONFLICT");
     // Another target than the one previewed.
-    expect(await codeOf(confirmPlanChange(a.deps, { ...confirmOf(preview), seats: 1 }))).toBe(
+    expect(await codeOf(confirmPlanChange(a.deps, { ...confirmInputOf(preview), seats: 1 }))).toBe(
       "CONFLICT",
     );
     // An hour later the preview is out of date.
     await advance(a.testClock, 3600);
-    expect(await codeOf(confirmPlanChange(a.deps, confirmOf(preview)))).toBe("CONFLICT");
+    expect(await codeOf(confirmPlanChange(a.deps, confirmInputOf(preview)))).toBe("CONFLICT");
     expect((await stripe.subscriptions.retrieve(a.subscription.id)).items.data[0]!.price.id).toBe(
       price.plus_m,
     );
@@ -349,7 +326,7 @@ describe("upgrades", () => {
     expect(preview.unusedTimeCredit).toBeGreaterThan(0);
     expect(preview.dueNow).toBe(6000 - preview.unusedTimeCredit + 250 - 500);
     expect(preview.nextInvoice.amount).toBe(6000);
-    const result = await confirmPlanChange(a.deps, confirmOf(preview));
+    const result = await confirmPlanChange(a.deps, confirmInputOf(preview));
     const invoice = await stripe.invoices.retrieve(result.invoice!.id);
     expect(invoice.amount_due).toBe(preview.dueNow);
     expect(invoice.total).toBe(preview.dueNow + 500);
@@ -383,7 +360,7 @@ describe("during a free trial", () => {
       unusedTimeCredit: 0,
       nextInvoice: { amount: 1400 + 400, date: trialEnd },
     });
-    const result = await confirmPlanChange(a.deps, confirmOf(preview));
+    const result = await confirmPlanChange(a.deps, confirmInputOf(preview));
     expect(result.invoice).toBeNull();
     const live = await stripe.subscriptions.retrieve(a.subscription.id);
     expect(live.status).toBe("trialing");
@@ -417,7 +394,7 @@ describe("another customer's subscription", () => {
     });
     expect(
       await codeOf(
-        confirmPlanChange(a.deps, { ...confirmOf(own), subscriptionId: b.subscription.id }),
+        confirmPlanChange(a.deps, { ...confirmInputOf(own), subscriptionId: b.subscription.id }),
       ),
     ).toBe("NOT_FOUND");
     expect(
@@ -467,8 +444,8 @@ describe("downgrades at period end", () => {
 
     const attemptId = crypto.randomUUID();
     const [result, again] = await Promise.all([
-      confirmPlanChange(a.deps, confirmOf(preview, attemptId)),
-      confirmPlanChange(a.deps, confirmOf(preview, attemptId)),
+      confirmPlanChange(a.deps, confirmInputOf(preview, attemptId)),
+      confirmPlanChange(a.deps, confirmInputOf(preview, attemptId)),
     ]);
     expect(result).toEqual({
       timing: "period_end",
@@ -535,7 +512,7 @@ describe("downgrades at period end", () => {
       dueNow: 0,
       nextInvoice: { amount: 1400 + 400, date: new Date(periodEnd * 1000) },
     });
-    await confirmPlanChange(a.deps, confirmOf(preview));
+    await confirmPlanChange(a.deps, confirmInputOf(preview));
     await advance(
       a.testClock,
       periodEnd - (await stripe.testHelpers.testClocks.retrieve(a.testClock.id)).frozen_time + 3600,
@@ -563,7 +540,7 @@ describe("downgrades at period end", () => {
       priceId: price.plus_m!,
       seats: 0,
     });
-    await confirmPlanChange(a.deps, confirmOf(preview));
+    await confirmPlanChange(a.deps, confirmInputOf(preview));
     const attemptId = crypto.randomUUID();
     expect(
       await cancelScheduledChange(a.deps, { subscriptionId: a.subscription.id, attemptId }),
@@ -608,7 +585,7 @@ describe("downgrades at period end", () => {
       .mockRejectedValueOnce(
         Object.assign(new Error("Stripe is down"), { type: "StripeAPIError", statusCode: 500 }),
       );
-    const err = await confirmPlanChange(a.deps, confirmOf(preview)).catch((e: unknown) => e);
+    const err = await confirmPlanChange(a.deps, confirmInputOf(preview)).catch((e: unknown) => e);
     update.mockRestore();
     expect(err).toMatchObject({ code: "UPSTREAM" });
     expect((await stripe.subscriptions.retrieve(a.subscription.id)).schedule).toBeNull();

@@ -1,6 +1,9 @@
 import { users, type Db } from "@folio/db";
 import type Stripe from "stripe";
 import type { Clock } from "../clock.ts";
+import { recordHooks } from "../records/index.ts";
+import { storeStripeResult } from "../sync/write-path.ts";
+import type { PlanChangePreview } from "./plan-change.ts";
 
 // Setup the portal suites share (no test-runner dependency): customers with a card, each on
 // its own Stripe test clock where time must pass, and prices by lookup key.
@@ -39,6 +42,57 @@ export async function customerOnTestClock(stripe: Stripe, now: number, userId: s
   });
   return { customer, testClock };
 }
+
+const SYNC = { type: "sync", eventId: null, source: "test" } as const;
+
+/** Stores a Stripe object in the mirror as a sync would, with Folio's record hooks. */
+function storeSynced(
+  deps: { db: Db; stripe: Stripe; clock: Clock },
+  object: { id: string; object: string },
+) {
+  return storeStripeResult({ ...deps, hooks: recordHooks }, { object, actor: SYNC });
+}
+
+/**
+ * Folio user `id` as a Stripe customer on a test clock of its own (frozen at `now`, unix
+ * seconds) with a card, subscribed with `params`, customer and subscription stored in the
+ * mirror. `laterCard` becomes the default after the first invoice is paid (a declined card).
+ */
+export async function subscribedOnTestClock(
+  deps: { db: Db; stripe: Stripe; clock: Clock },
+  {
+    id,
+    now,
+    params,
+    laterCard,
+  }: {
+    id: string;
+    now: number;
+    params: Omit<Stripe.SubscriptionCreateParams, "customer">;
+    laterCard?: string;
+  },
+) {
+  const { db, stripe, clock } = deps;
+  await insertCustomerUser(db, clock, id);
+  const { customer, testClock } = await customerOnTestClock(stripe, now, id);
+  await attachDefaultCard(stripe, customer.id);
+  const subscription = await stripe.subscriptions.create({ customer: customer.id, ...params });
+  if (laterCard) await attachDefaultCard(stripe, customer.id, laterCard);
+  await storeSynced(deps, await stripe.customers.retrieve(customer.id));
+  await storeSynced(deps, subscription);
+  const actor = { type: "customer" as const, userId: id };
+  return { customer, testClock, subscription, deps: { db, stripe, clock, actor } };
+}
+
+/** What confirming `preview` sends (a fresh attempt id unless one is given). */
+export const confirmInputOf = (p: PlanChangePreview, attemptId: string = crypto.randomUUID()) => ({
+  subscriptionId: p.subscriptionId,
+  priceId: p.priceId,
+  seats: p.seats,
+  prorationDate: p.prorationDate,
+  changeKey: p.changeKey,
+  attemptId,
+});
 
 /** Advances a test clock by `seconds` and waits until Stripe has run what fell due. */
 export async function advanceTestClock(
