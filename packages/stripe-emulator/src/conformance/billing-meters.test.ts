@@ -250,6 +250,19 @@ describe("metered prices", () => {
 });
 
 describe("metered subscription items", () => {
+  /** A customer on a test clock frozen at START, paying by a default Visa card. */
+  async function customerWithCard() {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
+    const customer = await stripe.customers.create({
+      email: "m@example.com",
+      test_clock: clock.id,
+    });
+    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
+    await stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: pm.id },
+    });
+    return { clock, customer };
+  }
   async function waitReady(id: string) {
     for (let i = 0; i < 500; i++) {
       if ((await stripe.testHelpers.testClocks.retrieve(id)).status === "ready") return;
@@ -264,15 +277,7 @@ describe("metered subscription items", () => {
 
   it("bills the ended period's aggregated usage on the renewal invoice, in arrears", async () => {
     const meter = await apiCalls();
-    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
-    const customer = await stripe.customers.create({
-      email: "m@example.com",
-      test_clock: clock.id,
-    });
-    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-    await stripe.customers.update(customer.id, {
-      invoice_settings: { default_payment_method: pm.id },
-    });
+    const { clock, customer } = await customerWithCard();
     const product = await stripe.products.create({ name: "API" });
     const base = await stripe.prices.create({
       product: product.id,
@@ -424,15 +429,7 @@ describe("metered subscription items", () => {
 
   it("a schedule phase that drops a metered price at renewal still bills the ended period's usage", async () => {
     const meter = await apiCalls();
-    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
-    const customer = await stripe.customers.create({
-      email: "m@example.com",
-      test_clock: clock.id,
-    });
-    const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-    await stripe.customers.update(customer.id, {
-      invoice_settings: { default_payment_method: pm.id },
-    });
+    const { clock, customer } = await customerWithCard();
     const product = await stripe.products.create({ name: "API" });
     const recurring = { interval: "month" } as const;
     const [team, basic, usage] = await Promise.all([
@@ -480,15 +477,7 @@ describe("metered subscription items", () => {
     "a metered price swapped mid-period bills usage from the swap on; %s mode",
     async (mode) => {
       const meter = await apiCalls();
-      const clock = await stripe.testHelpers.testClocks.create({ frozen_time: START });
-      const customer = await stripe.customers.create({
-        email: "m@example.com",
-        test_clock: clock.id,
-      });
-      const pm = await stripe.paymentMethods.attach("pm_card_visa", { customer: customer.id });
-      await stripe.customers.update(customer.id, {
-        invoice_settings: { default_payment_method: pm.id },
-      });
+      const { clock, customer } = await customerWithCard();
       const product = await stripe.products.create({ name: "API" });
       const metered = { interval: "month", usage_type: "metered", meter: meter.id } as const;
       const [base, oldUsage, newUsage] = await Promise.all([
