@@ -190,19 +190,21 @@ export class Store {
     }
     const { sql, args } = indexedFilter(type, query);
     const [cmp, order] = backwards ? [">", "ASC"] : ["<", "DESC"];
-    const chunkQuery = (after: boolean) =>
+    const select = (after: boolean) =>
       this.db.prepare(
         `SELECT data, created, seq FROM objects WHERE ${sql}` +
           (after ? ` AND (created ${cmp} ? OR (created = ? AND seq ${cmp} ?))` : "") +
           ` ORDER BY created ${order}, seq ${order} LIMIT ?`,
       );
+    const fromStart = select(false);
+    const afterRow = select(true);
     const wanted = page.limit + 1;
     const found: T[] = [];
     for (let chunk = wanted; found.length < wanted; chunk = Math.min(chunk * 4, 1000)) {
       const rows = (
         at
-          ? chunkQuery(true).all(...args, at.created, at.created, at.seq, chunk)
-          : chunkQuery(false).all(...args, chunk)
+          ? afterRow.all(...args, at.created, at.created, at.seq, chunk)
+          : fromStart.all(...args, chunk)
       ) as { data: string; created: number; seq: number }[];
       for (const r of rows) {
         const object = JSON.parse(r.data) as T;
