@@ -23,3 +23,4 @@ export * from "./inbox.ts";
 export { commitTogether } from "./group-commit.ts";
 export { lockKeys } from "./locks.ts";
 export { claimJobs, nextJobDueAt, renewJobLeases, type JobRow } from "./jobs.ts";
+export * from "./usage-batch.ts";

@@ -1,5 +1,5 @@
 import { meters, users, type Db } from "@folio/db";
-import { and, eq, inArray, or } from "drizzle-orm";
+import { inArray, or } from "drizzle-orm";
 
 // Validation of usage events, one by one, so a batch can say which event and which field is
 // wrong while the others are recorded. Shapes are checked here by hand (not zod) because this
@@ -117,12 +117,14 @@ export const isUsageError = (v: CheckedEvent | UsageEventError): v is UsageEvent
 export async function resolveCustomers(db: Db, refs: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (refs.length === 0) return out;
-  const rows = await db
-    .select({ id: users.id, externalId: users.externalId })
-    .from(users)
-    .where(
-      and(eq(users.role, "customer"), or(inArray(users.id, refs), inArray(users.externalId, refs))),
-    );
+  // The role is checked here, not in SQL: with it there, SQLite walked every customer by role
+  // instead of probing the id and external-id indexes.
+  const rows = (
+    await db
+      .select({ id: users.id, externalId: users.externalId, role: users.role })
+      .from(users)
+      .where(or(inArray(users.id, refs), inArray(users.externalId, refs)))
+  ).filter((r) => r.role === "customer");
   // Our ids win over an external id that happens to look the same.
   for (const r of rows) if (r.externalId !== null) out.set(r.externalId, r.id);
   for (const r of rows) out.set(r.id, r.id);

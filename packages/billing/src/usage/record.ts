@@ -1,13 +1,14 @@
 import {
-  usageCounters,
-  usageDaily,
-  usageEvents,
-  wallets,
+  addUsageDaily,
+  insertUsageEvents,
+  usageCountersOverlapping,
+  usageEventsByKey,
+  walletBalances,
   withTransaction,
   type Db,
   type Tx,
+  type usageEvents,
 } from "@folio/db";
-import { and, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { debitUsage, lockWallets, type WalletMove } from "../wallets/ledger.ts";
 import {
@@ -27,8 +28,6 @@ export type { UsageEventInput } from "./input.ts";
 /** Most events one call (one API request) may carry. */
 export const MAX_BATCH = 1000;
 const NO_WALLET = { balance: 0, lastAdded: null };
-/** Rows per multi-row insert (well under SQLite's 32,766 bound parameters). */
-const INSERT_CHUNK = 500;
 
 export interface RecordedUsage {
   index: number;
@@ -141,34 +140,13 @@ async function readState(tx: Tx, byUser: Map<string, Accepted[]>) {
   const times = all.map((a) => a.at.getTime());
   const [earliest, latest] = [new Date(Math.min(...times)), new Date(Math.max(...times))];
   // One after another: a PostgreSQL transaction is one connection, which runs one query at a time.
-  const prior = await tx
-    .select()
-    .from(usageEvents)
-    // Pairs, not two IN lists: their cross product is users × keys index probes.
-    .where(
-      sql`(${usageEvents.userId}, ${usageEvents.idempotencyKey}) in (${sql.join(
-        all.map((a) => sql`(${a.userId}, ${a.key})`),
-        sql`, `,
-      )})`,
-    );
-  const counters = await tx
-    .select()
-    .from(usageCounters)
-    .where(
-      and(
-        inArray(usageCounters.userId, userIds),
-        lte(usageCounters.periodStart, latest),
-        gt(usageCounters.periodEnd, earliest),
-      ),
-    );
-  const balances = await tx
-    .select({ userId: wallets.userId, balance: wallets.balance, lastAdded: wallets.lastAdded })
-    .from(wallets)
-    .where(inArray(wallets.userId, userIds));
+  const prior = await usageEventsByKey(tx, all);
+  const counters = await usageCountersOverlapping(tx, userIds, earliest, latest);
+  const balances = await walletBalances(tx, userIds);
   return {
     prior: new Map(prior.map((e) => [`${e.userId} ${e.idempotencyKey}`, e])),
     counters,
-    wallets: new Map(balances.map((b) => [b.userId, b])),
+    wallets: balances,
   };
 }
 
@@ -265,34 +243,23 @@ async function recordInTx(
   }
   if (fresh.length === 0) return out;
 
-  // One multi-row statement per chunk: on PostgreSQL every statement is a round trip.
-  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-    const chunk = fresh.slice(i, i + INSERT_CHUNK);
-    const ids = await tx
-      .insert(usageEvents)
-      .values(
-        chunk.map(({ r, a }) => ({
-          userId: r.customerId,
-          meterKey: r.meter,
-          quantity: r.quantity,
-          occurredAt: a.at,
-          periodStart: r.periodStart,
-          idempotencyKey: a.key,
-          apiKeyId,
-          includedQuantity: r.included,
-          creditsQuantity: r.credits,
-          overageQuantity: r.overage,
-          recordedAt: now,
-        })),
-      )
-      .returning({
-        id: usageEvents.id,
-        userId: usageEvents.userId,
-        key: usageEvents.idempotencyKey,
-      });
-    const byKey = new Map(ids.map((row) => [`${row.userId} ${row.key}`, row.id]));
-    for (const { r, a } of chunk) r.eventId = byKey.get(`${r.customerId} ${a.key}`)!;
-  }
+  const ids = await insertUsageEvents(
+    tx,
+    fresh.map(({ r, a }) => ({
+      userId: r.customerId,
+      meterKey: r.meter,
+      quantity: r.quantity,
+      occurredAt: a.at,
+      periodStart: r.periodStart,
+      idempotencyKey: a.key,
+      apiKeyId,
+      includedQuantity: r.included,
+      creditsQuantity: r.credits,
+      overageQuantity: r.overage,
+      recordedAt: now,
+    })),
+  );
+  for (const { r, a } of fresh) r.eventId = ids.get(`${r.customerId} ${a.key}`)!;
   for (const e of echoes) e.r.eventId = e.of.eventId;
 
   const actor = { type: apiKeyId ? "api_key" : "job", id: apiKeyId ?? "usage" } as const;
@@ -338,13 +305,7 @@ async function recordInTx(
     }
     await notifyIfLimitReached(tx, t.row, t.included, now);
   }
-  await tx
-    .insert(usageDaily)
-    .values([...days.values()])
-    .onConflictDoUpdate({
-      target: [usageDaily.userId, usageDaily.meterKey, usageDaily.day],
-      set: { quantity: sql`${usageDaily.quantity} + excluded.quantity` },
-    });
+  await addUsageDaily(tx, [...days.values()]);
   return out;
 }
 

@@ -1,4 +1,5 @@
 import {
+  insertUsageDebits,
   lockKeys,
   walletEntries,
   walletLots,
@@ -175,9 +176,10 @@ export async function drawLots(
 ): Promise<void> {
   let left = units;
   const st = statements(tx);
-  const lots = (await st.openLots.all({ userId })).filter(
-    (lot) => fromLot === undefined || lot.id === fromLot,
-  );
+  const expiry = (lot: { expiresAt: Date | null }) => lot.expiresAt?.getTime() ?? Infinity;
+  const lots = (await st.openLots.all({ userId }))
+    .filter((lot) => fromLot === undefined || lot.id === fromLot)
+    .sort((a, b) => expiry(a) - expiry(b) || a.id - b.id);
   for (const lot of lots) {
     if (left === 0) break;
     const take = Math.min(left, lot.remaining);
@@ -210,11 +212,19 @@ export async function debitUsage(
     throw new Error(`wallet of ${userId} moved while its usage was drawn (not serialized)`);
   }
   let running = startBalance;
-  await tx.insert(walletEntries).values(
-    moves.map((m) => {
-      running -= m.units;
-      return entryValues(m, -m.units, running, null);
-    }),
+  await insertUsageDebits(
+    tx,
+    moves.map((m) => ({
+      userId,
+      units: -m.units,
+      balanceAfter: (running -= m.units),
+      actorType: m.actor.type,
+      actorId: m.actor.id,
+      sourceId: m.sourceId,
+      usageEventId: m.usageEventId!,
+      meterKey: m.meterKey!,
+      at: m.at,
+    })),
   );
   // The batch only goes down, so it crosses the threshold at most once: keyed by the event that
   // took the balance below it.

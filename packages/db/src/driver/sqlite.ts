@@ -53,6 +53,10 @@ export function openSqlite(options: SqliteOptions): Driver {
   conn.pragma("foreign_keys = ON");
   conn.pragma("busy_timeout = 5000");
   conn.pragma("synchronous = NORMAL");
+  // Statement journals (a multi-row statement or savepoint that may have to undo itself) and
+  // sorts in memory: as temp files they were written page by page with pwrite, which cost the
+  // usage API's batches more than their WAL commits did (BENCHMARKS.md, "Usage API").
+  conn.pragma("temp_store = MEMORY");
   migrate(drizzle(conn), { migrationsFolder: options.migrationsFolder });
   if (options.autoCheckpoint === false) conn.pragma("wal_autocheckpoint = 0");
 

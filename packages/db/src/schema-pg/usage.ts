@@ -73,10 +73,7 @@ export const usageEvents = pgTable(
     overageQuantity: int("overage_quantity").notNull(),
     recordedAt: epochMs("recorded_at").notNull(),
   },
-  (t) => [
-    uniqueIndex("usage_events_by_customer_idempotency").on(t.userId, t.idempotencyKey),
-    index("usage_events_by_customer_meter_occurred").on(t.userId, t.meterKey, t.occurredAt),
-  ],
+  (t) => [uniqueIndex("usage_events_by_customer_idempotency").on(t.userId, t.idempotencyKey)],
 );
 
 /**

@@ -80,10 +80,7 @@ export const usageEvents = sqliteTable(
     overageQuantity: integer("overage_quantity").notNull(),
     recordedAt: integer("recorded_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [
-    uniqueIndex("usage_events_by_customer_idempotency").on(t.userId, t.idempotencyKey),
-    index("usage_events_by_customer_meter_occurred").on(t.userId, t.meterKey, t.occurredAt),
-  ],
+  (t) => [uniqueIndex("usage_events_by_customer_idempotency").on(t.userId, t.idempotencyKey)],
 );
 
 /**

@@ -1,0 +1,179 @@
+import { driverOf, type Tx } from "./client.ts";
+import { rowDecoder } from "./rows.ts";
+import { usageCounters, usageEvents } from "./schema/usage.ts";
+
+// The usage API's per-call statements, written as SQL (the same text on both dialects): a call
+// of 100 events reads and writes with a handful of multi-row statements. Built with the query
+// builder they cost more CPU than the database running them — the builder inspects every one of
+// a 100-row insert's 1,100 values (BENCHMARKS.md, "Usage API").
+
+/** Rows per multi-row statement (well under SQLite's 32,766 bound parameters). */
+const CHUNK = 500;
+
+const list = (n: number, one: string) => Array.from({ length: n }, () => one).join(", ");
+
+async function chunked<T>(items: readonly T[], fn: (chunk: readonly T[]) => Promise<void>) {
+  for (let i = 0; i < items.length; i += CHUNK) await fn(items.slice(i, i + CHUNK));
+}
+
+const decodeEvent = rowDecoder(usageEvents);
+const decodeCounter = rowDecoder(usageCounters);
+
+/** Events already recorded under these (customer, idempotency key) pairs. */
+export async function usageEventsByKey(
+  tx: Tx,
+  pairs: readonly { userId: string; key: string }[],
+): Promise<(typeof usageEvents.$inferSelect)[]> {
+  const out: (typeof usageEvents.$inferSelect)[] = [];
+  await chunked(pairs, async (chunk) => {
+    // Pairs, not two IN lists: their cross product is users × keys index probes.
+    const rows = await driverOf(tx).rows<Record<string, unknown>>(
+      `select * from usage_events where (user_id, idempotency_key) in (${list(chunk.length, "(?, ?)")})`,
+      chunk.flatMap((p) => [p.userId, p.key]),
+    );
+    for (const r of rows) out.push(decodeEvent(r));
+  });
+  return out;
+}
+
+/** These customers' usage counters whose period overlaps [earliest, latest]. */
+export async function usageCountersOverlapping(
+  tx: Tx,
+  userIds: readonly string[],
+  earliest: Date,
+  latest: Date,
+): Promise<(typeof usageCounters.$inferSelect)[]> {
+  const out: (typeof usageCounters.$inferSelect)[] = [];
+  await chunked(userIds, async (chunk) => {
+    const rows = await driverOf(tx).rows<Record<string, unknown>>(
+      `select * from usage_counters where user_id in (${list(chunk.length, "?")}) and period_start <= ? and period_end > ?`,
+      [...chunk, latest.getTime(), earliest.getTime()],
+    );
+    for (const r of rows) out.push(decodeCounter(r));
+  });
+  return out;
+}
+
+/** Balances (and units last added) of the customers who have a wallet. */
+export async function walletBalances(
+  tx: Tx,
+  userIds: readonly string[],
+): Promise<Map<string, { balance: number; lastAdded: number | null }>> {
+  const out = new Map<string, { balance: number; lastAdded: number | null }>();
+  await chunked(userIds, async (chunk) => {
+    const rows = await driverOf(tx).rows<{
+      user_id: string;
+      balance: number;
+      last_added: number | null;
+    }>(
+      `select user_id, balance, last_added from wallets where user_id in (${list(chunk.length, "?")})`,
+      [...chunk],
+    );
+    for (const r of rows) out.set(r.user_id, { balance: r.balance, lastAdded: r.last_added });
+  });
+  return out;
+}
+
+export interface NewUsageEvent {
+  userId: string;
+  meterKey: string;
+  quantity: number;
+  occurredAt: Date;
+  periodStart: Date;
+  idempotencyKey: string;
+  apiKeyId: string | null;
+  includedQuantity: number;
+  creditsQuantity: number;
+  overageQuantity: number;
+  recordedAt: Date;
+}
+
+/** Inserts the events; returns each one's id, keyed `${userId} ${idempotencyKey}`. */
+export async function insertUsageEvents(
+  tx: Tx,
+  events: readonly NewUsageEvent[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  await chunked(events, async (chunk) => {
+    const params: unknown[] = [];
+    for (const e of chunk) {
+      params.push(
+        e.userId,
+        e.meterKey,
+        e.quantity,
+        e.occurredAt.getTime(),
+        e.periodStart.getTime(),
+        e.idempotencyKey,
+        e.apiKeyId,
+        e.includedQuantity,
+        e.creditsQuantity,
+        e.overageQuantity,
+        e.recordedAt.getTime(),
+      );
+    }
+    const rows = await driverOf(tx).rows<{ id: number; user_id: string; idempotency_key: string }>(
+      `insert into usage_events (user_id, meter_key, quantity, occurred_at, period_start,
+        idempotency_key, api_key_id, included_quantity, credits_quantity, overage_quantity,
+        recorded_at) values ${list(chunk.length, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")}
+        returning id, user_id, idempotency_key`,
+      params,
+    );
+    // RETURNING's row order is not promised: match by key.
+    for (const r of rows) ids.set(`${r.user_id} ${r.idempotency_key}`, r.id);
+  });
+  return ids;
+}
+
+/** Adds quantities to the per-day totals (one row per customer, meter and UTC day). */
+export async function addUsageDaily(
+  tx: Tx,
+  days: readonly { userId: string; meterKey: string; day: Date; quantity: number }[],
+): Promise<void> {
+  await chunked(days, async (chunk) => {
+    await driverOf(tx).run(
+      `insert into usage_daily (user_id, meter_key, day, quantity)
+        values ${list(chunk.length, "(?, ?, ?, ?)")}
+        on conflict (user_id, meter_key, day)
+        do update set quantity = usage_daily.quantity + excluded.quantity`,
+      chunk.flatMap((d) => [d.userId, d.meterKey, d.day.getTime(), d.quantity]),
+    );
+  });
+}
+
+export interface UsageDebitEntry {
+  userId: string;
+  /** Negative: credits taken. */
+  units: number;
+  balanceAfter: number;
+  actorType: string;
+  actorId: string | null;
+  sourceId: string;
+  usageEventId: number;
+  meterKey: string;
+  at: Date;
+}
+
+/** Appends `usage` entries to the wallet ledger (the balance and lots move separately). */
+export async function insertUsageDebits(
+  tx: Tx,
+  entries: readonly UsageDebitEntry[],
+): Promise<void> {
+  await chunked(entries, async (chunk) => {
+    await driverOf(tx).run(
+      `insert into wallet_entries (user_id, type, units, balance_after, actor_type, actor_id,
+        source_id, usage_event_id, meter_key, at)
+        values ${list(chunk.length, "(?, 'usage', ?, ?, ?, ?, ?, ?, ?, ?)")}`,
+      chunk.flatMap((e) => [
+        e.userId,
+        e.units,
+        e.balanceAfter,
+        e.actorType,
+        e.actorId,
+        e.sourceId,
+        e.usageEventId,
+        e.meterKey,
+        e.at.getTime(),
+      ]),
+    );
+  });
+}
