@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -8,6 +7,8 @@ import { closeDb, createDb, usageCounters, usageEvents } from "@folio/db";
 import { count, sum } from "drizzle-orm";
 import { benchDatabase } from "../webhook-ingest/database.ts";
 import { startFakeStripe } from "../webhook-ingest/fake-stripe.ts";
+import { call as httpCall } from "./http.ts";
+import type { ProberConfig, ProberResult } from "./prober.ts";
 import { seedBench } from "./seed.ts";
 
 // Usage API benchmark (issue 13): 32 keep-alive senders POST batches to /api/v1/usage/batch in a
@@ -33,6 +34,8 @@ const { values: opts } = parseArgs({
     shard: { type: "boolean", default: false },
     postgres: { type: "string" },
     profile: { type: "string" },
+    /** Another checkout's apps/server, run by this driver: an A/B in one sitting. */
+    "server-dir": { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -41,7 +44,10 @@ const BATCH = Number(opts.batch);
 const CONCURRENCY = Number(opts.concurrency);
 const CUSTOMERS = Number(opts.customers);
 const PORT = Number(opts.port);
-const SERVER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../apps/server");
+const PROBER = fileURLToPath(new URL("./prober.ts", import.meta.url));
+const SERVER_DIR = resolve(
+  opts["server-dir"] ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../apps/server"),
+);
 const log = (msg: string) => console.log(`[bench:usage] ${msg}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -60,34 +66,28 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256 });
-function call(method: string, path: string, key: string, body?: unknown) {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise<{ status: number; body: string }>((resolveCall, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: PORT,
-        method,
-        path,
-        agent,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(payload && { "content-type": "application/json", "content-length": payload.length }),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolveCall({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
+const call = (method: string, path: string, key: string, body?: unknown) =>
+  httpCall(PORT, method, path, key, body);
+
+/** The entitlement probers, in their own process (see prober.ts), loaded and waiting. */
+async function startProbers(config: ProberConfig) {
+  const child = spawn(process.execPath, ["--import", "tsx", PROBER, JSON.stringify(config)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`prober exited with ${code} before reporting`))),
+  );
+  const next = () =>
+    Promise.race([new Promise<unknown>((resolve) => child.once("message", resolve)), exited]);
+  await next(); // "ready"
+  return {
+    start: () => child.send("start"),
+    stop: async () => {
+      const result = next();
+      child.send("stop");
+      return (await result) as ProberResult;
+    },
+  };
 }
 
 async function waitHealthy(child: ChildProcess) {
@@ -109,7 +109,7 @@ async function main() {
   const db = await createDb(database.config);
   const { key, ids } = await seedBench(db, CUSTOMERS);
   log(
-    `seeded ${CUSTOMERS} customers (¼ each on Pro, Team, Enterprise, no plan) in ${database.label}`,
+    `seeded ${CUSTOMERS} customers (¼ each on Pro, Team, Enterprise, no plan) in ${database.label}; server ${SERVER_DIR}`,
   );
   const fake = await startFakeStripe(new Map());
   const child = spawn(
@@ -162,19 +162,8 @@ async function main() {
     log(
       `${EVENTS} events in batches of ${BATCH}, ${CONCURRENCY} senders, ${opts.probes} entitlement probes; load ${load()}`,
     );
-    const probeMs: number[] = [];
     const batchMs: number[] = [];
     let failures = 0;
-    let running = true;
-    const probe = async () => {
-      for (let i = 0; running; i++) {
-        const t = performance.now();
-        const res = await call("GET", `/api/v1/entitlements/${ids[(i * 31) % ids.length]}`, key);
-        probeMs.push(performance.now() - t);
-        if (res.status !== 200) failures++;
-        await sleep(Number(opts["probe-every"]));
-      }
-    };
     const sender = async (_: unknown, index: number) => {
       while (seq - warm < EVENTS) {
         const events = nextBatch(index);
@@ -185,14 +174,23 @@ async function main() {
         if (res.status !== 200 || body.recorded !== events.length) failures++;
       }
     };
+    const probers = await startProbers({
+      port: PORT,
+      key,
+      ids,
+      probes: Number(opts.probes),
+      every: Number(opts["probe-every"]),
+    });
+    probers.start();
     const cpu0 = cpuSeconds(child.pid!);
+    const client0 = process.cpuUsage();
     const t0 = performance.now();
-    const probes = Array.from({ length: Number(opts.probes) }, probe);
     await Promise.all(Array.from({ length: CONCURRENCY }, sender));
     const elapsed = (performance.now() - t0) / 1000;
-    running = false;
-    await Promise.all(probes);
+    const probed = await probers.stop();
+    failures += probed.failures;
     const cpu = cpuSeconds(child.pid!) - cpu0;
+    const client = process.cpuUsage(client0);
     const sent = seq - warm;
 
     const [events] = await db.select({ n: count() }).from(usageEvents);
@@ -201,8 +199,10 @@ async function main() {
       `accepted and applied: ${(sent / elapsed).toFixed(0)} events/s (${sent} in ${elapsed.toFixed(1)} s; ${(sent / BATCH / elapsed).toFixed(0)} requests/s), failures ${failures}`,
     );
     log(`batch request latency: ${stats(batchMs)}`);
-    log(`entitlement check under load: ${stats(probeMs)}`);
-    log(`server CPU ${((cpu * 1e6) / sent).toFixed(1)} µs/event; load after ${load()}`);
+    log(`entitlement check under load (probers in their own process): ${stats(probed.ms)}`);
+    log(
+      `server CPU ${((cpu * 1e6) / sent).toFixed(1)} µs/event, senders' CPU ${((client.user + client.system) / sent).toFixed(1)} µs/event (same 2 cores); load after ${load()}`,
+    );
     log(`check: ${events!.n} events stored, counters sum ${counted!.q} (expected ${seq} both)`);
     if (Number(events!.n) !== seq || Number(counted!.q) !== seq) process.exitCode = 1;
   } finally {

@@ -9,6 +9,7 @@ import {
 } from "@folio/db";
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { z } from "zod";
+import { statements } from "./statements.ts";
 import type { StaffActor } from "../admin/approvals/policy.ts";
 import { audit } from "../audit/audit.ts";
 import type { Clock } from "../clock.ts";
@@ -137,16 +138,7 @@ export async function authenticateApiKey(
   presented: string,
   scope: ApiKeyScope,
 ): Promise<ApiKeyCheck> {
-  const key = await db
-    .select({
-      id: apiKeys.id,
-      scopes: apiKeys.scopes,
-      revokedAt: apiKeys.revokedAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-    })
-    .from(apiKeys)
-    .where(eq(apiKeys.secretHash, hashApiKey(presented)))
-    .get();
+  const [key] = await statements(db).apiKeyByHash.all({ hash: hashApiKey(presented) });
   if (!key) return { ok: false, status: 401, message: "The API key is not valid." };
   if (key.revokedAt !== null) {
     return {

@@ -1,9 +1,10 @@
-import { meters, usageDaily, type Db, type OverageMode } from "@folio/db";
-import { and, asc, eq, gte, isNull, lt } from "drizzle-orm";
+import { usageDaily, type Db, type OverageMode } from "@folio/db";
+import { and, asc, eq, gte, lt } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { DomainError } from "../errors.ts";
 import { balanceOf } from "../wallets/ledger.ts";
-import { resolveCustomers } from "./input.ts";
+import { resolveCustomer } from "./input.ts";
+import { statements } from "./statements.ts";
 import { countersAt, NO_ALLOWANCE, planTermsAt } from "./plan.ts";
 
 export interface MeterEntitlement {
@@ -39,7 +40,7 @@ export async function entitlements(
   { db, clock }: { db: Db; clock: Clock },
   customer: string,
 ): Promise<Entitlements> {
-  const userId = (await resolveCustomers(db, [customer])).get(customer);
+  const userId = await resolveCustomer(db, customer);
   if (!userId) {
     throw new DomainError(
       "NOT_FOUND",
@@ -53,7 +54,7 @@ export async function entitlements(
   const [counters, balance, all] = await Promise.all([
     countersAt(db, userId, at),
     balanceOf(db, userId),
-    db.select().from(meters).where(isNull(meters.archivedAt)).orderBy(asc(meters.key)),
+    statements(db).activeMeters.all(),
   ]);
   const byKey = new Map(counters.map((c) => [c.meterKey, c]));
   const terms = all.some((m) => !byKey.has(m.key)) ? await planTermsAt(db, userId, at) : null;

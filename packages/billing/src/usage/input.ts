@@ -1,5 +1,6 @@
 import { meters, users, type Db } from "@folio/db";
 import { inArray, or } from "drizzle-orm";
+import { statements } from "./statements.ts";
 
 // Validation of usage events, one by one, so a batch can say which event and which field is
 // wrong while the others are recorded. Shapes are checked here by hand (not zod) because this
@@ -129,6 +130,12 @@ export async function resolveCustomers(db: Db, refs: string[]): Promise<Map<stri
   for (const r of rows) if (r.externalId !== null) out.set(r.externalId, r.id);
   for (const r of rows) out.set(r.id, r.id);
   return out;
+}
+
+/** `resolveCustomers` for one reference (the entitlement check), with a prepared statement. */
+export async function resolveCustomer(db: Db, ref: string): Promise<string | undefined> {
+  const rows = (await statements(db).usersByRef.all({ ref })).filter((r) => r.role === "customer");
+  return (rows.find((r) => r.id === ref) ?? rows[0])?.id;
 }
 
 export type MeterRow = typeof meters.$inferSelect;

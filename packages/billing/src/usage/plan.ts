@@ -1,6 +1,5 @@
 import {
   billingCustomers,
-  meters,
   planAllowances,
   stripeSubscriptionItems,
   stripeSubscriptions,
@@ -8,8 +7,9 @@ import {
   type OverageMode,
   type Tx,
 } from "@folio/db";
-import { and, eq, gt, inArray, isNull, lte } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { calendarMonth, periodContaining, type Interval, type Period } from "./period.ts";
+import { statements } from "./statements.ts";
 
 /** Subscription states in which the plan's allowances apply. */
 export const ENTITLED_STATUSES = ["active", "trialing", "past_due"];
@@ -102,16 +102,7 @@ export type CounterRow = typeof usageCounters.$inferSelect;
 
 /** The customer's counters whose period contains `at` (at most one per meter). */
 export async function countersAt(tx: Tx, userId: string, at: Date): Promise<CounterRow[]> {
-  const rows = await tx
-    .select()
-    .from(usageCounters)
-    .where(
-      and(
-        eq(usageCounters.userId, userId),
-        lte(usageCounters.periodStart, at),
-        gt(usageCounters.periodEnd, at),
-      ),
-    );
+  const rows = await statements(tx).countersAt.all({ userId, at: at.getTime() });
   // A plan change can leave a shortened period beside the new one; the later start wins.
   const byMeter = new Map<string, CounterRow>();
   for (const r of rows) {
@@ -132,7 +123,7 @@ export async function openPeriod(
   now: Date,
 ): Promise<CounterRow[]> {
   const terms = await planTermsAt(tx, userId, at);
-  const active = await tx.select({ key: meters.key }).from(meters).where(isNull(meters.archivedAt));
+  const active = await statements(tx).activeMeters.all();
   if (active.length > 0) {
     await tx
       .insert(usageCounters)

@@ -1,9 +1,9 @@
-import { usageCounters, walletLots, wallets, type Db } from "@folio/db";
-import { and, eq, gt, isNull, or, sql, type AnyColumn } from "drizzle-orm";
+import { apiKeys, meters, usageCounters, users, walletLots, wallets, type Db } from "@folio/db";
+import { and, asc, eq, gt, isNull, lte, or, sql, type AnyColumn } from "drizzle-orm";
 
-// The usage path's per-customer statements, built (and their SQL rendered) once per database
-// handle: at ten thousand events a second, building a Drizzle query cost more than running it.
-// Per-event rows go in multi-row inserts instead (one round trip per call on PostgreSQL).
+// The usage API's per-request and per-customer statements, built (and their SQL rendered) once
+// per database handle: at ten thousand events a second, building a Drizzle query cost more than
+// running it. Per-event rows go in multi-row statements instead (`@folio/db` usage-batch.ts).
 
 const p = (name: string) => sql.placeholder(name);
 const plus = (column: AnyColumn, name: string) => sql`${column} + ${p(name)}`;
@@ -11,6 +11,33 @@ const plus = (column: AnyColumn, name: string) => sql`${column} + ${p(name)}`;
 function build(db: Db) {
   const c = usageCounters;
   return {
+    apiKeyByHash: db
+      .select({
+        id: apiKeys.id,
+        scopes: apiKeys.scopes,
+        revokedAt: apiKeys.revokedAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+      })
+      .from(apiKeys)
+      .where(eq(apiKeys.secretHash, p("hash")))
+      .prepare(),
+    /** Users whose id or external id is `ref` (the caller keeps customers). */
+    usersByRef: db
+      .select({ id: users.id, externalId: users.externalId, role: users.role })
+      .from(users)
+      .where(or(eq(users.id, p("ref")), eq(users.externalId, p("ref"))))
+      .prepare(),
+    activeMeters: db
+      .select()
+      .from(meters)
+      .where(isNull(meters.archivedAt))
+      .orderBy(asc(meters.key))
+      .prepare(),
+    countersAt: db
+      .select()
+      .from(c)
+      .where(and(eq(c.userId, p("userId")), lte(c.periodStart, p("at")), gt(c.periodEnd, p("at"))))
+      .prepare(),
     // Never past the allowance, whatever happened between our read and this write.
     bumpCounter: db
       .update(c)
