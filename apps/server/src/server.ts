@@ -10,6 +10,7 @@ import { closeDb, maintainDb, type DatabaseConfig, type Db } from "@folio/db";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
+import { limitConcurrency } from "./concurrency-limit.ts";
 import { ProgressBar } from "./demo/progress.ts";
 import { demoBusinessSeeded, seedDemoBusiness } from "./demo/index.ts";
 import { setDemoProgress } from "./demo/status.ts";
@@ -63,6 +64,8 @@ let started = 0;
  */
 /** Objects one instance applies side by side on PostgreSQL (its pool has 10 connections). */
 const POSTGRES_APPLY_CONCURRENCY = 8;
+/** Usage API batches writing at once on PostgreSQL: under half the main pool's connections. */
+const POSTGRES_USAGE_WRITERS = 4;
 
 export function instanceName(): string {
   started += 1;
@@ -159,6 +162,11 @@ export async function startServer(
   if (usageWriter) {
     app.folio.recordUsage = (events, { apiKeyId }) =>
       usageWriter.record(events, { apiKeyId, now: clock.now() });
+  } else if (!sqlite) {
+    // PostgreSQL: a batch holds a pooled connection for its whole transaction. With every
+    // connection taken by batches, entitlement checks (and the console) queued behind them for
+    // over a second (BENCHMARKS.md, "Usage API"); batches past this many wait in memory instead.
+    app.folio.recordUsage = limitConcurrency(app.folio.recordUsage, POSTGRES_USAGE_WRITERS);
   }
 
   // Housekeeping of this instance's own connection runs on a timer everywhere; shared work
