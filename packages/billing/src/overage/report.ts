@@ -160,13 +160,16 @@ async function ensureMeteredItem(
 export async function sendOverageReport(
   deps: OverageDeps,
   report: OverageReport,
+  /** Stamp the meter event a second before now: Stripe counts a price's usage over
+   * [start, change), so a change made later in this second still bills it on the old price. */
+  opts: { beforeNow?: boolean } = {},
 ): Promise<"sent" | "already_sent" | "stale" | "not_billable"> {
   const found = await reportContext(deps.db, report.counterId);
   if (!found || found.counter.overageReported !== report.from) return "stale";
   const { counter, stripeCustomerId, stripeMeterId } = found;
   if (!stripeCustomerId || !stripeMeterId || !counter.subscriptionId) return "not_billable";
   await ensureMeteredItem(deps, counter.subscriptionId, counter.meterKey, stripeMeterId);
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now().getTime() - (opts.beforeNow ? 1000 : 0);
   const at = Math.max(
     counter.periodStart.getTime(),
     Math.min(now, counter.periodEnd.getTime() - 1000),
@@ -194,4 +197,35 @@ export async function sendOverageReport(
       ),
     );
   return outcome;
+}
+
+/**
+ * Sends now the overage a subscription's counters have not reported yet. For a plan change about
+ * to move the metered item to another price: Stripe bills what the leaving price counted at its
+ * rate, so overage reported after the change (up to a reporting interval of it) would be billed
+ * at the new plan's. Safe to repeat; the reporter's jobs planned for the same counters then find
+ * nothing left to send. Returns how many reports went out.
+ */
+export async function reportPendingOverage(
+  deps: OverageDeps,
+  subscriptionId: string,
+): Promise<number> {
+  const pending = await deps.db
+    .select({
+      counterId: usageCounters.id,
+      from: usageCounters.overageReported,
+      to: usageCounters.overageQuantity,
+    })
+    .from(usageCounters)
+    .where(
+      and(
+        gt(usageCounters.overageQuantity, usageCounters.overageReported),
+        eq(usageCounters.subscriptionId, subscriptionId),
+      ),
+    );
+  let sent = 0;
+  for (const report of pending) {
+    if ((await sendOverageReport(deps, report, { beforeNow: true })) === "sent") sent += 1;
+  }
+  return sent;
 }

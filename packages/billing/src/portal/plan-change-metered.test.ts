@@ -8,6 +8,7 @@ import { pushCatalog } from "../catalog/push.ts";
 import { parseCatalog } from "../catalog/schema.ts";
 import { syncUsageCatalog } from "../catalog/usage.ts";
 import { manualClock } from "../clock.ts";
+import { planOverageReports } from "../overage/jobs.ts";
 import { sendOverageReport } from "../overage/report.ts";
 import { setupOverageBilling } from "../overage/setup.ts";
 import { syncAll } from "../sync/backfill.ts";
@@ -110,8 +111,8 @@ async function subscriber(
     await advanceTestClock(stripe, testClock.id, seconds);
     clock.set((await stripe.testHelpers.testClocks.retrieve(testClock.id)).frozen_time * 1000);
   };
-  /** `quantity` more overage reported to Stripe by the reporter, on the period's counter. */
-  const reportOverage = async (quantity: number) => {
+  /** `quantity` more overage recorded on the period's counter (not reported to Stripe yet). */
+  const accrueOverage = async (quantity: number) => {
     const live = await stripe.subscriptions.retrieve(subscription.id);
     const item = live.items.data[0]!;
     const periodStart = new Date(item.current_period_start * 1000);
@@ -139,12 +140,12 @@ async function subscriber(
       .update(usageCounters)
       .set({ quantity: to, overageQuantity: to })
       .where(eq(usageCounters.id, counter.id));
-    return sendOverageReport(
-      { db, stripe, clock },
-      { counterId: counter.id, from: counter.overageReported, to },
-    );
+    return { counterId: counter.id, from: counter.overageReported, to };
   };
-  return { id, deps, customer, subscription, testClock, advance, reportOverage };
+  /** `quantity` more overage, reported to Stripe by the reporter. */
+  const reportOverage = async (quantity: number) =>
+    sendOverageReport({ db, stripe, clock }, await accrueOverage(quantity));
+  return { id, deps, customer, subscription, testClock, advance, accrueOverage, reportOverage };
 }
 
 const liveItems = async (subscription: string) =>
@@ -245,6 +246,34 @@ describe("plan change of a metered-overage subscription", () => {
       [price.scale_m, 5000],
       [overagePrice("scale"), 50],
     ]);
+  });
+
+  it("bills overage not reported yet at the old plan's rate when the plan changes now", async () => {
+    const a = await subscriber([{ price: price.team_m! }, { price: overagePrice("team") }]);
+    await a.advance(10 * DAY);
+    expect(await a.reportOverage(400)).toBe("sent");
+    await a.advance(3600);
+    // Recorded minutes before the change; the reporter's next run is up to 15 minutes away.
+    const pending = await a.accrueOverage(250);
+
+    const preview = await previewPlanChange(a.deps, a.id, {
+      subscriptionId: a.subscription.id,
+      priceId: price.scale_m!,
+      seats: 0,
+    });
+    expect(preview).toMatchObject({ timing: "now", otherCharges: 650 });
+    const invoice = await confirmAsPreviewed(a.deps, preview);
+    expect(invoice.lines.data.at(-1)).toMatchObject({
+      quantity: 650,
+      pricing: { price_details: { price: overagePrice("team") } },
+    });
+    // The reporter has nothing left for that counter; what it sends now is usage since.
+    const [counter] = await db
+      .select()
+      .from(usageCounters)
+      .where(eq(usageCounters.id, pending.counterId));
+    expect(counter).toMatchObject({ overageQuantity: 650, overageReported: 650 });
+    expect(await planOverageReports({ db, clock })).toBe(0);
   });
 
   it("moves a classic subscription to flexible billing first, so the overage so far is still billed", async () => {

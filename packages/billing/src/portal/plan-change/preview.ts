@@ -12,7 +12,8 @@ import {
   type PlanTarget,
   type PlannedChange,
 } from "./change.ts";
-import { flexibleForOverage, overagePricesFor } from "./overage.ts";
+import { reportPendingOverage } from "../../overage/report.ts";
+import { flexibleForOverage, isMeteredItem, overagePricesFor } from "./overage.ts";
 import { currentPlanOf, ownedSubscription, whyNotChangeable } from "./subscription.ts";
 
 export interface PreviewLine {
@@ -111,6 +112,11 @@ export async function loadChange(
   if (why) throw new DomainError("PRECONDITION_FAILED", why);
   if (owned.subscription.schedule) throw alreadyScheduled();
   const subscription = await flexibleForOverage(deps, owned.subscription, userId, doing);
+  if (subscription.items.data.some(isMeteredItem)) {
+    // Overage not reported yet is billed at this plan's rate when its metered price leaves, and
+    // so shows in the preview (see reportPendingOverage).
+    await callStripe(doing, () => reportPendingOverage(deps, subscription.id));
+  }
   const catalog = await changeCatalog(deps.db, subscription.currency);
   const current = currentPlanOf(subscription, customerId, catalog);
   const plan = catalog.plans.find((p) => p.priceId === target.priceId);
