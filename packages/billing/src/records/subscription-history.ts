@@ -355,28 +355,35 @@ async function isEventsOwn(
   change: SyncChange,
 ): Promise<false | "inbox" | "direct"> {
   if (change.event.id === null) return false;
-  const row = await db
-    .select({ payload: webhookEvents.payload })
-    .from(webhookEvents)
-    .where(eq(webhookEvents.id, change.event.id))
-    .get();
-  // Not from the inbox (a hook driven directly): the event is what told us.
-  if (!row) return "direct";
-  try {
-    const object = (JSON.parse(row.payload) as { data?: { object?: Stripe.Subscription } }).data
-      ?.object;
-    // A partial payload cannot be compared; taken as a fetch, the state is dated no earlier
-    // than it began either way.
-    return object?.id === change.object.id &&
-      object.items !== undefined &&
-      !object.items.has_more &&
-      snapshotSubscription(object).fingerprint ===
-        snapshotSubscription(change.object as Stripe.Subscription).fingerprint
-      ? "inbox"
-      : false;
-  } catch {
-    return false;
+  let object: Stripe.Subscription | undefined;
+  if (change.event.carried !== undefined) {
+    // Applying from the inbox: the payload is parsed already.
+    object = change.event.carried as Stripe.Subscription;
+  } else {
+    const row = await db
+      .select({ payload: webhookEvents.payload })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, change.event.id))
+      .get();
+    // Not from the inbox (a hook driven directly): the event is what told us.
+    if (!row) return "direct";
+    try {
+      object = (JSON.parse(row.payload) as { data?: { object?: Stripe.Subscription } }).data
+        ?.object;
+    } catch {
+      return false;
+    }
   }
+  // A partial payload cannot be compared; taken as a fetch, the state is dated no earlier
+  // than it began either way.
+  return object?.id === change.object.id &&
+    object.items !== undefined &&
+    !object.items.has_more &&
+    (object === change.object ||
+      snapshotSubscription(object).fingerprint ===
+        snapshotSubscription(change.object as Stripe.Subscription).fingerprint)
+    ? "inbox"
+    : false;
 }
 
 /** Discounts Stripe no longer shows on the subscription (a repeating coupon ran out, or it was

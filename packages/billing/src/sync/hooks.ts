@@ -34,6 +34,9 @@ export interface SyncEventRef {
   id: string | null;
   type: string;
   created: Date;
+  /** Applying an inbox event: the object its payload carried, as parsed. A change whose `object`
+   * is this very object is the event's own state (not a fetch). */
+  carried?: unknown;
 }
 
 /**

@@ -124,7 +124,7 @@ export async function applyInboxEvent(
   const ctx: ApplyContext = {
     deps,
     hooks,
-    event: { id: row.id, type: row.type, created: row.created },
+    event: { id: row.id, type: row.type, created: row.created, carried: object },
     fetchVersion: (kind, o) => versions.of(kind, o),
   };
   return applySnapshots(
