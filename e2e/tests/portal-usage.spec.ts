@@ -52,7 +52,8 @@ test("buy a credit pack, report usage with an API key, see the draw-down", async
   await expect(page.getByRole("heading", { name: "Your order" })).toBeVisible();
   await fillHostedCard(page, "4242 4242 4242 4242");
   await page.getByRole("button", { name: "Pay $20.00" }).click();
-  await expect(page).toHaveURL(/\/billing\//);
+  // The return page confirms the session (the pack's credits with it), then shows the order.
+  await expect(page).toHaveURL(/\/billing\/orders$/);
 
   await page.goto("/billing/usage");
   await expect(page.getByTestId("credit-balance")).toHaveText("10,000");
