@@ -177,3 +177,47 @@ export async function insertUsageDebits(
     );
   });
 }
+
+export interface CounterBump {
+  counterId: number;
+  quantity: number;
+  included: number;
+  credits: number;
+  overage: number;
+}
+
+/**
+ * Adds to usage counters in one statement. A counter is left alone if its share of the
+ * allowance would pass the cap (whatever happened since it was read); returns the ids of the
+ * counters it changed, so the caller can tell.
+ */
+export async function bumpUsageCounters(
+  tx: Tx,
+  bumps: readonly CounterBump[],
+  at: Date,
+): Promise<Set<number>> {
+  const changed = new Set<number>();
+  await chunked(bumps, async (chunk) => {
+    // VALUES columns are named column1… on both dialects; the casts type PostgreSQL's parameters.
+    const int = "cast(? as bigint)";
+    const rows = await driverOf(tx).rows<{ id: number }>(
+      `update usage_counters set
+        quantity = usage_counters.quantity + v.column2,
+        included_used = usage_counters.included_used + v.column3,
+        credits_used = usage_counters.credits_used + v.column4,
+        overage_quantity = usage_counters.overage_quantity + v.column5,
+        updated_at = ?
+      from (values ${list(chunk.length, `(${list(5, int)})`)}) as v
+      where usage_counters.id = v.column1
+        and (usage_counters.included is null or v.column3 = 0
+          or usage_counters.included_used + v.column3 <= usage_counters.included)
+      returning usage_counters.id`,
+      [
+        at.getTime(),
+        ...chunk.flatMap((b) => [b.counterId, b.quantity, b.included, b.credits, b.overage]),
+      ],
+    );
+    for (const r of rows) changed.add(Number(r.id));
+  });
+  return changed;
+}

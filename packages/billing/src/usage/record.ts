@@ -1,5 +1,6 @@
 import {
   addUsageDaily,
+  bumpUsageCounters,
   insertUsageEvents,
   usageCountersOverlapping,
   usageEventsByKey,
@@ -21,7 +22,6 @@ import {
 import { dayOf } from "./period.ts";
 import { notifyIfLimitReached } from "./limit-alert.ts";
 import { openPeriod, type CounterRow } from "./plan.ts";
-import { statements } from "./statements.ts";
 
 export type { UsageEventInput } from "./input.ts";
 
@@ -157,7 +157,6 @@ async function recordInTx(
   apiKeyId: string | null,
 ): Promise<UsageEventResult[]> {
   const out: UsageEventResult[] = [];
-  const st = statements(tx);
   const state = await readState(tx, byUser);
   const tallies: Tally[] = state.counters.map((row) => ({
     row,
@@ -290,17 +289,20 @@ async function recordInTx(
     await debitUsage(tx, userId, state.wallets.get(userId) ?? NO_WALLET, list);
   }
 
-  for (const t of tallies) {
-    if (t.quantity === 0) continue;
-    const changed = await st.bumpCounter.all({
-      id: t.row.id,
+  const drawn = tallies.filter((t) => t.quantity > 0);
+  const bumped = await bumpUsageCounters(
+    tx,
+    drawn.map((t) => ({
+      counterId: t.row.id,
       quantity: t.quantity,
       included: t.included,
       credits: t.credits,
       overage: t.overage,
-      at: now.getTime(),
-    });
-    if (changed.length !== 1) {
+    })),
+    now,
+  );
+  for (const t of drawn) {
+    if (!bumped.has(t.row.id)) {
       throw new Error(`usage counter ${t.row.id} moved while usage was drawn (not serialized)`);
     }
     await notifyIfLimitReached(tx, t.row, t.included, now);

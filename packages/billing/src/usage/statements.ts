@@ -1,12 +1,11 @@
 import { apiKeys, meters, usageCounters, users, walletLots, wallets, type Db } from "@folio/db";
-import { and, asc, eq, gt, isNull, lte, or, sql, type AnyColumn } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 
 // The usage API's per-request and per-customer statements, built (and their SQL rendered) once
 // per database handle: at ten thousand events a second, building a Drizzle query cost more than
 // running it. Per-event rows go in multi-row statements instead (`@folio/db` usage-batch.ts).
 
 const p = (name: string) => sql.placeholder(name);
-const plus = (column: AnyColumn, name: string) => sql`${column} + ${p(name)}`;
 
 function build(db: Db) {
   const c = usageCounters;
@@ -37,28 +36,6 @@ function build(db: Db) {
       .select()
       .from(c)
       .where(and(eq(c.userId, p("userId")), lte(c.periodStart, p("at")), gt(c.periodEnd, p("at"))))
-      .prepare(),
-    // Never past the allowance, whatever happened between our read and this write.
-    bumpCounter: db
-      .update(c)
-      .set({
-        quantity: plus(c.quantity, "quantity"),
-        includedUsed: plus(c.includedUsed, "included"),
-        creditsUsed: plus(c.creditsUsed, "credits"),
-        overageQuantity: plus(c.overageQuantity, "overage"),
-        updatedAt: sql`${p("at")}`,
-      })
-      .where(
-        and(
-          eq(c.id, p("id")),
-          or(
-            isNull(c.included),
-            sql`${p("included")} = 0`,
-            sql`${c.includedUsed} + ${p("included")} <= ${c.included}`,
-          ),
-        ),
-      )
-      .returning({ id: c.id })
       .prepare(),
     ensureWallet: db
       .insert(wallets)
