@@ -221,3 +221,62 @@ export async function bumpUsageCounters(
   });
   return changed;
 }
+
+/** The open lots (credits left) of these customers, unordered. */
+export async function openWalletLots(
+  tx: Tx,
+  userIds: readonly string[],
+): Promise<{ id: number; userId: string; remaining: number; expiresAt: number | null }[]> {
+  const out: { id: number; userId: string; remaining: number; expiresAt: number | null }[] = [];
+  await chunked(userIds, async (chunk) => {
+    const rows = await driverOf(tx).rows<{
+      id: number;
+      user_id: string;
+      remaining: number;
+      expires_at: number | null;
+    }>(
+      `select id, user_id, remaining, expires_at from wallet_lots
+        where user_id in (${list(chunk.length, "?")}) and remaining > 0`,
+      [...chunk],
+    );
+    for (const r of rows) {
+      out.push({ id: r.id, userId: r.user_id, remaining: r.remaining, expiresAt: r.expires_at });
+    }
+  });
+  return out;
+}
+
+/** Takes units from lots, one statement for all of them. */
+export async function drawWalletLots(
+  tx: Tx,
+  draws: readonly { lotId: number; units: number }[],
+): Promise<void> {
+  await chunked(draws, async (chunk) => {
+    await driverOf(tx).run(
+      `update wallet_lots set remaining = wallet_lots.remaining - v.column2
+        from (values ${list(chunk.length, "(cast(? as bigint), cast(? as bigint))")}) as v
+        where wallet_lots.id = v.column1`,
+      chunk.flatMap((d) => [d.lotId, d.units]),
+    );
+  });
+}
+
+/** Moves existing wallets' balances by `delta`; returns each balance after. */
+export async function moveWalletBalances(
+  tx: Tx,
+  moves: readonly { userId: string; delta: number }[],
+  at: Date,
+): Promise<Map<string, number>> {
+  const after = new Map<string, number>();
+  await chunked(moves, async (chunk) => {
+    const rows = await driverOf(tx).rows<{ user_id: string; balance: number }>(
+      `update wallets set balance = wallets.balance + v.column2, updated_at = ?
+        from (values ${list(chunk.length, "(cast(? as text), cast(? as bigint))")}) as v
+        where wallets.user_id = v.column1
+        returning wallets.user_id, wallets.balance`,
+      [at.getTime(), ...chunk.flatMap((m) => [m.userId, m.delta])],
+    );
+    for (const r of rows) after.set(r.user_id, Number(r.balance));
+  });
+  return after;
+}

@@ -285,9 +285,14 @@ async function recordInTx(
     d.quantity += r.quantity;
     days.set(k, d);
   }
-  for (const [userId, list] of moves) {
-    await debitUsage(tx, userId, state.wallets.get(userId) ?? NO_WALLET, list);
-  }
+  await debitUsage(
+    tx,
+    [...moves].map(([userId, list]) => ({
+      userId,
+      start: state.wallets.get(userId) ?? NO_WALLET,
+      moves: list,
+    })),
+  );
 
   const drawn = tallies.filter((t) => t.quantity > 0);
   const bumped = await bumpUsageCounters(

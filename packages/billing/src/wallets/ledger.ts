@@ -1,6 +1,9 @@
 import {
+  drawWalletLots,
   insertUsageDebits,
   lockKeys,
+  moveWalletBalances,
+  openWalletLots,
   walletEntries,
   walletLots,
   type Tx,
@@ -192,52 +195,100 @@ export async function drawLots(
   }
 }
 
+/** One customer's usage draw-down in a call: the balance read at its start and the moves. */
+export interface UsageDebit {
+  userId: string;
+  start: { balance: number; lastAdded: number | null };
+  moves: WalletMove[];
+}
+
 /**
- * Usage draw-down for many events at once (the usage API's batches): one balance update, one
- * lot walk and one multi-row insert of `usage` entries, each entry carrying the running balance.
+ * Usage draw-down for many customers and events at once (the usage API's calls): one read of the
+ * open lots, one statement each to draw them, to move the balances and to append the `usage`
+ * entries (each carrying its running balance), whatever the number of customers.
  */
-export async function debitUsage(
-  tx: Tx,
-  userId: string,
-  start: { balance: number; lastAdded: number | null },
-  moves: WalletMove[],
-): Promise<void> {
-  const startBalance = start.balance;
-  if (moves.length === 0) return;
-  const total = moves.reduce((a, m) => a + m.units, 0);
-  await drawLots(tx, userId, total);
-  const at = moves[moves.length - 1]!.at;
-  const after = await moveBalance(tx, userId, -total, at);
-  if (after !== startBalance - total) {
-    throw new Error(`wallet of ${userId} moved while its usage was drawn (not serialized)`);
+export async function debitUsage(tx: Tx, debits: readonly UsageDebit[]): Promise<void> {
+  const live = debits.filter((d) => d.moves.length > 0);
+  if (live.length === 0) return;
+  const total = (d: UsageDebit) => d.moves.reduce((a, m) => a + m.units, 0);
+
+  const lotsOf = new Map<string, Array<{ id: number; remaining: number; expiresAt: number }>>();
+  for (const lot of await openWalletLots(
+    tx,
+    live.map((d) => d.userId),
+  )) {
+    const list = lotsOf.get(lot.userId) ?? [];
+    list.push({ ...lot, expiresAt: lot.expiresAt ?? Infinity });
+    lotsOf.set(lot.userId, list);
   }
-  let running = startBalance;
+  const draws: { lotId: number; units: number }[] = [];
+  for (const d of live) {
+    // Soonest expiry first, then oldest (as drawLots).
+    const lots = (lotsOf.get(d.userId) ?? []).sort(
+      (a, b) => a.expiresAt - b.expiresAt || a.id - b.id,
+    );
+    let left = total(d);
+    for (const lot of lots) {
+      if (left === 0) break;
+      const take = Math.min(left, lot.remaining);
+      draws.push({ lotId: lot.id, units: take });
+      left -= take;
+    }
+    if (left > 0) {
+      // The balance said yes but the lots disagree: never paper over a broken ledger.
+      throw new Error(
+        `wallet lots of ${d.userId} hold ${total(d) - left} of the ${total(d)} credits drawn`,
+      );
+    }
+  }
+  await drawWalletLots(tx, draws);
+
+  const at = live[0]!.moves.at(-1)!.at;
+  const after = await moveWalletBalances(
+    tx,
+    live.map((d) => ({ userId: d.userId, delta: -total(d) })),
+    at,
+  );
+  for (const d of live) {
+    if (after.get(d.userId) !== d.start.balance - total(d)) {
+      throw new Error(`wallet of ${d.userId} moved while its usage was drawn (not serialized)`);
+    }
+  }
+
   await insertUsageDebits(
     tx,
-    moves.map((m) => ({
-      userId,
-      units: -m.units,
-      balanceAfter: (running -= m.units),
-      actorType: m.actor.type,
-      actorId: m.actor.id,
-      sourceId: m.sourceId,
-      usageEventId: m.usageEventId!,
-      meterKey: m.meterKey!,
-      at: m.at,
-    })),
+    live.flatMap((d) => {
+      let running = d.start.balance;
+      return d.moves.map((m) => ({
+        userId: d.userId,
+        units: -m.units,
+        balanceAfter: (running -= m.units),
+        actorType: m.actor.type,
+        actorId: m.actor.id,
+        sourceId: m.sourceId,
+        usageEventId: m.usageEventId!,
+        meterKey: m.meterKey!,
+        at: m.at,
+      }));
+    }),
   );
-  // The batch only goes down, so it crosses the threshold at most once: keyed by the event that
-  // took the balance below it.
-  const threshold = lowBalanceThreshold(start.lastAdded);
-  if (threshold === null || after >= threshold || startBalance < threshold) return;
-  running = startBalance;
-  const crossing = moves.find((m) => (running -= m.units) < threshold)!;
-  await notifyIfLowBalance(tx, {
-    userId,
-    lastAdded: start.lastAdded,
-    before: startBalance,
-    after,
-    cause: crossing.sourceId,
-    at: crossing.at,
-  });
+
+  for (const d of live) {
+    // A call only goes down, so it crosses the threshold at most once: keyed by the event that
+    // took the balance below it.
+    const before = d.start.balance;
+    const threshold = lowBalanceThreshold(d.start.lastAdded);
+    const balance = before - total(d);
+    if (threshold === null || balance >= threshold || before < threshold) continue;
+    let running = before;
+    const crossing = d.moves.find((m) => (running -= m.units) < threshold)!;
+    await notifyIfLowBalance(tx, {
+      userId: d.userId,
+      lastAdded: d.start.lastAdded,
+      before,
+      after: balance,
+      cause: crossing.sourceId,
+      at: crossing.at,
+    });
+  }
 }
