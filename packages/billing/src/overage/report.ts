@@ -40,8 +40,13 @@ export interface OverageDeps {
   clock: Clock;
 }
 
-/** Counters with overage Stripe has not heard about, oldest period first (the partial index). */
-export async function unreportedOverage(db: Db, limit: number): Promise<OverageReport[]> {
+/** Counters with overage Stripe has not heard about (of one subscription, if given), oldest
+ * period first (the partial index). */
+export async function unreportedOverage(
+  db: Db,
+  limit: number,
+  subscriptionId?: string,
+): Promise<OverageReport[]> {
   const rows = await db
     .select({
       counterId: usageCounters.id,
@@ -49,7 +54,12 @@ export async function unreportedOverage(db: Db, limit: number): Promise<OverageR
       to: usageCounters.overageQuantity,
     })
     .from(usageCounters)
-    .where(gt(usageCounters.overageQuantity, usageCounters.overageReported))
+    .where(
+      and(
+        gt(usageCounters.overageQuantity, usageCounters.overageReported),
+        subscriptionId === undefined ? undefined : eq(usageCounters.subscriptionId, subscriptionId),
+      ),
+    )
     .orderBy(asc(usageCounters.periodEnd), asc(usageCounters.id))
     .limit(limit);
   return rows;
@@ -210,19 +220,7 @@ export async function reportPendingOverage(
   deps: OverageDeps,
   subscriptionId: string,
 ): Promise<number> {
-  const pending = await deps.db
-    .select({
-      counterId: usageCounters.id,
-      from: usageCounters.overageReported,
-      to: usageCounters.overageQuantity,
-    })
-    .from(usageCounters)
-    .where(
-      and(
-        gt(usageCounters.overageQuantity, usageCounters.overageReported),
-        eq(usageCounters.subscriptionId, subscriptionId),
-      ),
-    );
+  const pending = await unreportedOverage(deps.db, 100, subscriptionId);
   let sent = 0;
   for (const report of pending) {
     if ((await sendOverageReport(deps, report, { beforeNow: true })) === "sent") sent += 1;

@@ -1,4 +1,4 @@
-import { apiKeys, meters, usageCounters, users, walletLots, wallets, type Db } from "@folio/db";
+import { apiKeys, meters, usageCounters, users, wallets, type Db } from "@folio/db";
 import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 
 // The usage API's per-request and per-customer statements, built (and their SQL rendered) once
@@ -57,22 +57,6 @@ function build(db: Db) {
       .select({ balance: wallets.balance, lastAdded: wallets.lastAdded })
       .from(wallets)
       .where(eq(wallets.userId, p("userId")))
-      .prepare(),
-    // Unordered: a customer has a few open lots, and ordering them in SQL built a temp b-tree
-    // per call (drawLots sorts them).
-    openLots: db
-      .select({
-        id: walletLots.id,
-        remaining: walletLots.remaining,
-        expiresAt: walletLots.expiresAt,
-      })
-      .from(walletLots)
-      .where(and(eq(walletLots.userId, p("userId")), gt(walletLots.remaining, 0)))
-      .prepare(),
-    drawLot: db
-      .update(walletLots)
-      .set({ remaining: sql`${walletLots.remaining} - ${p("units")}` })
-      .where(eq(walletLots.id, p("id")))
       .prepare(),
   };
 }

@@ -170,6 +170,31 @@ export async function debit(tx: Tx, move: WalletMove, fromLot?: number): Promise
   return entry;
 }
 
+type OpenLot = Awaited<ReturnType<typeof openWalletLots>>[number];
+
+/** What to take from which of a customer's open lots to draw `units`: soonest expiry first,
+ * then oldest. Throws if they hold less (the balance said yes: a broken ledger is never papered
+ * over). */
+function planDraws(
+  userId: string,
+  lots: readonly OpenLot[],
+  units: number,
+): { lotId: number; units: number }[] {
+  const expiry = (lot: OpenLot) => lot.expiresAt ?? Infinity;
+  const draws: { lotId: number; units: number }[] = [];
+  let left = units;
+  for (const lot of [...lots].sort((x, y) => expiry(x) - expiry(y) || x.id - y.id)) {
+    if (left === 0) break;
+    const take = Math.min(left, lot.remaining);
+    draws.push({ lotId: lot.id, units: take });
+    left -= take;
+  }
+  if (left > 0) {
+    throw new Error(`wallet lots of ${userId} hold ${units - left} of the ${units} credits drawn`);
+  }
+  return draws;
+}
+
 /** Takes `units` from the customer's open lots (or one lot), soonest expiry first, then oldest. */
 export async function drawLots(
   tx: Tx,
@@ -177,22 +202,10 @@ export async function drawLots(
   units: number,
   fromLot?: number,
 ): Promise<void> {
-  let left = units;
-  const st = statements(tx);
-  const expiry = (lot: { expiresAt: Date | null }) => lot.expiresAt?.getTime() ?? Infinity;
-  const lots = (await st.openLots.all({ userId }))
-    .filter((lot) => fromLot === undefined || lot.id === fromLot)
-    .sort((a, b) => expiry(a) - expiry(b) || a.id - b.id);
-  for (const lot of lots) {
-    if (left === 0) break;
-    const take = Math.min(left, lot.remaining);
-    await st.drawLot.run({ id: lot.id, units: take });
-    left -= take;
-  }
-  if (left > 0) {
-    // The balance said yes but the lots disagree: never paper over a broken ledger.
-    throw new Error(`wallet lots of ${userId} hold ${units - left} of the ${units} credits drawn`);
-  }
+  const lots = (await openWalletLots(tx, [userId])).filter(
+    (lot) => fromLot === undefined || lot.id === fromLot,
+  );
+  await drawWalletLots(tx, planDraws(userId, lots, units));
 }
 
 /** One customer's usage draw-down in a call: the balance read at its start and the moves. */
@@ -208,49 +221,31 @@ export interface UsageDebit {
  * entries (each carrying its running balance), whatever the number of customers.
  */
 export async function debitUsage(tx: Tx, debits: readonly UsageDebit[]): Promise<void> {
-  const live = debits.filter((d) => d.moves.length > 0);
+  const live = debits
+    .filter((d) => d.moves.length > 0)
+    .map((d) => ({ ...d, total: d.moves.reduce((a, m) => a + m.units, 0) }));
   if (live.length === 0) return;
-  const total = (d: UsageDebit) => d.moves.reduce((a, m) => a + m.units, 0);
 
-  const lotsOf = new Map<string, Array<{ id: number; remaining: number; expiresAt: number }>>();
+  const lotsOf = new Map<string, OpenLot[]>();
   for (const lot of await openWalletLots(
     tx,
     live.map((d) => d.userId),
   )) {
     const list = lotsOf.get(lot.userId) ?? [];
-    list.push({ ...lot, expiresAt: lot.expiresAt ?? Infinity });
+    list.push(lot);
     lotsOf.set(lot.userId, list);
   }
-  const draws: { lotId: number; units: number }[] = [];
-  for (const d of live) {
-    // Soonest expiry first, then oldest (as drawLots).
-    const lots = (lotsOf.get(d.userId) ?? []).sort(
-      (a, b) => a.expiresAt - b.expiresAt || a.id - b.id,
-    );
-    let left = total(d);
-    for (const lot of lots) {
-      if (left === 0) break;
-      const take = Math.min(left, lot.remaining);
-      draws.push({ lotId: lot.id, units: take });
-      left -= take;
-    }
-    if (left > 0) {
-      // The balance said yes but the lots disagree: never paper over a broken ledger.
-      throw new Error(
-        `wallet lots of ${d.userId} hold ${total(d) - left} of the ${total(d)} credits drawn`,
-      );
-    }
-  }
+  const draws = live.flatMap((d) => planDraws(d.userId, lotsOf.get(d.userId) ?? [], d.total));
   await drawWalletLots(tx, draws);
 
   const at = live[0]!.moves.at(-1)!.at;
   const after = await moveWalletBalances(
     tx,
-    live.map((d) => ({ userId: d.userId, delta: -total(d) })),
+    live.map((d) => ({ userId: d.userId, delta: -d.total })),
     at,
   );
   for (const d of live) {
-    if (after.get(d.userId) !== d.start.balance - total(d)) {
+    if (after.get(d.userId) !== d.start.balance - d.total) {
       throw new Error(`wallet of ${d.userId} moved while its usage was drawn (not serialized)`);
     }
   }
@@ -278,7 +273,7 @@ export async function debitUsage(tx: Tx, debits: readonly UsageDebit[]): Promise
     // took the balance below it.
     const before = d.start.balance;
     const threshold = lowBalanceThreshold(d.start.lastAdded);
-    const balance = before - total(d);
+    const balance = before - d.total;
     if (threshold === null || balance >= threshold || before < threshold) continue;
     let running = before;
     const crossing = d.moves.find((m) => (running -= m.units) < threshold)!;
