@@ -39,6 +39,8 @@ describe("job leases", () => {
       leaseMs: LEASE_MS,
     });
     const first = a.drain();
+    // B starts looking only once A holds the job: otherwise B may simply claim it first.
+    while (runs.length === 0) await new Promise((r) => setTimeout(r, 10));
     // B keeps looking while A runs, more than twice A's lease (renewed every third of it, so a
     // stall up to two thirds of it — 2 s, seen on a loaded CI machine with PostgreSQL — is fine).
     const deadline = Date.now() + RUNS_MS + 200;
