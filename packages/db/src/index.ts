@@ -18,6 +18,7 @@ export {
   type Tx,
 } from "./client.ts";
 export * from "./pagination.ts";
+export { perHandle, preparedInsert } from "./prepared.ts";
 export * from "./mirror.ts";
 export * from "./inbox.ts";
 export { commitTogether } from "./group-commit.ts";

@@ -2,6 +2,7 @@ import {
   lockKeys,
   mrrDaily,
   mrrMovements,
+  perHandle,
   settings as settingsTable,
   subscriptionHistory,
   withTransaction,
@@ -29,11 +30,7 @@ export const metricSettingsSchema = z.object({
 
 /** The saved recognition settings, or the defaults. */
 export async function loadMetricSettings(db: Db): Promise<MetricSettings> {
-  const row = await db
-    .select({ value: settingsTable.value })
-    .from(settingsTable)
-    .where(eq(settingsTable.key, METRIC_SETTINGS_KEY))
-    .get();
+  const row = await statements(db).settings.get();
   const parsed = metricSettingsSchema.safeParse(row?.value);
   return parsed.success ? parsed.data : DEFAULT_METRIC_SETTINGS;
 }
@@ -57,6 +54,8 @@ type HistoryRow = Pick<
   | "effectiveAt"
 >;
 
+const movementOrder = [asc(mrrMovements.at), asc(mrrMovements.currency), asc(mrrMovements.id)];
+
 const historyColumns = {
   id: subscriptionHistory.id,
   subscriptionId: subscriptionHistory.subscriptionId,
@@ -70,6 +69,30 @@ const historyColumns = {
   paused: subscriptionHistory.paused,
   effectiveAt: subscriptionHistory.effectiveAt,
 };
+
+// Every subscription event applied refreshes its customer's movements: these read one
+// customer's rows, prepared once per handle (see perHandle).
+const statements = perHandle((db: Db) => {
+  const customer = sql.placeholder("customer");
+  return {
+    settings: db
+      .select({ value: settingsTable.value })
+      .from(settingsTable)
+      .where(eq(settingsTable.key, METRIC_SETTINGS_KEY))
+      .prepare(),
+    historyOf: db
+      .select(historyColumns)
+      .from(subscriptionHistory)
+      .where(eq(subscriptionHistory.stripeCustomerId, customer))
+      .prepare(),
+    movementsOf: db
+      .select()
+      .from(mrrMovements)
+      .where(eq(mrrMovements.stripeCustomerId, customer))
+      .orderBy(...movementOrder)
+      .prepare(),
+  };
+});
 
 const stateOf = (r: HistoryRow): HistoryState => ({
   subscriptionId: r.subscriptionId,
@@ -204,10 +227,14 @@ export async function rewriteCustomerMovements(
   settings: MetricSettings,
 ): Promise<number> {
   await lockKeys(tx, customers.map(movementsLockKey));
-  const rows = await tx
-    .select(historyColumns)
-    .from(subscriptionHistory)
-    .where(inArray(subscriptionHistory.stripeCustomerId, customers));
+  // One customer (a subscription event) is the hot path: prepared statements.
+  const one = customers.length === 1 ? { customer: customers[0]! } : null;
+  const rows = one
+    ? await statements(tx).historyOf.all(one)
+    : await tx
+        .select(historyColumns)
+        .from(subscriptionHistory)
+        .where(inArray(subscriptionHistory.stripeCustomerId, customers));
   const wanted = new Map(
     movementsByCustomer(rows, settings).map(({ customer, movements }) => [
       customer,
@@ -215,11 +242,14 @@ export async function rewriteCustomerMovements(
     ]),
   );
   const stored = new Map<string, Array<typeof mrrMovements.$inferSelect>>();
-  for (const m of await tx
-    .select()
-    .from(mrrMovements)
-    .where(inArray(mrrMovements.stripeCustomerId, customers))
-    .orderBy(asc(mrrMovements.at), asc(mrrMovements.currency), asc(mrrMovements.id)))
+  const storedRows = one
+    ? await statements(tx).movementsOf.all(one)
+    : await tx
+        .select()
+        .from(mrrMovements)
+        .where(inArray(mrrMovements.stripeCustomerId, customers))
+        .orderBy(...movementOrder);
+  for (const m of storedRows)
     stored.set(m.stripeCustomerId, [...(stored.get(m.stripeCustomerId) ?? []), m]);
   const changed = customers.filter((c) => !sameMovements(stored.get(c) ?? [], wanted.get(c) ?? []));
   if (changed.length > 0) {

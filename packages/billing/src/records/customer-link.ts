@@ -1,5 +1,13 @@
-import { billingCustomers, creditLedger, orders, users, type Db, type Tx } from "@folio/db";
-import { and, eq, isNull } from "drizzle-orm";
+import {
+  billingCustomers,
+  creditLedger,
+  orders,
+  perHandle,
+  users,
+  type Db,
+  type Tx,
+} from "@folio/db";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { syncActor, type Actor } from "../audit/actor.ts";
 import { audit } from "../audit/audit.ts";
 import type { SyncHook } from "../sync/hooks.ts";
@@ -13,15 +21,20 @@ export async function stripeCustomerIdFor(db: Db, userId: string): Promise<strin
   return row?.id ?? null;
 }
 
+// Asked for every event that concerns a customer (hooks attributing records to the user).
+const userByStripeCustomer = perHandle((db: Db) =>
+  db
+    .select({ userId: billingCustomers.userId })
+    .from(billingCustomers)
+    .where(eq(billingCustomers.stripeCustomerId, sql.placeholder("stripeCustomerId")))
+    .prepare(),
+);
+
 export async function userIdForStripeCustomer(
   db: Db,
   stripeCustomerId: string,
 ): Promise<string | null> {
-  const row = await db
-    .select({ userId: billingCustomers.userId })
-    .from(billingCustomers)
-    .where(eq(billingCustomers.stripeCustomerId, stripeCustomerId))
-    .get();
+  const row = await userByStripeCustomer(db).get({ stripeCustomerId });
   return row?.userId ?? null;
 }
 

@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
 import {
+  perHandle,
+  preparedInsert,
   subscriptionHistory,
   webhookEvents,
+  type Db,
   type SubscriptionHistoryDiscount,
   type SubscriptionHistoryItem,
 } from "@folio/db";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { SyncChange, SyncDeps, SyncHook, SyncTx } from "../sync/hooks.ts";
 import { idOf, orNull } from "../sync/kinds.ts";
@@ -169,6 +172,29 @@ function snapshotOfRow(r: HistoryRow): SubscriptionSnapshot {
   return { stripeCustomerId: r.stripeCustomerId, ...state, fingerprint: fingerprintOf(state) };
 }
 
+// Every subscription event reads and writes these: prepared once per handle (see perHandle).
+const statements = perHandle((db: Db) => {
+  const p = (name: string) => sql.placeholder(name);
+  return {
+    appliedEventsOf: db
+      .select({
+        id: webhookEvents.id,
+        type: webhookEvents.type,
+        created: webhookEvents.created,
+        payload: webhookEvents.payload,
+      })
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.objectId, p("objectId")), eq(webhookEvents.status, "applied")))
+      .prepare(),
+    historyOf: db
+      .select()
+      .from(subscriptionHistory)
+      .where(eq(subscriptionHistory.subscriptionId, p("subscriptionId")))
+      .prepare(),
+  };
+});
+const insertHistoryRow = preparedInsert(subscriptionHistory, ["id"]);
+
 /** The subscription events of `subscriptionId` applied so far, as observations. Events whose
  * payload retention dropped (and any not readable) are left to the rows they made. */
 async function inboxObservations(
@@ -176,15 +202,7 @@ async function inboxObservations(
   subscriptionId: string,
   known: ReadonlyMap<string, SubscriptionHistoryDiscount>,
 ): Promise<Observation[]> {
-  const rows = await tx
-    .select({
-      id: webhookEvents.id,
-      type: webhookEvents.type,
-      created: webhookEvents.created,
-      payload: webhookEvents.payload,
-    })
-    .from(webhookEvents)
-    .where(and(eq(webhookEvents.objectId, subscriptionId), eq(webhookEvents.status, "applied")));
+  const rows = await statements(tx).appliedEventsOf.all({ objectId: subscriptionId });
   const out: Observation[] = [];
   for (const row of rows) {
     if (!row.type.startsWith("customer.subscription.")) continue;
@@ -248,10 +266,7 @@ async function rebuildHistory(
   now: Date,
   origin: Stripe.Subscription,
 ): Promise<void> {
-  const rows = await tx
-    .select()
-    .from(subscriptionHistory)
-    .where(eq(subscriptionHistory.subscriptionId, subscriptionId));
+  const rows = await statements(tx).historyOf.all({ subscriptionId });
   // Coupon terms learnt once serve every state that had the discount.
   const known = new Map(prepared);
   for (const r of rows)
@@ -335,7 +350,7 @@ async function rebuildHistory(
       .update(subscriptionHistory)
       .set({ ...w, recordedAt: now })
       .where(eq(subscriptionHistory.id, id));
-  for (const w of inserts) await tx.insert(subscriptionHistory).values({ ...w, recordedAt: now });
+  for (const w of inserts) await insertHistoryRow(tx, { ...w, recordedAt: now });
 }
 
 interface Prepared {

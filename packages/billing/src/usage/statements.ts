@@ -1,4 +1,4 @@
-import { apiKeys, meters, usageCounters, users, wallets, type Db } from "@folio/db";
+import { apiKeys, meters, perHandle, usageCounters, users, wallets, type Db } from "@folio/db";
 import { and, asc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 
 // The usage API's per-request and per-customer statements, built (and their SQL rendered) once
@@ -61,11 +61,5 @@ function build(db: Db) {
   };
 }
 
-const built = new WeakMap<Db, ReturnType<typeof build>>();
-
-/** The prepared statements of `db` (a transaction runs them too: it is the same handle). */
-export function statements(db: Db): ReturnType<typeof build> {
-  let s = built.get(db);
-  if (!s) built.set(db, (s = build(db)));
-  return s;
-}
+/** The prepared statements of `db`. */
+export const statements = perHandle(build);

@@ -1,5 +1,6 @@
 import {
   lockInboxEvent,
+  perHandle,
   webhookEvents,
   withSavepoint,
   withTransaction,
@@ -20,10 +21,9 @@ import { FetchVersions } from "../sync/versions.ts";
 
 export type { InboxEvent };
 
-// Runs once per applied event: built (and its SQL rendered) once per database handle. Its
-// placeholders take values as stored (appliedAt as epoch ms), the same on both dialects.
-const markStatements = new WeakMap<Db, ReturnType<typeof buildMarkStatement>>();
-function buildMarkStatement(db: Db) {
+// Runs once per applied event. Its placeholders take values as stored (appliedAt as epoch ms),
+// the same on both dialects.
+const markStatement = perHandle((db: Db) => {
   const p = (name: string) => sql`${sql.placeholder(name)}`;
   return db
     .update(webhookEvents)
@@ -38,12 +38,7 @@ function buildMarkStatement(db: Db) {
     })
     .where(eq(webhookEvents.id, sql.placeholder("id")))
     .prepare();
-}
-function markStatement(db: Db) {
-  let statement = markStatements.get(db);
-  if (!statement) markStatements.set(db, (statement = buildMarkStatement(db)));
-  return statement;
-}
+});
 
 export class UnappliableEventError extends Error {
   override readonly name = "UnappliableEventError";
