@@ -1,7 +1,7 @@
-import { billingCustomers, creditLedger } from "@folio/db";
-import { eq } from "drizzle-orm";
+import { creditLedger } from "@folio/db";
 import type { SyncHook } from "../sync/hooks.ts";
 import { idOf } from "../sync/kinds.ts";
+import { userIdForStripeCustomer } from "./customer-link.ts";
 
 /**
  * One ledger row per customer balance transaction, keyed by its id. Amount, currency and ending
@@ -15,17 +15,13 @@ export const creditLedgerHook: SyncHook = {
     const bt = change.object;
     const customerId = idOf(bt.customer);
     if (!customerId) return;
-    const link = await tx
-      .select({ userId: billingCustomers.userId })
-      .from(billingCustomers)
-      .where(eq(billingCustomers.stripeCustomerId, customerId))
-      .get();
+    const userId = await userIdForStripeCustomer(tx, customerId);
     await tx
       .insert(creditLedger)
       .values({
         balanceTransactionId: bt.id,
         stripeCustomerId: customerId,
-        userId: link?.userId ?? null,
+        userId,
         amount: bt.amount,
         currency: bt.currency,
         endingBalance: bt.ending_balance,

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import {
-  billingCustomers,
   orderItems,
   orders,
   shippingTasks,
@@ -19,6 +18,7 @@ import { audit } from "../audit/audit.ts";
 import { cancelFulfilmentIn } from "../admin/fulfilment/cancel.ts";
 import type { SyncChange, SyncDeps, SyncHook } from "../sync/hooks.ts";
 import { idOf } from "../sync/kinds.ts";
+import { userIdForStripeCustomer } from "./customer-link.ts";
 
 /** A checkout session that should become an order: paid, complete, one-time payment. */
 export function isPaidPaymentSession(session: Stripe.Checkout.Session): boolean {
@@ -240,12 +240,8 @@ export async function refreshOrderPayment(
 async function resolveUserId(tx: Tx, session: Stripe.Checkout.Session): Promise<string | null> {
   const customerId = idOf(session.customer);
   if (customerId) {
-    const link = await tx
-      .select({ userId: billingCustomers.userId })
-      .from(billingCustomers)
-      .where(eq(billingCustomers.stripeCustomerId, customerId))
-      .get();
-    if (link) return link.userId;
+    const userId = await userIdForStripeCustomer(tx, customerId);
+    if (userId) return userId;
   }
   const claimed = session.client_reference_id ?? session.metadata?.folio_user_id ?? null;
   if (!claimed) return null;

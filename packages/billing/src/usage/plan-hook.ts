@@ -1,5 +1,6 @@
-import { billingCustomers, usageCounters } from "@folio/db";
+import { usageCounters } from "@folio/db";
 import { eq } from "drizzle-orm";
+import { userIdForStripeCustomer } from "../records/customer-link.ts";
 import type { SyncHook } from "../sync/hooks.ts";
 import { idOf } from "../sync/kinds.ts";
 import { lockWallets } from "../wallets/ledger.ts";
@@ -17,17 +18,13 @@ export const usagePlanHook: SyncHook = {
     if (change.type !== "subscription") return;
     const customerId = idOf(change.object.customer);
     if (!customerId) return;
-    const link = await tx
-      .select({ userId: billingCustomers.userId })
-      .from(billingCustomers)
-      .where(eq(billingCustomers.stripeCustomerId, customerId))
-      .get();
-    if (!link) return;
+    const userId = await userIdForStripeCustomer(tx, customerId);
+    if (!userId) return;
     const now = change.clock.now();
-    await lockWallets(tx, [link.userId]);
-    const open = await countersAt(tx, link.userId, now);
+    await lockWallets(tx, [userId]);
+    const open = await countersAt(tx, userId, now);
     if (open.length === 0) return;
-    const terms = await planTermsAt(tx, link.userId, now);
+    const terms = await planTermsAt(tx, userId, now);
     for (const c of open) {
       const t = terms.meters.get(c.meterKey) ?? NO_ALLOWANCE;
       const start = terms.period.start.getTime();
