@@ -42,12 +42,6 @@ function build(db: Db) {
       .values({ userId: p("userId"), balance: 0, updatedAt: p("at") })
       .onConflictDoNothing({ target: wallets.userId })
       .prepare(),
-    moveBalance: db
-      .update(wallets)
-      .set({ balance: sql`${wallets.balance} + ${p("delta")}`, updatedAt: sql`${p("at")}` })
-      .where(eq(wallets.userId, p("userId")))
-      .returning({ balance: wallets.balance })
-      .prepare(),
     setLastAdded: db
       .update(wallets)
       .set({ lastAdded: sql`${p("units")}` })

@@ -79,10 +79,9 @@ export async function walletOf(
 }
 
 async function moveBalance(tx: Tx, userId: string, delta: number, at: Date): Promise<number> {
-  const st = statements(tx);
-  await st.ensureWallet.run({ userId, at });
-  const [row] = await st.moveBalance.all({ userId, delta, at: at.getTime() });
-  return row!.balance;
+  await statements(tx).ensureWallet.run({ userId, at });
+  const after = await moveWalletBalances(tx, [{ userId, delta }], at);
+  return after.get(userId)!;
 }
 
 const entryValues = (
