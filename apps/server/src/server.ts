@@ -31,6 +31,13 @@ import { startStripe, type StripeRuntime } from "./stripe.ts";
 import { startUsageWriter } from "./usage-writer.ts";
 
 const MAINTENANCE_INTERVAL_MS = 60 * 1000;
+/**
+ * WAL pages between the writer threads' checkpoints (SQLite's default is 1,000). A page written
+ * again before the next checkpoint is copied once, so fewer, larger checkpoints copy less: for
+ * the usage API's batches 10,000 halved the checkpoints' CPU (BENCHMARKS.md, "Usage API"). The
+ * cost is a WAL of up to ~40 MB and a longer pause in the thread that runs each checkpoint.
+ */
+const WRITER_CHECKPOINT_PAGES = 10_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -93,17 +100,17 @@ export async function startServer(
   const applyInThread =
     clock === systemClock &&
     !(env.database.dialect === "sqlite" && env.database.path === ":memory:");
-  // SQLite: the main thread announces its writes so the apply thread lets them go first, and
-  // leaves WAL checkpoints to the apply thread (which commits most) so that a webhook
+  // SQLite: the main thread announces its writes so the writer threads let them go first, and
+  // leaves WAL checkpoints to those threads (which commit most) so that a webhook
   // acknowledgement never pays for one. See @folio/db's driver/sqlite.ts.
   const writes = sqlite && applyInThread ? new SharedArrayBuffer(4) : undefined;
   const mainConfig: DatabaseConfig =
     env.database.dialect === "sqlite" && writes
-      ? { ...env.database, announceWrites: writes, autoCheckpoint: false }
+      ? { ...env.database, announceWrites: writes, checkpointPages: 0 }
       : env.database;
   const threadConfig: DatabaseConfig =
     env.database.dialect === "sqlite" && writes
-      ? { ...env.database, yieldTo: writes }
+      ? { ...env.database, yieldTo: writes, checkpointPages: WRITER_CHECKPOINT_PAGES }
       : env.database;
 
   // 1. Store: opens the database and applies committed migrations (once across instances).

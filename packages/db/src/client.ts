@@ -104,7 +104,7 @@ export function dialectOf(db: Db): Dialect {
   return driverOf(db).dialect;
 }
 
-/** Periodic housekeeping (SQLite: a passive WAL checkpoint; see `autoCheckpoint`). */
+/** Periodic housekeeping (SQLite: a passive WAL checkpoint; see `checkpointPages`). */
 export function maintainDb(db: Db): Promise<void> {
   return driverOf(db).maintain();
 }

@@ -11,8 +11,21 @@ describe("createDb on SQLite", () => {
     expect(await db.get(sql`pragma journal_mode`)).toEqual(["wal"]);
     expect(await db.get(sql`pragma foreign_keys`)).toEqual([1]);
     expect(await db.get(sql`pragma synchronous`)).toEqual([1]);
+    expect(await db.get(sql`pragma wal_autocheckpoint`)).toEqual([1000]);
     expect(await db.select().from(users)).toEqual([]);
     await closeDb(db);
+  });
+
+  it("checkpoints the WAL every checkpointPages pages, or leaves it to others with 0", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "folio-db-")), "test.db");
+    for (const pages of [0, 10_000]) {
+      const db = await createDb({ dialect: "sqlite", path, checkpointPages: pages });
+      expect(await db.get(sql`pragma wal_autocheckpoint`)).toEqual([pages]);
+      await closeDb(db);
+    }
+    await expect(createDb({ dialect: "sqlite", path, checkpointPages: -1 })).rejects.toThrow(
+      "checkpointPages must be a whole number ≥ 0, got -1",
+    );
   });
 
   it("enforces unique emails", async () => {

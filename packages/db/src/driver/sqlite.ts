@@ -24,11 +24,12 @@ export interface SqliteOptions {
   /** Committed migrations to apply on open. */
   migrationsFolder: string;
   /**
-   * False leaves WAL checkpoints (copying the log into the file, with an fsync) to another
-   * connection — the apply thread, which commits most — so a webhook acknowledgement never pays
-   * for one; call `checkpointWal` now and then as a fallback.
+   * WAL pages after which a commit on this connection also checkpoints (copies the log into the
+   * database file, with an fsync): SQLite's `wal_autocheckpoint`, 1000 unless set. 0 leaves
+   * checkpoints to other connections — the threads that commit most — so a webhook
+   * acknowledgement never pays for one; call `maintainDb` now and then as a fallback.
    */
-  autoCheckpoint?: boolean;
+  checkpointPages?: number;
   /** Most distinct statements kept prepared. */
   statementCacheSize?: number;
 }
@@ -46,7 +47,9 @@ export interface SqliteOptions {
  * same query shape, and preparing was about a tenth of the webhook path's CPU.
  */
 export function openSqlite(options: SqliteOptions): Driver {
-  const { path } = options;
+  const { path, checkpointPages } = options;
+  if (checkpointPages !== undefined && !(Number.isInteger(checkpointPages) && checkpointPages >= 0))
+    throw new Error(`checkpointPages must be a whole number ≥ 0, got ${checkpointPages}`);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const conn = new Database(path);
   conn.pragma("journal_mode = WAL");
@@ -58,7 +61,7 @@ export function openSqlite(options: SqliteOptions): Driver {
   // usage API's batches more than their WAL commits did (BENCHMARKS.md, "Usage API").
   conn.pragma("temp_store = MEMORY");
   migrate(drizzle(conn), { migrationsFolder: options.migrationsFolder });
-  if (options.autoCheckpoint === false) conn.pragma("wal_autocheckpoint = 0");
+  if (checkpointPages !== undefined) conn.pragma(`wal_autocheckpoint = ${checkpointPages}`);
 
   const maxStatements = options.statementCacheSize ?? 500;
   const cache = new Map<string, Statement>();
