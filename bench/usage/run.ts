@@ -12,7 +12,8 @@ import type { ProberConfig, ProberResult } from "./prober.ts";
 import { seedBench } from "./seed.ts";
 
 // Usage API benchmark (issue 13): 32 keep-alive senders POST batches to /api/v1/usage/batch in a
-// closed loop while a prober asks GET /api/v1/entitlements/:customer; see BENCHMARKS.md.
+// closed loop (or paced to --rate events/s) while a prober asks GET /api/v1/entitlements/:customer;
+// see BENCHMARKS.md.
 
 const argv = process.argv.slice(2);
 const { values: opts } = parseArgs({
@@ -27,6 +28,9 @@ const { values: opts } = parseArgs({
     /** Pause (ms) between one prober's checks: a steady trickle of checks beside the load,
      * not a second load of their own once they answer fast. */
     "probe-every": { type: "string", default: "20" },
+    /** Offered load in events/s: batches leave on a fixed schedule shared by the senders (each
+     * still waits for its previous answer) instead of as fast as the server answers. */
+    rate: { type: "string" },
     port: { type: "string", default: "7210" },
     /** Each sender reports for its own slice of the customers (one backend per customer shard)
      * instead of all of them; PostgreSQL serializes writers per customer, so shared customers
@@ -44,6 +48,7 @@ const BATCH = Number(opts.batch);
 const CONCURRENCY = Number(opts.concurrency);
 const CUSTOMERS = Number(opts.customers);
 const PORT = Number(opts.port);
+const RATE = opts.rate === undefined ? undefined : Number(opts.rate);
 const PROBER = fileURLToPath(new URL("./prober.ts", import.meta.url));
 const SERVER_DIR = resolve(
   opts["server-dir"] ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../apps/server"),
@@ -160,12 +165,22 @@ async function main() {
     const warm = seq;
 
     log(
-      `${EVENTS} events in batches of ${BATCH}, ${CONCURRENCY} senders, ${opts.probes} entitlement probes; load ${load()}`,
+      `${EVENTS} events in batches of ${BATCH}, ${CONCURRENCY} senders${RATE ? ` paced to ${RATE} events/s` : " in a closed loop"}, ${opts.probes} entitlement probes; load ${load()}`,
     );
     const batchMs: number[] = [];
     let failures = 0;
+    let scheduled = 0;
+    let t0 = 0;
+    /** With --rate, waits until the next batch is due; a sender running late goes at once. */
+    const due = async () => {
+      if (!RATE) return;
+      const wait = t0 + (scheduled++ * BATCH * 1000) / RATE - performance.now();
+      if (wait > 0) await sleep(wait);
+    };
     const sender = async (_: unknown, index: number) => {
       while (seq - warm < EVENTS) {
+        await due();
+        if (seq - warm >= EVENTS) break;
         const events = nextBatch(index);
         const t = performance.now();
         const res = await call("POST", "/api/v1/usage/batch", key, { events });
@@ -184,7 +199,7 @@ async function main() {
     probers.start();
     const cpu0 = cpuSeconds(child.pid!);
     const client0 = process.cpuUsage();
-    const t0 = performance.now();
+    t0 = performance.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, sender));
     const elapsed = (performance.now() - t0) / 1000;
     const probed = await probers.stop();
