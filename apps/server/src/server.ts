@@ -6,7 +6,7 @@ import {
   type WebhookWorker,
   type WorkerOptions,
 } from "@folio/billing";
-import { closeDb, maintainDb, type DatabaseConfig, type Db } from "@folio/db";
+import { closeDb, maintainDb, writeCourtesyState, type DatabaseConfig, type Db } from "@folio/db";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.ts";
@@ -103,7 +103,7 @@ export async function startServer(
   // SQLite: the main thread announces its writes so the writer threads let them go first, and
   // leaves WAL checkpoints to those threads (which commit most) so that a webhook
   // acknowledgement never pays for one. See @folio/db's driver/sqlite.ts.
-  const writes = sqlite && applyInThread ? new SharedArrayBuffer(4) : undefined;
+  const writes = sqlite && applyInThread ? writeCourtesyState() : undefined;
   const mainConfig: DatabaseConfig =
     env.database.dialect === "sqlite" && writes
       ? { ...env.database, announceWrites: writes, checkpointPages: 0 }

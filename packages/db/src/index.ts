@@ -17,6 +17,7 @@ export {
   type TransactionOptions,
   type Tx,
 } from "./client.ts";
+export { writeCourtesyState } from "./driver/sqlite.ts";
 export * from "./pagination.ts";
 export { perHandle, preparedInsert } from "./prepared.ts";
 export * from "./mirror.ts";

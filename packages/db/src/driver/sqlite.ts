@@ -12,12 +12,13 @@ type Statement = Database.Statement<unknown[], unknown>;
 export interface SqliteOptions {
   path: string;
   /**
-   * Cross-thread write courtesy for a process with two connections to one file (the server's
-   * main thread and its apply thread). The side that passes `announceWrites` counts its write
-   * statements in progress in this shared counter; the side that passes `yieldTo` waits (up to
-   * 50 ms) before each transaction while the counter is above zero. SQLite lets one writer in at
-   * a time and a blocked writer backs off in growing sleeps, so without this the apply thread's
-   * transaction after transaction could keep a webhook acknowledgement waiting for tens of ms.
+   * Cross-thread write courtesy for a process with several connections to one file (the server's
+   * main thread and its writer threads), sharing one `writeCourtesyState()`. The side that passes
+   * `announceWrites` (the main thread) counts the writes it wants to make; the sides that pass
+   * `yieldTo` wait (up to 50 ms) before each transaction while that count is above zero, and count
+   * their own transactions in progress, which the main thread waits out without blocking its
+   * event loop before it begins one. SQLite lets one writer in at a time and a blocked writer
+   * backs off in growing sleeps — on the main thread, sleeps that stop every request.
    */
   announceWrites?: SharedArrayBuffer;
   yieldTo?: SharedArrayBuffer;
@@ -33,6 +34,27 @@ export interface SqliteOptions {
   /** Most distinct statements kept prepared. */
   statementCacheSize?: number;
 }
+
+/** Slots of the shared write-courtesy state (Int32): writes the main thread wants to make, and
+ * transactions of writer threads in progress. */
+const ANNOUNCED = 0;
+const YIELDERS_WRITING = 1;
+/** How long either side waits for the other before leaving it to SQLite's busy handler. */
+const COURTESY_MS = 50;
+
+/** The state shared by the connections of one process that pass `announceWrites` / `yieldTo`. */
+export function writeCourtesyState(): SharedArrayBuffer {
+  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/** `Atomics.waitAsync` (ES2024; Node ≥ 16), typed here because the project targets ES2023. */
+type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (a: Int32Array, index: number, value: number, timeoutMs: number) =>
+  (
+    Atomics as unknown as {
+      waitAsync(a: Int32Array, i: number, v: number, t: number): WaitAsyncResult;
+    }
+  ).waitAsync(a, index, value, timeoutMs);
 
 /**
  * better-sqlite3 behind the async driver interface.
@@ -80,12 +102,48 @@ export function openSqlite(options: SqliteOptions): Driver {
 
   const write = <T>(fn: () => T): T => {
     if (!announce) return fn();
-    Atomics.add(announce, 0, 1);
+    Atomics.add(announce, ANNOUNCED, 1);
     try {
       return fn();
     } finally {
-      Atomics.sub(announce, 0, 1);
-      Atomics.notify(announce, 0);
+      Atomics.sub(announce, ANNOUNCED, 1);
+      Atomics.notify(announce, ANNOUNCED);
+    }
+  };
+
+  /** Main thread: BEGIN IMMEDIATE once no writer thread is inside a transaction, waiting for
+   * that without blocking the event loop (other requests are parsed and verified meanwhile). */
+  const beginAnnounced = async (state: Int32Array) => {
+    Atomics.add(state, ANNOUNCED, 1); // writer threads hold back new transactions meanwhile
+    try {
+      const deadline = performance.now() + COURTESY_MS;
+      for (let v; (v = Atomics.load(state, YIELDERS_WRITING)) > 0;) {
+        const left = deadline - performance.now();
+        if (left <= 0) break; // e.g. a thread that died mid-transaction: SQLite decides
+        const wait = waitAsync(state, YIELDERS_WRITING, v, left);
+        if (wait.async) await wait.value;
+      }
+      prepare("begin immediate").run();
+    } finally {
+      Atomics.sub(state, ANNOUNCED, 1);
+      Atomics.notify(state, ANNOUNCED);
+    }
+  };
+
+  /** Writer thread: enters (counted in YIELDERS_WRITING) once the main thread announces no
+   * writes, or after COURTESY_MS; returns the function that leaves. */
+  const enterYielding = (state: Int32Array): (() => void) => {
+    const leave = () => {
+      Atomics.sub(state, YIELDERS_WRITING, 1);
+      Atomics.notify(state, YIELDERS_WRITING);
+    };
+    // Count ourselves in before looking, so the main thread either sees us or we see it.
+    for (let waited = 0; ; waited++) {
+      Atomics.add(state, YIELDERS_WRITING, 1);
+      const announced = Atomics.load(state, ANNOUNCED);
+      if (announced === 0 || waited >= COURTESY_MS) return leave;
+      leave();
+      Atomics.wait(state, ANNOUNCED, announced, 1);
     }
   };
 
@@ -149,22 +207,22 @@ export function openSqlite(options: SqliteOptions): Driver {
     await acquire();
     try {
       return await scope.run(true, async () => {
-        if (yieldTo) {
-          for (let waited = 0, v = Atomics.load(yieldTo, 0); v > 0 && waited < 50; waited++) {
-            Atomics.wait(yieldTo, 0, v, 1);
-            v = Atomics.load(yieldTo, 0);
-          }
-        }
-        // IMMEDIATE takes the write lock up front: a deferred transaction that reads first
-        // cannot wait its way into a write once another connection committed meanwhile.
-        write(() => prepare("begin immediate").run());
+        const leave = yieldTo ? enterYielding(yieldTo) : undefined;
         try {
-          const result = await fn();
-          write(() => prepare("commit").run());
-          return result;
-        } catch (err) {
-          if (conn.inTransaction) prepare("rollback").run();
-          throw err;
+          // IMMEDIATE takes the write lock up front: a deferred transaction that reads first
+          // cannot wait its way into a write once another connection committed meanwhile.
+          if (announce) await beginAnnounced(announce);
+          else prepare("begin immediate").run();
+          try {
+            const result = await fn();
+            write(() => prepare("commit").run());
+            return result;
+          } catch (err) {
+            if (conn.inTransaction) prepare("rollback").run();
+            throw err;
+          }
+        } finally {
+          leave?.();
         }
       });
     } finally {
@@ -230,7 +288,7 @@ export function openSqlite(options: SqliteOptions): Driver {
       if (opts?.durable === true && path !== ":memory:") await syncWal();
       return result;
     },
-    writersWaiting: () => yieldTo !== null && Atomics.load(yieldTo, 0) > 0,
+    writersWaiting: () => yieldTo !== null && Atomics.load(yieldTo, ANNOUNCED) > 0,
     maintain: () =>
       // PASSIVE never waits for a lock; it copies what it can of the WAL.
       outside(() => void conn.pragma("wal_checkpoint(PASSIVE)")),
