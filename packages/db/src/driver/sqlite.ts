@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
@@ -237,12 +237,17 @@ export function openSqlite(options: SqliteOptions): Driver {
   // fsyncs before the WAL is reused.
   let syncing: Promise<void> | null = null;
   let queued: Promise<void> | null = null;
+  // The WAL file lives as long as this connection is open, so one handle serves every fsync.
+  let wal: Promise<FileHandle> | null = null;
   const fsyncWal = async () => {
-    const file = await open(`${path}-wal`, "r");
+    wal ??= open(`${path}-wal`, "r");
     try {
-      await file.sync();
-    } finally {
-      await file.close();
+      await (await wal).sync();
+    } catch (err) {
+      const failed = wal;
+      wal = null; // opened again next time
+      void failed.then((file) => file.close()).catch(() => undefined);
+      throw err;
     }
   };
   const syncWal = (): Promise<void> => {
@@ -293,7 +298,10 @@ export function openSqlite(options: SqliteOptions): Driver {
       // PASSIVE never waits for a lock; it copies what it can of the WAL.
       outside(() => void conn.pragma("wal_checkpoint(PASSIVE)")),
     ping: () => outside(() => void prepare("select 1").get()),
-    close: () => outside(() => void conn.close()),
+    close: async () => {
+      await outside(() => void conn.close());
+      await (await wal?.catch(() => null))?.close();
+    },
   };
   return driver;
 }
