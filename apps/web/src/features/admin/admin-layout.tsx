@@ -21,6 +21,8 @@ import { sectionsFor } from "@/features/admin/sections";
 import { ROLE_LABELS, type Me } from "@/features/auth/session";
 import { useSessionWatch } from "@/features/auth/use-session-watch";
 import { UserMenu } from "@/features/auth/user-menu";
+import { MountInBackground } from "@/features/shell/mount-in-background";
+import { FrameSkeleton } from "@/features/shell/page-skeleton";
 
 const routeApi = getRouteApi("/admin");
 
@@ -74,6 +76,14 @@ function AdminSidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
 
 /** Staff frame: permission-driven sidebar (a sheet on small screens), top bar, page body. */
 export function AdminLayout() {
+  return (
+    <MountInBackground fallback={<FrameSkeleton />}>
+      <AdminFrame />
+    </MountInBackground>
+  );
+}
+
+function AdminFrame() {
   const { me } = routeApi.useRouteContext();
   const [menuOpen, setMenuOpen] = useState(false);
   useSessionWatch();

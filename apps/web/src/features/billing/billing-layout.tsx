@@ -13,6 +13,8 @@ import { Logo } from "@/components/logo";
 import { SkipLink } from "@/components/skip-link";
 import { UserMenu } from "@/features/auth/user-menu";
 import { useSessionWatch } from "@/features/auth/use-session-watch";
+import { MountInBackground } from "@/features/shell/mount-in-background";
+import { FrameSkeleton } from "@/features/shell/page-skeleton";
 
 const NAV = [
   { to: "/billing", label: "Overview", icon: LayoutDashboardIcon, exact: true },
@@ -29,6 +31,14 @@ const routeApi = getRouteApi("/billing");
 
 /** Customer frame: top bar with the account menu, section tabs, page body. */
 export function BillingLayout() {
+  return (
+    <MountInBackground fallback={<FrameSkeleton />}>
+      <BillingFrame />
+    </MountInBackground>
+  );
+}
+
+function BillingFrame() {
   const { me } = routeApi.useRouteContext();
   useSessionWatch();
 
