@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { formatDateTime, formatDuration } from "@/lib/format";
+import { describe, expect, it, vi } from "vitest";
+import { formatDateTime, formatDuration, onFirstUse } from "@/lib/format";
 
 describe("formatDuration", () => {
   it.each([
@@ -20,5 +20,15 @@ describe("formatDateTime", () => {
   it("shows an em dash for missing or invalid timestamps", () => {
     expect(formatDateTime(null)).toBe("—");
     expect(formatDateTime("not a date")).toBe("—");
+  });
+});
+
+describe("onFirstUse", () => {
+  it("makes the value on the first call, once", () => {
+    const make = vi.fn(() => ({}));
+    const value = onFirstUse(make);
+    expect(make).not.toHaveBeenCalled();
+    expect(value()).toBe(value());
+    expect(make).toHaveBeenCalledTimes(1);
   });
 });

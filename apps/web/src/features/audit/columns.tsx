@@ -1,5 +1,6 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { Badge } from "@/components/ui/badge";
+import { onFirstUse } from "@/lib/format";
 import {
   ACTOR_TYPE_LABELS,
   changedFields,
@@ -7,7 +8,9 @@ import {
   type AuditEntry,
 } from "@/features/audit/search";
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+const timeFormat = onFirstUse(
+  () => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }),
+);
 
 function Actor({ entry }: { entry: AuditEntry }) {
   return (
@@ -59,7 +62,7 @@ export const auditColumns: ColumnDef<AuditEntry>[] = [
         dateTime={row.original.at}
         className="text-muted-foreground tabular-nums whitespace-nowrap"
       >
-        {timeFormat.format(new Date(row.original.at))}
+        {timeFormat().format(new Date(row.original.at))}
       </time>
     ),
   },

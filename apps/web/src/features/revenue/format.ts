@@ -1,5 +1,6 @@
 import { formatMoney, minorUnitDigits } from "@folio/billing/money";
 import { minorToDecimal } from "@/features/revenue/csv";
+import { onFirstUse } from "@/lib/format";
 
 export { formatMoney };
 
@@ -33,28 +34,29 @@ export function moneyCell(amount: number, currency: string): string {
   return minorToDecimal(amount, minorUnitDigits(currency));
 }
 
-const percentFormat = new Intl.NumberFormat(undefined, {
-  style: "percent",
-  minimumFractionDigits: 1,
-  maximumFractionDigits: 1,
-});
+const percentFormat = onFirstUse(
+  () =>
+    new Intl.NumberFormat(undefined, {
+      style: "percent",
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    }),
+);
 
 /** A rate given as a fraction (0.053 → "5.3%"); em dash when undefined. */
 export function formatRate(value: number | null): string {
-  return value === null ? "—" : percentFormat.format(value);
+  return value === null ? "—" : percentFormat().format(value);
 }
 
-const monthFormat = new Intl.DateTimeFormat(undefined, {
-  month: "short",
-  year: "numeric",
-  timeZone: "UTC",
-});
-const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" });
-const shortDayFormat = new Intl.DateTimeFormat(undefined, {
-  month: "short",
-  day: "numeric",
-  timeZone: "UTC",
-});
+const monthFormat = onFirstUse(
+  () => new Intl.DateTimeFormat(undefined, { month: "short", year: "numeric", timeZone: "UTC" }),
+);
+const dayFormat = onFirstUse(
+  () => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone: "UTC" }),
+);
+const shortDayFormat = onFirstUse(
+  () => new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" }),
+);
 
 /** The UTC calendar day (YYYY-MM-DD) of an ISO timestamp, as the revenue API takes days. */
 export const isoDay = (iso: string): string => iso.slice(0, 10);
@@ -62,23 +64,23 @@ export const isoDay = (iso: string): string => iso.slice(0, 10);
 /** A bucket's name as people say it: "Mar 2026", "Week of Mar 2, 2026", "Mar 2, 2026". */
 export function bucketLabel(startIso: string, bucket: "day" | "week" | "month"): string {
   const start = new Date(startIso);
-  if (bucket === "month") return monthFormat.format(start);
-  if (bucket === "week") return `Week of ${dayFormat.format(start)}`;
-  return dayFormat.format(start);
+  if (bucket === "month") return monthFormat().format(start);
+  if (bucket === "week") return `Week of ${dayFormat().format(start)}`;
+  return dayFormat().format(start);
 }
 
 /** Short axis tick for a bucket start. */
 export function bucketTick(startIso: string, bucket: "day" | "week" | "month"): string {
   const start = new Date(startIso);
-  return bucket === "month" ? monthFormat.format(start) : shortDayFormat.format(start);
+  return bucket === "month" ? monthFormat().format(start) : shortDayFormat().format(start);
 }
 
 /** A UTC calendar day ("Mar 2, 2026") from an ISO timestamp or YYYY-MM-DD. */
 export function formatDay(iso: string): string {
-  return dayFormat.format(new Date(iso));
+  return dayFormat().format(new Date(iso));
 }
 
 /** "2026-11" → "Nov 2026". */
 export function formatMonth(month: string): string {
-  return monthFormat.format(new Date(`${month}-01T00:00:00Z`));
+  return monthFormat().format(new Date(`${month}-01T00:00:00Z`));
 }

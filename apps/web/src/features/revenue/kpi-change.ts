@@ -1,4 +1,5 @@
 import { formatSignedMoney } from "@/features/revenue/format";
+import { onFirstUse } from "@/lib/format";
 
 export interface KpiFigure {
   value: number | null;
@@ -19,15 +20,17 @@ export interface KpiChange {
   tone: "good" | "bad" | "neutral";
 }
 
-const relativeFormat = new Intl.NumberFormat(undefined, {
-  style: "percent",
-  maximumFractionDigits: 1,
-  signDisplay: "exceptZero",
-});
-const pointsFormat = new Intl.NumberFormat(undefined, {
-  maximumFractionDigits: 1,
-  signDisplay: "exceptZero",
-});
+const relativeFormat = onFirstUse(
+  () =>
+    new Intl.NumberFormat(undefined, {
+      style: "percent",
+      maximumFractionDigits: 1,
+      signDisplay: "exceptZero",
+    }),
+);
+const pointsFormat = onFirstUse(
+  () => new Intl.NumberFormat(undefined, { maximumFractionDigits: 1, signDisplay: "exceptZero" }),
+);
 
 export function kpiChange(figure: KpiFigure, mode: ChangeMode, better: "up" | "down"): KpiChange {
   const { value, previous } = figure;
@@ -40,9 +43,9 @@ export function kpiChange(figure: KpiFigure, mode: ChangeMode, better: "up" | "d
   let text: string | null;
   if (mode === "relative") {
     // A change from nothing has no percentage.
-    text = previous === 0 ? null : relativeFormat.format(delta / previous);
+    text = previous === 0 ? null : relativeFormat().format(delta / previous);
   } else if (mode === "points") {
-    text = `${pointsFormat.format(delta * 100)} pts`;
+    text = `${pointsFormat().format(delta * 100)} pts`;
   } else {
     text = formatSignedMoney(delta, mode.money);
   }

@@ -1,12 +1,13 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import { DataTableColumnHeader } from "@/components/data-table/data-table-column-header";
 import { Badge } from "@/components/ui/badge";
+import { onFirstUse } from "@/lib/format";
 import { ROLE_LABELS } from "@/features/auth/session";
 import type { StaffMember } from "@/features/staff/search";
 import { StaffAccessCell } from "@/features/staff/staff-access-cell";
 import { StaffRoleCell } from "@/features/staff/staff-role-cell";
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateFormat = onFirstUse(() => new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }));
 
 // Column ids that the server can order by ("email", "createdAt") enable sorting; the ids must
 // match the `sort` columns of `staffListSearch`.
@@ -50,7 +51,7 @@ export const staffColumns: ColumnDef<StaffMember>[] = [
     header: ({ column }) => <DataTableColumnHeader column={column} title="Added" />,
     cell: ({ row }) => (
       <span className="text-muted-foreground tabular-nums">
-        {dateFormat.format(new Date(row.original.createdAt))}
+        {dateFormat().format(new Date(row.original.createdAt))}
       </span>
     ),
   },
