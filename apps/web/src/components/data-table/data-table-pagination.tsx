@@ -3,13 +3,7 @@ import type * as React from "react";
 import { useId } from "react";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
+import { ChoiceSelect } from "@/components/ui/select";
 import { formatCount } from "@/lib/format";
 import {
   FIRST_PAGE,
@@ -22,6 +16,8 @@ import {
   type ListPaging,
 } from "@/lib/list-search";
 import { cn } from "@/lib/utils";
+
+const PAGE_SIZE_CHOICES = PAGE_SIZES.map((size) => ({ value: String(size), label: String(size) }));
 
 /**
  * Stays focusable when it can't be used (aria-disabled, not disabled): pressing Next onto the last
@@ -90,24 +86,17 @@ export function DataTablePagination({
           <Label htmlFor={sizeId} className="font-normal text-muted-foreground">
             Rows per page
           </Label>
-          <Select
+          <ChoiceSelect
+            id={sizeId}
+            size="sm"
+            className="w-20"
             value={String(pageSizeOf(search))}
+            choices={PAGE_SIZE_CHOICES}
             onValueChange={(value) => {
               const size = PAGE_SIZES.find((s) => String(s) === value);
               if (size) onNavigate(withPageSize(size));
             }}
-          >
-            <SelectTrigger id={sizeId} size="sm" className="w-20">
-              <SelectValue />
-            </SelectTrigger>
-            <SelectContent>
-              {PAGE_SIZES.map((size) => (
-                <SelectItem key={size} value={String(size)}>
-                  {size}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
+          />
         </div>
         <div className="flex items-center gap-2">
           <PageButton

@@ -4,13 +4,7 @@ import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
+import { ChoiceSelect } from "@/components/ui/select";
 
 // Building blocks for a list's own `data-table-toolbar.tsx`. Each filter shows the URL's value and
 // reports a change; the list turns that into a navigation (which also returns to page 1).
@@ -132,22 +126,16 @@ export function DataTableSelectFilter<T extends string | boolean>({
   // Radix Select values are strings; options are addressed by position so booleans work too.
   const selected = options.findIndex((option) => option.value === value);
   return (
-    <Select
+    <ChoiceSelect
       value={selected === -1 ? ALL : String(selected)}
+      choices={[
+        { value: ALL, label: allLabel },
+        ...options.map((option, index) => ({ value: String(index), label: option.label })),
+      ]}
       onValueChange={(next) => onChange(next === ALL ? undefined : options[Number(next)]?.value)}
-    >
-      <SelectTrigger className="w-full sm:w-44" aria-label={label}>
-        <SelectValue />
-      </SelectTrigger>
-      <SelectContent>
-        <SelectItem value={ALL}>{allLabel}</SelectItem>
-        {options.map((option, index) => (
-          <SelectItem key={String(option.value)} value={String(index)}>
-            {option.label}
-          </SelectItem>
-        ))}
-      </SelectContent>
-    </Select>
+      className="w-full sm:w-44"
+      aria-label={label}
+    />
   );
 }
 
