@@ -135,6 +135,8 @@ const ordersIndexRoute = createRoute({
       queryClient.prefetchQuery(
         trpc.admin.orders.list.queryOptions(adminOrderListSearch.queryInput(search)),
       ),
+      // The toolbar's product filter: asked with the list, so it does not appear later.
+      queryClient.prefetchQuery(trpc.admin.orders.products.queryOptions()),
     ],
   ),
 });

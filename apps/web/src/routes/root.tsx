@@ -12,7 +12,7 @@ import { homeFor } from "@/features/auth/destinations";
 import { ensureMe } from "@/features/auth/session";
 import { RouteError } from "@/features/shell/route-error";
 import { takeFlash } from "@/lib/flash";
-import { toast } from "@/lib/toast";
+import { onFirstToast, toast } from "@/lib/toast";
 import { NotFoundPage } from "@/routes/not-found";
 import { startPages } from "@/routes/page";
 
@@ -24,18 +24,18 @@ export function FullPageRouteError(props: ErrorComponentProps) {
   return <RouteError {...props} fullPage />;
 }
 
-// sonner is not part of the first visit: the Toaster mounts after the first paint, and toasts
-// raised before it subscribes are kept by sonner until it does (see `@/lib/toast`). A notice
-// left by the page that loaded this one (the sign-in entry's welcome) is shown the same way.
+// sonner is not part of a visit until a toast is raised: the Toaster mounts then, and sonner
+// shows the toasts raised before it subscribed (see `@/lib/toast`). A notice left by the page
+// that loaded this one (the sign-in entry's welcome) is raised the same way.
 const Toaster = lazy(() => import("@/components/ui/sonner").then((m) => ({ default: m.Toaster })));
 
 function DeferredToaster() {
   const [mounted, setMounted] = useState(false);
   useEffect(() => {
+    const unsubscribe = onFirstToast(() => setMounted(true));
     const flash = takeFlash();
     if (flash) toast[flash.kind](flash.message);
-    const timer = setTimeout(() => setMounted(true));
-    return () => clearTimeout(timer);
+    return unsubscribe;
   }, []);
   if (!mounted) return null;
   return (
