@@ -6,13 +6,7 @@ import type * as React from "react";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
+import { ChoiceSelect } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { sectionByPath } from "@/features/admin/sections";
@@ -67,24 +61,16 @@ function Choice<T extends string | number>({
   className?: string;
 }) {
   return (
-    <Select
+    <ChoiceSelect
+      aria-label={label}
+      className={className ?? "w-36"}
       value={String(value)}
+      choices={options.map((o) => ({ value: String(o.value), label: o.label }))}
       onValueChange={(next) => {
         const option = options.find((o) => String(o.value) === next);
         if (option) onChange(option.value);
       }}
-    >
-      <SelectTrigger aria-label={label} className={className ?? "w-36"}>
-        <SelectValue />
-      </SelectTrigger>
-      <SelectContent>
-        {options.map((o) => (
-          <SelectItem key={String(o.value)} value={String(o.value)}>
-            {o.label}
-          </SelectItem>
-        ))}
-      </SelectContent>
-    </Select>
+    />
   );
 }
 

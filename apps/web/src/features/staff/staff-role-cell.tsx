@@ -15,13 +15,7 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
+import { ChoiceSelect } from "@/components/ui/select";
 import { ROLE_LABELS } from "@/features/auth/session";
 import { ROLE_SUMMARIES, STAFF_ROLES, type StaffMember } from "@/features/staff/search";
 import { errorInfo } from "@/lib/errors";
@@ -29,6 +23,7 @@ import { trpc } from "@/lib/trpc";
 
 const adminRoute = getRouteApi("/admin");
 type StaffRole = (typeof STAFF_ROLES)[number];
+const ROLE_CHOICES = STAFF_ROLES.map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
 /** A staff member's role, changeable (after confirming) by another admin; your own is fixed. */
 export function StaffRoleCell({ member }: { member: StaffMember }) {
@@ -54,18 +49,14 @@ export function StaffRoleCell({ member }: { member: StaffMember }) {
   }
   return (
     <>
-      <Select value={member.role} onValueChange={(role) => setTarget(role as StaffRole)}>
-        <SelectTrigger size="sm" className="w-36" aria-label={`Role of ${member.name}`}>
-          <SelectValue />
-        </SelectTrigger>
-        <SelectContent>
-          {STAFF_ROLES.map((role) => (
-            <SelectItem key={role} value={role}>
-              {ROLE_LABELS[role]}
-            </SelectItem>
-          ))}
-        </SelectContent>
-      </Select>
+      <ChoiceSelect
+        size="sm"
+        className="w-36"
+        aria-label={`Role of ${member.name}`}
+        value={member.role}
+        choices={ROLE_CHOICES}
+        onValueChange={(role) => setTarget(role as StaffRole)}
+      />
       <AlertDialog
         open={target !== null}
         onOpenChange={(open) => {
