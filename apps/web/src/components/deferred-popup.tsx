@@ -21,8 +21,11 @@ type TriggerProps = ComponentProps<"button"> & {
 };
 
 interface DeferredPopupProps<P> {
-  /** A Radix dropdown menu opens on pointer down or ArrowDown, a dialog on click. */
-  popup: "menu" | "dialog";
+  /**
+   * A Radix dropdown menu opens on pointer down or ArrowDown, a select's listbox on pointer down
+   * or an arrow key, a dialog on click.
+   */
+  popup: "menu" | "listbox" | "dialog";
   /** Imports the module with the Radix menu or dialog (a chunk of its own). */
   load: () => Promise<ComponentType<P & LoadedPopupProps>>;
   /** The menu's own props, passed through once it has loaded. */
@@ -32,7 +35,7 @@ interface DeferredPopupProps<P> {
 }
 
 /**
- * A Radix dropdown menu or dialog whose code (the menus' popper and focus scope are about 30 KB
+ * A Radix dropdown menu, select or dialog whose code (the menus' popper and focus scope are about 30 KB
  * brotli, a dialog's focus scope and scroll lock about 10 KB) is not part of the first visit:
  * until it loads the trigger is a plain button announced as opening a menu or dialog. The code
  * starts loading when a pointer comes near or the button takes focus; a press before it arrives
@@ -85,12 +88,15 @@ export function DeferredPopup<P extends object>({
     onFocus: start,
     // A dialog's trigger opens on click only: opened on pointer down, the click that follows
     // would land on the loaded trigger and close it again.
-    ...(popup === "menu" && {
+    ...(popup !== "dialog" && {
       onPointerDown: (event: PointerEvent) => {
         if (event.button === 0 && !event.ctrlKey) open();
       },
       onKeyDown: (event: KeyboardEvent) => {
-        if (event.key === "ArrowDown") open();
+        if (event.key === "ArrowDown" || (popup === "listbox" && event.key === "ArrowUp")) {
+          event.preventDefault();
+          open();
+        }
       },
     }),
     // Enter and Space, and a screen reader's activation, arrive as a click.

@@ -3,7 +3,7 @@ import type * as React from "react";
 import { useId } from "react";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
-import { ChoiceSelect } from "@/components/ui/select";
+import { ChoiceSelect } from "@/components/choice-select";
 import { formatCount } from "@/lib/format";
 import {
   FIRST_PAGE,

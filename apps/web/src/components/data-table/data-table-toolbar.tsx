@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { ChoiceSelect } from "@/components/ui/select";
+import { ChoiceSelect } from "@/components/choice-select";
 
 // Building blocks for a list's own `data-table-toolbar.tsx`. Each filter shows the URL's value and
 // reports a change; the list turns that into a navigation (which also returns to page 1).

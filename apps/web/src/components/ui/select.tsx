@@ -1,7 +1,7 @@
 import { CheckIcon, ChevronDownIcon, ChevronUpIcon } from "lucide-react";
 import { Select as SelectPrimitive } from "radix-ui";
 import type * as React from "react";
-import { useState } from "react";
+import { selectTriggerClassName } from "@/components/ui/select-trigger-style";
 import { cn } from "@/lib/utils";
 
 export function Select(props: React.ComponentProps<typeof SelectPrimitive.Root>) {
@@ -26,10 +26,7 @@ export function SelectTrigger({
     <SelectPrimitive.Trigger
       data-slot="select-trigger"
       data-size={size}
-      className={cn(
-        "flex w-fit items-center justify-between gap-2 rounded-md border border-input bg-transparent px-3 py-2 text-sm whitespace-nowrap shadow-xs transition-[color,box-shadow] outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/50 disabled:cursor-not-allowed disabled:opacity-50 aria-invalid:border-destructive aria-invalid:ring-destructive/20 data-[placeholder]:text-muted-foreground data-[size=default]:h-9 data-[size=sm]:h-8 *:data-[slot=select-value]:line-clamp-1 *:data-[slot=select-value]:flex *:data-[slot=select-value]:items-center *:data-[slot=select-value]:gap-2 dark:bg-input/30 dark:hover:bg-input/50 [&_svg]:pointer-events-none [&_svg]:shrink-0 [&_svg:not([class*='size-'])]:size-4 [&_svg:not([class*='text-'])]:text-muted-foreground",
-        className,
-      )}
+      className={cn(selectTriggerClassName, className)}
       {...props}
     >
       {children}
@@ -126,41 +123,5 @@ export function SelectSeparator({
       className={cn("pointer-events-none -mx-1 my-1 h-px bg-border", className)}
       {...props}
     />
-  );
-}
-
-/**
- * A Select over a short list of labelled choices whose options are drawn only while it is open.
- * A closed Radix Select draws its options into a detached fragment after mounting, so that the
- * trigger can show the chosen one's text: a second synchronous render for every Select on the
- * page (a list page's filters and page size took ~100 ms of a phone's main thread). Here the
- * trigger is given the chosen label directly.
- */
-export function ChoiceSelect({
-  value,
-  choices,
-  onValueChange,
-  ...trigger
-}: {
-  value: string;
-  choices: readonly { value: string; label: string }[];
-  onValueChange: (value: string) => void;
-} & Omit<React.ComponentProps<typeof SelectTrigger>, "children" | "value">) {
-  const [open, setOpen] = useState(false);
-  return (
-    <Select value={value} onValueChange={onValueChange} open={open} onOpenChange={setOpen}>
-      <SelectTrigger {...trigger}>
-        <SelectValue>{choices.find((choice) => choice.value === value)?.label}</SelectValue>
-      </SelectTrigger>
-      {open && (
-        <SelectContent>
-          {choices.map((choice) => (
-            <SelectItem key={choice.value} value={choice.value}>
-              {choice.label}
-            </SelectItem>
-          ))}
-        </SelectContent>
-      )}
-    </Select>
   );
 }

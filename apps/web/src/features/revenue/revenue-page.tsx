@@ -6,7 +6,7 @@ import type * as React from "react";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
-import { ChoiceSelect } from "@/components/ui/select";
+import { ChoiceSelect } from "@/components/choice-select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { sectionByPath } from "@/features/admin/sections";

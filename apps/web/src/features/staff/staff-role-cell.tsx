@@ -15,7 +15,7 @@ import {
 import { Badge } from "@/components/ui/badge";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { ChoiceSelect } from "@/components/ui/select";
+import { ChoiceSelect } from "@/components/choice-select";
 import { ROLE_LABELS } from "@/features/auth/session";
 import { ROLE_SUMMARIES, STAFF_ROLES, type StaffMember } from "@/features/staff/search";
 import { errorInfo } from "@/lib/errors";
