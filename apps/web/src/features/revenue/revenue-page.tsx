@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
 import { LineChartIcon } from "lucide-react";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import type * as React from "react";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
@@ -12,14 +12,11 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { sectionByPath } from "@/features/admin/sections";
 import { hasPermission } from "@/features/auth/session";
 import { ChurnReasonsCard, PlanMixCard, TrialPipelineCard } from "@/features/revenue/breakdowns";
-import { ClosedMonthsTab } from "@/features/revenue/closed-months";
 import { clickedFigure } from "@/features/revenue/explain";
-import { ExplainSheet } from "@/features/revenue/explain-sheet";
 import { KpiCards } from "@/features/revenue/kpi-cards";
 import { MovementsChart } from "@/features/revenue/movements-chart";
 import { MrrChart } from "@/features/revenue/mrr-chart";
 import { RecomputingNotice } from "@/features/revenue/recomputing-notice";
-import { ReconcileTab } from "@/features/revenue/reconcile";
 import {
   BUCKETS,
   chartWindow,
@@ -35,6 +32,19 @@ import {
 } from "@/features/revenue/search";
 import { useDeferredQuery } from "@/lib/deferred-query";
 import { trpc } from "@/lib/trpc";
+
+// What a first visit does not show loads when it is first wanted: the explanation sheet (a Radix
+// dialog) when a figure is clicked, the closes and reconciliation when their tab is opened.
+const ExplainSheet = lazy(() =>
+  import("@/features/revenue/explain-sheet").then((m) => ({ default: m.ExplainSheet })),
+);
+const ClosedMonthsTab = lazy(() =>
+  import("@/features/revenue/closed-months").then((m) => ({ default: m.ClosedMonthsTab })),
+);
+const ReconcileTab = lazy(() =>
+  import("@/features/revenue/reconcile").then((m) => ({ default: m.ReconcileTab })),
+);
+const tabLoading = <Skeleton className="h-64 w-full" role="status" aria-label="Loading" />;
 
 const routeApi = getRouteApi("/admin/revenue");
 
@@ -92,6 +102,9 @@ function Overview({
   const kpis = useQuery(trpc.admin.revenue.kpis.queryOptions({ currency, ...kpiRange }));
   const drawnSeries = useDeferredQuery(series);
   const explain = (target: ExplainTarget) => onChange({ explain: target });
+  // Mounted from the first explanation on, so the sheet can animate closed.
+  const [explained, setExplained] = useState(search.explain !== undefined);
+  if (search.explain !== undefined && !explained) setExplained(true);
 
   return (
     <div className="space-y-6">
@@ -135,12 +148,16 @@ function Overview({
         </div>
       </div>
 
-      <ExplainSheet
-        currency={currency}
-        target={search.explain}
-        clicked={search.explain ? clickedFigure(search.explain, series.data, kpis.data) : null}
-        onClose={() => onChange({ explain: undefined })}
-      />
+      {explained && (
+        <Suspense fallback={null}>
+          <ExplainSheet
+            currency={currency}
+            target={search.explain}
+            clicked={search.explain ? clickedFigure(search.explain, series.data, kpis.data) : null}
+            onClose={() => onChange({ explain: undefined })}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }
@@ -197,14 +214,18 @@ export function RevenuePage() {
           <Overview currency={currency} search={search} now={now} onChange={change} />
         </TabsContent>
         <TabsContent value="months" className="pt-4">
-          <ClosedMonthsTab
-            currency={currency}
-            canClose={hasPermission(me, "metrics.close")}
-            now={now}
-          />
+          <Suspense fallback={tabLoading}>
+            <ClosedMonthsTab
+              currency={currency}
+              canClose={hasPermission(me, "metrics.close")}
+              now={now}
+            />
+          </Suspense>
         </TabsContent>
         <TabsContent value="reconcile" className="pt-4">
-          <ReconcileTab />
+          <Suspense fallback={tabLoading}>
+            <ReconcileTab />
+          </Suspense>
         </TabsContent>
       </Tabs>
     );
