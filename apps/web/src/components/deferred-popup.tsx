@@ -26,7 +26,7 @@ interface DeferredPopupProps<P> {
    * or an arrow key, a dialog on click.
    */
   popup: "menu" | "listbox" | "dialog";
-  /** Imports the module with the Radix menu or dialog (a chunk of its own). */
+  /** Imports the module with the Radix menu, select or dialog (a chunk of its own). */
   load: () => Promise<ComponentType<P & LoadedPopupProps>>;
   /** The menu's own props, passed through once it has loaded. */
   props: P;
@@ -35,11 +35,12 @@ interface DeferredPopupProps<P> {
 }
 
 /**
- * A Radix dropdown menu, select or dialog whose code (the menus' popper and focus scope are about 30 KB
- * brotli, a dialog's focus scope and scroll lock about 10 KB) is not part of the first visit:
- * until it loads the trigger is a plain button announced as opening a menu or dialog. The code
- * starts loading when a pointer comes near or the button takes focus; a press before it arrives
- * opens the popup as soon as it does, and focus stays on the trigger across the swap.
+ * A Radix dropdown menu, select or dialog whose code (a menu's or select's popper and focus
+ * scope are about 20–30 KB brotli, a dialog's focus scope and scroll lock about 10 KB) is not
+ * part of the first visit: until it loads the trigger is a plain button announced as opening a
+ * menu, listbox or dialog. The code starts loading when a pointer comes near or the button takes
+ * focus; a press before it arrives opens the popup as soon as it does, and focus stays on the
+ * trigger across the swap.
  */
 export function DeferredPopup<P extends object>({
   popup,
