@@ -43,7 +43,11 @@ test("an admin's role control asks before changing a colleague's role", async ({
   const role = page.getByRole("combobox", { name: /^Role of / }).first();
   const before = await role.textContent();
   await role.click();
-  await page.getByRole("option").filter({ hasNotText: before ?? "" }).first().click();
+  await page
+    .getByRole("option")
+    .filter({ hasNotText: before ?? "" })
+    .first()
+    .click();
   const confirm = page.getByRole("alertdialog");
   await expect(confirm).toContainText(/^Make .+\?/);
   await confirm.getByRole("button", { name: "Cancel" }).click();
@@ -54,9 +58,7 @@ test("an admin's role control asks before changing a colleague's role", async ({
 test.describe("on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
-  test("the console's sections open from the menu button and take you there", async ({
-    page,
-  }) => {
+  test("the console's sections open from the menu button and take you there", async ({ page }) => {
     await signIn(page, "admin@folio.test");
     await page.goto("/admin");
     await page.getByRole("button", { name: "Open navigation" }).click();
