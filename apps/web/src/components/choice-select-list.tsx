@@ -1,6 +1,5 @@
 import { Select as SelectPrimitive } from "radix-ui";
 import { useState } from "react";
-import type { Choice } from "@/components/choice-select";
 import type { LoadedPopupProps } from "@/components/deferred-popup";
 import { Select, SelectContent, SelectItem } from "@/components/ui/select";
 
@@ -9,25 +8,31 @@ import { Select, SelectContent, SelectItem } from "@/components/ui/select";
  * would draw them into a detached fragment on every render for a label the trigger has already.
  */
 export function ChoiceSelectList({
-  value,
-  choices,
-  onValueChange,
+  selected,
+  labels,
+  onSelect,
   trigger,
   defaultOpen,
 }: {
-  value: string;
-  choices: readonly Choice[];
-  onValueChange: (value: string) => void;
+  /** Position of the chosen label; -1 for none. */
+  selected: number;
+  labels: readonly string[];
+  onSelect: (index: number) => void;
 } & LoadedPopupProps) {
   const [open, setOpen] = useState(defaultOpen);
   return (
-    <Select value={value} onValueChange={onValueChange} open={open} onOpenChange={setOpen}>
+    <Select
+      value={String(selected)}
+      onValueChange={(value) => onSelect(Number(value))}
+      open={open}
+      onOpenChange={setOpen}
+    >
       <SelectPrimitive.Trigger asChild>{trigger}</SelectPrimitive.Trigger>
       {open && (
         <SelectContent>
-          {choices.map((choice) => (
-            <SelectItem key={choice.value} value={choice.value}>
-              {choice.label}
+          {labels.map((label, index) => (
+            <SelectItem key={index} value={String(index)}>
+              {label}
             </SelectItem>
           ))}
         </SelectContent>

@@ -4,8 +4,8 @@ import { DeferredPopup } from "@/components/deferred-popup";
 import { selectTriggerClassName } from "@/components/ui/select-trigger-style";
 import { cn } from "@/lib/utils";
 
-export interface Choice {
-  value: string;
+interface Choice<T> {
+  value: T;
   label: string;
 }
 
@@ -19,7 +19,7 @@ const loadChoiceList = () =>
  * into a detached fragment, so that the closed trigger could show the chosen one's text; this
  * trigger shows the chosen label itself.
  */
-export function ChoiceSelect({
+export function ChoiceSelect<T>({
   value,
   choices,
   onValueChange,
@@ -27,17 +27,25 @@ export function ChoiceSelect({
   className,
   ...button
 }: {
-  value: string;
-  choices: readonly Choice[];
-  onValueChange: (value: string) => void;
+  value: T;
+  choices: readonly Choice<T>[];
+  onValueChange: (value: T) => void;
   size?: "sm" | "default";
 } & Omit<React.ComponentProps<"button">, "value" | "children" | "onChange">) {
-  const label = choices.find((choice) => choice.value === value)?.label;
+  // Radix Select's values are strings: choices are addressed by position, so any value works.
+  const selected = choices.findIndex((choice) => choice.value === value);
   return (
     <DeferredPopup
       popup="listbox"
       load={loadChoiceList}
-      props={{ value, choices, onValueChange }}
+      props={{
+        selected,
+        labels: choices.map((choice) => choice.label),
+        onSelect: (index: number) => {
+          const choice = choices[index];
+          if (choice) onValueChange(choice.value);
+        },
+      }}
       renderTrigger={(props) => (
         <button
           role="combobox"
@@ -48,7 +56,7 @@ export function ChoiceSelect({
           {...button}
           {...props}
         >
-          <span data-slot="select-value">{label}</span>
+          <span data-slot="select-value">{choices[selected]?.label}</span>
           <ChevronDownIcon className="size-4 opacity-50" aria-hidden="true" />
         </button>
       )}

@@ -17,7 +17,7 @@ import {
 } from "@/lib/list-search";
 import { cn } from "@/lib/utils";
 
-const PAGE_SIZE_CHOICES = PAGE_SIZES.map((size) => ({ value: String(size), label: String(size) }));
+const PAGE_SIZE_CHOICES = PAGE_SIZES.map((size) => ({ value: size, label: String(size) }));
 
 /**
  * Stays focusable when it can't be used (aria-disabled, not disabled): pressing Next onto the last
@@ -90,12 +90,9 @@ export function DataTablePagination({
             id={sizeId}
             size="sm"
             className="w-20"
-            value={String(pageSizeOf(search))}
+            value={pageSizeOf(search)}
             choices={PAGE_SIZE_CHOICES}
-            onValueChange={(value) => {
-              const size = PAGE_SIZES.find((s) => String(s) === value);
-              if (size) onNavigate(withPageSize(size));
-            }}
+            onValueChange={(size) => onNavigate(withPageSize(size))}
           />
         </div>
         <div className="flex items-center gap-2">

@@ -106,8 +106,6 @@ function TextFilter({
   );
 }
 
-const ALL = "all";
-
 /** One value out of a few (a status, a role), or all of them. */
 export function DataTableSelectFilter<T extends string | boolean>({
   label,
@@ -123,16 +121,11 @@ export function DataTableSelectFilter<T extends string | boolean>({
   allLabel: string;
   onChange: (value: T | undefined) => void;
 }) {
-  // Radix Select values are strings; options are addressed by position so booleans work too.
-  const selected = options.findIndex((option) => option.value === value);
   return (
-    <ChoiceSelect
-      value={selected === -1 ? ALL : String(selected)}
-      choices={[
-        { value: ALL, label: allLabel },
-        ...options.map((option, index) => ({ value: String(index), label: option.label })),
-      ]}
-      onValueChange={(next) => onChange(next === ALL ? undefined : options[Number(next)]?.value)}
+    <ChoiceSelect<T | undefined>
+      value={value}
+      choices={[{ value: undefined, label: allLabel }, ...options]}
+      onValueChange={onChange}
       className="w-full sm:w-44"
       aria-label={label}
     />

@@ -56,34 +56,6 @@ const TAB_LABELS: Record<RevenueTab, string> = {
 const BUCKET_LABELS = { day: "Daily", week: "Weekly", month: "Monthly" } as const;
 const KPI_LABELS = { 30: "Last 30 days", 90: "Last 90 days", 365: "Last 365 days" } as const;
 
-/** A labelled select over a fixed list of values (Radix values are strings). */
-function Choice<T extends string | number>({
-  label,
-  value,
-  options,
-  onChange,
-  className,
-}: {
-  label: string;
-  value: T;
-  options: readonly { value: T; label: string }[];
-  onChange: (value: T) => void;
-  className?: string;
-}) {
-  return (
-    <ChoiceSelect
-      aria-label={label}
-      className={className ?? "w-36"}
-      value={String(value)}
-      choices={options.map((o) => ({ value: String(o.value), label: o.label }))}
-      onValueChange={(next) => {
-        const option = options.find((o) => String(o.value) === next);
-        if (option) onChange(option.value);
-      }}
-    />
-  );
-}
-
 function Overview({
   currency,
   search,
@@ -111,11 +83,12 @@ function Overview({
       <div className="space-y-3">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="text-lg font-semibold">Key figures</h2>
-          <Choice
-            label="Key figures period"
+          <ChoiceSelect
+            aria-label="Key figures period"
             value={kpi}
-            options={KPI_PERIODS.map((value) => ({ value, label: KPI_LABELS[value] }))}
-            onChange={(value) => onChange({ kpi: value })}
+            choices={KPI_PERIODS.map((value) => ({ value, label: KPI_LABELS[value] }))}
+            onValueChange={(value) => onChange({ kpi: value })}
+            className="w-36"
           />
         </div>
         <KpiCards currency={currency} window={kpiRange} days={kpi} onExplain={explain} />
@@ -125,17 +98,19 @@ function Overview({
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="text-lg font-semibold">Over time</h2>
           <div className="flex flex-wrap gap-2">
-            <Choice
-              label="Chart range"
+            <ChoiceSelect
+              aria-label="Chart range"
               value={range}
-              options={RANGES.map((value) => ({ value, label: `${value} months` }))}
-              onChange={(value) => onChange({ range: value })}
+              choices={RANGES.map((value) => ({ value, label: `${value} months` }))}
+              onValueChange={(value) => onChange({ range: value })}
+              className="w-36"
             />
-            <Choice
-              label="Chart buckets"
+            <ChoiceSelect
+              aria-label="Chart buckets"
               value={bucket}
-              options={BUCKETS.map((value) => ({ value, label: BUCKET_LABELS[value] }))}
-              onChange={(value) => onChange({ bucket: value })}
+              choices={BUCKETS.map((value) => ({ value, label: BUCKET_LABELS[value] }))}
+              onValueChange={(value) => onChange({ bucket: value })}
+              className="w-36"
             />
           </div>
         </div>
@@ -238,11 +213,11 @@ export function RevenuePage() {
         description="MRR and its movements, computed from Stripe subscriptions. Each currency is reported on its own."
         actions={
           list.length > 1 && currency ? (
-            <Choice
-              label="Currency"
+            <ChoiceSelect
+              aria-label="Currency"
               value={currency}
-              options={list.map((c) => ({ value: c, label: c.toUpperCase() }))}
-              onChange={(value) => change({ currency: value, explain: undefined })}
+              choices={list.map((c) => ({ value: c, label: c.toUpperCase() }))}
+              onValueChange={(value) => change({ currency: value, explain: undefined })}
               className="w-28"
             />
           ) : undefined

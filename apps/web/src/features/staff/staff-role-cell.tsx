@@ -55,7 +55,7 @@ export function StaffRoleCell({ member }: { member: StaffMember }) {
         aria-label={`Role of ${member.name}`}
         value={member.role}
         choices={ROLE_CHOICES}
-        onValueChange={(role) => setTarget(role as StaffRole)}
+        onValueChange={setTarget}
       />
       <AlertDialog
         open={target !== null}
